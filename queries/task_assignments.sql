@@ -1,0 +1,12 @@
+-- Which units are assigned to which task and in what role (chủ trì, phối hợp, thực hiện).
+-- params: (none)
+-- grain: one row per (task, unit)
+select
+    a.task_code,
+    a.unit_code,
+    u.name as unit_name,
+    a.role
+from assignment as a
+inner join task as t on a.task_code = t.code
+inner join unit as u on a.unit_code = u.code
+order by t.sort_order, case a.role when 'chu_tri' then 0 else 1 end, u.sort_order

@@ -1,0 +1,42 @@
+"""Helpers for driving the app with streamlit.testing.v1.AppTest (always entered via app.py)."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from tracker import ui
+from tracker.auth import User
+
+
+def open_page(user: User | None, page_key: str = "tong_quan", query: dict | None = None) -> AppTest:
+    """Run app.py as `user` (None = logged out), then switch to the page and run it."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if user is not None:
+        at.session_state[ui.SESSION_USER] = user
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    page = ui.PAGES[page_key]
+    if page.path != "app.py":
+        at.switch_page(page.path).run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """All visible text of markdown, titles, captions, alerts, as one string for assertions."""
+    parts = []
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "error",
+        "warning",
+        "info",
+        "success",
+        "text",
+    ):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)

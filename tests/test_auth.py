@@ -1,0 +1,107 @@
+"""Accounts: argon2 hashing, login throttling, disabling, and the role rules."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PASSWORD, ROOT
+from tracker import auth, db, settings
+
+
+def test_password_is_hashed_and_never_stored_in_clear(tmp_db: Path) -> None:
+    auth.create_user("canbo", "don_vi", "Rat-Bi-Mat-9071", unit_code="HCTC")
+    stored = db.scalar("select password_hash from app_user where username = 'canbo'")
+    assert stored.startswith("$argon2")
+    db.checkpoint()
+    db.close_all()
+    assert b"Rat-Bi-Mat-9071" not in tmp_db.read_bytes()
+    assert auth.authenticate("canbo", "Rat-Bi-Mat-9071").unit_code == "HCTC"
+
+
+def test_login_normalises_username(users: dict) -> None:
+    assert auth.authenticate("  ADMIN ", PASSWORD).role == "quan_tri"
+
+
+def test_wrong_password_and_lock(users: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings, "MAX_FAILED_LOGINS", 3)
+    for _ in range(3):
+        with pytest.raises(auth.AccountError, match="không đúng"):
+            auth.authenticate("hctc", "sai-mat-khau")
+    with pytest.raises(auth.AccountError, match="tạm khóa"):
+        auth.authenticate("hctc", PASSWORD)  # even the right password is refused while locked
+    actions = [
+        r[0] for r in db.rows("select action from audit_log where username = 'hctc' order by id")
+    ]
+    assert actions.count("login_failed") == 3
+    assert "login_refused_locked" in actions
+
+
+def test_disabled_account_cannot_log_in(users: dict) -> None:
+    auth.set_active("btcd", False, by=users["quan_tri"])
+    with pytest.raises(auth.AccountError, match="vô hiệu hóa"):
+        auth.authenticate("btcd", PASSWORD)
+
+
+def test_unit_user_needs_known_unit_and_roles_are_checked(tmp_db: Path) -> None:
+    with pytest.raises(auth.AccountError):
+        auth.create_user("x", "don_vi", PASSWORD, unit_code="KHONGCO")
+    with pytest.raises(auth.AccountError):
+        auth.create_user("y", "giam_doc", PASSWORD)
+    with pytest.raises(auth.AccountError, match="ít nhất"):
+        auth.create_user("z", "lanh_dao", "ngan")
+
+
+def test_only_admins_manage_users(users: dict) -> None:
+    with pytest.raises(auth.PermissionDenied):
+        auth.create_user("moi", "lanh_dao", PASSWORD, by=users["don_vi"])
+    with pytest.raises(auth.PermissionDenied):
+        auth.set_password("admin", "mat-khau-moi-1", by=users["lanh_dao"])
+    auth.change_own_password(users["lanh_dao"], PASSWORD, "mat-khau-moi-1")
+    assert auth.authenticate("lanhdao", "mat-khau-moi-1").role == "lanh_dao"
+
+
+@pytest.mark.parametrize(
+    ("role", "action", "allowed"),
+    [
+        ("don_vi", "upload", True),
+        ("don_vi", "upload_any_unit", False),
+        ("don_vi", "review", False),
+        ("don_vi", "raise_difficulty", True),
+        ("don_vi", "handle_difficulty", False),
+        ("lanh_dao", "handle_difficulty", True),
+        ("lanh_dao", "upload", False),
+        ("lanh_dao", "edit_catalogue", False),
+        ("quan_tri", "restore_submission", True),
+        ("quan_tri", "upload_any_unit", True),
+    ],
+)
+def test_permission_table(role: str, action: str, allowed: bool) -> None:
+    assert auth.can(auth.User("u", role, "HCTC"), action) is allowed
+
+
+def test_cli_users_add_and_list(tmp_path: Path) -> None:
+    path = tmp_path / "cli.duckdb"
+    run = [sys.executable, "-m", "tracker", "--db", str(path), "users"]
+    add = subprocess.run(
+        [*run, "add", "--username", "qt", "--role", "quan_tri", "--password", PASSWORD],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert add.returncode == 0, add.stderr
+    listed = subprocess.run([*run, "list"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "qt\tquan_tri" in listed.stdout
+    bad = subprocess.run(
+        [*run, "add", "--username", "dv", "--role", "don_vi", "--password", PASSWORD],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 1
+    assert "mã đơn vị" in bad.stderr

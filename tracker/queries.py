@@ -1,0 +1,40 @@
+"""Load the analysis SQL in queries/*.sql by name; each file's leading `--` lines document it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from tracker import settings
+
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    description: str
+    params: tuple[str, ...]
+    grain: str
+    sql: str
+
+
+def names() -> list[str]:
+    return sorted(p.stem for p in settings.QUERIES_DIR.glob("*.sql"))
+
+
+@cache
+def load(name: str) -> Query:
+    """Read queries/<name>.sql; header lines: description, `params: $a, $b`, `grain: …`."""
+    text = (settings.QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    header: list[str] = []
+    for line in text.splitlines():
+        if not line.startswith("--"):
+            break
+        header.append(line[2:].strip())
+    description = " ".join(h for h in header if not h.startswith(("params:", "grain:"))).strip()
+    params_line = next((h for h in header if h.startswith("params:")), "params:")
+    grain = next((h[6:].strip() for h in header if h.startswith("grain:")), "")
+    declared = tuple(dict.fromkeys(_PARAM.findall(params_line)))
+    return Query(name, description, declared, grain, text)

@@ -1,0 +1,49 @@
+"""Text and number helpers shared by reading and display: NFC, matching keys, Vietnamese formats."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import date, datetime
+from typing import Any
+
+_SPACES = re.compile(r"\s+")
+
+
+def nfc(value: Any) -> str:
+    """Cell or input value as clean NFC text ('' for None/NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def key(value: Any) -> str:
+    """Matching key: NFC, lower case, single spaces, no trailing colon."""
+    return _SPACES.sub(" ", nfc(value)).rstrip(":").strip().casefold()
+
+
+def fmt_number(value: float | None, decimals: int = 1) -> str:
+    """Vietnamese number format: 1.234,5 (empty for None/NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def fmt_pct(value: float | None, decimals: int = 1) -> str:
+    """45,5% (empty for None/NaN)."""
+    text = fmt_number(value, decimals)
+    return f"{text}%" if text else ""
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y")
+
+
+def fmt_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y %H:%M")
