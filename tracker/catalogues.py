@@ -108,7 +108,7 @@ class _Reader:
 
 def read_csv(text: str, name: str, problems: list[str]) -> list[tuple[int, dict[str, str]]]:
     """Rows of one catalogue CSV with their line numbers; header checked against FILES."""
-    _, columns = FILES[name]
+    file, columns = FILES[name]
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in columns if c not in (reader.fieldnames or [])]
     if missing:
