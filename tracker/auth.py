@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "restore_submission": frozenset({"quan_tri"}),
     "bulk_import": frozenset({"quan_tri"}),
     "backup": frozenset({"quan_tri"}),
+    "restore_backup": frozenset({"quan_tri"}),
     "view_audit": frozenset({"quan_tri"}),
     "remind": frozenset({"quan_tri"}),
 }
@@ -102,16 +103,7 @@ def create_user(
         raise AccountError("Tên đăng nhập không được trống và không chứa khoảng trắng.")
     if role not in ROLES:
         raise AccountError(f"Vai trò '{role}' không hợp lệ; chọn một trong: {', '.join(ROLES)}.")
-    if role == "don_vi":
-        if (
-            not unit_code
-            or db.scalar("select count(*) from unit where code = $c", {"c": unit_code}, path) == 0
-        ):
-            raise AccountError(
-                f"Tài khoản đơn vị cần mã đơn vị có trong danh mục (đang là '{unit_code}')."
-            )
-    else:
-        unit_code = None
+    unit_code = _valid_unit(role, unit_code, path)
     _check_new_password(password)
     if db.scalar("select count(*) from app_user where username = $u", {"u": username}, path):
         raise AccountError(f"Tên đăng nhập '{username}' đã tồn tại.")
@@ -235,19 +227,115 @@ def set_active(username: str, active: bool, *, by: User, path: Path | None = Non
         "active = $a",
         {"a": active},
         path,
+        fields=("active",),
     )
 
 
-def _update_user(
-    username: str, action: str, by: User, assignments: str, params: dict, path: Path | None
+def unlock(username: str, *, by: User, path: Path | None = None) -> None:
+    """Lift a temporary lock after failed logins before it expires."""
+    require(by, "manage_users")
+    _update_user(
+        username,
+        "user_unlock",
+        by,
+        "failed_logins = 0, locked_until = null",
+        {},
+        path,
+        fields=("failed_logins", "locked_until"),
+    )
+
+
+def update_user(
+    username: str,
+    *,
+    role: str,
+    unit_code: str | None,
+    full_name: str | None,
+    by: User,
+    path: Path | None = None,
 ) -> None:
+    """Change an account's role, unit and name (audited with before/after)."""
+    require(by, "manage_users")
+    if role not in ROLES:
+        raise AccountError(f"Vai trò '{role}' không hợp lệ; chọn một trong: {', '.join(ROLES)}.")
+    if username == by.username and role != by.role:
+        raise AccountError("Không thể tự đổi vai trò của tài khoản đang dùng.")
+    unit_code = _valid_unit(role, unit_code, path)
+    _update_user(
+        username,
+        "user_update",
+        by,
+        "role = $r, unit_code = $c, full_name = $f",
+        {"r": role, "c": unit_code, "f": nfc(full_name) or None},
+        path,
+        fields=("role", "unit_code", "full_name"),
+    )
+
+
+def _valid_unit(role: str, unit_code: str | None, path: Path | None) -> str | None:
+    """A unit account needs a unit of the catalogue; other roles have none."""
+    if role != "don_vi":
+        return None
+    if (
+        not unit_code
+        or db.scalar("select count(*) from unit where code = $c", {"c": unit_code}, path) == 0
+    ):
+        raise AccountError(
+            f"Tài khoản đơn vị cần mã đơn vị có trong danh mục (đang là '{unit_code}')."
+        )
+    return unit_code
+
+
+def _update_user(
+    username: str,
+    action: str,
+    by: User,
+    assignments: str,
+    params: dict,
+    path: Path | None,
+    fields: tuple[str, ...] = (),
+) -> None:
+    cols = ", ".join(("username", *fields))
     with db.transaction(path) as tx:
-        if not tx.scalar("select count(*) from app_user where username = $u", {"u": username}):
+        found = tx.rows(f"select {cols} from app_user where username = $u", {"u": username})
+        if not found:
             raise AccountError(f"Không có tài khoản '{username}'.")
         tx.execute(
             f"update app_user set {assignments} where username = $u", {**params, "u": username}
         )
-        audit.record(action, username=by.username, role=by.role, target=username, tx=tx)
+        after = tx.rows(f"select {cols} from app_user where username = $u", {"u": username})
+        audit.record(
+            action,
+            username=by.username,
+            role=by.role,
+            target=username,
+            before=dict(zip(fields, found[0][1:], strict=True)) if fields else None,
+            after=dict(zip(fields, after[0][1:], strict=True)) if fields else None,
+            tx=tx,
+        )
+
+
+def account(username: str, path: Path | None = None) -> dict | None:
+    """One account's details (no password hash) with its last successful login."""
+    df = db.frame(
+        "select username, full_name, role, unit_code, active, sample, created_at, "
+        "password_changed_at, (select max(logged_at) from audit_log as a "
+        "where a.username = u.username and a.action = 'login') as last_login "
+        "from app_user as u where username = $u",
+        {"u": username},
+        path,
+    )
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+def session_valid(user: User, path: Path | None = None) -> bool:
+    """Whether a logged-in session still stands: the account exists, is active, same role/unit."""
+    found = db.rows(
+        "select role, unit_code, active from app_user where username = $u",
+        {"u": user.username},
+        path,
+    )
+    return bool(found) and found[0] == (user.role, user.unit_code, True)
 
 
 def list_users(path: Path | None = None) -> list[dict]:

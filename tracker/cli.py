@@ -19,7 +19,7 @@ from tracker import auth, catalogues, db
 # command -> "module:function"; each takes the parsed arguments and returns the exit code.
 DELEGATES = {
     "template": "tracker.template:cli_template",
-    "import": "tracker.ingest:cli_import",
+    "import": "tracker.bulk:cli_import",
     "export": "tracker.exports:cli_export",
     "demo": "tracker.demo:cli_demo",
     "bench": "tracker.bench:cli_bench",

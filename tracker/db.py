@@ -157,13 +157,17 @@ class Tx:
         result = self.rows(sql, params)
         return result[0][0] if result else None
 
-    def insert_frame(self, table: str, df: pd.DataFrame) -> None:
-        """Append a DataFrame whose columns are named like the table's (by name, any order)."""
+    def insert_frame(self, table: str, df: pd.DataFrame, replace: bool = False) -> None:
+        """Append a DataFrame whose columns are named like the table's (by name, any order).
+
+        With replace=True, rows whose primary key exists already are replaced.
+        """
         if df.empty:
             return
         self._cur.register("_incoming", df)
         cols = ", ".join(df.columns)
-        self._cur.execute(f"insert into {table} ({cols}) select {cols} from _incoming").fetchall()
+        verb = "insert or replace" if replace else "insert"
+        self._cur.execute(f"{verb} into {table} ({cols}) select {cols} from _incoming").fetchall()
         self._cur.unregister("_incoming")
 
 
@@ -189,3 +193,16 @@ def checkpoint(path: Path | None = None) -> None:
     """Flush the write-ahead log into the database file (before a file-level backup)."""
     with _write_lock, connection(path).cursor() as cur:
         cur.execute("checkpoint")
+
+
+@contextmanager
+def quiesced(path: Path | None = None) -> Iterator[Path]:
+    """Checkpoint, then hold off every writer of this process while the caller copies the file.
+
+    Readers may go on: after the checkpoint the file holds every committed write, and nothing
+    changes it until the block ends (all writes go through transaction()).
+    """
+    path = (path or settings.db_path()).resolve()
+    with _write_lock:
+        checkpoint(path)
+        yield path

@@ -37,6 +37,8 @@ class Header:
     reporter: str = ""
     phone: str = ""
     report_date: str = ""
+    # Where each header value was read from, e.g. {"unit_code": "B4", "period": "B5"}.
+    cells: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -89,6 +91,8 @@ class ParsedWorkbook:
     scores: list[ScoreRow] | None = None
     models: list[ModelRow] | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    # Column letter of each field per sheet, e.g. {"Tiến độ": {"percent": "F"}}, for cell addresses.
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     @property

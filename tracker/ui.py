@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
-from tracker import auth, db, settings
+from tracker import auth, backup, db, settings
 from tracker.auth import User
 
 
@@ -74,6 +74,7 @@ def frame(page_key: str) -> User:
     except db.DatabaseBusyError as exc:
         st.error(str(exc))
         st.stop()
+    backup.ensure_daily()  # cheap after the first call of the day: the server's own daily backup
     user = _session_user()
     if user is None:
         _login_form()
@@ -98,6 +99,10 @@ def _session_user() -> User | None:
     if now - seen > timedelta(minutes=settings.SESSION_TIMEOUT_MINUTES):
         logout()
         st.warning("Phiên làm việc đã hết hạn do không hoạt động. Vui lòng đăng nhập lại.")
+        return None
+    if not auth.session_valid(user):  # disabled, deleted or changed by an admin meanwhile
+        logout()
+        st.warning("Tài khoản đã thay đổi hoặc bị vô hiệu hóa. Vui lòng đăng nhập lại.")
         return None
     st.session_state[SESSION_SEEN] = now
     return user
