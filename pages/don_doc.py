@@ -1,8 +1,78 @@
-"""TEMPORARY scaffold page (to be replaced by the real page before landing)."""
+"""Đôn đốc (HCTC, leaders): units missing or late for the week, with their contacts, and a
+reminder text ready to copy into Zalo or e-mail."""
 
 import streamlit as st
 
-from tracker import ui
+from tracker import charts, filters, periods, reporting, ui
+from tracker.text import fmt_pct
 
 ui.frame("don_doc")
-st.title(ui.PAGES["don_doc"].title)
+week = filters.select_week("Tuần báo cáo")
+
+st.title("Đôn đốc")
+deadline = reporting.fmt_deadline(reporting.deadline(week))
+st.caption(f"{periods.label(week)} · hạn nộp {deadline}")
+
+status = reporting.week_status(week)
+rates = reporting.rates(week)
+if status.empty:
+    st.info("Chưa có dữ liệu: danh mục chưa có đơn vị nào đang hoạt động.")
+    st.stop()
+if not rates["expected"]:
+    st.info(
+        "Tuần này không yêu cầu báo cáo (tuần nghỉ hoặc trước tuần báo cáo đầu tiên).",
+        icon=":material/event_busy:",
+    )
+    st.stop()
+
+counts = status["state"].value_counts()
+cols = st.columns(4)
+cols[0].metric(
+    "Đã nộp",
+    f"{rates['reported']}/{rates['expected']}",
+    fmt_pct(rates["reporting_rate"]),
+    delta_color="off",
+)
+cols[1].metric(reporting.ON_TIME, int(counts.get(reporting.ON_TIME, 0)))
+cols[2].metric(reporting.LATE, int(counts.get(reporting.LATE, 0)))
+cols[3].metric(reporting.MISSING, int(counts.get(reporting.MISSING, 0)))
+st.caption(
+    f"Cơ sở: {rates['expected']} đơn vị đang hoạt động phải báo cáo {periods.short_label(week).lower()}; "
+    "đúng hạn = lần nộp được chấp nhận đầu tiên không muộn hơn hạn nộp (nộp bổ sung sau vẫn giữ "
+    "đúng hạn). Người lập, điện thoại lấy từ báo cáo được chấp nhận gần nhất của đơn vị."
+)
+
+st.subheader("Đơn vị cần đôn đốc")
+follow = reporting.follow_up(week)
+if follow.empty:
+    st.success("Tất cả các đơn vị đã nộp báo cáo đúng hạn.", icon=":material/task_alt:")
+else:
+    st.dataframe(
+        reporting.status_table(follow), hide_index=True, width="stretch", key="follow_table"
+    )
+
+st.subheader("Nội dung nhắc (sao chép vào Zalo hoặc thư điện tử)")
+st.code(reporting.reminder_text(week), language=None, wrap_lines=True)
+
+with st.expander("Tình hình nộp của tất cả đơn vị"):
+    st.dataframe(
+        reporting.status_table(status), hide_index=True, width="stretch", key="status_table"
+    )
+
+trend = reporting.trend(week)
+if len(trend) > 1:
+    basis = (
+        f"{rates['reported']}/{rates['expected']} đơn vị đã báo cáo, số liệu đến hết "
+        f"{periods.short_label(week).lower()}; tuần không yêu cầu báo cáo để trống"
+    )
+    st.plotly_chart(
+        charts.trend_line(
+            trend["period"],
+            trend["on_time_rate"],
+            title="Tỷ lệ đơn vị nộp đúng hạn theo tuần",
+            basis=basis,
+            name="Nộp đúng hạn",
+        ),
+        width="stretch",
+        key="on_time_trend",
+    )

@@ -15,18 +15,24 @@ else:
     st.sidebar.write(f"Đơn vị: **{unit}**")
 
 st.subheader(f"1. Tải biểu mẫu {periods.label(week)}")
-st.download_button("Tải biểu mẫu đã điền sẵn (.xlsx)", template.build(unit, week),
-                   file_name=f"bieu-mau-{unit}-{week}.xlsx", on_click="ignore",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   key="download_template", icon=":material/download:")
+st.download_button(
+    "Tải biểu mẫu đã điền sẵn (.xlsx)",
+    template.build(unit, week),
+    file_name=f"bieu-mau-{unit}-{week}.xlsx",
+    on_click="ignore",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="download_template",
+    icon=":material/download:",
+)
 st.caption("Biểu mẫu mang sẵn trạng thái và tỷ lệ của tuần trước; chỉ cần cập nhật phần thay đổi.")
 if st.button("Không có thay đổi: nộp lại số liệu tuần trước cho tuần này", key="no_change"):
     result = ingest.submit(template.build(unit, week), f"khong-thay-doi-{unit}-{week}.xlsx", user)
     (st.success if result.status == "accepted" else st.error)(result.message)
 
 st.subheader("2. Tải lên và kiểm tra")
-files = st.file_uploader("Chọn một hoặc nhiều tệp .xlsx", type=["xlsx"],
-                         accept_multiple_files=True, key="upload_files")
+files = st.file_uploader(
+    "Chọn một hoặc nhiều tệp .xlsx", type=["xlsx"], accept_multiple_files=True, key="upload_files"
+)
 checked: dict = st.session_state.setdefault("upload_checked", {})
 bar = st.progress(0.0, text="Đang kiểm tra…") if files else None
 for i, f in enumerate(files or [], start=1):
@@ -39,25 +45,39 @@ for i, f in enumerate(files or [], start=1):
     bar.progress(i / len(files), text=f"Đã kiểm tra {i}/{len(files)} tệp")
 current = [checked[f.file_id] for f in files or []]
 if current:
-    st.dataframe(upload_view.results_frame([r for r, _ in current]), hide_index=True,
-                 key="upload_results")
+    st.dataframe(
+        upload_view.results_frame([r for r, _ in current]), hide_index=True, key="upload_results"
+    )
 for n, (result, data) in enumerate(current):
-    with st.expander(f"{result.file}: {upload_view.STATUS_LABELS[result.status]}",
-                     expanded=result.status == "rejected"):
+    with st.expander(
+        f"{result.file}: {upload_view.STATUS_LABELS[result.status]}",
+        expanded=result.status == "rejected",
+    ):
         if result.errors or result.warnings:
-            st.dataframe(upload_view.problems_frame(result.errors + result.warnings),
-                         hide_index=True, key=f"problems_{n}")
+            st.dataframe(
+                upload_view.problems_frame(result.errors + result.warnings),
+                hide_index=True,
+                key=f"problems_{n}",
+            )
         if result.status == "rejected":
-            st.download_button("Tải tệp đã đánh dấu lỗi", markup.mark(data, result.errors + result.warnings),
-                               file_name=f"{result.file.removesuffix('.xlsx')}.loi.xlsx",
-                               on_click="ignore", key=f"marked_{n}")
+            st.download_button(
+                "Tải tệp đã đánh dấu lỗi",
+                markup.mark(data, result.errors + result.warnings),
+                file_name=f"{result.file.removesuffix('.xlsx')}.loi.xlsx",
+                on_click="ignore",
+                key=f"marked_{n}",
+            )
         elif result.parsed is not None:
             st.dataframe(upload_view.preview_frame(result), hide_index=True, key=f"preview_{n}")
             if result.changes is not None and not result.changes.empty:
                 st.write("Thay đổi so với bản đang có của tuần này:")
                 st.dataframe(result.changes, hide_index=True, key=f"changes_{n}")
 
-ready = [(f.file_id, r, d) for f, (r, d) in zip(files or [], current, strict=True) if r.status == "checked"]
+ready = [
+    (f.file_id, r, d)
+    for f, (r, d) in zip(files or [], current, strict=True)
+    if r.status == "checked"
+]
 if ready and st.button(f"3. Xác nhận nộp {len(ready)} tệp hợp lệ", type="primary", key="confirm"):
     for file_id, result, data in ready:
         done = ingest.submit(data, result.file, user)

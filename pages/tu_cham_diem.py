@@ -1,8 +1,313 @@
-"""TEMPORARY scaffold page (to be replaced by the real page before landing)."""
+"""Tự chấm điểm: the Office's assessment (VP), units' totals and ranking, criterion × unit,
+self vs reviewed, missing evidence; reviews, VP adjustments and criteria sets for HCTC."""
 
 import streamlit as st
 
-from tracker import ui
+from tracker import auth, criteria, filters, score_charts, score_views, scoring, ui
+from tracker.auth import User
+from tracker.text import fmt_datetime
 
-ui.frame("tu_cham_diem")
-st.title(ui.PAGES["tu_cham_diem"].title)
+FLASH = "tu_cham_diem_flash"
+
+user = ui.frame("tu_cham_diem")
+st.title("Tự chấm điểm")
+if FLASH in st.session_state:
+    st.success(st.session_state.pop(FLASH))
+
+years = [str(y) for y in scoring.years()]
+year = int(
+    filters.select("Năm chấm điểm", years, key="year", default=str(scoring.plan_year())) or 0
+)
+active = criteria.active_set()
+table = scoring.scores_table(year)
+lines = scoring.criterion_lines(year)
+units = table[table["unit_code"] != scoring.VP]
+is_admin = auth.can(user, "review")
+
+if active["provisional"]:
+    st.warning(criteria.PROVISIONAL_WARNING, icon=":material/warning:")
+elif table["provisional"].fillna(False).astype(bool).any():
+    st.warning(
+        "Một số bảng điểm dưới đây được chấm theo bộ tiêu chí tạm thời (trước khi Văn phòng nạp "
+        "Phụ lục II chính thức); điểm đó chỉ có tính tham khảo.",
+        icon=":material/warning:",
+    )
+st.caption(
+    f"Bộ tiêu chí đang áp dụng: **{active['label']}** (nạp {fmt_datetime(active['loaded_at'])}). "
+    "Điểm do đơn vị tự chấm; điểm thẩm định do Phòng Hành chính - Tổ chức nhập. "
+    "Tổng điểm = 100 × điểm tiêu chí / điểm tối đa các tiêu chí áp dụng + điểm thưởng − điểm trừ."
+)
+
+
+def metric_row(total: dict, label: str) -> None:
+    cols = st.columns(4)
+    cols[0].metric(label, score_views.score_text(total["final_total"]))
+    cols[1].metric("Xếp loại", total["grade"])
+    cols[2].metric(
+        "Điểm tự chấm",
+        score_views.score_text(total["self_total"]),
+        help="Trước thẩm định / điều chỉnh",
+    )
+    cols[3].metric("Điểm áp dụng", score_views.score_text(total["applicable_points"]))
+    st.caption(score_views.gap_text(total))
+
+
+def vp_section() -> None:
+    st.header("Đánh giá chung của Văn phòng")
+    vp = scoring.unit_total(scoring.VP, year)
+    if vp is None:
+        st.info(f"Chưa có đơn vị nào nộp bảng Tự chấm điểm năm {year}.")
+        return
+    metric_row(vp, "Điểm của Văn phòng")
+    st.caption(
+        "Mỗi tiêu chí lấy điểm cuối cùng của đơn vị phụ trách tiêu chí đó (mặc định HCTC); "
+        "HCTC có thể điều chỉnh kèm nhận xét."
+    )
+    with st.expander("Chi tiết theo tiêu chí"):
+        st.dataframe(
+            score_views.vp_table(scoring.vp_lines(year)),
+            hide_index=True,
+            width="stretch",
+            key="vp_table",
+        )
+    if is_admin:
+        vp_form()
+
+
+def vp_form() -> None:
+    vp = scoring.vp_lines(year)
+    options = score_views.criterion_options(vp)
+    with st.expander("Điều chỉnh đánh giá chung (HCTC)"), st.form("vp_form"):
+        code = st.selectbox("Tiêu chí", list(options), format_func=options.get, key="vp_criterion")
+        na = st.checkbox("Không áp dụng", key="vp_na")
+        score = st.number_input("Điểm điều chỉnh", value=0.0, step=0.5, key="vp_score")
+        comment = st.text_area("Nhận xét (bắt buộc)", key="vp_comment")
+        clear = st.checkbox("Bỏ điều chỉnh (dùng lại điểm của đơn vị phụ trách)", key="vp_clear")
+        if st.form_submit_button("Lưu điều chỉnh", type="primary"):
+            save(
+                lambda: (
+                    scoring.clear_vp_adjustment(user, year, code)
+                    if clear
+                    else scoring.set_vp_adjustment(user, year, code, None if na else score, comment)
+                ),
+                f"Đã lưu điều chỉnh tiêu chí {code}.",
+            )
+
+
+def save(action, message: str) -> None:
+    """Run a write; on success rerun so every table above shows it, with the message kept."""
+    try:
+        action()
+    except (scoring.ScoringError, auth.PermissionDenied) as exc:
+        st.error(str(exc))
+    else:
+        st.session_state[FLASH] = message
+        st.rerun()
+
+
+def own_unit_section(me: User) -> None:
+    st.header(f"Điểm của đơn vị {me.unit_code}")
+    total = scoring.unit_total(me.unit_code, year)
+    if total is None:
+        st.info(
+            f"Đơn vị chưa nộp bảng “Tự chấm điểm” năm {year}. Điền trang tính "
+            "“Tự chấm điểm” trong biểu mẫu báo cáo tuần rồi nộp ở trang Nộp báo cáo."
+        )
+        return
+    metric_row(total, "Điểm cuối cùng")
+    if total["rank"] is not None:
+        st.caption(f"Hạng hiện tại: {total['rank']}.")
+    detail = score_views.unit_detail(scoring.criterion_lines(year, me.unit_code))
+    st.dataframe(
+        score_views.unit_detail_styler(detail), hide_index=True, width="stretch", key="own_detail"
+    )
+
+
+def ranking_section() -> None:
+    st.header("Xếp hạng các đơn vị")
+    if units.empty:
+        st.info(f"Chưa có đơn vị nào nộp bảng Tự chấm điểm năm {year}.")
+        return
+    basis = f"{len(units)} đơn vị có bảng tự chấm điểm năm {year}; điểm do đơn vị tự chấm"
+    st.plotly_chart(
+        score_charts.ranking_bars(table, score_views.bands(), basis),
+        key="ranking_chart",
+        config={"displayModeBar": False},
+    )
+    rank = score_views.ranking(year)
+    st.dataframe(
+        score_views.ranking_styler(rank), hide_index=True, width="stretch", key="ranking_table"
+    )
+    st.caption(
+        "Chỉ xếp hạng đơn vị có từ 50 điểm tiêu chí áp dụng trở lên; điểm cuối cùng dùng điểm "
+        "thẩm định nếu có."
+    )
+    st.download_button(
+        "Tải bảng điểm (CSV)",
+        scoring.scores_csv(f"{year}-W01"),
+        file_name=f"diem_{year}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="scores_csv",
+    )
+    st.caption(
+        "Nếu Excel dồn các cột vào một cột, hãy dùng Báo cáo tổng hợp (.xlsx) ở trang Xuất dữ liệu."
+    )
+
+
+def matrix_section() -> None:
+    st.header("Bảng điểm theo tiêu chí")
+    styled = score_views.matrix(lines)
+    if styled is None:
+        st.info("Chưa có dữ liệu.")
+        return
+    st.dataframe(styled, width="stretch", key="criterion_matrix")
+    st.caption(
+        "Điểm cuối cùng; màu theo tỷ lệ điểm / điểm tối đa (xanh đậm: mức Tốt, xanh nhạt: Khá, "
+        "vàng: Trung bình, đỏ: Yếu hoặc bị trừ điểm). KAD: không áp dụng. Cột VP: đánh giá chung."
+    )
+
+
+def detail_section() -> None:
+    st.header("Tự chấm và thẩm định theo đơn vị")
+    codes = units["unit_code"].tolist()
+    if not codes:
+        st.info("Chưa có dữ liệu.")
+        return
+    names = dict(zip(units["unit_code"], units["unit_name"], strict=True))
+    default = user.unit_code if user.unit_code in codes else codes[0]
+    unit = filters.select(
+        "Đơn vị",
+        codes,
+        key="score_unit",
+        default=default,
+        format_func=lambda c: f"{c} - {names.get(c, c)}",
+        sidebar=False,
+    )
+    detail = score_views.unit_detail(scoring.criterion_lines(year, unit))
+    st.dataframe(
+        score_views.unit_detail_styler(detail), hide_index=True, width="stretch", key="unit_detail"
+    )
+    missing = score_views.missing_evidence(lines)
+    st.subheader("Điểm dương chưa có tài liệu kiểm chứng")
+    if missing.empty:
+        st.success("Mọi điểm dương đều có tài liệu kiểm chứng.")
+    else:
+        st.dataframe(missing, hide_index=True, width="stretch", key="missing_evidence")
+    if is_admin:
+        review_form(unit)
+
+
+def review_form(unit: str) -> None:
+    unit_lines = scoring.criterion_lines(year, unit)
+    options = score_views.criterion_options(unit_lines)
+    st.subheader(f"Nhập điểm thẩm định cho {unit}")
+    with st.form("review_form"):
+        code = st.selectbox(
+            "Tiêu chí", list(options), format_func=options.get, key="review_criterion"
+        )
+        na = st.checkbox("Không áp dụng đối với đơn vị", key="review_na")
+        score = st.number_input(
+            "Điểm thẩm định",
+            value=0.0,
+            step=0.5,
+            help="Điểm trừ: nhập số điểm bị trừ (ví dụ 2 hoặc -2).",
+            key="review_score",
+        )
+        comment = st.text_area("Nhận xét thẩm định (bắt buộc)", key="review_comment")
+        clear = st.checkbox("Xóa điểm thẩm định (dùng lại điểm tự chấm)", key="review_clear")
+        if st.form_submit_button("Lưu điểm thẩm định", type="primary"):
+            save(
+                lambda: (
+                    scoring.clear_review(user, unit, year, code)
+                    if clear
+                    else scoring.set_review(user, unit, year, code, None if na else score, comment)
+                ),
+                f"Đã lưu điểm thẩm định tiêu chí {code} của {unit}.",
+            )
+
+
+def criteria_admin() -> None:
+    with st.expander("Quản trị bộ tiêu chí (thay thế, chỉnh sửa, các phiên bản)"):
+        st.dataframe(criteria.sets_table(), hide_index=True, width="stretch", key="criteria_sets")
+        st.download_button(
+            "Tải bộ tiêu chí đang áp dụng (.xlsx)",
+            criteria.to_xlsx(active["id"]),
+            file_name="bo_tieu_chi.xlsx",
+            on_click="ignore",
+            key="criteria_xlsx",
+        )
+        st.markdown("**Nạp bộ tiêu chí mới từ tệp .xlsx** (ví dụ Phụ lục II chính thức)")
+        upload = st.file_uploader("Tệp bộ tiêu chí", type=["xlsx"], key="criteria_upload")
+        label = st.text_input(
+            "Tên bộ tiêu chí",
+            value="Phụ lục II - Quyết định 2579/QĐ-UBND ngày 21/11/2025",
+            key="criteria_label",
+        )
+        provisional = st.checkbox("Vẫn là bộ tạm thời", key="criteria_provisional")
+        if upload is not None:
+            preview_and_load(upload, label, provisional)
+        st.markdown("**Chỉnh sửa bộ đang áp dụng** (lưu thành phiên bản mới)")
+        edited = st.data_editor(
+            criteria.edit_frame(active["id"]),
+            num_rows="dynamic",
+            hide_index=True,
+            key="criteria_editor",
+        )
+        edit_label = st.text_input(
+            "Tên phiên bản mới", value=f"{active['label']} (chỉnh sửa)", key="criteria_edit_label"
+        )
+        if st.button("Lưu thành phiên bản mới", key="criteria_save_edit") and store(
+            lambda: criteria.save_edited(
+                user, edited, edit_label, provisional=bool(active["provisional"])
+            )
+        ):
+            st.rerun()
+
+
+def preview_and_load(upload, label: str, provisional: bool) -> None:
+    data = upload.getvalue()
+    rows, problems = criteria.parse_xlsx(data, upload.name)
+    if problems:
+        st.dataframe(criteria.problems_frame(problems), hide_index=True, key="criteria_problems")
+    if rows:
+        st.dataframe(criteria.preview_frame(rows), hide_index=True, key="criteria_preview")
+    done_key = f"criteria_loaded_{upload.file_id}"
+    if st.session_state.get(done_key):
+        st.success(f"Đã nạp tệp này thành phiên bản {st.session_state[done_key]}.")
+        return
+    if rows and st.button("Nạp bộ tiêu chí này", type="primary", key="criteria_load"):
+        set_id = store(
+            lambda: criteria.replace_set(
+                user, data, label, provisional=provisional, source=upload.name
+            )
+        )
+        if set_id is not None:
+            st.session_state[done_key] = set_id
+            st.rerun()
+
+
+def store(action) -> int | None:
+    try:
+        set_id = action()
+    except criteria.CriteriaError as exc:
+        st.error("Bộ tiêu chí có lỗi, chưa được lưu:")
+        st.dataframe(criteria.problems_frame(exc.problems), hide_index=True, key="store_errors")
+        return None
+    except auth.PermissionDenied as exc:
+        st.error(str(exc))
+        return None
+    st.session_state[FLASH] = (
+        f"Đã lưu bộ tiêu chí mới (phiên bản {set_id}); bộ này đang được áp dụng."
+    )
+    return set_id
+
+
+vp_section()
+if user.role == "don_vi" and user.unit_code:
+    own_unit_section(user)
+ranking_section()
+matrix_section()
+detail_section()
+if auth.can(user, "edit_catalogue"):
+    criteria_admin()

@@ -18,6 +18,7 @@ def tmp_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fresh database (migrated, catalogues loaded) used by the package and the app."""
     path = tmp_path / "tracker.duckdb"
     monkeypatch.setenv("TRACKER_DB", str(path))
+    monkeypatch.setenv("TRACKER_DAILY_BACKUP", "0")  # no background backup threads in tests
     db.close_all()
     db.connection(path)
     yield path

@@ -57,6 +57,8 @@ def test_every_query_runs_with_its_declared_params(tmp_db: Path, name: str) -> N
         "first_week": "2026-W07",
         "set_id": 1,
         "source": None,
+        "username": None,
+        "action": None,
     }
     params = {p: samples.get(p) for p in queries.load(name).params}
     db.query(name, **params)

@@ -315,17 +315,30 @@ def _update_user(
         )
 
 
+_ACCOUNT_FIELDS = (
+    "username",
+    "full_name",
+    "role",
+    "unit_code",
+    "active",
+    "sample",
+    "created_at",
+    "password_changed_at",
+)
+
+
 def account(username: str, path: Path | None = None) -> dict | None:
-    """One account's details (no password hash) with its last successful login."""
-    df = db.frame(
-        "select username, full_name, role, unit_code, active, sample, created_at, "
-        "password_changed_at, (select max(logged_at) from audit_log as a "
-        "where a.username = u.username and a.action = 'login') as last_login "
-        "from app_user as u where username = $u",
+    """One account's details (no password hash) with its last successful login (None if never)."""
+    found = db.rows(
+        f"select {', '.join(_ACCOUNT_FIELDS)}, (select max(logged_at) from audit_log as a "
+        "where a.username = u.username and a.action = 'login') from app_user as u "
+        "where username = $u",
         {"u": username},
         path,
     )
-    return None if df.empty else df.iloc[0].to_dict()
+    if not found:
+        return None
+    return dict(zip((*_ACCOUNT_FIELDS, "last_login"), found[0], strict=True))
 
 
 def session_valid(user: User, path: Path | None = None) -> bool:

@@ -19,12 +19,14 @@ def marked_name(filename: str) -> str:
     return f"{Path(filename).stem}.loi.xlsx"
 
 
-def import_one(file: Path, user: User, *, dry_run: bool = False,
-               marked_out: Path | None = None) -> ingest.Result:
+def import_one(
+    file: Path, user: User, *, dry_run: bool = False, marked_out: Path | None = None
+) -> ingest.Result:
     """Check (dry run) or submit one file from disk; a missing file is a rejection."""
     if not file.is_file():
-        problem = Problem("", "", "file_not_found", f"Không tìm thấy tệp {file}.",
-                          "Kiểm tra lại đường dẫn tệp.")
+        problem = Problem(
+            "", "", "file_not_found", f"Không tìm thấy tệp {file}.", "Kiểm tra lại đường dẫn tệp."
+        )
         return ingest.Result(str(file), "rejected", errors=[problem])
     data = file.read_bytes()
     run = ingest.check if dry_run else ingest.submit
@@ -33,13 +35,19 @@ def import_one(file: Path, user: User, *, dry_run: bool = False,
     if marked_out is not None and result.status == "rejected":
         marked_out.mkdir(parents=True, exist_ok=True)
         (marked_out / marked_name(file.name)).write_bytes(
-            markup.mark(data, result.errors + result.warnings))
+            markup.mark(data, result.errors + result.warnings)
+        )
     return result
 
 
-def import_files(files: Iterable[Path], user: User, *, dry_run: bool = False,
-                 marked_out: Path | None = None,
-                 progress: Progress | None = None) -> list[ingest.Result]:
+def import_files(
+    files: Iterable[Path],
+    user: User,
+    *,
+    dry_run: bool = False,
+    marked_out: Path | None = None,
+    progress: Progress | None = None,
+) -> list[ingest.Result]:
     auth.require(user, "upload")
     files = list(files)
     results = []

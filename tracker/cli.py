@@ -146,6 +146,8 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Whether the user chose a database (demo writes to data/demo.duckdb otherwise).
+    args.db_explicit = bool(args.db or os.environ.get("TRACKER_DB"))
     if args.db:
         os.environ["TRACKER_DB"] = str(Path(args.db).resolve())
     os.environ.setdefault("TRACKER_DB", str(db.settings.db_path()))

@@ -25,8 +25,12 @@ from tracker.contract import SHEET_PROGRESS
 from tracker.parsed import ParsedWorkbook, Problem
 from tracker.text import fmt_datetime, fmt_number
 
-SHEET_FLAGS = {"progress": "has_progress", "indicators": "has_indicators",
-               "scores": "has_scores", "models": "has_models"}
+SHEET_FLAGS = {
+    "progress": "has_progress",
+    "indicators": "has_indicators",
+    "scores": "has_scores",
+    "models": "has_models",
+}
 
 
 @dataclass
@@ -54,11 +58,16 @@ class Result:
         status = self.status
         if status == "checked":
             status = "accepted"
-        out = {"file": self.file, "status": status, "unit": self.unit, "period": self.period,
-               "submission_id": self.submission_id,
-               "rows": self.rows or {"progress": 0, "indicators": 0, "scores": 0, "models": 0},
-               "errors": [p.as_json() for p in self.errors],
-               "warnings": [p.as_json() for p in self.warnings]}
+        out = {
+            "file": self.file,
+            "status": status,
+            "unit": self.unit,
+            "period": self.period,
+            "submission_id": self.submission_id,
+            "rows": self.rows or {"progress": 0, "indicators": 0, "scores": 0, "models": 0},
+            "errors": [p.as_json() for p in self.errors],
+            "warnings": [p.as_json() for p in self.warnings],
+        }
         if dry_run:
             out["dry_run"] = True
         return out
@@ -85,7 +94,9 @@ def keep_file(data: bytes, path: Path | None = None) -> Path:
 
 def kept_file(digest: str, path: Path | None = None) -> bytes:
     """The bytes of a kept upload."""
-    return (settings.files_dir(path or settings.db_path()) / digest[:2] / f"{digest}.xlsx").read_bytes()
+    return (
+        settings.files_dir(path or settings.db_path()) / digest[:2] / f"{digest}.xlsx"
+    ).read_bytes()
 
 
 # --- rules that need the database ---------------------------------------------------------
@@ -103,9 +114,13 @@ def lock_time(period: str, path: Path | None = None) -> datetime:
 
 
 def has_exception(unit: str, period: str, now: datetime, path: Path | None = None) -> bool:
-    return bool(db.scalar(
-        "select count(*) from lock_exception where unit_code = $u and period = $p and expires_at > $n",
-        {"u": unit, "p": period, "n": now}, path))
+    return bool(
+        db.scalar(
+            "select count(*) from lock_exception where unit_code = $u and period = $p and expires_at > $n",
+            {"u": unit, "p": period, "n": now},
+            path,
+        )
+    )
 
 
 def is_locked(unit: str, period: str, user: User, now: datetime, path: Path | None = None) -> bool:
@@ -124,46 +139,76 @@ def _percent_cell(parsed: ParsedWorkbook, row_no: int) -> str:
     return f"{column}{row_no}" if column else ""
 
 
-def database_problems(parsed: ParsedWorkbook, user: User, now: datetime,
-                      path: Path | None = None) -> list[Problem]:
+def database_problems(
+    parsed: ParsedWorkbook, user: User, now: datetime, path: Path | None = None
+) -> list[Problem]:
     """The §4 rules that depend on who uploads, when, and what was accepted before."""
     unit, period = parsed.header.unit_code, parsed.header.period
     if not unit or not period:
         return []
     problems: list[Problem] = []
     if user.role == "don_vi" and user.unit_code != unit:
-        problems.append(Problem(
-            SHEET_PROGRESS, _header_cell(parsed, "unit_code") or _header_cell(parsed, "unit"),
-            "wrong_unit",
-            f"Tài khoản của đơn vị {user.unit_code} không được nộp báo cáo của đơn vị {unit}.",
-            "Kiểm tra ô Đơn vị/Mã đơn vị, hoặc nhờ Phòng Hành chính - Tổ chức nộp thay."))
+        problems.append(
+            Problem(
+                SHEET_PROGRESS,
+                _header_cell(parsed, "unit_code") or _header_cell(parsed, "unit"),
+                "wrong_unit",
+                f"Tài khoản của đơn vị {user.unit_code} không được nộp báo cáo của đơn vị {unit}.",
+                "Kiểm tra ô Đơn vị/Mã đơn vị, hoặc nhờ Phòng Hành chính - Tổ chức nộp thay.",
+            )
+        )
     if is_locked(unit, period, user, now, path):
-        problems.append(Problem(
-            SHEET_PROGRESS, _header_cell(parsed, "period"), "week_locked",
-            f"{periods.short_label(period)} đã khóa từ {fmt_datetime(lock_time(period, path))}.",
-            "Liên hệ Phòng Hành chính - Tổ chức để được mở khóa (ngoại lệ) cho tuần này."))
+        problems.append(
+            Problem(
+                SHEET_PROGRESS,
+                _header_cell(parsed, "period"),
+                "week_locked",
+                f"{periods.short_label(period)} đã khóa từ {fmt_datetime(lock_time(period, path))}.",
+                "Liên hệ Phòng Hành chính - Tổ chức để được mở khóa (ngoại lệ) cho tuần này.",
+            )
+        )
     deadline = _deadline(period, path)
     if now > deadline:
-        problems.append(Problem(
-            SHEET_PROGRESS, _header_cell(parsed, "period"), "late",
-            f"Nộp sau hạn ({fmt_datetime(deadline)}).", "", "warning"))
+        problems.append(
+            Problem(
+                SHEET_PROGRESS,
+                _header_cell(parsed, "period"),
+                "late",
+                f"Nộp sau hạn ({fmt_datetime(deadline)}).",
+                "",
+                "warning",
+            )
+        )
     problems += _regressions(parsed, unit, period, path)
     return problems
 
 
-def _regressions(parsed: ParsedWorkbook, unit: str, period: str, path: Path | None) -> list[Problem]:
+def _regressions(
+    parsed: ParsedWorkbook, unit: str, period: str, path: Path | None
+) -> list[Problem]:
     previous = db.query("unit_progress_before_week", path=path, unit=unit, week=period)
-    before = dict(zip(previous["task_code"], zip(previous["percent"], previous["period"], strict=True),
-                      strict=True))
+    before = dict(
+        zip(
+            previous["task_code"],
+            zip(previous["percent"], previous["period"], strict=True),
+            strict=True,
+        )
+    )
     out = []
     for row in parsed.progress or []:
         if row.task_code in before and row.percent < before[row.task_code][0]:
             old, week = before[row.task_code]
-            out.append(Problem(
-                SHEET_PROGRESS, _percent_cell(parsed, row.row_no), "progress_decreased",
-                f"Nhiệm vụ {row.task_code}: tỷ lệ {fmt_number(row.percent)}% thấp hơn "
-                f"{fmt_number(old)}% đã báo cáo ở {periods.short_label(week)}.",
-                "Kiểm tra lại số liệu; nếu đúng, ghi lý do vào cột Khó khăn, vướng mắc.", "warning"))
+            out.append(
+                Problem(
+                    SHEET_PROGRESS,
+                    _percent_cell(parsed, row.row_no),
+                    "progress_decreased",
+                    f"Nhiệm vụ {row.task_code}: tỷ lệ {fmt_number(row.percent)}% thấp hơn "
+                    f"{fmt_number(old)}% đã báo cáo ở {periods.short_label(week)}.",
+                    "Kiểm tra lại số liệu; nếu đúng, ghi lý do vào cột Khó khăn, vướng mắc.",
+                    "warning",
+                )
+            )
     return out
 
 
@@ -178,9 +223,13 @@ def changes_against_current(parsed: ParsedWorkbook, path: Path | None = None) ->
     for row in parsed.progress:
         before = old.get(row.task_code)
         if before is None or before != (row.status, row.percent):
-            rows.append({"Mã nhiệm vụ": row.task_code,
-                         "Trước": f"{before[0]} - {fmt_number(before[1])}%" if before else "(chưa có)",
-                         "Sau": f"{row.status} - {fmt_number(row.percent)}%"})
+            rows.append(
+                {
+                    "Mã nhiệm vụ": row.task_code,
+                    "Trước": f"{before[0]} - {fmt_number(before[1])}%" if before else "(chưa có)",
+                    "Sau": f"{row.status} - {fmt_number(row.percent)}%",
+                }
+            )
     return pd.DataFrame(rows, columns=["Mã nhiệm vụ", "Trước", "Sau"])
 
 
@@ -188,13 +237,18 @@ def changes_against_current(parsed: ParsedWorkbook, path: Path | None = None) ->
 
 
 def _accepted_with_hash(digest: str, path: Path | None) -> tuple[int, datetime] | None:
-    found = db.rows("select id, uploaded_at from submission where sha256 = $h and status = 'accepted' "
-                    "order by id limit 1", {"h": digest}, path)
+    found = db.rows(
+        "select id, uploaded_at from submission where sha256 = $h and status = 'accepted' "
+        "order by id limit 1",
+        {"h": digest},
+        path,
+    )
     return found[0] if found else None
 
 
-def check(data: bytes, filename: str, user: User, *, now: datetime | None = None,
-          path: Path | None = None) -> Result:
+def check(
+    data: bytes, filename: str, user: User, *, now: datetime | None = None, path: Path | None = None
+) -> Result:
     """Dry run: every problem in the file, the preview and the changes; records nothing."""
     auth.require(user, "upload")
     now = now or settings.now()
@@ -204,14 +258,23 @@ def check(data: bytes, filename: str, user: User, *, now: datetime | None = None
         return Result(name, "rejected", errors=problems, message=_summary(problems))
     parsed = workbook.read(data, workbook.Context.load(path), name)
     parsed.problems += database_problems(parsed, user, now, path)
-    result = Result(name, "rejected" if parsed.errors else "checked",
-                    parsed.header.unit_code, parsed.header.period, rows=parsed.row_counts(),
-                    errors=parsed.errors, warnings=parsed.warnings, parsed=parsed)
+    result = Result(
+        name,
+        "rejected" if parsed.errors else "checked",
+        parsed.header.unit_code,
+        parsed.header.period,
+        rows=parsed.row_counts(),
+        errors=parsed.errors,
+        warnings=parsed.warnings,
+        parsed=parsed,
+    )
     previous = _accepted_with_hash(sha256(data), path)
     if previous and not parsed.errors:
         result.status = "duplicate"
         result.submission_id = previous[0]
-        result.message = f"Tệp này đã được nộp lúc {fmt_datetime(previous[1])}; không có gì thay đổi."
+        result.message = (
+            f"Tệp này đã được nộp lúc {fmt_datetime(previous[1])}; không có gì thay đổi."
+        )
         return result
     if not parsed.errors:
         result.changes = changes_against_current(parsed, path)
@@ -223,8 +286,9 @@ def _summary(errors: list[Problem]) -> str:
     return f"Tệp bị từ chối: {len(errors)} lỗi cần sửa."
 
 
-def submit(data: bytes, filename: str, user: User, *, now: datetime | None = None,
-           path: Path | None = None) -> Result:
+def submit(
+    data: bytes, filename: str, user: User, *, now: datetime | None = None, path: Path | None = None
+) -> Result:
     """Check and, when valid, store the workbook; the file and the outcome are always kept."""
     now = now or settings.now()
     result = check(data, filename, user, now=now, path=path)
@@ -233,8 +297,9 @@ def submit(data: bytes, filename: str, user: User, *, now: datetime | None = Non
     with db.transaction(path) as tx:
         _record_file(tx, digest, len(data), now, path)
         if result.status == "duplicate":
-            result.submission_id = _insert_submission(tx, result, digest, user, now,
-                                                      duplicate_of=result.submission_id)
+            result.submission_id = _insert_submission(
+                tx, result, digest, user, now, duplicate_of=result.submission_id
+            )
         elif result.status == "rejected":
             result.submission_id = _insert_submission(tx, result, digest, user, now)
         else:
@@ -242,33 +307,63 @@ def submit(data: bytes, filename: str, user: User, *, now: datetime | None = Non
             result.submission_id = _insert_submission(tx, result, digest, user, now)
             _store_rows(tx, result.submission_id, result.parsed)
             _make_current(tx, result.submission_id, result.parsed)
-            result.message = f"Đã nhận báo cáo {periods.short_label(result.period)} của {result.unit}."
-        audit.record("upload", username=user.username, role=user.role,
-                     target=f"{result.unit or '?'}|{result.period or '?'}",
-                     detail={"file": result.file, "status": result.status, "sha256": digest,
-                             "submission_id": result.submission_id,
-                             "errors": len(result.errors), "warnings": len(result.warnings)},
-                     tx=tx)
+            result.message = (
+                f"Đã nhận báo cáo {periods.short_label(result.period)} của {result.unit}."
+            )
+        audit.record(
+            "upload",
+            username=user.username,
+            role=user.role,
+            target=f"{result.unit or '?'}|{result.period or '?'}",
+            detail={
+                "file": result.file,
+                "status": result.status,
+                "sha256": digest,
+                "submission_id": result.submission_id,
+                "errors": len(result.errors),
+                "warnings": len(result.warnings),
+            },
+            tx=tx,
+        )
     return result
 
 
 def _record_file(tx: db.Tx, digest: str, size: int, now: datetime, path: Path | None) -> None:
     stored = settings.files_dir(path or settings.db_path()) / digest[:2] / f"{digest}.xlsx"
-    tx.execute("insert into stored_file values ($h, $s, $p, $t) on conflict do nothing",
-               {"h": digest, "s": size, "p": str(stored), "t": now})
+    tx.execute(
+        "insert into stored_file values ($h, $s, $p, $t) on conflict do nothing",
+        {"h": digest, "s": size, "p": str(stored), "t": now},
+    )
 
 
-def _insert_submission(tx: db.Tx, result: Result, digest: str, user: User, now: datetime,
-                       duplicate_of: int | None = None) -> int:
+def _insert_submission(
+    tx: db.Tx,
+    result: Result,
+    digest: str,
+    user: User,
+    now: datetime,
+    duplicate_of: int | None = None,
+) -> int:
     parsed = result.parsed
     header = parsed.header if parsed else None
-    flags = {flag: bool(parsed is not None and getattr(parsed, sheet) is not None)
-             for sheet, flag in SHEET_FLAGS.items()}
+    flags = {
+        flag: bool(parsed is not None and getattr(parsed, sheet) is not None)
+        for sheet, flag in SHEET_FLAGS.items()
+    }
     params = {
-        "h": digest, "f": result.file, "u": result.unit, "p": result.period, "s": result.status,
-        "t": now, "by": user.username, "r": user.role, "ob": user.role == "quan_tri",
-        "rep": header.reporter if header else None, "ph": header.phone if header else None,
-        "rd": header.report_date if header else None, **flags,
+        "h": digest,
+        "f": result.file,
+        "u": result.unit,
+        "p": result.period,
+        "s": result.status,
+        "t": now,
+        "by": user.username,
+        "r": user.role,
+        "ob": user.role == "quan_tri",
+        "rep": header.reporter if header else None,
+        "ph": header.phone if header else None,
+        "rd": header.report_date if header else None,
+        **flags,
         "cs": _criteria_set_id(tx) if flags["has_scores"] else None,
         "e": json.dumps([p.as_json() for p in result.errors], ensure_ascii=False),
         "w": json.dumps([p.as_json() for p in result.warnings], ensure_ascii=False),
@@ -280,7 +375,8 @@ def _insert_submission(tx: db.Tx, result: Result, digest: str, user: User, now: 
         "has_indicators, has_scores, has_models, criteria_set_id, errors_json, warnings_json, "
         "duplicate_of) values ($h, $f, $u, $p, $s, $t, $by, $r, $ob, $rep, $ph, $rd, "
         "$has_progress, $has_indicators, $has_scores, $has_models, $cs, $e, $w, $d) returning id",
-        params)
+        params,
+    )
 
 
 def _criteria_set_id(tx: db.Tx) -> int | None:
@@ -289,14 +385,19 @@ def _criteria_set_id(tx: db.Tx) -> int | None:
 
 def _rows_frames(submission_id: int, parsed: ParsedWorkbook) -> dict[str, pd.DataFrame]:
     """The parsed rows as DataFrames named like their tables."""
+
     def frame(rows: list | None) -> pd.DataFrame:
         df = pd.DataFrame([vars(r) for r in rows or []])
         if not df.empty:
             df.insert(0, "submission_id", submission_id)
         return df
 
-    return {"progress_row": frame(parsed.progress), "indicator_value": frame(parsed.indicators),
-            "score_row": frame(parsed.scores), "model_row": frame(parsed.models)}
+    return {
+        "progress_row": frame(parsed.progress),
+        "indicator_value": frame(parsed.indicators),
+        "score_row": frame(parsed.scores),
+        "model_row": frame(parsed.models),
+    }
 
 
 def _store_rows(tx: db.Tx, submission_id: int, parsed: ParsedWorkbook) -> None:
@@ -308,16 +409,23 @@ def _make_current(tx: db.Tx, submission_id: int, parsed: ParsedWorkbook) -> None
     """Point (unit, week, sheet) at this submission for each sheet it contains."""
     for sheet in SHEET_FLAGS:
         if getattr(parsed, sheet) is not None:
-            tx.execute("insert or replace into current_sheet values ($u, $p, $s, $id)",
-                       {"u": parsed.header.unit_code, "p": parsed.header.period, "s": sheet,
-                        "id": submission_id})
+            tx.execute(
+                "insert or replace into current_sheet values ($u, $p, $s, $id)",
+                {
+                    "u": parsed.header.unit_code,
+                    "p": parsed.header.period,
+                    "s": sheet,
+                    "id": submission_id,
+                },
+            )
 
 
 # --- fast path, restore, history, exceptions ----------------------------------------------
 
 
-def store_batch(items: list[tuple[ParsedWorkbook, datetime]], user: User, *,
-                path: Path | None = None) -> int:
+def store_batch(
+    items: list[tuple[ParsedWorkbook, datetime]], user: User, *, path: Path | None = None
+) -> int:
     """Store already-validated parsed workbooks in one transaction (sample data, benchmarks).
 
     Items must be in upload order; later items for the same (unit, week, sheet) supersede.
@@ -326,21 +434,41 @@ def store_batch(items: list[tuple[ParsedWorkbook, datetime]], user: User, *,
     if not items:
         return 0
     with db.transaction(path) as tx:
-        ids = [r[0] for r in tx.rows(
-            "select nextval('submission_id_seq') from range($n)", {"n": len(items)})]
+        ids = [
+            r[0]
+            for r in tx.rows(
+                "select nextval('submission_id_seq') from range($n)", {"n": len(items)}
+            )
+        ]
         set_id = _criteria_set_id(tx)
-        subs, frames, current = [], {k: [] for k in ("progress_row", "indicator_value",
-                                                      "score_row", "model_row")}, {}
+        subs, frames, current = (
+            [],
+            {k: [] for k in ("progress_row", "indicator_value", "score_row", "model_row")},
+            {},
+        )
         for sid, (parsed, at) in zip(ids, items, strict=True):
             h = parsed.header
-            subs.append({"id": sid, "sha256": f"batch-{sid}", "filename": f"{h.unit_code}_{h.period}.xlsx",
-                         "unit_code": h.unit_code, "period": h.period, "status": "accepted",
-                         "uploaded_at": at, "uploaded_by": user.username,
-                         "uploader_role": user.role, "on_behalf": user.role == "quan_tri",
-                         "reporter": h.reporter, "phone": h.phone, "report_date": h.report_date,
-                         **{flag: getattr(parsed, s) is not None for s, flag in SHEET_FLAGS.items()},
-                         "criteria_set_id": set_id if parsed.scores is not None else None,
-                         "errors_json": "[]", "warnings_json": "[]"})
+            subs.append(
+                {
+                    "id": sid,
+                    "sha256": f"batch-{sid}",
+                    "filename": f"{h.unit_code}_{h.period}.xlsx",
+                    "unit_code": h.unit_code,
+                    "period": h.period,
+                    "status": "accepted",
+                    "uploaded_at": at,
+                    "uploaded_by": user.username,
+                    "uploader_role": user.role,
+                    "on_behalf": user.role == "quan_tri",
+                    "reporter": h.reporter,
+                    "phone": h.phone,
+                    "report_date": h.report_date,
+                    **{flag: getattr(parsed, s) is not None for s, flag in SHEET_FLAGS.items()},
+                    "criteria_set_id": set_id if parsed.scores is not None else None,
+                    "errors_json": "[]",
+                    "warnings_json": "[]",
+                }
+            )
             for table, df in _rows_frames(sid, parsed).items():
                 if not df.empty:
                     frames[table].append(df)
@@ -351,9 +479,16 @@ def store_batch(items: list[tuple[ParsedWorkbook, datetime]], user: User, *,
         for table, parts in frames.items():
             if parts:
                 tx.insert_frame(table, pd.concat(parts, ignore_index=True))
-        tx.insert_frame("current_sheet", pd.DataFrame(
-            [{"unit_code": u, "period": p, "sheet": s, "submission_id": i}
-             for (u, p, s), i in current.items()]), replace=True)
+        tx.insert_frame(
+            "current_sheet",
+            pd.DataFrame(
+                [
+                    {"unit_code": u, "period": p, "sheet": s, "submission_id": i}
+                    for (u, p, s), i in current.items()
+                ]
+            ),
+            replace=True,
+        )
     return len(items)
 
 
@@ -361,39 +496,70 @@ def restore(submission_id: int, user: User, path: Path | None = None) -> list[st
     """Make an earlier accepted submission current again for the sheets it contains."""
     auth.require(user, "restore_submission")
     with db.transaction(path) as tx:
-        found = tx.rows("select unit_code, period, status, has_progress, has_indicators, "
-                        "has_scores, has_models from submission where id = $id", {"id": submission_id})
+        found = tx.rows(
+            "select unit_code, period, status, has_progress, has_indicators, "
+            "has_scores, has_models from submission where id = $id",
+            {"id": submission_id},
+        )
         if not found or found[0][2] != "accepted":
             raise ValueError(f"Bản nộp số {submission_id} không tồn tại hoặc không được chấp nhận.")
         unit, period, _, *flags = found[0]
         sheets = [s for s, on in zip(SHEET_FLAGS, flags, strict=True) if on]
-        before = dict(tx.rows("select sheet, submission_id from current_sheet where unit_code = $u "
-                              "and period = $p", {"u": unit, "p": period}))
+        before = dict(
+            tx.rows(
+                "select sheet, submission_id from current_sheet where unit_code = $u "
+                "and period = $p",
+                {"u": unit, "p": period},
+            )
+        )
         for sheet in sheets:
-            tx.execute("insert or replace into current_sheet values ($u, $p, $s, $id)",
-                       {"u": unit, "p": period, "s": sheet, "id": submission_id})
-        audit.record("submission_restore", username=user.username, role=user.role,
-                     target=f"{unit}|{period}", before=before,
-                     after={s: submission_id for s in sheets}, tx=tx)
+            tx.execute(
+                "insert or replace into current_sheet values ($u, $p, $s, $id)",
+                {"u": unit, "p": period, "s": sheet, "id": submission_id},
+            )
+        audit.record(
+            "submission_restore",
+            username=user.username,
+            role=user.role,
+            target=f"{unit}|{period}",
+            before=before,
+            after={s: submission_id for s in sheets},
+            tx=tx,
+        )
     return sheets
 
 
-def history(unit: str | None = None, period: str | None = None,
-            path: Path | None = None) -> pd.DataFrame:
+def history(
+    unit: str | None = None, period: str | None = None, path: Path | None = None
+) -> pd.DataFrame:
     return db.query("submission_history", path=path, unit=unit, period=period)
 
 
-def grant_exception(unit: str, period: str, reason: str, expires_at: datetime, user: User,
-                    path: Path | None = None) -> None:
+def grant_exception(
+    unit: str, period: str, reason: str, expires_at: datetime, user: User, path: Path | None = None
+) -> None:
     """Let a unit upload to a locked week until `expires_at` (audited)."""
     auth.require(user, "grant_exception")
     if not reason.strip():
         raise ValueError("Cần ghi lý do mở khóa.")
     with db.transaction(path) as tx:
-        tx.execute("insert into lock_exception (unit_code, period, reason, expires_at, granted_by, "
-                   "granted_at) values ($u, $p, $r, $e, $b, $t)",
-                   {"u": unit, "p": period, "r": reason.strip(), "e": expires_at,
-                    "b": user.username, "t": settings.now()})
-        audit.record("lock_exception", username=user.username, role=user.role,
-                     target=f"{unit}|{period}", after={"reason": reason, "expires_at": expires_at},
-                     tx=tx)
+        tx.execute(
+            "insert into lock_exception (unit_code, period, reason, expires_at, granted_by, "
+            "granted_at) values ($u, $p, $r, $e, $b, $t)",
+            {
+                "u": unit,
+                "p": period,
+                "r": reason.strip(),
+                "e": expires_at,
+                "b": user.username,
+                "t": settings.now(),
+            },
+        )
+        audit.record(
+            "lock_exception",
+            username=user.username,
+            role=user.role,
+            target=f"{unit}|{period}",
+            after={"reason": reason, "expires_at": expires_at},
+            tx=tx,
+        )

@@ -1,17 +1,132 @@
-"""Tổng quan page body (kept in the package so app.py stays a thin entry point)."""
+"""Tổng quan page body (kept in the package so app.py stays a thin entry point).
+
+One column of sections, so it reads on a ≈390 px phone: the unit's deadline banner, the key
+figures, tasks by status, this week's reporting grid, and the weekly trends.
+"""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from tracker import plan
+from tracker import charts, difficulties, filters, metrics, periods, reporting
 from tracker.auth import User
+from tracker.text import fmt_datetime, fmt_pct
+
+GRID_STATES = (reporting.ON_TIME, reporting.LATE, reporting.MISSING)
+
+
+def reporting_grid(status: pd.DataFrame) -> pd.DataFrame:
+    """Units × {Đúng hạn, Trễ hạn, Chưa nộp} as ticks, with the first upload time."""
+    grid = pd.DataFrame({"Đơn vị": status["unit_code"] + " - " + status["unit_name"]})
+    for state in GRID_STATES:
+        grid[state] = status["state"] == state
+    grid["Nộp lần đầu lúc"] = [
+        fmt_datetime(t.to_pydatetime()) if pd.notna(t) else "" for t in status["first_upload"]
+    ]
+    return grid
 
 
 def render(user: User) -> None:
+    week = filters.select_week()
     st.title("Tổng quan")
-    tasks = plan.tasks()
-    units = plan.units()
-    cols = st.columns(2)
-    cols[0].metric("Nhiệm vụ trong Kế hoạch", len(tasks))
-    cols[1].metric("Đơn vị đang theo dõi", len(units))
+    st.caption(
+        "Kế hoạch công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở năm 2026 - "
+        f"Văn phòng UBND thành phố Cần Thơ · số liệu đến hết {periods.label(week)}"
+    )
+    if user.role == "don_vi" and user.unit_code:
+        _banner(user.unit_code, week)
+    plan = metrics.plan_completion(week)
+    _key_figures(week, plan)
+    if plan.has_data:
+        _status_section(week, plan)
+    else:
+        st.info(
+            f"{metrics.NO_DATA}: chưa đơn vị nào nộp báo cáo tiến độ đến hết "
+            f"{periods.short_label(week).lower()}.",
+            icon=":material/info:",
+        )
+    _reporting_section(week)
+    if plan.has_data:
+        _trend_section(week, plan)
+
+
+def _banner(unit_code: str, week: str) -> None:
+    text = reporting.deadline_banner(unit_code, week)
+    if "chưa nộp" in text:
+        st.warning(text, icon=":material/schedule:")
+    else:
+        st.success(text, icon=":material/task_alt:")
+
+
+def _key_figures(week: str, plan: metrics.PlanCompletion) -> None:
+    rates = reporting.rates(week)
+    cols = st.columns(3)
+    cols[0].metric(
+        "Hoàn thành Kế hoạch",
+        fmt_pct(plan.value) if plan.has_data else "—",
+        help="Bình quân có trọng số tỷ lệ hoàn thành các nhiệm vụ (đơn vị tự đánh giá).",
+    )
+    cols[1].metric(
+        f"Đơn vị đã nộp {periods.short_label(week).lower()}",
+        f"{rates['reported']}/{rates['expected']}" if rates["expected"] else "Không yêu cầu",
+        help="Đơn vị có báo cáo được chấp nhận cho tuần đang xem / đơn vị phải báo cáo.",
+    )
+    cols[2].metric("Vướng mắc chưa xử lý", difficulties.open_count(week))
+    st.caption(
+        f"{metrics.SELF_REPORTED} "
+        f"{metrics.basis(week, plan.units_reported, plan.active_units)}; "
+        f"{plan.tasks_reported}/{plan.tasks} nhiệm vụ có báo cáo."
+    )
+
+
+def _status_section(week: str, plan: metrics.PlanCompletion) -> None:
+    counts = metrics.status_counts(week)
+    fig = charts.status_bars(counts, metrics.basis(week, plan.units_reported, plan.active_units))
+    st.plotly_chart(fig, width="stretch", key="overview_status_chart")
+
+
+def _reporting_section(week: str) -> None:
+    st.subheader(f"Tình hình nộp báo cáo {periods.short_label(week).lower()}")
+    status = reporting.week_status(week)
+    if status.empty:
+        st.info(f"{metrics.NO_DATA}: chưa có đơn vị nào trong danh mục.")
+        return
+    if not status["expected"].any():
+        st.info("Tuần này không yêu cầu báo cáo (tuần nghỉ hoặc trước tuần báo cáo đầu tiên).")
+        return
+    counts = status["state"].value_counts()
+    st.caption(
+        " · ".join(f"{s}: {int(counts.get(s, 0))}" for s in GRID_STATES)
+        + f" (trên {int(status['expected'].sum())} đơn vị phải báo cáo)"
+    )
+    st.dataframe(reporting_grid(status), hide_index=True, width="stretch", key="overview_grid")
+
+
+def _trend_section(week: str, plan: metrics.PlanCompletion) -> None:
+    st.subheader("Diễn biến theo tuần")
+    trend = metrics.plan_trend(week)
+    if not trend.empty:
+        fig = charts.trend_line(
+            trend["week"],
+            trend["plan_completion"],
+            title="Tỷ lệ hoàn thành Kế hoạch",
+            basis=metrics.basis(week, plan.units_reported, plan.active_units),
+            name="Hoàn thành Kế hoạch",
+        )
+        st.plotly_chart(fig, width="stretch", key="overview_plan_trend")
+    rates = reporting.trend(week)
+    if not rates.empty:
+        last = reporting.rates(week)
+        basis = (
+            f"{last['reported']}/{last['expected']} đơn vị đã báo cáo, số liệu đến hết "
+            f"{periods.short_label(week).lower()}; tuần không yêu cầu báo cáo để trống"
+        )
+        fig = charts.trend_line(
+            rates["period"],
+            rates["reporting_rate"],
+            title="Tỷ lệ đơn vị nộp báo cáo",
+            basis=basis,
+            name="Tỷ lệ nộp báo cáo",
+        )
+        st.plotly_chart(fig, width="stretch", key="overview_reporting_trend")

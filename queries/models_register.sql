@@ -1,0 +1,58 @@
+-- The "Dân vận khéo" register: every unit's models as its latest standing 'Dân vận khéo' sheet
+-- lists them (current_sheet of the unit's latest ISO week with that sheet; a resubmission without
+-- the sheet leaves the earlier one standing). model_key identifies a model across submissions
+-- (NFC, lower case, single spaces); first_period is the first week any accepted submission of the
+-- unit listed it. status_order follows Đăng ký (1) → Đang thực hiện → Được công nhận → Nhân rộng
+-- (4); an empty or unknown status sorts last (9).
+-- params: (none)
+-- grain: one row per (unit, model row of that unit's latest standing models sheet)
+with latest as (
+    select unit_code, arg_max(submission_id, period) as submission_id, max(period) as period
+    from current_sheet
+    where sheet = 'models'
+    group by unit_code
+),
+
+keyed as (
+    select
+        m.*,
+        lower(regexp_replace(trim(nfc_normalize(m.name)), '\s+', ' ', 'g')) as model_key
+    from model_row as m
+),
+
+first_seen as (
+    select s.unit_code, k.model_key, min(s.period) as first_period
+    from keyed as k
+    inner join submission as s on k.submission_id = s.id
+    where s.status = 'accepted'
+    group by s.unit_code, k.model_key
+)
+
+select
+    l.unit_code,
+    u.name as unit_name,
+    l.period,
+    s.uploaded_at,
+    k.submission_id,
+    k.row_no,
+    k.model_key,
+    k.name,
+    k.field,
+    k.content,
+    k.timeframe,
+    k.outcome,
+    k.status,
+    case k.status
+        when 'Đăng ký' then 1
+        when 'Đang thực hiện' then 2
+        when 'Được công nhận' then 3
+        when 'Nhân rộng' then 4
+        else 9
+    end as status_order,
+    f.first_period
+from latest as l
+inner join keyed as k on l.submission_id = k.submission_id
+inner join submission as s on l.submission_id = s.id
+left join unit as u on l.unit_code = u.code
+left join first_seen as f on l.unit_code = f.unit_code and k.model_key = f.model_key
+order by coalesce(u.sort_order, 0), l.unit_code, k.row_no

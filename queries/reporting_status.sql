@@ -1,0 +1,66 @@
+-- Reporting discipline for ISO week $week (PRODUCT.md §6): per active unit, whether a report was expected, whether one was accepted, on time or late, and whom to contact.
+-- expected: $week >= setting first_week and $week not listed in setting exempt_weeks (';'-separated); otherwise state 'Không yêu cầu' (a report sent anyway is still shown in first_upload).
+-- deadline = week_start($week) + (setting deadline_weekday - 1) days at setting deadline_time (default Friday 16:30).
+-- first_upload = uploaded_at of the (unit, week)'s FIRST accepted submission (superseded versions included), so a later correction keeps an on-time week on time; on_time = first_upload <= deadline (16:30:00 exactly is on time).
+-- state: 'Không yêu cầu' | 'Chưa nộp' (no accepted submission; rejected ones do not count) | 'Đúng hạn' | 'Trễ hạn'.
+-- reporter, phone (Người lập, Điện thoại): from the unit's LAST accepted submission of any week (latest upload, then highest id), the same rule as unit_last_contact.sql, so a missing unit still has a contact.
+-- params: $week
+-- grain: one row per active unit, in catalogue order
+with cfg as (
+    select
+        week_start($week)
+        + (coalesce(try_cast(setting_value('deadline_weekday') as integer), 5) - 1)
+        + coalesce(try_cast(setting_value('deadline_time') as time), time '16:30') as deadline,
+        $week >= setting_value('first_week')
+        and not list_contains(
+            list_transform(string_split(coalesce(setting_value('exempt_weeks'), ''), ';'), lambda x: trim(x)),
+            $week
+        ) as expected
+),
+
+week_sub as (
+    select
+        unit_code,
+        min(uploaded_at) as first_upload,
+        max(uploaded_at) as last_upload,
+        count(*) as versions
+    from submission
+    where status = 'accepted' and period = $week
+    group by unit_code
+),
+
+contact as (
+    select
+        unit_code,
+        reporter,
+        phone
+    from submission
+    where status = 'accepted'
+    qualify row_number() over (partition by unit_code order by uploaded_at desc, id desc) = 1
+)
+
+select
+    u.code as unit_code,
+    u.name as unit_name,
+    u.sort_order,
+    c.expected,
+    c.deadline,
+    s.first_upload,
+    s.last_upload,
+    coalesce(s.versions, 0) as versions,
+    s.first_upload is not null as reported,
+    coalesce(s.first_upload <= c.deadline, false) as on_time,
+    case
+        when not c.expected then 'Không yêu cầu'
+        when s.first_upload is null then 'Chưa nộp'
+        when s.first_upload <= c.deadline then 'Đúng hạn'
+        else 'Trễ hạn'
+    end as state,
+    k.reporter,
+    k.phone
+from unit as u
+cross join cfg as c
+left join week_sub as s on u.code = s.unit_code
+left join contact as k on u.code = k.unit_code
+where u.active
+order by u.sort_order

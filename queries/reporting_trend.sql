@@ -1,0 +1,61 @@
+-- Reporting rate and on-time rate for every ISO week from $first_week to $week (PRODUCT.md §6), the same rules as reporting_status.sql.
+-- expected_units = active units when the week expects reports, else 0 (a week before setting first_week or listed in setting exempt_weeks); reporting_rate = 100 * reported / expected_units and on_time_rate = 100 * on_time / expected_units, NULL when the week expects nothing (excluded, not 0%).
+-- reported / on_time count active units with an accepted submission for the week / whose first accepted upload was at or before that week's deadline.
+-- params: $first_week, $week
+-- grain: one row per ISO week, oldest first
+with weeks as (
+    select strftime(d, '%G-W%V') as period
+    from range(week_start($first_week), week_start($week) + 1, interval 7 day) as r (d)
+),
+
+cfg as (
+    select
+        setting_value('first_week') as first_week,
+        list_transform(
+            string_split(coalesce(setting_value('exempt_weeks'), ''), ';'), lambda x: trim(x)
+        ) as exempt,
+        coalesce(try_cast(setting_value('deadline_weekday') as integer), 5) as weekday,
+        coalesce(try_cast(setting_value('deadline_time') as time), time '16:30') as at_time,
+        (select count(*) from unit where active) as active_units
+),
+
+firsts as (
+    select
+        s.period,
+        s.unit_code,
+        min(s.uploaded_at) as first_upload
+    from submission as s
+    inner join unit as u on s.unit_code = u.code and u.active
+    where s.status = 'accepted'
+    group by s.period, s.unit_code
+),
+
+per_week as (
+    select
+        w.period,
+        week_start(w.period) as week_start,
+        w.period >= c.first_week and not list_contains(c.exempt, w.period) as expected,
+        c.active_units,
+        week_start(w.period) + (c.weekday - 1) + c.at_time as deadline,
+        count(f.unit_code) as reported,
+        count(f.unit_code) filter (
+            where f.first_upload <= week_start(w.period) + (c.weekday - 1) + c.at_time
+        ) as on_time
+    from weeks as w
+    cross join cfg as c
+    left join firsts as f on w.period = f.period
+    group by all
+)
+
+select
+    period,
+    week_start,
+    expected,
+    deadline,
+    case when expected then active_units else 0 end as expected_units,
+    reported,
+    on_time,
+    case when expected then 100.0 * reported / nullif(active_units, 0) end as reporting_rate,
+    case when expected then 100.0 * on_time / nullif(active_units, 0) end as on_time_rate
+from per_week
+order by period

@@ -1,0 +1,368 @@
+"""Exports read back: CSV bytes and columns, formula injection, the compiled .xlsx and its print
+setup, and `python -m tracker export` writing the same bytes (tests/followup_fixture.py)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import io
+import subprocess
+import sys
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests import followup_fixture
+from tests.conftest import ROOT
+from tracker import auth, db, exports, settings
+
+NOW = datetime(2026, 4, 1, 8, 15)
+
+
+@pytest.fixture
+def fx(tmp_db: Path) -> dict[str, int]:
+    return followup_fixture.load()
+
+
+def _rows(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM expected"
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_summary_csv_header_and_rows(fx) -> None:
+    data = exports.summary_csv("2026-W10")
+    rows = _rows(data)
+    assert data[3:].split(b"\r\n")[0].decode() == (
+        "Mã nhiệm vụ,Nội dung nhiệm vụ,Đơn vị chủ trì,Số đơn vị được giao,Số đơn vị đã báo cáo,"
+        "Tỷ lệ hoàn thành (%),Tiến độ kỳ vọng (%),Trạng thái,Số vướng mắc chưa xử lý,"
+        "Cập nhật lần cuối"
+    )
+    assert rows[0] == exports.SUMMARY_COLUMNS
+    body = {r[0]: r for r in rows[1:]}
+    assert list(body) == [
+        "II.1.a",
+        "II.1.b",
+        "II.1.c",
+        "II.2",
+        "II.3",
+        "II.4",
+        "II.5",
+        "II.6",
+        "III.1",
+        "III.2.a",
+        "III.2.b",
+    ]
+    # Expected progress W10: 67 days (01/01..08/03) of 365 = 18.356 -> 18.4.
+    # II.1.a has no lead: KT's 20 averaged over the 9 active units = 2.2 (< 18.4 - 10: behind).
+    assert body["II.1.a"][2:] == [
+        "Các phòng, ban, đơn vị",
+        "9",
+        "1",
+        "2.2",
+        "18.4",
+        "Chậm tiến độ",
+        "1",
+        "05/03/2026 14:05",
+    ]
+    # II.2: the lead HCTC's corrected 60; its repeated, handled difficulty is not counted.
+    assert body["II.2"][2:] == [
+        "HCTC",
+        "9",
+        "1",
+        "60.0",
+        "18.4",
+        "Đúng tiến độ",
+        "0",
+        "09/03/2026 09:00",
+    ]
+    assert body["II.4"][2:] == [
+        "BTCD",
+        "9",
+        "1",
+        "50.0",
+        "18.4",
+        "Đúng tiến độ",
+        "1",
+        "06/03/2026 16:30",
+    ]
+    # II.5: VX's 10 from the exempt week carried forward (the inactive unit does not count).
+    assert body["II.5"][5:] == ["1.1", "18.4", "Chậm tiến độ", "1", "20/02/2026 09:00"]
+    # theo_yeu_cau: no expected progress.
+    assert body["III.2.b"][2:] == ["HCTC", "1", "0", "0.0", "", "Chưa có báo cáo", "0", ""]
+
+
+def test_summary_csv_neutralises_text(fx) -> None:
+    with db.transaction() as tx:
+        tx.execute("update task set short_title = '@SUM(A1)' where code = 'II.6'")
+    rows = _rows(exports.summary_csv("2026-W10"))
+    assert [r[1] for r in rows if r[0] == "II.6"] == ["'@SUM(A1)"]
+
+
+def test_detail_csv_injection_and_numbers(fx) -> None:
+    rows = _rows(exports.detail_csv("2026-W10"))
+    assert rows[0] == exports.DETAIL_COLUMNS
+    kt = next(r for r in rows if r[0] == "II.1.a" and r[2] == "KT")
+    assert kt[4:8] == ["Thực hiện", "2026-W10", "Đang thực hiện", "20.0"]
+    assert kt[8] == "'-5 hội nghị"
+    assert kt[10] == "'" + followup_fixture.INJECTION
+    assert kt[11] == "'" + followup_fixture.INJECTION_PROPOSAL
+    missing = next(r for r in rows if r[0] == "II.1.a" and r[2] == "TH")
+    assert missing[5:8] == ["", "Chưa báo cáo", ""]
+    # One row per (task, assigned unit): 9 units x 10 tasks open to all + III.2.b (HCTC only).
+    assert len(rows) - 1 == 9 * 10 + 1
+
+
+def test_neutralise_and_numbers() -> None:
+    for text in ("=1+1", "+1", "-1", "@x", "\tx", "\rx"):
+        assert exports.neutralise(text) == "'" + text
+    assert exports.neutralise("Bình thường") == "Bình thường"
+    data = exports.write_csv(["a", "b", "c"], [[exports.Number(-5.25), "-5", exports.Number(3, 0)]])
+    assert data.decode("utf-8-sig").splitlines()[1] == "-5.2,'-5,3"
+
+
+def test_indicators_csv_up_to_week_and_range(fx) -> None:
+    rows = _rows(exports.indicators_csv("2026-W10"))
+    assert rows[0] == exports.INDICATOR_COLUMNS
+    got = {r[0]: (r[3], r[5], r[6], r[7], r[8]) for r in rows[1:]}
+    assert got["TCD_LUOT"] == ("Cộng dồn các tuần", "01/01/2026", "08/03/2026", "20.0", "1")
+    assert got["VAN_BAN"][3:] == ("5.0", "1")
+    assert got["MO_HINH"] == ("Giá trị mới nhất", "01/01/2026", "08/03/2026", "3.0", "2")
+    assert got["TAP_HUAN"][3:] == ("", "0")
+    # March: only W10 has its Thursday in the month; W09's values are out.
+    march = {
+        r[0]: (r[7], r[8])
+        for r in _rows(exports.indicators_csv(None, "2026-03-01", "31/03/2026"))[1:]
+    }
+    assert march["TCD_LUOT"] == ("12.0", "1")
+    assert march["VAN_BAN"] == ("3.0", "1")
+    assert march["MO_HINH"] == ("3.0", "2")
+    # February: only W09 (Thursday 26/02); the stock is HCTC's W09 value.
+    feb = {
+        r[0]: (r[7], r[8])
+        for r in _rows(exports.indicators_csv(None, "2026-02-01", "2026-02-28"))[1:]
+    }
+    assert feb["TCD_LUOT"] == ("8.0", "1")
+    assert feb["MO_HINH"] == ("1.0", "1")
+    # A week with no report: flows empty, stock carried forward.
+    w11 = {
+        r[0]: (r[7], r[8])
+        for r in _rows(exports.indicators_csv(None, "2026-03-09", "2026-03-15"))[1:]
+    }
+    assert w11["TCD_LUOT"] == ("", "0")
+    assert w11["MO_HINH"] == ("3.0", "2")
+
+
+def test_as_of_week_uses_the_thursday_rule() -> None:
+    assert exports.as_of_week(date(2026, 3, 31)) == "2026-W13"  # Tuesday of W14
+    assert exports.as_of_week(date(2026, 4, 2)) == "2026-W14"  # Thursday
+    assert exports.as_of_week(date(2026, 3, 8)) == "2026-W10"  # Sunday
+
+
+def _report() -> bytes:
+    return exports.report_xlsx("2026-03-01", "2026-03-31", now=NOW)
+
+
+def _cells(ws) -> list[tuple[int, int, object]]:
+    return [
+        (c.row, c.column, c.value) for row in ws.iter_rows() for c in row if c.value is not None
+    ]
+
+
+def test_report_xlsx_content(fx) -> None:
+    wb = load_workbook(io.BytesIO(_report()))
+    expected_sheets = ["Báo cáo tổng hợp", "Chỉ số", "Vướng mắc", "Dân vận khéo"]
+    spec = importlib.util.find_spec("tracker.scoring")
+    if spec is not None and hasattr(importlib.import_module("tracker.scoring"), "scores_frame"):
+        expected_sheets.append("Tự chấm điểm")
+    assert wb.sheetnames == expected_sheets
+    ws = wb["Báo cáo tổng hợp"]
+    assert "DÂN VẬN CHÍNH QUYỀN" in ws["A3"].value
+    assert ws["A4"].value.startswith(
+        "Từ ngày 01/03/2026 đến ngày 31/03/2026; tiến độ tính đến hết Tuần 13/2026"
+    )
+    header = [c.value for c in ws[6]]
+    assert header[:4] == ["STT", "Mã nhiệm vụ", "Nội dung nhiệm vụ", "Đơn vị thực hiện"]
+    values = [v for _, _, v in _cells(ws)]
+    assert "Cần Thơ, ngày 01 tháng 04 năm 2026" in values
+    # Task rows in plan order, numbered.
+    tasks = [
+        (r[0].value, r[1].value) for r in ws.iter_rows(min_row=7) if isinstance(r[0].value, int)
+    ]
+    assert [t for _, t in tasks][:4] == ["II.1.a", "II.1.b", "II.1.c", "II.2"]
+    assert [n for n, _ in tasks] == list(range(1, 12))
+    # II.2: the task's completion as a number, then HCTC's result text of March (W10, corrected).
+    ii2 = next(r for r in ws.iter_rows(min_row=7) if r[1].value == "II.2")
+    assert ii2[6].value == pytest.approx(60.0)
+    assert ii2[5].value == "Đúng tiến độ"
+    unit_row = ws[ii2[0].row + 1]
+    assert unit_row[3].value == "Phòng Hành chính - Tổ chức (HCTC)"
+    assert unit_row[8].value == "Ban hành Quy chế dân chủ"
+    assert "Bản nộp đầu bị thay" not in values  # the superseded sheet
+    assert "Dự thảo Quy chế dân chủ" not in values  # W09 is February's
+    # Formula injection: kept as text, never as a formula.
+    inj = next(c for row in ws.iter_rows() for c in row if c.value == followup_fixture.INJECTION)
+    assert inj.data_type == "s"
+    assert not any(
+        isinstance(v, str) and v.startswith("=") and c.data_type == "f"
+        for row in ws.iter_rows()
+        for c in row
+        for v in [c.value]
+    )
+
+
+def test_report_xlsx_other_sheets(fx) -> None:
+    wb = load_workbook(io.BytesIO(_report()))
+    ind = {r[0].value: r[5].value for r in wb["Chỉ số"].iter_rows(min_row=4)}
+    assert ind["TCD_LUOT"] == 12
+    assert ind["MO_HINH"] == 3
+    assert ind["TAP_HUAN"] is None
+    diff = [r[3].value for r in wb["Vướng mắc"].iter_rows(min_row=4)]
+    assert len(diff) == 6  # as of W13: the 5 of W10 plus TH's app difficulty of 10/03
+    assert diff[0] == "Chưa nhận được kế hoạch"
+    models = [(r[1].value, r[2].value) for r in wb["Dân vận khéo"].iter_rows(min_row=4)]
+    assert models == [
+        ("Phòng Hành chính - Tổ chức (HCTC)", "Một cửa thân thiện"),
+        ("Phòng Hành chính - Tổ chức (HCTC)", "Dân vận khéo trong tiếp dân"),
+    ]
+    scores = wb["Tự chấm điểm"]
+    assert "TẠM THỜI" in scores["A1"].value
+    assert [c.value for c in scores[3]][:3] == ["Mã đơn vị", "Đơn vị", "Năm"]
+
+
+def test_report_xlsx_print_setup(fx) -> None:
+    wb = load_workbook(io.BytesIO(_report()))
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert str(ws.page_setup.paperSize) == "9", ws.title  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.fitToWidth == 1
+        assert ws.print_title_rows is not None
+    assert wb["Báo cáo tổng hợp"].print_title_rows == "$6:$6"
+    assert wb["Chỉ số"].print_title_rows == "$3:$3"
+
+
+def test_report_is_deterministic(fx) -> None:
+    data = _report()
+    assert data == _report()
+    # Nothing in the file depends on the clock at save time: properties and zip entries use NOW.
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        core = z.read("docProps/core.xml").decode()
+        assert {i.date_time for i in z.infolist()} == {(2026, 4, 1, 8, 15, 0)}
+    assert ">2026-04-01T08:15:00Z</dcterms:modified>" in core
+    assert ">2026-04-01T08:15:00Z</dcterms:created>" in core
+
+
+def test_empty_database_exports(tmp_db: Path) -> None:
+    rows = _rows(exports.summary_csv("2026-W10"))
+    assert len(rows) == 12
+    assert all(r[7] == "Chưa có báo cáo" for r in rows[1:])
+    wb = load_workbook(io.BytesIO(exports.report_xlsx("2026-03-02", "2026-03-08", now=NOW)))
+    assert "Không có vướng mắc chưa xử lý." in [c.value for c in wb["Vướng mắc"]["A"]]
+
+
+def test_download_requires_sign_in(fx, users) -> None:
+    with pytest.raises(auth.PermissionDenied):
+        exports.download(None, "summary", week="2026-W10")
+    assert exports.download(users["don_vi"], "summary", week="2026-W10") == exports.summary_csv(
+        "2026-W10"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "week", "date_from", "date_to"),
+    [
+        ("summary", None, None, None),
+        ("report", None, "2026-03-01", None),
+        ("report", None, "2026-03-31", "2026-03-01"),
+        ("indicators", None, "31-03-2026", "2026-04-01"),
+        ("summary", "2026-W99", None, None),
+    ],
+)
+def test_cli_usage_errors(
+    tmp_db: Path, tmp_path: Path, capsys, kind, week, date_from, date_to
+) -> None:
+    args = argparse.Namespace(
+        kind=kind, week=week, date_from=date_from, date_to=date_to, out=str(tmp_path / "x")
+    )
+    assert exports.cli_export(args) == 2
+    assert "Lỗi:" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "week", "date_from", "date_to", "expected"),
+    [
+        ("summary", "2026-W10", None, None, lambda: exports.summary_csv("2026-W10")),
+        ("detail", "2026-W10", None, None, lambda: exports.detail_csv("2026-W10")),
+        ("indicators", "2026-W10", None, None, lambda: exports.indicators_csv("2026-W10")),
+        (
+            "report",
+            None,
+            "2026-03-01",
+            "2026-03-31",
+            lambda: exports.report_xlsx("2026-03-01", "2026-03-31", now=NOW),
+        ),
+        (
+            "report",
+            "2026-W10",
+            None,
+            None,
+            lambda: exports.report_xlsx("2026-03-02", "2026-03-08", now=NOW),
+        ),
+    ],
+)
+def test_cli_export_writes_the_same_bytes(
+    fx, tmp_path: Path, monkeypatch, kind, week, date_from, date_to, expected
+) -> None:
+    monkeypatch.setattr(settings, "now", lambda: NOW)
+    out = tmp_path / "out.bin"
+    args = argparse.Namespace(
+        kind=kind, week=week, date_from=date_from, date_to=date_to, out=str(out)
+    )
+    assert exports.cli_export(args) == 0
+    assert out.read_bytes() == expected()
+    assert out.read_bytes() == exports.download(
+        auth.SYSTEM, kind, week=week, date_from=date_from, date_to=date_to
+    )
+
+
+def test_cli_subprocess_summary(fx, tmp_db: Path, tmp_path: Path) -> None:
+    expected = exports.summary_csv("2026-W10")
+    db.close_all()  # let the child process open the database file
+    out = tmp_path / "tong-hop.csv"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tracker",
+            "--db",
+            str(tmp_db),
+            "export",
+            "summary",
+            "--week",
+            "2026-W10",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes() == expected
+
+
+def test_preset_ranges() -> None:
+    assert exports.preset_range("tuan", "2026-W10") == (date(2026, 3, 2), date(2026, 3, 8))
+    assert exports.preset_range("thang", "2026-W09") == (date(2026, 2, 1), date(2026, 2, 28))
+    assert exports.preset_range("thang", "2026-W53") == (date(2026, 12, 1), date(2026, 12, 31))
+    assert exports.preset_range("6thang", "2026-W26") == (date(2026, 1, 1), date(2026, 6, 30))
+    assert exports.preset_range("6thang", "2026-W27") == (date(2026, 7, 1), date(2026, 12, 31))
+    assert exports.preset_range("nam", "2026-W01") == (date(2026, 1, 1), date(2026, 12, 31))
+    with pytest.raises(exports.ExportError):
+        exports.preset_range("quy", "2026-W01")

@@ -1,0 +1,353 @@
+"""Submissions: accept, reject (nothing stored), duplicate, supersede per sheet, restore, locks."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.workbook_factory import Book
+from tracker import auth, db, ingest
+
+ON_TIME = datetime(2026, 3, 5, 10, 0)  # Thursday of week 10, before Friday 16:30
+W10 = "2026-W10"
+
+
+def counts() -> dict[str, int]:
+    tables = (
+        "submission",
+        "progress_row",
+        "indicator_value",
+        "score_row",
+        "model_row",
+        "current_sheet",
+    )
+    return {t: db.scalar(f"select count(*) from {t}") for t in tables}
+
+
+def data_counts() -> dict[str, int]:
+    return {k: v for k, v in counts().items() if k != "submission"}
+
+
+def current(sheet: str, unit: str = "HCTC", period: str = W10) -> int | None:
+    return db.scalar(
+        "select submission_id from current_sheet where unit_code = $u and period = $p "
+        "and sheet = $s",
+        {"u": unit, "p": period, "s": sheet},
+    )
+
+
+def test_valid_workbook_is_accepted_and_kept(users: dict) -> None:
+    data = Book().to_bytes()
+    result = ingest.submit(data, "hctc-w10.xlsx", users["don_vi"], now=ON_TIME)
+    assert result.status == "accepted", result.errors
+    assert (result.unit, result.period) == ("HCTC", W10)
+    assert result.rows == {
+        "progress": 11,
+        "indicators": 5,  # blank values are skipped
+        "scores": result.rows["scores"],
+        "models": 2,
+    }
+    assert ingest.kept_file(ingest.sha256(data)) == data
+    for sheet in ("progress", "indicators", "scores", "models"):
+        assert current(sheet) == result.submission_id
+    row = db.rows(
+        "select status, percent, difficulty from progress_row where submission_id = $i "
+        "and task_code = 'II.6'",
+        {"i": result.submission_id},
+    )[0]
+    assert row == ("Đang thực hiện", 30.0, "Một số đơn vị nộp báo cáo chậm")
+    sub = db.rows(
+        "select uploaded_by, on_behalf, reporter from submission where id = $i",
+        {"i": result.submission_id},
+    )[0]
+    assert sub == ("hctc", False, "Nguyễn Thị Lan")
+    assert db.scalar("select count(*) from audit_log where action = 'upload'") == 1
+
+
+def test_rejected_workbook_changes_no_data_but_is_kept(users: dict) -> None:
+    book = Book()
+    book.progress[0]["percent"] = 140
+    book.progress[3]["status"] = "Đang thực hiện"  # II.2 at 100 without Hoàn thành
+    data = book.to_bytes()
+    before = data_counts()
+    result = ingest.submit(data, "sai.xlsx", users["don_vi"], now=ON_TIME)
+    assert result.status == "rejected"
+    codes = {(p.code, p.cell) for p in result.errors}
+    assert len(result.errors) >= 2
+    assert any(cell == book.cell("II.1.a", "percent") for _, cell in codes)
+    assert data_counts() == before
+    stored = db.rows(
+        "select status, errors_json from submission where id = $i", {"i": result.submission_id}
+    )[0]
+    assert stored[0] == "rejected"
+    assert len(json.loads(stored[1])) == len(result.errors)
+    assert ingest.kept_file(ingest.sha256(data)) == data
+
+
+def test_same_bytes_are_a_duplicate(users: dict) -> None:
+    data = Book().to_bytes()
+    first = ingest.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME)
+    before = data_counts()
+    again = ingest.submit(data, "a-copy.xlsx", users["don_vi"], now=ON_TIME)
+    assert again.status == "duplicate"
+    assert "đã được nộp lúc 05/03/2026 10:00" in again.message
+    assert data_counts() == before
+    assert (
+        db.scalar("select duplicate_of from submission where id = $i", {"i": again.submission_id})
+        == first.submission_id
+    )
+
+
+def test_rejected_bytes_are_checked_again(users: dict) -> None:
+    book = Book()
+    book.progress[0]["percent"] = "abc"
+    data = book.to_bytes()
+    assert ingest.submit(data, "x.xlsx", users["don_vi"], now=ON_TIME).status == "rejected"
+    assert ingest.submit(data, "x.xlsx", users["don_vi"], now=ON_TIME).status == "rejected"
+    assert db.scalar("select count(*) from submission where status = 'rejected'") == 2
+
+
+def test_resubmission_supersedes_only_its_sheets_and_restore(users: dict) -> None:
+    first = ingest.submit(Book().to_bytes(), "v1.xlsx", users["don_vi"], now=ON_TIME)
+    book = Book(scores=None, models=None)
+    book.progress[0]["percent"] = 35
+    second = ingest.submit(book.to_bytes(), "v2.xlsx", users["don_vi"], now=ON_TIME)
+    assert second.status == "accepted"
+    assert current("progress") == current("indicators") == second.submission_id
+    assert current("scores") == current("models") == first.submission_id
+    with pytest.raises(auth.PermissionDenied):
+        ingest.restore(first.submission_id, users["don_vi"])
+    assert ingest.restore(first.submission_id, users["quan_tri"]) == [
+        "progress",
+        "indicators",
+        "scores",
+        "models",
+    ]
+    assert current("progress") == first.submission_id
+    audit = db.rows(
+        "select before_value, after_value from audit_log where action = 'submission_restore'"
+    )
+    assert json.loads(audit[0][0])["progress"] == second.submission_id
+
+
+def test_check_shows_changes_against_the_week(users: dict) -> None:
+    ingest.submit(Book().to_bytes(), "v1.xlsx", users["don_vi"], now=ON_TIME)
+    book = Book()
+    book.progress[0]["percent"] = 35
+    checked = ingest.check(book.to_bytes(), "v2.xlsx", users["don_vi"], now=ON_TIME)
+    assert checked.status == "checked"
+    assert checked.changes.to_dict("records") == [
+        {
+            "Mã nhiệm vụ": "II.1.a",
+            "Trước": "Đang thực hiện - 20,0%",
+            "Sau": "Đang thực hiện - 35,0%",
+        }
+    ]
+
+
+def test_unit_user_cannot_upload_for_another_unit(users: dict) -> None:
+    result = ingest.submit(Book().to_bytes(), "hctc.xlsx", users["don_vi_btcd"], now=ON_TIME)
+    assert result.status == "rejected"
+    wrong = [p for p in result.errors if p.code == "wrong_unit"]
+    assert (
+        wrong and wrong[0].sheet == "Tiến độ" and wrong[0].cell == Book().header_cell("Mã đơn vị")
+    )
+    assert current("progress") is None
+
+
+def test_leader_cannot_upload_at_all(users: dict) -> None:
+    with pytest.raises(auth.PermissionDenied):
+        ingest.submit(Book().to_bytes(), "x.xlsx", users["lanh_dao"], now=ON_TIME)
+
+
+def test_admin_upload_is_recorded_on_behalf(users: dict) -> None:
+    result = ingest.submit(Book().to_bytes(), "x.xlsx", users["quan_tri"], now=ON_TIME)
+    assert db.scalar("select on_behalf from submission where id = $i", {"i": result.submission_id})
+
+
+def test_late_upload_is_accepted_with_a_warning(users: dict) -> None:
+    result = ingest.submit(
+        Book().to_bytes(), "x.xlsx", users["don_vi"], now=datetime(2026, 3, 6, 16, 31)
+    )
+    assert result.status == "accepted"
+    assert [p.code for p in result.warnings if p.code == "late"] == ["late"]
+
+
+def test_locked_week_and_exception(users: dict) -> None:
+    after_lock = datetime(2026, 3, 20, 17, 0)  # deadline 06/03 16:30 + 14 days
+    locked = ingest.submit(Book().to_bytes(), "x.xlsx", users["don_vi"], now=after_lock)
+    assert "week_locked" in {p.code for p in locked.errors}
+    with pytest.raises(auth.PermissionDenied):
+        ingest.grant_exception("HCTC", W10, "Quên nộp", datetime(2026, 3, 25), users["don_vi"])
+    ingest.grant_exception(
+        "HCTC", W10, "Đơn vị đi công tác", datetime(2026, 3, 25), users["quan_tri"]
+    )
+    book = Book(reporter="Trần Văn Bình")  # different bytes: the locked one was rejected anyway
+    assert (
+        ingest.submit(book.to_bytes(), "x.xlsx", users["don_vi"], now=after_lock).status
+        == "accepted"
+    )
+    late_admin = Book(reporter="Lê Hoa")
+    assert (
+        ingest.submit(
+            late_admin.to_bytes(), "y.xlsx", users["quan_tri"], now=datetime(2026, 6, 1)
+        ).status
+        == "accepted"
+    )
+    assert db.scalar("select count(*) from audit_log where action = 'lock_exception'") == 1
+
+
+def test_lower_progress_than_an_earlier_week_warns(users: dict) -> None:
+    week9 = ingest.submit(
+        Book(period="Tuần 9/2026", meta=None).to_bytes(),
+        "w9.xlsx",
+        users["don_vi"],
+        now=datetime(2026, 2, 27, 9),
+    )
+    assert week9.status == "accepted", week9.errors
+    book = Book()
+    book.progress[5]["percent"] = 10  # II.4 was 20 in week 9
+    result = ingest.submit(book.to_bytes(), "w10.xlsx", users["don_vi"], now=ON_TIME)
+    assert result.status == "accepted"
+    dec = [p for p in result.warnings if p.code == "progress_decreased"]
+    assert len(dec) == 1
+    assert dec[0].cell == book.cell("II.4", "percent")
+    assert "Tuần 9/2026" in dec[0].message
+
+
+def test_unsafe_file_is_rejected_and_recorded(users: dict) -> None:
+    before = data_counts()
+    result = ingest.submit(b"a,b,c\n1,2,3\n", "bao-cao.xlsx", users["don_vi"], now=ON_TIME)
+    assert result.status == "rejected"
+    assert result.errors[0].code == "file_not_xlsx"
+    assert data_counts() == before
+    assert (
+        db.scalar("select status from submission where id = $i", {"i": result.submission_id})
+        == "rejected"
+    )
+
+
+def test_twenty_simultaneous_uploads_are_all_stored(users: dict) -> None:
+    """20 threads (as 20 browser sessions would) upload different weeks at once."""
+    admin = users["quan_tri"]
+    books = [Book(period=f"2026-W{w:02d}", meta=None).to_bytes() for w in range(10, 30)]
+    results: list = [None] * len(books)
+
+    def upload(i: int) -> None:
+        results[i] = ingest.submit(books[i], f"w{i}.xlsx", admin, now=ON_TIME)
+
+    threads = [threading.Thread(target=upload, args=(i,)) for i in range(len(books))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [r.status for r in results] == ["accepted"] * 20
+    assert (
+        db.scalar("select count(distinct period) from current_sheet where sheet = 'progress'") == 20
+    )
+
+
+KILL_SCRIPT = textwrap.dedent("""
+    import sys, time
+    from datetime import datetime
+    from pathlib import Path
+    from tracker import auth, ingest
+    original = ingest._make_current
+    def slow(tx, sid, parsed):
+        original(tx, sid, parsed)
+        print("inside", flush=True)
+        time.sleep(60)  # killed here: rows written, transaction not committed
+    ingest._make_current = slow
+    data = Path(sys.argv[1]).read_bytes()
+    ingest.submit(data, "kill.xlsx", auth.SYSTEM, now=datetime(2026, 3, 5, 10))
+""")
+
+
+def test_killed_import_leaves_a_consistent_database(tmp_db: Path, tmp_path: Path) -> None:
+    file = tmp_path / "kill.xlsx"
+    data = Book().to_bytes()
+    file.write_bytes(data)
+    before = data_counts()
+    db.close_all()  # let the child process own the database file
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(file)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TRACKER_DB": str(tmp_db)},
+    )
+    assert proc.stdout.readline().strip() == "inside"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    time.sleep(0.2)
+    assert data_counts() == before
+    assert db.scalar("select count(*) from submission") == 0
+    assert ingest.kept_file(ingest.sha256(data)) == data  # the file was kept before the import
+
+
+def run_cli(*args: str, db_path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "tracker", "--db", str(db_path), "import", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_cli_import_json_lines_and_exit_codes(tmp_path: Path) -> None:
+    path = tmp_path / "cli.duckdb"
+    good, bad = tmp_path / "good.xlsx", tmp_path / "bad.xlsx"
+    good.write_bytes(Book().to_bytes())
+    broken = Book()
+    broken.progress[0]["percent"] = 140
+    bad.write_bytes(broken.to_bytes())
+    ok = run_cli(str(good), db_path=path)
+    assert ok.returncode == 0, ok.stderr
+    record = json.loads(ok.stdout.splitlines()[0])
+    assert record["status"] == "accepted" and record["unit"] == "HCTC" and record["period"] == W10
+    assert record["rows"]["progress"] == 11 and isinstance(record["submission_id"], int)
+    again = run_cli(
+        str(good),
+        str(bad),
+        str(tmp_path / "missing.xlsx"),
+        "--marked-out",
+        str(tmp_path / "marked"),
+        db_path=path,
+    )
+    assert again.returncode == 1
+    lines = [json.loads(line) for line in again.stdout.splitlines()]
+    assert [r["status"] for r in lines] == ["duplicate", "rejected", "rejected"]
+    assert lines[1]["errors"][0]["cell"] == broken.cell("II.1.a", "percent")
+    assert set(lines[1]["errors"][0]) == {"sheet", "cell", "code", "message"}
+    assert lines[2]["errors"][0]["code"] == "file_not_found"
+    assert (tmp_path / "marked" / "bad.loi.xlsx").exists()
+    assert "3/3" in again.stderr  # progress bar for several files
+    usage = run_cli(db_path=path)
+    assert usage.returncode == 2
+
+
+def test_cli_import_as_unit_and_dry_run(tmp_path: Path) -> None:
+    path = tmp_path / "cli.duckdb"
+    file = tmp_path / "hctc.xlsx"
+    file.write_bytes(Book().to_bytes())
+    refused = run_cli(str(file), "--as-unit", "BTCD", db_path=path)
+    assert refused.returncode == 1
+    assert json.loads(refused.stdout)["errors"][0]["code"] == "wrong_unit"
+    dry = run_cli(str(file), "--dry-run", db_path=path)
+    assert dry.returncode == 0
+    assert json.loads(dry.stdout)["submission_id"] is None
+    db.close_all()
+    assert db.scalar("select count(*) from progress_row", path=path) == 0
+    db.close_all()

@@ -1,0 +1,191 @@
+"""AppTest runs of the Tự chấm điểm and Dân vận khéo pages for a unit, a leader and an admin."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tests.apptest_helpers import open_page, texts
+from tests.scoring_fixture import NA, add_models, add_scores, ordinary_scores
+from tracker import criteria, db, scoring
+
+W = "2026-W10"
+
+
+def frame(at, *columns: str) -> pd.DataFrame:
+    """The first st.dataframe having all these columns (AppTest does not expose their keys)."""
+    for element in at.dataframe:
+        value = element.value
+        if all(c in value.columns for c in columns):
+            return value
+    raise AssertionError(f"no table with columns {columns}")
+
+
+@pytest.fixture
+def scored(users) -> dict:
+    add_scores("HCTC", W, ordinary_scores(80) | {"T1": 2.0}, evidence={"A1": "KH số 5"})
+    add_scores("BTCD", W, ordinary_scores(60) | {"D2": NA})
+    add_scores("KT", W, ordinary_scores(95))
+    return users
+
+
+def test_unit_user_sees_own_scores_and_reviews(scored) -> None:
+    scoring.set_review(scored["quan_tri"], "HCTC", 2026, "A2", 1, "Chưa có danh sách dự")
+    at = open_page(scored["don_vi"], "tu_cham_diem")
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "bộ tạm thời" in shown  # provisional warning
+    assert "Điểm của đơn vị HCTC" in shown
+    own = frame(at, "Nhận xét thẩm định")
+    a2 = own[own["Mã"] == "A2"].iloc[0]
+    assert (a2["Tự chấm"], a2["Thẩm định"], a2["Điểm cuối cùng"]) == ("3,0", "1,0", "1,0")
+    assert a2["Nhận xét thẩm định"] == "Chưa có danh sách dự"
+    # 80 − 2 (A2 reviewed) + 2 (T1) = 80,0 → Khá; no review form, no criteria admin for a unit.
+    assert any(m.value == "80,0" for m in at.metric)
+    assert "Nhập điểm thẩm định" not in shown
+    assert not [f for f in at.get("form") if f.proto.form_id == "review_form"]
+    assert "Quản trị bộ tiêu chí" not in [e.label for e in at.expander]
+
+
+def test_leader_sees_vp_ranking_and_matrix(scored) -> None:
+    at = open_page(scored["lanh_dao"], "tu_cham_diem")
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Đánh giá chung của Văn phòng" in shown
+    ranking = frame(at, "Hạng", "Xếp loại")
+    assert ranking["Mã đơn vị"].tolist() == ["KT", "HCTC", "BTCD"]
+    assert ranking["Hạng"].tolist() == [1, 2, 3]
+    # BTCD: 60 − 6 (D2 not applicable) = 54 of 94 → 57,4
+    assert ranking["Xếp loại"].tolist() == ["Tốt", "Khá", "Trung bình"]
+    matrix = frame(at, "VP", "BTCD")
+    assert list(matrix.columns)[:2] == ["VP", "HCTC"]
+    d2 = next(i for i in matrix.index if str(i).startswith("D2"))
+    assert matrix.loc[d2, "BTCD"] == "KAD"
+    missing = frame(at, "Mã đơn vị", "Điểm", "Giải trình")
+    # HCTC gave evidence only for A1, so its other positive scores lack evidence.
+    assert "A2 — " in " ".join(missing[missing["Mã đơn vị"] == "HCTC"]["Tiêu chí"])
+    assert "Lưu điểm thẩm định" not in [b.label for b in at.button]
+    assert at.get("plotly_chart")
+
+
+def test_admin_enters_a_review(scored) -> None:
+    at = open_page(scored["quan_tri"], "tu_cham_diem", query={"score_unit": "KT"})
+    assert not at.exception, at.exception
+    at.selectbox(key="review_criterion").set_value("A1")
+    at.number_input(key="review_score").set_value(2.0)
+    at.text_area(key="review_comment").input("Kế hoạch ban hành muộn")
+    at.button(key="FormSubmitter:review_form-Lưu điểm thẩm định").click().run()
+    assert not at.exception, at.exception
+    assert "Đã lưu điểm thẩm định tiêu chí A1 của KT" in texts(at)
+    # 95 − (4 − 2) = 93
+    assert scoring.unit_total("KT", 2026)["final_total"] == pytest.approx(93.0)
+    ranking = frame(at, "Hạng", "Xếp loại")
+    kt = ranking[ranking["Mã đơn vị"] == "KT"].iloc[0]
+    assert kt["Điểm thẩm định"] == pytest.approx(93.0)
+    assert db.scalar("select count(*) from audit_log where action = 'score_review'") == 1
+
+
+def test_admin_review_out_of_bounds_shows_error(scored) -> None:
+    at = open_page(scored["quan_tri"], "tu_cham_diem", query={"score_unit": "KT"})
+    at.selectbox(key="review_criterion").set_value("A1")
+    at.number_input(key="review_score").set_value(9.0)
+    at.text_area(key="review_comment").input("quá điểm")
+    at.button(key="FormSubmitter:review_form-Lưu điểm thẩm định").click().run()
+    assert any("ngoài khoảng" in e.value for e in at.error)
+    assert db.scalar("select count(*) from review_score") == 0
+
+
+def test_admin_adjusts_vp(scored) -> None:
+    at = open_page(scored["quan_tri"], "tu_cham_diem")
+    at.selectbox(key="vp_criterion").set_value("B1")
+    at.number_input(key="vp_score").set_value(1.0)
+    at.text_area(key="vp_comment").input("Theo báo cáo của Ban Tiếp công dân")
+    at.button(key="FormSubmitter:vp_form-Lưu điều chỉnh").click().run()
+    assert not at.exception, at.exception
+    assert "Đã lưu điều chỉnh tiêu chí B1" in texts(at)
+    lines = scoring.vp_lines(2026).set_index("criterion_code")
+    assert lines.loc["B1", "final_score"] == 1.0
+
+
+def test_admin_sees_criteria_management(scored) -> None:
+    at = open_page(scored["quan_tri"], "tu_cham_diem")
+    assert "Quản trị bộ tiêu chí (thay thế, chỉnh sửa, các phiên bản)" in [
+        e.label for e in at.expander
+    ]
+    sets = frame(at, "Phiên bản")
+    assert sets["Đang áp dụng"].tolist() == ["Đang áp dụng"]
+
+
+def test_official_set_removes_warning(scored) -> None:
+    table = criteria.edit_frame(1)
+    criteria.save_edited(scored["quan_tri"], table, "Phụ lục II chính thức", provisional=False)
+    at = open_page(scored["lanh_dao"], "tu_cham_diem")
+    shown = texts(at)
+    assert "bộ tạm thời" not in shown
+    assert "theo bộ tiêu chí tạm thời" in shown  # earlier sheets still say so
+
+
+def test_no_scores_yet(users) -> None:
+    at = open_page(users["don_vi"], "tu_cham_diem")
+    assert not at.exception, at.exception
+    assert "Đơn vị chưa nộp bảng “Tự chấm điểm” năm 2026" in texts(at)
+
+
+def _models() -> None:
+    add_models(
+        "HCTC",
+        "2026-W09",
+        [
+            {
+                "name": "Tổ tiếp dân lưu động",
+                "field": "Xây dựng hệ thống chính trị",
+                "status": "Đăng ký",
+            }
+        ],
+    )
+    add_models(
+        "HCTC",
+        "2026-W10",
+        [
+            {
+                "name": "Tổ tiếp dân lưu động",
+                "field": "Xây dựng hệ thống chính trị",
+                "status": "Đang thực hiện",
+            },
+            {"name": "Một cửa thân thiện", "field": "Kinh tế", "status": "Đăng ký"},
+        ],
+    )
+    add_models(
+        "KT", "2026-W10", [{"name": "Chợ văn minh", "field": "Kinh tế", "status": "Nhân rộng"}]
+    )
+
+
+@pytest.mark.parametrize("role", ["don_vi", "lanh_dao", "quan_tri"])
+def test_models_page_for_every_role(users, role: str) -> None:
+    _models()
+    at = open_page(users[role], "dan_van_kheo", query={"unit": "__all__"})
+    assert not at.exception, at.exception
+    register = frame(at, "Tên mô hình")
+    assert len(register) == 3
+    assert at.get("plotly_chart")
+    assert [m.value for m in at.metric][:5] == ["3", "1", "1", "0", "1"]
+
+
+def test_models_page_filters_from_url_and_history(users) -> None:
+    _models()
+    at = open_page(users["lanh_dao"], "dan_van_kheo", query={"unit": "HCTC", "field": "Kinh tế"})
+    assert not at.exception, at.exception
+    register = frame(at, "Tên mô hình")
+    assert register["Tên mô hình"].tolist() == ["Một cửa thân thiện"]
+    at.selectbox(key="filter_field").set_value("__all__").run()
+    assert at.query_params["field"] == "__all__"
+    at.selectbox(key="history_model").set_value("HCTC|tổ tiếp dân lưu động").run()
+    history = frame(at, "Tuần báo cáo")
+    assert history["Tuần báo cáo"].tolist() == ["2026-W09", "2026-W10"]
+    assert history["Trạng thái"].tolist() == ["Đăng ký", "Đang thực hiện"]
+
+
+def test_models_page_empty(users) -> None:
+    at = open_page(users["don_vi"], "dan_van_kheo")
+    assert not at.exception, at.exception
+    assert "Chưa có mô hình" in texts(at)

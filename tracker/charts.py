@@ -1,0 +1,148 @@
+"""Plotly figures for the dashboards (no Streamlit here), all in one shared style.
+
+Every figure carries its basis ("n/m đơn vị đã báo cáo, số liệu đến hết tuần W") as a subtitle,
+so a screenshot of a chart still says what it shows. Numbers use the Vietnamese separators.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from tracker import metrics, periods
+from tracker.text import fmt_pct
+
+FONT = "Roboto, 'Segoe UI', Arial, sans-serif"
+PRIMARY = "#1f5fa8"
+EXPECTED = "#d62728"
+MUTED = "#9aa5b1"
+STATUS_COLORS = {
+    metrics.DONE: "#2e7d32",
+    metrics.ON_TRACK: "#66bb6a",
+    metrics.ON_REQUEST: "#42a5f5",
+    metrics.BEHIND: "#ffa726",
+    metrics.OVERDUE: "#e53935",
+    metrics.NO_REPORT: "#bdbdbd",
+}
+# Blue scale for progress 0..100 (white = 0), shared by the heatmap.
+PROGRESS_SCALE = [[0.0, "#f7fbff"], [0.5, "#6baed6"], [1.0, "#08306b"]]
+
+
+def _style(fig: go.Figure, title: str, basis: str, height: int) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "subtitle": {"text": basis}, "x": 0, "xanchor": "left"},
+        font={"family": FONT, "size": 13},
+        separators=",.",
+        template="plotly_white",
+        height=height,
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+    )
+    return fig
+
+
+def completion_bars(tasks: pd.DataFrame, week: str) -> go.Figure:
+    """Horizontal bars of task completion with the expected-progress marker and coverage."""
+    df = tasks.iloc[::-1]  # plotly draws the first category at the bottom
+    labels = df["code"].tolist()
+    coverage = [
+        metrics.coverage(n, m)
+        for n, m in zip(df["reported_units"], df["assigned_units"], strict=True)
+    ]
+    fig = go.Figure()
+    fig.add_bar(
+        y=labels,
+        x=df["completion"],
+        orientation="h",
+        marker_color=[STATUS_COLORS.get(s, PRIMARY) for s in df["status"]],
+        text=[f"{fmt_pct(c)} · {cov}" for c, cov in zip(df["completion"], coverage, strict=True)],
+        # Short bars cannot hold their label: put it outside so 0% tasks still say so.
+        textposition=["inside" if c >= 45 else "outside" for c in df["completion"]],
+        customdata=list(zip(df["short_title"], df["status"], coverage, strict=True)),
+        hovertemplate="<b>%{y}</b> %{customdata[0]}<br>Hoàn thành: %{x:.1f}%"
+        "<br>%{customdata[1]} · %{customdata[2]}<extra></extra>",
+        name="Tỷ lệ hoàn thành (đơn vị tự đánh giá)",
+    )
+    has_expected = df["expected"].notna()
+    fig.add_scatter(
+        y=[code for code, ok in zip(labels, has_expected, strict=True) if ok],
+        x=df.loc[has_expected, "expected"],
+        mode="markers",
+        marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": EXPECTED}},
+        hovertemplate="<b>%{y}</b><br>Tiến độ kỳ vọng: %{x:.1f}%<extra></extra>",
+        name="Tiến độ kỳ vọng",
+    )
+    fig.update_xaxes(range=[0, 105], ticksuffix="%", title=None)
+    fig.update_yaxes(type="category", title=None)
+    fig.update_traces(cliponaxis=False, selector={"type": "bar"})
+    reported = int((tasks["reported_units"] > 0).sum())
+    basis = metrics.task_basis(week, reported, len(tasks))
+    return _style(fig, "Tỷ lệ hoàn thành theo nhiệm vụ", basis, 140 + 34 * len(df))
+
+
+def status_bars(counts: pd.DataFrame, basis: str) -> go.Figure:
+    """Number of tasks in each status."""
+    fig = go.Figure(
+        go.Bar(
+            x=counts["tasks"],
+            y=counts["status"],
+            orientation="h",
+            marker_color=[STATUS_COLORS[s] for s in counts["status"]],
+            text=counts["tasks"],
+            textposition="auto",
+            hovertemplate="%{y}: %{x} nhiệm vụ<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_xaxes(title="Số nhiệm vụ", dtick=1, rangemode="tozero")
+    return _style(fig, "Nhiệm vụ theo trạng thái", basis, 320)
+
+
+def progress_heatmap(grid: pd.DataFrame, assigned: pd.DataFrame, basis: str) -> go.Figure:
+    """Unit × task heatmap of unit-task progress; blank cells say why (not assigned/reported)."""
+    text = [
+        [
+            fmt_pct(v, 0) if pd.notna(v) else ("Chưa báo cáo" if a else "")
+            for v, a in zip(grid.loc[u], assigned.loc[u], strict=True)
+        ]
+        for u in grid.index
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(dtype=float),
+            x=list(grid.columns),
+            y=list(grid.index),
+            zmin=0,
+            zmax=100,
+            colorscale=PROGRESS_SCALE,
+            text=text,
+            texttemplate="%{text}",
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            colorbar={"ticksuffix": "%", "thickness": 12},
+            xgap=2,
+            ygap=2,
+        )
+    )
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(type="category", side="top")
+    return _style(fig, "Tiến độ đơn vị × nhiệm vụ", basis, 160 + 36 * len(grid.index))
+
+
+def trend_line(
+    weeks: pd.Series, values: pd.Series, *, title: str, basis: str, name: str
+) -> go.Figure:
+    """A weekly line (0..100%) labelled by 'Tuần n'."""
+    fig = go.Figure(
+        go.Scatter(
+            x=[periods.short_label(w) for w in weeks],
+            y=values,
+            mode="lines+markers",
+            line={"color": PRIMARY, "width": 2},
+            connectgaps=False,
+            name=name,
+            hovertemplate="%{x}: %{y:.1f}%<extra></extra>",
+        )
+    )
+    fig.update_yaxes(range=[0, 105], ticksuffix="%", title=None)
+    fig.update_xaxes(type="category", title=None)
+    return _style(fig, title, basis, 300)

@@ -1,0 +1,71 @@
+"""Plotly figures for the scoring and Dân vận khéo pages (no Streamlit here).
+
+Each figure states its basis in a subtitle, so a screenshot still says what it shows.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+FONT = "Roboto, 'Segoe UI', Arial, sans-serif"
+GRADE_COLOURS = ("#2e7d32", "#66bb6a", "#ffa726", "#e53935", "#8d6e63")
+STATUS_COLOURS = ("#90caf9", "#42a5f5", "#2e7d32", "#ab47bc", "#bdbdbd")
+
+
+def _style(fig: go.Figure, title: str, basis: str, height: int) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "subtitle": {"text": basis}, "x": 0, "xanchor": "left"},
+        font={"family": FONT, "size": 13},
+        separators=",.",
+        template="plotly_white",
+        height=height,
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+    )
+    return fig
+
+
+def ranking_bars(scores: pd.DataFrame, bands: pd.DataFrame, basis: str) -> go.Figure:
+    """Units' final totals as horizontal bars coloured by grade, with the band thresholds."""
+    units = scores[scores["unit_code"] != "VP"].sort_values("final_total")
+    grades = bands.sort_values("threshold", ascending=False)["grade"].tolist()
+    colours = dict(zip(grades, GRADE_COLOURS, strict=False))
+    fig = go.Figure()
+    for grade in grades:
+        part = units[units["grade"] == grade]
+        if part.empty:
+            continue
+        fig.add_bar(
+            x=part["final_total"],
+            y=part["unit_code"],
+            orientation="h",
+            name=grade,
+            marker_color=colours.get(grade),
+            customdata=part[["unit_name"]],
+            hovertemplate="%{customdata[0]}: %{x:.1f} điểm<extra>" + grade + "</extra>",
+        )
+    for threshold in bands["threshold"]:
+        if threshold > 0:
+            fig.add_vline(x=threshold, line_dash="dot", line_color="#607d8b")
+    fig.update_xaxes(range=[0, 100], title="Điểm cuối cùng")
+    fig.update_yaxes(categoryorder="array", categoryarray=units["unit_code"].tolist())
+    return _style(fig, "Điểm và xếp loại của các đơn vị", basis, 120 + 28 * len(units))
+
+
+def models_by_field(matrix: pd.DataFrame, basis: str) -> go.Figure:
+    """Models per field, stacked by status in the movement's order."""
+    fig = go.Figure()
+    for status, colour in zip(matrix.columns, STATUS_COLOURS, strict=False):
+        fig.add_bar(
+            x=matrix[status],
+            y=matrix.index,
+            orientation="h",
+            name=status,
+            marker_color=colour,
+            hovertemplate="%{y}: %{x} mô hình<extra>" + status + "</extra>",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title="Số mô hình", dtick=1)
+    fig.update_yaxes(autorange="reversed")
+    return _style(fig, "Mô hình “Dân vận khéo” theo lĩnh vực và trạng thái", basis, 320)
