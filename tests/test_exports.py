@@ -7,6 +7,7 @@ import argparse
 import csv
 import importlib.util
 import io
+import re
 import subprocess
 import sys
 import zipfile
@@ -366,3 +367,31 @@ def test_preset_ranges() -> None:
     assert exports.preset_range("nam", "2026-W01") == (date(2026, 1, 1), date(2026, 12, 31))
     with pytest.raises(exports.ExportError):
         exports.preset_range("quy", "2026-W01")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/usr/bin/soffice").exists(), reason="LibreOffice not installed")
+def test_report_prints_on_a4_landscape_in_libreoffice(fx, tmp_path: Path) -> None:
+    xlsx = tmp_path / "bao-cao.xlsx"
+    xlsx.write_bytes(_report())
+    proc = subprocess.run(
+        [
+            "/usr/bin/soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(xlsx),
+        ],
+        capture_output=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr
+    pdf = (tmp_path / "bao-cao.pdf").read_bytes()
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert boxes, "no pages"
+    for width, height in boxes:  # A4 landscape: 297 x 210 mm = 841.9 x 595.3 pt
+        assert float(width) == pytest.approx(841.9, abs=1)
+        assert float(height) == pytest.approx(595.3, abs=1)

@@ -49,7 +49,9 @@ def ranking_bars(scores: pd.DataFrame, bands: pd.DataFrame, basis: str) -> go.Fi
         if threshold > 0:
             fig.add_vline(x=threshold, line_dash="dot", line_color="#607d8b")
     fig.update_xaxes(range=[0, 100], title="Điểm cuối cùng")
-    fig.update_yaxes(categoryorder="array", categoryarray=units["unit_code"].tolist())
+    fig.update_yaxes(
+        categoryorder="array", categoryarray=units["unit_code"].tolist(), automargin=True
+    )
     return _style(fig, "Điểm và xếp loại của các đơn vị", basis, 120 + 28 * len(units))
 
 
@@ -65,7 +67,7 @@ def models_by_field(matrix: pd.DataFrame, basis: str) -> go.Figure:
             marker_color=colour,
             hovertemplate="%{y}: %{x} mô hình<extra>" + status + "</extra>",
         )
-    fig.update_layout(barmode="stack")
     fig.update_xaxes(title="Số mô hình", dtick=1)
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
     return _style(fig, "Mô hình “Dân vận khéo” theo lĩnh vực và trạng thái", basis, 320)

@@ -42,7 +42,8 @@ def bands(path: Path | None = None) -> pd.DataFrame:
 
 
 def _styled(df: pd.DataFrame, numeric: list[str]) -> Styler:
-    return df.style.format({c: score_text for c in numeric}, na_rep="").hide(axis="index")
+    # An empty display value makes st.dataframe fall back to "None"; show a dash instead.
+    return df.style.format({c: score_text for c in numeric}, na_rep="—").hide(axis="index")
 
 
 def ranking(year: int, path: Path | None = None) -> pd.DataFrame:
