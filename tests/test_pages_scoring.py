@@ -81,7 +81,8 @@ def test_admin_enters_a_review(scored) -> None:
     assert scoring.unit_total("KT", 2026)["final_total"] == pytest.approx(93.0)
     ranking = frame(at, "Hạng", "Xếp loại")
     kt = ranking[ranking["Mã đơn vị"] == "KT"].iloc[0]
-    assert kt["Điểm thẩm định"] == pytest.approx(93.0)
+    assert kt["Điểm thẩm định"] == "93,0"
+    assert ranking[ranking["Mã đơn vị"] == "HCTC"].iloc[0]["Điểm thẩm định"] == "—"
     assert db.scalar("select count(*) from audit_log where action = 'score_review'") == 1
 
 

@@ -378,7 +378,9 @@ def progress_rows(unit: UnitSim, week_index: int, monday: date) -> list[WeekRow]
     """Advance every task one week and write what the officer would write."""
     rng = unit.rng
     out = []
-    for track in unit.tasks:
+    # A planted difficulty goes to one task chosen at random that week.
+    raised = rng.randrange(len(unit.tasks)) if week_index in unit.difficulty_weeks else -1
+    for i, track in enumerate(unit.tasks):
         gain = track.step(rng, week_index)
         row = WeekRow(track.task, track.status, track.percent)
         if gain > 0:
@@ -396,9 +398,8 @@ def progress_rows(unit: UnitSim, week_index: int, monday: date) -> list[WeekRow]
             row.result = row.result or "Đã hoàn thành nhiệm vụ"
         if track.status == PAUSED:
             row.result = "Tạm dừng chờ ý kiến chỉ đạo của Lãnh đạo Văn phòng"
-        if week_index in unit.difficulty_weeks or (track.stalled_for and rng.random() < 0.05):
+        if i == raised or (track.stalled_for and rng.random() < 0.05):
             row.difficulty, row.proposal = rng.choice(DIFFICULTIES)
-            unit.difficulty_weeks.discard(week_index)
         out.append(row)
     return out
 
@@ -709,7 +710,7 @@ def _send(
         at += timedelta(minutes=rng.randint(10, 90))
     attempts.append(("", at, rows))
     if rng.random() < 0.06:
-        attempts.append(("sua", at + timedelta(hours=rng.randint(1, 30)), _corrected(rng, rows)))
+        attempts.append(("sua", at + timedelta(hours=rng.randint(1, 30)), _corrected(sim, rows)))
     for suffix, when, week_rows in attempts:
         if when > settings.now():
             break
@@ -742,13 +743,15 @@ def _with_mistake(rows: list[WeekRow]) -> list[WeekRow]:
     return out
 
 
-def _corrected(rng: random.Random, rows: list[WeekRow]) -> list[WeekRow]:
+def _corrected(sim: UnitSim, rows: list[WeekRow]) -> list[WeekRow]:
     """A correction later the same week: one more thing done, text completed."""
     out = [WeekRow(**vars(r)) for r in rows]
     target = next((r for r in out if r.status == IN_PROGRESS and r.percent <= 90), None)
     if target is not None:
-        target.percent += rng.choice((2, 5))
+        target.percent += sim.rng.choice((2, 5))
         target.result = (target.result + "; bổ sung kết quả cuối tuần").lstrip("; ")
+        track = next(t for t in sim.tasks if t.task == target.task)
+        track.percent = target.percent  # next week goes on from the corrected figure
     return out
 
 

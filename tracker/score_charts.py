@@ -48,7 +48,7 @@ def ranking_bars(scores: pd.DataFrame, bands: pd.DataFrame, basis: str) -> go.Fi
     for threshold in bands["threshold"]:
         if threshold > 0:
             fig.add_vline(x=threshold, line_dash="dot", line_color="#607d8b")
-    fig.update_xaxes(range=[0, 100], title="Điểm cuối cùng")
+    fig.update_xaxes(range=[0, 100])
     fig.update_yaxes(
         categoryorder="array", categoryarray=units["unit_code"].tolist(), automargin=True
     )
@@ -67,7 +67,10 @@ def models_by_field(matrix: pd.DataFrame, basis: str) -> go.Figure:
             marker_color=colour,
             hovertemplate="%{y}: %{x} mô hình<extra>" + status + "</extra>",
         )
-    fig.update_xaxes(title="Số mô hình", dtick=1)
+    fig.update_xaxes(dtick=1)
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_layout(barmode="stack", legend_traceorder="normal")
-    return _style(fig, "Mô hình “Dân vận khéo” theo lĩnh vực và trạng thái", basis, 320)
+    fig.update_layout(barmode="stack")
+    _style(fig, "Mô hình “Dân vận khéo” theo lĩnh vực và trạng thái", basis, 340)
+    # Stacked bars list their legend bottom-up by default; keep the movement's order.
+    fig.update_layout(legend={"traceorder": "normal", "y": -0.22})
+    return fig

@@ -42,7 +42,6 @@ def bands(path: Path | None = None) -> pd.DataFrame:
 
 
 def _styled(df: pd.DataFrame, numeric: list[str]) -> Styler:
-    # An empty display value makes st.dataframe fall back to "None"; show a dash instead.
     return df.style.format({c: score_text for c in numeric}, na_rep="—").hide(axis="index")
 
 
@@ -56,7 +55,8 @@ def ranking(year: int, path: Path | None = None) -> pd.DataFrame:
             "Mã đơn vị": t["unit_code"],
             "Đơn vị": t["unit_name"],
             "Điểm tự chấm": t["self_total"].astype("float64"),
-            "Điểm thẩm định": t["reviewed_total"].astype("float64"),
+            # Text: st.dataframe shows a missing number as "None" whatever the Styler says.
+            "Điểm thẩm định": [score_text(v) or "—" for v in t["reviewed_total"]],
             "Điểm cuối cùng": t["final_total"].astype("float64"),
             "Xếp loại": t["grade"],
             "Điểm áp dụng": t["applicable_points"].astype("float64"),
@@ -68,7 +68,7 @@ def ranking(year: int, path: Path | None = None) -> pd.DataFrame:
 
 
 def ranking_styler(df: pd.DataFrame) -> Styler:
-    numeric = ["Điểm tự chấm", "Điểm thẩm định", "Điểm cuối cùng", "Điểm áp dụng"]
+    numeric = ["Điểm tự chấm", "Điểm cuối cùng", "Điểm áp dụng"]
     return _styled(df, numeric)
 
 
