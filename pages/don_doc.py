@@ -30,13 +30,14 @@ cols = st.columns(4)
 cols[0].metric(
     "Đã nộp",
     f"{rates['reported']}/{rates['expected']}",
-    fmt_pct(rates["reporting_rate"]),
-    delta_color="off",
+    help=f"Tỷ lệ nộp {fmt_pct(rates['reporting_rate'])}, "
+    f"nộp đúng hạn {fmt_pct(rates['on_time_rate'])}",
 )
 cols[1].metric(reporting.ON_TIME, int(counts.get(reporting.ON_TIME, 0)))
 cols[2].metric(reporting.LATE, int(counts.get(reporting.LATE, 0)))
 cols[3].metric(reporting.MISSING, int(counts.get(reporting.MISSING, 0)))
 st.caption(
+    f"Tỷ lệ nộp {fmt_pct(rates['reporting_rate'])}, đúng hạn {fmt_pct(rates['on_time_rate'])}. "
     f"Cơ sở: {rates['expected']} đơn vị đang hoạt động phải báo cáo {periods.short_label(week).lower()}; "
     "đúng hạn = lần nộp được chấp nhận đầu tiên không muộn hơn hạn nộp (nộp bổ sung sau vẫn giữ "
     "đúng hạn). Người lập, điện thoại lấy từ báo cáo được chấp nhận gần nhất của đơn vị."

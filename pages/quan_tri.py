@@ -129,13 +129,17 @@ def catalogues_tab(user: User) -> None:
         "rồi bấm Lưu. Dữ liệu được kiểm tra như khi nạp tệp CSV; thứ tự dòng là thứ tự hiển thị. "
         "Đơn vị đã có báo cáo không xóa được: hãy bỏ chọn cột active."
     )
+    # A new editor key after each save: the widget's pending edits must not be applied twice.
+    version = st.session_state.setdefault("catalogue_version", 0)
     edited = st.data_editor(
         admin.catalogue_frame(name),
         num_rows="dynamic",
         hide_index=True,
-        key=f"editor_{name}",
+        key=f"editor_{name}_{version}",
         width="stretch",
     )
+    if saved := st.session_state.pop("catalogue_saved", None):
+        st.success(saved)
     if st.button("Lưu danh mục", type="primary", key=f"save_{name}"):
         try:
             changed = admin.save_catalogue(name, edited, user)
@@ -143,9 +147,10 @@ def catalogues_tab(user: User) -> None:
             _problems(exc)
         else:
             if changed:
-                st.success(f"Đã lưu {changed} thay đổi (đã ghi nhật ký).")
-            else:
-                st.info("Không có thay đổi nào để lưu.")
+                st.session_state["catalogue_version"] = version + 1
+                st.session_state["catalogue_saved"] = f"Đã lưu {changed} thay đổi (đã ghi nhật ký)."
+                st.rerun()
+            st.info("Không có thay đổi nào để lưu.")
     st.markdown("**Xuất danh mục ra tệp CSV** (cùng định dạng với các tệp trong thư mục data/)")
     cols = st.columns(len(admin.CATALOGUE_LABELS))
     for col, (key, label) in zip(cols, admin.CATALOGUE_LABELS.items(), strict=True):
@@ -229,14 +234,19 @@ def history_tab(user: User) -> None:
     chosen = st.selectbox("Bản nộp", accepted["id"].tolist(), key="history_id")
     row = accepted[accepted["id"] == chosen].iloc[0]
     c1, c2 = st.columns(2)
-    c1.download_button(
-        "Tải tệp gốc",
-        ingest.kept_file(row["sha256"]),
-        file_name=row["filename"],
-        on_click="ignore",
-        key="history_download",
-        icon=":material/download:",
-    )
+    try:
+        original = ingest.kept_file(row["sha256"])
+    except OSError:
+        c1.warning("Không tìm thấy tệp gốc trong kho tệp đã nộp (xem bản sao lưu).")
+    else:
+        c1.download_button(
+            "Tải tệp gốc",
+            original,
+            file_name=row["filename"],
+            on_click="ignore",
+            key="history_download",
+            icon=":material/download:",
+        )
     if c2.button("Khôi phục bản nộp này làm bản hiện hành", key="history_restore"):
         try:
             sheets = ingest.restore(int(chosen), user)

@@ -7,6 +7,7 @@ import pytest
 
 from tests.apptest_helpers import open_page, texts
 from tests.scoring_fixture import NA, add_models, add_scores, ordinary_scores
+from tests.test_criteria import OFFICIAL, xlsx
 from tracker import criteria, db, scoring
 
 W = "2026-W10"
@@ -190,3 +191,24 @@ def test_models_page_empty(users) -> None:
     at = open_page(users["don_vi"], "dan_van_kheo")
     assert not at.exception, at.exception
     assert "Chưa có mô hình" in texts(at)
+
+
+def test_admin_loads_a_criteria_set_from_the_page(scored) -> None:
+    at = open_page(scored["quan_tri"], "tu_cham_diem")
+    at.file_uploader(key="criteria_upload").set_value(
+        (
+            "phu_luc_ii.xlsx",
+            xlsx(OFFICIAL),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    ).run()
+    assert not at.exception, at.exception
+    preview = frame(at, "Mã tiêu chí", "Điểm tối đa")
+    assert preview["Mã tiêu chí"].tolist() == ["A1", "A2", "B1", "T1", "P1"]
+    at.button(key="criteria_load").click().run()
+    assert not at.exception, at.exception
+    assert "Đã lưu bộ tiêu chí mới (phiên bản 2)" in texts(at)
+    assert criteria.active_set()["label"] == "Phụ lục II - Quyết định 2579/QĐ-UBND ngày 21/11/2025"
+    assert "bộ tạm thời**" not in texts(at)
+    # HCTC's earlier sheet keeps its set and total.
+    assert scoring.unit_total("HCTC", 2026)["set_id"] == 1

@@ -240,7 +240,7 @@ def bench_apptest(path: Path) -> list[Case]:
     os.environ["TRACKER_DB"] = str(path)
     admin = auth.User("quantri", "quan_tri", None, "Quản trị")
     cases = []
-    for key, page in ui.PAGES.items():
+    for page in ui.PAGES.values():
         at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=120)
         at.session_state[ui.SESSION_USER] = admin
         at.run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,9 +22,21 @@ class DatabaseBusyError(RuntimeError):
 _lock = threading.RLock()
 _write_lock = threading.RLock()
 _connections: dict[str, duckdb.DuckDBPyConnection] = {}
-_generation: dict[str, int] = {}
+_generation: dict[str, int] = {}  # bumped by every write transaction
+_catalogue_generation: dict[str, int] = {}  # bumped only when a catalogue table is written
+_data_tables: dict[str, frozenset[str]] = {}  # per database: every relation but the catalogues
 _cache: dict[tuple, pd.DataFrame] = {}
 _CACHE_MAX = 256
+
+# Tables the Office edits rarely; queries that read only these (and the assignment view built
+# from them) stay cached across submissions, which keeps uploads and page loads fast.
+CATALOGUE_TABLES = frozenset({"unit", "task", "indicator", "criteria_set", "criterion", "setting"})
+_CATALOGUE_VIEWS = frozenset({"assignment"})
+_WRITE_TARGET = re.compile(
+    r"^\s*(?:insert(?:\s+or\s+(?:replace|ignore))?\s+into|update|delete\s+from)\s+([a-z_]+)",
+    re.IGNORECASE)
+_READ_ONLY = re.compile(r"^\s*(?:select|with)\b", re.IGNORECASE)
+_WORD = re.compile(r"[a-z_][a-z0-9_]*")
 
 BUSY_MESSAGE = (
     "Máy chủ đang chạy và đang giữ cơ sở dữ liệu {path} (tiến trình khác đang mở tệp). "
@@ -51,8 +64,10 @@ def connection(path: Path | None = None) -> duckdb.DuckDBPyConnection:
             con = _open(path)
             _connections[key] = con
             _generation[key] = 0
+            _catalogue_generation[key] = 0
             try:
                 _migrate(con)
+                _data_tables[key] = _relations(con) - CATALOGUE_TABLES - _CATALOGUE_VIEWS
                 _seed_catalogues_if_empty(path)
             except Exception:
                 con.close()
@@ -96,6 +111,16 @@ def _migrate(con: duckdb.DuckDBPyConnection) -> None:
     cur.close()
 
 
+def _relations(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    with con.cursor() as cur:
+        names = cur.execute("select table_name from information_schema.tables").fetchall()
+    return frozenset(n[0].lower() for n in names)
+
+
+def _reads_only_catalogues(sql: str, path: str) -> bool:
+    return not (set(_WORD.findall(sql.lower())) & _data_tables[path])
+
+
 def _seed_catalogues_if_empty(path: Path) -> None:
     # Imported here: catalogues uses this module to write, so a top-level import would be circular.
     from tracker import catalogues
@@ -125,15 +150,17 @@ def frame(sql: str, params: dict[str, Any] | None = None, path: Path | None = No
 
 
 def query(name: str, path: Path | None = None, **params: Any) -> pd.DataFrame:
-    """Run queries/<name>.sql with its named $params; results cached until the next write."""
+    """Run queries/<name>.sql with its named $params; results cached until a write can change them."""
     path = (path or settings.db_path()).resolve()
     con = connection(path)
-    key = (str(path), _generation[str(path)], name, tuple(sorted(params.items())))
+    sql = queries.load(name).sql
+    generations = _catalogue_generation if _reads_only_catalogues(sql, str(path)) else _generation
+    key = (str(path), generations[str(path)], name, tuple(sorted(params.items())))
     cached = _cache.get(key)
     if cached is not None:
         return cached.copy()
     with con.cursor() as cur:
-        result = cur.execute(queries.load(name).sql, params).df()
+        result = cur.execute(sql, params).df()
     with _lock:
         if len(_cache) >= _CACHE_MAX:
             _cache.clear()
@@ -146,16 +173,35 @@ class Tx:
 
     def __init__(self, cur: duckdb.DuckDBPyConnection) -> None:
         self._cur = cur
+        self.catalogue_touched = False
+
+    def _note_write(self, sql: str) -> None:
+        target = _WRITE_TARGET.match(sql)
+        if target:
+            self.catalogue_touched |= target.group(1).lower() in CATALOGUE_TABLES
+        elif not _READ_ONLY.match(sql):
+            self.catalogue_touched = True  # DDL or anything unusual: assume the worst
 
     def execute(self, sql: str, params: dict[str, Any] | list[Any] | None = None) -> None:
-        self._cur.execute(sql, params or {}).fetchall()
+        self.rows(sql, params)
 
-    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
+    def rows(self, sql: str, params: dict[str, Any] | list[Any] | None = None) -> list[tuple]:
+        self._note_write(sql)
         return self._cur.execute(sql, params or {}).fetchall()
 
     def scalar(self, sql: str, params: dict[str, Any] | None = None) -> Any:
         result = self.rows(sql, params)
         return result[0][0] if result else None
+
+    def insert_rows(self, table: str, rows: list[dict[str, Any]], replace: bool = False) -> None:
+        """Insert a few rows (same keys) in one statement: cheaper than a DataFrame for small sets."""
+        if not rows:
+            return
+        cols = list(rows[0])
+        one = "(" + ", ".join("?" * len(cols)) + ")"
+        verb = "insert or replace" if replace else "insert"
+        sql = f"{verb} into {table} ({', '.join(cols)}) values " + ", ".join([one] * len(rows))
+        self.execute(sql, [row[c] for row in rows for c in cols])
 
     def insert_frame(self, table: str, df: pd.DataFrame, replace: bool = False) -> None:
         """Append a DataFrame whose columns are named like the table's (by name, any order).
@@ -167,7 +213,7 @@ class Tx:
         self._cur.register("_incoming", df)
         cols = ", ".join(df.columns)
         verb = "insert or replace" if replace else "insert"
-        self._cur.execute(f"{verb} into {table} ({cols}) select {cols} from _incoming").fetchall()
+        self.execute(f"{verb} into {table} ({cols}) select {cols} from _incoming")
         self._cur.unregister("_incoming")
 
 
@@ -176,17 +222,21 @@ def transaction(path: Path | None = None) -> Iterator[Tx]:
     """One write transaction: all or nothing. Writers in this process take turns."""
     path = (path or settings.db_path()).resolve()
     con = connection(path)
+    key = str(path)
     with _write_lock, con.cursor() as cur:
+        tx = Tx(cur)
         cur.execute("begin transaction")
         try:
-            yield Tx(cur)
+            yield tx
             cur.execute("commit")
         except BaseException:
             cur.execute("rollback")
             raise
         finally:
             with _lock:
-                _generation[str(path)] = _generation.get(str(path), 0) + 1
+                _generation[key] = _generation.get(key, 0) + 1
+                if tx.catalogue_touched:
+                    _catalogue_generation[key] = _catalogue_generation.get(key, 0) + 1
 
 
 def checkpoint(path: Path | None = None) -> None:

@@ -247,7 +247,13 @@ def _accepted_with_hash(digest: str, path: Path | None) -> tuple[int, datetime] 
 
 
 def check(
-    data: bytes, filename: str, user: User, *, now: datetime | None = None, path: Path | None = None
+    data: bytes,
+    filename: str,
+    user: User,
+    *,
+    now: datetime | None = None,
+    path: Path | None = None,
+    with_changes: bool = True,
 ) -> Result:
     """Dry run: every problem in the file, the preview and the changes; records nothing."""
     auth.require(user, "upload")
@@ -276,7 +282,7 @@ def check(
             f"Tệp này đã được nộp lúc {fmt_datetime(previous[1])}; không có gì thay đổi."
         )
         return result
-    if not parsed.errors:
+    if with_changes and not parsed.errors:
         result.changes = changes_against_current(parsed, path)
     result.message = _summary(result.errors) if result.errors else "Tệp hợp lệ, sẵn sàng nộp."
     return result
@@ -291,7 +297,7 @@ def submit(
 ) -> Result:
     """Check and, when valid, store the workbook; the file and the outcome are always kept."""
     now = now or settings.now()
-    result = check(data, filename, user, now=now, path=path)
+    result = check(data, filename, user, now=now, path=path, with_changes=False)
     digest = sha256(data)
     keep_file(data, path)
     with db.transaction(path) as tx:
@@ -383,41 +389,30 @@ def _criteria_set_id(tx: db.Tx) -> int | None:
     return tx.scalar("select id from criteria_set where active")
 
 
-def _rows_frames(submission_id: int, parsed: ParsedWorkbook) -> dict[str, pd.DataFrame]:
-    """The parsed rows as DataFrames named like their tables."""
+ROW_TABLES = {"progress": "progress_row", "indicators": "indicator_value",
+              "scores": "score_row", "models": "model_row"}
 
-    def frame(rows: list | None) -> pd.DataFrame:
-        df = pd.DataFrame([vars(r) for r in rows or []])
-        if not df.empty:
-            df.insert(0, "submission_id", submission_id)
-        return df
 
-    return {
-        "progress_row": frame(parsed.progress),
-        "indicator_value": frame(parsed.indicators),
-        "score_row": frame(parsed.scores),
-        "model_row": frame(parsed.models),
-    }
+def _row_dicts(submission_id: int, parsed: ParsedWorkbook) -> dict[str, list[dict[str, Any]]]:
+    """The parsed rows as plain dicts named like their tables' columns."""
+    return {table: [{"submission_id": submission_id, **vars(r)} for r in getattr(parsed, sheet) or []]
+            for sheet, table in ROW_TABLES.items()}
 
 
 def _store_rows(tx: db.Tx, submission_id: int, parsed: ParsedWorkbook) -> None:
-    for table, df in _rows_frames(submission_id, parsed).items():
-        tx.insert_frame(table, df)
+    for table, rows in _row_dicts(submission_id, parsed).items():
+        tx.insert_rows(table, rows)
+
+
+def _current_rows(submission_id: int, parsed: ParsedWorkbook) -> list[dict[str, Any]]:
+    return [{"unit_code": parsed.header.unit_code, "period": parsed.header.period, "sheet": sheet,
+             "submission_id": submission_id}
+            for sheet in SHEET_FLAGS if getattr(parsed, sheet) is not None]
 
 
 def _make_current(tx: db.Tx, submission_id: int, parsed: ParsedWorkbook) -> None:
     """Point (unit, week, sheet) at this submission for each sheet it contains."""
-    for sheet in SHEET_FLAGS:
-        if getattr(parsed, sheet) is not None:
-            tx.execute(
-                "insert or replace into current_sheet values ($u, $p, $s, $id)",
-                {
-                    "u": parsed.header.unit_code,
-                    "p": parsed.header.period,
-                    "s": sheet,
-                    "id": submission_id,
-                },
-            )
+    tx.insert_rows("current_sheet", _current_rows(submission_id, parsed), replace=True)
 
 
 # --- fast path, restore, history, exceptions ----------------------------------------------
@@ -441,11 +436,9 @@ def store_batch(
             )
         ]
         set_id = _criteria_set_id(tx)
-        subs, frames, current = (
-            [],
-            {k: [] for k in ("progress_row", "indicator_value", "score_row", "model_row")},
-            {},
-        )
+        subs: list[dict[str, Any]] = []
+        rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ROW_TABLES.values()}
+        current: dict[tuple[str, str, str], int] = {}
         for sid, (parsed, at) in zip(ids, items, strict=True):
             h = parsed.header
             subs.append(
@@ -469,26 +462,18 @@ def store_batch(
                     "warnings_json": "[]",
                 }
             )
-            for table, df in _rows_frames(sid, parsed).items():
-                if not df.empty:
-                    frames[table].append(df)
-            for sheet in SHEET_FLAGS:
-                if getattr(parsed, sheet) is not None:
-                    current[(h.unit_code, h.period, sheet)] = sid
+            for table, part in _row_dicts(sid, parsed).items():
+                rows[table] += part
+            for row in _current_rows(sid, parsed):  # later items supersede earlier ones
+                current[(row["unit_code"], row["period"], row["sheet"])] = sid
+        # One DataFrame per table for the whole batch: building many small ones is the slow part.
         tx.insert_frame("submission", pd.DataFrame(subs))
-        for table, parts in frames.items():
-            if parts:
-                tx.insert_frame(table, pd.concat(parts, ignore_index=True))
-        tx.insert_frame(
-            "current_sheet",
-            pd.DataFrame(
-                [
-                    {"unit_code": u, "period": p, "sheet": s, "submission_id": i}
-                    for (u, p, s), i in current.items()
-                ]
-            ),
-            replace=True,
-        )
+        for table, part in rows.items():
+            if part:
+                tx.insert_frame(table, pd.DataFrame(part))
+        tx.insert_frame("current_sheet", pd.DataFrame(
+            [{"unit_code": u, "period": p, "sheet": s, "submission_id": i}
+             for (u, p, s), i in current.items()]), replace=True)
     return len(items)
 
 
@@ -533,33 +518,3 @@ def history(
     unit: str | None = None, period: str | None = None, path: Path | None = None
 ) -> pd.DataFrame:
     return db.query("submission_history", path=path, unit=unit, period=period)
-
-
-def grant_exception(
-    unit: str, period: str, reason: str, expires_at: datetime, user: User, path: Path | None = None
-) -> None:
-    """Let a unit upload to a locked week until `expires_at` (audited)."""
-    auth.require(user, "grant_exception")
-    if not reason.strip():
-        raise ValueError("Cần ghi lý do mở khóa.")
-    with db.transaction(path) as tx:
-        tx.execute(
-            "insert into lock_exception (unit_code, period, reason, expires_at, granted_by, "
-            "granted_at) values ($u, $p, $r, $e, $b, $t)",
-            {
-                "u": unit,
-                "p": period,
-                "r": reason.strip(),
-                "e": expires_at,
-                "b": user.username,
-                "t": settings.now(),
-            },
-        )
-        audit.record(
-            "lock_exception",
-            username=user.username,
-            role=user.role,
-            target=f"{unit}|{period}",
-            after={"reason": reason, "expires_at": expires_at},
-            tx=tx,
-        )
