@@ -353,3 +353,14 @@ def test_cli_import_as_unit_and_dry_run(tmp_path: Path) -> None:
     db.close_all()
     assert db.scalar("select count(*) from progress_row", path=path) == 0
     db.close_all()
+
+
+def test_untouched_scoring_sheet_keeps_earlier_scores(users: dict) -> None:
+    first = ingest.submit(Book().to_bytes(), "v1.xlsx", users["don_vi"], now=ON_TIME)
+    blank = Book(reporter="Người khác")
+    blank.scores = [{**row, "score": None, "not_applicable": None} for row in blank.scores]
+    second = ingest.submit(blank.to_bytes(), "v2.xlsx", users["don_vi"], now=ON_TIME)
+    assert second.status == "accepted", second.errors
+    assert second.rows["scores"] == 0
+    assert current("scores") == first.submission_id
+    assert current("progress") == second.submission_id

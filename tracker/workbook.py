@@ -332,7 +332,12 @@ class _Reader:
         if sheet := sheets.get(contract.SHEET_INDICATORS):
             self.result.indicators = self.read_indicators(sheet)
         if sheet := sheets.get(contract.SHEET_SCORES):
-            self.result.scores = self.read_scores(sheet)
+            scores = self.read_scores(sheet)
+            # An untouched scoring sheet (the template's blank one) is not a self-assessment of
+            # zero: treat it as absent, so earlier scores stand and a unit that never scored has
+            # no score yet.
+            if any(r.score is not None or r.not_applicable for r in scores):
+                self.result.scores = scores
         if sheet := sheets.get(contract.SHEET_MODELS):
             self.result.models = self.read_models(sheet)
         if sheet := sheets.get(contract.SHEET_META):
