@@ -5,8 +5,9 @@ of each sheet and every problem found at once (sheet, cell, code, Vietnamese mes
 It never raises: whatever goes wrong becomes a Problem. Checks that need the database (another
 unit's sheet, locked week, lower progress than last week, late upload) belong to ingest.
 
-openpyxl is used in read-only mode with cached formula values: it streams each sheet once and
-still exposes number_format, which the percent rule needs ('0%' cells hold 0.45 for 45%).
+Cells are read with python-calamine (cached formula values, about 20x faster than openpyxl);
+the number format, which only the percent rule needs ('0%' cells hold 0.45 for 45%), is looked up
+lazily from the sheet's XML. A file calamine cannot read falls back to openpyxl (read-only).
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ import math
 import re
 import unicodedata
 import warnings
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import openpyxl
 from openpyxl.utils import get_column_letter
+from python_calamine import CalamineWorkbook
 
 from tracker import contract, db, filesafety, periods
 from tracker.parsed import (
@@ -186,7 +190,7 @@ def _unreadable(exc: BaseException) -> Problem:
 @dataclass
 class _Sheet:
     name: str  # the contract's name (used in problems), whatever the file's spelling
-    rows: list[tuple[Any, ...]]  # openpyxl read-only cells; index 0 is row 1
+    rows: list[tuple[Any, ...]]  # cells with .value and .number_format; index 0 is row 1
 
     def cell(self, row: int, col: int) -> Any:
         """Cell at 1-based row, 0-based column (an empty cell when absent)."""
@@ -1113,6 +1117,96 @@ _WANTED = {
 
 def _load(data: bytes) -> tuple[dict[str, _Sheet], list[str]]:
     """The contract's sheets found in the file (names matched tolerantly) and all sheet titles."""
+    try:
+        return _load_calamine(data)
+    except Exception:  # a file calamine rejects may still open in openpyxl (read() reports the rest)
+        return _load_openpyxl(data)
+
+
+class _Cell:
+    """A cell value with its number format looked up only when asked for."""
+
+    __slots__ = ("_formats", "column", "row", "value")
+
+    def __init__(self, value: Any, row: int, column: int, formats: _Formats) -> None:
+        self.value, self.row, self.column, self._formats = value, row, column, formats
+
+    @property
+    def number_format(self) -> str | None:
+        return self._formats.get(self.row, self.column)
+
+
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b[^>]*>")
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_CELL_STYLE = re.compile(rb'\bs="(\d+)"')
+_BUILTIN_FORMATS = {9: "0%", 10: "0.00%"}  # the only built-in formats that scale by 100
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+class _Formats:
+    """Number formats of one sheet's cells, parsed from the package on first use."""
+
+    def __init__(self, data: bytes, title: str) -> None:
+        self._data, self._title = data, title
+        self._by_cell: dict[tuple[int, int], str] | None = None
+
+    def get(self, row: int, column: int) -> str | None:
+        if self._by_cell is None:
+            try:
+                self._by_cell = self._parse()
+            except Exception:
+                self._by_cell = {}
+        return self._by_cell.get((row, column))
+
+    def _parse(self) -> dict[tuple[int, int], str]:
+        with zipfile.ZipFile(io.BytesIO(self._data)) as z:
+            styles = _style_formats(z.read("xl/styles.xml"))
+            xml = z.read(_sheet_part(z, self._title))
+        out = {}
+        for tag in _CELL_TAG.findall(xml):
+            ref, style = _CELL_REF.search(tag), _CELL_STYLE.search(tag)
+            if ref and style and int(style.group(1)) < len(styles) and styles[int(style.group(1))]:
+                col = openpyxl.utils.column_index_from_string(ref.group(1).decode())
+                out[(int(ref.group(2)), col - 1)] = styles[int(style.group(1))]
+        return out
+
+
+def _style_formats(xml: bytes) -> list[str | None]:
+    """Format code of each cell style (cellXfs), None for the general/unknown ones."""
+    root = ElementTree.fromstring(xml)
+    custom = {int(f.get("numFmtId", -1)): f.get("formatCode", "")
+              for f in root.iterfind("m:numFmts/m:numFmt", _NS)}
+    codes = {**_BUILTIN_FORMATS, **custom}
+    return [codes.get(int(xf.get("numFmtId", 0))) for xf in root.iterfind("m:cellXfs/m:xf", _NS)]
+
+
+def _sheet_part(z: zipfile.ZipFile, title: str) -> str:
+    """The zip path of the worksheet called `title`."""
+    book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    rel_id = next(s.get(_REL_NS) for s in book.iterfind("m:sheets/m:sheet", _NS)
+                  if s.get("name") == title)
+    rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    target = next(r.get("Target", "") for r in rels if r.get("Id") == rel_id)
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _load_calamine(data: bytes) -> tuple[dict[str, _Sheet], list[str]]:
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    sheets: dict[str, _Sheet] = {}
+    for title in book.sheet_names:
+        name = _WANTED.get(fold(title))
+        if name is None or name in sheets:
+            continue
+        formats = _Formats(data, title)
+        values = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+        sheets[name] = _Sheet(name, [
+            _trimmed(tuple(_Cell(None if v == "" else v, r, c, formats) for c, v in enumerate(row)))
+            for r, row in enumerate(values, start=1)])
+    return sheets, [nfc(t) for t in book.sheet_names]
+
+
+def _load_openpyxl(data: bytes) -> tuple[dict[str, _Sheet], list[str]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
         book = openpyxl.load_workbook(
