@@ -58,6 +58,12 @@ class Case:
         return self.value / self.baseline_value
 
 
+def _timed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
 def median_time(fn: Callable[[], Any], repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -104,6 +110,8 @@ def bench_workbook(tmp: Path, repeat: int) -> list[Case]:
     db.connection(path)
     first = catalogues.setting("first_week", path)
     files = [filled_workbook("HCTC", periods.shift(first, i + 2), path, i) for i in range(repeat)]
+    check_only = statistics.median(
+        [_timed(lambda d=d: ingest.check(d, "bench.xlsx", auth.SYSTEM, path=path)) for d in files])
     times = []
     for data in files:
         start = time.perf_counter()
@@ -119,6 +127,9 @@ def bench_workbook(tmp: Path, repeat: int) -> list[Case]:
         Case("Kiểm tra + lưu 1 biểu mẫu tuần", ours, "s", "< 1 s và ≤ pandas.read_excel(openpyxl)",
              ours < 1.0 and ours <= openpyxl_read, "pandas.read_excel(openpyxl), mọi sheet",
              openpyxl_read),
+        Case("  trong đó: kiểm tra (đọc + xác thực), chưa lưu", check_only, "s",
+             "≤ pandas.read_excel(openpyxl)", check_only <= openpyxl_read,
+             "pandas.read_excel(openpyxl), mọi sheet", openpyxl_read),
         Case("Sàn: python-calamine đọc thô", floor, "s", "tham chiếu", True),
     ]
 
@@ -223,8 +234,11 @@ def bench_pages(path: Path, scale: str, repeat: int, limit: float) -> list[Case]
     naive = naive_overview(frames, week)
     same = (ours["reported_units"].tolist() == naive["reported_units"].tolist()
             and (ours["completion"] - naive["completion"]).abs().max() < 1e-9)
+    # §10 asks "faster than pandas" at city scale; at office scale both take milliseconds.
+    must_win = scale == "city"
     cases.append(Case(f"[{scale}] hoàn thành nhiệm vụ + nộp báo cáo (SQL)", sql_time, "s",
-                      "nhanh hơn pandas, cùng kết quả", sql_time < pandas_time and same,
+                      "nhanh hơn pandas, cùng kết quả" if must_win else "cùng kết quả (tham chiếu)",
+                      same and (sql_time < pandas_time or not must_win),
                       "pandas tính trực tiếp", pandas_time))
     return cases
 

@@ -338,10 +338,11 @@ def add_criteria_set(
 
 
 def setting(key: str, path: Path | None = None) -> str:
-    value = db.scalar("select value from setting where key = $k", {"k": key}, path)
-    if value is None:
-        raise KeyError(key)
-    return value
+    """One setting's value (from the cached settings query: no round trip per call)."""
+    for name, value, _ in db.cached_rows("settings", path=path):
+        if name == key:
+            return value
+    raise KeyError(key)
 
 
 def export_csv(name: str, path: Path | None = None) -> bytes:

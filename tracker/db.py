@@ -149,23 +149,47 @@ def frame(sql: str, params: dict[str, Any] | None = None, path: Path | None = No
         return cur.execute(sql, params or {}).df()
 
 
-def query(name: str, path: Path | None = None, **params: Any) -> pd.DataFrame:
-    """Run queries/<name>.sql with its named $params; results cached until a write can change them."""
+def _cached(name: str, path: Path | None, params: dict[str, Any], kind: str,
+            fetch: Any) -> Any:
+    """Look up or compute a query result; the key changes whenever a write could change it."""
     path = (path or settings.db_path()).resolve()
     con = connection(path)
     sql = queries.load(name).sql
     generations = _catalogue_generation if _reads_only_catalogues(sql, str(path)) else _generation
-    key = (str(path), generations[str(path)], name, tuple(sorted(params.items())))
+    key = (str(path), generations[str(path)], kind, name, tuple(sorted(params.items())))
     cached = _cache.get(key)
     if cached is not None:
-        return cached.copy()
+        return cached
     with con.cursor() as cur:
-        result = cur.execute(sql, params).df()
+        result = fetch(cur.execute(sql, params))
     with _lock:
         if len(_cache) >= _CACHE_MAX:
             _cache.clear()
         _cache[key] = result
-    return result.copy()
+    return result
+
+
+def query(name: str, path: Path | None = None, **params: Any) -> pd.DataFrame:
+    """Run queries/<name>.sql with its named $params; results cached until a write can change them."""
+    return _cached(name, path, params, "frame", lambda result: result.df()).copy()
+
+
+def cached_rows(name: str, path: Path | None = None, **params: Any) -> tuple[tuple, ...]:
+    """Like query(), as plain tuples: for small lookups on hot paths (no DataFrame)."""
+    return _cached(name, path, params, "rows", lambda result: tuple(result.fetchall()))
+
+
+def catalogue_version(path: Path | None = None) -> tuple[str, int]:
+    """Changes whenever a catalogue table is written: a cache key for values built from them."""
+    path = (path or settings.db_path()).resolve()
+    connection(path)
+    return str(path), _catalogue_generation[str(path)]
+
+
+def query_rows(name: str, path: Path | None = None, **params: Any) -> list[tuple]:
+    """Run queries/<name>.sql and return plain tuples (no DataFrame, no cache): for hot paths."""
+    with connection(path).cursor() as cur:
+        return cur.execute(queries.load(name).sql, params).fetchall()
 
 
 class Tx:

@@ -115,6 +115,17 @@ class Context:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Context:
+        """The catalogues as the reader needs them; rebuilt only after a catalogue changes."""
+        version = db.catalogue_version(path)
+        context = _CONTEXTS.get(version)
+        if context is None:
+            if len(_CONTEXTS) > 8:
+                _CONTEXTS.clear()
+            context = _CONTEXTS[version] = cls._build(path)
+        return context
+
+    @classmethod
+    def _build(cls, path: Path | None) -> Context:
         units = db.query("reading_context_units", path=path)
         tasks = db.query("reading_context_tasks", path=path)
         assignments = db.query("reading_context_assignments", path=path)
@@ -1113,6 +1124,9 @@ _WANTED = {
         contract.SHEET_META,
     )
 }
+
+
+_CONTEXTS: dict[tuple[str, int], Context] = {}
 
 
 def _load(data: bytes) -> tuple[dict[str, _Sheet], list[str]]:
