@@ -232,3 +232,14 @@ def test_city_is_deterministic_for_a_seed(tmp_path: Path) -> None:
         assert first != _rows(c, query)
     finally:
         db.close_all()
+
+
+def test_cli_rerun_on_the_sample_database_keeps_it(
+    office: tuple[Path, demo.Summary], capsys
+) -> None:
+    """The README's quick start may be run twice: the second demo run keeps the data, exit 0."""
+    path, _ = office
+    before = _rows(path, "select count(*) from submission")
+    assert cli.main(["--db", str(path), "demo", "--scale", "office"]) == 0
+    assert "đã có dữ liệu mẫu" in capsys.readouterr().err
+    assert _rows(path, "select count(*) from submission") == before

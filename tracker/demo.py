@@ -923,6 +923,14 @@ def default_db() -> Path:
     return settings.DATA_DIR / "demo.duckdb"
 
 
+def _already_sample(path: Path) -> bool:
+    if not path.exists():
+        return False
+    db.connection(path)
+    return bool(db.scalar("select count(*) from setting where key = 'sample_mode' and value = '1'",
+                          path=path)) and bool(db.scalar("select count(*) from submission", path=path))
+
+
 def cli_demo(args: argparse.Namespace) -> int:
     """`python -m tracker demo --scale office|city [--seed N]`.
 
@@ -931,6 +939,10 @@ def cli_demo(args: argparse.Namespace) -> int:
     if not getattr(args, "db_explicit", True):
         os.environ["TRACKER_DB"] = str(default_db())
     path = settings.db_path()
+    if _already_sample(path):
+        # Re-running the README's quick start must not stop the app from starting.
+        print(f"{path} đã có dữ liệu mẫu; giữ nguyên. Xóa tệp này để tạo lại.", file=sys.stderr)
+        return 0
     print(f"Đang tạo dữ liệu mẫu ({args.scale}) trong {path} …", file=sys.stderr)
     try:
         if args.scale == "city":
