@@ -128,7 +128,10 @@ def ranking_section() -> None:
     if units.empty:
         st.info(f"Chưa có đơn vị nào nộp bảng Tự chấm điểm năm {year}.")
         return
-    basis = f"{len(units)} đơn vị có bảng tự chấm điểm năm {year}; điểm do đơn vị tự chấm"
+    basis = (
+        f"{len(units)} đơn vị có bảng tự chấm điểm năm {year}; điểm cuối cùng "
+        "(điểm thẩm định nếu có)" + ("; bộ tiêu chí tạm thời" if active["provisional"] else "")
+    )
     st.plotly_chart(
         score_charts.ranking_bars(table, score_views.bands(), basis),
         key="ranking_chart",
@@ -169,32 +172,42 @@ def matrix_section() -> None:
 
 
 def detail_section() -> None:
-    st.header("Tự chấm và thẩm định theo đơn vị")
-    codes = units["unit_code"].tolist()
-    if not codes:
+    # A unit user already sees their own table above: offer the other units here, not it twice.
+    own = user.unit_code if user.role == "don_vi" else None
+    st.header(
+        "Tự chấm và thẩm định của các đơn vị khác" if own else "Tự chấm và thẩm định theo đơn vị"
+    )
+    if units.empty:
         st.info("Chưa có dữ liệu.")
         return
-    names = dict(zip(units["unit_code"], units["unit_name"], strict=True))
-    default = user.unit_code if user.unit_code in codes else codes[0]
-    unit = filters.select(
-        "Đơn vị",
-        codes,
-        key="score_unit",
-        default=default,
-        format_func=lambda c: f"{c} - {names.get(c, c)}",
-        sidebar=False,
-    )
-    detail = score_views.unit_detail(scoring.criterion_lines(year, unit))
-    st.dataframe(
-        score_views.unit_detail_styler(detail), hide_index=True, width="stretch", key="unit_detail"
-    )
+    unit = None
+    codes = [c for c in units["unit_code"].tolist() if c != own]
+    if codes:
+        names = dict(zip(units["unit_code"], units["unit_name"], strict=True))
+        unit = filters.select(
+            "Đơn vị",
+            codes,
+            key="score_unit",
+            default=codes[0],
+            format_func=lambda c: f"{c} - {names.get(c, c)}",
+            sidebar=False,
+        )
+        detail = score_views.unit_detail(scoring.criterion_lines(year, unit))
+        st.dataframe(
+            score_views.unit_detail_styler(detail),
+            hide_index=True,
+            width="stretch",
+            key="unit_detail",
+        )
+    else:
+        st.caption("Chưa có đơn vị nào khác nộp bảng tự chấm điểm.")
     missing = score_views.missing_evidence(lines)
     st.subheader("Điểm dương chưa có tài liệu kiểm chứng")
     if missing.empty:
         st.success("Mọi điểm dương đều có tài liệu kiểm chứng.")
     else:
         st.dataframe(missing, hide_index=True, width="stretch", key="missing_evidence")
-    if is_admin:
+    if is_admin and unit:
         review_form(unit)
 
 

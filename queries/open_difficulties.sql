@@ -7,19 +7,16 @@
 -- params: $week
 -- grain: one row per open difficulty, newest first
 with latest as (
+    -- the carry-forward rule, defined once in migration 003
     select
-        cs.unit_code,
-        pr.task_code,
-        cs.period,
-        trim(coalesce(pr.difficulty, '')) as content,
-        nullif(trim(coalesce(pr.proposal, '')), '') as proposal,
-        s.uploaded_at,
-        s.reporter
-    from current_sheet as cs
-    inner join submission as s on cs.submission_id = s.id and s.status = 'accepted'
-    inner join progress_row as pr on cs.submission_id = pr.submission_id
-    where cs.sheet = 'progress' and cs.period <= $week
-    qualify row_number() over (partition by cs.unit_code, pr.task_code order by cs.period desc) = 1
+        unit_code,
+        task_code,
+        period,
+        trim(coalesce(difficulty, '')) as content,
+        nullif(trim(coalesce(proposal, '')), '') as proposal,
+        uploaded_at,
+        reporter
+    from progress_as_of($week)
 ),
 
 open_items as (

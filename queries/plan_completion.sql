@@ -1,19 +1,16 @@
 -- Plan completion as of ISO week $week (PRODUCT.md §6): sum(weight * task completion) / sum(weight) over every task of the plan, with full precision.
--- Task completion is defined in task_completion.sql (lead's progress, else the mean with non-reporters at 0; progress carried forward from current accepted sheets of weeks <= $week); the same rule is repeated here so the figure is one query, and tests check both agree.
+-- Task completion is defined in task_completion.sql (lead's progress, else the mean with non-reporters at 0; progress carried forward from current accepted sheets of weeks <= $week); the completion rule is repeated here so the figure is one query (tests check both agree); the carry-forward comes from the progress_as_of macro (migration 003), as in task_completion.sql.
 -- tasks_reported = tasks with at least one assigned unit reporting; units_reported = distinct assigned units with a counted progress row, out of active_units; last_update = latest uploaded_at counted.
 -- params: $week
 -- grain: one row
 with latest as (
+    -- the carry-forward rule, defined once in migration 003
     select
-        cs.unit_code,
-        pr.task_code,
-        pr.percent,
-        s.uploaded_at
-    from current_sheet as cs
-    inner join submission as s on cs.submission_id = s.id and s.status = 'accepted'
-    inner join progress_row as pr on cs.submission_id = pr.submission_id
-    where cs.sheet = 'progress' and cs.period <= $week
-    qualify row_number() over (partition by cs.unit_code, pr.task_code order by cs.period desc) = 1
+        unit_code,
+        task_code,
+        percent,
+        uploaded_at
+    from progress_as_of($week)
 ),
 
 counted as (

@@ -1,5 +1,5 @@
 -- Task completion, coverage, expected progress and status as of ISO week $week (PRODUCT.md §6); the one place for per-task results (pages, summary CSV).
--- Unit-task progress is carried forward exactly as in unit_task_progress.sql (current accepted progress sheets of weeks <= $week; tests check both agree).
+-- Unit-task progress is carried forward by the progress_as_of macro (migration 003), as in unit_task_progress.sql.
 -- completion: the lead unit's (chủ trì) progress when the task has one, a lead that has not reported counting 0; otherwise the mean over all assigned units, a unit that has not reported counting 0.
 -- assigned_units (m) = every assigned unit, lead included; reported_units (n) = those with a known progress as of $week.
 -- expected (thuong_xuyen, san_pham) = 100 * (days from start_date to week_end($week), inclusive) / (days from start_date to due_date, inclusive), clamped to 0..100; NULL for theo_yeu_cau.
@@ -8,16 +8,13 @@
 -- params: $week
 -- grain: one row per task, in plan order
 with latest as (
+    -- the carry-forward rule, defined once in migration 003
     select
-        cs.unit_code,
-        pr.task_code,
-        pr.percent,
-        s.uploaded_at
-    from current_sheet as cs
-    inner join submission as s on cs.submission_id = s.id and s.status = 'accepted'
-    inner join progress_row as pr on cs.submission_id = pr.submission_id
-    where cs.sheet = 'progress' and cs.period <= $week
-    qualify row_number() over (partition by cs.unit_code, pr.task_code order by cs.period desc) = 1
+        unit_code,
+        task_code,
+        percent,
+        uploaded_at
+    from progress_as_of($week)
 ),
 
 per_task as (

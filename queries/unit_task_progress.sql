@@ -3,24 +3,21 @@
 -- params: $week
 -- grain: one row per (task, assigned unit), tasks in plan order, then lead first, then units in catalogue order
 with latest as (
+    -- the carry-forward rule, defined once in migration 003
     select
-        cs.unit_code,
-        pr.task_code,
-        cs.period,
-        pr.percent,
-        pr.status as sheet_status,
-        pr.result_text,
-        pr.evidence,
-        pr.difficulty,
-        pr.proposal,
-        s.id as submission_id,
-        s.uploaded_at,
-        s.reporter
-    from current_sheet as cs
-    inner join submission as s on cs.submission_id = s.id and s.status = 'accepted'
-    inner join progress_row as pr on cs.submission_id = pr.submission_id
-    where cs.sheet = 'progress' and cs.period <= $week
-    qualify row_number() over (partition by cs.unit_code, pr.task_code order by cs.period desc) = 1
+        unit_code,
+        task_code,
+        period,
+        percent,
+        sheet_status,
+        result_text,
+        evidence,
+        difficulty,
+        proposal,
+        submission_id,
+        uploaded_at,
+        reporter
+    from progress_as_of($week)
 )
 
 select

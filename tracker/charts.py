@@ -6,6 +6,9 @@ so a screenshot of a chart still says what it shows. Numbers use the Vietnamese 
 
 from __future__ import annotations
 
+import re
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -28,41 +31,78 @@ STATUS_COLORS = {
 PROGRESS_SCALE = [[0.0, "#f7fbff"], [0.5, "#6baed6"], [1.0, "#08306b"]]
 
 
-def _style(fig: go.Figure, title: str, basis: str, height: int) -> go.Figure:
+# Plotly never wraps a subtitle: a long basis ran off a 390 px phone screen. Break it into
+# lines this long (about what a phone shows at the subtitle's font size).
+SUBTITLE_WIDTH = 58
+LINE_PX = 16
+
+
+_KEEP_TOGETHER = re.compile(r"đến hết tuần \d+/\d{4}")
+
+
+def wrap_basis(basis: str) -> tuple[str, int]:
+    """The basis with '<br>' line breaks for plotly, and how many lines it takes.
+
+    Lines break after a '; ' clause when they can, and "đến hết tuần 10/2026" is never split
+    (textwrap does not break at a no-break space).
+    """
+    kept = _KEEP_TOGETHER.sub(lambda m: m.group(0).replace(" ", "\u00a0"), basis)
+    lines: list[str] = []
+    clauses = kept.split("; ")
+    for i, clause in enumerate(clauses):
+        clause += ";" if i < len(clauses) - 1 else ""
+        if lines and len(lines[-1]) + 1 + len(clause) <= SUBTITLE_WIDTH:
+            lines[-1] += " " + clause
+        else:
+            lines.extend(textwrap.wrap(clause, SUBTITLE_WIDTH) or [""])
+    return "<br>".join(line.replace("\u00a0", " ") for line in lines), len(lines)
+
+
+def _style(fig: go.Figure, title: str, basis: str, height: int, top: int = 70) -> go.Figure:
+    subtitle, lines = wrap_basis(basis)
+    extra = LINE_PX * (lines - 1)
     fig.update_layout(
-        title={"text": title, "subtitle": {"text": basis}, "x": 0, "xanchor": "left"},
+        title={"text": title, "subtitle": {"text": subtitle}, "x": 0, "xanchor": "left"},
         font={"family": FONT, "size": 13},
         separators=",.",
         template="plotly_white",
-        height=height,
-        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        height=height + extra,
+        margin={"l": 10, "r": 10, "t": top + extra, "b": 10},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
     )
     return fig
 
 
 def completion_bars(tasks: pd.DataFrame, week: str) -> go.Figure:
-    """Horizontal bars of task completion with the expected-progress marker and coverage."""
+    """Horizontal bars of task completion with the expected-progress marker and coverage.
+
+    One bar trace per status, so the legend explains the colours (a single "completion" legend
+    entry in one colour misread as "every bar is that"); the category order stays plan order.
+    """
     df = tasks.iloc[::-1]  # plotly draws the first category at the bottom
     labels = df["code"].tolist()
-    coverage = [
-        metrics.coverage(n, m)
-        for n, m in zip(df["reported_units"], df["assigned_units"], strict=True)
-    ]
     fig = go.Figure()
-    fig.add_bar(
-        y=labels,
-        x=df["completion"],
-        orientation="h",
-        marker_color=[STATUS_COLORS.get(s, PRIMARY) for s in df["status"]],
-        text=[f"{fmt_pct(c)} · {cov}" for c, cov in zip(df["completion"], coverage, strict=True)],
-        # Short bars cannot hold their label: put it outside so 0% tasks still say so.
-        textposition=["inside" if c >= 45 else "outside" for c in df["completion"]],
-        customdata=list(zip(df["short_title"], df["status"], coverage, strict=True)),
-        hovertemplate="<b>%{y}</b> %{customdata[0]}<br>Hoàn thành: %{x:.1f}%"
-        "<br>%{customdata[1]} · %{customdata[2]}<extra></extra>",
-        name="Tỷ lệ hoàn thành (đơn vị tự đánh giá)",
-    )
+    for status in [s for s in metrics.STATUSES if s in set(df["status"])]:
+        part = df[df["status"] == status]
+        coverage = [
+            metrics.coverage(n, m)
+            for n, m in zip(part["reported_units"], part["assigned_units"], strict=True)
+        ]
+        fig.add_bar(
+            y=part["code"].tolist(),
+            x=part["completion"],
+            orientation="h",
+            marker_color=STATUS_COLORS.get(status, PRIMARY),
+            text=[
+                f"{fmt_pct(c)} · {cov}" for c, cov in zip(part["completion"], coverage, strict=True)
+            ],
+            # Short bars cannot hold their label: put it outside so 0% tasks still say so.
+            textposition=["inside" if c >= 45 else "outside" for c in part["completion"]],
+            customdata=list(zip(part["short_title"], part["status"], coverage, strict=True)),
+            hovertemplate="<b>%{y}</b> %{customdata[0]}<br>Hoàn thành: %{x:.1f}%"
+            "<br>%{customdata[1]} · %{customdata[2]}<extra></extra>",
+            name=status,
+        )
     has_expected = df["expected"].notna()
     fig.add_scatter(
         y=[code for code, ok in zip(labels, has_expected, strict=True) if ok],
@@ -73,11 +113,13 @@ def completion_bars(tasks: pd.DataFrame, week: str) -> go.Figure:
         name="Tiến độ kỳ vọng",
     )
     fig.update_xaxes(range=[0, 105], ticksuffix="%", title=None)
-    fig.update_yaxes(type="category", title=None)
+    fig.update_yaxes(type="category", title=None, categoryorder="array", categoryarray=labels)
     fig.update_traces(cliponaxis=False, selector={"type": "bar"})
     reported = int((tasks["reported_units"] > 0).sum())
     basis = metrics.task_basis(week, reported, len(tasks))
-    return _style(fig, "Tỷ lệ hoàn thành theo nhiệm vụ", basis, 140 + 34 * len(df))
+    return _style(
+        fig, "Tỷ lệ hoàn thành theo nhiệm vụ (đơn vị tự đánh giá)", basis, 160 + 34 * len(df)
+    )
 
 
 def status_bars(counts: pd.DataFrame, basis: str) -> go.Figure:
@@ -125,24 +167,42 @@ def progress_heatmap(grid: pd.DataFrame, assigned: pd.DataFrame, basis: str) -> 
     )
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(type="category", side="top")
-    return _style(fig, "Tiến độ đơn vị × nhiệm vụ", basis, 160 + 36 * len(grid.index))
+    # The task codes sit above the grid: leave them room under the title and subtitle.
+    return _style(fig, "Tiến độ đơn vị × nhiệm vụ", basis, 190 + 36 * len(grid.index), top=100)
 
 
 def trend_line(
     weeks: pd.Series, values: pd.Series, *, title: str, basis: str, name: str
 ) -> go.Figure:
-    """A weekly line (0..100%) labelled by 'Tuần n'."""
+    """A weekly line (0..100%).
+
+    Weeks of one year go on a numeric axis of week numbers, so plotly thins the ticks to the
+    width (40+ rotated "Tuần n/2026" labels were unreadable, worst on a phone); the hover keeps
+    the full "Tuần 10/2026 (02/03 - 08/03/2026)". A span over two years keeps category labels.
+    """
+    weeks = list(weeks)
+    years = {periods.parse_week_id(w)[0] for w in weeks}
+    one_year = len(years) == 1
+    x = (
+        [periods.parse_week_id(w)[1] for w in weeks]
+        if one_year
+        else [periods.short_label(w) for w in weeks]
+    )
     fig = go.Figure(
         go.Scatter(
-            x=[periods.short_label(w) for w in weeks],
-            y=values,
+            x=x,
+            y=list(values),
             mode="lines+markers",
             line={"color": PRIMARY, "width": 2},
             connectgaps=False,
             name=name,
-            hovertemplate="%{x}: %{y:.1f}%<extra></extra>",
+            customdata=[periods.label(w) for w in weeks],
+            hovertemplate="%{customdata}: %{y:.1f}%<extra></extra>",
         )
     )
     fig.update_yaxes(range=[0, 105], ticksuffix="%", title=None)
-    fig.update_xaxes(type="category", title=None)
+    if one_year:
+        fig.update_xaxes(title=f"Tuần (năm {years.pop()})", tickformat="d", rangemode="normal")
+    else:
+        fig.update_xaxes(type="category", title=None)
     return _style(fig, title, basis, 300)

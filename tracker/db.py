@@ -112,8 +112,13 @@ def _migrate(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _relations(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """Tables, views and our own macros: a query naming any of them may read what they read."""
     with con.cursor() as cur:
-        names = cur.execute("select table_name from information_schema.tables").fetchall()
+        names = cur.execute(
+            "select table_name from information_schema.tables union "
+            "select function_name from duckdb_functions() "
+            "where not internal and function_type in ('macro', 'table_macro')"
+        ).fetchall()
     return frozenset(n[0].lower() for n in names)
 
 

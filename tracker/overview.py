@@ -14,17 +14,48 @@ from tracker.auth import User
 from tracker.text import fmt_datetime, fmt_pct
 
 GRID_STATES = (reporting.ON_TIME, reporting.LATE, reporting.MISSING)
+# A mark before the state, so the column scans at a glance (plain text, no HTML).
+STATE_MARKS = {
+    reporting.ON_TIME: "✅",
+    reporting.LATE: "🕘",
+    reporting.MISSING: "❌",
+    reporting.NOT_EXPECTED: "➖",
+}
+OPEN_SHOWN = 5  # open difficulties listed on Tổng quan; the rest are on Vướng mắc
 
 
 def reporting_grid(status: pd.DataFrame) -> pd.DataFrame:
-    """Units × {Đúng hạn, Trễ hạn, Chưa nộp} as ticks, with the first upload time."""
-    grid = pd.DataFrame({"Đơn vị": status["unit_code"] + " - " + status["unit_name"]})
-    for state in GRID_STATES:
-        grid[state] = status["state"] == state
-    grid["Nộp lần đầu lúc"] = [
-        fmt_datetime(t.to_pydatetime()) if pd.notna(t) else "" for t in status["first_upload"]
-    ]
-    return grid
+    """One row per unit: code, this week's state (Đúng hạn / Trễ hạn / Chưa nộp), name, time.
+
+    The code and the state come first: on a ≈390 px phone the table shows two columns, and
+    three tick-box columns after the unit's full name were off screen.
+    """
+    return pd.DataFrame(
+        {
+            "Đơn vị": status["unit_code"],
+            "Tình trạng": [f"{STATE_MARKS.get(s, '')} {s}".strip() for s in status["state"]],
+            "Tên đơn vị": status["unit_name"],
+            "Nộp lần đầu lúc": [
+                fmt_datetime(t.to_pydatetime()) if pd.notna(t) else ""
+                for t in status["first_upload"]
+            ],
+        }
+    )
+
+
+def open_difficulties(items: pd.DataFrame) -> pd.DataFrame:
+    """The newest open difficulties for Tổng quan: when, unit, task, content."""
+    items = items.head(OPEN_SHOWN)
+    return pd.DataFrame(
+        {
+            "Ngày nêu": [
+                fmt_datetime(pd.Timestamp(t).to_pydatetime()) for t in items["reported_at"]
+            ],
+            "Đơn vị": items["unit_code"],
+            "Nhiệm vụ": items["task_code"].fillna("—"),
+            "Khó khăn, vướng mắc": items["content"],
+        }
+    )
 
 
 def render(user: User) -> None:
@@ -47,6 +78,7 @@ def render(user: User) -> None:
             icon=":material/info:",
         )
     _reporting_section(week)
+    _difficulties_section(week)
     if plan.has_data:
         _trend_section(week, plan)
 
@@ -100,7 +132,31 @@ def _reporting_section(week: str) -> None:
         " · ".join(f"{s}: {int(counts.get(s, 0))}" for s in GRID_STATES)
         + f" (trên {int(status['expected'].sum())} đơn vị phải báo cáo)"
     )
-    st.dataframe(reporting_grid(status), hide_index=True, width="stretch", key="overview_grid")
+    st.dataframe(
+        reporting_grid(status),
+        hide_index=True,
+        width="stretch",
+        height="content",  # every unit at once: ten rows cut the eleventh off
+        key="overview_grid",
+    )
+
+
+def _difficulties_section(week: str) -> None:
+    st.subheader("Vướng mắc chưa xử lý")
+    items = difficulties.open_list(week)
+    if items.empty:
+        st.caption(f"Không có vướng mắc nào chờ xử lý đến hết {periods.short_label(week).lower()}.")
+        return
+    st.dataframe(
+        open_difficulties(items), hide_index=True, width="stretch", key="overview_difficulties"
+    )
+    more = (
+        f"{OPEN_SHOWN} vướng mắc mới nhất trong số {len(items)}. "
+        if len(items) > OPEN_SHOWN
+        else ""
+    )
+    st.caption(f"{more}Xem đầy đủ và đánh dấu đã xử lý ở trang Vướng mắc.")
+    st.page_link("pages/vuong_mac.py", label="Mở trang Vướng mắc", icon=":material/report:")
 
 
 def _trend_section(week: str, plan: metrics.PlanCompletion) -> None:

@@ -8,19 +8,24 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from tracker.charts import LINE_PX, wrap_basis
+from tracker.text import fmt_number
+
 FONT = "Roboto, 'Segoe UI', Arial, sans-serif"
 GRADE_COLOURS = ("#2e7d32", "#66bb6a", "#ffa726", "#e53935", "#8d6e63")
 STATUS_COLOURS = ("#90caf9", "#42a5f5", "#2e7d32", "#ab47bc", "#bdbdbd")
 
 
 def _style(fig: go.Figure, title: str, basis: str, height: int) -> go.Figure:
+    subtitle, lines = wrap_basis(basis)  # plotly does not wrap: a long basis ran off a phone
+    extra = LINE_PX * (lines - 1)
     fig.update_layout(
-        title={"text": title, "subtitle": {"text": basis}, "x": 0, "xanchor": "left"},
+        title={"text": title, "subtitle": {"text": subtitle}, "x": 0, "xanchor": "left"},
         font={"family": FONT, "size": 13},
         separators=",.",
         template="plotly_white",
-        height=height,
-        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        height=height + extra,
+        margin={"l": 10, "r": 30, "t": 70 + extra, "b": 10},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
     )
     return fig
@@ -44,11 +49,22 @@ def ranking_bars(scores: pd.DataFrame, bands: pd.DataFrame, basis: str) -> go.Fi
             marker_color=colours.get(grade),
             customdata=part[["unit_name"]],
             hovertemplate="%{customdata[0]}: %{x:.1f} điểm<extra>" + grade + "</extra>",
+            text=[fmt_number(v, 1) for v in part["final_total"]],
+            textposition="inside",
+            insidetextanchor="end",
         )
-    for threshold in bands["threshold"]:
+    # Each dotted line says which grade it opens ("Khá ≥ 70"), so the chart reads on its own.
+    for grade, threshold in zip(bands["grade"], bands["threshold"], strict=True):
         if threshold > 0:
-            fig.add_vline(x=threshold, line_dash="dot", line_color="#607d8b")
-    fig.update_xaxes(range=[0, 100])
+            fig.add_vline(
+                x=threshold,
+                line_dash="dot",
+                line_color="#607d8b",
+                annotation_text=f"{grade} ≥ {fmt_number(float(threshold), 0)}",
+                annotation_position="top",
+                annotation_font_size=11,
+            )
+    fig.update_xaxes(range=[0, 100], dtick=10, title="Điểm (thang 100)")
     fig.update_yaxes(
         categoryorder="array", categoryarray=units["unit_code"].tolist(), automargin=True
     )

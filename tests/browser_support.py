@@ -1,0 +1,229 @@
+"""Shared parts of the real-browser tests: a `streamlit run app.py` server on a temp database,
+Debian's chromium driven by Playwright, and the waits and checks every browser test uses.
+
+Waits follow stack-notes §3: first wait for content that proves the rerun happened, then for the
+idle selector (script not running, websocket connected). No fixed sleeps.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import PASSWORD, ROOT
+from tracker import auth, db
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENS = ROOT / "test-artifacts" / "screens"
+TIMEOUT_MS = 30_000
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+IDLE = (
+    '[data-testid="stApp"][data-test-script-state="notRunning"]'
+    '[data-test-connection-state="CONNECTED"]'
+)
+EXCEPTION = '[data-testid="stException"]'
+ACCOUNTS = {"quan_tri": "admin", "lanh_dao": "lanhdao", "don_vi": "hctc"}
+
+# Mark and skip a browser test module: `pytestmark = browser_support.MARKS`.
+MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's /usr/bin/chromium"),
+]
+
+
+# --- the server ------------------------------------------------------------------------------
+
+
+def create_accounts(path: Path) -> None:
+    """One account per role (the unit account belongs to HCTC), all with tests' PASSWORD."""
+    auth.create_user("admin", "quan_tri", PASSWORD, full_name="Quản trị HCTC", path=path)
+    auth.create_user("lanhdao", "lanh_dao", PASSWORD, full_name="Chánh Văn phòng", path=path)
+    auth.create_user("hctc", "don_vi", PASSWORD, unit_code="HCTC", path=path)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError("streamlit did not become healthy")
+
+
+@contextmanager
+def running_server(path: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free local port over the database at `path`; yields its URL.
+
+    The caller prepares the database in-process first; this hands it over (DuckDB lets one
+    process open a file) and stops the server by its own PID afterwards.
+    """
+    db.close_all()
+    port = free_port()
+    env = {**os.environ, "TRACKER_DB": str(path), "TRACKER_DAILY_BACKUP": "0"}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with (path.parent / "server.log").open("wb") as log:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, proc)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's chromium (never a downloaded one), headless."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+# --- watching a page for failures --------------------------------------------------------------
+
+# Offline machine: Streamlit's pages ask external hosts for fonts and icons; those fail and are
+# not our code. Any error from our own origin, or a script error, is.
+_EXTERNAL_NOISE = re.compile(r"fonts\.gstatic\.com|fonts\.googleapis\.com|favicon", re.IGNORECASE)
+
+
+class Watch:
+    """Collects console errors and uncaught script errors of a page that come from our app."""
+
+    def __init__(self, page: Any, origin: str) -> None:
+        self.page = page
+        self.origin = origin
+        self.errors: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+
+    def _console(self, message: Any) -> None:
+        if message.type != "error":
+            return
+        where = (message.location or {}).get("url", "")
+        text = message.text
+        if _EXTERNAL_NOISE.search(text) or _EXTERNAL_NOISE.search(where):
+            return
+        if "Failed to load resource" in text and not _same_origin(where, self.origin):
+            return  # a network error for an external host (offline machine)
+        self.errors.append(f"console: {text} ({where})")
+
+    def assert_clean(self) -> None:
+        """No Streamlit exception box on the page and no console error from our code."""
+        boxes = self.page.locator(EXCEPTION)
+        assert boxes.count() == 0, boxes.first.inner_text()
+        assert not self.errors, self.errors
+
+
+def _same_origin(url: str, origin: str) -> bool:
+    if not url:
+        return False
+    a, b = urlsplit(url), urlsplit(origin)
+    return (a.hostname, a.port) == (b.hostname, b.port)
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+
+def new_page(browser: Any, origin: str, *, width: int = 1280, height: int = 900) -> tuple:
+    """A fresh context (its own session and cookies) and a watched page in it."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, accept_downloads=True, locale="vi-VN"
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    return context, page, Watch(page, origin)
+
+
+def idle(page: Any) -> None:
+    page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+
+
+def heading(page: Any, text: str, *, exact: bool = False) -> Any:
+    """Wait until the page's title (h1) shows `text`, then until the script is idle."""
+    from playwright.sync_api import expect
+
+    h1 = page.get_by_role("heading", level=1, name=text, exact=exact)
+    expect(h1.first).to_be_visible(timeout=TIMEOUT_MS)
+    idle(page)
+    return h1.first
+
+
+def login(page: Any, username: str) -> None:
+    """Log in from the form every page shows to a visitor."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible(timeout=TIMEOUT_MS)
+    idle(page)
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible(timeout=TIMEOUT_MS)
+    idle(page)
+
+
+def go(page: Any, title: str) -> None:
+    """Open a page through the sidebar (keeps the session, unlike a new URL)."""
+    page.get_by_test_id("stSidebar").get_by_role("link", name=title, exact=True).click()
+    heading(page, title)
+
+
+def screenshot(page: Any, name: str) -> Path:
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    out = SCREENS / f"{name}.png"
+    page.screenshot(path=str(out), full_page=True)
+    return out
