@@ -33,7 +33,13 @@ if tasks.empty:
 else:
     if reported == 0:
         st.info(f"{metrics.NO_DATA}: đơn vị chưa báo cáo tiến độ nhiệm vụ nào.")
-    st.dataframe(metrics.unit_task_table(tasks), hide_index=True, width="stretch", key="unit_tasks")
+    st.dataframe(
+        metrics.unit_task_table(tasks),
+        hide_index=True,
+        width="stretch",
+        height="content",
+        key="unit_tasks",
+    )
     st.caption(
         f"{metrics.task_basis(week, reported, len(tasks))}; "
         "tỷ lệ của đơn vị là số liệu mới nhất đơn vị báo cáo, giữ nguyên qua các tuần không báo cáo."

@@ -11,7 +11,9 @@ st.caption(
     "của Văn phòng UBND thành phố Cần Thơ"
 )
 
-st.dataframe(plan.plan_table(), hide_index=True, width="stretch", key="plan_table")
+st.dataframe(
+    plan.plan_table(), hide_index=True, width="stretch", height="content", key="plan_table"
+)
 st.caption(
     "“Phân công suy ra”: Kế hoạch chỉ nêu phân công chung cho mục 1; phân công của 1.a và 1.b "
     "được suy ra từ mục 1.c."

@@ -47,7 +47,13 @@ else:
         "Nhiệm vụ có đơn vị chủ trì lấy tỷ lệ của đơn vị chủ trì; nhiệm vụ không có chủ trì lấy "
         "bình quân các đơn vị được giao, đơn vị chưa báo cáo tính 0%."
     )
-    st.dataframe(metrics.task_table(tasks), hide_index=True, width="stretch", key="task_table")
+    st.dataframe(
+        metrics.task_table(tasks),
+        hide_index=True,
+        width="stretch",
+        height="content",
+        key="task_table",
+    )
 
     st.subheader("Tiến độ theo đơn vị")
     grid = metrics.heatmap_frame(week, unit=unit)
@@ -65,10 +71,13 @@ else:
 
 st.subheader("Chi tiết một nhiệm vụ")
 titles = dict(zip(all_tasks["code"], all_tasks["short_title"], strict=True))
+# Every task is offered (the filters above narrow the chart, not the drill-down), so a shared
+# link's ?task= is kept whatever the status filter; the default is the first task shown.
 task = filters.select(
     "Chọn nhiệm vụ",
-    tasks["code"].tolist() or list(titles),
+    list(titles),
     key="task",
+    default=tasks["code"].iloc[0] if not tasks.empty else None,
     format_func=lambda c: f"{c} — {titles[c]}",
     sidebar=False,
 )

@@ -91,3 +91,25 @@ def test_cli_refuses_while_server_holds_database(tmp_db: Path) -> None:
     )
     assert proc.returncode == 3
     assert "Máy chủ đang chạy" in proc.stderr
+
+
+def test_result_cache_follows_what_each_query_reads(tmp_db: Path) -> None:
+    """Catalogue queries survive data writes; any write that could change a result drops it."""
+    names = db.query("units")["name"].tolist()
+    history = db.query("submission_history", unit=None, period=None)
+    assert history.empty
+    with db.transaction() as tx:  # a data write: the catalogue result stays cached
+        tx.execute(
+            "insert into difficulty (unit_code, content, raised_at) values ('HCTC', 'x', now())"
+        )
+        tx.execute(
+            "insert into submission (sha256, filename, status, uploaded_at) "
+            "values ('h', 'f.xlsx', 'rejected', now())"
+        )
+    assert db.query("units")["name"].tolist() == names
+    assert len(db.query("submission_history", unit=None, period=None)) == 1
+    with db.transaction() as tx:  # a catalogue write: the catalogue result is recomputed
+        tx.execute("update unit set name = 'Phòng mới' where code = 'HCTC'")
+    assert "Phòng mới" in db.query("units")["name"].tolist()
+    macro_query = "select * from progress_as_of('2026-W10')"
+    assert not db._reads_only_catalogues(macro_query, str(tmp_db.resolve()))

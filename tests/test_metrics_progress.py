@@ -376,9 +376,13 @@ def test_basis_text() -> None:
 def test_completion_bars_marker_and_basis(data: Path) -> None:
     tasks = metrics.task_completion(W10)
     fig = charts.completion_bars(tasks, W10)
-    bars, marker = fig.data
-    assert list(bars.y)[::-1] == tasks["code"].tolist()
-    assert "17,5% · 3/4 đơn vị đã báo cáo" in bars.text
+    *bars, marker = fig.data
+    # One bar trace per status (the legend names the colours), plan order kept on the axis.
+    assert [b.name for b in bars] == [s for s in metrics.STATUSES if s in set(tasks["status"])]
+    assert list(fig.layout.yaxis.categoryarray)[::-1] == tasks["code"].tolist()
+    assert sorted(y for b in bars for y in b.y) == sorted(tasks["code"])
+    assert "17,5% · 3/4 đơn vị đã báo cáo" in [t for b in bars for t in b.text]
+    assert marker.name == "Tiến độ kỳ vọng"
     # No expected marker for the two theo_yeu_cau tasks.
     assert set(marker.y) == set(tasks["code"]) - {"III.2.a", "III.2.b"}
     assert "số liệu đến hết tuần 10/2026" in fig.layout.title.subtitle.text
