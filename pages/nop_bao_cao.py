@@ -4,6 +4,8 @@ import streamlit as st
 
 from tracker import auth, filters, ingest, markup, periods, template, ui, upload_view
 
+FLASH = "upload_flash"
+
 user = ui.frame("nop_bao_cao")
 st.title("Nộp báo cáo tuần")
 
@@ -51,7 +53,9 @@ if current:
 for n, (result, data) in enumerate(current):
     with st.expander(
         f"{result.file}: {upload_view.STATUS_LABELS[result.status]}",
-        expanded=result.status == "rejected",
+        # Warnings of a file waiting for confirmation must be seen before confirming it.
+        expanded=result.status == "rejected"
+        or (result.status == "checked" and bool(result.warnings)),
     ):
         if result.errors or result.warnings:
             st.dataframe(
@@ -79,7 +83,14 @@ ready = [
     if r.status == "checked"
 ]
 if ready and st.button(f"3. Xác nhận nộp {len(ready)} tệp hợp lệ", type="primary", key="confirm"):
+    outcomes = []
     for file_id, result, data in ready:
         done = ingest.submit(data, result.file, user)
         checked[file_id] = (done, data)
-        (st.success if done.status == "accepted" else st.error)(f"{done.file}: {done.message}")
+        outcomes.append((done.status == "accepted", f"{done.file}: {done.message}"))
+    # Rerun so the table above shows the new outcome and the confirm button goes away
+    # (it still said "chờ xác nhận" next to the success message); the messages survive it.
+    st.session_state[FLASH] = outcomes
+    st.rerun()
+for ok, message in st.session_state.pop(FLASH, []):
+    (st.success if ok else st.error)(message)

@@ -127,16 +127,24 @@ def catalogues_tab(user: User) -> None:
     st.caption(
         "Sửa trực tiếp trong bảng (thêm dòng ở cuối, xóa bằng cách chọn dòng rồi bấm thùng rác), "
         "rồi bấm Lưu. Dữ liệu được kiểm tra như khi nạp tệp CSV; thứ tự dòng là thứ tự hiển thị. "
-        "Đơn vị đã có báo cáo không xóa được: hãy bỏ chọn cột active."
+        "Đơn vị đã có báo cáo không xóa được: hãy bỏ chọn cột “Đang hoạt động”."
     )
     # A new editor key after each save: the widget's pending edits must not be applied twice.
     version = st.session_state.setdefault("catalogue_version", 0)
+    frame = admin.catalogue_frame(name)
     edited = st.data_editor(
-        admin.catalogue_frame(name),
+        frame,
         num_rows="dynamic",
         hide_index=True,
         key=f"editor_{name}_{version}",
         width="stretch",
+        # Vietnamese headers; the CSV column name stays in the tooltip for those editing files.
+        column_config={
+            c: st.column_config.Column(
+                admin.COLUMN_LABELS.get(c, c), help=f"Cột `{c}` trong tệp CSV"
+            )
+            for c in frame.columns
+        },
     )
     if saved := st.session_state.pop("catalogue_saved", None):
         st.success(saved)
@@ -196,9 +204,12 @@ def exceptions_tab(user: User) -> None:
         else:
             st.success(f"Đã cho phép (ngoại lệ số {new_id}); đã ghi nhật ký.")
     table = admin.lock_exceptions(user)
-    st.dataframe(
-        admin.exceptions_view(table), hide_index=True, key="exceptions_table", width="stretch"
-    )
+    if table.empty:
+        st.caption("Chưa có ngoại lệ nào.")
+    else:
+        st.dataframe(
+            admin.exceptions_view(table), hide_index=True, key="exceptions_table", width="stretch"
+        )
     active = table[table["in_force"]]["id"].tolist()
     if active:
         chosen = st.selectbox("Thu hồi ngoại lệ số", active, key="revoke_id")
@@ -231,7 +242,11 @@ def history_tab(user: User) -> None:
     if accepted.empty:
         st.info("Chưa có bản nộp được chấp nhận nào theo bộ lọc này.")
         return
-    chosen = st.selectbox("Bản nộp", accepted["id"].tolist(), key="history_id")
+    labels = {
+        r.id: f"Số {r.id} · {r.unit_code} · {periods.short_label(r.period)} · {r.filename}"
+        for r in accepted.itertuples()
+    }
+    chosen = st.selectbox("Bản nộp", list(labels), format_func=labels.get, key="history_id")
     row = accepted[accepted["id"] == chosen].iloc[0]
     c1, c2 = st.columns(2)
     try:

@@ -139,7 +139,11 @@ def ranking_section() -> None:
     )
     rank = score_views.ranking(year)
     st.dataframe(
-        score_views.ranking_styler(rank), hide_index=True, width="stretch", key="ranking_table"
+        score_views.ranking_styler(rank),
+        hide_index=True,
+        width="stretch",
+        placeholder="—",  # an unranked unit's empty Hạng, not "None"
+        key="ranking_table",
     )
     st.caption(
         "Chỉ xếp hạng đơn vị có từ 50 điểm tiêu chí áp dụng trở lên; điểm cuối cùng dùng điểm "

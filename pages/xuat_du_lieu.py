@@ -5,7 +5,7 @@ from datetime import date
 
 import streamlit as st
 
-from tracker import exports, filters, periods, ui
+from tracker import criteria, exports, filters, metrics, periods, ui
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,6 +41,8 @@ _button("Chi tiết đơn vị × nhiệm vụ (CSV)", "detail", CSV, "dl_detail
 _button("Chỉ số từ đầu năm (CSV)", "indicators", CSV, "dl_indicators", week=week)
 if exports.scoring_available():
     _button(f"Điểm tự chấm năm {week[:4]} (CSV)", "scores", CSV, "dl_scores", week=week)
+    if criteria.active_set()["provisional"]:  # wherever scores appear, say the set is provisional
+        st.caption(metrics.PROVISIONAL_NOTE + " Điểm trong tệp chỉ có tính tham khảo.")
     _button('Mô hình "Dân vận khéo" (CSV)', "models", CSV, "dl_models")
 
 st.subheader("Báo cáo tổng hợp (.xlsx) theo khoảng thời gian")

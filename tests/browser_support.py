@@ -139,6 +139,9 @@ def chromium() -> Iterator[Any]:
 # Offline machine: Streamlit's pages ask external hosts for fonts and icons; those fail and are
 # not our code. Any error from our own origin, or a script error, is.
 _EXTERNAL_NOISE = re.compile(r"fonts\.gstatic\.com|fonts\.googleapis\.com|favicon", re.IGNORECASE)
+# Opened by a deep link (/nop_bao_cao), Streamlit's frontend first looks for the server under
+# that path (/nop_bao_cao/_stcore/health), gets a 404, then finds it at the root: its own probing.
+_BASE_PATH_PROBE = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
 
 
 class Watch:
@@ -160,6 +163,8 @@ class Watch:
             return
         if "Failed to load resource" in text and not _same_origin(where, self.origin):
             return  # a network error for an external host (offline machine)
+        if "404" in text and _BASE_PATH_PROBE.match(urlsplit(where).path):
+            return
         self.errors.append(f"console: {text} ({where})")
 
     def assert_clean(self) -> None:
@@ -185,12 +190,21 @@ def new_page(browser: Any, origin: str, *, width: int = 1280, height: int = 900)
         viewport={"width": width, "height": height}, accept_downloads=True, locale="vi-VN"
     )
     context.set_default_timeout(TIMEOUT_MS)
+    # A grid's "Download as CSV" opens the File System Access save dialog when the browser has
+    # one, which a headless browser cannot answer; without it the grid makes a plain download.
+    context.add_init_script("delete window.showSaveFilePicker")
     page = context.new_page()
     return context, page, Watch(page, origin)
 
 
 def idle(page: Any) -> None:
+    """The script has finished, the websocket is connected and the lazily loaded elements
+    (grids, charts: a grey skeleton until their code arrives) are drawn."""
     page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        '() => !document.querySelector(\'[data-testid="stMain"] [data-testid="stSkeleton"]\')',
+        timeout=TIMEOUT_MS,
+    )
 
 
 def heading(page: Any, text: str, *, exact: bool = False) -> Any:
@@ -212,7 +226,9 @@ def login(page: Any, username: str) -> None:
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible(timeout=TIMEOUT_MS)
+    # The sidebar's logout button proves the rerun after login (attached, not visible: on a
+    # phone the sidebar starts collapsed).
+    expect(page.locator(".st-key-logout_button")).to_be_attached(timeout=TIMEOUT_MS)
     idle(page)
 
 
@@ -223,7 +239,19 @@ def go(page: Any, title: str) -> None:
 
 
 def screenshot(page: Any, name: str) -> Path:
+    """The whole page: Streamlit scrolls inside its main block, not the document, so the
+    viewport is made as tall as the content for the shot."""
+    idle(page)
     SCREENS.mkdir(parents=True, exist_ok=True)
     out = SCREENS / f"{name}.png"
-    page.screenshot(path=str(out), full_page=True)
+    size = page.viewport_size
+    tall = page.evaluate(
+        "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0"
+    )
+    if tall > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(tall, 8000)})
+    try:
+        page.screenshot(path=str(out), full_page=True)
+    finally:
+        page.set_viewport_size(size)
     return out

@@ -215,11 +215,11 @@ def test_table_has_vietnamese_headers(fx) -> None:
         "Ngày nêu",
         "Đơn vị",
         "Nhiệm vụ",
+        "Tình trạng",
         "Khó khăn, vướng mắc",
         "Đề xuất, kiến nghị",
-        "Nguồn",
-        "Tình trạng",
         "Xử lý",
+        "Nguồn",
     ]
     assert t.iloc[0]["Ngày nêu"] == "10/03/2026 08:00"
     assert t.iloc[4]["Nhiệm vụ"] == "—"

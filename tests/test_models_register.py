@@ -88,7 +88,8 @@ def test_history_of_a_model(tmp_db: Path) -> None:
     assert hist["period"].tolist() == ["2026-W10", "2026-W12"]
     assert hist["status"].tolist() == ["Đăng ký", "Đang thực hiện"]
     table = models_register.history_table(hist)
-    assert table["Thay đổi trạng thái"].tolist() == ["●", "●"]
+    assert table["Thay đổi trạng thái"].tolist() == ["Lần đầu báo cáo", "Đăng ký → Đang thực hiện"]
+    assert table["Tuần báo cáo"].tolist() == ["Tuần 10/2026", "Tuần 12/2026"]
     kt = models_register.history("KT", "chợ văn minh")
     assert kt["status"].tolist() == ["Nhân rộng", "Được công nhận"]
     assert kt["is_current"].tolist() == [False, True]

@@ -77,8 +77,8 @@ def test_overview_each_role(data, role: str) -> None:
     assert len(subtitles) == 3  # status, plan trend, reporting trend
     assert all("số liệu đến hết tuần 10/2026" in s for s in subtitles)
     grid = at.dataframe[0].value.set_index("Đơn vị")
-    assert grid.loc["HCTC", "Tình trạng"] == "✅ Đúng hạn"
-    assert grid.loc["TH", "Tình trạng"] == "❌ Chưa nộp"
+    assert grid.loc["HCTC", "Tình trạng"] == "Đúng hạn"
+    assert grid.loc["TH", "Tình trạng"] == "Chưa nộp"
     assert grid.loc["TH", "Tên đơn vị"] == "Phòng Tổng hợp"
     banner = [a.value for a in (*at.success, *at.warning)]
     if role == "don_vi":

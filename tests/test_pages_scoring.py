@@ -183,7 +183,7 @@ def test_models_page_filters_from_url_and_history(users) -> None:
     assert at.query_params["field"] == "__all__"
     at.selectbox(key="history_model").set_value("HCTC|tổ tiếp dân lưu động").run()
     history = frame(at, "Tuần báo cáo")
-    assert history["Tuần báo cáo"].tolist() == ["2026-W09", "2026-W10"]
+    assert history["Tuần báo cáo"].tolist() == ["Tuần 9/2026", "Tuần 10/2026"]
     assert history["Trạng thái"].tolist() == ["Đăng ký", "Đang thực hiện"]
 
 

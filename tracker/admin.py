@@ -31,6 +31,35 @@ CATALOGUE_LABELS = {
     "criteria": "Bộ tiêu chí (đang dùng)",
 }
 BOOLEAN_COLUMNS = {"active", "sample", "assignment_inferred"}
+# Vietnamese headers for the catalogue editor; the CSV keeps the English column names.
+COLUMN_LABELS = {
+    "code": "Mã",
+    "name": "Tên",
+    "active": "Đang hoạt động",
+    "sample": "Đơn vị mẫu",
+    "note": "Ghi chú",
+    "group_code": "Mã nhóm",
+    "group_name": "Tên nhóm",
+    "short_title": "Tên ngắn",
+    "full_text": "Nội dung đầy đủ",
+    "directing": "Chỉ đạo",
+    "lead_unit": "Đơn vị chủ trì",
+    "coordinating": "Đơn vị phối hợp",
+    "start_date": "Bắt đầu",
+    "due_date": "Hạn hoàn thành",
+    "weight": "Trọng số",
+    "kind": "Loại",
+    "assignment_inferred": "Phân công suy ra",
+    "measure": "Đơn vị tính",
+    "task_code": "Mã nhiệm vụ",
+    "title": "Nội dung tiêu chí",
+    "max_points": "Điểm tối đa",
+    "evidence_hint": "Gợi ý minh chứng",
+    "responsible_unit": "Đơn vị phụ trách",
+    "key": "Tham số",
+    "value": "Giá trị",
+    "description": "Mô tả",
+}
 
 ACTION_LABELS = {
     "login": "Đăng nhập",
@@ -50,6 +79,17 @@ ACTION_LABELS = {
     "submission_restore": "Khôi phục bản nộp",
     "backup": "Sao lưu",
     "backup_restore": "Khôi phục từ bản sao lưu",
+    "upload": "Nộp báo cáo",
+    "difficulty_raise": "Nêu vướng mắc",
+    "difficulty_handle": "Đánh dấu vướng mắc đã xử lý",
+    "score_review": "Nhập điểm thẩm định",
+    "score_review_clear": "Xóa điểm thẩm định",
+    "vp_adjustment": "Điều chỉnh đánh giá chung",
+    "vp_adjustment_clear": "Bỏ điều chỉnh đánh giá chung",
+    "criteria_replace": "Nạp bộ tiêu chí",
+    "criteria_edit": "Sửa bộ tiêu chí",
+    "sample_mode": "Bật chế độ dữ liệu mẫu",
+    "demo_city_units": "Thêm đơn vị mẫu (quy mô thành phố)",
 }
 AUDIT_COLUMNS = {
     "logged_at": "Thời điểm",
@@ -554,4 +594,7 @@ def audit_view(df: pd.DataFrame) -> pd.DataFrame:
     out = df.reindex(columns=list(AUDIT_COLUMNS)).copy()
     out["logged_at"] = _when(out["logged_at"])
     out["role"] = out["role"].map(lambda r: auth.ROLES.get(r, "") if isinstance(r, str) else "")
+    # Empty cells, not "None": st.dataframe prints a missing value as None.
+    texts = ["target", "detail", "before_value", "after_value"]
+    out[texts] = out[texts].astype(object).where(out[texts].notna(), "")
     return out.rename(columns=AUDIT_COLUMNS)

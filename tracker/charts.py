@@ -43,18 +43,10 @@ _KEEP_TOGETHER = re.compile(r"đến hết tuần \d+/\d{4}")
 def wrap_basis(basis: str) -> tuple[str, int]:
     """The basis with '<br>' line breaks for plotly, and how many lines it takes.
 
-    Lines break after a '; ' clause when they can, and "đến hết tuần 10/2026" is never split
-    (textwrap does not break at a no-break space).
+    "đến hết tuần 10/2026" is never split (textwrap does not break at a no-break space).
     """
     kept = _KEEP_TOGETHER.sub(lambda m: m.group(0).replace(" ", "\u00a0"), basis)
-    lines: list[str] = []
-    clauses = kept.split("; ")
-    for i, clause in enumerate(clauses):
-        clause += ";" if i < len(clauses) - 1 else ""
-        if lines and len(lines[-1]) + 1 + len(clause) <= SUBTITLE_WIDTH:
-            lines[-1] += " " + clause
-        else:
-            lines.extend(textwrap.wrap(clause, SUBTITLE_WIDTH) or [""])
+    lines = textwrap.wrap(kept, SUBTITLE_WIDTH) or [""]
     return "<br>".join(line.replace("\u00a0", " ") for line in lines), len(lines)
 
 

@@ -171,16 +171,20 @@ def all(filters: Mapping[str, str | None] | None = None, path: Path | None = Non
 
 
 def table(df: pd.DataFrame) -> pd.DataFrame:
-    """The register with Vietnamese headers and formats, for display."""
+    """The register with Vietnamese headers and formats, for display.
+
+    The state comes before the long texts: after them it was off screen, and a reader saw
+    forty rows under "1 vướng mắc chưa xử lý" without seeing that most are no longer raised.
+    """
     return pd.DataFrame(
         {
             "Ngày nêu": [f"{t:%d/%m/%Y %H:%M}" if pd.notna(t) else "" for t in df["raised_at"]],
             "Đơn vị": df["unit_code"],
             "Nhiệm vụ": df["task_code"].fillna("—"),
+            "Tình trạng": df["state"],
             "Khó khăn, vướng mắc": df["content"],
             "Đề xuất, kiến nghị": df["proposal"].fillna(""),
-            "Nguồn": df["source"].map(SOURCES),
-            "Tình trạng": df["state"],
             "Xử lý": df["handled_note"].fillna(""),
+            "Nguồn": df["source"].map(SOURCES),
         }
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker import db
+from tracker import db, periods
 from tracker.contract import MODEL_FIELDS, MODEL_STATUSES
 from tracker.text import fmt_datetime, key
 
@@ -83,14 +83,18 @@ def history(unit_code: str, name: str | None = None, path: Path | None = None) -
 
 
 def history_table(df: pd.DataFrame) -> pd.DataFrame:
-    """A model's history with Vietnamese headers; marks where the status changed."""
-    changed = df["status"].fillna("") != df["status"].fillna("").shift()
+    """A model's history with Vietnamese headers; says where the status changed, and from what."""
+    status = df["status"].fillna("").replace("", NO_STATUS)
+    before = status.shift()
     return pd.DataFrame(
         {
-            "Tuần báo cáo": df["period"],
+            "Tuần báo cáo": df["period"].map(periods.short_label),
             "Nộp lúc": df["uploaded_at"].map(fmt_datetime),
-            "Trạng thái": df["status"].fillna("").replace("", NO_STATUS),
-            "Thay đổi trạng thái": changed.map({True: "●", False: ""}),
+            "Trạng thái": status,
+            "Thay đổi trạng thái": [
+                "Lần đầu báo cáo" if pd.isna(b) else (f"{b} → {s}" if b != s else "")
+                for b, s in zip(before, status, strict=True)
+            ],
             "Sản phẩm, kết quả": df["outcome"].fillna(""),
             "Bản đang hiệu lực": df["is_current"].map({True: "Có", False: "Đã thay thế"}),
         }

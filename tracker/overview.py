@@ -14,13 +14,6 @@ from tracker.auth import User
 from tracker.text import fmt_datetime, fmt_pct
 
 GRID_STATES = (reporting.ON_TIME, reporting.LATE, reporting.MISSING)
-# A mark before the state, so the column scans at a glance (plain text, no HTML).
-STATE_MARKS = {
-    reporting.ON_TIME: "✅",
-    reporting.LATE: "🕘",
-    reporting.MISSING: "❌",
-    reporting.NOT_EXPECTED: "➖",
-}
 OPEN_SHOWN = 5  # open difficulties listed on Tổng quan; the rest are on Vướng mắc
 
 
@@ -33,7 +26,7 @@ def reporting_grid(status: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Đơn vị": status["unit_code"],
-            "Tình trạng": [f"{STATE_MARKS.get(s, '')} {s}".strip() for s in status["state"]],
+            "Tình trạng": status["state"],
             "Tên đơn vị": status["unit_name"],
             "Nộp lần đầu lúc": [
                 fmt_datetime(t.to_pydatetime()) if pd.notna(t) else ""
@@ -44,16 +37,16 @@ def reporting_grid(status: pd.DataFrame) -> pd.DataFrame:
 
 
 def open_difficulties(items: pd.DataFrame) -> pd.DataFrame:
-    """The newest open difficulties for Tổng quan: when, unit, task, content."""
+    """The newest open difficulties for Tổng quan: unit, task, content, when (short on a phone)."""
     items = items.head(OPEN_SHOWN)
     return pd.DataFrame(
         {
-            "Ngày nêu": [
-                fmt_datetime(pd.Timestamp(t).to_pydatetime()) for t in items["reported_at"]
-            ],
             "Đơn vị": items["unit_code"],
             "Nhiệm vụ": items["task_code"].fillna("—"),
             "Khó khăn, vướng mắc": items["content"],
+            "Ngày nêu": [
+                fmt_datetime(pd.Timestamp(t).to_pydatetime()) for t in items["reported_at"]
+            ],
         }
     )
 

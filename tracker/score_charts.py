@@ -16,7 +16,7 @@ GRADE_COLOURS = ("#2e7d32", "#66bb6a", "#ffa726", "#e53935", "#8d6e63")
 STATUS_COLOURS = ("#90caf9", "#42a5f5", "#2e7d32", "#ab47bc", "#bdbdbd")
 
 
-def _style(fig: go.Figure, title: str, basis: str, height: int) -> go.Figure:
+def _style(fig: go.Figure, title: str, basis: str, height: int, top: int = 70) -> go.Figure:
     subtitle, lines = wrap_basis(basis)  # plotly does not wrap: a long basis ran off a phone
     extra = LINE_PX * (lines - 1)
     fig.update_layout(
@@ -25,7 +25,7 @@ def _style(fig: go.Figure, title: str, basis: str, height: int) -> go.Figure:
         separators=",.",
         template="plotly_white",
         height=height + extra,
-        margin={"l": 10, "r": 30, "t": 70 + extra, "b": 10},
+        margin={"l": 10, "r": 30, "t": top + extra, "b": 10},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
     )
     return fig
@@ -68,7 +68,8 @@ def ranking_bars(scores: pd.DataFrame, bands: pd.DataFrame, basis: str) -> go.Fi
     fig.update_yaxes(
         categoryorder="array", categoryarray=units["unit_code"].tolist(), automargin=True
     )
-    return _style(fig, "Điểm và xếp loại của các đơn vị", basis, 120 + 28 * len(units))
+    # The band labels sit above the plot: room for them under the subtitle.
+    return _style(fig, "Điểm và xếp loại của các đơn vị", basis, 160 + 28 * len(units), top=95)
 
 
 def models_by_field(matrix: pd.DataFrame, basis: str) -> go.Figure:
