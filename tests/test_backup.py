@@ -41,15 +41,6 @@ def _snapshot(skip_actions: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
 def _seed_submission(digest: str) -> None:
     """One accepted HCTC week with one progress row and its kept file, written directly."""
     with db.transaction() as tx:
-        tx.execute(
-            "insert into stored_file values ($h, $s, $p, $t)",
-            {
-                "h": digest,
-                "s": len(UPLOAD),
-                "p": f"{digest[:2]}/{digest}.xlsx",
-                "t": datetime(2026, 3, 6, 9),
-            },
-        )
         sid = tx.scalar(
             "insert into submission (sha256, filename, unit_code, period, status, uploaded_at, "
             "uploaded_by, uploader_role, reporter, phone, has_progress) values ($h, 'hctc.xlsx', "

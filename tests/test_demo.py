@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker import auth, cli, db, demo, template
+from tracker import auth, cli, db, demo, ingest, template
 
 OFFICE_UNTIL = "2026-W10"  # W07, W09, W10 (W08 exempt): enough for every planted event
 
@@ -115,8 +115,10 @@ def test_office_files_written_and_kept(office: tuple[Path, demo.Summary]) -> Non
     files = sorted(summary.files_dir.glob("*/*.xlsx"))
     assert len(files) == summary.accepted + summary.rejected
     assert (summary.files_dir / "HCTC").is_dir()
-    kept = _rows(path, "select count(*) from stored_file")[0][0]
+    kept = _rows(path, "select count(distinct sha256) from submission")[0][0]
     assert kept == len(files)
+    for sha in _rows(path, "select distinct sha256 from submission"):
+        assert ingest.kept_file(sha[0], path) is not None
 
 
 def test_sample_accounts_and_sample_mode(office: tuple[Path, demo.Summary]) -> None:

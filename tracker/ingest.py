@@ -297,7 +297,6 @@ def submit(
     digest = sha256(data)
     keep_file(data, path)
     with db.transaction(path) as tx:
-        _record_file(tx, digest, len(data), now, path)
         if result.status == "duplicate":
             result.submission_id = _insert_submission(
                 tx, result, digest, user, now, duplicate_of=result.submission_id
@@ -328,16 +327,6 @@ def submit(
             tx=tx,
         )
     return result
-
-
-def _record_file(tx: db.Tx, digest: str, size: int, now: datetime, path: Path | None) -> None:
-    stored = settings.files_dir(path or settings.db_path()) / digest[:2] / f"{digest}.xlsx"
-    # A cheap look-up first: "on conflict do nothing" costs more than the usual new file.
-    if not tx.scalar("select count(*) from stored_file where sha256 = $h", {"h": digest}):
-        tx.execute(
-            "insert into stored_file values ($h, $s, $p, $t)",
-            {"h": digest, "s": size, "p": str(stored), "t": now},
-        )
 
 
 def _insert_submission(
@@ -387,14 +376,20 @@ def _criteria_set_id(tx: db.Tx) -> int | None:
     return tx.scalar("select id from criteria_set where active")
 
 
-ROW_TABLES = {"progress": "progress_row", "indicators": "indicator_value",
-              "scores": "score_row", "models": "model_row"}
+ROW_TABLES = {
+    "progress": "progress_row",
+    "indicators": "indicator_value",
+    "scores": "score_row",
+    "models": "model_row",
+}
 
 
 def _row_dicts(submission_id: int, parsed: ParsedWorkbook) -> dict[str, list[dict[str, Any]]]:
     """The parsed rows as plain dicts named like their tables' columns."""
-    return {table: [{"submission_id": submission_id, **vars(r)} for r in getattr(parsed, sheet) or []]
-            for sheet, table in ROW_TABLES.items()}
+    return {
+        table: [{"submission_id": submission_id, **vars(r)} for r in getattr(parsed, sheet) or []]
+        for sheet, table in ROW_TABLES.items()
+    }
 
 
 def _store_rows(tx: db.Tx, submission_id: int, parsed: ParsedWorkbook) -> None:
@@ -403,9 +398,16 @@ def _store_rows(tx: db.Tx, submission_id: int, parsed: ParsedWorkbook) -> None:
 
 
 def _current_rows(submission_id: int, parsed: ParsedWorkbook) -> list[dict[str, Any]]:
-    return [{"unit_code": parsed.header.unit_code, "period": parsed.header.period, "sheet": sheet,
-             "submission_id": submission_id}
-            for sheet in SHEET_FLAGS if getattr(parsed, sheet) is not None]
+    return [
+        {
+            "unit_code": parsed.header.unit_code,
+            "period": parsed.header.period,
+            "sheet": sheet,
+            "submission_id": submission_id,
+        }
+        for sheet in SHEET_FLAGS
+        if getattr(parsed, sheet) is not None
+    ]
 
 
 def _make_current(tx: db.Tx, submission_id: int, parsed: ParsedWorkbook) -> None:
@@ -475,9 +477,16 @@ def store_batch(
         for table, part in rows.items():
             if part:
                 tx.insert_frame(table, pd.DataFrame(part))
-        tx.insert_frame("current_sheet", pd.DataFrame(
-            [{"unit_code": u, "period": p, "sheet": s, "submission_id": i}
-             for (u, p, s), i in current.items()]), replace=True)
+        tx.insert_frame(
+            "current_sheet",
+            pd.DataFrame(
+                [
+                    {"unit_code": u, "period": p, "sheet": s, "submission_id": i}
+                    for (u, p, s), i in current.items()
+                ]
+            ),
+            replace=True,
+        )
     return len(items)
 
 
