@@ -243,15 +243,17 @@ def bench_pages(path: Path, scale: str, repeat: int, limit: float) -> list[Case]
     return cases
 
 
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork + exec.
 SERVER_MEMORY_SCRIPT = """
-import resource, sys
+import sys
 from pathlib import Path
 from tracker import bench, db
 path = Path(sys.argv[1])
 for names in bench.PAGE_QUERIES.values():
     for name in names:
         db.query(name, path=path, **bench.query_params(name, path))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+status = Path("/proc/self/status").read_text()
+print(int(next(l.split()[1] for l in status.splitlines() if l.startswith("VmHWM:"))) / 1024)
 """
 
 
