@@ -113,3 +113,8 @@ def test_result_cache_follows_what_each_query_reads(tmp_db: Path) -> None:
     assert "Phòng mới" in db.query("units")["name"].tolist()
     macro_query = "select * from progress_as_of('2026-W10')"
     assert not db._reads_only_catalogues(macro_query, str(tmp_db.resolve()))
+
+
+@pytest.mark.parametrize("name", queries.names())
+def test_every_query_is_in_the_readme_catalogue(name: str) -> None:
+    assert f"| `{name}` |" in (ROOT / "README.md").read_text(encoding="utf-8")
