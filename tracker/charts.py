@@ -50,8 +50,11 @@ def wrap_basis(basis: str) -> tuple[str, int]:
     return "<br>".join(line.replace("\u00a0", " ") for line in lines), len(lines)
 
 
-def _style(fig: go.Figure, title: str, basis: str, height: int, top: int = 70) -> go.Figure:
-    subtitle, lines = wrap_basis(basis)
+def style(
+    fig: go.Figure, title: str, basis: str, height: int, top: int = 70, right: int = 10
+) -> go.Figure:
+    """The one chart style: title, the basis as a wrapped subtitle, Vietnamese separators."""
+    subtitle, lines = wrap_basis(basis)  # plotly does not wrap: a long basis ran off a phone
     extra = LINE_PX * (lines - 1)
     fig.update_layout(
         title={"text": title, "subtitle": {"text": subtitle}, "x": 0, "xanchor": "left"},
@@ -59,7 +62,7 @@ def _style(fig: go.Figure, title: str, basis: str, height: int, top: int = 70) -
         separators=",.",
         template="plotly_white",
         height=height + extra,
-        margin={"l": 10, "r": 10, "t": top + extra, "b": 10},
+        margin={"l": 10, "r": right, "t": top + extra, "b": 10},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
     )
     return fig
@@ -109,7 +112,7 @@ def completion_bars(tasks: pd.DataFrame, week: str) -> go.Figure:
     fig.update_traces(cliponaxis=False, selector={"type": "bar"})
     reported = int((tasks["reported_units"] > 0).sum())
     basis = metrics.task_basis(week, reported, len(tasks))
-    return _style(
+    return style(
         fig, "Tỷ lệ hoàn thành theo nhiệm vụ (đơn vị tự đánh giá)", basis, 160 + 34 * len(df)
     )
 
@@ -129,7 +132,7 @@ def status_bars(counts: pd.DataFrame, basis: str) -> go.Figure:
     )
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(title="Số nhiệm vụ", dtick=1, rangemode="tozero")
-    return _style(fig, "Nhiệm vụ theo trạng thái", basis, 320)
+    return style(fig, "Nhiệm vụ theo trạng thái", basis, 320)
 
 
 def progress_heatmap(grid: pd.DataFrame, assigned: pd.DataFrame, basis: str) -> go.Figure:
@@ -160,7 +163,7 @@ def progress_heatmap(grid: pd.DataFrame, assigned: pd.DataFrame, basis: str) -> 
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(type="category", side="top")
     # The task codes sit above the grid: leave them room under the title and subtitle.
-    return _style(fig, "Tiến độ đơn vị × nhiệm vụ", basis, 190 + 36 * len(grid.index), top=100)
+    return style(fig, "Tiến độ đơn vị × nhiệm vụ", basis, 190 + 36 * len(grid.index), top=100)
 
 
 def trend_line(
@@ -197,4 +200,4 @@ def trend_line(
         fig.update_xaxes(title=f"Tuần (năm {years.pop()})", tickformat="d", rangemode="normal")
     else:
         fig.update_xaxes(type="category", title=None)
-    return _style(fig, title, basis, 300)
+    return style(fig, title, basis, 300)

@@ -8,27 +8,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from tracker.charts import LINE_PX, wrap_basis
+from tracker.charts import style
 from tracker.text import fmt_number
 
-FONT = "Roboto, 'Segoe UI', Arial, sans-serif"
 GRADE_COLOURS = ("#2e7d32", "#66bb6a", "#ffa726", "#e53935", "#8d6e63")
 STATUS_COLOURS = ("#90caf9", "#42a5f5", "#2e7d32", "#ab47bc", "#bdbdbd")
-
-
-def _style(fig: go.Figure, title: str, basis: str, height: int, top: int = 70) -> go.Figure:
-    subtitle, lines = wrap_basis(basis)  # plotly does not wrap: a long basis ran off a phone
-    extra = LINE_PX * (lines - 1)
-    fig.update_layout(
-        title={"text": title, "subtitle": {"text": subtitle}, "x": 0, "xanchor": "left"},
-        font={"family": FONT, "size": 13},
-        separators=",.",
-        template="plotly_white",
-        height=height + extra,
-        margin={"l": 10, "r": 30, "t": top + extra, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
-    )
-    return fig
 
 
 def ranking_bars(scores: pd.DataFrame, bands: pd.DataFrame, basis: str) -> go.Figure:
@@ -69,7 +53,9 @@ def ranking_bars(scores: pd.DataFrame, bands: pd.DataFrame, basis: str) -> go.Fi
         categoryorder="array", categoryarray=units["unit_code"].tolist(), automargin=True
     )
     # The band labels sit above the plot: room for them under the subtitle.
-    return _style(fig, "Điểm và xếp loại của các đơn vị", basis, 160 + 28 * len(units), top=95)
+    return style(
+        fig, "Điểm và xếp loại của các đơn vị", basis, 160 + 28 * len(units), top=95, right=30
+    )
 
 
 def models_by_field(matrix: pd.DataFrame, basis: str) -> go.Figure:
@@ -87,7 +73,7 @@ def models_by_field(matrix: pd.DataFrame, basis: str) -> go.Figure:
     fig.update_xaxes(dtick=1)
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_layout(barmode="stack")
-    _style(fig, "Mô hình “Dân vận khéo” theo lĩnh vực và trạng thái", basis, 340)
+    style(fig, "Mô hình “Dân vận khéo” theo lĩnh vực và trạng thái", basis, 340, right=30)
     # Stacked bars list their legend bottom-up by default; keep the movement's order.
     fig.update_layout(legend={"traceorder": "normal", "y": -0.22})
     return fig
