@@ -364,3 +364,30 @@ def test_untouched_scoring_sheet_keeps_earlier_scores(users: dict) -> None:
     assert second.rows["scores"] == 0
     assert current("scores") == first.submission_id
     assert current("progress") == second.submission_id
+
+
+def test_duplicates_are_recognised_after_reopening_the_database(users: dict, tmp_db: Path) -> None:
+    """The in-memory list of accepted hashes is rebuilt from the database on a new connection."""
+    data = Book().to_bytes()
+    first = ingest.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME)
+    db.close_all()
+    again = ingest.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME)
+    assert again.status == "duplicate"
+    assert "05/03/2026 10:00" in again.message
+    assert (
+        db.scalar("select duplicate_of from submission where id = $i", {"i": again.submission_id})
+        == first.submission_id
+    )
+
+
+def test_a_failed_import_does_not_count_as_accepted(users: dict, monkeypatch) -> None:
+    data = Book().to_bytes()
+
+    def boom(*args: object) -> None:
+        raise RuntimeError("mất điện")
+
+    monkeypatch.setattr(ingest, "_make_current", boom)
+    with pytest.raises(RuntimeError):
+        ingest.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME)
+    monkeypatch.undo()
+    assert ingest.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME).status == "accepted"

@@ -27,6 +27,7 @@ _catalogue_generation: dict[str, int] = {}  # bumped only when a catalogue table
 _data_tables: dict[str, frozenset[str]] = {}  # per database: every relation but the catalogues
 _cache: dict[tuple, pd.DataFrame] = {}
 _CACHE_MAX = 256
+_memos: dict[str, dict[str, Any]] = {}
 
 # Tables the Office edits rarely; queries that read only these (and the assignment view built
 # from them) stay cached across submissions, which keeps uploads and page loads fast.
@@ -34,7 +35,8 @@ CATALOGUE_TABLES = frozenset({"unit", "task", "indicator", "criteria_set", "crit
 _CATALOGUE_VIEWS = frozenset({"assignment"})
 _WRITE_TARGET = re.compile(
     r"^\s*(?:insert(?:\s+or\s+(?:replace|ignore))?\s+into|update|delete\s+from)\s+([a-z_]+)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _READ_ONLY = re.compile(r"^\s*(?:select|with)\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z_][a-z0-9_]*")
 
@@ -83,6 +85,7 @@ def close_all() -> None:
             con.close()
         _connections.clear()
         _cache.clear()
+        _memos.clear()
 
 
 def _migrate(con: duckdb.DuckDBPyConnection) -> None:
@@ -154,8 +157,7 @@ def frame(sql: str, params: dict[str, Any] | None = None, path: Path | None = No
         return cur.execute(sql, params or {}).df()
 
 
-def _cached(name: str, path: Path | None, params: dict[str, Any], kind: str,
-            fetch: Any) -> Any:
+def _cached(name: str, path: Path | None, params: dict[str, Any], kind: str, fetch: Any) -> Any:
     """Look up or compute a query result; the key changes whenever a write could change it."""
     path = (path or settings.db_path()).resolve()
     con = connection(path)
@@ -182,6 +184,14 @@ def query(name: str, path: Path | None = None, **params: Any) -> pd.DataFrame:
 def cached_rows(name: str, path: Path | None = None, **params: Any) -> tuple[tuple, ...]:
     """Like query(), as plain tuples: for small lookups on hot paths (no DataFrame)."""
     return _cached(name, path, params, "rows", lambda result: tuple(result.fetchall()))
+
+
+def memo(path: Path | None = None) -> dict[str, Any]:
+    """Values a module derives from this database and keeps up to date itself, dropped with the
+    connection. Sound because DuckDB lets only this process open the file."""
+    path = (path or settings.db_path()).resolve()
+    connection(path)
+    return _memos.setdefault(str(path), {})
 
 
 def catalogue_version(path: Path | None = None) -> tuple[str, int]:

@@ -234,14 +234,24 @@ def changes_against_current(parsed: ParsedWorkbook, path: Path | None = None) ->
 # --- check and submit ------------------------------------------------------------------------
 
 
+def _accepted_hashes(path: Path | None) -> dict[str, tuple[int, datetime]]:
+    """SHA-256 of every accepted upload -> (first submission id, its time), kept in memory:
+    loaded once per connection, extended by submit() after each accepting commit."""
+    memo = db.memo(path)
+    if "accepted_sha256" not in memo:
+        memo["accepted_sha256"] = {
+            digest: (sid, at)
+            for digest, sid, at in db.rows(
+                "select sha256, min(id), arg_min(uploaded_at, id) from submission "
+                "where status = 'accepted' group by sha256",
+                path=path,
+            )
+        }
+    return memo["accepted_sha256"]
+
+
 def _accepted_with_hash(digest: str, path: Path | None) -> tuple[int, datetime] | None:
-    found = db.rows(
-        "select id, uploaded_at from submission where sha256 = $h and status = 'accepted' "
-        "order by id limit 1",
-        {"h": digest},
-        path,
-    )
-    return found[0] if found else None
+    return _accepted_hashes(path).get(digest)
 
 
 def check(
@@ -326,6 +336,8 @@ def submit(
             },
             tx=tx,
         )
+    if result.status == "accepted":  # committed: later uploads of these bytes are duplicates
+        _accepted_hashes(path).setdefault(digest, (result.submission_id, now))
     return result
 
 
