@@ -34,8 +34,12 @@ def browser(server: str) -> Iterator[Any]:
         yield chromium
 
 
-def _sidebar_links(page) -> list[str]:
+def _sidebar_links(page, expected: int) -> list[str]:
+    """The sidebar's link texts, once the sidebar has drawn them (it can follow the main area)."""
+    from playwright.sync_api import expect
+
     links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
+    expect(links).to_have_count(expected, timeout=bs.TIMEOUT_MS)
     return [text.strip() for text in links.all_inner_texts()]
 
 
@@ -59,8 +63,8 @@ def test_role_logs_in_from_a_direct_link(server: str, browser, role: str) -> Non
         else:
             expect(page.get_by_text("không dành cho vai trò")).to_be_visible()
             assert page.get_by_role("tab", name="Sao lưu").count() == 0
-        texts = _sidebar_links(page)
         shown, hidden = _labels(role)
+        texts = _sidebar_links(page, len(shown))
         for title in shown:
             assert any(title in t for t in texts), (title, texts)
         for title in hidden:
