@@ -355,11 +355,7 @@ def export_csv(name: str, path: Path | None = None) -> bytes:
         "settings": "setting",
     }.get(name)
     if name == "criteria":
-        df = db.frame(
-            "select * from criterion where set_id = (select id from criteria_set where active) "
-            "order by sort_order",
-            path=path,
-        )
+        df = db.query("criteria_active", path=path)
     else:
         df = db.frame(f"select * from {table} order by 1", path=path)
         if "sort_order" in df.columns:

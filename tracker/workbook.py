@@ -130,7 +130,7 @@ class Context:
         tasks = db.query("reading_context_tasks", path=path)
         assignments = db.query("reading_context_assignments", path=path)
         indicators = db.query("reading_context_indicators", path=path)
-        criteria = db.query("reading_context_criteria", path=path)
+        criteria = db.query("criteria_active", path=path)
         unit_tasks: dict[str, dict[str, str]] = {code: {} for code in units["code"]}
         for row in assignments.itertuples(index=False):
             unit_tasks.setdefault(row.unit_code, {})[row.task_code] = row.role
