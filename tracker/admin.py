@@ -20,6 +20,7 @@ import pandas as pd
 
 from tracker import audit, auth, catalogues, db, ingest, periods, settings
 from tracker.auth import User
+from tracker.csvsafe import neutralise
 from tracker.text import fmt_datetime, nfc
 
 EDITABLE = {"units": "unit", "tasks": "task", "indicators": "indicator", "settings": "setting"}
@@ -478,23 +479,13 @@ def audit_actions(user: User, path: Path | None = None) -> list[str]:
     return [r[0] for r in db.rows("select distinct action from audit_log order by 1", path=path)]
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _neutral(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (formula injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def audit_csv(entries: pd.DataFrame, user: User) -> bytes:
     """Audit rows as CSV for Excel (UTF-8 with BOM, Vietnamese headers, dd/mm/yyyy HH:MM:SS)."""
     auth.require(user, "view_audit")
     out = entries.reindex(columns=list(AUDIT_COLUMNS)).copy()
     out["logged_at"] = pd.to_datetime(out["logged_at"]).dt.strftime("%d/%m/%Y %H:%M:%S")
     out = out.astype(object).where(out.notna(), "")
-    out = out.map(_neutral).rename(columns=AUDIT_COLUMNS)
+    out = out.map(neutralise).rename(columns=AUDIT_COLUMNS)
     return ("\ufeff" + out.to_csv(index=False)).encode("utf-8")
 
 

@@ -27,12 +27,23 @@ from tracker import auth, bulk, catalogues, contract, db, demo, ingest, periods,
 
 # Each page's queries, as the pages run them (query name -> the page's parameters).
 PAGE_QUERIES: dict[str, list[str]] = {
-    "Tổng quan": ["task_completion", "plan_completion", "plan_trend", "reporting_status",
-                  "reporting_trend", "open_difficulties"],
+    "Tổng quan": [
+        "task_completion",
+        "plan_completion",
+        "plan_trend",
+        "reporting_status",
+        "reporting_trend",
+        "open_difficulties",
+    ],
     "Kế hoạch": ["plan_tasks", "task_assignments"],
     "Nhiệm vụ": ["task_completion", "unit_task_progress", "task_history"],
-    "Đơn vị": ["unit_tasks", "unit_indicators", "unit_latest_models", "unit_scores",
-               "reporting_trend"],
+    "Đơn vị": [
+        "unit_tasks",
+        "unit_indicators",
+        "unit_latest_models",
+        "unit_scores",
+        "reporting_trend",
+    ],
     "Vướng mắc": ["difficulties", "open_difficulties"],
     "Dân vận khéo": ["models_register"],
     "Tự chấm điểm": ["unit_scores", "criterion_scores", "vp_assessment"],
@@ -111,7 +122,8 @@ def bench_workbook(tmp: Path, repeat: int) -> list[Case]:
     first = catalogues.setting("first_week", path)
     files = [filled_workbook("HCTC", periods.shift(first, i + 2), path, i) for i in range(repeat)]
     check_only = statistics.median(
-        [_timed(lambda d=d: ingest.check(d, "bench.xlsx", auth.SYSTEM, path=path)) for d in files])
+        [_timed(lambda d=d: ingest.check(d, "bench.xlsx", auth.SYSTEM, path=path)) for d in files]
+    )
     times = []
     for data in files:
         start = time.perf_counter()
@@ -124,12 +136,24 @@ def bench_workbook(tmp: Path, repeat: int) -> list[Case]:
     floor = median_time(lambda: read_with_calamine(sample), repeat)
     db.close_all()
     return [
-        Case("Kiểm tra + lưu 1 biểu mẫu tuần", ours, "s", "< 1 s và ≤ pandas.read_excel(openpyxl)",
-             ours < 1.0 and ours <= openpyxl_read, "pandas.read_excel(openpyxl), mọi sheet",
-             openpyxl_read),
-        Case("  trong đó: kiểm tra (đọc + xác thực), chưa lưu", check_only, "s",
-             "≤ pandas.read_excel(openpyxl)", check_only <= openpyxl_read,
-             "pandas.read_excel(openpyxl), mọi sheet", openpyxl_read),
+        Case(
+            "Kiểm tra + lưu 1 biểu mẫu tuần",
+            ours,
+            "s",
+            "< 1 s và ≤ pandas.read_excel(openpyxl)",
+            ours < 1.0 and ours <= openpyxl_read,
+            "pandas.read_excel(openpyxl), mọi sheet",
+            openpyxl_read,
+        ),
+        Case(
+            "  trong đó: kiểm tra (đọc + xác thực), chưa lưu",
+            check_only,
+            "s",
+            "≤ pandas.read_excel(openpyxl)",
+            check_only <= openpyxl_read,
+            "pandas.read_excel(openpyxl), mọi sheet",
+            openpyxl_read,
+        ),
         Case("Sàn: python-calamine đọc thô", floor, "s", "tham chiếu", True),
     ]
 
@@ -156,8 +180,15 @@ def bench_bulk(tmp: Path, count: int) -> list[Case]:
     accepted = sum(r.status == "accepted" for r in results)
     db.close_all()
     limit = 15.0 * count / 250
-    return [Case(f"Nhập hàng loạt {count} biểu mẫu ({accepted} nhận)", seconds, "s",
-                 f"< {limit:g} s", seconds < limit and accepted == count)]
+    return [
+        Case(
+            f"Nhập hàng loạt {count} biểu mẫu ({accepted} nhận)",
+            seconds,
+            "s",
+            f"< {limit:g} s",
+            seconds < limit and accepted == count,
+        )
+    ]
 
 
 # --- page queries vs pandas ----------------------------------------------------------------
@@ -165,11 +196,18 @@ def bench_bulk(tmp: Path, count: int) -> list[Case]:
 
 def query_params(name: str, path: Path) -> dict[str, Any]:
     week = min(demo.current_week(path), _last_week(path))
-    samples = {"week": week, "unit": "HCTC", "task": "II.4", "year": int(week[:4]),
-               "first_week": catalogues.setting("first_week", path),
-               "date_from": str(periods.week_start(periods.shift(week, -4))),
-               "date_to": str(periods.week_end(week)), "set_id": 1, "period": None,
-               "source": None}
+    samples = {
+        "week": week,
+        "unit": "HCTC",
+        "task": "II.4",
+        "year": int(week[:4]),
+        "first_week": catalogues.setting("first_week", path),
+        "date_from": str(periods.week_start(periods.shift(week, -4))),
+        "date_to": str(periods.week_end(week)),
+        "set_id": 1,
+        "period": None,
+        "source": None,
+    }
     return {p: samples.get(p) for p in queries.load(name).params}
 
 
@@ -180,10 +218,12 @@ def _last_week(path: Path) -> str:
 def page_query_times(path: Path, repeat: int) -> dict[str, float]:
     out = {}
     for page, names in PAGE_QUERIES.items():
+
         def run(names: list[str] = names) -> None:
             db._cache.clear()  # measure the queries, not the result cache
             for name in names:
                 db.query(name, path=path, **query_params(name, path))
+
         out[page] = median_time(run, repeat)
     return out
 
@@ -201,13 +241,14 @@ def naive_overview(f: dict[str, pd.DataFrame], week: str) -> pd.DataFrame:
     cur = cur[(cur["sheet"] == "progress") & (cur["period"] <= week)]
     rows = cur.merge(f["progress_row"], on="submission_id")
     rows = rows.sort_values("period").groupby(["unit_code", "task_code"]).tail(1)
-    merged = f["assignment"].merge(rows[["unit_code", "task_code", "percent"]],
-                                   on=["unit_code", "task_code"], how="left")
+    merged = f["assignment"].merge(
+        rows[["unit_code", "task_code", "percent"]], on=["unit_code", "task_code"], how="left"
+    )
     out = []
     for task in f["task"].itertuples():
         part = merged[merged["task_code"] == task.code]
         lead = part[part["role"] == "chu_tri"]["percent"]
-        completion = (lead.fillna(0).iloc[0] if len(lead) else part["percent"].fillna(0).mean())
+        completion = lead.fillna(0).iloc[0] if len(lead) else part["percent"].fillna(0).mean()
         out.append((task.code, len(part), int(part["percent"].notna().sum()), completion))
     subs = f["submission"]
     week_subs = subs[(subs["status"] == "accepted") & (subs["period"] == week)]
@@ -218,8 +259,10 @@ def naive_overview(f: dict[str, pd.DataFrame], week: str) -> pd.DataFrame:
 
 def bench_pages(path: Path, scale: str, repeat: int, limit: float) -> list[Case]:
     times = page_query_times(path, repeat)
-    cases = [Case(f"[{scale}] truy vấn trang {page}", t, "s", f"< {limit:g} s", t < limit)
-             for page, t in times.items()]
+    cases = [
+        Case(f"[{scale}] truy vấn trang {page}", t, "s", f"< {limit:g} s", t < limit)
+        for page, t in times.items()
+    ]
     week = query_params("task_completion", path)["week"]
     frames = naive_frames(path)
     pandas_time = median_time(lambda: naive_overview(frames, week), repeat)
@@ -232,14 +275,23 @@ def bench_pages(path: Path, scale: str, repeat: int, limit: float) -> list[Case]
     sql_time = median_time(sql, repeat)
     ours = db.query("task_completion", path=path, week=week)
     naive = naive_overview(frames, week)
-    same = (ours["reported_units"].tolist() == naive["reported_units"].tolist()
-            and (ours["completion"] - naive["completion"]).abs().max() < 1e-9)
+    same = (
+        ours["reported_units"].tolist() == naive["reported_units"].tolist()
+        and (ours["completion"] - naive["completion"]).abs().max() < 1e-9
+    )
     # §10 asks "faster than pandas" at city scale; at office scale both take milliseconds.
     must_win = scale == "city"
-    cases.append(Case(f"[{scale}] hoàn thành nhiệm vụ + nộp báo cáo (SQL)", sql_time, "s",
-                      "nhanh hơn pandas, cùng kết quả" if must_win else "cùng kết quả (tham chiếu)",
-                      same and (sql_time < pandas_time or not must_win),
-                      "pandas tính trực tiếp", pandas_time))
+    cases.append(
+        Case(
+            f"[{scale}] hoàn thành nhiệm vụ + nộp báo cáo (SQL)",
+            sql_time,
+            "s",
+            "nhanh hơn pandas, cùng kết quả" if must_win else "cùng kết quả (tham chiếu)",
+            same and (sql_time < pandas_time or not must_win),
+            "pandas tính trực tiếp",
+            pandas_time,
+        )
+    )
     return cases
 
 
@@ -265,11 +317,22 @@ def bench_server_memory(path: Path, scale: str) -> Case:
     from tracker import settings
 
     db.close_all()
-    out = subprocess.run([sys.executable, "-c", SERVER_MEMORY_SCRIPT, str(path)], cwd=settings.ROOT,
-                         capture_output=True, text=True, check=True, timeout=600)
+    out = subprocess.run(
+        [sys.executable, "-c", SERVER_MEMORY_SCRIPT, str(path)],
+        cwd=settings.ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
     peak = float(out.stdout.strip().splitlines()[-1])
-    return Case(f"[{scale}] bộ nhớ đỉnh của tiến trình phục vụ mọi trang", peak, "MB", "< 600 MB",
-                peak < 600)
+    return Case(
+        f"[{scale}] bộ nhớ đỉnh của tiến trình phục vụ mọi trang",
+        peak,
+        "MB",
+        "< 600 MB",
+        peak < 600,
+    )
 
 
 def bench_apptest(path: Path) -> list[Case]:
@@ -310,8 +373,15 @@ def run(quick: bool) -> list[Case]:
         office = tmp / "office.duckdb"
         until = "2026-W20" if quick else None
         built = demo.build_office(office, 2026, until=until, files_dir=tmp / "office_files")
-        cases.append(Case(f"[office] dữ liệu mẫu ({built.accepted} bản nộp)", built.seconds, "s",
-                          "tham chiếu", True))
+        cases.append(
+            Case(
+                f"[office] dữ liệu mẫu ({built.accepted} bản nộp)",
+                built.seconds,
+                "s",
+                "tham chiếu",
+                True,
+            )
+        )
         cases += bench_pages(office, "office", repeat, 1.0)
         db.close_all()
         cases += bench_apptest(office)
@@ -319,28 +389,44 @@ def run(quick: bool) -> list[Case]:
         city = tmp / "city.duckdb"
         years = 1 if quick else 3
         built = demo.build_city(city, 2026, units=250, years=years)
-        cases.append(Case(f"[city] dữ liệu mẫu {built.units} đơn vị × {years} năm "
-                          f"({built.accepted} bản nộp)", built.seconds, "s", "tham chiếu", True))
+        cases.append(
+            Case(
+                f"[city] dữ liệu mẫu {built.units} đơn vị × {years} năm ({built.accepted} bản nộp)",
+                built.seconds,
+                "s",
+                "tham chiếu",
+                True,
+            )
+        )
         cases += bench_pages(city, "city", repeat, 0.3)
         cases.append(bench_server_memory(city, "city"))
         db.close_all()
     # The whole benchmark run also holds the pandas baselines' copies of every table: reference.
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    cases.append(Case("Bộ nhớ đỉnh của cả lần đo (gồm bản sao pandas)", peak, "MB", "tham chiếu",
-                      True))
+    cases.append(
+        Case("Bộ nhớ đỉnh của cả lần đo (gồm bản sao pandas)", peak, "MB", "tham chiếu", True)
+    )
     return cases
 
 
 def table(cases: list[Case]) -> str:
-    lines = ["| chỉ tiêu | kết quả | mục tiêu | đường cơ sở | tỷ lệ | đạt |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| chỉ tiêu | kết quả | mục tiêu | đường cơ sở | tỷ lệ | đạt |",
+        "|---|---|---|---|---|---|",
+    ]
     for c in cases:
-        value = f"{c.value * 1000:.1f} ms" if c.unit == "s" and c.value < 1 else f"{c.value:.2f} {c.unit}"
+        value = (
+            f"{c.value * 1000:.1f} ms"
+            if c.unit == "s" and c.value < 1
+            else f"{c.value:.2f} {c.unit}"
+        )
         base = ""
         if c.baseline_value is not None:
             base = f"{c.baseline}: {c.baseline_value * 1000:.1f} ms"
         ratio = f"{c.ratio:.2f}×" if c.ratio is not None else ""
-        lines.append(f"| {c.name} | {value} | {c.target} | {base} | {ratio} | "
-                     f"{'✔' if c.ok else '✘'} |")
+        lines.append(
+            f"| {c.name} | {value} | {c.target} | {base} | {ratio} | {'✔' if c.ok else '✘'} |"
+        )
     return "\n".join(lines)
 
 
@@ -349,10 +435,15 @@ def cli_bench(args: argparse.Namespace) -> int:
     cases = run(args.quick)
     print(table(cases))
     elapsed = time.perf_counter() - started
-    print(f"\nMáy: {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
-          f"{'--quick, ' if args.quick else ''}tổng thời gian {elapsed:.0f} s")
+    print(
+        f"\nMáy: {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
+        f"{'--quick, ' if args.quick else ''}tổng thời gian {elapsed:.0f} s"
+    )
     if args.json:
-        Path(args.json).write_text(json.dumps(
-            [{**asdict(c), "ratio": c.ratio} for c in cases], ensure_ascii=False, indent=2),
-            encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps(
+                [{**asdict(c), "ratio": c.ratio} for c in cases], ensure_ascii=False, indent=2
+            ),
+            encoding="utf-8",
+        )
     return 0 if all(c.ok for c in cases) else 1

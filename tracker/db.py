@@ -243,8 +243,10 @@ class Tx:
         cols = list(rows[0])
         verb = "insert or replace" if replace else "insert"
         select = ", ".join(f"unnest(${c})" for c in cols)
-        self.execute(f"{verb} into {table} ({', '.join(cols)}) select {select}",
-                     {c: [row[c] for row in rows] for c in cols})
+        self.execute(
+            f"{verb} into {table} ({', '.join(cols)}) select {select}",
+            {c: [row[c] for row in rows] for c in cols},
+        )
 
     def insert_frame(self, table: str, df: pd.DataFrame, replace: bool = False) -> None:
         """Append a DataFrame whose columns are named like the table's (by name, any order).

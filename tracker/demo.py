@@ -927,8 +927,11 @@ def _already_sample(path: Path) -> bool:
     if not path.exists():
         return False
     db.connection(path)
-    return bool(db.scalar("select count(*) from setting where key = 'sample_mode' and value = '1'",
-                          path=path)) and bool(db.scalar("select count(*) from submission", path=path))
+    return bool(
+        db.scalar(
+            "select count(*) from setting where key = 'sample_mode' and value = '1'", path=path
+        )
+    ) and bool(db.scalar("select count(*) from submission", path=path))
 
 
 def cli_demo(args: argparse.Namespace) -> int:

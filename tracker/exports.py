@@ -29,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tracker import auth, catalogues, db, difficulties, periods, plan, reporting, settings
 from tracker.auth import User
 from tracker.contract import ROLE_LABELS, TASK_KIND_LABELS
+from tracker.csvsafe import BOM, FORMULA_PREFIXES, neutralise
 
 SUMMARY_COLUMNS = [
     "Mã nhiệm vụ",
@@ -71,8 +72,6 @@ INDICATOR_COLUMNS = [
 ]
 KIND_LABELS = {"flow": "Cộng dồn các tuần", "stock": "Giá trị mới nhất"}
 NOT_REPORTED = "Chưa báo cáo"
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-BOM = "\ufeff"
 KINDS = ("summary", "detail", "indicators", "report", "scores", "models")
 
 
@@ -85,11 +84,6 @@ class ExportError(ValueError):
 
 def is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT
-
-
-def neutralise(text: str) -> str:
-    """Prefix an apostrophe to text a spreadsheet would read as a formula."""
-    return "'" + text if text.startswith(DANGEROUS_PREFIXES) else text
 
 
 def one_decimal(value: Any) -> str:
@@ -337,7 +331,7 @@ def put(ws: Worksheet, row: int, col: int, value: Any, *, number_format: str = "
     text = str(value)
     cell.value = text
     cell.data_type = "s"
-    if text.startswith(DANGEROUS_PREFIXES):
+    if text.startswith(FORMULA_PREFIXES):
         cell.quotePrefix = True
 
 

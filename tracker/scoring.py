@@ -6,7 +6,6 @@ criterion_scores.sql, vp_assessment.sql); this module fetches, writes reviews, a
 
 from __future__ import annotations
 
-import io
 import math
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,8 @@ import pandas as pd
 
 from tracker import audit, auth, catalogues, db, models_register, periods, settings
 from tracker.auth import User
+from tracker.csvsafe import frame_csv
+from tracker.csvsafe import neutralise as neutralise  # re-exported: part of this API
 from tracker.text import fmt_number, nfc
 
 VP = "VP"
@@ -41,7 +42,6 @@ MODELS_CSV_COLUMNS = (
     "Đăng ký từ tuần",
     "Kỳ báo cáo",
 )
-_INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ScoringError(ValueError):
@@ -334,24 +334,6 @@ def clear_vp_adjustment(
 # Exports
 
 
-def neutralise(value: Any) -> Any:
-    """Defuse formula injection in a text cell (leading = + - @ tab CR); numbers pass unchanged."""
-    if isinstance(value, str) and value.startswith(_INJECTION_PREFIXES):
-        return "'" + value
-    return value
-
-
-def csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM, ',' separator, '.' decimals with one decimal, text cells neutralised."""
-    safe = df.copy()
-    for column in safe.columns:
-        if pd.api.types.is_string_dtype(safe[column]) or safe[column].dtype == object:
-            safe[column] = safe[column].map(neutralise)
-    buffer = io.StringIO()
-    safe.to_csv(buffer, index=False, float_format="%.1f", lineterminator="\r\n")
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
 def scores_frame(year: int, path: Path | None = None) -> pd.DataFrame:
     """The scores export as a table: units by rank, then the VP row (full precision)."""
     t = scores_table(year, path)
@@ -374,7 +356,7 @@ def scores_frame(year: int, path: Path | None = None) -> pd.DataFrame:
 def scores_csv(week: str, path: Path | None = None) -> bytes:
     """The scores CSV for the year of `week` (PRODUCT.md §8)."""
     year, _ = periods.parse_week_id(week)
-    return csv_bytes(scores_frame(year, path))
+    return frame_csv(scores_frame(year, path), float_format="%.1f")
 
 
 def models_frame(path: Path | None = None) -> pd.DataFrame:
@@ -398,4 +380,4 @@ def models_frame(path: Path | None = None) -> pd.DataFrame:
 
 def models_csv(path: Path | None = None) -> bytes:
     """The Dân vận khéo register as CSV (same format rules as the scores CSV)."""
-    return csv_bytes(models_frame(path))
+    return frame_csv(models_frame(path), float_format="%.1f")

@@ -1133,7 +1133,8 @@ def _load(data: bytes) -> tuple[dict[str, _Sheet], list[str]]:
     """The contract's sheets found in the file (names matched tolerantly) and all sheet titles."""
     try:
         return _load_calamine(data)
-    except Exception:  # a file calamine rejects may still open in openpyxl (read() reports the rest)
+    except Exception:
+        # A file calamine rejects may still open in openpyxl (read() reports the rest).
         return _load_openpyxl(data)
 
 
@@ -1189,8 +1190,10 @@ class _Formats:
 def _style_formats(xml: bytes) -> list[str | None]:
     """Format code of each cell style (cellXfs), None for the general/unknown ones."""
     root = ElementTree.fromstring(xml)
-    custom = {int(f.get("numFmtId", -1)): f.get("formatCode", "")
-              for f in root.iterfind("m:numFmts/m:numFmt", _NS)}
+    custom = {
+        int(f.get("numFmtId", -1)): f.get("formatCode", "")
+        for f in root.iterfind("m:numFmts/m:numFmt", _NS)
+    }
     codes = {**_BUILTIN_FORMATS, **custom}
     return [codes.get(int(xf.get("numFmtId", 0))) for xf in root.iterfind("m:cellXfs/m:xf", _NS)]
 
@@ -1198,8 +1201,9 @@ def _style_formats(xml: bytes) -> list[str | None]:
 def _sheet_part(z: zipfile.ZipFile, title: str) -> str:
     """The zip path of the worksheet called `title`."""
     book = ElementTree.fromstring(z.read("xl/workbook.xml"))
-    rel_id = next(s.get(_REL_NS) for s in book.iterfind("m:sheets/m:sheet", _NS)
-                  if s.get("name") == title)
+    rel_id = next(
+        s.get(_REL_NS) for s in book.iterfind("m:sheets/m:sheet", _NS) if s.get("name") == title
+    )
     rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
     target = next(r.get("Target", "") for r in rels if r.get("Id") == rel_id)
     return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
@@ -1214,9 +1218,15 @@ def _load_calamine(data: bytes) -> tuple[dict[str, _Sheet], list[str]]:
             continue
         formats = _Formats(data, title)
         values = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
-        sheets[name] = _Sheet(name, [
-            _trimmed(tuple(_Cell(None if v == "" else v, r, c, formats) for c, v in enumerate(row)))
-            for r, row in enumerate(values, start=1)])
+        sheets[name] = _Sheet(
+            name,
+            [
+                _trimmed(
+                    tuple(_Cell(None if v == "" else v, r, c, formats) for c, v in enumerate(row))
+                )
+                for r, row in enumerate(values, start=1)
+            ],
+        )
     return sheets, [nfc(t) for t in book.sheet_names]
 
 
