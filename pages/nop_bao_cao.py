@@ -19,7 +19,7 @@ else:
 st.subheader(f"1. Tải biểu mẫu {periods.label(week)}")
 st.download_button(
     "Tải biểu mẫu đã điền sẵn (.xlsx)",
-    template.build(unit, week),
+    data=lambda: template.build(unit, week),  # built on click, not on every rerun
     file_name=f"bieu-mau-{unit}-{week}.xlsx",
     on_click="ignore",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
