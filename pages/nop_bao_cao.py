@@ -42,7 +42,8 @@ for i, f in enumerate(files or [], start=1):
         data = f.getvalue()
         result = ingest.check(data, f.name, user)
         if result.status == "rejected":
-            result = ingest.submit(data, f.name, user)  # rejected files are kept and recorded too
+            # Rejected files are kept and recorded too (without reading them again).
+            result = ingest.submit(data, f.name, user, rejected=result)
         checked[f.file_id] = (result, data)
     bar.progress(i / len(files), text=f"Đã kiểm tra {i}/{len(files)} tệp")
 current = [checked[f.file_id] for f in files or []]
@@ -66,7 +67,10 @@ for n, (result, data) in enumerate(current):
         if result.status == "rejected":
             st.download_button(
                 "Tải tệp đã đánh dấu lỗi",
-                markup.mark(data, result.errors + result.warnings),
+                # Built in a worker on click only: never on every rerun of the page.
+                data=lambda data=data, result=result: markup.mark_isolated(
+                    data, result.errors + result.warnings
+                ),
                 file_name=f"{result.file.removesuffix('.xlsx')}.loi.xlsx",
                 on_click="ignore",
                 key=f"marked_{n}",

@@ -52,7 +52,8 @@ if submitted:
         st.error("Hai lần nhập mật khẩu mới không khớp.")
     else:
         try:
-            auth.change_own_password(user, old, new)
+            # Other sessions of the account end; this one keeps going with the new epoch.
+            st.session_state[ui.SESSION_USER] = auth.change_own_password(user, old, new)
         except auth.AccountError as exc:
             st.error(str(exc))
         else:

@@ -17,7 +17,9 @@ st.title("Xuất dữ liệu")
 st.info(
     "Tệp CSV mã hóa UTF-8, phân cách bằng dấu phẩy, số thập phân dùng dấu chấm. Excel cài đặt "
     "vùng Việt Nam tách cột bằng dấu chấm phẩy (;) nên có thể dồn mọi cột vào một cột: khi đó "
-    "hãy dùng tệp .xlsx (Báo cáo tổng hợp), hoặc mở CSV qua Data > From Text/CSV và chọn dấu phẩy.",
+    "hãy dùng tệp .xlsx (Báo cáo tổng hợp), hoặc mở CSV qua Data > From Text/CSV và chọn dấu phẩy. "
+    "Để Excel không chạy nội dung như công thức, đoạn văn bản bắt đầu bằng =, +, -, @ (kể cả "
+    "đoạn sau dấu ; hoặc dấu tab) được thêm dấu nháy ' ở đầu.",
     icon=":material/info:",
 )
 

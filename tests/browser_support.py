@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import PASSWORD, ROOT
+from tests.conftest import PASSWORD, ROOT, clock_value, suite_now
 from tracker import auth, db
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -82,16 +82,33 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None
     raise TimeoutError("streamlit did not become healthy")
 
 
+# The $TRACKER_NOW each running server was started with, by URL.
+SERVER_CLOCKS: dict[str, str] = {}
+
+
+def use_server_clock(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    """Put this test on the clock of the server at `url`, to compare times it stored."""
+    monkeypatch.setenv("TRACKER_NOW", SERVER_CLOCKS[url])
+
+
 @contextmanager
-def running_server(path: Path) -> Iterator[str]:
+def running_server(path: Path, *extra_args: str) -> Iterator[str]:
     """`streamlit run app.py` on a free local port over the database at `path`; yields its URL.
+    `extra_args` are more `streamlit run` options (e.g. a config option a test needs changed).
 
     The caller prepares the database in-process first; this hands it over (DuckDB lets one
-    process open a file) and stops the server by its own PID afterwards.
+    process open a file) and stops the server by its own PID afterwards. The server runs on the
+    tests' clock: this process's $TRACKER_NOW (to the second), else the suite's default instant.
     """
     db.close_all()
     port = free_port()
-    env = {**os.environ, "TRACKER_DB": str(path), "TRACKER_DAILY_BACKUP": "0"}
+    clock = os.environ.get("TRACKER_NOW") or clock_value(suite_now())
+    env = {
+        **os.environ,
+        "TRACKER_DB": str(path),
+        "TRACKER_DAILY_BACKUP": "0",
+        "TRACKER_NOW": clock,
+    }
     command = [
         sys.executable,
         "-m",
@@ -106,14 +123,17 @@ def running_server(path: Path) -> Iterator[str]:
         "127.0.0.1",
         "--browser.gatherUsageStats",
         "false",
+        *extra_args,
     ]
     with (path.parent / "server.log").open("wb") as log:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
+        SERVER_CLOCKS[url] = clock
         try:
             _wait_healthy(url, proc)
             yield url
         finally:
+            SERVER_CLOCKS.pop(url, None)
             proc.terminate()
             try:
                 proc.wait(timeout=20)

@@ -1,16 +1,83 @@
-"""Shared fixtures: a throwaway DuckDB per test, pointed to by TRACKER_DB, and clean caches."""
+"""Shared fixtures: a pinned clock, a throwaway DuckDB per test pointed to by TRACKER_DB, and
+clean caches."""
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from tracker import auth, db
+from tracker import auth, db, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "mat-khau-2026"
+
+# The instant every test starts at, unless $TRACKER_TEST_NOW says otherwise (.ci/run also runs
+# the suite at a date before the first reporting week and at one in the following year): a
+# working Wednesday of 2026-W48, mid-plan, far from any deadline. A test that needs a given
+# date says so: @pytest.mark.now("2026-03-04T09:00:00") (module: pytestmark), or set_now().
+DEFAULT_NOW = "2026-11-25T10:00:00"
+
+
+def suite_now() -> str:
+    """The instant tests start at when they name none: $TRACKER_TEST_NOW, else DEFAULT_NOW."""
+    return os.environ.get("TRACKER_TEST_NOW") or DEFAULT_NOW
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        settings.parse_clock(suite_now())
+    except ValueError:
+        raise pytest.UsageError(
+            f"TRACKER_TEST_NOW={suite_now()!r} is not an ISO date or date-time "
+            "(e.g. 2027-01-06T09:00:00, local time)."
+        ) from None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"clock: every test starts at {suite_now()} unless it names its own (TRACKER_TEST_NOW)"
+
+
+def clock_value(when: str | datetime) -> str:
+    """$TRACKER_NOW for a clock reading `when` (local time) from this real instant on; the
+    "@<Unix time>" anchor lets every process given it (servers, CLI runs) share that clock."""
+    start, _ = settings.parse_clock(when if isinstance(when, str) else when.isoformat())
+    return f"{start.isoformat()}@{time.time():.6f}"
+
+
+def set_now(monkeypatch: pytest.MonkeyPatch, when: str | datetime) -> datetime:
+    """Set the clock ($TRACKER_NOW, so subprocesses share it) to `when`; it ticks from here.
+    Returns the instant set."""
+    value = clock_value(when)
+    monkeypatch.setenv("TRACKER_NOW", value)
+    return settings.parse_clock(value)[0]
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """A bare environment for a command-line run in a subprocess, on the test's clock."""
+    return {"PATH": "/usr/bin:/bin", "TRACKER_NOW": os.environ["TRACKER_NOW"], **extra}
+
+
+@contextmanager
+def pinned(when: str | datetime | None = None) -> Iterator[str]:
+    """The clock for a module-scoped fixture, set up before any test's own clock: `when`, else
+    suite_now(), for as long as the fixture lives. Yields the $TRACKER_NOW value."""
+    with pytest.MonkeyPatch.context() as mp:
+        value = clock_value(when or suite_now())
+        mp.setenv("TRACKER_NOW", value)
+        yield value
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """Every test starts at a known instant: its `now` marker, else suite_now()."""
+    marker = request.node.get_closest_marker("now")
+    return set_now(monkeypatch, marker.args[0] if marker else suite_now())
 
 
 @pytest.fixture

@@ -210,12 +210,13 @@ def test_grant_exception_lists_every_mistake(users: dict) -> None:
 # --- audit ------------------------------------------------------------------------------------
 
 
+@pytest.mark.now("2026-03-16T10:00:00")  # the accounts and the entries below are all today's
 def test_audit_browse_filter_and_csv(users: dict) -> None:
+    today = settings.now().date()  # read before writing: the entries are from today on
     auth.authenticate("hctc", "mat-khau-2026")
     with pytest.raises(auth.AccountError):
         auth.authenticate("btcd", "sai")
     audit.record("catalogue_edit", username="admin", role="quan_tri", target='=HYPERLINK("x")')
-    today = settings.now().date()
     everything = admin.audit_entries(users["quan_tri"], date_from=today, date_to=today)
     assert len(everything) == 4 + 3  # four accounts created, one login, one failure, one edit
     logins = admin.audit_entries(users["quan_tri"], date_from=today, date_to=today, action="login")

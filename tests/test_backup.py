@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import stat
 import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, child_env
 from tracker import audit, auth, backup, db, settings
 
 UPLOAD = b"PK\x03\x04 noi dung tep bao cao tuan 10 cua HCTC"
@@ -166,11 +169,25 @@ def test_missing_extra_and_foreign_files_are_refused(with_data: dict, tmp_path: 
         backup.restore(tmp_path / "khac", admin)
 
 
+def _manifest(folder: Path) -> dict:
+    return json.loads((folder / backup.MANIFEST).read_text(encoding="utf-8"))
+
+
+def _write_manifest(folder: Path, manifest: dict, *, resign: bool = False) -> None:
+    """Rewrite a manifest; `resign` signs it with this installation's key (as if the key leaked)."""
+    if resign:
+        manifest[backup.SIGNATURE] = backup._sign(
+            manifest, backup.signing_key(settings.db_path(), create=False)
+        )
+    (folder / backup.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+
 def test_manifest_path_traversal_is_refused(with_data: dict, tmp_path: Path) -> None:
+    """Even a correctly signed manifest (a leaked key) cannot name a file outside the backup."""
     backup.backup(tmp_path / "bk", with_data["quan_tri"])
-    manifest = json.loads((tmp_path / "bk" / backup.MANIFEST).read_text(encoding="utf-8"))
+    manifest = _manifest(tmp_path / "bk")
     manifest["checksums"]["../ngoai.txt"] = "0" * 64
-    (tmp_path / "bk" / backup.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    _write_manifest(tmp_path / "bk", manifest, resign=True)
     with pytest.raises(backup.BackupError, match="đường dẫn không hợp lệ"):
         backup.verify(tmp_path / "bk")
 
@@ -242,7 +259,7 @@ def _cli(*args: str, db_file: Path) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         timeout=120,
-        env={"PATH": "/usr/bin:/bin", "TRACKER_DAILY_BACKUP": "0"},
+        env=child_env(TRACKER_DAILY_BACKUP="0"),
     )
 
 
@@ -275,3 +292,132 @@ def test_cli_backup_and_restore_when_stopped(with_data: dict, tmp_path: Path) ->
     broken = _cli("restore", str(tmp_path / "bk"), db_file=db_file)
     assert broken.returncode == 1
     assert "Lỗi:" in broken.stderr
+
+
+# --- signature (HMAC with a key kept outside the backup) and owner-only files ----------------
+
+
+def _promote_in_backup(folder: Path, username: str) -> None:
+    """What an attacker with write access to the backups would do: edit the database copy."""
+    con = duckdb.connect(str(folder / backup.DB_NAME))
+    try:
+        con.execute(
+            "update app_user set role = 'quan_tri', unit_code = null where username = $u",
+            {"u": username},
+        )
+    finally:
+        con.close()
+    (folder / backup.WAL_NAME).unlink(missing_ok=True)
+
+
+def test_edited_backup_with_recomputed_checksums_is_refused(
+    with_data: dict, tmp_path: Path
+) -> None:
+    admin = with_data["quan_tri"]
+    backup.backup(tmp_path / "bk", admin)
+    _promote_in_backup(tmp_path / "bk", "hctc")
+    manifest = _manifest(tmp_path / "bk")
+    manifest["checksums"] = backup._checksums(tmp_path / "bk")  # every SHA-256 matches again
+    _write_manifest(tmp_path / "bk", manifest)
+    before = _snapshot()
+    with pytest.raises(backup.BackupError, match=r"chữ ký \(HMAC\) không khớp") as err:
+        backup.restore(tmp_path / "bk", admin)
+    assert "dữ liệu hiện tại giữ nguyên" in str(err.value)
+    assert _snapshot() == before
+    assert db.scalar("select role from app_user where username = 'hctc'") == "don_vi"
+    assert not backup.backups_dir().exists()  # refused before even the safety backup
+
+
+def test_unsigned_backup_is_refused(with_data: dict, tmp_path: Path) -> None:
+    admin = with_data["quan_tri"]
+    backup.backup(tmp_path / "bk", admin)
+    manifest = _manifest(tmp_path / "bk")
+    del manifest[backup.SIGNATURE]
+    manifest["format"] = 1  # what a backup made before signing looked like
+    _write_manifest(tmp_path / "bk", manifest)
+    before = _snapshot()
+    with pytest.raises(backup.BackupError, match="không có chữ ký"):
+        backup.restore(tmp_path / "bk", admin)
+    assert _snapshot() == before
+    assert not backup.backups_dir().exists()
+    assert [b.path.name for b in backup.list_backups(admin)] == []  # nothing beside the db
+
+
+def test_backup_signed_with_another_key_is_refused(with_data: dict, tmp_path: Path) -> None:
+    admin = with_data["quan_tri"]
+    backup.backup(tmp_path / "bk", admin)
+    key_file = settings.backup_key_path()
+    key_file.unlink()
+    backup.signing_key(settings.db_path(), create=True)  # a new key, as on a new server
+    with pytest.raises(backup.BackupError, match="ký bằng một khóa khác"):
+        backup.restore(tmp_path / "bk", admin)
+    assert not backup.backups_dir().exists()
+
+
+def test_key_is_needed_to_restore_and_works_on_a_new_server(
+    with_data: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = with_data["quan_tri"]
+    info = backup.backup(tmp_path / "bk", admin)
+    key_file = settings.backup_key_path()
+    assert key_file == settings.db_path().parent / "tracker.backup-key"
+    # A new server: an empty folder, the backup copied over, the key not (yet).
+    new_db = tmp_path / "may-moi" / "tracker.duckdb"
+    new_db.parent.mkdir()
+    with pytest.raises(backup.BackupError, match="Không tìm thấy khóa ký sao lưu") as err:
+        backup.restore(tmp_path / "bk", admin, path=new_db)
+    assert str(new_db.parent / "tracker.backup-key") in str(err.value)
+    assert not new_db.exists()
+    assert not settings.files_dir(new_db).exists()
+    # Copying the key beside the new database is all it takes.
+    shutil.copy2(key_file, new_db.parent / "tracker.backup-key")
+    restored = backup.restore(tmp_path / "bk", admin, path=new_db)
+    assert restored.created_at == info.created_at
+    assert db.scalar("select percent from progress_row", path=new_db) == 45.5
+    # Or TRACKER_BACKUP_KEY pointing at a copy kept elsewhere.
+    db.close_all()
+    elsewhere = tmp_path / "khoa-cat-giu"
+    shutil.move(key_file, elsewhere)
+    with pytest.raises(backup.BackupError, match="Không tìm thấy khóa"):
+        backup.verify(tmp_path / "bk")
+    monkeypatch.setenv("TRACKER_BACKUP_KEY", str(elsewhere))
+    backup.verify(tmp_path / "bk")
+
+
+def test_key_is_random_owner_only_and_never_in_a_backup(with_data: dict, tmp_path: Path) -> None:
+    admin = with_data["quan_tri"]
+    key_file = settings.backup_key_path()
+    assert not key_file.exists()
+    backup.backup(tmp_path / "bk1", admin)
+    text = key_file.read_text(encoding="ascii").strip()
+    assert len(bytes.fromhex(text)) == 32
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    backup.backup(tmp_path / "bk2", admin)
+    assert key_file.read_text(encoding="ascii").strip() == text  # made once, then reused
+    for folder in (tmp_path / "bk1", tmp_path / "bk2"):
+        for file in folder.rglob("*"):
+            if file.is_file():
+                data = file.read_bytes()
+                assert text.encode() not in data
+                assert bytes.fromhex(text) not in data
+    assert _manifest(tmp_path / "bk2")[backup.SIGNATURE]["algorithm"] == "HMAC-SHA256"
+
+
+def test_backup_and_restored_files_are_owner_only(with_data: dict, tmp_path: Path) -> None:
+    admin = with_data["quan_tri"]
+    # A kept file left readable by an older version: the backup must not copy that mode.
+    (kept,) = settings.files_dir().rglob("*.xlsx")
+    kept.chmod(0o644)
+    made = backup.backup(tmp_path / "ngoai" / "bk", admin).path
+    assert stat.S_IMODE((tmp_path / "ngoai").stat().st_mode) == 0o700  # created by the backup
+    paths = [made, *made.rglob("*")]
+    assert len(paths) >= 5
+    for p in paths:
+        assert stat.S_IMODE(p.stat().st_mode) == (0o700 if p.is_dir() else 0o600), p
+    auto = backup.backup_now(admin).path
+    for p in [backup.backups_dir(), auto, *auto.rglob("*")]:
+        assert stat.S_IMODE(p.stat().st_mode) == (0o700 if p.is_dir() else 0o600), p
+    backup.restore(made, admin)
+    restored = [settings.db_path(), settings.files_dir(), *settings.files_dir().rglob("*")]
+    for p in restored:
+        assert stat.S_IMODE(p.stat().st_mode) == (0o700 if p.is_dir() else 0o600), p

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests import browser_support as bs
+from tests.conftest import pinned
 from tracker import db, ui
 
 pytestmark = bs.MARKS
@@ -22,10 +23,11 @@ ACCOUNTS = bs.ACCOUNTS
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`streamlit run app.py` on a free local port, on a temp DB with one account per role."""
     path = tmp_path_factory.mktemp("browser") / "tracker.duckdb"
-    db.close_all()
-    bs.create_accounts(path)
-    with bs.running_server(path) as url:
-        yield url
+    with pinned():  # the tests' clock, for the accounts and the server
+        db.close_all()
+        bs.create_accounts(path)
+        with bs.running_server(path) as url:
+            yield url
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, child_env
 from tracker import db, queries, settings
 
 
@@ -74,7 +74,7 @@ def test_busy_database_gives_vietnamese_message(tmp_db: Path) -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={"TRACKER_DB": str(tmp_db), "PATH": "/usr/bin:/bin"},
+        env=child_env(TRACKER_DB=str(tmp_db)),
         timeout=60,
     )
     assert proc.returncode == 3, proc.stderr

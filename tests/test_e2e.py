@@ -26,6 +26,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from tests import browser_support as bs
+from tests.conftest import pinned, suite_now
 from tracker import contract, db, periods, plan, settings, template, ui
 from tracker.text import fmt_date
 
@@ -150,11 +151,18 @@ def browser() -> Iterator[Any]:
 def flow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list]]:
     """One server for the flow tests: the three accounts and, ready to upload, 250 workbooks."""
     path = tmp_path_factory.mktemp("e2e") / "tracker.duckdb"
-    db.close_all()
-    bs.create_accounts(path)
-    items = bulk_workbooks(path)
-    with bs.running_server(path) as url:
-        yield url, items
+    # The tests' clock, for the preparation and the server; but the officer must be able to
+    # report the week the pages open on: once the plan's last week (2026-W53) has locked for unit
+    # users (deadline Friday 01/01/2027 16:30 + 14 days), the last morning it was open.
+    now = min(settings.parse_clock(suite_now())[0], datetime(2027, 1, 15, 9, 0))
+    with pinned(now):
+        db.close_all()
+        bs.create_accounts(path)
+        items = bulk_workbooks(path)
+        # `table()` reads the canvas grids through their toolbar's "Download as CSV", which the
+        # product hides (.streamlit/config.toml, formula injection): turned back on here.
+        with bs.running_server(path, "--client.disableDataExport", "false") as url:
+            yield url, items
 
 
 # --- small page helpers -------------------------------------------------------------------------
@@ -234,9 +242,19 @@ def test_every_page_opens_by_direct_link_on_a_fresh_server(browser: Any, tmp_pat
 # --- 2 and 3. the officer reports, the leader follows up ---------------------------------------
 
 
-def test_officer_reports_and_leader_follows_up(flow: tuple[str, list], browser: Any) -> None:
+def plan_week(today: date) -> str:
+    """The week the pages open on: today's, kept within the plan's reporting weeks (the
+    settings' first week 2026-W07 .. the last week of 2026). It is open for unit users: not
+    locked (and on time or late, as on_time() computes)."""
+    return max("2026-W07", min(periods.week_id(today), "2026-W53"))
+
+
+def test_officer_reports_and_leader_follows_up(
+    flow: tuple[str, list], browser: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url, _ = flow
-    week = periods.week_id(settings.now().date())  # the current week is open for unit users
+    bs.use_server_clock(monkeypatch, url)  # upload times are compared with this process's clock
+    week = plan_week(settings.now().date())
     no = periods.short_label(week).lower()
     leader, lpage, lwatch = open_logged_in(browser, url, "/", "lanh_dao")
     officer, opage, owatch = open_logged_in(browser, url, "/nop_bao_cao", "don_vi")
@@ -286,9 +304,12 @@ def officer_reports(page: Any, watch: Any, week: str) -> tuple[datetime, datetim
     bs.screenshot(page, "flow-1-rejected")
 
     problems = table(page, "Cách sửa")
-    assert [(p["Mức độ"], p["Sheet"], p["Ô"], p["Mã"]) for p in problems] == [
+    # The one error; and, once the week's deadline has passed, the warning that the file is late.
+    late = [("Cảnh báo", contract.SHEET_PROGRESS, "late")] if settings.now() > due(week) else []
+    assert [(p["Mức độ"], p["Sheet"], p["Ô"], p["Mã"]) for p in problems if p["Mã"] != "late"] == [
         ("Lỗi", contract.SHEET_PROGRESS, cells["II.6"], "percent_out_of_range")
     ]
+    assert [(p["Mức độ"], p["Sheet"], p["Mã"]) for p in problems if p["Mã"] == "late"] == late
     assert "140" in problems[0]["Nội dung"]
     name, marked = download(page, marked_button)
     assert name == "bao-cao-HCTC.loi.xlsx"
@@ -318,12 +339,16 @@ def officer_reports(page: Any, watch: Any, week: str) -> tuple[datetime, datetim
     return before, after
 
 
-def on_time(week: str, uploaded: tuple[datetime, datetime]) -> bool:
+def due(week: str) -> datetime:
     """Hand-computed from the settings: the deadline is Friday 16:30 of the week."""
-    due = datetime.combine(periods.week_start(week) + timedelta(days=4), datetime.min.time())
-    due = due.replace(hour=16, minute=30)
-    assert (uploaded[0] <= due) == (uploaded[1] <= due), "upload straddled the deadline"
-    return uploaded[1] <= due
+    friday = datetime.combine(periods.week_start(week) + timedelta(days=4), datetime.min.time())
+    return friday.replace(hour=16, minute=30)
+
+
+def on_time(week: str, uploaded: tuple[datetime, datetime]) -> bool:
+    deadline = due(week)
+    assert (uploaded[0] <= deadline) == (uploaded[1] <= deadline), "upload straddled the deadline"
+    return uploaded[1] <= deadline
 
 
 def leader_sees_numbers(
@@ -415,7 +440,10 @@ def leader_exports_summary(
         f"{expected:.1f}",
     ]
     completion, tolerance = 40.0, 10  # the lead's percent; the 'tolerance' setting
-    assert ii6[7] == ("Chậm tiến độ" if completion < expected - tolerance else "Đúng tiến độ")
+    if periods.week_end(week) > date(2026, 12, 31):  # W53 ends in 2027: after the task's due date
+        assert ii6[7] == "Quá hạn"
+    else:
+        assert ii6[7] == ("Chậm tiến độ" if completion < expected - tolerance else "Đúng tiến độ")
     assert ii6[8] == "0"  # handled just before
     assert ii6[9] in stamps
     (ii1a,) = [r for r in rows if r[0] == "II.1.a"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import importlib.util
 import io
 import re
 import subprocess
@@ -19,7 +18,8 @@ from openpyxl import load_workbook
 
 from tests import followup_fixture
 from tests.conftest import ROOT
-from tracker import auth, db, exports, settings
+from tests.workbook_factory import Book, save
+from tracker import auth, csvsafe, db, exports, ingest, settings
 
 NOW = datetime(2026, 4, 1, 8, 15)
 
@@ -125,6 +125,55 @@ def test_neutralise_and_numbers() -> None:
     assert data.decode("utf-8-sig").splitlines()[1] == "-5.2,'-5,3"
 
 
+# --- formula injection through the real upload path (issue 10) --------------------------------
+
+CALC = "=cmd|' /C calc'!A0"
+ISSUE_10 = "Đã họp giao ban;" + CALC
+EQUALS = '=HYPERLINK("http://example.com","x")'
+ON_TIME = datetime(2026, 3, 5, 10, 0)  # Thursday of W10, before the deadline
+
+
+def _submit_injected(users: dict) -> Book:
+    """HCTC's W10 workbook with issue 10's text and a text cell starting with '=', uploaded."""
+    book = Book()
+    next(r for r in book.progress if r["task_code"] == "II.1.a")["result_text"] = ISSUE_10
+    wb = book.workbook()
+    cell = wb.worksheets[0][book.cell("II.1.b", "result_text")]
+    cell.value = EQUALS
+    cell.data_type = "s"  # typed as text in Excel ('=...), not a formula
+    result = ingest.submit(save(wb), "hctc-w10.xlsx", users["don_vi"], now=ON_TIME)
+    assert result.status == "accepted", result.errors
+    return book
+
+
+def test_uploaded_semicolon_formula_is_neutralised_in_detail_csv(users) -> None:
+    _submit_injected(users)
+    data = exports.detail_csv("2026-W10")
+    rows = _rows(data)
+    hctc = {r[0]: r for r in rows if r[2] == "HCTC"}
+    assert hctc["II.1.a"][8] == "Đã họp giao ban;'" + CALC
+    assert hctc["II.1.b"][8] == "'" + EQUALS
+    assert hctc["II.1.a"][7] == "20.0"  # numbers stay numbers
+    # Opened in Vietnamese-locale Excel (cells split on ';'), no cell is a formula.
+    for line in data.decode("utf-8-sig").splitlines():
+        for cell in line.split(";"):
+            assert not cell.lstrip(' "').startswith(csvsafe.FORMULA_PREFIXES), line
+
+
+def test_report_xlsx_has_no_formula_from_unit_text(users) -> None:
+    _submit_injected(users)
+    data = exports.report_xlsx("2026-03-02", "2026-03-08", now=NOW)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets
+        for name in sheets:
+            assert "<f>" not in z.read(name).decode() and "<f " not in z.read(name).decode(), name
+    ws = load_workbook(io.BytesIO(data))["Báo cáo tổng hợp"]
+    cells = {c.value: c for row in ws.iter_rows() for c in row if c.value in (ISSUE_10, EQUALS)}
+    assert set(cells) == {ISSUE_10, EQUALS}  # the units' texts, unchanged and readable
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells.values())
+
+
 def test_indicators_csv_up_to_week_and_range(fx) -> None:
     rows = _rows(exports.indicators_csv("2026-W10"))
     assert rows[0] == exports.INDICATOR_COLUMNS
@@ -175,11 +224,15 @@ def _cells(ws) -> list[tuple[int, int, object]]:
 
 def test_report_xlsx_content(fx) -> None:
     wb = load_workbook(io.BytesIO(_report()))
-    expected_sheets = ["Báo cáo tổng hợp", "Chỉ số", "Vướng mắc", "Dân vận khéo"]
-    spec = importlib.util.find_spec("tracker.scoring")
-    if spec is not None and hasattr(importlib.import_module("tracker.scoring"), "scores_frame"):
-        expected_sheets.append("Tự chấm điểm")
-    assert wb.sheetnames == expected_sheets
+    # The scores sheet is always there (the product ships tracker.scoring).
+    assert exports.scoring_available()
+    assert wb.sheetnames == [
+        "Báo cáo tổng hợp",
+        "Chỉ số",
+        "Vướng mắc",
+        "Dân vận khéo",
+        "Tự chấm điểm",
+    ]
     ws = wb["Báo cáo tổng hợp"]
     assert "DÂN VẬN CHÍNH QUYỀN" in ws["A3"].value
     assert ws["A4"].value.startswith(

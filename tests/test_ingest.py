@@ -386,8 +386,10 @@ def test_a_failed_import_does_not_count_as_accepted(users: dict, monkeypatch) ->
     def boom(*args: object) -> None:
         raise RuntimeError("mất điện")
 
-    monkeypatch.setattr(ingest, "_make_current", boom)
-    with pytest.raises(RuntimeError):
-        ingest.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME)
-    monkeypatch.undo()
+    # monkeypatch.context(), not undo(): undo() would also drop tmp_db's TRACKER_DB (the rest of
+    # the test then wrote into data/tracker.duckdb).
+    with monkeypatch.context() as patch:
+        patch.setattr(ingest, "_make_current", boom)
+        with pytest.raises(RuntimeError):
+            ingest.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME)
     assert ingest.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME).status == "accepted"

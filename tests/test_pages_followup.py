@@ -11,6 +11,8 @@ from tests import followup_fixture
 from tests.apptest_helpers import open_page, texts
 from tracker import db, difficulties, ingest, template
 
+pytestmark = pytest.mark.now(followup_fixture.NOW)
+
 
 @pytest.fixture
 def fx(users) -> dict[str, int]:

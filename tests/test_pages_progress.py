@@ -15,6 +15,7 @@ from tests import scoring_fixture
 from tests.apptest_helpers import open_page, texts
 from tracker import auth, db
 
+pytestmark = pytest.mark.now(fx.NOW)
 W10 = "2026-W10"
 ROLES = ("don_vi", "lanh_dao", "quan_tri")
 

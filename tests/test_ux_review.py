@@ -29,6 +29,7 @@ from tracker import (
     score_views,
 )
 
+pytestmark = pytest.mark.now(fx.NOW)
 W10 = "2026-W10"
 
 

@@ -792,6 +792,7 @@ def _median(fn: object, runs: int = 7) -> float:
     return statistics.median(times)
 
 
+@pytest.mark.timing
 def test_reading_a_weekly_workbook_is_fast() -> None:
     data = Book().to_bytes()
     ctx = context()

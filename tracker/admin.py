@@ -20,7 +20,7 @@ import pandas as pd
 
 from tracker import audit, auth, catalogues, db, ingest, periods, settings
 from tracker.auth import User
-from tracker.csvsafe import neutralise
+from tracker.csvsafe import frame_csv
 from tracker.text import fmt_datetime, nfc
 
 EDITABLE = {"units": "unit", "tasks": "task", "indicators": "indicator", "settings": "setting"}
@@ -485,8 +485,7 @@ def audit_csv(entries: pd.DataFrame, user: User) -> bytes:
     out = entries.reindex(columns=list(AUDIT_COLUMNS)).copy()
     out["logged_at"] = pd.to_datetime(out["logged_at"]).dt.strftime("%d/%m/%Y %H:%M:%S")
     out = out.astype(object).where(out.notna(), "")
-    out = out.map(neutralise).rename(columns=AUDIT_COLUMNS)
-    return ("\ufeff" + out.to_csv(index=False)).encode("utf-8")
+    return frame_csv(out.rename(columns=AUDIT_COLUMNS), lineterminator="\n")  # the guarded writer
 
 
 # --- submissions ------------------------------------------------------------------------------

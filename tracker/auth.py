@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+import functools
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -53,6 +55,7 @@ class User:
     role: str
     unit_code: str | None = None
     full_name: str | None = None
+    session_epoch: int = 0  # app_user.session_epoch at login; a mismatch ends the session
 
     @property
     def role_label(self) -> str:
@@ -132,64 +135,193 @@ def create_user(
     return User(username, role, unit_code, full_name)
 
 
-def authenticate(username: str, password: str, path: Path | None = None) -> User:
-    """Check a login; failures are counted and lock the account for a while after too many."""
+def login_error() -> AccountError:
+    """The one answer to every failed login: unknown, disabled, throttled or wrong password."""
+    return AccountError(
+        "Tên đăng nhập hoặc mật khẩu không đúng. Sau "
+        f"{settings.MAX_FAILED_LOGINS} lần nhập sai, việc đăng nhập từ máy này tạm bị khóa "
+        f"{settings.LOGIN_LOCK_MINUTES} phút."
+    )
+
+
+@functools.cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash of a random secret, verified when the username is unknown so that the answer
+    takes as long as for a real account. Keyed by the hasher so it has the same parameters."""
+    return hasher.hash(secrets.token_urlsafe(16))
+
+
+def _verify(pw_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(pw_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(
+    username: str, password: str, path: Path | None = None, client: str | None = None
+) -> User:
+    """Check a login from `client` (the browser's IP address; None = unknown client).
+
+    Every attempt costs exactly one argon2 verification (against a dummy hash for an unknown
+    username) and every refusal raises login_error(), so neither the answer nor its timing
+    tells a stranger whether the account exists, is disabled or is locked. Failures are counted
+    per (username, client) inside the write transaction: see _settle_login.
+    """
     username = nfc(username).lower()
+    dummy = _dummy_hash(_hasher)  # the first call pays for it, whatever the username
     found = db.rows(
-        "select password_hash, role, unit_code, full_name, active, failed_logins, locked_until "
+        "select password_hash, role, unit_code, full_name, active, session_epoch "
         "from app_user where username = $u",
         {"u": username},
         path,
     )
-    now = settings.now()
-    generic = AccountError("Tên đăng nhập hoặc mật khẩu không đúng.")
-    if not found:
-        audit.record(
-            "login_failed", username=username, role=None, detail="không có tài khoản", path=path
-        )
-        raise generic
-    pw_hash, role, unit_code, full_name, active, failed, locked_until = found[0]
-    if locked_until is not None and locked_until > now:
-        audit.record("login_refused_locked", username=username, role=role, path=path)
-        raise AccountError(
-            f"Tài khoản tạm khóa do đăng nhập sai nhiều lần; thử lại sau {locked_until:%H:%M %d/%m/%Y}."
-        )
-    if not active:
-        audit.record("login_refused_disabled", username=username, role=role, path=path)
-        raise AccountError("Tài khoản đã bị vô hiệu hóa. Liên hệ Phòng Hành chính - Tổ chức.")
-    try:
-        _hasher.verify(pw_hash, password)
-    except (VerificationError, InvalidHashError):
-        failed += 1
-        lock = (
-            now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-            if failed >= settings.MAX_FAILED_LOGINS
-            else None
-        )
-        with db.transaction(path) as tx:
-            tx.execute(
-                "update app_user set failed_logins = $f, locked_until = $l where username = $u",
-                {"f": 0 if lock else failed, "l": lock, "u": username},
-            )
-            audit.record(
-                "login_failed",
-                username=username,
-                role=role,
-                detail={"failed_logins": failed, "locked": lock is not None},
-                tx=tx,
-            )
-        raise generic from None
+    # argon2 runs before the write lock is taken: a slow hash must not hold up other writers.
+    password_ok = _verify(found[0][0] if found else dummy, password) and bool(found)
     with db.transaction(path) as tx:
-        tx.execute(
-            "update app_user set failed_logins = 0, locked_until = null where username = $u",
-            {"u": username},
+        attempt = _Attempt(
+            username,
+            (client or "")[:100],
+            found[0][1:] if found else None,
+            password_ok,
+            settings.now(),
         )
-        audit.record("login", username=username, role=role, tx=tx)
-    return User(username, role, unit_code, full_name)
+        user = _settle_login(tx, attempt)
+    if user is None:  # raised after the commit, so the counted failure stays counted
+        raise login_error()
+    return user
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """One login attempt as the throttle sees it."""
+
+    username: str
+    client: str  # '' when unknown (command line, tests, a local connection)
+    account: tuple | None  # (role, unit_code, full_name, active, session_epoch); None: unknown
+    password_ok: bool
+    now: datetime
+
+    @property
+    def key(self) -> dict[str, str]:
+        return {"u": self.username, "c": self.client}
+
+    @property
+    def since(self) -> datetime:
+        """Failures before this are forgotten (the lock window, counted from the last one)."""
+        return self.now - timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+
+
+def _settle_login(tx: db.Tx, a: _Attempt) -> User | None:
+    """Decide the attempt and record it in one transaction (writers take turns, so parallel
+    attempts cannot lose a count): refuse while (username, client) is locked, else log in or
+    count one failure, locking the pair for LOGIN_LOCK_MINUTES at MAX_FAILED_LOGINS.
+
+    Audit rows stay bounded: a real account gets one row per failure (at most
+    MAX_FAILED_LOGINS per client per window) and one `login_refused_locked` per lock; an
+    unknown username gets one `login_failed` row per (username, client) per window, at its
+    first failure (later ones are only counted in login_throttle).
+    """
+    tx.execute(
+        "delete from login_throttle where (locked_until is null or locked_until <= $now) "
+        "and last_failed_at <= $since",
+        {"now": a.now, "since": a.since},
+    )
+    found = tx.rows(
+        "select failures, locked_until, refusals from login_throttle "
+        "where username = $u and client = $c",
+        a.key,
+    )
+    row = found[0] if found else None
+    if _throttled(tx, a, row):
+        _note_refusal(tx, a, row)
+        return None
+    if a.password_ok and a.account is not None and a.account[3]:
+        return _log_in(tx, a, a.account)
+    _count_failure(tx, a, row)
+    return None
+
+
+def _throttled(tx: db.Tx, a: _Attempt, row: tuple | None) -> bool:
+    if row is not None:
+        return row[1] is not None and row[1] > a.now
+    if not a.client:  # everyone behind a local proxy shares '': a cap would refuse them all
+        return False
+    # A new username from a client already failing on many: refused, and nothing stored.
+    tracked = tx.scalar("select count(*) from login_throttle where client = $c", {"c": a.client})
+    return tracked >= settings.LOGIN_MAX_USERNAMES_PER_CLIENT
+
+
+def _note_refusal(tx: db.Tx, a: _Attempt, row: tuple | None) -> None:
+    if row is None:  # over the client's cap: no row, so the table stays bounded
+        return
+    tx.execute(
+        "update login_throttle set refusals = refusals + 1 where username = $u and client = $c",
+        a.key,
+    )
+    if row[2] == 0 and a.account is not None:
+        audit.record(
+            "login_refused_locked",
+            username=a.username,
+            role=a.account[0],
+            detail={"client": a.client or None, "locked_until": row[1]},
+            tx=tx,
+        )
+
+
+def _log_in(tx: db.Tx, a: _Attempt, account: tuple) -> User:
+    role, unit_code, full_name, _, epoch = account
+    tx.execute("delete from login_throttle where username = $u and client = $c", a.key)
+    _sync_account_summary(tx, a)
+    detail = {"client": a.client} if a.client else None
+    audit.record("login", username=a.username, role=role, detail=detail, tx=tx)
+    return User(a.username, role, unit_code, full_name, epoch)
+
+
+def _count_failure(tx: db.Tx, a: _Attempt, row: tuple | None) -> None:
+    failures = (row[0] if row else 0) + 1
+    locked = failures >= settings.MAX_FAILED_LOGINS
+    tx.execute(
+        "insert into login_throttle (username, client, failures, last_failed_at, locked_until) "
+        "values ($u, $c, $f, $t, $l) on conflict do update set failures = excluded.failures, "
+        "last_failed_at = excluded.last_failed_at, locked_until = excluded.locked_until, "
+        "refusals = 0",
+        {
+            **a.key,
+            "f": 0 if locked else failures,
+            "t": a.now,
+            "l": a.now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES) if locked else None,
+        },
+    )
+    _sync_account_summary(tx, a)
+    detail = {"failed_logins": failures, "locked": locked, "client": a.client or None}
+    if a.account is None:
+        if row is None:  # the first failure of this (unknown username, client) window
+            detail["reason"] = "không có tài khoản"
+            audit.record("login_failed", username=a.username, role=None, detail=detail, tx=tx)
+        return
+    action = "login_failed" if a.account[3] else "login_refused_disabled"
+    audit.record(action, username=a.username, role=a.account[0], detail=detail, tx=tx)
+
+
+def _sync_account_summary(tx: db.Tx, a: _Attempt) -> None:
+    """Mirror the account's throttle rows into app_user for the admin's users table."""
+    tx.execute(
+        "update app_user set failed_logins = coalesce((select sum(t.failures) "
+        "from login_throttle as t where t.username = $u and t.last_failed_at > $since), 0), "
+        "locked_until = (select max(t.locked_until) from login_throttle as t "
+        "where t.username = $u and t.locked_until > $now) where username = $u",
+        {"u": a.username, "since": a.since, "now": a.now},
+    )
+
+
+# Appended to an account update that must end the account's open sessions (see session_valid).
+_END_SESSIONS = "session_epoch = session_epoch + 1"
 
 
 def set_password(username: str, new_password: str, *, by: User, path: Path | None = None) -> None:
-    """Reset another user's password (admin) or change one's own."""
+    """Reset another user's password (admin) or change one's own; either ends the account's
+    open sessions and lifts its login locks."""
     if by.username != username:
         require(by, "manage_users")
     _check_new_password(new_password)
@@ -197,23 +329,29 @@ def set_password(username: str, new_password: str, *, by: User, path: Path | Non
         username,
         "password_reset" if by.username != username else "password_change",
         by,
-        "password_hash = $h, password_changed_at = $t, failed_logins = 0, locked_until = null",
+        "password_hash = $h, password_changed_at = $t, failed_logins = 0, locked_until = null, "
+        + _END_SESSIONS,
         {"h": hash_password(new_password), "t": settings.now()},
         path,
+        clear_throttle=True,
     )
 
 
 def change_own_password(
     user: User, old_password: str, new_password: str, path: Path | None = None
-) -> None:
+) -> User:
+    """Change one's own password. Every session of the account ends, this one included,
+    unless the caller keeps the returned User (same account, new session epoch)."""
     pw_hash = db.scalar(
         "select password_hash from app_user where username = $u", {"u": user.username}, path
     )
-    try:
-        _hasher.verify(pw_hash or "", old_password)
-    except (VerificationError, InvalidHashError):
-        raise AccountError("Mật khẩu hiện tại không đúng.") from None
+    if not _verify(pw_hash or "", old_password):
+        raise AccountError("Mật khẩu hiện tại không đúng.")
     set_password(user.username, new_password, by=user, path=path)
+    epoch = db.scalar(
+        "select session_epoch from app_user where username = $u", {"u": user.username}, path
+    )
+    return replace(user, session_epoch=epoch)
 
 
 def set_active(username: str, active: bool, *, by: User, path: Path | None = None) -> None:
@@ -224,17 +362,18 @@ def set_active(username: str, active: bool, *, by: User, path: Path | None = Non
         username,
         "user_enable" if active else "user_disable",
         by,
-        "active = $a",
+        "active = $a, " + _END_SESSIONS,
         {"a": active},
         path,
         fields=("active",),
     )
 
 
-def unlock(username: str, *, by: User, path: Path | None = None) -> None:
-    """Lift a temporary lock after failed logins before it expires."""
+def unlock(username: str, *, by: User, path: Path | None = None) -> int:
+    """Lift the account's login locks and failure counts from every client before they expire;
+    returns how many (account, client) counters were cleared."""
     require(by, "manage_users")
-    _update_user(
+    return _update_user(
         username,
         "user_unlock",
         by,
@@ -242,6 +381,7 @@ def unlock(username: str, *, by: User, path: Path | None = None) -> None:
         {},
         path,
         fields=("failed_logins", "locked_until"),
+        clear_throttle=True,
     )
 
 
@@ -254,7 +394,8 @@ def update_user(
     by: User,
     path: Path | None = None,
 ) -> None:
-    """Change an account's role, unit and name (audited with before/after)."""
+    """Change an account's role, unit and name (audited with before/after); a new role or
+    unit ends the account's open sessions."""
     require(by, "manage_users")
     if role not in ROLES:
         raise AccountError(f"Vai trò '{role}' không hợp lệ; chọn một trong: {', '.join(ROLES)}.")
@@ -265,7 +406,8 @@ def update_user(
         username,
         "user_update",
         by,
-        "role = $r, unit_code = $c, full_name = $f",
+        "role = $r, unit_code = $c, full_name = $f, session_epoch = session_epoch + "
+        "case when role <> $r or unit_code is distinct from $c then 1 else 0 end",
         {"r": role, "c": unit_code, "f": nfc(full_name) or None},
         path,
         fields=("role", "unit_code", "full_name"),
@@ -294,7 +436,10 @@ def _update_user(
     params: dict,
     path: Path | None,
     fields: tuple[str, ...] = (),
-) -> None:
+    clear_throttle: bool = False,
+) -> int:
+    """Update one account and audit it; with clear_throttle, also drop its login counters and
+    locks (returns how many)."""
     cols = ", ".join(("username", *fields))
     with db.transaction(path) as tx:
         found = tx.rows(f"select {cols} from app_user where username = $u", {"u": username})
@@ -303,16 +448,24 @@ def _update_user(
         tx.execute(
             f"update app_user set {assignments} where username = $u", {**params, "u": username}
         )
+        cleared = 0
+        if clear_throttle:
+            cleared = tx.scalar(
+                "select count(*) from login_throttle where username = $u", {"u": username}
+            )
+            tx.execute("delete from login_throttle where username = $u", {"u": username})
         after = tx.rows(f"select {cols} from app_user where username = $u", {"u": username})
         audit.record(
             action,
             username=by.username,
             role=by.role,
             target=username,
+            detail={"cleared_login_locks": cleared} if cleared else None,
             before=dict(zip(fields, found[0][1:], strict=True)) if fields else None,
             after=dict(zip(fields, after[0][1:], strict=True)) if fields else None,
             tx=tx,
         )
+    return cleared
 
 
 _ACCOUNT_FIELDS = (
@@ -342,13 +495,15 @@ def account(username: str, path: Path | None = None) -> dict | None:
 
 
 def session_valid(user: User, path: Path | None = None) -> bool:
-    """Whether a logged-in session still stands: the account exists, is active, same role/unit."""
+    """Whether a logged-in session still stands: the account exists, is active, has the same
+    role and unit, and no password change, reset, disable or role change happened since the
+    login (session_epoch unchanged)."""
     found = db.rows(
-        "select role, unit_code, active from app_user where username = $u",
+        "select role, unit_code, active, session_epoch from app_user where username = $u",
         {"u": user.username},
         path,
     )
-    return bool(found) and found[0] == (user.role, user.unit_code, True)
+    return bool(found) and found[0] == (user.role, user.unit_code, True, user.session_epoch)
 
 
 def list_users(path: Path | None = None) -> list[dict]:

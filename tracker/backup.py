@@ -1,4 +1,4 @@
-"""Backup and restore of the database file and the kept upload files, with SHA-256 checksums.
+"""Backup and restore of the database file and the kept upload files, checksummed and signed.
 
 Why a file copy and not EXPORT DATABASE: the copy is exact (sequences, macros, views, the
 migration record, the audit log) and restores by swapping files, with no import step that could
@@ -8,20 +8,28 @@ DuckDB lets one process hold the file, so `python -m tracker backup` works only 
 server is stopped (db.DatabaseBusyError, exit code 3); the server makes its own daily backup.
 
 A backup is a directory:
-    manifest.json      format, time, who, table row counts, and the SHA-256 of every file
+    manifest.json      format, time, who, table row counts, the SHA-256 of every file, and an
+                       HMAC-SHA256 signature of all of that
     tracker.duckdb     the database file (and tracker.duckdb.wal if one was left)
     files/...          the kept uploads, same layout as settings.files_dir()
-Restore verifies every checksum before touching anything, keeps a safety backup of the current
-state, then swaps the files in.
+The checksums prove the files are intact, the signature that this installation wrote them: a
+backup whose database was edited (a unit account turned quan_tri) and whose checksums were
+recomputed no longer matches the signature. The key is 32 random bytes kept outside every backup
+(settings.backup_key_path(): <db stem>.backup-key beside the database, or $TRACKER_BACKUP_KEY),
+made on first use; restoring on a new server needs that key file copied there.
+Restore verifies the signature and every checksum before touching anything, keeps a safety
+backup of the current state, then swaps the files in. Backups are owner-only (fileperms).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import hmac
 import json
 import logging
 import os
+import secrets
 import shutil
 import sys
 import threading
@@ -29,13 +37,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
-from tracker import audit, auth, db, settings
+from tracker import audit, auth, db, fileperms, settings
 from tracker.auth import User
 from tracker.text import fmt_datetime, fmt_number
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: the manifest is signed (format 1 backups had checksums only)
 MANIFEST = "manifest.json"
 DB_NAME = "tracker.duckdb"
 WAL_NAME = DB_NAME + ".wal"
@@ -45,6 +53,9 @@ AUTO_PREFIX = "tu-dong-"
 MANUAL_PREFIX = "thu-cong-"
 SAFETY_PREFIX = "truoc-khoi-phuc-"
 _PARTIAL = ".dang-tao"  # a directory still being written; renamed when complete
+SIGNATURE = "signature"  # manifest key: {"algorithm", "key_id", "value"}
+SIGNATURE_ALGORITHM = "HMAC-SHA256"
+KEY_BYTES = 32
 KINDS = {AUTO_PREFIX: "Tự động", MANUAL_PREFIX: "Thủ công", SAFETY_PREFIX: "Trước khôi phục"}
 
 SERVER = User("may_chu", "quan_tri", None, "Máy chủ (sao lưu tự động hằng ngày)")
@@ -86,6 +97,91 @@ def _sha256(file: Path) -> str:
     return digest.hexdigest()
 
 
+# --- the signing key and the signature -----------------------------------------------------
+
+
+def _read_key(key_file: Path) -> bytes:
+    try:
+        key = bytes.fromhex(key_file.read_text(encoding="ascii").strip())
+    except (ValueError, UnicodeDecodeError):
+        raise BackupError(
+            f"Tệp khóa ký sao lưu {key_file} bị hỏng (cần {KEY_BYTES} byte dạng hex). "
+            "Hãy chép lại tệp khóa gốc từ máy chủ đã tạo các bản sao lưu."
+        ) from None
+    if len(key) != KEY_BYTES:
+        raise BackupError(
+            f"Tệp khóa ký sao lưu {key_file} bị hỏng (cần {KEY_BYTES} byte dạng hex). "
+            "Hãy chép lại tệp khóa gốc từ máy chủ đã tạo các bản sao lưu."
+        )
+    return key
+
+
+def signing_key(db_file: Path, *, create: bool) -> bytes:
+    """The backup key of this installation; made (0600, random) on first use when `create`."""
+    key_file = settings.backup_key_path(db_file)
+    if not key_file.exists():
+        if not create:
+            raise BackupError(
+                f"Không tìm thấy khóa ký sao lưu {key_file}, nên không kiểm tra được bản sao lưu "
+                "có đúng do ứng dụng này tạo hay không; dữ liệu hiện tại giữ nguyên. Khi khôi phục "
+                "trên máy chủ mới, hãy chép tệp khóa từ máy chủ cũ vào đường dẫn này (hoặc đặt "
+                "TRACKER_BACKUP_KEY)."
+            )
+        fileperms.private_dir(key_file.parent)
+        try:
+            fileperms.write_private(key_file, secrets.token_bytes(KEY_BYTES).hex().encode() + b"\n")
+        except FileExistsError:  # made meanwhile by another backup: use that one
+            pass
+        else:
+            log.warning(
+                "Đã tạo khóa ký sao lưu %s: hãy giữ kỹ, thiếu nó không khôi phục được.", key_file
+            )
+    fileperms.private_file(key_file)
+    return _read_key(key_file)
+
+
+def _key_id(key: bytes) -> str:
+    """A public fingerprint of the key: tells "another key" from "edited" in the message."""
+    return hashlib.sha256(b"tracker-backup-key-id:" + key).hexdigest()[:16]
+
+
+def _signed_bytes(manifest: dict) -> bytes:
+    """The manifest without its signature, serialised one way only (sorted keys, no spaces)."""
+    body = {k: v for k, v in manifest.items() if k != SIGNATURE}
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _sign(manifest: dict, key: bytes) -> dict:
+    value = hmac.new(key, _signed_bytes(manifest), hashlib.sha256).hexdigest()
+    return {"algorithm": SIGNATURE_ALGORITHM, "key_id": _key_id(key), "value": value}
+
+
+def _check_signature(folder: Path, manifest: dict, db_file: Path) -> None:
+    """Refuse a manifest that is unsigned or whose HMAC does not match this installation's key."""
+    key = signing_key(db_file, create=False)
+    refused = f"Bản sao lưu {folder} không được khôi phục; dữ liệu hiện tại giữ nguyên: "
+    signature = manifest.get(SIGNATURE)
+    if not isinstance(signature, dict) or not isinstance(signature.get("value"), str):
+        raise BackupError(
+            refused + "bản sao lưu không có chữ ký (HMAC), nên không chứng minh được do ứng dụng "
+            "này tạo ra (có thể đã bị sửa, hoặc được tạo bởi phiên bản cũ chưa ký sao lưu)."
+        )
+    if signature.get("algorithm") != SIGNATURE_ALGORITHM:
+        raise BackupError(refused + f"chữ ký dùng thuật toán lạ ({signature.get('algorithm')}).")
+    expected = hmac.new(key, _signed_bytes(manifest), hashlib.sha256).hexdigest()
+    if hmac.compare_digest(expected.encode(), signature["value"].encode()):
+        return
+    if signature.get("key_id") != _key_id(key):
+        raise BackupError(
+            refused + "chữ ký không khớp vì bản sao lưu được ký bằng một khóa khác với khóa "
+            f"{settings.backup_key_path(db_file)} (khóa của máy chủ khác?). Hãy dùng đúng tệp khóa đã "
+            "ký bản sao lưu này."
+        )
+    raise BackupError(
+        refused + "chữ ký (HMAC) không khớp: manifest hoặc mã kiểm tra đã bị sửa sau khi sao lưu."
+    )
+
+
 def _table_counts(db_file: Path) -> dict[str, int]:
     names = [
         r[0]
@@ -105,7 +201,7 @@ def _prepare(out_dir: Path) -> Path:
         )
     staging = out_dir.with_name(out_dir.name + _PARTIAL)
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    fileperms.private_dir(staging)
     return staging
 
 
@@ -134,6 +230,7 @@ def backup(
     auth.require(user, "backup")
     db_file = (path or settings.db_path()).resolve()
     out_dir = Path(out_dir).resolve()
+    key = signing_key(db_file, create=True)
     staging = _prepare(out_dir)
     try:
         tables = _copy_database(db_file, staging)
@@ -154,9 +251,11 @@ def backup(
             "tables": tables,
             "checksums": checksums,
         }
+        manifest[SIGNATURE] = _sign(manifest, key)
         (staging / MANIFEST).write_text(
             json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
         )
+        fileperms.private_tree(staging)  # copies keep their source's mode: make all owner-only
         if out_dir.exists():
             out_dir.rmdir()
         staging.rename(out_dir)
@@ -200,7 +299,7 @@ def _read_manifest(folder: Path) -> dict:
         checksums = manifest["checksums"]
     except (ValueError, KeyError, TypeError) as exc:
         raise BackupError(f"Tệp {MANIFEST} trong {folder} bị hỏng ({exc}).") from None
-    if manifest.get("format") != FORMAT or not isinstance(checksums, dict):
+    if manifest.get("format") not in (1, FORMAT) or not isinstance(checksums, dict):
         raise BackupError(f"Tệp {MANIFEST} trong {folder} không đúng định dạng sao lưu.")
     return manifest
 
@@ -210,10 +309,12 @@ def _safe_relative(rel: str) -> bool:
     return bool(parts) and not PurePosixPath(rel).is_absolute() and ".." not in parts
 
 
-def verify(folder: Path) -> dict:
-    """Check every file of a backup against its manifest; raise BackupError listing every problem."""
+def verify(folder: Path, *, path: Path | None = None) -> dict:
+    """Check the manifest's signature with this installation's key (database `path`), then every
+    file against its checksum; raise BackupError saying why (listing every damaged file)."""
     folder = Path(folder)
     manifest = _read_manifest(folder)
+    _check_signature(folder, manifest, (path or settings.db_path()).resolve())
     expected: dict[str, str] = manifest["checksums"]
     problems = []
     if DB_NAME not in expected:
@@ -243,8 +344,10 @@ def _stage_database(folder: Path, db_file: Path) -> Path:
     for leftover in (staged, staged.with_name(staged.name + ".wal")):
         leftover.unlink(missing_ok=True)
     shutil.copyfile(folder / DB_NAME, staged)
+    fileperms.private_file(staged)
     if (folder / WAL_NAME).is_file():
         shutil.copyfile(folder / WAL_NAME, staged.with_name(staged.name + ".wal"))
+        fileperms.private_file(staged.with_name(staged.name + ".wal"))
     try:
         db.scalar("select count(*) from app_user", path=staged)
     except Exception as exc:
@@ -260,9 +363,11 @@ def _swap_files(folder: Path, db_file: Path) -> None:
     incoming = target.with_name(target.name + ".khoi-phuc")
     shutil.rmtree(incoming, ignore_errors=True)
     if (folder / FILES_NAME).is_dir():
+        fileperms.private_dir(incoming.parent)
         shutil.copytree(folder / FILES_NAME, incoming)
     else:
-        incoming.mkdir(parents=True)
+        fileperms.private_dir(incoming)
+    fileperms.private_tree(incoming)
     if target.exists():
         shutil.rmtree(target)
     incoming.rename(target)
@@ -275,7 +380,7 @@ def restore(folder: Path, user: User, *, path: Path | None = None) -> BackupInfo
     db_file = (path or settings.db_path()).resolve()
     if db_file.exists():
         db.connection(db_file)  # DatabaseBusyError when the server holds the file
-    manifest = verify(folder)
+    manifest = verify(folder, path=db_file)  # signature and checksums, before anything changes
     safety = None
     if db_file.exists():
         stamp = f"{settings.now():%Y%m%d-%H%M%S}"
@@ -401,7 +506,8 @@ def cli_backup(args: argparse.Namespace) -> int:
         return 1
     print(
         f"Đã sao lưu vào {info.path}: cơ sở dữ liệu và {info.files} tệp đã nộp "
-        f"({info.size_label}), mã kiểm tra SHA-256 trong {MANIFEST}."
+        f"({info.size_label}), mã kiểm tra SHA-256 và chữ ký HMAC trong {MANIFEST}. "
+        f"Giữ kỹ tệp khóa {settings.backup_key_path()}: thiếu nó thì không khôi phục được."
     )
     return 0
 

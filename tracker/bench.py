@@ -2,6 +2,10 @@
 
 Every figure is printed with its target and, where one exists, the naive baseline measured in the
 same run (ratio = ours / baseline, lower is better). Exits 1 when a target is missed.
+
+Everything it writes (databases, kept files, sample workbooks, backups) goes to one temporary
+directory, deleted afterwards: never under data/ nor into the database TRACKER_DB names (the run
+points TRACKER_DB and the other locations into that directory; see sandbox()).
 """
 
 from __future__ import annotations
@@ -9,12 +13,14 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import platform
 import resource
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -67,6 +73,36 @@ class Case:
         if not self.baseline_value:
             return None
         return self.value / self.baseline_value
+
+
+@contextmanager
+def _environment(**values: str | None) -> Iterator[None]:
+    """Set (or, with None, remove) environment variables for a block, then put them back."""
+    saved = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def sandbox(tmp: Path) -> AbstractContextManager[None]:
+    """Every default location inside `tmp`: the database, kept files, backups and their key."""
+    return _environment(
+        TRACKER_DB=str(tmp / "mac-dinh.duckdb"),
+        TRACKER_FILES=None,  # beside each database, inside tmp
+        TRACKER_BACKUPS=None,
+        TRACKER_BACKUP_KEY=None,
+        TRACKER_DAILY_BACKUP="0",  # no background backup competing with the measurements
+    )
 
 
 def _timed(fn: Callable[[], Any]) -> float:
@@ -174,9 +210,10 @@ def bench_bulk(tmp: Path, count: int) -> list[Case]:
         file = folder / f"{unit}_{week}.xlsx"
         file.write_bytes(filled_workbook(unit, week, path, i))
         files.append(file)
-    start = time.perf_counter()
-    results = bulk.import_files(files, auth.SYSTEM, progress=bulk._stderr_bar)
-    seconds = time.perf_counter() - start
+    with _environment(TRACKER_DB=str(path), TRACKER_FILES=None):  # bulk uses the default db
+        start = time.perf_counter()
+        results = bulk.import_files(files, auth.SYSTEM, progress=bulk._stderr_bar)
+        seconds = time.perf_counter() - start
     accepted = sum(r.status == "accepted" for r in results)
     db.close_all()
     limit = 15.0 * count / 250
@@ -337,26 +374,24 @@ def bench_server_memory(path: Path, scale: str) -> Case:
 
 def bench_apptest(path: Path) -> list[Case]:
     """Full page runs (AppTest, warm) at office scale: target < 1 s each."""
-    import os
-
     from streamlit.testing.v1 import AppTest
 
     from tracker import settings, ui
 
-    os.environ["TRACKER_DB"] = str(path)
     admin = auth.User("quantri", "quan_tri", None, "Quản trị")
     cases = []
-    for page in ui.PAGES.values():
-        at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=120)
-        at.session_state[ui.SESSION_USER] = admin
-        at.run()
-        if page.path != "app.py":
-            at.switch_page(page.path).run()
-        start = time.perf_counter()
-        at.run()
-        seconds = time.perf_counter() - start
-        ok = seconds < 1.0 and not at.exception
-        cases.append(Case(f"[office] trang {page.title} (AppTest)", seconds, "s", "< 1 s", ok))
+    with _environment(TRACKER_DB=str(path)):  # the app opens the default database
+        for page in ui.PAGES.values():
+            at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=120)
+            at.session_state[ui.SESSION_USER] = admin
+            at.run()
+            if page.path != "app.py":
+                at.switch_page(page.path).run()
+            start = time.perf_counter()
+            at.run()
+            seconds = time.perf_counter() - start
+            ok = seconds < 1.0 and not at.exception
+            cases.append(Case(f"[office] trang {page.title} (AppTest)", seconds, "s", "< 1 s", ok))
     return cases
 
 
@@ -366,7 +401,7 @@ def bench_apptest(path: Path) -> list[Case]:
 def run(quick: bool) -> list[Case]:
     repeat = 5 if quick else 9
     cases: list[Case] = []
-    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp_name:
+    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp_name, sandbox(Path(tmp_name)):
         tmp = Path(tmp_name)
         cases += bench_workbook(tmp, repeat)
         cases += bench_bulk(tmp, 250)

@@ -35,7 +35,7 @@ def import_one(
     if marked_out is not None and result.status == "rejected":
         marked_out.mkdir(parents=True, exist_ok=True)
         (marked_out / marked_name(file.name)).write_bytes(
-            markup.mark(data, result.errors + result.warnings)
+            markup.mark_isolated(data, result.errors + result.warnings)
         )
     return result
 

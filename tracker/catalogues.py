@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker import db, settings
+from tracker.csvsafe import frame_csv, restore
 from tracker.text import nfc
 
 TASK_KINDS = ("thuong_xuyen", "san_pham", "theo_yeu_cau")
@@ -116,7 +117,8 @@ def read_csv(text: str, name: str, problems: list[str]) -> list[tuple[int, dict[
         return []
     out = []
     for row in reader:
-        clean = {k: nfc(v) for k, v in row.items() if k is not None}
+        # restore: a catalogue exported by export_csv comes back without its guard apostrophes
+        clean = {k: nfc(restore(v or "")) for k, v in row.items() if k is not None}
         if any(clean.values()):
             out.append((reader.line_num, clean))
     return out
@@ -346,7 +348,8 @@ def setting(key: str, path: Path | None = None) -> str:
 
 
 def export_csv(name: str, path: Path | None = None) -> bytes:
-    """A catalogue back as CSV (UTF-8 with BOM, so Excel opens it), in the file's own columns."""
+    """A catalogue back as CSV in the file's own columns, through the guarded writer
+    (tracker/csvsafe.py: UTF-8 with BOM, formula-looking text neutralised, LF rows as in data/)."""
     _, columns = FILES[name]
     table = {
         "units": "unit",
@@ -361,4 +364,4 @@ def export_csv(name: str, path: Path | None = None) -> bytes:
         if "sort_order" in df.columns:
             df = df.sort_values("sort_order")
     df = df.reindex(columns=list(columns))
-    return ("\ufeff" + df.to_csv(index=False)).encode("utf-8")
+    return frame_csv(df, lineterminator="\n")

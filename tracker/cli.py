@@ -27,6 +27,7 @@ DELEGATES = {
     "restore": "tracker.backup:cli_restore",
 }
 EXPORT_KINDS = ("summary", "detail", "scores", "indicators", "models", "report")
+DB_HELP = "tệp cơ sở dữ liệu DuckDB (mặc định: $TRACKER_DB hoặc data/tracker.duckdb)"
 
 
 def _delegate(name: str) -> Callable[[argparse.Namespace], int]:
@@ -38,9 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tracker", description="Theo dõi Kế hoạch dân vận chính quyền 2026."
     )
-    parser.add_argument(
-        "--db", help="tệp cơ sở dữ liệu DuckDB (mặc định: $TRACKER_DB hoặc data/tracker.duckdb)"
-    )
+    parser.add_argument("--db", help=DB_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
 
     init = sub.add_parser("init", help="tạo cơ sở dữ liệu và nạp danh mục")
@@ -90,11 +89,18 @@ def build_parser() -> argparse.ArgumentParser:
     reset = usub.add_parser("reset-password")
     reset.add_argument("--username", required=True)
     reset.add_argument("--password")
+    unlock = usub.add_parser("unlock", help="gỡ mọi khóa đăng nhập tạm thời của một tài khoản")
+    unlock.add_argument("--username", required=True)
 
     backup = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu và tệp đã nộp")
     backup.add_argument("--out", required=True)
     restore = sub.add_parser("restore", help="khôi phục từ thư mục sao lưu")
     restore.add_argument("dir")
+    # `--db PATH` after the command too (§9: `import FILE… [--db PATH]`), on every (sub)command.
+    # SUPPRESS: a command given no --db keeps the value given before it; one after the command wins.
+    for commands in (sub, usub):
+        for command in commands.choices.values():
+            command.add_argument("--db", default=argparse.SUPPRESS, help=DB_HELP)
     return parser
 
 
@@ -141,6 +147,12 @@ def cmd_users(args: argparse.Namespace) -> int:
         case "reset-password":
             auth.set_password(args.username, _password(args.password), by=auth.SYSTEM)
             print(f"Đã đặt lại mật khẩu cho '{args.username}'.")
+        case "unlock":
+            cleared = auth.unlock(args.username, by=auth.SYSTEM)
+            print(
+                f"Đã mở khóa đăng nhập cho '{args.username}' "
+                f"(xóa {cleared} bộ đếm đăng nhập sai theo máy)."
+            )
     return 0
 
 

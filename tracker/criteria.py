@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from tracker import audit, auth, catalogues, db, filesafety, plan
 from tracker.auth import User
+from tracker.csvsafe import xlsx_text
 from tracker.parsed import Problem
 from tracker.text import fmt_datetime, key, nfc
 
@@ -426,6 +427,8 @@ def to_xlsx(set_id: int, path: Path | None = None) -> bytes:
                 row.responsible_unit,
             ]
         )
+    for cell in (c for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str)):
+        xlsx_text(cell, cell.value)  # ws.append makes a formula of text starting with "="
     for letter, width in zip("ABCDEFGH", (12, 10, 40, 70, 12, 14, 40, 16), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"

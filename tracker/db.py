@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from tracker import queries, settings
+from tracker import fileperms, queries, settings
 
 
 class DatabaseBusyError(RuntimeError):
@@ -47,13 +47,18 @@ BUSY_MESSAGE = (
 
 
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # Owner-only (fileperms): the file holds password hashes and phone numbers.
+    fileperms.restrict_umask()
+    fileperms.private_dir(path.parent)
     try:
-        return duckdb.connect(str(path))
+        con = duckdb.connect(str(path))
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseBusyError(BUSY_MESSAGE.format(path=path)) from exc
         raise
+    for file in (path, path.with_name(path.name + ".wal")):
+        fileperms.private_file(file)  # also tightens a file made before this rule
+    return con
 
 
 def connection(path: Path | None = None) -> duckdb.DuckDBPyConnection:

@@ -8,7 +8,6 @@ formula injection; numbers stay numbers.
 from __future__ import annotations
 
 import argparse
-import csv
 import importlib
 import io
 import math
@@ -29,7 +28,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tracker import auth, catalogues, db, difficulties, periods, plan, reporting, settings
 from tracker.auth import User
 from tracker.contract import ROLE_LABELS, TASK_KIND_LABELS
-from tracker.csvsafe import BOM, FORMULA_PREFIXES, neutralise
+from tracker.csvsafe import Number as Number  # re-exported: part of this API
+from tracker.csvsafe import neutralise as neutralise  # re-exported: part of this API
+from tracker.csvsafe import rows_csv, xlsx_text
 
 SUMMARY_COLUMNS = [
     "Mã nhiệm vụ",
@@ -101,28 +102,9 @@ def _text(value: Any) -> str:
 
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 with BOM, comma-separated. Text cells are neutralised; numbers must come pre-formatted
-    as `Number` so a negative value is not mistaken for a formula."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(
-            [cell.text if isinstance(cell, Number) else neutralise(_text(cell)) for cell in row]
-        )
-    return (BOM + out.getvalue()).encode("utf-8")
-
-
-class Number:
-    """A CSV cell that is a number (already formatted): never neutralised."""
-
-    def __init__(self, value: Any, decimals: int = 1) -> None:
-        if is_missing(value):
-            self.text = ""
-        elif decimals == 0:
-            self.text = str(int(value))
-        else:
-            self.text = f"{float(value):.{decimals}f}"
+    """UTF-8 with BOM, comma-separated, through the one guarded writer (tracker/csvsafe.py): text
+    cells are neutralised; numbers come pre-formatted as `Number` ('.' decimal point)."""
+    return rows_csv(header, rows)
 
 
 # --- CSV exports -----------------------------------------------------------------------------
@@ -328,11 +310,7 @@ def put(ws: Worksheet, row: int, col: int, value: Any, *, number_format: str = "
         cell.value = int(value) if integral else float(value)
         cell.number_format = "0" if integral else number_format
         return
-    text = str(value)
-    cell.value = text
-    cell.data_type = "s"
-    if text.startswith(FORMULA_PREFIXES):
-        cell.quotePrefix = True
+    xlsx_text(cell, value)  # never a formula; formula-looking text quote-prefixed
 
 
 def _table(

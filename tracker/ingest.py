@@ -19,10 +19,20 @@ from typing import Any
 
 import pandas as pd
 
-from tracker import audit, auth, catalogues, db, periods, settings, workbook
+from tracker import (
+    audit,
+    auth,
+    catalogues,
+    db,
+    fileperms,
+    isolation,
+    periods,
+    settings,
+    workbook,
+)
 from tracker.auth import User
 from tracker.contract import SHEET_PROGRESS
-from tracker.parsed import ParsedWorkbook, Problem
+from tracker.parsed import MORE_PROBLEMS, ParsedWorkbook, Problem
 from tracker.text import fmt_datetime, fmt_number
 
 SHEET_FLAGS = {
@@ -82,7 +92,7 @@ def keep_file(data: bytes, path: Path | None = None) -> Path:
     digest = sha256(data)
     target = settings.files_dir(path or settings.db_path()) / digest[:2] / f"{digest}.xlsx"
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
+        fileperms.private_dir(target.parent)  # owner-only: 0700 folders, mkstemp makes 0600
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
         with os.fdopen(fd, "wb") as out:
             out.write(data)
@@ -267,8 +277,7 @@ def check(
     auth.require(user, "upload")
     now = now or settings.now()
     name = Path(filename).name
-    # workbook.read() runs filesafety.check() first and stops there when the file is unsafe.
-    parsed = workbook.read(data, workbook.Context.load(path), name)
+    parsed = read_isolated(data, workbook.Context.load(path), name)
     parsed.problems += database_problems(parsed, user, now, path)
     result = Result(
         name,
@@ -294,16 +303,50 @@ def check(
     return result
 
 
+def read_isolated(data: bytes, context: workbook.Context, name: str) -> ParsedWorkbook:
+    """workbook.read() (file safety first, then the sheets) in an isolated worker process:
+    a file that crashes it or overruns its memory or time is rejected with a message."""
+    try:
+        return isolation.run("read", data, context, name)
+    except isolation.WorkerFailed as failure:
+        problem = Problem(
+            "",
+            "",
+            "reader_failed",
+            str(failure),
+            "Mở tệp bằng Excel, xóa các dòng, cột và sheet thừa (Ctrl+End chỉ ô cuối cùng có "
+            "dữ liệu), lưu lại dưới dạng .xlsx rồi tải lên lại; hoặc tải biểu mẫu mới và chép "
+            "số liệu sang.",
+        )
+        return ParsedWorkbook(problems=[problem])
+
+
 def _summary(errors: list[Problem]) -> str:
+    if any(e.code == MORE_PROBLEMS for e in errors):
+        return f"Tệp bị từ chối: hơn {len(errors) - 1} lỗi cần sửa."
     return f"Tệp bị từ chối: {len(errors)} lỗi cần sửa."
 
 
 def submit(
-    data: bytes, filename: str, user: User, *, now: datetime | None = None, path: Path | None = None
+    data: bytes,
+    filename: str,
+    user: User,
+    *,
+    now: datetime | None = None,
+    path: Path | None = None,
+    rejected: Result | None = None,
 ) -> Result:
-    """Check and, when valid, store the workbook; the file and the outcome are always kept."""
+    """Check and, when valid, store the workbook; the file and the outcome are always kept.
+
+    `rejected` is the caller's own check of these bytes that rejected them: it is recorded as
+    it is, so a slow hostile file is not read twice (a rejection cannot turn into acceptance).
+    """
     now = now or settings.now()
-    result = check(data, filename, user, now=now, path=path, with_changes=False)
+    result = (
+        rejected
+        if rejected is not None and rejected.status == "rejected"
+        else check(data, filename, user, now=now, path=path, with_changes=False)
+    )
     digest = sha256(data)
     keep_file(data, path)
     with db.transaction(path) as tx:

@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tracker import isolation
 from tracker.parsed import Problem
 from tracker.workbook import fold
 
@@ -35,6 +36,15 @@ NO_FILL = PatternFill(fill_type=None)
 SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo"}
 _WIDTHS = (16, 8, 26, 70, 70, 10)
 _CELL_REF = re.compile(r"^[A-Z]{1,3}[1-9][0-9]{0,6}$")
+
+
+def mark_isolated(data: bytes, problems: list[Problem]) -> bytes:
+    """mark() in an isolated worker process (the file is untrusted: openpyxl opens it in full);
+    when the worker fails, a new workbook holding only the list of problems."""
+    try:
+        return isolation.run("mark", data, problems)
+    except isolation.WorkerFailed:
+        return mark(b"", problems)
 
 
 def mark(data: bytes, problems: list[Problem]) -> bytes:
@@ -93,7 +103,9 @@ def _is_our_fill(fill: Any) -> bool:
 
 
 def _commented_cells(ws: Worksheet) -> list[Any]:
-    return [cell for row in ws.iter_rows() for cell in row if cell.comment is not None]
+    # The sparse cell store, not iter_rows(): one stray value at XFD1048576 would make
+    # iter_rows() walk 17 billion positions.
+    return [cell for cell in list(ws._cells.values()) if cell.comment is not None]
 
 
 def _sheet(book: Workbook, name: str) -> Worksheet | None:

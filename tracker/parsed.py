@@ -30,6 +30,36 @@ class Problem:
         return {"sheet": self.sheet, "cell": self.cell, "code": self.code, "message": message}
 
 
+MORE_PROBLEMS = "more_problems"
+
+
+def capped(problems: list[Problem], limit: int) -> list[Problem]:
+    """At most `limit` problems, errors first, then one line saying how many more there are.
+
+    A file of thousands of bad rows would otherwise bury the reader (and the marked-up copy)
+    in identical messages; the first few hundred show what to fix.
+    """
+    if len(problems) <= limit:
+        return problems
+    ordered = [p for p in problems if p.severity == "error"]
+    ordered += [p for p in problems if p.severity == "warning"]
+    kept, dropped = ordered[:limit], ordered[limit:]
+    dropped_errors = sum(1 for p in dropped if p.severity == "error")
+    what = "lỗi" if dropped_errors == len(dropped) else "lỗi, cảnh báo"
+    kept.append(
+        Problem(
+            sheet="",
+            cell="",
+            code=MORE_PROBLEMS,
+            message=f"… và {len(dropped):,} {what} khác chưa liệt kê.".replace(",", "."),
+            fix="Sửa các lỗi đã liệt kê (thường cùng một nguyên nhân) rồi tải lên lại để xem "
+            "các lỗi còn lại.",
+            severity="error" if dropped_errors else "warning",
+        )
+    )
+    return kept
+
+
 @dataclass
 class Header:
     unit_code: str | None = None

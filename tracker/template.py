@@ -27,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker import catalogues, contract, db, periods, plan, settings
+from tracker.csvsafe import xlsx_text
 from tracker.text import fmt_date, nfc
 
 # Layout of 'Tiến độ' (the reader finds everything by text; the demo and tests use these).
@@ -178,8 +179,12 @@ def _head_style(cell: Cell) -> None:
 
 
 def _data_cell(ws: Worksheet, row: int, col: int, value: object, *, editable: bool) -> None:
-    cell = ws.cell(row=row, column=col, value=value)
+    cell = ws.cell(row=row, column=col)
     _styled(cell, "edit" if editable else "key", _edit_style if editable else _key_style)
+    if isinstance(value, str):
+        xlsx_text(cell, value)  # earlier unit text: never a formula (after _styled, which copies)
+    else:
+        cell.value = value
 
 
 def _edit_style(cell: Cell) -> None:
@@ -318,7 +323,9 @@ def _header_block(
         row = HEADER_BLOCK_FIRST_ROW + offset
         ws.cell(row=row, column=1, value=f"{label}:").font = Font(bold=True)
         value, editable = values[label]
-        cell = ws.cell(row=row, column=2, value=value)
+        cell = ws.cell(row=row, column=2)
+        if value is not None:
+            xlsx_text(cell, value)  # the unit's reporter/phone from last week: never a formula
         cell.number_format = "@"  # phone numbers keep their leading 0
         cell.border = _BORDER
         if editable:

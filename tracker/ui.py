@@ -54,6 +54,7 @@ PAGES: dict[str, Page] = {
 
 SESSION_USER = "auth_user"
 SESSION_SEEN = "auth_last_seen"
+SESSION_STARTED = "auth_logged_in_at"
 
 
 def current_user() -> User | None:
@@ -94,23 +95,37 @@ def _session_user() -> User | None:
     user = current_user()
     if user is None:
         return None
-    now = datetime.now()
-    seen = st.session_state.get(SESSION_SEEN, now)
-    if now - seen > timedelta(minutes=settings.SESSION_TIMEOUT_MINUTES):
+    now = settings.now()
+    ended = _session_end(user, now)
+    if ended:
         logout()
-        st.warning("Phiên làm việc đã hết hạn do không hoạt động. Vui lòng đăng nhập lại.")
-        return None
-    if not auth.session_valid(user):  # disabled, deleted or changed by an admin meanwhile
-        logout()
-        st.warning("Tài khoản đã thay đổi hoặc bị vô hiệu hóa. Vui lòng đăng nhập lại.")
+        st.warning(ended)
         return None
     st.session_state[SESSION_SEEN] = now
     return user
 
 
+def _session_end(user: User, now: datetime) -> str | None:
+    """Why the session must end now (Vietnamese), or None while it stands."""
+    # A session set up without the login form (tests, benchmarks) starts its clocks now.
+    started = st.session_state.setdefault(SESSION_STARTED, now)
+    seen = st.session_state.get(SESSION_SEEN, now)
+    if now - started > timedelta(hours=settings.SESSION_MAX_HOURS):
+        return (
+            f"Phiên đăng nhập đã quá thời hạn tối đa {settings.SESSION_MAX_HOURS} giờ. "
+            "Vui lòng đăng nhập lại."
+        )
+    if now - seen > timedelta(minutes=settings.SESSION_TIMEOUT_MINUTES):
+        return "Phiên làm việc đã hết hạn do không hoạt động. Vui lòng đăng nhập lại."
+    # Disabled, deleted, new role or unit, or a password change/reset since the login.
+    if not auth.session_valid(user):
+        return "Tài khoản đã thay đổi hoặc bị vô hiệu hóa. Vui lòng đăng nhập lại."
+    return None
+
+
 def logout() -> None:
-    st.session_state.pop(SESSION_USER, None)
-    st.session_state.pop(SESSION_SEEN, None)
+    for key in (SESSION_USER, SESSION_SEEN, SESSION_STARTED):
+        st.session_state.pop(key, None)
 
 
 def _login_form() -> None:
@@ -130,12 +145,18 @@ def _login_form() -> None:
         submitted = st.form_submit_button("Đăng nhập", type="primary")
     if submitted:
         try:
-            user = auth.authenticate(username, password)
+            # Throttled per (account, client): a storm from one machine locks only that machine.
+            # The address is None locally (and not a string under AppTest's mocked context).
+            ip = st.context.ip_address
+            client = ip if isinstance(ip, str) else None
+            user = auth.authenticate(username, password, client=client)
         except auth.AccountError as exc:
             st.error(str(exc))
         else:
+            now = settings.now()
             st.session_state[SESSION_USER] = user
-            st.session_state[SESSION_SEEN] = datetime.now()
+            st.session_state[SESSION_STARTED] = now
+            st.session_state[SESSION_SEEN] = now
             st.rerun()
     _sample_accounts_hint()
 

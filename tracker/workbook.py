@@ -29,7 +29,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
-from tracker import contract, db, filesafety, periods
+from tracker import contract, db, filesafety, periods, settings, sheetextent
 from tracker.parsed import (
     IndicatorRow,
     ModelRow,
@@ -37,9 +37,14 @@ from tracker.parsed import (
     Problem,
     ProgressRow,
     ScoreRow,
+    capped,
 )
 from tracker.text import fmt_date, fmt_number, key, nfc
 
+# How far a sheet's filled cells may reach; past that the sheet is refused unread (a stray
+# value at XFD1048576 would otherwise make a grid of 17 billion cells).
+MAX_SHEET_ROWS = settings.MAX_SHEET_ROWS
+MAX_SHEET_COLUMNS = settings.MAX_SHEET_COLUMNS
 # How far down the header block and a table's header row are looked for.
 HEADER_SCAN_ROWS = 60
 # How far right a header-block value may sit when the label cell is merged across columns.
@@ -178,7 +183,9 @@ def read(data: bytes, context: Context, filename: str = "") -> ParsedWorkbook:
         unsafe = filesafety.check(data, filename)
         if unsafe:
             return ParsedWorkbook(problems=unsafe)
-        return _Reader(context).read(data)
+        parsed = _Reader(context).read(data)
+        parsed.problems = capped(parsed.problems, settings.MAX_PROBLEMS_LISTED)
+        return parsed
     except Exception as exc:  # the contract: a validation result, never a traceback
         return ParsedWorkbook(problems=[_unreadable(exc)])
 
@@ -329,10 +336,13 @@ class _Reader:
     # -- workbook -------------------------------------------------------------------------
 
     def read(self, data: bytes) -> ParsedWorkbook:
-        sheets, titles = _load(data)
+        loaded = _load(data)
+        sheets = loaded.sheets
+        for name, cell in loaded.far.items():
+            self.add_far_cell(name, cell)
         progress = sheets.get(contract.SHEET_PROGRESS)
-        if progress is None:
-            found = ", ".join(f"'{t}'" for t in titles) or "(không có)"
+        if progress is None and contract.SHEET_PROGRESS not in loaded.far:
+            found = ", ".join(f"'{t}'" for t in loaded.titles) or "(không có)"
             self.add(
                 contract.SHEET_PROGRESS,
                 "",
@@ -342,7 +352,7 @@ class _Reader:
                 f"Đặt tên sheet báo cáo tiến độ đúng là '{contract.SHEET_PROGRESS}', "
                 "hoặc tải biểu mẫu mới từ trang Nộp báo cáo.",
             )
-        else:
+        elif progress is not None:
             self.read_progress(progress)
         if sheet := sheets.get(contract.SHEET_INDICATORS):
             self.result.indicators = self.read_indicators(sheet)
@@ -358,6 +368,18 @@ class _Reader:
         if sheet := sheets.get(contract.SHEET_META):
             self.read_meta(sheet, progress)
         return self.result
+
+    def add_far_cell(self, sheet: str, cell: str) -> None:
+        self.add(
+            sheet,
+            cell,
+            "sheet_too_large",
+            f"Sheet '{sheet}' có dữ liệu ở ô {cell}, ngoài vùng được đọc "
+            f"(tối đa {fmt_number(MAX_SHEET_ROWS, 0)} dòng và {MAX_SHEET_COLUMNS} cột); "
+            "sheet này chưa được kiểm tra.",
+            f"Trong Excel, nhấn Ctrl+End để tới ô cuối cùng có dữ liệu; xóa các dòng, cột thừa "
+            f"bên dưới và bên phải bảng (từ ô {cell} trở đi), lưu lại rồi tải lên lại.",
+        )
 
     # -- Tiến độ --------------------------------------------------------------------------
 
@@ -1129,13 +1151,28 @@ _WANTED = {
 _CONTEXTS: dict[tuple[str, int], Context] = {}
 
 
-def _load(data: bytes) -> tuple[dict[str, _Sheet], list[str]]:
-    """The contract's sheets found in the file (names matched tolerantly) and all sheet titles."""
+@dataclass
+class _Loaded:
+    sheets: dict[str, _Sheet]  # contract name -> sheet, only those safe to read
+    titles: list[str]  # every sheet title in the file
+    far: dict[str, str]  # contract name -> the first filled cell beyond the reading limits
+
+
+def _load(data: bytes) -> _Loaded:
+    """The contract's sheets found in the file (names matched tolerantly), read only after
+    their extent, streamed from the XML, is known to be inside the limits."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        found = sheetextent.extents(
+            archive, lambda title: fold(title) in _WANTED, MAX_SHEET_ROWS, MAX_SHEET_COLUMNS
+        )
+    bounds = {title: e.rows for title, e in found.items() if e.far_cell is None}
+    far = {_WANTED[fold(t)]: e.far_cell for t, e in found.items() if e.far_cell is not None}
     try:
-        return _load_calamine(data)
+        sheets, titles = _load_calamine(data, bounds)
     except Exception:
         # A file calamine rejects may still open in openpyxl (read() reports the rest).
-        return _load_openpyxl(data)
+        sheets, titles = _load_openpyxl(data, bounds)
+    return _Loaded(sheets, titles, far)
 
 
 class _Cell:
@@ -1209,15 +1246,16 @@ def _sheet_part(z: zipfile.ZipFile, title: str) -> str:
     return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
 
-def _load_calamine(data: bytes) -> tuple[dict[str, _Sheet], list[str]]:
+def _load_calamine(data: bytes, bounds: dict[str, int]) -> tuple[dict[str, _Sheet], list[str]]:
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets: dict[str, _Sheet] = {}
     for title in book.sheet_names:
         name = _WANTED.get(fold(title))
-        if name is None or name in sheets:
+        if name is None or name in sheets or title not in bounds:
             continue
         formats = _Formats(data, title)
-        values = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+        sheet = book.get_sheet_by_name(title)
+        values = sheet.to_python(skip_empty_area=False, nrows=max(bounds[title], 1))
         sheets[name] = _Sheet(
             name,
             [
@@ -1230,7 +1268,7 @@ def _load_calamine(data: bytes) -> tuple[dict[str, _Sheet], list[str]]:
     return sheets, [nfc(t) for t in book.sheet_names]
 
 
-def _load_openpyxl(data: bytes) -> tuple[dict[str, _Sheet], list[str]]:
+def _load_openpyxl(data: bytes, bounds: dict[str, int]) -> tuple[dict[str, _Sheet], list[str]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
         book = openpyxl.load_workbook(
@@ -1240,10 +1278,11 @@ def _load_openpyxl(data: bytes) -> tuple[dict[str, _Sheet], list[str]]:
         sheets: dict[str, _Sheet] = {}
         for ws in book.worksheets:
             name = _WANTED.get(fold(ws.title))
-            if name is None or name in sheets:
+            if name is None or name in sheets or ws.title not in bounds:
                 continue
             ws.reset_dimensions()  # some writers record a wrong used range; read what is there
-            sheets[name] = _Sheet(name, [_trimmed(row) for row in ws.iter_rows()])
+            rows = ws.iter_rows(max_row=max(bounds[ws.title], 1), max_col=MAX_SHEET_COLUMNS)
+            sheets[name] = _Sheet(name, [_trimmed(row) for row in rows])
         return sheets, [nfc(t) for t in book.sheetnames]
     finally:
         book.close()
