@@ -1,6 +1,6 @@
 """Tổng quan (overview) and the app's entry point: `streamlit run app.py`."""
 
-from tracker import overview, ui
+from tracker.ui import overview, shell
 
-user = ui.frame("tong_quan")
+user = shell.frame("tong_quan")
 overview.render(user)

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from tracker import filters, models_register, score_charts, scoring, ui
-from tracker.contract import MODEL_FIELDS, MODEL_STATUSES
+from tracker.ingest.contract import MODEL_FIELDS, MODEL_STATUSES
+from tracker.metrics import models_register, scoring
+from tracker.ui import filters, score_charts, shell
 
-user = ui.frame("dan_van_kheo")
+user = shell.frame("dan_van_kheo")
 st.title("Dân vận khéo")
 st.caption(
     "Mô hình, điển hình “Dân vận khéo” do các đơn vị đăng ký và cập nhật trong trang tính "

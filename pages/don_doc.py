@@ -3,10 +3,12 @@ reminder text ready to copy into Zalo or e-mail."""
 
 import streamlit as st
 
-from tracker import charts, filters, periods, reporting, ui
+from tracker.catalogue import periods
+from tracker.metrics import reporting
 from tracker.text import fmt_pct
+from tracker.ui import charts, filters, shell
 
-ui.frame("don_doc")
+shell.frame("don_doc")
 week = filters.select_week("Tuần báo cáo")
 
 st.title("Đôn đốc")

@@ -3,28 +3,30 @@ its "Dân vận khéo" models and its self-score."""
 
 import streamlit as st
 
-from tracker import filters, metrics, periods, plan, scoring, ui
+from tracker.catalogue import periods, plan
+from tracker.metrics import progress, scoring
+from tracker.ui import filters, shell
 
-user = ui.frame("don_vi")
+user = shell.frame("don_vi")
 week = filters.select_week()
 unit = filters.select_unit(user, allow_all=False)
 
 if unit is None:
     st.title("Đơn vị")
-    st.info(f"{metrics.NO_DATA}: danh mục chưa có đơn vị nào đang hoạt động.")
+    st.info(f"{progress.NO_DATA}: danh mục chưa có đơn vị nào đang hoạt động.")
     st.stop()
 
 st.title(f"Đơn vị: {plan.unit_names().get(unit, unit)}")
-st.caption(f"Mã đơn vị {unit} · số liệu đến hết {periods.label(week)}. {metrics.SELF_REPORTED}")
+st.caption(f"Mã đơn vị {unit} · số liệu đến hết {periods.label(week)}. {progress.SELF_REPORTED}")
 
-tasks = metrics.unit_tasks(unit, week)
+tasks = progress.unit_tasks(unit, week)
 reported = int(tasks["percent"].notna().sum())
 cols = st.columns(3)
 cols[0].metric("Nhiệm vụ được giao", len(tasks))
 cols[1].metric("Nhiệm vụ đã báo cáo", f"{reported}/{len(tasks)}")
 cols[2].metric(
     f"Nộp báo cáo {periods.short_label(week).lower()}",
-    metrics.unit_week_state(unit, week),
+    progress.unit_week_state(unit, week),
 )
 
 st.subheader("Nhiệm vụ của đơn vị")
@@ -32,47 +34,50 @@ if tasks.empty:
     st.info("Đơn vị chưa được giao nhiệm vụ nào trong Kế hoạch.")
 else:
     if reported == 0:
-        st.info(f"{metrics.NO_DATA}: đơn vị chưa báo cáo tiến độ nhiệm vụ nào.")
+        st.info(f"{progress.NO_DATA}: đơn vị chưa báo cáo tiến độ nhiệm vụ nào.")
     st.dataframe(
-        metrics.unit_task_table(tasks),
+        progress.unit_task_table(tasks),
         hide_index=True,
         width="stretch",
         height="content",
         key="unit_tasks",
     )
     st.caption(
-        f"{metrics.task_basis(week, reported, len(tasks))}; "
+        f"{progress.task_basis(week, reported, len(tasks))}; "
         "tỷ lệ của đơn vị là số liệu mới nhất đơn vị báo cáo, giữ nguyên qua các tuần không báo cáo."
     )
 
 st.subheader("Lịch sử nộp báo cáo")
-history = metrics.unit_reporting_history(unit, week)
+history = progress.unit_reporting_history(unit, week)
 if history.empty:
     st.info("Chưa đến tuần báo cáo đầu tiên.")
 else:
     st.dataframe(history, hide_index=True, width="stretch", key="unit_history")
 
 st.subheader("Chỉ số")
-indicators = metrics.unit_indicators(unit, week)
+indicators = progress.unit_indicators(unit, week)
 if indicators["value"].notna().any():
     st.dataframe(
-        metrics.indicator_table(indicators), hide_index=True, width="stretch", key="unit_indicators"
+        progress.indicator_table(indicators),
+        hide_index=True,
+        width="stretch",
+        key="unit_indicators",
     )
 else:
-    st.info(f"{metrics.NO_DATA}: đơn vị chưa báo cáo chỉ số nào trong năm.")
+    st.info(f"{progress.NO_DATA}: đơn vị chưa báo cáo chỉ số nào trong năm.")
 
 st.subheader("Mô hình “Dân vận khéo”")
-models = metrics.unit_models(unit, week)
+models = progress.unit_models(unit, week)
 if models.empty:
-    st.info(f"{metrics.NO_DATA}: đơn vị chưa đăng ký mô hình nào.")
+    st.info(f"{progress.NO_DATA}: đơn vị chưa đăng ký mô hình nào.")
 else:
-    st.dataframe(metrics.models_table(models), hide_index=True, width="stretch", key="unit_models")
+    st.dataframe(progress.models_table(models), hide_index=True, width="stretch", key="unit_models")
 
 st.subheader("Tự chấm điểm")
 total = scoring.unit_total(unit, periods.parse_week_id(week)[0])
 if total is None:
-    st.info(f"{metrics.NO_DATA}: đơn vị chưa nộp bảng tự chấm điểm.")
+    st.info(f"{progress.NO_DATA}: đơn vị chưa nộp bảng tự chấm điểm.")
 else:
     if total.get("provisional"):
-        st.warning(metrics.PROVISIONAL_NOTE, icon=":material/warning:")
-    st.dataframe(metrics.score_summary(total), hide_index=True, width="stretch", key="unit_score")
+        st.warning(progress.PROVISIONAL_NOTE, icon=":material/warning:")
+    st.dataframe(progress.score_summary(total), hide_index=True, width="stretch", key="unit_score")

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from tracker import plan, ui
+from tracker.catalogue import plan
+from tracker.ui import shell
 
-ui.frame("ke_hoach")
+shell.frame("ke_hoach")
 st.title("Kế hoạch năm 2026")
 st.caption(
     "Kế hoạch thực hiện công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở năm 2026 "

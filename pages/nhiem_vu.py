@@ -3,38 +3,40 @@ and a drill-down into one task (per-unit history with the texts units wrote)."""
 
 import streamlit as st
 
-from tracker import charts, filters, metrics, periods, ui
-from tracker.contract import TASK_KIND_LABELS
+from tracker.catalogue import periods
+from tracker.ingest.contract import TASK_KIND_LABELS
+from tracker.metrics import progress
 from tracker.text import fmt_pct
+from tracker.ui import charts, filters, shell
 
-user = ui.frame("nhiem_vu")
+user = shell.frame("nhiem_vu")
 week = filters.select_week()
 unit = filters.select_unit(user, default_own=False)
 group = filters.select(
     "Nhóm nhiệm vụ",
-    [filters.ALL, *metrics.task_groups()],
+    [filters.ALL, *progress.task_groups()],
     key="group",
     format_func=lambda g: "Tất cả nhóm" if g == filters.ALL else f"Mục {g}",
 )
 status = filters.select(
     "Trạng thái",
-    [filters.ALL, *metrics.STATUSES],
+    [filters.ALL, *progress.STATUSES],
     key="status",
     format_func=lambda s: "Tất cả trạng thái" if s == filters.ALL else s,
 )
 
 st.title("Nhiệm vụ")
-st.caption(f"Số liệu đến hết {periods.label(week)}. {metrics.SELF_REPORTED}")
+st.caption(f"Số liệu đến hết {periods.label(week)}. {progress.SELF_REPORTED}")
 
-all_tasks = metrics.task_completion(week)
-tasks = metrics.filter_tasks(
+all_tasks = progress.task_completion(week)
+tasks = progress.filter_tasks(
     all_tasks,
     group=None if group == filters.ALL else group,
     status=None if status == filters.ALL else status,
 )
-if not metrics.plan_completion(week).has_data:
+if not progress.plan_completion(week).has_data:
     st.info(
-        f"{metrics.NO_DATA}: chưa đơn vị nào nộp báo cáo tiến độ đến hết "
+        f"{progress.NO_DATA}: chưa đơn vị nào nộp báo cáo tiến độ đến hết "
         f"{periods.short_label(week).lower()}. Các nhiệm vụ của Kế hoạch ở trang Kế hoạch.",
         icon=":material/info:",
     )
@@ -48,7 +50,7 @@ else:
         "bình quân các đơn vị được giao, đơn vị chưa báo cáo tính 0%."
     )
     st.dataframe(
-        metrics.task_table(tasks),
+        progress.task_table(tasks),
         hide_index=True,
         width="stretch",
         height="content",
@@ -56,15 +58,15 @@ else:
     )
 
     st.subheader("Tiến độ theo đơn vị")
-    grid = metrics.heatmap_frame(week, unit=unit)
+    grid = progress.heatmap_frame(week, unit=unit)
     if grid.empty:
         st.info("Đơn vị đang chọn không được giao nhiệm vụ nào.")
     else:
         grid = grid[tasks["code"].tolist()]
-        assigned = metrics.heatmap_assigned(week, unit=unit)[tasks["code"].tolist()]
+        assigned = progress.heatmap_assigned(week, unit=unit)[tasks["code"].tolist()]
         reported = int(grid.notna().any(axis=1).sum())
         st.plotly_chart(
-            charts.progress_heatmap(grid, assigned, metrics.basis(week, reported, len(grid))),
+            charts.progress_heatmap(grid, assigned, progress.basis(week, reported, len(grid))),
             width="stretch",
             key="task_heatmap",
         )
@@ -85,25 +87,25 @@ if task:
     row = all_tasks[all_tasks["code"] == task].iloc[0]
     st.markdown(f"**{task} — {row['short_title']}**")
     st.caption(
-        f"Chủ trì: {metrics.lead_label(row['lead_unit'])} · "
+        f"Chủ trì: {progress.lead_label(row['lead_unit'])} · "
         f"Loại: {TASK_KIND_LABELS[row['kind']]} · "
         f"Hoàn thành: {fmt_pct(row['completion'])} · "
         f"Kỳ vọng: {fmt_pct(row['expected']) or 'không áp dụng'} · "
         f"Trạng thái: {row['status']} · "
-        f"{metrics.coverage(row['reported_units'], row['assigned_units'])}"
+        f"{progress.coverage(row['reported_units'], row['assigned_units'])}"
     )
-    current = metrics.task_units(task, week, unit=unit)
+    current = progress.task_units(task, week, unit=unit)
     st.dataframe(
-        metrics.current_units_table(current),
+        progress.current_units_table(current),
         hide_index=True,
         width="stretch",
         key="task_units",
     )
-    history = metrics.task_history(task, week, unit=unit)
+    history = progress.task_history(task, week, unit=unit)
     if history.empty:
-        st.info(f"{metrics.NO_DATA}: chưa đơn vị nào báo cáo nhiệm vụ {task}.")
+        st.info(f"{progress.NO_DATA}: chưa đơn vị nào báo cáo nhiệm vụ {task}.")
     else:
         st.markdown("**Lịch sử báo cáo** (mới nhất trước)")
         st.dataframe(
-            metrics.history_table(history), hide_index=True, width="stretch", key="task_history"
+            progress.history_table(history), hide_index=True, width="stretch", key="task_history"
         )

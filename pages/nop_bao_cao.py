@@ -2,11 +2,14 @@
 
 import streamlit as st
 
-from tracker import auth, filters, ingest, markup, periods, template, ui, upload_view
+from tracker.accounts import auth
+from tracker.catalogue import periods
+from tracker.ingest import markup, submissions, template
+from tracker.ui import filters, shell, upload_view
 
 FLASH = "upload_flash"
 
-user = ui.frame("nop_bao_cao")
+user = shell.frame("nop_bao_cao")
 st.title("Nộp báo cáo tuần")
 
 week = filters.select_week("Kỳ báo cáo", key="week")
@@ -28,7 +31,9 @@ st.download_button(
 )
 st.caption("Biểu mẫu mang sẵn trạng thái và tỷ lệ của tuần trước; chỉ cần cập nhật phần thay đổi.")
 if st.button("Không có thay đổi: nộp lại số liệu tuần trước cho tuần này", key="no_change"):
-    result = ingest.submit(template.build(unit, week), f"khong-thay-doi-{unit}-{week}.xlsx", user)
+    result = submissions.submit(
+        template.build(unit, week), f"khong-thay-doi-{unit}-{week}.xlsx", user
+    )
     (st.success if result.status == "accepted" else st.error)(result.message)
 
 st.subheader("2. Tải lên và kiểm tra")
@@ -40,10 +45,10 @@ bar = st.progress(0.0, text="Đang kiểm tra…") if files else None
 for i, f in enumerate(files or [], start=1):
     if f.file_id not in checked:  # guard: a rerun must not check or record the same file twice
         data = f.getvalue()
-        result = ingest.check(data, f.name, user)
+        result = submissions.check(data, f.name, user)
         if result.status == "rejected":
             # Rejected files are kept and recorded too (without reading them again).
-            result = ingest.submit(data, f.name, user, rejected=result)
+            result = submissions.submit(data, f.name, user, rejected=result)
         checked[f.file_id] = (result, data)
     bar.progress(i / len(files), text=f"Đã kiểm tra {i}/{len(files)} tệp")
 current = [checked[f.file_id] for f in files or []]
@@ -89,7 +94,7 @@ ready = [
 if ready and st.button(f"3. Xác nhận nộp {len(ready)} tệp hợp lệ", type="primary", key="confirm"):
     outcomes = []
     for file_id, result, data in ready:
-        done = ingest.submit(data, result.file, user)
+        done = submissions.submit(data, result.file, user)
         checked[file_id] = (done, data)
         outcomes.append((done.status == "accepted", f"{done.file}: {done.message}"))
     # Rerun so the table above shows the new outcome and the confirm button goes away

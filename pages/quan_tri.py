@@ -3,9 +3,9 @@ bulk import, the audit log and backups. Every action is checked again in the pac
 
 import streamlit as st
 
-from tracker import admin_page, ui
+from tracker.ui import admin_page, shell
 
-user = ui.frame("quan_tri")
+user = shell.frame("quan_tri")
 st.title("Quản trị")
 
 tabs = {

@@ -2,10 +2,13 @@
 
 import streamlit as st
 
-from tracker import auth, plan, settings, ui
+from tracker import settings
+from tracker.accounts import auth
+from tracker.catalogue import plan
 from tracker.text import fmt_datetime
+from tracker.ui import shell
 
-user = ui.frame("tai_khoan")
+user = shell.frame("tai_khoan")
 st.title("Tài khoản của tôi")
 
 info = auth.account(user.username) or {}
@@ -53,7 +56,7 @@ if submitted:
     else:
         try:
             # Other sessions of the account end; this one keeps going with the new epoch.
-            st.session_state[ui.SESSION_USER] = auth.change_own_password(user, old, new)
+            st.session_state[shell.SESSION_USER] = auth.change_own_password(user, old, new)
         except auth.AccountError as exc:
             st.error(str(exc))
         else:
@@ -61,5 +64,5 @@ if submitted:
 
 st.subheader("Đăng xuất")
 if st.button("Đăng xuất khỏi ứng dụng", key="logout_page", icon=":material/logout:"):
-    ui.logout()
+    shell.logout()
     st.rerun()

@@ -3,9 +3,10 @@ self vs reviewed, missing evidence; reviews, VP adjustments and criteria sets fo
 
 import streamlit as st
 
-from tracker import auth, scoring_page, ui
+from tracker.accounts import auth
+from tracker.ui import scoring_page, shell
 
-user = ui.frame("tu_cham_diem")
+user = shell.frame("tu_cham_diem")
 st.title("Tự chấm điểm")
 scoring_page.show_flash()
 

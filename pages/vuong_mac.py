@@ -3,12 +3,16 @@ units raise one at any time, leaders and admins mark one handled with a note."""
 
 import streamlit as st
 
-from tracker import auth, difficulties, filters, periods, plan, settings, ui
+from tracker import settings
+from tracker.accounts import auth
+from tracker.catalogue import periods, plan
+from tracker.metrics import difficulties
 from tracker.text import fmt_datetime
+from tracker.ui import filters, shell
 
 FLASH = "vuong_mac_flash"
 
-user = ui.frame("vuong_mac")
+user = shell.frame("vuong_mac")
 unit = filters.select_unit(user, default_own=False)
 tasks = plan.tasks()
 task_titles = dict(zip(tasks["code"], tasks["short_title"], strict=True))

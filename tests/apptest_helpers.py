@@ -5,19 +5,19 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tracker import ui
-from tracker.auth import User
+from tracker.accounts.auth import User
+from tracker.ui import shell
 
 
 def open_page(user: User | None, page_key: str = "tong_quan", query: dict | None = None) -> AppTest:
     """Run app.py as `user` (None = logged out), then switch to the page and run it."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if user is not None:
-        at.session_state[ui.SESSION_USER] = user
+        at.session_state[shell.SESSION_USER] = user
     for k, v in (query or {}).items():
         at.query_params[k] = v
     at.run()
-    page = ui.PAGES[page_key]
+    page = shell.PAGES[page_key]
     if page.path != "app.py":
         at.switch_page(page.path).run()
     return at

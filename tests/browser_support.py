@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import PASSWORD, ROOT, clock_value, suite_now
-from tracker import auth, db
+from tracker.accounts import auth
+from tracker.store import db
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENS = ROOT / "test-artifacts" / "screens"

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tracker import auth, db, settings
+from tracker import settings
+from tracker.accounts import auth
+from tracker.store import db
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "mat-khau-2026"

@@ -40,7 +40,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from tracker import db
+from tracker.store import db
 
 ACTIVE_UNITS = ("HCTC", "BTCD", "TTPVHCC", "TH")
 # The clock of the tests on this dataset (@pytest.mark.now): a Wednesday after its last upload,

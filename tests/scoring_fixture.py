@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from tracker import db
+from tracker.store import db
 
 NA = "na"  # marks a criterion "không áp dụng" in add_scores
 EVIDENCE = "Văn bản số 12/KH-VP"

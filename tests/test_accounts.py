@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSWORD, ROOT, child_env
-from tracker import admin, auth, db, ingest, settings, template
+from tracker import settings
+from tracker.accounts import admin, auth
+from tracker.ingest import submissions, template
+from tracker.store import db
 
 NEW_PASSWORD = "mat-khau-moi-2026"
 
@@ -189,33 +192,33 @@ def test_account_details_without_the_hash(users: dict) -> None:
 def test_unit_user_cannot_submit_another_units_workbook(users: dict) -> None:
     data = template.build("BTCD", "2026-W10")
     now = datetime(2026, 3, 6, 9, 0)
-    refused = ingest.submit(data, "btcd.xlsx", users["don_vi"], now=now)  # an HCTC officer
+    refused = submissions.submit(data, "btcd.xlsx", users["don_vi"], now=now)  # an HCTC officer
     assert refused.status == "rejected"
     assert "wrong_unit" in [p.code for p in refused.errors]
     assert db.scalar("select count(*) from current_sheet") == 0
     assert "wrong_unit" not in [
-        p.code for p in ingest.check(data, "btcd.xlsx", users["don_vi_btcd"], now=now).errors
+        p.code for p in submissions.check(data, "btcd.xlsx", users["don_vi_btcd"], now=now).errors
     ]
     assert "wrong_unit" not in [
-        p.code for p in ingest.check(data, "btcd.xlsx", users["quan_tri"], now=now).errors
+        p.code for p in submissions.check(data, "btcd.xlsx", users["quan_tri"], now=now).errors
     ]
     with pytest.raises(auth.PermissionDenied):
-        ingest.check(data, "btcd.xlsx", users["lanh_dao"], now=now)
+        submissions.check(data, "btcd.xlsx", users["lanh_dao"], now=now)
 
 
 def test_locked_week_opens_only_with_an_exception(users: dict) -> None:
     data = template.build("HCTC", "2026-W08")
     late = datetime(2026, 3, 20, 9, 0)  # W08's deadline 20/02 + 14 days has passed
-    codes = [p.code for p in ingest.check(data, "w08.xlsx", users["don_vi"], now=late).errors]
+    codes = [p.code for p in submissions.check(data, "w08.xlsx", users["don_vi"], now=late).errors]
     assert "week_locked" in codes
     admin_codes = [
-        p.code for p in ingest.check(data, "w08.xlsx", users["quan_tri"], now=late).errors
+        p.code for p in submissions.check(data, "w08.xlsx", users["quan_tri"], now=late).errors
     ]
     assert "week_locked" not in admin_codes  # admins are never locked out
     admin.grant_exception(
         "HCTC", "2026-W08", "Bổ sung số liệu", datetime(2026, 3, 21), users["quan_tri"], now=late
     )
-    codes = [p.code for p in ingest.check(data, "w08.xlsx", users["don_vi"], now=late).errors]
+    codes = [p.code for p in submissions.check(data, "w08.xlsx", users["don_vi"], now=late).errors]
     assert "week_locked" not in codes
 
 

@@ -9,7 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tracker import admin, audit, auth, catalogues, db, ingest, settings
+from tracker import settings
+from tracker.accounts import admin, auth
+from tracker.catalogue import catalogues
+from tracker.ingest import submissions
+from tracker.store import audit, db
 
 NOW = datetime(2026, 3, 20, 10, 0)
 
@@ -175,7 +179,7 @@ def test_grant_list_and_revoke_exception(users: dict) -> None:
     new_id = admin.grant_exception(
         "BTCD", "2026-W08", "Cán bộ nghỉ ốm", datetime(2026, 3, 27, 17, 0), admin_user, now=NOW
     )
-    assert ingest.has_exception("BTCD", "2026-W08", NOW)
+    assert submissions.has_exception("BTCD", "2026-W08", NOW)
     listed = admin.lock_exceptions(admin_user, now=NOW)
     assert listed[["id", "unit_code", "period", "reason", "granted_by"]].values.tolist() == [
         [new_id, "BTCD", "2026-W08", "Cán bộ nghỉ ốm", "admin"]
@@ -186,7 +190,7 @@ def test_grant_list_and_revoke_exception(users: dict) -> None:
     assert json.loads(row[3])["reason"] == "Cán bộ nghỉ ốm"
 
     admin.revoke_exception(new_id, admin_user, now=datetime(2026, 3, 21, 8, 0))
-    assert not ingest.has_exception("BTCD", "2026-W08", datetime(2026, 3, 21, 9, 0))
+    assert not submissions.has_exception("BTCD", "2026-W08", datetime(2026, 3, 21, 9, 0))
     (row,) = _audit("lock_exception_revoke")
     assert json.loads(row[2])["expires_at"] == "2026-03-27 17:00:00"
     assert json.loads(row[3])["expires_at"] == "2026-03-21 08:00:00"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.apptest_helpers import open_page, texts
-from tracker import ui
+from tracker.ui import shell
 
 
 def test_logged_out_sees_login_form(tmp_db) -> None:
@@ -21,7 +21,7 @@ def test_login_flow(users) -> None:
     at.text_input(key="login_password").input("mat-khau-2026")
     at.button[0].click().run()
     assert not at.exception
-    assert at.session_state[ui.SESSION_USER].role == "quan_tri"
+    assert at.session_state[shell.SESSION_USER].role == "quan_tri"
     assert at.title[0].value == "Tổng quan"
 
 
@@ -31,15 +31,15 @@ def test_wrong_password_shows_message(users) -> None:
     at.text_input(key="login_password").input("sai")
     at.button[0].click().run()
     assert "không đúng" in texts(at)
-    assert ui.SESSION_USER not in at.session_state
+    assert shell.SESSION_USER not in at.session_state
 
 
 @pytest.mark.parametrize("role", ["don_vi", "lanh_dao", "quan_tri"])
-@pytest.mark.parametrize("page_key", list(ui.PAGES))
+@pytest.mark.parametrize("page_key", list(shell.PAGES))
 def test_every_page_for_every_role(users, role: str, page_key: str) -> None:
     at = open_page(users[role], page_key)
     assert not at.exception, at.exception
-    allowed = role in ui.PAGES[page_key].roles
+    allowed = role in shell.PAGES[page_key].roles
     refused = any("không dành cho vai trò" in e.value for e in at.error)
     assert refused is not allowed
 

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSWORD, ROOT
-from tracker import auth, db, settings
+from tracker import settings
+from tracker.accounts import auth
+from tracker.store import db
 
 
 def test_password_is_hashed_and_never_stored_in_clear(tmp_db: Path) -> None:

@@ -15,7 +15,9 @@ import duckdb
 import pytest
 
 from tests.conftest import ROOT, child_env
-from tracker import audit, auth, backup, db, settings
+from tracker import settings
+from tracker.accounts import auth
+from tracker.store import audit, backup, db
 
 UPLOAD = b"PK\x03\x04 noi dung tep bao cao tuan 10 cua HCTC"
 

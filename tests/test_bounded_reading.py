@@ -26,8 +26,9 @@ import pytest
 from tests.apptest_helpers import open_page
 from tests.conftest import ROOT
 from tests.workbook_factory import Book, context
-from tracker import db, ingest, isolation, markup, sheetextent, workbook
-from tracker.parsed import MORE_PROBLEMS
+from tracker.ingest import isolation, markup, sheetextent, submissions, workbook
+from tracker.ingest.parsed import MORE_PROBLEMS
+from tracker.store import db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROGRESS = "Tiến độ"
@@ -185,17 +186,17 @@ def unbounded_reader(monkeypatch: pytest.MonkeyPatch):
 
 def test_reader_crash_stays_in_the_worker(unbounded_reader, users, far_cell: bytes) -> None:
     # calamine asks for 512 GiB and aborts its process: only the worker dies.
-    result = ingest.check(far_cell, "xa.xlsx", users["quan_tri"])
+    result = submissions.check(far_cell, "xa.xlsx", users["quan_tri"])
     assert result.status == "rejected"
     assert [e.code for e in result.errors] == ["reader_failed"]
     # The next file is read by a fresh worker.
-    assert ingest.check(Book().to_bytes(), "dung.xlsx", users["quan_tri"]).status == "checked"
+    assert submissions.check(Book().to_bytes(), "dung.xlsx", users["quan_tri"]).status == "checked"
 
 
 def test_reader_time_limit(unbounded_reader, monkeypatch, users) -> None:
     monkeypatch.setattr("tracker.settings.PARSE_TIMEOUT_SECONDS", 0.3)
     slow = with_rows(200_000, first_row=30)  # 200,000 rows: longer than 0.3 s to read
-    result = ingest.check(slow, "cham.xlsx", users["quan_tri"])
+    result = submissions.check(slow, "cham.xlsx", users["quan_tri"])
     assert [e.code for e in result.errors] == ["reader_failed"]
     assert "0.3 giây" in result.errors[0].message
 
@@ -210,7 +211,7 @@ def test_server_keeps_serving_while_a_hostile_file_is_checked(
     outcome: dict[str, object] = {}
 
     def check() -> None:
-        outcome["result"] = ingest.check(hostile, "xa.xlsx", users["quan_tri"])
+        outcome["result"] = submissions.check(hostile, "xa.xlsx", users["quan_tri"])
 
     worker = threading.Thread(target=check)
     worker.start()
@@ -230,7 +231,8 @@ def test_server_keeps_serving_while_a_hostile_file_is_checked(
 _MEASURE = textwrap.dedent(
     """
     import json, sys, time
-    from tracker import cli, isolation
+    from tracker.ingest import isolation
+    from tracker.tools import cli
 
     def hwm(pid="self"):
         for line in open(f"/proc/{pid}/status"):

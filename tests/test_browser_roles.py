@@ -13,7 +13,8 @@ import pytest
 
 from tests import browser_support as bs
 from tests.conftest import pinned
-from tracker import db, ui
+from tracker.store import db
+from tracker.ui import shell
 
 pytestmark = bs.MARKS
 ACCOUNTS = bs.ACCOUNTS
@@ -46,8 +47,8 @@ def _sidebar_links(page, expected: int) -> list[str]:
 
 
 def _labels(role: str) -> tuple[set[str], set[str]]:
-    shown = {p.title for p in ui.PAGES.values() if role in p.roles}
-    hidden = {p.title for p in ui.PAGES.values()} - shown
+    shown = {p.title for p in shell.PAGES.values() if role in p.roles}
+    hidden = {p.title for p in shell.PAGES.values()} - shown
     return shown, hidden
 
 

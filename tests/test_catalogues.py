@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tracker import catalogues, db, plan, settings
+from tracker import settings
+from tracker.catalogue import catalogues, plan
+from tracker.store import db
 
 ALL_UNIT_TASKS = ["II.1.a", "II.1.b", "II.1.c", "II.2", "II.3", "II.4", "II.5", "II.6", "III.1"]
 

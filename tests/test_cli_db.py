@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, child_env
-from tracker import cli, db, template
+from tracker.ingest import template
+from tracker.store import db
+from tracker.tools import cli
 
 # One valid command line per command (without --db).
 COMMANDS = [

@@ -13,7 +13,10 @@ import pytest
 import time_machine
 
 from tests.conftest import DEFAULT_NOW, ROOT, set_now
-from tracker import demo, filters, periods, settings
+from tracker import settings
+from tracker.catalogue import periods
+from tracker.tools import demo
+from tracker.ui import filters
 
 REAL = datetime(2031, 7, 1, 2, 0, tzinfo=UTC)  # 09:00 in Asia/Ho_Chi_Minh
 

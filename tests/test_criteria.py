@@ -12,7 +12,10 @@ import pytest
 from openpyxl import Workbook
 
 from tests.scoring_fixture import add_scores, ordinary_scores
-from tracker import auth, criteria, db, scoring
+from tracker.accounts import auth
+from tracker.catalogue import criteria
+from tracker.metrics import scoring
+from tracker.store import db
 
 HEADER = ["Mã tiêu chí", "Nội dung tiêu chí", "Điểm tối đa", "Loại", "Đơn vị phụ trách"]
 

@@ -1,4 +1,4 @@
-"""The one guarded CSV writer (tracker/csvsafe.py): the neutralisation rule, numbers untouched,
+"""The one guarded CSV writer (tracker/exports/csvsafe.py): the neutralisation rule, numbers untouched,
 every CSV writer routed through it, the catalogue and audit CSVs, the .xlsx text cells, and the
 dataframe toolbars that would otherwise export raw unit text."""
 
@@ -20,18 +20,12 @@ from openpyxl import Workbook, load_workbook
 from tests import browser_support as bs
 from tests.conftest import ROOT
 from tests.workbook_factory import Book, save
-from tracker import (
-    admin,
-    audit,
-    catalogues,
-    contract,
-    criteria,
-    csvsafe,
-    db,
-    ingest,
-    settings,
-    template,
-)
+from tracker import settings
+from tracker.accounts import admin
+from tracker.catalogue import catalogues, criteria
+from tracker.exports import csvsafe
+from tracker.ingest import contract, submissions, template
+from tracker.store import audit, db
 
 CALC = "=cmd|' /C calc'!A0"
 ISSUE_10 = "Đã họp giao ban;" + CALC  # the text of issue 10
@@ -145,7 +139,7 @@ def test_no_csv_writer_outside_csvsafe() -> None:
     offenders = [
         f"{path.relative_to(ROOT)}:{n}"
         for path in sources
-        if path != ROOT / "tracker" / "csvsafe.py"
+        if path != ROOT / "tracker" / "exports" / "csvsafe.py"
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if _WRITER.search(line)
     ]
@@ -244,7 +238,9 @@ def test_template_does_not_turn_last_weeks_text_into_a_formula(users: dict) -> N
     wb = book.workbook()
     cell = wb.worksheets[0][book.header_cell(contract.LABEL_REPORTER)]
     cell.value, cell.data_type = "=1+1", "s"
-    result = ingest.submit(save(wb), "hctc-w10.xlsx", users["don_vi"], now=datetime(2026, 3, 5, 10))
+    result = submissions.submit(
+        save(wb), "hctc-w10.xlsx", users["don_vi"], now=datetime(2026, 3, 5, 10)
+    )
     assert result.status == "accepted", result.errors
     data = template.build("HCTC", "2026-W11")
     assert _formulas(data) == []

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, child_env
-from tracker import db, queries, settings
+from tracker import settings
+from tracker.store import db, queries
 
 
 def test_migrations_apply_from_empty_and_rerun(tmp_path: Path) -> None:
@@ -66,7 +67,7 @@ def test_every_query_runs_with_its_declared_params(tmp_db: Path, name: str) -> N
 
 def test_busy_database_gives_vietnamese_message(tmp_db: Path) -> None:
     code = (
-        "import sys; from tracker import db\n"
+        "import sys; from tracker.store import db\n"
         "try:\n    db.connection()\nexcept db.DatabaseBusyError as e:\n    print(e); sys.exit(3)\n"
     )
     proc = subprocess.run(

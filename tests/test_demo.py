@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import pinned
-from tracker import auth, cli, db, demo, ingest, template
+from tracker.accounts import auth
+from tracker.ingest import submissions, template
+from tracker.store import db
+from tracker.tools import cli, demo
 
 OFFICE_UNTIL = "2026-W10"  # W07, W09, W10 (W08 exempt): enough for every planted event
 # The demo sends no report dated after "now": built on a Wednesday after W10's late reports.
@@ -126,7 +129,7 @@ def test_office_files_written_and_kept(office: tuple[Path, demo.Summary]) -> Non
     # Every submission's bytes are kept as they were sent: the file written for it, unchanged.
     assert set(digests) == {hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
     for sha in digests:
-        assert hashlib.sha256(ingest.kept_file(sha, path)).hexdigest() == sha
+        assert hashlib.sha256(submissions.kept_file(sha, path)).hexdigest() == sha
 
 
 def test_sample_accounts_and_sample_mode(office: tuple[Path, demo.Summary]) -> None:

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from tests import followup_fixture
-from tracker import auth, db, difficulties
+from tracker.accounts import auth
+from tracker.metrics import difficulties
+from tracker.store import db
 
 
 @pytest.fixture

@@ -27,15 +27,19 @@ from openpyxl import Workbook, load_workbook
 
 from tests import browser_support as bs
 from tests.conftest import pinned, suite_now
-from tracker import contract, db, periods, plan, settings, template, ui
+from tracker import settings
+from tracker.catalogue import periods, plan
+from tracker.ingest import contract, template
+from tracker.store import db
 from tracker.text import fmt_date
+from tracker.ui import shell
 
 pytestmark = bs.MARKS
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# The direct links of PRODUCT.md §7, one per page of ui.PAGES. The root comes last so that the
+# The direct links of PRODUCT.md §7, one per page of shell.PAGES. The root comes last so that the
 # fresh server's first request is a deep link (the case that breaks some multipage layouts).
 PAGE_URLS = {
     "ke_hoach": "/ke_hoach",
@@ -224,7 +228,7 @@ def open_logged_in(browser: Any, url: str, path: str, role: str, **size: int) ->
 
 
 def test_every_page_opens_by_direct_link_on_a_fresh_server(browser: Any, tmp_path: Path) -> None:
-    assert set(PAGE_URLS) == set(ui.PAGES)
+    assert set(PAGE_URLS) == set(shell.PAGES)
     path = tmp_path / "tracker.duckdb"
     db.close_all()
     bs.create_accounts(path)
@@ -235,7 +239,7 @@ def test_every_page_opens_by_direct_link_on_a_fresh_server(browser: Any, tmp_pat
                 page.goto(url + link)
                 expect(page.get_by_label("Tên đăng nhập")).to_be_visible()
                 bs.login(page, "admin")
-                bs.heading(page, ui.PAGES[key].title)
+                bs.heading(page, shell.PAGES[key].title)
                 bs.screenshot(page, f"page-{key}")
                 watch.assert_clean()
         finally:

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tracker import auth, db, fileperms, ingest, settings
+from tracker import settings
+from tracker.accounts import auth
+from tracker.ingest import submissions
+from tracker.store import db, fileperms
 
 
 def _mode(path: Path) -> int:
@@ -58,7 +61,7 @@ def test_existing_readable_database_is_tightened_on_connect(
 
 
 def test_kept_upload_is_owner_only(tmp_db: Path, loose_umask: None) -> None:
-    kept = ingest.keep_file(b"PK\x03\x04 bao cao HCTC tuan 10")
+    kept = submissions.keep_file(b"PK\x03\x04 bao cao HCTC tuan 10")
     assert _mode(kept) == 0o600
     assert _mode(kept.parent) == 0o700
     assert _mode(settings.files_dir()) == 0o700
@@ -67,7 +70,7 @@ def test_kept_upload_is_owner_only(tmp_db: Path, loose_umask: None) -> None:
 
 def test_submitted_workbook_is_kept_owner_only(tmp_db: Path, loose_umask: None) -> None:
     """Through the real upload path, a rejected file is kept too: owner-only as well."""
-    result = ingest.submit(b"khong phai tep excel", "sai.xlsx", auth.SYSTEM)
+    result = submissions.submit(b"khong phai tep excel", "sai.xlsx", auth.SYSTEM)
     assert result.status == "rejected"
     files = [p for p in settings.files_dir().rglob("*") if p.is_file()]
     assert files

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.workbook_factory import SOFFICE, Book, context
-from tracker import filesafety, settings, workbook
+from tracker import settings
+from tracker.ingest import filesafety, workbook
 
 MB = 1024 * 1024
 

@@ -17,7 +17,9 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.workbook_factory import Book
-from tracker import admin, auth, db, ingest
+from tracker.accounts import admin, auth
+from tracker.ingest import submissions
+from tracker.store import db
 
 ON_TIME = datetime(2026, 3, 5, 10, 0)  # Thursday of week 10, before Friday 16:30
 W10 = "2026-W10"
@@ -49,7 +51,7 @@ def current(sheet: str, unit: str = "HCTC", period: str = W10) -> int | None:
 
 def test_valid_workbook_is_accepted_and_kept(users: dict) -> None:
     data = Book().to_bytes()
-    result = ingest.submit(data, "hctc-w10.xlsx", users["don_vi"], now=ON_TIME)
+    result = submissions.submit(data, "hctc-w10.xlsx", users["don_vi"], now=ON_TIME)
     assert result.status == "accepted", result.errors
     assert (result.unit, result.period) == ("HCTC", W10)
     assert result.rows == {
@@ -58,7 +60,7 @@ def test_valid_workbook_is_accepted_and_kept(users: dict) -> None:
         "scores": result.rows["scores"],
         "models": 2,
     }
-    assert ingest.kept_file(ingest.sha256(data)) == data
+    assert submissions.kept_file(submissions.sha256(data)) == data
     for sheet in ("progress", "indicators", "scores", "models"):
         assert current(sheet) == result.submission_id
     row = db.rows(
@@ -81,7 +83,7 @@ def test_rejected_workbook_changes_no_data_but_is_kept(users: dict) -> None:
     book.progress[3]["status"] = "Đang thực hiện"  # II.2 at 100 without Hoàn thành
     data = book.to_bytes()
     before = data_counts()
-    result = ingest.submit(data, "sai.xlsx", users["don_vi"], now=ON_TIME)
+    result = submissions.submit(data, "sai.xlsx", users["don_vi"], now=ON_TIME)
     assert result.status == "rejected"
     codes = {(p.code, p.cell) for p in result.errors}
     assert len(result.errors) >= 2
@@ -92,14 +94,14 @@ def test_rejected_workbook_changes_no_data_but_is_kept(users: dict) -> None:
     )[0]
     assert stored[0] == "rejected"
     assert len(json.loads(stored[1])) == len(result.errors)
-    assert ingest.kept_file(ingest.sha256(data)) == data
+    assert submissions.kept_file(submissions.sha256(data)) == data
 
 
 def test_same_bytes_are_a_duplicate(users: dict) -> None:
     data = Book().to_bytes()
-    first = ingest.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME)
+    first = submissions.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME)
     before = data_counts()
-    again = ingest.submit(data, "a-copy.xlsx", users["don_vi"], now=ON_TIME)
+    again = submissions.submit(data, "a-copy.xlsx", users["don_vi"], now=ON_TIME)
     assert again.status == "duplicate"
     assert "đã được nộp lúc 05/03/2026 10:00" in again.message
     assert data_counts() == before
@@ -113,22 +115,22 @@ def test_rejected_bytes_are_checked_again(users: dict) -> None:
     book = Book()
     book.progress[0]["percent"] = "abc"
     data = book.to_bytes()
-    assert ingest.submit(data, "x.xlsx", users["don_vi"], now=ON_TIME).status == "rejected"
-    assert ingest.submit(data, "x.xlsx", users["don_vi"], now=ON_TIME).status == "rejected"
+    assert submissions.submit(data, "x.xlsx", users["don_vi"], now=ON_TIME).status == "rejected"
+    assert submissions.submit(data, "x.xlsx", users["don_vi"], now=ON_TIME).status == "rejected"
     assert db.scalar("select count(*) from submission where status = 'rejected'") == 2
 
 
 def test_resubmission_supersedes_only_its_sheets_and_restore(users: dict) -> None:
-    first = ingest.submit(Book().to_bytes(), "v1.xlsx", users["don_vi"], now=ON_TIME)
+    first = submissions.submit(Book().to_bytes(), "v1.xlsx", users["don_vi"], now=ON_TIME)
     book = Book(scores=None, models=None)
     book.progress[0]["percent"] = 35
-    second = ingest.submit(book.to_bytes(), "v2.xlsx", users["don_vi"], now=ON_TIME)
+    second = submissions.submit(book.to_bytes(), "v2.xlsx", users["don_vi"], now=ON_TIME)
     assert second.status == "accepted"
     assert current("progress") == current("indicators") == second.submission_id
     assert current("scores") == current("models") == first.submission_id
     with pytest.raises(auth.PermissionDenied):
-        ingest.restore(first.submission_id, users["don_vi"])
-    assert ingest.restore(first.submission_id, users["quan_tri"]) == [
+        submissions.restore(first.submission_id, users["don_vi"])
+    assert submissions.restore(first.submission_id, users["quan_tri"]) == [
         "progress",
         "indicators",
         "scores",
@@ -142,10 +144,10 @@ def test_resubmission_supersedes_only_its_sheets_and_restore(users: dict) -> Non
 
 
 def test_check_shows_changes_against_the_week(users: dict) -> None:
-    ingest.submit(Book().to_bytes(), "v1.xlsx", users["don_vi"], now=ON_TIME)
+    submissions.submit(Book().to_bytes(), "v1.xlsx", users["don_vi"], now=ON_TIME)
     book = Book()
     book.progress[0]["percent"] = 35
-    checked = ingest.check(book.to_bytes(), "v2.xlsx", users["don_vi"], now=ON_TIME)
+    checked = submissions.check(book.to_bytes(), "v2.xlsx", users["don_vi"], now=ON_TIME)
     assert checked.status == "checked"
     assert checked.changes.to_dict("records") == [
         {
@@ -157,7 +159,7 @@ def test_check_shows_changes_against_the_week(users: dict) -> None:
 
 
 def test_unit_user_cannot_upload_for_another_unit(users: dict) -> None:
-    result = ingest.submit(Book().to_bytes(), "hctc.xlsx", users["don_vi_btcd"], now=ON_TIME)
+    result = submissions.submit(Book().to_bytes(), "hctc.xlsx", users["don_vi_btcd"], now=ON_TIME)
     assert result.status == "rejected"
     wrong = [p for p in result.errors if p.code == "wrong_unit"]
     assert (
@@ -168,16 +170,16 @@ def test_unit_user_cannot_upload_for_another_unit(users: dict) -> None:
 
 def test_leader_cannot_upload_at_all(users: dict) -> None:
     with pytest.raises(auth.PermissionDenied):
-        ingest.submit(Book().to_bytes(), "x.xlsx", users["lanh_dao"], now=ON_TIME)
+        submissions.submit(Book().to_bytes(), "x.xlsx", users["lanh_dao"], now=ON_TIME)
 
 
 def test_admin_upload_is_recorded_on_behalf(users: dict) -> None:
-    result = ingest.submit(Book().to_bytes(), "x.xlsx", users["quan_tri"], now=ON_TIME)
+    result = submissions.submit(Book().to_bytes(), "x.xlsx", users["quan_tri"], now=ON_TIME)
     assert db.scalar("select on_behalf from submission where id = $i", {"i": result.submission_id})
 
 
 def test_late_upload_is_accepted_with_a_warning(users: dict) -> None:
-    result = ingest.submit(
+    result = submissions.submit(
         Book().to_bytes(), "x.xlsx", users["don_vi"], now=datetime(2026, 3, 6, 16, 31)
     )
     assert result.status == "accepted"
@@ -186,7 +188,7 @@ def test_late_upload_is_accepted_with_a_warning(users: dict) -> None:
 
 def test_locked_week_and_exception(users: dict) -> None:
     after_lock = datetime(2026, 3, 20, 17, 0)  # deadline 06/03 16:30 + 14 days
-    locked = ingest.submit(Book().to_bytes(), "x.xlsx", users["don_vi"], now=after_lock)
+    locked = submissions.submit(Book().to_bytes(), "x.xlsx", users["don_vi"], now=after_lock)
     assert "week_locked" in {p.code for p in locked.errors}
     with pytest.raises(auth.PermissionDenied):
         admin.grant_exception(
@@ -197,12 +199,12 @@ def test_locked_week_and_exception(users: dict) -> None:
     )
     book = Book(reporter="Trần Văn Bình")  # different bytes: the locked one was rejected anyway
     assert (
-        ingest.submit(book.to_bytes(), "x.xlsx", users["don_vi"], now=after_lock).status
+        submissions.submit(book.to_bytes(), "x.xlsx", users["don_vi"], now=after_lock).status
         == "accepted"
     )
     late_admin = Book(reporter="Lê Hoa")
     assert (
-        ingest.submit(
+        submissions.submit(
             late_admin.to_bytes(), "y.xlsx", users["quan_tri"], now=datetime(2026, 6, 1)
         ).status
         == "accepted"
@@ -211,7 +213,7 @@ def test_locked_week_and_exception(users: dict) -> None:
 
 
 def test_lower_progress_than_an_earlier_week_warns(users: dict) -> None:
-    week9 = ingest.submit(
+    week9 = submissions.submit(
         Book(period="Tuần 9/2026", meta=None).to_bytes(),
         "w9.xlsx",
         users["don_vi"],
@@ -220,7 +222,7 @@ def test_lower_progress_than_an_earlier_week_warns(users: dict) -> None:
     assert week9.status == "accepted", week9.errors
     book = Book()
     book.progress[5]["percent"] = 10  # II.4 was 20 in week 9
-    result = ingest.submit(book.to_bytes(), "w10.xlsx", users["don_vi"], now=ON_TIME)
+    result = submissions.submit(book.to_bytes(), "w10.xlsx", users["don_vi"], now=ON_TIME)
     assert result.status == "accepted"
     dec = [p for p in result.warnings if p.code == "progress_decreased"]
     assert len(dec) == 1
@@ -230,7 +232,7 @@ def test_lower_progress_than_an_earlier_week_warns(users: dict) -> None:
 
 def test_unsafe_file_is_rejected_and_recorded(users: dict) -> None:
     before = data_counts()
-    result = ingest.submit(b"a,b,c\n1,2,3\n", "bao-cao.xlsx", users["don_vi"], now=ON_TIME)
+    result = submissions.submit(b"a,b,c\n1,2,3\n", "bao-cao.xlsx", users["don_vi"], now=ON_TIME)
     assert result.status == "rejected"
     assert result.errors[0].code == "file_not_xlsx"
     assert data_counts() == before
@@ -247,7 +249,7 @@ def test_twenty_simultaneous_uploads_are_all_stored(users: dict) -> None:
     results: list = [None] * len(books)
 
     def upload(i: int) -> None:
-        results[i] = ingest.submit(books[i], f"w{i}.xlsx", admin, now=ON_TIME)
+        results[i] = submissions.submit(books[i], f"w{i}.xlsx", admin, now=ON_TIME)
 
     threads = [threading.Thread(target=upload, args=(i,)) for i in range(len(books))]
     for t in threads:
@@ -264,15 +266,16 @@ KILL_SCRIPT = textwrap.dedent("""
     import sys, time
     from datetime import datetime
     from pathlib import Path
-    from tracker import auth, ingest
-    original = ingest._make_current
+    from tracker.accounts import auth
+    from tracker.ingest import submissions
+    original = submissions._make_current
     def slow(tx, sid, parsed):
         original(tx, sid, parsed)
         print("inside", flush=True)
         time.sleep(60)  # killed here: rows written, transaction not committed
-    ingest._make_current = slow
+    submissions._make_current = slow
     data = Path(sys.argv[1]).read_bytes()
-    ingest.submit(data, "kill.xlsx", auth.SYSTEM, now=datetime(2026, 3, 5, 10))
+    submissions.submit(data, "kill.xlsx", auth.SYSTEM, now=datetime(2026, 3, 5, 10))
 """)
 
 
@@ -295,7 +298,9 @@ def test_killed_import_leaves_a_consistent_database(tmp_db: Path, tmp_path: Path
     time.sleep(0.2)
     assert data_counts() == before
     assert db.scalar("select count(*) from submission") == 0
-    assert ingest.kept_file(ingest.sha256(data)) == data  # the file was kept before the import
+    assert (
+        submissions.kept_file(submissions.sha256(data)) == data
+    )  # the file was kept before the import
 
 
 def run_cli(*args: str, db_path: Path) -> subprocess.CompletedProcess:
@@ -356,10 +361,10 @@ def test_cli_import_as_unit_and_dry_run(tmp_path: Path) -> None:
 
 
 def test_untouched_scoring_sheet_keeps_earlier_scores(users: dict) -> None:
-    first = ingest.submit(Book().to_bytes(), "v1.xlsx", users["don_vi"], now=ON_TIME)
+    first = submissions.submit(Book().to_bytes(), "v1.xlsx", users["don_vi"], now=ON_TIME)
     blank = Book(reporter="Người khác")
     blank.scores = [{**row, "score": None, "not_applicable": None} for row in blank.scores]
-    second = ingest.submit(blank.to_bytes(), "v2.xlsx", users["don_vi"], now=ON_TIME)
+    second = submissions.submit(blank.to_bytes(), "v2.xlsx", users["don_vi"], now=ON_TIME)
     assert second.status == "accepted", second.errors
     assert second.rows["scores"] == 0
     assert current("scores") == first.submission_id
@@ -369,9 +374,9 @@ def test_untouched_scoring_sheet_keeps_earlier_scores(users: dict) -> None:
 def test_duplicates_are_recognised_after_reopening_the_database(users: dict, tmp_db: Path) -> None:
     """The in-memory list of accepted hashes is rebuilt from the database on a new connection."""
     data = Book().to_bytes()
-    first = ingest.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME)
+    first = submissions.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME)
     db.close_all()
-    again = ingest.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME)
+    again = submissions.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME)
     assert again.status == "duplicate"
     assert "05/03/2026 10:00" in again.message
     assert (
@@ -389,7 +394,7 @@ def test_a_failed_import_does_not_count_as_accepted(users: dict, monkeypatch) ->
     # monkeypatch.context(), not undo(): undo() would also drop tmp_db's TRACKER_DB (the rest of
     # the test then wrote into data/tracker.duckdb).
     with monkeypatch.context() as patch:
-        patch.setattr(ingest, "_make_current", boom)
+        patch.setattr(submissions, "_make_current", boom)
         with pytest.raises(RuntimeError):
-            ingest.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME)
-    assert ingest.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME).status == "accepted"
+            submissions.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME)
+    assert submissions.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME).status == "accepted"

@@ -20,7 +20,10 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest_helpers import open_page, texts
 from tests.conftest import PASSWORD, ROOT, child_env
-from tracker import auth, db, settings, ui
+from tracker import settings
+from tracker.accounts import auth
+from tracker.store import db
+from tracker.ui import shell
 
 NEW_PASSWORD = "mat-khau-moi-2026"
 ATTACKER = "203.0.113.66"
@@ -250,12 +253,12 @@ def _log_in(username: str) -> AppTest:
 
 def test_a_password_reset_logs_the_open_session_out(users: dict, clock: list[datetime]) -> None:
     at = _log_in("hctc")
-    assert at.session_state[ui.SESSION_STARTED] == clock[0]
+    assert at.session_state[shell.SESSION_STARTED] == clock[0]
     auth.set_password("hctc", NEW_PASSWORD, by=users["quan_tri"])
     at.run()
     assert at.title[0].value == "Đăng nhập"
     assert "Tài khoản đã thay đổi hoặc bị vô hiệu hóa. Vui lòng đăng nhập lại." in texts(at)
-    assert ui.SESSION_USER not in at.session_state
+    assert shell.SESSION_USER not in at.session_state
 
 
 def test_a_session_ends_after_its_absolute_lifetime(
@@ -270,7 +273,7 @@ def test_a_session_ends_after_its_absolute_lifetime(
     at.run()
     assert at.title[0].value == "Đăng nhập"
     assert "Phiên đăng nhập đã quá thời hạn tối đa 12 giờ. Vui lòng đăng nhập lại." in texts(at)
-    assert ui.SESSION_STARTED not in at.session_state
+    assert shell.SESSION_STARTED not in at.session_state
 
 
 # --- command line -------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ import pytest
 from openpyxl.comments import Comment
 
 from tests.workbook_factory import Book, context, progress_rows, save
-from tracker import contract, markup, workbook
-from tracker.parsed import ParsedWorkbook, Problem
+from tracker.ingest import contract, markup, workbook
+from tracker.ingest.parsed import ParsedWorkbook, Problem
 
 PROGRESS = contract.SHEET_PROGRESS
 RED, AMBER = "00FFC7CE", "00FFEB9C"

@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 
 from tests import metric_fixture as fx
-from tracker import charts, db, metrics
+from tracker.metrics import progress
+from tracker.store import db
+from tracker.ui import charts
 
 W10 = "2026-W10"
 
@@ -35,7 +37,7 @@ def _cell(df: pd.DataFrame, task: str, unit: str) -> dict:
 
 
 def test_unit_task_progress_carries_forward_and_ignores_superseded(data: Path) -> None:
-    df = metrics.unit_task_progress(W10)
+    df = progress.unit_task_progress(W10)
     # 10 tasks assigned to '*' (4 active units each) + III.2.b assigned to HCTC only.
     assert len(df) == 10 * 4 + 1
     hctc_ii3 = _cell(df, "II.3", "HCTC")
@@ -53,7 +55,7 @@ def test_unit_task_progress_carries_forward_and_ignores_superseded(data: Path) -
 
 
 def test_unit_task_progress_roles_and_order(data: Path) -> None:
-    df = metrics.unit_task_progress(W10)
+    df = progress.unit_task_progress(W10)
     ii4 = df[df["task_code"] == "II.4"]
     assert ii4.iloc[0][["unit_code", "role"]].tolist() == ["BTCD", "chu_tri"]
     assert set(ii4["role"].iloc[1:]) == {"phoi_hop"}
@@ -62,7 +64,7 @@ def test_unit_task_progress_roles_and_order(data: Path) -> None:
 
 
 def test_unit_task_progress_before_any_report(data: Path) -> None:
-    assert metrics.unit_task_progress("2026-W06")["percent"].isna().all()
+    assert progress.unit_task_progress("2026-W06")["percent"].isna().all()
 
 
 # --- task completion, coverage, expected, status ---------------------------------------------
@@ -84,7 +86,7 @@ EXPECTED_W10 = {
 
 
 def test_task_completion_matches_hand_computation(data: Path) -> None:
-    df = metrics.task_completion(W10)
+    df = progress.task_completion(W10)
     assert df["code"].tolist() == list(EXPECTED_W10)  # plan order
     got = {
         r["code"]: (r["completion"], r["reported_units"], r["assigned_units"], r["status"])
@@ -94,7 +96,7 @@ def test_task_completion_matches_hand_computation(data: Path) -> None:
 
 
 def test_required_columns_for_the_summary_export(data: Path) -> None:
-    columns = set(metrics.task_completion(W10).columns)
+    columns = set(progress.task_completion(W10).columns)
     assert {
         "code",
         "short_title",
@@ -111,29 +113,29 @@ def test_required_columns_for_the_summary_export(data: Path) -> None:
 
 
 def test_lead_task_uses_lead_progress_not_mean(data: Path) -> None:
-    ii4 = _by_code(metrics.task_completion(W10))["II.4"]
+    ii4 = _by_code(progress.task_completion(W10))["II.4"]
     # Mean would be (30 + 10 + 20 + 0) / 4 = 15; the lead BTCD says 30.
     assert ii4["completion"] == 30
     # A lead that never reported counts 0 although a coordinating unit reported 40.
-    ii5 = _by_code(metrics.task_completion(W10))["II.5"]
+    ii5 = _by_code(progress.task_completion(W10))["II.5"]
     assert (ii5["lead_unit"], ii5["completion"], ii5["reported_units"]) == ("TH", 0, 1)
 
 
 def test_expected_progress(data: Path) -> None:
-    rows = _by_code(metrics.task_completion(W10))
+    rows = _by_code(progress.task_completion(W10))
     assert rows["II.3"]["expected"] == pytest.approx(100 * 67 / 365)
     assert rows["II.3"]["expected"] == pytest.approx(18.356164, abs=1e-6)
     assert rows["II.2"]["expected"] == 100  # 67/59 days, clamped
     assert pd.isna(rows["III.2.a"]["expected"])
     assert pd.isna(rows["III.2.b"]["expected"])
-    w07 = _by_code(metrics.task_completion("2026-W07"))
+    w07 = _by_code(progress.task_completion("2026-W07"))
     assert w07["II.3"]["expected"] == pytest.approx(100 * 46 / 365)  # 01/01..15/02
-    before = _by_code(metrics.task_completion("2025-W52"))  # ends 28/12/2025
+    before = _by_code(progress.task_completion("2025-W52"))  # ends 28/12/2025
     assert before["II.3"]["expected"] == 0
 
 
 def test_last_update_is_latest_counted_submission(data: Path) -> None:
-    rows = _by_code(metrics.task_completion(W10))
+    rows = _by_code(progress.task_completion(W10))
     assert rows["II.3"]["last_update"] == datetime(2026, 3, 6, 16, 0)  # BTCD sub 7
     assert rows["II.5"]["last_update"] == datetime(2026, 3, 2, 8, 0)  # TTPVHCC sub 4
     assert rows["II.2"]["last_update"] == datetime(2026, 3, 6, 11, 0)  # HCTC sub 6, not 12:00
@@ -145,7 +147,7 @@ def test_status_precedence_done_beats_overdue(data: Path) -> None:
         fx.insert_submission(tx, 50, "HCTC", "2026-W11", datetime(2026, 3, 12, 9, 0))
         tx.execute("insert into current_sheet values ('HCTC', '2026-W11', 'progress', 50)")
         fx.insert_progress(tx, 50, "II.2", 100, 1, "Đã ban hành", "Quyết định số 5/QĐ-VP")
-    rows = _by_code(metrics.task_completion("2026-W11"))
+    rows = _by_code(progress.task_completion("2026-W11"))
     assert rows["II.2"]["status"] == "Hoàn thành"  # past due, but done
 
 
@@ -153,21 +155,21 @@ def test_theo_yeu_cau_past_due_is_overdue_and_tolerance_setting(data: Path) -> N
     with db.transaction() as tx:
         tx.execute("update task set due_date = date '2026-03-01' where code = 'III.2.a'")
         tx.execute("update setting set value = '0' where key = 'tolerance'")
-    rows = _by_code(metrics.task_completion(W10))
+    rows = _by_code(progress.task_completion(W10))
     assert rows["III.2.a"]["status"] == "Quá hạn"
     assert rows["II.3"]["status"] == "Chậm tiến độ"  # 17.5 < 18.36 - 0
     assert rows["II.4"]["status"] == "Đúng tiến độ"
 
 
 def test_statuses_as_of_w07(data: Path) -> None:
-    rows = _by_code(metrics.task_completion("2026-W07"))
+    rows = _by_code(progress.task_completion("2026-W07"))
     assert rows["III.2.a"]["status"] == "Đang thực hiện"  # reported 0 in W07: reported, not done
     assert rows["II.5"]["status"] == "Chưa có báo cáo"
     assert rows["II.4"]["status"] == "Đúng tiến độ"  # lead BTCD 10 >= 12.60 - 10
 
 
 def test_w07_san_pham_expected_and_status(data: Path) -> None:
-    ii2 = _by_code(metrics.task_completion("2026-W07"))["II.2"]
+    ii2 = _by_code(progress.task_completion("2026-W07"))["II.2"]
     assert ii2["expected"] == pytest.approx(100 * 46 / 59)
     assert ii2["status"] == "Chậm tiến độ"  # 20 < 77.97 - 10
 
@@ -176,7 +178,7 @@ def test_w07_san_pham_expected_and_status(data: Path) -> None:
 
 
 def test_plan_completion_weighted(data: Path) -> None:
-    plan = metrics.plan_completion(W10)
+    plan = progress.plan_completion(W10)
     assert plan.value == pytest.approx(267.5 / 12)
     assert (plan.tasks, plan.tasks_reported, plan.units_reported, plan.active_units) == (
         11,
@@ -185,13 +187,13 @@ def test_plan_completion_weighted(data: Path) -> None:
         4,
     )
     assert plan.last_update == datetime(2026, 3, 6, 16, 0)
-    tasks = metrics.task_completion(W10)
+    tasks = progress.task_completion(W10)
     weighted = (tasks["weight"] * tasks["completion"]).sum() / tasks["weight"].sum()
     assert plan.value == pytest.approx(weighted)
 
 
 def test_plan_trend_by_week(data: Path) -> None:
-    trend = metrics.plan_trend(W10)
+    trend = progress.plan_trend(W10)
     assert trend["week"].tolist() == list(fx.PLAN_TREND)
     assert trend["plan_completion"].tolist() == pytest.approx(list(fx.PLAN_TREND.values()))
     assert trend["exempt"].tolist() == [False, True, False, False]
@@ -200,14 +202,14 @@ def test_plan_trend_by_week(data: Path) -> None:
 
 
 def test_plan_trend_before_first_week_is_empty(data: Path) -> None:
-    assert metrics.plan_trend("2026-W05").empty
+    assert progress.plan_trend("2026-W05").empty
 
 
 def test_plan_trend_carries_reports_from_before_first_week(data: Path) -> None:
     with db.transaction() as tx:
         tx.execute("update setting set value = '2026-W09' where key = 'first_week'")
         tx.execute("update setting set value = '2026-W08 ; 2026-W10' where key = 'exempt_weeks'")
-    trend = metrics.plan_trend(W10)
+    trend = progress.plan_trend(W10)
     assert trend["week"].tolist() == ["2026-W09", W10]
     assert trend["plan_completion"].tolist() == pytest.approx(
         [fx.PLAN_TREND["2026-W09"], fx.PLAN_W10]
@@ -217,43 +219,43 @@ def test_plan_trend_carries_reports_from_before_first_week(data: Path) -> None:
 
 @pytest.mark.parametrize("week", ["2026-W07", "2026-W08", "2026-W09", W10, "2026-W11", "2026-W12"])
 def test_queries_agree_with_each_other(data: Path, week: str) -> None:
-    progress = metrics.unit_task_progress(week)
-    tasks = metrics.task_completion(week).set_index("code")
-    reported = progress.groupby("task_code")["percent"].count()
-    assigned = progress.groupby("task_code").size()
+    unit_progress = progress.unit_task_progress(week)
+    tasks = progress.task_completion(week).set_index("code")
+    reported = unit_progress.groupby("task_code")["percent"].count()
+    assigned = unit_progress.groupby("task_code").size()
     assert reported.reindex(tasks.index).tolist() == tasks["reported_units"].tolist()
     assert assigned.reindex(tasks.index).tolist() == tasks["assigned_units"].tolist()
-    trend = metrics.plan_trend(week)
-    assert trend["plan_completion"].iloc[-1] == pytest.approx(metrics.plan_completion(week).value)
+    trend = progress.plan_trend(week)
+    assert trend["plan_completion"].iloc[-1] == pytest.approx(progress.plan_completion(week).value)
 
 
 def test_empty_database(tmp_db: Path) -> None:
-    plan = metrics.plan_completion(W10)
+    plan = progress.plan_completion(W10)
     assert (plan.value, plan.has_data, plan.last_update) == (0.0, False, None)
-    tasks = metrics.task_completion(W10)
+    tasks = progress.task_completion(W10)
     assert set(tasks["status"]) == {"Chưa có báo cáo"}
     assert (tasks["completion"] == 0).all()
-    assert (metrics.plan_trend(W10)["plan_completion"] == 0).all()
-    assert metrics.task_history("II.4", W10).empty
-    assert metrics.heatmap_frame(W10).isna().all().all()
+    assert (progress.plan_trend(W10)["plan_completion"] == 0).all()
+    assert progress.task_history("II.4", W10).empty
+    assert progress.heatmap_frame(W10).isna().all().all()
 
 
 def test_new_data_changes_numbers_no_stale_cache(data: Path) -> None:
-    assert metrics.plan_completion(W10).value == pytest.approx(267.5 / 12)
+    assert progress.plan_completion(W10).value == pytest.approx(267.5 / 12)
     with db.transaction() as tx:
         fx.insert_submission(tx, 60, "TH", W10, datetime(2026, 3, 6, 9, 0))
         tx.execute("insert into current_sheet values ('TH', $w, 'progress', 60)", {"w": W10})
         fx.insert_progress(tx, 60, "II.5", 70, 1)
     # II.5's lead TH now reports 70: plan = (267.5 + 70) / 12.
-    assert metrics.plan_completion(W10).value == pytest.approx(337.5 / 12)
-    assert _by_code(metrics.task_completion(W10))["II.5"]["completion"] == 70
+    assert progress.plan_completion(W10).value == pytest.approx(337.5 / 12)
+    assert _by_code(progress.task_completion(W10))["II.5"]["completion"] == 70
 
 
 # --- task history and unit views -------------------------------------------------------------
 
 
 def test_task_history_current_rows_only(data: Path) -> None:
-    df = metrics.task_history("II.4", W10)
+    df = progress.task_history("II.4", W10)
     got = list(zip(df["period"], df["unit_code"], df["percent"], strict=True))
     assert got == [
         (W10, "BTCD", 30),
@@ -266,7 +268,7 @@ def test_task_history_current_rows_only(data: Path) -> None:
     assert top["difficulty"] == "Thiếu phòng tiếp dân"
     assert top["proposal"] == "Bố trí thêm phòng tiếp công dân"
     assert top["evidence"] == "Báo cáo số 15/BC-BTCD ngày 06/03/2026"
-    table = metrics.history_table(df)
+    table = progress.history_table(df)
     assert table.iloc[0]["Tuần"] == "Tuần 10/2026"
     assert table.iloc[0]["Tỷ lệ"] == "30,0%"
     assert table.iloc[0]["Khó khăn, vướng mắc"] == "Thiếu phòng tiếp dân"
@@ -274,8 +276,8 @@ def test_task_history_current_rows_only(data: Path) -> None:
 
 
 def test_heatmap_frame(data: Path) -> None:
-    grid = metrics.heatmap_frame(W10)
-    assigned = metrics.heatmap_assigned(W10)
+    grid = progress.heatmap_frame(W10)
+    assigned = progress.heatmap_assigned(W10)
     assert grid.index.tolist() == ["HCTC", "TH", "BTCD", "TTPVHCC"]  # catalogue order
     assert grid.loc["TTPVHCC", "II.3"] == 30
     assert grid.loc["HCTC", "II.4"] == 10
@@ -285,20 +287,20 @@ def test_heatmap_frame(data: Path) -> None:
 
 
 def test_unit_filter_on_task_views(data: Path) -> None:
-    assert metrics.heatmap_frame(W10, unit="TTPVHCC").index.tolist() == ["TTPVHCC"]
-    assert metrics.heatmap_assigned(W10, unit="TTPVHCC").loc["TTPVHCC", "II.3"]
-    units = metrics.task_units("II.4", W10)
+    assert progress.heatmap_frame(W10, unit="TTPVHCC").index.tolist() == ["TTPVHCC"]
+    assert progress.heatmap_assigned(W10, unit="TTPVHCC").loc["TTPVHCC", "II.3"]
+    units = progress.task_units("II.4", W10)
     assert units["unit_code"].tolist() == ["BTCD", "HCTC", "TH", "TTPVHCC"]
-    assert metrics.task_units("II.4", W10, unit="HCTC")["percent"].tolist() == [10]
-    history = metrics.task_history("II.4", W10, unit="HCTC")
+    assert progress.task_units("II.4", W10, unit="HCTC")["percent"].tolist() == [10]
+    history = progress.task_history("II.4", W10, unit="HCTC")
     assert history["period"].tolist() == ["2026-W09", "2026-W07"]
-    table = metrics.current_units_table(units)
+    table = progress.current_units_table(units)
     assert table["Tỷ lệ"].tolist() == ["30,0%", "10,0%", "Chưa báo cáo", "20,0%"]
     assert table["Từ báo cáo"].tolist() == ["Tuần 10/2026", "Tuần 9/2026", "", "Tuần 9/2026"]
 
 
 def test_unit_tasks_and_table(data: Path) -> None:
-    df = metrics.unit_tasks("HCTC", W10)
+    df = progress.unit_tasks("HCTC", W10)
     assert len(df) == 11
     row = df[df["task_code"] == "II.4"].iloc[0]
     assert (row["percent"], row["period"], row["completion"], row["status"]) == (
@@ -307,7 +309,7 @@ def test_unit_tasks_and_table(data: Path) -> None:
         30,
         "Đúng tiến độ",
     )
-    table = metrics.unit_task_table(df).set_index("Mã")
+    table = progress.unit_task_table(df).set_index("Mã")
     assert table.loc["II.4", "Tỷ lệ của đơn vị"] == "10,0%"
     assert table.loc["II.4", "Từ báo cáo"] == "Tuần 9/2026"
     assert table.loc["II.4", "Vai trò"] == "Phối hợp"
@@ -316,34 +318,34 @@ def test_unit_tasks_and_table(data: Path) -> None:
 
 
 def test_unit_indicators_flow_and_stock(data: Path) -> None:
-    df = metrics.unit_indicators("HCTC", W10).set_index("code")
+    df = progress.unit_indicators("HCTC", W10).set_index("code")
     assert df.loc["VAN_BAN", "value"] == 6  # 2 + 3 + 1 (superseded 50 ignored)
     assert df.loc["VAN_BAN", "last_period"] == W10
     assert df.loc["MO_HINH", "value"] == 2  # stock: latest sheet listing it (W09)
     assert df.loc["MO_HINH", "last_period"] == "2026-W09"
     assert pd.isna(df.loc["TCD_LUOT", "value"])
-    w07 = metrics.unit_indicators("HCTC", "2026-W07").set_index("code")
+    w07 = progress.unit_indicators("HCTC", "2026-W07").set_index("code")
     assert (w07.loc["VAN_BAN", "value"], w07.loc["MO_HINH", "value"]) == (2, 1)
-    table = metrics.indicator_table(df.reset_index()).set_index("Mã chỉ số")
+    table = progress.indicator_table(df.reset_index()).set_index("Mã chỉ số")
     assert table.loc["VAN_BAN", "Giá trị"] == "6"
     assert table.loc["MO_HINH", "Cách tính"] == "Giá trị mới nhất"
     assert table.loc["TCD_LUOT", "Giá trị"] == ""
-    assert metrics.unit_indicators("BTCD", W10)["value"].isna().all()
+    assert progress.unit_indicators("BTCD", W10)["value"].isna().all()
 
 
 def test_unit_reporting_history(data: Path) -> None:
-    df = metrics.unit_reporting_history("TTPVHCC", W10)
+    df = progress.unit_reporting_history("TTPVHCC", W10)
     weeks = [label.split(" (")[0] for label in df["Tuần"]]
     assert weeks == ["Tuần 10/2026", "Tuần 9/2026", "Tuần 8/2026", "Tuần 7/2026"]
     assert df["Tình trạng"].tolist() == ["Chưa nộp", "Trễ hạn", "Không yêu cầu", "Chưa nộp"]
-    hctc = metrics.unit_reporting_history("HCTC", W10)
+    hctc = progress.unit_reporting_history("HCTC", W10)
     assert hctc.iloc[0]["Tình trạng"] == "Đúng hạn"
     assert hctc.iloc[0]["Số lần nộp"] == 2  # sub 5 and its correction 6 (the rejected 8 not)
     assert hctc.iloc[0]["Nộp lần đầu lúc"] == "05/03/2026 10:00"
 
 
 def test_status_counts_and_tables(data: Path) -> None:
-    counts = dict(zip(*metrics.status_counts(W10).to_dict("list").values(), strict=True))
+    counts = dict(zip(*progress.status_counts(W10).to_dict("list").values(), strict=True))
     assert counts == {
         "Hoàn thành": 1,
         "Đúng tiến độ": 2,
@@ -352,7 +354,7 @@ def test_status_counts_and_tables(data: Path) -> None:
         "Quá hạn": 1,
         "Chưa có báo cáo": 4,
     }
-    table = metrics.task_table(metrics.task_completion(W10)).set_index("Mã")
+    table = progress.task_table(progress.task_completion(W10)).set_index("Mã")
     assert table.loc["II.3", "Hoàn thành"] == "17,5%"
     assert table.loc["II.3", "Kỳ vọng"] == "18,4%"
     assert table.loc["II.3", "Báo cáo"] == "3/4 đơn vị đã báo cáo"
@@ -360,25 +362,25 @@ def test_status_counts_and_tables(data: Path) -> None:
     assert table.loc["II.4", "Chủ trì"] == "BTCD"
     assert table.loc["III.2.a", "Kỳ vọng"] == ""
     assert table.loc["II.3", "Cập nhật lần cuối"] == "06/03/2026 16:00"
-    groups = metrics.filter_tasks(metrics.task_completion(W10), group="III.2")
+    groups = progress.filter_tasks(progress.task_completion(W10), group="III.2")
     assert groups["code"].tolist() == ["III.2.a", "III.2.b"]
-    behind = metrics.filter_tasks(metrics.task_completion(W10), status="Chậm tiến độ")
+    behind = progress.filter_tasks(progress.task_completion(W10), status="Chậm tiến độ")
     assert behind["code"].tolist() == ["II.5", "II.6"]
 
 
 def test_basis_text() -> None:
-    assert metrics.basis(W10, 3, 4) == "3/4 đơn vị đã báo cáo, số liệu đến hết tuần 10/2026"
+    assert progress.basis(W10, 3, 4) == "3/4 đơn vị đã báo cáo, số liệu đến hết tuần 10/2026"
 
 
 # --- charts ----------------------------------------------------------------------------------
 
 
 def test_completion_bars_marker_and_basis(data: Path) -> None:
-    tasks = metrics.task_completion(W10)
+    tasks = progress.task_completion(W10)
     fig = charts.completion_bars(tasks, W10)
     *bars, marker = fig.data
     # One bar trace per status (the legend names the colours), plan order kept on the axis.
-    assert [b.name for b in bars] == [s for s in metrics.STATUSES if s in set(tasks["status"])]
+    assert [b.name for b in bars] == [s for s in progress.STATUSES if s in set(tasks["status"])]
     assert list(fig.layout.yaxis.categoryarray)[::-1] == tasks["code"].tolist()
     assert sorted(y for b in bars for y in b.y) == sorted(tasks["code"])
     assert "17,5% · 3/4 đơn vị đã báo cáo" in [t for b in bars for t in b.text]
@@ -392,7 +394,7 @@ def test_completion_bars_marker_and_basis(data: Path) -> None:
 
 def test_heatmap_chart_explains_blank_cells(data: Path) -> None:
     fig = charts.progress_heatmap(
-        metrics.heatmap_frame(W10), metrics.heatmap_assigned(W10), metrics.basis(W10, 3, 4)
+        progress.heatmap_frame(W10), progress.heatmap_assigned(W10), progress.basis(W10, 3, 4)
     )
     text = fig.data[0].text
     rows = list(fig.data[0].y)

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tests.scoring_fixture import add_models
-from tracker import models_register, scoring
+from tracker.metrics import models_register, scoring
 
 MODEL = "Tổ tiếp công dân lưu động"
 ECO = "Kinh tế"

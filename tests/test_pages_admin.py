@@ -11,7 +11,10 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest_helpers import open_page, texts
 from tests.conftest import PASSWORD
-from tracker import auth, backup, db, settings, ui
+from tracker import settings
+from tracker.accounts import auth
+from tracker.store import backup, db
+from tracker.ui import shell
 
 NEW_PASSWORD = "mat-khau-moi-2026"
 
@@ -229,7 +232,7 @@ def test_tai_khoan_refuses_wrong_or_mismatched_passwords(users: dict) -> None:
 def test_logout_from_tai_khoan(users: dict) -> None:
     at = open_page(users["lanh_dao"], "tai_khoan")
     at.button(key="logout_page").click().run()
-    assert ui.SESSION_USER not in at.session_state
+    assert shell.SESSION_USER not in at.session_state
     assert at.title[0].value == "Đăng nhập"
 
 

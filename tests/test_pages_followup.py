@@ -9,7 +9,9 @@ import pytest
 
 from tests import followup_fixture
 from tests.apptest_helpers import open_page, texts
-from tracker import db, difficulties, ingest, template
+from tracker.ingest import submissions, template
+from tracker.metrics import difficulties
+from tracker.store import db
 
 pytestmark = pytest.mark.now(followup_fixture.NOW)
 
@@ -135,7 +137,7 @@ def test_don_doc_numbers_change_after_an_accepted_upload(users, fx) -> None:
     at = open_page(users["quan_tri"], "don_doc", {"week": "2026-W10"})
     assert "TH" in _table(at)["Mã đơn vị"].tolist()
     data = template.build("TH", "2026-W10")
-    result = ingest.submit(data, "th.xlsx", users["quan_tri"], now=datetime(2026, 3, 6, 10, 0))
+    result = submissions.submit(data, "th.xlsx", users["quan_tri"], now=datetime(2026, 3, 6, 10, 0))
     assert result.status == "accepted", result.errors
     at.run()
     assert "TH" not in _table(at)["Mã đơn vị"].tolist()

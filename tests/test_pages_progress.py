@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 from tests import metric_fixture as fx
 from tests import scoring_fixture
 from tests.apptest_helpers import open_page, texts
-from tracker import auth, db
+from tracker.accounts import auth
+from tracker.store import db
 
 pytestmark = pytest.mark.now(fx.NOW)
 W10 = "2026-W10"

@@ -8,7 +8,9 @@ import pytest
 from tests.apptest_helpers import open_page, texts
 from tests.scoring_fixture import NA, add_models, add_scores, ordinary_scores
 from tests.test_criteria import OFFICIAL, xlsx
-from tracker import criteria, db, scoring
+from tracker.catalogue import criteria
+from tracker.metrics import scoring
+from tracker.store import db
 
 W = "2026-W10"
 

@@ -8,7 +8,8 @@ import pytest
 
 from tests.apptest_helpers import open_page, texts
 from tests.workbook_factory import Book
-from tracker import db, settings
+from tracker import settings
+from tracker.store import db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

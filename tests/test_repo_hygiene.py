@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tracker import backup, bench, db, settings
+from tracker import settings
+from tracker.store import backup, db
+from tracker.tools import bench
 
 DATA = ROOT / "data"
 RUNTIME_ENV = ("TRACKER_DB", "TRACKER_FILES", "TRACKER_BACKUPS", "TRACKER_BACKUP_KEY")

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests import followup_fixture
-from tracker import db, ingest, reporting, template
+from tracker.ingest import submissions, template
+from tracker.metrics import reporting
+from tracker.store import db
 
 
 @pytest.fixture
@@ -177,8 +179,8 @@ def test_through_ingest_correction_keeps_on_time_and_contact_follows(users) -> N
     first = template.build("TH", "2026-W10", now=datetime(2026, 3, 6, 9, 0))
     again = template.build("TH", "2026-W10", now=datetime(2026, 3, 9, 9, 0))
     assert first != again
-    r1 = ingest.submit(first, "th.xlsx", admin, now=datetime(2026, 3, 6, 16, 29))
-    r2 = ingest.submit(again, "th-sua.xlsx", admin, now=datetime(2026, 3, 9, 8, 0))
+    r1 = submissions.submit(first, "th.xlsx", admin, now=datetime(2026, 3, 6, 16, 29))
+    r2 = submissions.submit(again, "th-sua.xlsx", admin, now=datetime(2026, 3, 9, 8, 0))
     assert (r1.status, r2.status) == ("accepted", "accepted")
     th = reporting.week_status("2026-W10").set_index("unit_code").loc["TH"]
     assert th["state"] == "Đúng hạn"
@@ -186,6 +188,7 @@ def test_through_ingest_correction_keeps_on_time_and_contact_follows(users) -> N
     assert th["versions"] == 2
     late = template.build("KT", "2026-W10")
     assert (
-        ingest.submit(late, "kt.xlsx", admin, now=datetime(2026, 3, 6, 16, 31)).status == "accepted"
+        submissions.submit(late, "kt.xlsx", admin, now=datetime(2026, 3, 6, 16, 31)).status
+        == "accepted"
     )
     assert _states("2026-W10")["KT"] == "Trễ hạn"

@@ -15,7 +15,10 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.scoring_fixture import NA, ORDINARY_MAX, add_scores, ordinary_scores
-from tracker import auth, contract, db, ingest, scoring, template
+from tracker.accounts import auth
+from tracker.ingest import contract, submissions, template
+from tracker.metrics import scoring
+from tracker.store import db
 
 W = "2026-W10"
 FULL = {code: float(m) for code, m in ORDINARY_MAX.items()}
@@ -340,7 +343,7 @@ def test_scores_from_an_uploaded_workbook(users, tmp_db: Path) -> None:
             row[4].value, row[5].value = given[code], "Văn bản số 1"
     out = io.BytesIO()
     wb.save(out)
-    result = ingest.submit(
+    result = submissions.submit(
         out.getvalue(), "hctc.xlsx", users["don_vi"], now=datetime(2026, 3, 5, 9)
     )
     assert result.status == "accepted", result.errors

@@ -12,7 +12,10 @@ import openpyxl
 import pytest
 
 from tests.conftest import PASSWORD
-from tracker import auth, cli, contract, db, ingest, template, workbook
+from tracker.accounts import auth
+from tracker.ingest import contract, submissions, template, workbook
+from tracker.store import db
+from tracker.tools import cli
 
 NOW = datetime(2026, 3, 4, 9, 30)
 BTCD_TASKS = [
@@ -444,7 +447,7 @@ def test_filled_template_round_trips_through_reader_and_ingest(tmp_db: Path) -> 
     assert [(m.name, m.field, m.status) for m in parsed.models] == [
         ("Công sở văn minh", "Văn hóa - xã hội", "Đăng ký")
     ]
-    result = ingest.submit(data, "hctc.xlsx", user, now=datetime(2026, 3, 5, 10))
+    result = submissions.submit(data, "hctc.xlsx", user, now=datetime(2026, 3, 5, 10))
     assert (result.status, result.errors) == ("accepted", [])
     # Next week's template carries the accepted status and percent, and the contact.
     ws = _open(template.build("HCTC", "2026-W11"))[contract.SHEET_PROGRESS]
@@ -456,7 +459,7 @@ def test_filled_template_round_trips_through_reader_and_ingest(tmp_db: Path) -> 
     assert row[COL["status"] - 1 : COL["result_text"]] == ("Đang thực hiện", 45.5, None)
     assert ws["B5"].value == "Nguyễn Thị Thu Hà"
     # "Không có thay đổi": the untouched template for the next week is accepted as it is.
-    again = ingest.submit(
+    again = submissions.submit(
         template.build("HCTC", "2026-W11"), "w11.xlsx", user, now=datetime(2026, 3, 12, 10)
     )
     assert (again.status, again.errors) == ("accepted", [])

@@ -17,17 +17,10 @@ import pytest
 from tests import metric_fixture as fx
 from tests.apptest_helpers import open_page, texts
 from tests.scoring_fixture import add_scores, ordinary_scores
-from tracker import (
-    admin,
-    auth,
-    charts,
-    db,
-    difficulties,
-    metrics,
-    overview,
-    score_charts,
-    score_views,
-)
+from tracker.accounts import admin, auth
+from tracker.metrics import difficulties, progress
+from tracker.store import db
+from tracker.ui import charts, overview, score_charts, score_views
 
 pytestmark = pytest.mark.now(fx.NOW)
 W10 = "2026-W10"
@@ -91,7 +84,7 @@ def test_trend_over_two_years_keeps_week_labels() -> None:
 
 
 def test_completion_legend_names_the_status_colours(data) -> None:
-    tasks = metrics.task_completion(W10)
+    tasks = progress.task_completion(W10)
     fig = charts.completion_bars(tasks, W10)
     bars = [t for t in fig.data if t.type == "bar"]
     for bar in bars:
@@ -103,7 +96,7 @@ def test_completion_legend_names_the_status_colours(data) -> None:
 
 def test_heatmap_leaves_room_for_task_codes_on_top(data) -> None:
     fig = charts.progress_heatmap(
-        metrics.heatmap_frame(W10), metrics.heatmap_assigned(W10), metrics.basis(W10, 3, 4)
+        progress.heatmap_frame(W10), progress.heatmap_assigned(W10), progress.basis(W10, 3, 4)
     )
     assert fig.layout.xaxis.side == "top"
     assert fig.layout.margin.t >= 100
@@ -178,7 +171,7 @@ def test_overview_without_open_difficulties_says_so(users) -> None:
 
 
 def test_shared_task_link_survives_a_status_filter_that_hides_it(data) -> None:
-    tasks = metrics.task_completion(W10)
+    tasks = progress.task_completion(W10)
     behind = set(tasks.loc[tasks["status"] == "Chậm tiến độ", "code"])
     other = next(c for c in tasks["code"] if c not in behind)
     query = {"week": W10, "status": "Chậm tiến độ", "task": other}
@@ -287,8 +280,8 @@ def test_scores_export_says_the_criteria_are_provisional(users) -> None:
     at = open_page(users["lanh_dao"], "xuat_du_lieu", {"week": W10})
     assert not at.exception, at.exception
     assert "dl_scores" in [b.key for b in at.get("download_button")]
-    assert metrics.PROVISIONAL_NOTE in texts(at)
+    assert progress.PROVISIONAL_NOTE in texts(at)
     with db.transaction() as tx:  # the Office loads the official annex: no more notice
         tx.execute("update criteria_set set provisional = false")
     at = open_page(users["lanh_dao"], "xuat_du_lieu", {"week": W10})
-    assert metrics.PROVISIONAL_NOTE not in texts(at)
+    assert progress.PROVISIONAL_NOTE not in texts(at)

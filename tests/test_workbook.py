@@ -25,8 +25,8 @@ from tests.workbook_factory import (
     score_rows,
     table_cell,
 )
-from tracker import contract, workbook
-from tracker.parsed import ParsedWorkbook, Problem
+from tracker.ingest import contract, workbook
+from tracker.ingest.parsed import ParsedWorkbook, Problem
 
 PROGRESS, INDICATORS, SCORES, MODELS = (
     contract.SHEET_PROGRESS,
@@ -811,7 +811,7 @@ def test_reading_a_weekly_workbook_is_fast() -> None:
 
 def test_generated_template_reads_clean(tmp_db: Path) -> None:
     # The contract between the template writer and this reader: an untouched template is valid.
-    from tracker import template
+    from tracker.ingest import template
 
     ctx = workbook.Context.load(tmp_db)
     for unit, tasks in (("HCTC", 11), ("BTCD", 10)):

@@ -23,7 +23,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
-from tracker import contract, db, workbook
+from tracker.ingest import contract, workbook
+from tracker.store import db
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 QUERIES_DIR = ROOT / "queries"
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "store" / "migrations"
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # Upload limits: the raw file and what its zip parts may expand to (zip-bomb guard).

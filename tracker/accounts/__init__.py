@@ -1,0 +1,1 @@
+"""Accounts, authentication, sessions and roles; the admin's actions."""

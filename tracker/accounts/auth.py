@@ -1,0 +1,520 @@
+"""Accounts, password hashing (argon2), login throttling and the role rules for every action."""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from tracker import settings
+from tracker.store import audit, db
+from tracker.text import nfc
+
+ROLES = {"don_vi": "Đơn vị", "lanh_dao": "Lãnh đạo", "quan_tri": "Quản trị"}
+ALL_ROLES = frozenset(ROLES)
+
+# Who may do what. Every domain action calls require() with one of these names.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "view": ALL_ROLES,
+    "export": ALL_ROLES,
+    "upload": frozenset({"don_vi", "quan_tri"}),
+    "upload_any_unit": frozenset({"quan_tri"}),
+    "raise_difficulty": frozenset({"don_vi", "quan_tri"}),
+    "handle_difficulty": frozenset({"lanh_dao", "quan_tri"}),
+    "review": frozenset({"quan_tri"}),
+    "edit_catalogue": frozenset({"quan_tri"}),
+    "manage_users": frozenset({"quan_tri"}),
+    "grant_exception": frozenset({"quan_tri"}),
+    "restore_submission": frozenset({"quan_tri"}),
+    "bulk_import": frozenset({"quan_tri"}),
+    "backup": frozenset({"quan_tri"}),
+    "restore_backup": frozenset({"quan_tri"}),
+    "view_audit": frozenset({"quan_tri"}),
+    "remind": frozenset({"quan_tri"}),
+}
+
+MIN_PASSWORD_LENGTH = 8
+_hasher = PasswordHasher()
+
+
+class PermissionDenied(PermissionError):
+    """The user's role does not allow the action; the message is Vietnamese."""
+
+
+class AccountError(ValueError):
+    """A problem with an account operation; the message is Vietnamese."""
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    role: str
+    unit_code: str | None = None
+    full_name: str | None = None
+    session_epoch: int = 0  # app_user.session_epoch at login; a mismatch ends the session
+
+    @property
+    def role_label(self) -> str:
+        return ROLES[self.role]
+
+
+SYSTEM = User("he_thong", "quan_tri", None, "Hệ thống (dòng lệnh)")
+
+
+def can(user: User | None, action: str) -> bool:
+    return user is not None and user.role in PERMISSIONS[action]
+
+
+def require(user: User | None, action: str) -> User:
+    """Raise PermissionDenied unless `user` may do `action`."""
+    if user is None:
+        raise PermissionDenied("Bạn cần đăng nhập để thực hiện thao tác này.")
+    if not can(user, action):
+        raise PermissionDenied(
+            f"Tài khoản '{user.username}' (vai trò {user.role_label}) không có quyền thực hiện thao tác này."
+        )
+    return user
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+
+
+def create_user(
+    username: str,
+    role: str,
+    password: str,
+    *,
+    unit_code: str | None = None,
+    full_name: str | None = None,
+    sample: bool = False,
+    by: User = SYSTEM,
+    path: Path | None = None,
+) -> User:
+    require(by, "manage_users")
+    username = nfc(username).lower()
+    if not username or any(ch.isspace() for ch in username):
+        raise AccountError("Tên đăng nhập không được trống và không chứa khoảng trắng.")
+    if role not in ROLES:
+        raise AccountError(f"Vai trò '{role}' không hợp lệ; chọn một trong: {', '.join(ROLES)}.")
+    unit_code = _valid_unit(role, unit_code, path)
+    _check_new_password(password)
+    if db.scalar("select count(*) from app_user where username = $u", {"u": username}, path):
+        raise AccountError(f"Tên đăng nhập '{username}' đã tồn tại.")
+    with db.transaction(path) as tx:
+        tx.execute(
+            "insert into app_user (username, full_name, password_hash, role, unit_code, sample, "
+            "created_at, password_changed_at) values ($u, $f, $h, $r, $c, $s, $t, $t)",
+            {
+                "u": username,
+                "f": full_name,
+                "h": hash_password(password),
+                "r": role,
+                "c": unit_code,
+                "s": sample,
+                "t": settings.now(),
+            },
+        )
+        audit.record(
+            "user_create",
+            username=by.username,
+            role=by.role,
+            target=username,
+            after={"role": role, "unit_code": unit_code},
+            tx=tx,
+        )
+    return User(username, role, unit_code, full_name)
+
+
+def login_error() -> AccountError:
+    """The one answer to every failed login: unknown, disabled, throttled or wrong password."""
+    return AccountError(
+        "Tên đăng nhập hoặc mật khẩu không đúng. Sau "
+        f"{settings.MAX_FAILED_LOGINS} lần nhập sai, việc đăng nhập từ máy này tạm bị khóa "
+        f"{settings.LOGIN_LOCK_MINUTES} phút."
+    )
+
+
+@functools.cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash of a random secret, verified when the username is unknown so that the answer
+    takes as long as for a real account. Keyed by the hasher so it has the same parameters."""
+    return hasher.hash(secrets.token_urlsafe(16))
+
+
+def _verify(pw_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(pw_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(
+    username: str, password: str, path: Path | None = None, client: str | None = None
+) -> User:
+    """Check a login from `client` (the browser's IP address; None = unknown client).
+
+    Every attempt costs exactly one argon2 verification (against a dummy hash for an unknown
+    username) and every refusal raises login_error(), so neither the answer nor its timing
+    tells a stranger whether the account exists, is disabled or is locked. Failures are counted
+    per (username, client) inside the write transaction: see _settle_login.
+    """
+    username = nfc(username).lower()
+    dummy = _dummy_hash(_hasher)  # the first call pays for it, whatever the username
+    found = db.rows(
+        "select password_hash, role, unit_code, full_name, active, session_epoch "
+        "from app_user where username = $u",
+        {"u": username},
+        path,
+    )
+    # argon2 runs before the write lock is taken: a slow hash must not hold up other writers.
+    password_ok = _verify(found[0][0] if found else dummy, password) and bool(found)
+    with db.transaction(path) as tx:
+        attempt = _Attempt(
+            username,
+            (client or "")[:100],
+            found[0][1:] if found else None,
+            password_ok,
+            settings.now(),
+        )
+        user = _settle_login(tx, attempt)
+    if user is None:  # raised after the commit, so the counted failure stays counted
+        raise login_error()
+    return user
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """One login attempt as the throttle sees it."""
+
+    username: str
+    client: str  # '' when unknown (command line, tests, a local connection)
+    account: tuple | None  # (role, unit_code, full_name, active, session_epoch); None: unknown
+    password_ok: bool
+    now: datetime
+
+    @property
+    def key(self) -> dict[str, str]:
+        return {"u": self.username, "c": self.client}
+
+    @property
+    def since(self) -> datetime:
+        """Failures before this are forgotten (the lock window, counted from the last one)."""
+        return self.now - timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+
+
+def _settle_login(tx: db.Tx, a: _Attempt) -> User | None:
+    """Decide the attempt and record it in one transaction (writers take turns, so parallel
+    attempts cannot lose a count): refuse while (username, client) is locked, else log in or
+    count one failure, locking the pair for LOGIN_LOCK_MINUTES at MAX_FAILED_LOGINS.
+
+    Audit rows stay bounded: a real account gets one row per failure (at most
+    MAX_FAILED_LOGINS per client per window) and one `login_refused_locked` per lock; an
+    unknown username gets one `login_failed` row per (username, client) per window, at its
+    first failure (later ones are only counted in login_throttle).
+    """
+    tx.execute(
+        "delete from login_throttle where (locked_until is null or locked_until <= $now) "
+        "and last_failed_at <= $since",
+        {"now": a.now, "since": a.since},
+    )
+    found = tx.rows(
+        "select failures, locked_until, refusals from login_throttle "
+        "where username = $u and client = $c",
+        a.key,
+    )
+    row = found[0] if found else None
+    if _throttled(tx, a, row):
+        _note_refusal(tx, a, row)
+        return None
+    if a.password_ok and a.account is not None and a.account[3]:
+        return _log_in(tx, a, a.account)
+    _count_failure(tx, a, row)
+    return None
+
+
+def _throttled(tx: db.Tx, a: _Attempt, row: tuple | None) -> bool:
+    if row is not None:
+        return row[1] is not None and row[1] > a.now
+    if not a.client:  # everyone behind a local proxy shares '': a cap would refuse them all
+        return False
+    # A new username from a client already failing on many: refused, and nothing stored.
+    tracked = tx.scalar("select count(*) from login_throttle where client = $c", {"c": a.client})
+    return tracked >= settings.LOGIN_MAX_USERNAMES_PER_CLIENT
+
+
+def _note_refusal(tx: db.Tx, a: _Attempt, row: tuple | None) -> None:
+    if row is None:  # over the client's cap: no row, so the table stays bounded
+        return
+    tx.execute(
+        "update login_throttle set refusals = refusals + 1 where username = $u and client = $c",
+        a.key,
+    )
+    if row[2] == 0 and a.account is not None:
+        audit.record(
+            "login_refused_locked",
+            username=a.username,
+            role=a.account[0],
+            detail={"client": a.client or None, "locked_until": row[1]},
+            tx=tx,
+        )
+
+
+def _log_in(tx: db.Tx, a: _Attempt, account: tuple) -> User:
+    role, unit_code, full_name, _, epoch = account
+    tx.execute("delete from login_throttle where username = $u and client = $c", a.key)
+    _sync_account_summary(tx, a)
+    detail = {"client": a.client} if a.client else None
+    audit.record("login", username=a.username, role=role, detail=detail, tx=tx)
+    return User(a.username, role, unit_code, full_name, epoch)
+
+
+def _count_failure(tx: db.Tx, a: _Attempt, row: tuple | None) -> None:
+    failures = (row[0] if row else 0) + 1
+    locked = failures >= settings.MAX_FAILED_LOGINS
+    tx.execute(
+        "insert into login_throttle (username, client, failures, last_failed_at, locked_until) "
+        "values ($u, $c, $f, $t, $l) on conflict do update set failures = excluded.failures, "
+        "last_failed_at = excluded.last_failed_at, locked_until = excluded.locked_until, "
+        "refusals = 0",
+        {
+            **a.key,
+            "f": 0 if locked else failures,
+            "t": a.now,
+            "l": a.now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES) if locked else None,
+        },
+    )
+    _sync_account_summary(tx, a)
+    detail = {"failed_logins": failures, "locked": locked, "client": a.client or None}
+    if a.account is None:
+        if row is None:  # the first failure of this (unknown username, client) window
+            detail["reason"] = "không có tài khoản"
+            audit.record("login_failed", username=a.username, role=None, detail=detail, tx=tx)
+        return
+    action = "login_failed" if a.account[3] else "login_refused_disabled"
+    audit.record(action, username=a.username, role=a.account[0], detail=detail, tx=tx)
+
+
+def _sync_account_summary(tx: db.Tx, a: _Attempt) -> None:
+    """Mirror the account's throttle rows into app_user for the admin's users table."""
+    tx.execute(
+        "update app_user set failed_logins = coalesce((select sum(t.failures) "
+        "from login_throttle as t where t.username = $u and t.last_failed_at > $since), 0), "
+        "locked_until = (select max(t.locked_until) from login_throttle as t "
+        "where t.username = $u and t.locked_until > $now) where username = $u",
+        {"u": a.username, "since": a.since, "now": a.now},
+    )
+
+
+# Appended to an account update that must end the account's open sessions (see session_valid).
+_END_SESSIONS = "session_epoch = session_epoch + 1"
+
+
+def set_password(username: str, new_password: str, *, by: User, path: Path | None = None) -> None:
+    """Reset another user's password (admin) or change one's own; either ends the account's
+    open sessions and lifts its login locks."""
+    if by.username != username:
+        require(by, "manage_users")
+    _check_new_password(new_password)
+    _update_user(
+        username,
+        "password_reset" if by.username != username else "password_change",
+        by,
+        "password_hash = $h, password_changed_at = $t, failed_logins = 0, locked_until = null, "
+        + _END_SESSIONS,
+        {"h": hash_password(new_password), "t": settings.now()},
+        path,
+        clear_throttle=True,
+    )
+
+
+def change_own_password(
+    user: User, old_password: str, new_password: str, path: Path | None = None
+) -> User:
+    """Change one's own password. Every session of the account ends, this one included,
+    unless the caller keeps the returned User (same account, new session epoch)."""
+    pw_hash = db.scalar(
+        "select password_hash from app_user where username = $u", {"u": user.username}, path
+    )
+    if not _verify(pw_hash or "", old_password):
+        raise AccountError("Mật khẩu hiện tại không đúng.")
+    set_password(user.username, new_password, by=user, path=path)
+    epoch = db.scalar(
+        "select session_epoch from app_user where username = $u", {"u": user.username}, path
+    )
+    return replace(user, session_epoch=epoch)
+
+
+def set_active(username: str, active: bool, *, by: User, path: Path | None = None) -> None:
+    require(by, "manage_users")
+    if not active and username == by.username:
+        raise AccountError("Không thể tự vô hiệu hóa tài khoản đang dùng.")
+    _update_user(
+        username,
+        "user_enable" if active else "user_disable",
+        by,
+        "active = $a, " + _END_SESSIONS,
+        {"a": active},
+        path,
+        fields=("active",),
+    )
+
+
+def unlock(username: str, *, by: User, path: Path | None = None) -> int:
+    """Lift the account's login locks and failure counts from every client before they expire;
+    returns how many (account, client) counters were cleared."""
+    require(by, "manage_users")
+    return _update_user(
+        username,
+        "user_unlock",
+        by,
+        "failed_logins = 0, locked_until = null",
+        {},
+        path,
+        fields=("failed_logins", "locked_until"),
+        clear_throttle=True,
+    )
+
+
+def update_user(
+    username: str,
+    *,
+    role: str,
+    unit_code: str | None,
+    full_name: str | None,
+    by: User,
+    path: Path | None = None,
+) -> None:
+    """Change an account's role, unit and name (audited with before/after); a new role or
+    unit ends the account's open sessions."""
+    require(by, "manage_users")
+    if role not in ROLES:
+        raise AccountError(f"Vai trò '{role}' không hợp lệ; chọn một trong: {', '.join(ROLES)}.")
+    if username == by.username and role != by.role:
+        raise AccountError("Không thể tự đổi vai trò của tài khoản đang dùng.")
+    unit_code = _valid_unit(role, unit_code, path)
+    _update_user(
+        username,
+        "user_update",
+        by,
+        "role = $r, unit_code = $c, full_name = $f, session_epoch = session_epoch + "
+        "case when role <> $r or unit_code is distinct from $c then 1 else 0 end",
+        {"r": role, "c": unit_code, "f": nfc(full_name) or None},
+        path,
+        fields=("role", "unit_code", "full_name"),
+    )
+
+
+def _valid_unit(role: str, unit_code: str | None, path: Path | None) -> str | None:
+    """A unit account needs a unit of the catalogue; other roles have none."""
+    if role != "don_vi":
+        return None
+    if (
+        not unit_code
+        or db.scalar("select count(*) from unit where code = $c", {"c": unit_code}, path) == 0
+    ):
+        raise AccountError(
+            f"Tài khoản đơn vị cần mã đơn vị có trong danh mục (đang là '{unit_code}')."
+        )
+    return unit_code
+
+
+def _update_user(
+    username: str,
+    action: str,
+    by: User,
+    assignments: str,
+    params: dict,
+    path: Path | None,
+    fields: tuple[str, ...] = (),
+    clear_throttle: bool = False,
+) -> int:
+    """Update one account and audit it; with clear_throttle, also drop its login counters and
+    locks (returns how many)."""
+    cols = ", ".join(("username", *fields))
+    with db.transaction(path) as tx:
+        found = tx.rows(f"select {cols} from app_user where username = $u", {"u": username})
+        if not found:
+            raise AccountError(f"Không có tài khoản '{username}'.")
+        tx.execute(
+            f"update app_user set {assignments} where username = $u", {**params, "u": username}
+        )
+        cleared = 0
+        if clear_throttle:
+            cleared = tx.scalar(
+                "select count(*) from login_throttle where username = $u", {"u": username}
+            )
+            tx.execute("delete from login_throttle where username = $u", {"u": username})
+        after = tx.rows(f"select {cols} from app_user where username = $u", {"u": username})
+        audit.record(
+            action,
+            username=by.username,
+            role=by.role,
+            target=username,
+            detail={"cleared_login_locks": cleared} if cleared else None,
+            before=dict(zip(fields, found[0][1:], strict=True)) if fields else None,
+            after=dict(zip(fields, after[0][1:], strict=True)) if fields else None,
+            tx=tx,
+        )
+    return cleared
+
+
+_ACCOUNT_FIELDS = (
+    "username",
+    "full_name",
+    "role",
+    "unit_code",
+    "active",
+    "sample",
+    "created_at",
+    "password_changed_at",
+)
+
+
+def account(username: str, path: Path | None = None) -> dict | None:
+    """One account's details (no password hash) with its last successful login (None if never)."""
+    found = db.rows(
+        f"select {', '.join(_ACCOUNT_FIELDS)}, (select max(logged_at) from audit_log as a "
+        "where a.username = u.username and a.action = 'login') from app_user as u "
+        "where username = $u",
+        {"u": username},
+        path,
+    )
+    if not found:
+        return None
+    return dict(zip((*_ACCOUNT_FIELDS, "last_login"), found[0], strict=True))
+
+
+def session_valid(user: User, path: Path | None = None) -> bool:
+    """Whether a logged-in session still stands: the account exists, is active, has the same
+    role and unit, and no password change, reset, disable or role change happened since the
+    login (session_epoch unchanged)."""
+    found = db.rows(
+        "select role, unit_code, active, session_epoch from app_user where username = $u",
+        {"u": user.username},
+        path,
+    )
+    return bool(found) and found[0] == (user.role, user.unit_code, True, user.session_epoch)
+
+
+def list_users(path: Path | None = None) -> list[dict]:
+    df = db.frame(
+        "select username, full_name, role, unit_code, active, sample, failed_logins, locked_until, "
+        "created_at from app_user order by role, username",
+        path=path,
+    )
+    return df.to_dict("records")
+
+
+def user_count(path: Path | None = None) -> int:
+    return db.scalar("select count(*) from app_user", path=path)

@@ -1,0 +1,1 @@
+"""The catalogues the Office edits without a programmer: units, tasks, criteria, settings, and the reporting calendar."""

@@ -1,0 +1,368 @@
+"""The Office's catalogues (units, tasks, indicators, criteria, settings): CSV files under data/.
+
+Each file is validated as a whole; every mistake is reported with the file name and line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tracker import settings
+from tracker.exports.csvsafe import frame_csv, restore
+from tracker.store import db
+from tracker.text import nfc
+
+TASK_KINDS = ("thuong_xuyen", "san_pham", "theo_yeu_cau")
+INDICATOR_KINDS = ("flow", "stock")
+CRITERION_KINDS = ("ordinary", "bonus", "penalty")
+TRUE_WORDS = {"true", "1", "x", "có", "co", "yes"}
+FALSE_WORDS = {"false", "0", "", "không", "khong", "no"}
+
+FILES = {
+    "units": ("units.csv", ("code", "name", "active", "sample", "note")),
+    "tasks": (
+        "tasks.csv",
+        (
+            "code",
+            "group_code",
+            "short_title",
+            "full_text",
+            "directing",
+            "lead_unit",
+            "coordinating",
+            "start_date",
+            "due_date",
+            "weight",
+            "kind",
+            "assignment_inferred",
+        ),
+    ),
+    "indicators": ("indicators.csv", ("code", "name", "measure", "kind", "task_code")),
+    "criteria": (
+        "criteria.csv",
+        (
+            "code",
+            "group_code",
+            "group_name",
+            "title",
+            "max_points",
+            "kind",
+            "evidence_hint",
+            "responsible_unit",
+        ),
+    ),
+    "settings": ("settings.csv", ("key", "value", "description")),
+}
+
+
+class CatalogueError(ValueError):
+    """One or more mistakes in the catalogue files; `problems` lists them all."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class _Reader:
+    """Collects problems while reading one CSV file."""
+
+    file: str
+    problems: list[str]
+
+    def fail(self, line: int, message: str) -> None:
+        self.problems.append(f"{self.file}, dòng {line}: {message}")
+
+    def boolean(self, line: int, column: str, value: str) -> bool:
+        word = value.strip().casefold()
+        if word in TRUE_WORDS:
+            return True
+        if word not in FALSE_WORDS:
+            self.fail(line, f"cột '{column}' phải là true/false, đang là '{value}'.")
+        return False
+
+    def number(self, line: int, column: str, value: str) -> float:
+        try:
+            return float(value.replace(",", "."))
+        except ValueError:
+            self.fail(line, f"cột '{column}' phải là số, đang là '{value}'.")
+            return 0.0
+
+    def day(self, line: int, column: str, value: str) -> date:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(line, f"cột '{column}' phải là ngày dạng YYYY-MM-DD, đang là '{value}'.")
+            return date(2026, 1, 1)
+
+    def choice(self, line: int, column: str, value: str, allowed: tuple[str, ...]) -> str:
+        if value not in allowed:
+            self.fail(
+                line, f"cột '{column}' phải là một trong {', '.join(allowed)}; đang là '{value}'."
+            )
+        return value
+
+
+def read_csv(text: str, name: str, problems: list[str]) -> list[tuple[int, dict[str, str]]]:
+    """Rows of one catalogue CSV with their line numbers; header checked against FILES."""
+    file, columns = FILES[name]
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    if missing:
+        problems.append(f"{file}, dòng 1: thiếu cột {', '.join(missing)}.")
+        return []
+    out = []
+    for row in reader:
+        # restore: a catalogue exported by export_csv comes back without its guard apostrophes
+        clean = {k: nfc(restore(v or "")) for k, v in row.items() if k is not None}
+        if any(clean.values()):
+            out.append((reader.line_num, clean))
+    return out
+
+
+def _unique(r: _Reader, rows: list[tuple[int, dict[str, str]]], column: str) -> set[str]:
+    seen: set[str] = set()
+    for line, row in rows:
+        value = row[column]
+        if not value:
+            r.fail(line, f"cột '{column}' không được để trống.")
+        elif value in seen:
+            r.fail(line, f"mã '{value}' bị trùng.")
+        seen.add(value)
+    return seen
+
+
+def parse_units(rows: list, problems: list[str]) -> list[dict[str, Any]]:
+    r = _Reader(FILES["units"][0], problems)
+    _unique(r, rows, "code")
+    return [
+        {
+            "code": row["code"],
+            "name": row["name"] or r.fail(line, "thiếu tên đơn vị.") or "",
+            "active": r.boolean(line, "active", row["active"] or "true"),
+            "sample": r.boolean(line, "sample", row["sample"]),
+            "note": row["note"],
+            "sort_order": i,
+        }
+        for i, (line, row) in enumerate(rows, start=1)
+    ]
+
+
+def parse_tasks(rows: list, unit_codes: set[str], problems: list[str]) -> list[dict[str, Any]]:
+    r = _Reader(FILES["tasks"][0], problems)
+    _unique(r, rows, "code")
+    out = []
+    for i, (line, row) in enumerate(rows, start=1):
+        lead = row["lead_unit"]
+        if lead and lead not in unit_codes:
+            r.fail(line, f"đơn vị chủ trì '{lead}' không có trong units.csv.")
+        coordinating = row["coordinating"]
+        if coordinating != "*":
+            for code in filter(None, coordinating.split(";")):
+                if code.strip() not in unit_codes:
+                    r.fail(line, f"đơn vị phối hợp '{code}' không có trong units.csv.")
+        if not lead and not coordinating:
+            r.fail(line, "nhiệm vụ chưa giao cho đơn vị nào (lead_unit và coordinating đều trống).")
+        start = r.day(line, "start_date", row["start_date"])
+        due = r.day(line, "due_date", row["due_date"])
+        if due < start:
+            r.fail(line, "ngày kết thúc trước ngày bắt đầu.")
+        weight = r.number(line, "weight", row["weight"] or "1")
+        if weight <= 0:
+            r.fail(line, "trọng số phải lớn hơn 0.")
+        for column in ("short_title", "full_text", "directing"):
+            if not row[column]:
+                r.fail(line, f"cột '{column}' không được để trống.")
+        out.append(
+            {
+                "code": row["code"],
+                "sort_order": i,
+                "group_code": row["group_code"],
+                "short_title": row["short_title"],
+                "full_text": row["full_text"],
+                "directing": row["directing"],
+                "lead_unit": lead or None,
+                "coordinating": coordinating or None,
+                "start_date": start,
+                "due_date": due,
+                "weight": weight,
+                "kind": r.choice(line, "kind", row["kind"] or "thuong_xuyen", TASK_KINDS),
+                "assignment_inferred": r.boolean(
+                    line, "assignment_inferred", row["assignment_inferred"]
+                ),
+            }
+        )
+    return out
+
+
+def parse_indicators(rows: list, task_codes: set[str], problems: list[str]) -> list[dict[str, Any]]:
+    r = _Reader(FILES["indicators"][0], problems)
+    _unique(r, rows, "code")
+    out = []
+    for i, (line, row) in enumerate(rows, start=1):
+        if row["task_code"] and row["task_code"] not in task_codes:
+            r.fail(line, f"nhiệm vụ '{row['task_code']}' không có trong tasks.csv.")
+        out.append(
+            {
+                "code": row["code"],
+                "sort_order": i,
+                "name": row["name"],
+                "measure": row["measure"],
+                "task_code": row["task_code"] or None,
+                "kind": r.choice(line, "kind", row["kind"], INDICATOR_KINDS),
+            }
+        )
+    return out
+
+
+def parse_criteria(
+    rows: list, unit_codes: set[str], problems: list[str], file: str = ""
+) -> list[dict[str, Any]]:
+    r = _Reader(file or FILES["criteria"][0], problems)
+    _unique(r, rows, "code")
+    out = []
+    for i, (line, row) in enumerate(rows, start=1):
+        responsible = row["responsible_unit"] or "HCTC"
+        if responsible not in unit_codes:
+            r.fail(line, f"đơn vị phụ trách '{responsible}' không có trong danh mục đơn vị.")
+        maximum = r.number(line, "max_points", row["max_points"])
+        if maximum <= 0:
+            r.fail(line, "điểm tối đa phải lớn hơn 0.")
+        if not row["title"]:
+            r.fail(line, "thiếu nội dung tiêu chí.")
+        out.append(
+            {
+                "code": row["code"],
+                "sort_order": i,
+                "group_code": row["group_code"],
+                "group_name": row["group_name"],
+                "title": row["title"],
+                "max_points": maximum,
+                "kind": r.choice(line, "kind", row["kind"], CRITERION_KINDS),
+                "evidence_hint": row["evidence_hint"],
+                "responsible_unit": responsible,
+            }
+        )
+    return out
+
+
+def parse_settings(rows: list, problems: list[str]) -> list[dict[str, Any]]:
+    r = _Reader(FILES["settings"][0], problems)
+    _unique(r, rows, "key")
+    return [
+        {"key": row["key"], "value": row["value"], "description": row["description"]}
+        for _, row in rows
+    ]
+
+
+def read_dir(source: Path) -> dict[str, list[dict[str, Any]]]:
+    """Read and cross-check every catalogue file in `source`; raise CatalogueError listing all problems."""
+    problems: list[str] = []
+    raw = {}
+    for name, (file, _) in FILES.items():
+        path = source / file
+        if not path.exists():
+            problems.append(f"{file}: không tìm thấy tệp trong {source}.")
+            raw[name] = []
+            continue
+        raw[name] = read_csv(path.read_text(encoding="utf-8"), name, problems)
+    units = parse_units(raw["units"], problems)
+    unit_codes = {u["code"] for u in units}
+    tasks = parse_tasks(raw["tasks"], unit_codes, problems)
+    result = {
+        "units": units,
+        "tasks": tasks,
+        "indicators": parse_indicators(raw["indicators"], {t["code"] for t in tasks}, problems),
+        "criteria": parse_criteria(raw["criteria"], unit_codes, problems),
+        "settings": parse_settings(raw["settings"], problems),
+    }
+    if problems:
+        raise CatalogueError(problems)
+    return result
+
+
+def load_all(path: Path | None = None, source: Path | None = None, by: str = "hệ thống") -> None:
+    """(Re)load every catalogue into the database in one transaction.
+
+    Units, tasks, indicators and settings are replaced. The criteria become a new set only when
+    none exists yet: a later replacement is an admin action that versions the set (scoring).
+    """
+    data = read_dir(source or settings.catalogue_dir())
+    import pandas as pd
+
+    with db.transaction(path) as tx:
+        for table, name in (("unit", "units"), ("task", "tasks"), ("indicator", "indicators")):
+            tx.execute(f"delete from {table}")
+            tx.insert_frame(table, pd.DataFrame(data[name]))
+        # Settings edited in the app win over the file; the file only adds missing keys.
+        for row in data["settings"]:
+            tx.execute(
+                "insert into setting values ($key, $value, $description) on conflict do nothing",
+                row,
+            )
+        if tx.scalar("select count(*) from criteria_set") == 0:
+            add_criteria_set(
+                tx,
+                data["criteria"],
+                label="Bộ tiêu chí tạm thời (chưa phải Phụ lục II chính thức)",
+                source="data/criteria.csv",
+                provisional=True,
+                by=by,
+            )
+
+
+def add_criteria_set(
+    tx: db.Tx,
+    criteria: list[dict[str, Any]],
+    *,
+    label: str,
+    source: str,
+    provisional: bool,
+    by: str,
+) -> int:
+    """Store a new criteria set and make it the active one; earlier sets (and scores) stay."""
+    import pandas as pd
+
+    tx.execute("update criteria_set set active = false")
+    set_id = tx.scalar(
+        "insert into criteria_set (label, source, provisional, active, loaded_at, loaded_by) "
+        "values ($l, $s, $p, true, $t, $b) returning id",
+        {"l": label, "s": source, "p": provisional, "t": settings.now(), "b": by},
+    )
+    frame = pd.DataFrame(criteria)
+    frame.insert(0, "set_id", set_id)
+    tx.insert_frame("criterion", frame)
+    return set_id
+
+
+def setting(key: str, path: Path | None = None) -> str:
+    """One setting's value (from the cached settings query: no round trip per call)."""
+    for name, value, _ in db.cached_rows("settings", path=path):
+        if name == key:
+            return value
+    raise KeyError(key)
+
+
+def export_csv(name: str, path: Path | None = None) -> bytes:
+    """A catalogue back as CSV in the file's own columns, through the guarded writer
+    (tracker/exports/csvsafe.py: UTF-8 with BOM, formula-looking text neutralised, LF rows as in data/)."""
+    _, columns = FILES[name]
+    table = {
+        "units": "unit",
+        "tasks": "task",
+        "indicators": "indicator",
+        "settings": "setting",
+    }.get(name)
+    if name == "criteria":
+        df = db.query("criteria_active", path=path)
+    else:
+        df = db.frame(f"select * from {table} order by 1", path=path)
+        if "sort_order" in df.columns:
+            df = df.sort_values("sort_order")
+    df = df.reindex(columns=list(columns))
+    return frame_csv(df, lineterminator="\n")

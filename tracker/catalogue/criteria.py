@@ -1,0 +1,557 @@
+"""Criteria sets (bộ tiêu chí): the active set, its versions, and replacing or editing it.
+
+The provisional set ships in data/criteria.csv (set 1). The Office replaces it with the official
+Phụ lục II of QĐ 2579/QĐ-UBND from an .xlsx file (checked, previewed, then loaded) or edits the
+active set in the app; either way a new version is stored and becomes active, and every score
+sheet stays tied to the set it was given under (submission.criteria_set_id).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from tracker.accounts import auth
+from tracker.accounts.auth import User
+from tracker.catalogue import catalogues, plan
+from tracker.exports.csvsafe import xlsx_text
+from tracker.ingest import filesafety
+from tracker.ingest.parsed import Problem
+from tracker.store import audit, db
+from tracker.text import fmt_datetime, key, nfc
+
+SHEET = "Bộ tiêu chí"
+PROVISIONAL_WARNING = (
+    "Bộ tiêu chí đang dùng là **bộ tạm thời**, chưa phải Phụ lục II của Quyết định "
+    "2579/QĐ-UBND ngày 21/11/2025. Điểm và xếp loại chỉ có tính tham khảo cho đến khi Văn phòng "
+    "nạp bộ tiêu chí chính thức."
+)
+
+# field -> header text written by to_xlsx (and the edit table); ALIASES adds accepted variants.
+COLUMNS = {
+    "code": "Mã tiêu chí",
+    "group_code": "Mã nhóm",
+    "group_name": "Nhóm",
+    "title": "Nội dung tiêu chí",
+    "max_points": "Điểm tối đa",
+    "kind": "Loại",
+    "evidence_hint": "Tài liệu kiểm chứng",
+    "responsible_unit": "Đơn vị phụ trách",
+}
+ALIASES = {
+    "code": ("Mã", "Mã số", "code"),
+    "group_code": ("group_code",),
+    "group_name": ("Tên nhóm", "Nhóm tiêu chí", "group_name"),
+    "title": ("Tiêu chí", "Nội dung", "title"),
+    "max_points": ("Điểm tối đa", "Điểm chuẩn", "Thang điểm", "max_points"),
+    "kind": ("Loại tiêu chí", "kind"),
+    "evidence_hint": ("Tài liệu kiểm chứng (gợi ý)", "Minh chứng", "evidence_hint"),
+    "responsible_unit": ("Đơn vị chịu trách nhiệm", "responsible_unit"),
+}
+REQUIRED = ("code", "title", "max_points")
+KIND_LABELS = {"ordinary": "Thường", "bonus": "Điểm thưởng", "penalty": "Điểm trừ"}
+_KIND_WORDS = {
+    "": "ordinary",
+    "ordinary": "ordinary",
+    "thường": "ordinary",
+    "tiêu chí thường": "ordinary",
+    "cơ bản": "ordinary",
+    "bonus": "bonus",
+    "thưởng": "bonus",
+    "điểm thưởng": "bonus",
+    "cộng": "bonus",
+    "điểm cộng": "bonus",
+    "penalty": "penalty",
+    "trừ": "penalty",
+    "điểm trừ": "penalty",
+}
+_CODE = re.compile(r"^[A-Za-zĐđ0-9][A-Za-zĐđ0-9._-]{0,19}$")
+_GROUP_PREFIX = re.compile(r"^([A-Za-zĐđ]{1,3}|[IVXLC]+)[.)]\s+\S")
+_HEADER_SEARCH_ROWS = 20
+
+
+class CriteriaError(ValueError):
+    """The replacement set has errors; `problems` lists every one (Vietnamese, with cells)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(f"{p.cell}: {p.message}" for p in problems))
+        self.problems = problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def active_set(path: Path | None = None) -> dict[str, Any]:
+    """The criteria set in force: id, label, source, provisional, loaded_at, loaded_by."""
+    df = sets(path)
+    row = df[df["active"]].iloc[0]
+    return {k: _plain(row[k]) for k in ("id", "label", "source", "provisional", "loaded_at")} | {
+        "loaded_by": _plain(row["loaded_by"])
+    }
+
+
+def sets(path: Path | None = None) -> pd.DataFrame:
+    """Every loaded version, newest first."""
+    return db.query("criteria_sets", path=path)
+
+
+def criteria_of(set_id: int, path: Path | None = None) -> pd.DataFrame:
+    return db.query("criteria", path=path, set_id=int(set_id))
+
+
+def sets_table(path: Path | None = None) -> pd.DataFrame:
+    """The versions as the admin sees them (Vietnamese headers)."""
+    df = sets(path)
+    return pd.DataFrame(
+        {
+            "Phiên bản": df["id"],
+            "Tên bộ tiêu chí": df["label"],
+            "Nguồn": df["source"],
+            "Tạm thời": df["provisional"].map({True: "Có", False: "Không"}),
+            "Đang áp dụng": df["active"].map({True: "Đang áp dụng", False: ""}),
+            "Số tiêu chí": df["criteria"],
+            "Tổng điểm tiêu chí thường": df["ordinary_points"],
+            "Số bảng điểm đang dùng": df["score_sheets"],
+            "Nạp lúc": df["loaded_at"].map(fmt_datetime),
+            "Người nạp": df["loaded_by"].fillna(""),
+        }
+    )
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, float) and pd.isna(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation shared by the .xlsx reader and the in-app editor
+
+
+@dataclass
+class _Row:
+    """One data row: its values by field and where each value sits (for messages)."""
+
+    line: int
+    values: dict[str, Any]
+    cells: dict[str, str] = field(default_factory=dict)
+
+    def cell(self, name: str) -> str:
+        return self.cells.get(name, f"dòng {self.line}")
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return None if pd.isna(value) else float(value)
+    text = nfc(value).replace("−", "-").replace("–", "-").replace(" ", "")
+    text = text.replace(",", ".").removesuffix("điểm")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _unit_lookup(path: Path | None) -> dict[str, str]:
+    units = plan.units(path, active_only=False)
+    lookup = {key(c): c for c in units["code"]}
+    lookup.update({key(n): c for c, n in zip(units["code"], units["name"], strict=True)})
+    return lookup
+
+
+def _is_heading(values: dict[str, Any]) -> bool:
+    """A group heading row: no maximum, no kind, and no criterion code with digits.
+
+    Both "A. Lãnh đạo, chỉ đạo" in the code column and "A" | "Lãnh đạo, chỉ đạo" count.
+    """
+    if nfc(values.get("max_points")) or nfc(values.get("kind")):
+        return False
+    code = nfc(values.get("code"))
+    if not code and not nfc(values.get("title")):
+        return False
+    return not _CODE.match(code) or not any(ch.isdigit() for ch in code)
+
+
+def _heading(values: dict[str, Any]) -> tuple[str, str]:
+    """(group code, group name) of a heading row."""
+    code, title = nfc(values.get("code")), nfc(values.get("title"))
+    if code and _CODE.match(code):
+        return code.upper(), f"{code}. {title}" if title else code
+    name = code or title
+    match = _GROUP_PREFIX.match(name)
+    return (match.group(1).upper() if match else ""), name
+
+
+def validate(rows: list[_Row], sheet: str, path: Path | None = None) -> tuple[list, list]:
+    """Turn raw rows into criterion dicts; every problem is collected, none stops the reading."""
+    problems: list[Problem] = []
+    units = _unit_lookup(path)
+    out: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
+    heading_code, heading_name = "", ""
+
+    def fail(row: _Row, name: str, code: str, message: str, fix: str = "") -> None:
+        problems.append(Problem(sheet, row.cell(name), code, message, fix))
+
+    for row in rows:
+        v = row.values
+        if not any(nfc(x) for x in v.values()):
+            continue
+        if _is_heading(v):
+            heading_code, heading_name = _heading(v)
+            continue
+        code = nfc(v.get("code"))
+        if not code:
+            fail(row, "code", "criterion_code_missing", "Thiếu mã tiêu chí.", "Nhập mã, ví dụ A1.")
+        elif not _CODE.match(code):
+            fail(
+                row,
+                "code",
+                "criterion_code_invalid",
+                f"Mã tiêu chí '{code}' không hợp lệ.",
+                "Mã chỉ gồm chữ, số, dấu chấm hoặc gạch, không có khoảng trắng (ví dụ A1, B2.1).",
+            )
+        elif code in seen:
+            fail(
+                row,
+                "code",
+                "criterion_code_duplicate",
+                f"Mã tiêu chí '{code}' bị trùng với ô {seen[code]}.",
+                "Mỗi tiêu chí cần một mã riêng.",
+            )
+        else:
+            seen[code] = row.cell("code")
+        title = nfc(v.get("title"))
+        if not title:
+            fail(row, "title", "criterion_title_missing", "Thiếu nội dung tiêu chí.")
+        word = key(v.get("kind"))
+        kind = _KIND_WORDS.get(word)
+        if kind is None:
+            fail(
+                row,
+                "kind",
+                "criterion_kind_invalid",
+                f"Loại tiêu chí '{nfc(v.get('kind'))}' không hợp lệ.",
+                "Dùng một trong: Thường, Điểm thưởng, Điểm trừ (để trống = Thường).",
+            )
+            kind = "ordinary"
+        maximum = _number(v.get("max_points"))
+        if maximum is None or maximum == 0:
+            fail(
+                row,
+                "max_points",
+                "criterion_max_invalid",
+                f"Điểm tối đa '{nfc(v.get('max_points'))}' không hợp lệ.",
+                "Nhập một số lớn hơn 0 (điểm trừ có thể ghi -5).",
+            )
+            maximum = 0.0
+        elif maximum < 0:
+            if word == "" or kind == "penalty":
+                kind = "penalty"
+                maximum = -maximum
+            else:
+                fail(
+                    row,
+                    "max_points",
+                    "criterion_max_negative",
+                    f"Điểm tối đa âm ({maximum:g}) chỉ dùng cho điểm trừ.",
+                    "Ghi số dương, hoặc đặt Loại là Điểm trừ.",
+                )
+        unit_text = nfc(v.get("responsible_unit"))
+        unit = units.get(key(unit_text)) if unit_text else "HCTC"
+        if unit is None:
+            fail(
+                row,
+                "responsible_unit",
+                "criterion_unit_unknown",
+                f"Đơn vị phụ trách '{unit_text}' không có trong danh mục đơn vị.",
+                "Ghi mã hoặc tên đơn vị như trong danh mục (để trống = HCTC).",
+            )
+            unit = "HCTC"
+        group_code = nfc(v.get("group_code")) or heading_code or _default_group(code, kind)
+        group_name = (
+            nfc(v.get("group_name")) or heading_name or _default_group_name(kind, group_code)
+        )
+        out.append(
+            {
+                "code": code,
+                "sort_order": len(out) + 1,
+                "group_code": group_code,
+                "group_name": group_name,
+                "title": title,
+                "max_points": maximum,
+                "kind": kind,
+                "evidence_hint": nfc(v.get("evidence_hint")),
+                "responsible_unit": unit,
+            }
+        )
+    problems += _set_checks(out, sheet)
+    return out, problems
+
+
+def _default_group(code: str, kind: str) -> str:
+    if kind == "bonus":
+        return "T"
+    if kind == "penalty":
+        return "P"
+    match = re.match(r"^[A-Za-zĐđ]+", code)
+    return match.group(0).upper() if match else "-"
+
+
+def _default_group_name(kind: str, group_code: str) -> str:
+    return {"bonus": "Điểm thưởng", "penalty": "Điểm trừ"}.get(kind, f"Nhóm {group_code}")
+
+
+def _set_checks(out: list[dict[str, Any]], sheet: str) -> list[Problem]:
+    ordinary = [c for c in out if c["kind"] == "ordinary"]
+    if not ordinary:
+        return [
+            Problem(
+                sheet,
+                "",
+                "criteria_empty",
+                "Bộ tiêu chí không có tiêu chí thường nào.",
+                "Cần ít nhất một tiêu chí loại Thường có điểm tối đa.",
+            )
+        ]
+    total = sum(c["max_points"] for c in ordinary)
+    if abs(total - 100) > 1e-9:
+        return [
+            Problem(
+                sheet,
+                "",
+                "criteria_total_not_100",
+                f"Tổng điểm tối đa của các tiêu chí thường là {total:g}, không phải 100.",
+                "Vẫn nạp được: tổng điểm luôn được quy về thang 100.",
+                severity="warning",
+            )
+        ]
+    return []
+
+
+# ---------------------------------------------------------------------------------------------
+# .xlsx
+
+
+def _refuse(code: str, message: str, fix: str) -> tuple[list, list[Problem]]:
+    return [], [Problem("", "", code, message, fix)]
+
+
+def _find_table(wb: Any) -> tuple[Any, int, dict[str, int]] | None:
+    """The first sheet with a header row naming 'Mã tiêu chí' and the required columns."""
+    wanted = {key(text): name for name, text in COLUMNS.items()}
+    for name, aliases in ALIASES.items():
+        wanted.update({key(a): name for a in aliases})
+    for ws in wb.worksheets:
+        for r, values in enumerate(
+            ws.iter_rows(max_row=_HEADER_SEARCH_ROWS, values_only=True), start=1
+        ):
+            columns: dict[str, int] = {}
+            for c, value in enumerate(values, start=1):
+                name = wanted.get(key(value))
+                if name and name not in columns:
+                    columns[name] = c
+            if all(f in columns for f in REQUIRED):
+                return ws, r, columns
+    return None
+
+
+def parse_xlsx(
+    data: bytes, filename: str = "bo_tieu_chi.xlsx", path: Path | None = None
+) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Read a criteria set from an .xlsx: (criteria, problems), every problem with its cell.
+
+    The table is found by its header row (Mã tiêu chí, Nội dung tiêu chí, Điểm tối đa required;
+    Mã nhóm, Nhóm, Loại, Tài liệu kiểm chứng, Đơn vị phụ trách optional). Group heading rows
+    such as "A. Lãnh đạo, chỉ đạo" name the group of the rows below them.
+    """
+    refused = filesafety.check(data, filename)
+    if refused:
+        return [], refused
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        return _refuse("xlsx_unreadable", "Không đọc được tệp .xlsx.", "Mở tệp và lưu lại.")
+    try:
+        found = _find_table(wb)
+        if found is None:
+            need = ", ".join(COLUMNS[f] for f in REQUIRED)
+            return _refuse(
+                "criteria_header_missing",
+                f"Không tìm thấy dòng tiêu đề có các cột: {need}.",
+                "Tải bộ tiêu chí hiện hành về để xem mẫu, giữ nguyên tên các cột.",
+            )
+        ws, header_row, columns = found
+        rows = []
+        for r, values in enumerate(
+            ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1
+        ):
+            picked = {f: values[c - 1] if c - 1 < len(values) else None for f, c in columns.items()}
+            cells = {f: f"{get_column_letter(c)}{r}" for f, c in columns.items()}
+            rows.append(_Row(r, picked, cells))
+        return validate(rows, ws.title, path)
+    finally:
+        wb.close()
+
+
+def to_xlsx(set_id: int, path: Path | None = None) -> bytes:
+    """A set as the .xlsx that parse_xlsx reads back (to edit offline and load as a new version)."""
+    df = criteria_of(set_id, path)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws.append(list(COLUMNS.values()))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in df.itertuples():
+        ws.append(
+            [
+                row.code,
+                row.group_code,
+                row.group_name,
+                row.title,
+                float(row.max_points),
+                KIND_LABELS[row.kind],
+                row.evidence_hint if isinstance(row.evidence_hint, str) else "",
+                row.responsible_unit,
+            ]
+        )
+    for cell in (c for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str)):
+        xlsx_text(cell, cell.value)  # ws.append makes a formula of text starting with "="
+    for letter, width in zip("ABCDEFGH", (12, 10, 40, 70, 12, 14, 40, 16), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Editing in the app
+
+
+def edit_frame(set_id: int, path: Path | None = None) -> pd.DataFrame:
+    """A set as an editable table with the Vietnamese headers (kinds as Vietnamese labels)."""
+    df = criteria_of(set_id, path)
+    out = pd.DataFrame({text: df[name] for name, text in COLUMNS.items()})
+    out[COLUMNS["kind"]] = df["kind"].map(KIND_LABELS)
+    out[COLUMNS["evidence_hint"]] = out[COLUMNS["evidence_hint"]].fillna("")
+    return out
+
+
+def rows_from_frame(table: pd.DataFrame, path: Path | None = None) -> tuple[list, list[Problem]]:
+    """Validate an edited table (same rules as the .xlsx); cells are named 'dòng N, cột X'."""
+    rows = []
+    for i, record in enumerate(table.to_dict("records"), start=1):
+        values = {name: record.get(text) for name, text in COLUMNS.items()}
+        cells = {name: f"dòng {i}, cột {text}" for name, text in COLUMNS.items()}
+        rows.append(_Row(i, values, cells))
+    return validate(rows, "Bảng chỉnh sửa", path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Storing a new version
+
+
+def replace_set(
+    user: User,
+    data: bytes,
+    label: str,
+    *,
+    provisional: bool = False,
+    source: str = "bo_tieu_chi.xlsx",
+    path: Path | None = None,
+) -> int:
+    """Load a new criteria set from an .xlsx and make it active; returns its id."""
+    auth.require(user, "edit_catalogue")
+    rows, problems = parse_xlsx(data, source, path)
+    return _store(user, rows, problems, label, provisional, source, "criteria_replace", path)
+
+
+def save_edited(
+    user: User,
+    table: pd.DataFrame,
+    label: str,
+    *,
+    provisional: bool,
+    path: Path | None = None,
+) -> int:
+    """Store an edited copy of a set as a new version (earlier scores keep their own set)."""
+    auth.require(user, "edit_catalogue")
+    rows, problems = rows_from_frame(table, path)
+    return _store(
+        user, rows, problems, label, provisional, "chỉnh sửa trên ứng dụng", "criteria_edit", path
+    )
+
+
+def _store(
+    user: User,
+    rows: list[dict[str, Any]],
+    problems: list[Problem],
+    label: str,
+    provisional: bool,
+    source: str,
+    action: str,
+    path: Path | None,
+) -> int:
+    errors = [p for p in problems if p.severity == "error"]
+    label = nfc(label)
+    if not label:
+        errors.append(Problem("", "", "criteria_label_missing", "Cần đặt tên cho bộ tiêu chí.", ""))
+    if errors:
+        raise CriteriaError(errors)
+    before = active_set(path)
+    with db.transaction(path) as tx:
+        set_id = catalogues.add_criteria_set(
+            tx, rows, label=label, source=source, provisional=provisional, by=user.username
+        )
+        audit.record(
+            action,
+            username=user.username,
+            role=user.role,
+            target=f"criteria_set/{set_id}",
+            before={"set_id": before["id"], "label": before["label"]},
+            after={
+                "set_id": set_id,
+                "label": label,
+                "provisional": provisional,
+                "criteria": len(rows),
+                "source": source,
+            },
+            tx=tx,
+        )
+    return set_id
+
+
+def preview_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Parsed criteria shown before loading (Vietnamese headers)."""
+    df = pd.DataFrame(rows, columns=[*COLUMNS, "sort_order"])
+    out = pd.DataFrame({text: df[name] for name, text in COLUMNS.items()})
+    out[COLUMNS["kind"]] = df["kind"].map(KIND_LABELS)
+    return out
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Mức độ": ["Lỗi" if p.severity == "error" else "Cảnh báo" for p in problems],
+            "Trang tính": [p.sheet for p in problems],
+            "Ô": [p.cell for p in problems],
+            "Nội dung": [p.message for p in problems],
+            "Cách sửa": [p.fix for p in problems],
+        }
+    )

@@ -1,0 +1,1 @@
+"""What leaves the product: the one guarded CSV writer and the export files."""

@@ -1,0 +1,192 @@
+"""Difficulties (vướng mắc): raised in the weekly sheet or directly in the app, marked handled by
+the Office's leaders with a note. The open/handled rules are in queries/open_difficulties.sql and
+queries/difficulties.sql; this module writes the two tables behind them, audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from tracker import settings
+from tracker.accounts import auth
+from tracker.accounts.auth import User
+from tracker.store import audit, db
+from tracker.text import nfc
+
+SOURCES = {"sheet": "Biểu mẫu báo cáo", "app": "Nêu trên ứng dụng"}
+OPEN = "Chưa xử lý"
+HANDLED = "Đã xử lý"
+DROPPED = "Không còn nêu"
+STATES = (OPEN, HANDLED, DROPPED)
+MAX_TEXT = 4000
+
+
+class DifficultyError(ValueError):
+    """Invalid input for a difficulty; the message is Vietnamese."""
+
+
+def _unit_exists(unit_code: str, path: Path | None, active_only: bool = False) -> bool:
+    sql = "select count(*) from unit where code = $c" + (" and active" if active_only else "")
+    return bool(db.scalar(sql, {"c": unit_code}, path))
+
+
+def _task_exists(task_code: str, path: Path | None) -> bool:
+    return bool(db.scalar("select count(*) from task where code = $c", {"c": task_code}, path))
+
+
+def raise_difficulty(
+    user: User,
+    unit_code: str,
+    task_code: str | None,
+    content: str,
+    proposal: str = "",
+    *,
+    path: Path | None = None,
+) -> int:
+    """Record a difficulty raised in the app; a unit user only for their own unit. Returns its id."""
+    auth.require(user, "raise_difficulty")
+    if user.role == "don_vi" and user.unit_code != unit_code:
+        raise auth.PermissionDenied(
+            f"Tài khoản đơn vị {user.unit_code} chỉ được nêu vướng mắc của đơn vị mình."
+        )
+    content, proposal = nfc(content), nfc(proposal)
+    task_code = nfc(task_code) or None
+    if not content:
+        raise DifficultyError("Hãy nhập nội dung khó khăn, vướng mắc.")
+    if len(content) > MAX_TEXT or len(proposal) > MAX_TEXT:
+        raise DifficultyError(f"Nội dung quá dài (tối đa {MAX_TEXT} ký tự mỗi ô).")
+    if not _unit_exists(unit_code, path, active_only=True):
+        raise DifficultyError(f"Không có đơn vị đang hoạt động với mã '{unit_code}'.")
+    if task_code and not _task_exists(task_code, path):
+        raise DifficultyError(f"Không có nhiệm vụ mã '{task_code}' trong Kế hoạch.")
+    with db.transaction(path) as tx:
+        new_id = tx.scalar(
+            "insert into difficulty (unit_code, task_code, content, proposal, raised_by, raised_at) "
+            "values ($u, $t, $c, $p, $by, $at) returning id",
+            {
+                "u": unit_code,
+                "t": task_code,
+                "c": content,
+                "p": proposal or None,
+                "by": user.username,
+                "at": settings.now(),
+            },
+        )
+        audit.record(
+            "difficulty_raise",
+            username=user.username,
+            role=user.role,
+            target=f"app|{new_id}",
+            after={"unit": unit_code, "task": task_code, "content": content, "proposal": proposal},
+            tx=tx,
+        )
+    return int(new_id)
+
+
+def _check_target(source: str, ref: str, text: str, path: Path | None) -> str:
+    """Validate what is being marked; return the text key stored with the mark."""
+    if source == "app":
+        if not ref.isdigit() or not db.scalar(
+            "select count(*) from difficulty where id = $i", {"i": int(ref)}, path
+        ):
+            raise DifficultyError(f"Không tìm thấy vướng mắc số {ref}.")
+        return ""
+    if source == "sheet":
+        unit, _, task = ref.partition("|")
+        if not (unit and task and _unit_exists(unit, path) and _task_exists(task, path)):
+            raise DifficultyError(
+                f"Tham chiếu vướng mắc '{ref}' không hợp lệ (cần MÃ_ĐƠN_VỊ|MÃ_NV)."
+            )
+        if not text:
+            raise DifficultyError("Thiếu nội dung vướng mắc cần đánh dấu đã xử lý.")
+        return text
+    raise DifficultyError(f"Nguồn vướng mắc '{source}' không hợp lệ.")
+
+
+def mark_handled(
+    user: User, source: str, ref: str, text: str, note: str, *, path: Path | None = None
+) -> None:
+    """Mark a difficulty handled (leaders and admins), with a note; audited.
+
+    For a sheet difficulty the mark holds for this exact text: a later report stating a different
+    difficulty for the same unit and task is open again.
+    """
+    auth.require(user, "handle_difficulty")
+    ref, note = nfc(ref), nfc(note)
+    key = _check_target(source, ref, nfc(text), path)
+    if not note:
+        raise DifficultyError("Hãy ghi nội dung xử lý (ghi chú) trước khi đánh dấu đã xử lý.")
+    with db.transaction(path) as tx:
+        if tx.scalar(
+            "select count(*) from difficulty_handled where source = $s and ref = $r "
+            "and text_handled = $t",
+            {"s": source, "r": ref, "t": key},
+        ):
+            raise DifficultyError("Vướng mắc này đã được đánh dấu xử lý trước đó.")
+        tx.execute(
+            "insert into difficulty_handled (source, ref, text_handled, handled_by, handled_at, note) "
+            "values ($s, $r, $t, $by, $at, $n)",
+            {"s": source, "r": ref, "t": key, "by": user.username, "at": settings.now(), "n": note},
+        )
+        audit.record(
+            "difficulty_handle",
+            username=user.username,
+            role=user.role,
+            target=f"{source}|{ref}",
+            detail={"text": key, "note": note},
+            tx=tx,
+        )
+
+
+def open_list(week: str, path: Path | None = None) -> pd.DataFrame:
+    """Open difficulties as of `week` (sheet and app), newest first."""
+    return db.query("open_difficulties", path=path, week=week)
+
+
+def open_count(week: str, path: Path | None = None) -> int:
+    return len(open_list(week, path))
+
+
+def open_by_task(week: str, path: Path | None = None) -> dict[str, int]:
+    """Open difficulties per task code (those raised without a task are not counted here)."""
+    df = open_list(week, path)
+    counts = df["task_code"].dropna().value_counts()
+    return {str(k): int(v) for k, v in counts.items()}
+
+
+def all(filters: Mapping[str, str | None] | None = None, path: Path | None = None) -> pd.DataFrame:
+    """The whole register, newest first; filters: unit, task, state, source (None = any)."""
+    df = db.query("difficulties", path=path)
+    for column, key in (
+        ("unit_code", "unit"),
+        ("task_code", "task"),
+        ("state", "state"),
+        ("source", "source"),
+    ):
+        value = (filters or {}).get(key)
+        if value:
+            df = df[df[column] == value]
+    return df.reset_index(drop=True)
+
+
+def table(df: pd.DataFrame) -> pd.DataFrame:
+    """The register with Vietnamese headers and formats, for display.
+
+    The state comes before the long texts: after them it was off screen, and a reader saw
+    forty rows under "1 vướng mắc chưa xử lý" without seeing that most are no longer raised.
+    """
+    return pd.DataFrame(
+        {
+            "Ngày nêu": [f"{t:%d/%m/%Y %H:%M}" if pd.notna(t) else "" for t in df["raised_at"]],
+            "Đơn vị": df["unit_code"],
+            "Nhiệm vụ": df["task_code"].fillna("—"),
+            "Tình trạng": df["state"],
+            "Khó khăn, vướng mắc": df["content"],
+            "Đề xuất, kiến nghị": df["proposal"].fillna(""),
+            "Xử lý": df["handled_note"].fillna(""),
+            "Nguồn": df["source"].map(SOURCES),
+        }
+    )

@@ -1,0 +1,309 @@
+"""The only module that talks to DuckDB: one connection per process, a cursor per call."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from tracker import settings
+from tracker.store import fileperms, queries
+
+
+class DatabaseBusyError(RuntimeError):
+    """The database file is held by another process (usually the running server)."""
+
+
+_lock = threading.RLock()
+_write_lock = threading.RLock()
+_connections: dict[str, duckdb.DuckDBPyConnection] = {}
+_generation: dict[str, int] = {}  # bumped by every write transaction
+_catalogue_generation: dict[str, int] = {}  # bumped only when a catalogue table is written
+_data_tables: dict[str, frozenset[str]] = {}  # per database: every relation but the catalogues
+_cache: dict[tuple, pd.DataFrame] = {}
+_CACHE_MAX = 256
+_memos: dict[str, dict[str, Any]] = {}
+
+# Tables the Office edits rarely; queries that read only these (and the assignment view built
+# from them) stay cached across submissions, which keeps uploads and page loads fast.
+CATALOGUE_TABLES = frozenset({"unit", "task", "indicator", "criteria_set", "criterion", "setting"})
+_CATALOGUE_VIEWS = frozenset({"assignment"})
+_WRITE_TARGET = re.compile(
+    r"^\s*(?:insert(?:\s+or\s+(?:replace|ignore))?\s+into|update|delete\s+from)\s+([a-z_]+)",
+    re.IGNORECASE,
+)
+_READ_ONLY = re.compile(r"^\s*(?:select|with)\b", re.IGNORECASE)
+_WORD = re.compile(r"[a-z_][a-z0-9_]*")
+
+BUSY_MESSAGE = (
+    "Máy chủ đang chạy và đang giữ cơ sở dữ liệu {path} (tiến trình khác đang mở tệp). "
+    "Hãy thực hiện thao tác này trên trang Quản trị của ứng dụng, hoặc dừng máy chủ rồi chạy lại lệnh."
+)
+
+
+def _open(path: Path) -> duckdb.DuckDBPyConnection:
+    # Owner-only (fileperms): the file holds password hashes and phone numbers.
+    fileperms.restrict_umask()
+    fileperms.private_dir(path.parent)
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseBusyError(BUSY_MESSAGE.format(path=path)) from exc
+        raise
+    for file in (path, path.with_name(path.name + ".wal")):
+        fileperms.private_file(file)  # also tightens a file made before this rule
+    return con
+
+
+def connection(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """The process-wide connection for `path` (default: settings.db_path()), migrated and seeded."""
+    path = (path or settings.db_path()).resolve()
+    key = str(path)
+    with _lock:
+        con = _connections.get(key)
+        if con is None:
+            con = _open(path)
+            _connections[key] = con
+            _generation[key] = 0
+            _catalogue_generation[key] = 0
+            try:
+                _migrate(con)
+                _data_tables[key] = _relations(con) - CATALOGUE_TABLES - _CATALOGUE_VIEWS
+                _seed_catalogues_if_empty(path)
+            except Exception:
+                con.close()
+                del _connections[key]
+                raise
+        return con
+
+
+def close_all() -> None:
+    """Close every cached connection (tests, backup/restore, CLI exit)."""
+    with _lock:
+        for con in _connections.values():
+            con.close()
+        _connections.clear()
+        _cache.clear()
+        _memos.clear()
+
+
+def _migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Apply tracker/migrations/NNN_*.sql not yet recorded in schema_migration, in order."""
+    cur = con.cursor()
+    cur.execute(
+        "create table if not exists schema_migration (version integer primary key, "
+        "name varchar not null, applied_at timestamp not null)"
+    )
+    done = {row[0] for row in cur.execute("select version from schema_migration").fetchall()}
+    for file in sorted(settings.MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql")):
+        version = int(file.name[:3])
+        if version in done:
+            continue
+        cur.execute("begin transaction")
+        try:
+            cur.execute(file.read_text(encoding="utf-8"))
+            cur.execute(
+                "insert into schema_migration values ($v, $n, $t)",
+                {"v": version, "n": file.stem, "t": settings.now()},
+            )
+            cur.execute("commit")
+        except Exception:
+            cur.execute("rollback")
+            raise
+    cur.close()
+
+
+def _relations(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """Tables, views and our own macros: a query naming any of them may read what they read."""
+    with con.cursor() as cur:
+        names = cur.execute(
+            "select table_name from information_schema.tables union "
+            "select function_name from duckdb_functions() "
+            "where not internal and function_type in ('macro', 'table_macro')"
+        ).fetchall()
+    return frozenset(n[0].lower() for n in names)
+
+
+def _reads_only_catalogues(sql: str, path: str) -> bool:
+    return not (set(_WORD.findall(sql.lower())) & _data_tables[path])
+
+
+def _seed_catalogues_if_empty(path: Path) -> None:
+    # Imported here: catalogues uses this module to write, so a top-level import would be circular.
+    from tracker.catalogue import catalogues
+
+    if scalar("select count(*) from task", path=path) == 0:
+        catalogues.load_all(path=path)
+
+
+def migrations_applied(path: Path | None = None) -> list[int]:
+    return [r[0] for r in rows("select version from schema_migration order by version", path=path)]
+
+
+def rows(sql: str, params: dict[str, Any] | None = None, path: Path | None = None) -> list[tuple]:
+    """Run one statement on a fresh cursor and return all rows."""
+    with connection(path).cursor() as cur:
+        return cur.execute(sql, params or {}).fetchall()
+
+
+def scalar(sql: str, params: dict[str, Any] | None = None, path: Path | None = None) -> Any:
+    result = rows(sql, params, path)
+    return result[0][0] if result else None
+
+
+def frame(sql: str, params: dict[str, Any] | None = None, path: Path | None = None) -> pd.DataFrame:
+    with connection(path).cursor() as cur:
+        return cur.execute(sql, params or {}).df()
+
+
+def _cached(name: str, path: Path | None, params: dict[str, Any], kind: str, fetch: Any) -> Any:
+    """Look up or compute a query result; the key changes whenever a write could change it."""
+    path = (path or settings.db_path()).resolve()
+    con = connection(path)
+    sql = queries.load(name).sql
+    generations = _catalogue_generation if _reads_only_catalogues(sql, str(path)) else _generation
+    key = (str(path), generations[str(path)], kind, name, tuple(sorted(params.items())))
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached
+    with con.cursor() as cur:
+        result = fetch(cur.execute(sql, params))
+    with _lock:
+        if len(_cache) >= _CACHE_MAX:
+            _cache.clear()
+        _cache[key] = result
+    return result
+
+
+def query(name: str, path: Path | None = None, **params: Any) -> pd.DataFrame:
+    """Run queries/<name>.sql with its named $params; results cached until a write can change them."""
+    return _cached(name, path, params, "frame", lambda result: result.df()).copy()
+
+
+def cached_rows(name: str, path: Path | None = None, **params: Any) -> tuple[tuple, ...]:
+    """Like query(), as plain tuples: for small lookups on hot paths (no DataFrame)."""
+    return _cached(name, path, params, "rows", lambda result: tuple(result.fetchall()))
+
+
+def memo(path: Path | None = None) -> dict[str, Any]:
+    """Values a module derives from this database and keeps up to date itself, dropped with the
+    connection. Sound because DuckDB lets only this process open the file."""
+    path = (path or settings.db_path()).resolve()
+    connection(path)
+    return _memos.setdefault(str(path), {})
+
+
+def catalogue_version(path: Path | None = None) -> tuple[str, int]:
+    """Changes whenever a catalogue table is written: a cache key for values built from them."""
+    path = (path or settings.db_path()).resolve()
+    connection(path)
+    return str(path), _catalogue_generation[str(path)]
+
+
+def query_rows(name: str, path: Path | None = None, **params: Any) -> list[tuple]:
+    """Run queries/<name>.sql and return plain tuples (no DataFrame, no cache): for hot paths."""
+    with connection(path).cursor() as cur:
+        return cur.execute(queries.load(name).sql, params).fetchall()
+
+
+class Tx:
+    """A write transaction's cursor, with the few verbs the package needs."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection) -> None:
+        self._cur = cur
+        self.catalogue_touched = False
+
+    def _note_write(self, sql: str) -> None:
+        target = _WRITE_TARGET.match(sql)
+        if target:
+            self.catalogue_touched |= target.group(1).lower() in CATALOGUE_TABLES
+        elif not _READ_ONLY.match(sql):
+            self.catalogue_touched = True  # DDL or anything unusual: assume the worst
+
+    def execute(self, sql: str, params: dict[str, Any] | list[Any] | None = None) -> None:
+        self.rows(sql, params)
+
+    def rows(self, sql: str, params: dict[str, Any] | list[Any] | None = None) -> list[tuple]:
+        self._note_write(sql)
+        return self._cur.execute(sql, params or {}).fetchall()
+
+    def scalar(self, sql: str, params: dict[str, Any] | None = None) -> Any:
+        result = self.rows(sql, params)
+        return result[0][0] if result else None
+
+    def insert_rows(self, table: str, rows: list[dict[str, Any]], replace: bool = False) -> None:
+        """Insert a few rows (same keys) in one statement: cheaper than a DataFrame for small sets.
+
+        Each column travels as one list parameter, unnested side by side (measured 1.6x faster
+        than a VALUES list with a parameter per cell).
+        """
+        if not rows:
+            return
+        cols = list(rows[0])
+        verb = "insert or replace" if replace else "insert"
+        select = ", ".join(f"unnest(${c})" for c in cols)
+        self.execute(
+            f"{verb} into {table} ({', '.join(cols)}) select {select}",
+            {c: [row[c] for row in rows] for c in cols},
+        )
+
+    def insert_frame(self, table: str, df: pd.DataFrame, replace: bool = False) -> None:
+        """Append a DataFrame whose columns are named like the table's (by name, any order).
+
+        With replace=True, rows whose primary key exists already are replaced.
+        """
+        if df.empty:
+            return
+        self._cur.register("_incoming", df)
+        cols = ", ".join(df.columns)
+        verb = "insert or replace" if replace else "insert"
+        self.execute(f"{verb} into {table} ({cols}) select {cols} from _incoming")
+        self._cur.unregister("_incoming")
+
+
+@contextmanager
+def transaction(path: Path | None = None) -> Iterator[Tx]:
+    """One write transaction: all or nothing. Writers in this process take turns."""
+    path = (path or settings.db_path()).resolve()
+    con = connection(path)
+    key = str(path)
+    with _write_lock, con.cursor() as cur:
+        tx = Tx(cur)
+        cur.execute("begin transaction")
+        try:
+            yield tx
+            cur.execute("commit")
+        except BaseException:
+            cur.execute("rollback")
+            raise
+        finally:
+            with _lock:
+                _generation[key] = _generation.get(key, 0) + 1
+                if tx.catalogue_touched:
+                    _catalogue_generation[key] = _catalogue_generation.get(key, 0) + 1
+
+
+def checkpoint(path: Path | None = None) -> None:
+    """Flush the write-ahead log into the database file (before a file-level backup)."""
+    with _write_lock, connection(path).cursor() as cur:
+        cur.execute("checkpoint")
+
+
+@contextmanager
+def quiesced(path: Path | None = None) -> Iterator[Path]:
+    """Checkpoint, then hold off every writer of this process while the caller copies the file.
+
+    Readers may go on: after the checkpoint the file holds every committed write, and nothing
+    changes it until the block ends (all writes go through transaction()).
+    """
+    path = (path or settings.db_path()).resolve()
+    with _write_lock:
+        checkpoint(path)
+        yield path

@@ -1,0 +1,1 @@
+"""Tools on top of the domain: the command line, the sample data, the benchmark."""

@@ -1,0 +1,456 @@
+"""Quản trị page body, one function per tab (kept in the package so the page stays thin).
+
+Accounts, catalogues, lock exceptions, submission history and restore, bulk import, the audit
+log and backups. The data and the checks live in admin, auth, backup and ingest; every action
+is checked again there, so hiding a button is never the only guard.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from tracker import settings as app_settings
+from tracker.accounts import admin, auth
+from tracker.accounts.auth import User
+from tracker.catalogue import catalogues, periods, plan
+from tracker.ingest import submissions
+from tracker.store import backup
+from tracker.text import fmt_datetime
+from tracker.ui import filters, upload_view
+
+
+def _unit_label(code: str) -> str:
+    return f"{code} - {plan.unit_names().get(code, code)}"
+
+
+# --- Tài khoản --------------------------------------------------------------------------------
+
+
+def accounts_tab(user: User) -> None:
+    st.dataframe(
+        admin.users_view(admin.users_table(user)),
+        hide_index=True,
+        key="users_table",
+        width="stretch",
+    )
+    units = plan.units()["code"].tolist()
+    left, right = st.columns(2)
+    with left:
+        _create_account(user, units)
+    with right:
+        _account_actions(user, units)
+
+
+def _create_account(user: User, units: list[str]) -> None:
+    with st.form("create_user_form", clear_on_submit=True):
+        st.markdown("**Tạo tài khoản**")
+        username = st.text_input("Tên đăng nhập", key="new_username")
+        full_name = st.text_input("Họ và tên", key="new_full_name")
+        role = st.selectbox("Vai trò", list(auth.ROLES), format_func=auth.ROLES.get, key="new_role")
+        unit = st.selectbox(
+            "Đơn vị (cho vai trò Đơn vị)", units, format_func=_unit_label, key="new_unit"
+        )
+        password = st.text_input("Mật khẩu ban đầu", type="password", key="new_password")
+        create = st.form_submit_button("Tạo tài khoản", type="primary")
+    if create:
+        try:
+            made = auth.create_user(
+                username, role, password, unit_code=unit, full_name=full_name, by=user
+            )
+        except (auth.AccountError, auth.PermissionDenied) as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"Đã tạo tài khoản '{made.username}' ({made.role_label}).")
+
+
+def _account_actions(user: User, units: list[str]) -> None:
+    st.markdown("**Cập nhật tài khoản**")
+    names = [u["username"] for u in auth.list_users()]
+    target = st.selectbox("Tài khoản", names, key="target_user")
+    info = auth.account(target) if target else None
+    if not info:
+        return
+    try:
+        _toggle_and_unlock(user, target, info)
+        _reset_password_form(user, target)
+        _edit_user_form(user, target, info, units)
+    except (auth.AccountError, auth.PermissionDenied) as exc:
+        st.error(str(exc))
+
+
+def _toggle_and_unlock(user: User, target: str, info: dict) -> None:
+    c1, c2 = st.columns(2)
+    toggle = "Kích hoạt" if not info["active"] else "Vô hiệu hóa"
+    if c1.button(toggle, key="toggle_active"):
+        auth.set_active(target, not info["active"], by=user)
+        st.rerun()
+    if c2.button("Mở khóa đăng nhập", key="unlock_user"):
+        auth.unlock(target, by=user)
+        st.success(f"Đã mở khóa đăng nhập cho '{target}'.")
+
+
+def _reset_password_form(user: User, target: str) -> None:
+    with st.form("reset_password_form", clear_on_submit=True):
+        new_password = st.text_input("Mật khẩu mới", type="password", key="reset_password")
+        if st.form_submit_button("Đặt lại mật khẩu"):
+            auth.set_password(target, new_password, by=user)
+            st.success(f"Đã đặt lại mật khẩu cho '{target}'. Hãy báo mật khẩu mới cho người dùng.")
+
+
+def _edit_user_form(user: User, target: str, info: dict, units: list[str]) -> None:
+    with st.form("edit_user_form"):
+        role = st.selectbox(
+            "Vai trò",
+            list(auth.ROLES),
+            index=list(auth.ROLES).index(info["role"]),
+            format_func=auth.ROLES.get,
+            key="edit_role",
+        )
+        current = info["unit_code"] or units[0]
+        unit = st.selectbox(
+            "Đơn vị",
+            units,
+            index=units.index(current) if current in units else 0,
+            format_func=_unit_label,
+            key="edit_unit",
+        )
+        full_name = st.text_input("Họ và tên", value=info["full_name"] or "", key="edit_full_name")
+        if st.form_submit_button("Lưu thông tin tài khoản"):
+            auth.update_user(target, role=role, unit_code=unit, full_name=full_name, by=user)
+            st.success(f"Đã cập nhật tài khoản '{target}'.")
+
+
+# --- Danh mục ---------------------------------------------------------------------------------
+
+
+def catalogues_tab(user: User) -> None:
+    name = st.selectbox(
+        "Danh mục",
+        list(admin.EDITABLE),
+        format_func=admin.CATALOGUE_LABELS.get,
+        key="catalogue_name",
+    )
+    st.caption(
+        "Sửa trực tiếp trong bảng (thêm dòng ở cuối, xóa bằng cách chọn dòng rồi bấm thùng rác), "
+        "rồi bấm Lưu. Dữ liệu được kiểm tra như khi nạp tệp CSV; thứ tự dòng là thứ tự hiển thị. "
+        "Đơn vị đã có báo cáo không xóa được: hãy bỏ chọn cột “Đang hoạt động”."
+    )
+    # A new editor key after each save: the widget's pending edits must not be applied twice.
+    version = st.session_state.setdefault("catalogue_version", 0)
+    edited = _catalogue_editor(name, version)
+    if saved := st.session_state.pop("catalogue_saved", None):
+        st.success(saved)
+    if st.button("Lưu danh mục", type="primary", key=f"save_{name}"):
+        _save_catalogue(user, name, edited, version)
+    _catalogue_exports(user)
+
+
+def _catalogue_editor(name: str, version: int) -> pd.DataFrame:
+    frame = admin.catalogue_frame(name)
+    return st.data_editor(
+        frame,
+        num_rows="dynamic",
+        hide_index=True,
+        key=f"editor_{name}_{version}",
+        width="stretch",
+        # Vietnamese headers; the CSV column name stays in the tooltip for those editing files.
+        column_config={
+            c: st.column_config.Column(
+                admin.COLUMN_LABELS.get(c, c), help=f"Cột `{c}` trong tệp CSV"
+            )
+            for c in frame.columns
+        },
+    )
+
+
+def _save_catalogue(user: User, name: str, edited: pd.DataFrame, version: int) -> None:
+    try:
+        changed = admin.save_catalogue(name, edited, user)
+    except catalogues.CatalogueError as exc:
+        st.error("Chưa lưu vì có lỗi. Sửa các dòng sau rồi lưu lại:")
+        st.dataframe({"Lỗi": exc.problems}, hide_index=True, key="catalogue_problems")
+        return
+    if changed:
+        st.session_state["catalogue_version"] = version + 1
+        st.session_state["catalogue_saved"] = f"Đã lưu {changed} thay đổi (đã ghi nhật ký)."
+        st.rerun()
+    st.info("Không có thay đổi nào để lưu.")
+
+
+def _catalogue_exports(user: User) -> None:
+    st.markdown("**Xuất danh mục ra tệp CSV** (cùng định dạng với các tệp trong thư mục data/)")
+    cols = st.columns(len(admin.CATALOGUE_LABELS))
+    for col, (key, label) in zip(cols, admin.CATALOGUE_LABELS.items(), strict=True):
+        col.download_button(
+            label,
+            admin.export_catalogue(key, user),
+            file_name=catalogues.FILES[key][0],
+            mime="text/csv",
+            on_click="ignore",
+            key=f"export_{key}",
+            icon=":material/download:",
+        )
+
+
+# --- Khóa tuần & ngoại lệ ---------------------------------------------------------------------
+
+
+def locks_tab(user: User) -> None:
+    st.caption(
+        f"Sau hạn nộp {catalogues.setting('lock_days')} ngày, tuần báo cáo bị khóa đối với tài khoản "
+        "đơn vị. Quản trị có thể cho phép một đơn vị nộp tuần đã khóa đến một thời hạn."
+    )
+    _grant_exception_form(user)
+    table = admin.lock_exceptions(user)
+    if table.empty:
+        st.caption("Chưa có ngoại lệ nào.")
+    else:
+        st.dataframe(
+            admin.exceptions_view(table), hide_index=True, key="exceptions_table", width="stretch"
+        )
+    active = table[table["in_force"]]["id"].tolist()
+    if active:
+        chosen = st.selectbox("Thu hồi ngoại lệ số", active, key="revoke_id")
+        if st.button("Thu hồi ngay", key="revoke_button"):
+            admin.revoke_exception(int(chosen), user)
+            st.rerun()
+
+
+def _grant_exception_form(user: User) -> None:
+    units = plan.units()["code"].tolist()
+    now = app_settings.now()
+    with st.form("grant_exception_form", clear_on_submit=True):
+        c1, c2 = st.columns(2)
+        unit = c1.selectbox("Đơn vị", units, format_func=_unit_label, key="exc_unit")
+        week = c2.selectbox(
+            "Tuần", filters.week_options(), format_func=periods.label, key="exc_week"
+        )
+        reason = st.text_input("Lý do", key="exc_reason")
+        c3, c4 = st.columns(2)
+        day = c3.date_input(
+            "Hiệu lực đến ngày",
+            value=now.date() + timedelta(days=3),
+            format="DD/MM/YYYY",
+            key="exc_day",
+        )
+        hour = c4.time_input("Giờ", value=time(17, 0), key="exc_time")
+        grant = st.form_submit_button("Cho phép nộp", type="primary")
+    if grant:
+        try:
+            new_id = admin.grant_exception(unit, week, reason, datetime.combine(day, hour), user)
+        except (admin.AdminError, auth.PermissionDenied) as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"Đã cho phép (ngoại lệ số {new_id}); đã ghi nhật ký.")
+
+
+# --- Lịch sử nộp ------------------------------------------------------------------------------
+
+
+def submissions_tab(user: User) -> None:
+    history = _filtered_history()
+    st.dataframe(admin.history_view(history), hide_index=True, key="history_table", width="stretch")
+    accepted = history[history["status"] == "accepted"]
+    if accepted.empty:
+        st.info("Chưa có bản nộp được chấp nhận nào theo bộ lọc này.")
+        return
+    labels = {
+        r.id: f"Số {r.id} · {r.unit_code} · {periods.short_label(r.period)} · {r.filename}"
+        for r in accepted.itertuples()
+    }
+    chosen = st.selectbox("Bản nộp", list(labels), format_func=labels.get, key="history_id")
+    row = accepted[accepted["id"] == chosen].iloc[0]
+    c1, c2 = st.columns(2)
+    with c1:
+        _original_download(row)
+    if c2.button("Khôi phục bản nộp này làm bản hiện hành", key="history_restore"):
+        _restore_submission(user, int(chosen))
+
+
+def _filtered_history() -> pd.DataFrame:
+    c1, c2 = st.columns(2)
+    units = [filters.ALL, *plan.units(active_only=False)["code"].tolist()]
+    unit = c1.selectbox(
+        "Đơn vị",
+        units,
+        format_func=lambda c: "Tất cả" if c == filters.ALL else _unit_label(c),
+        key="history_unit",
+    )
+    weeks = [filters.ALL, *filters.week_options()]
+    week = c2.selectbox(
+        "Tuần",
+        weeks,
+        format_func=lambda w: "Tất cả" if w == filters.ALL else periods.label(w),
+        key="history_week",
+    )
+    return submissions.history(
+        None if unit == filters.ALL else unit, None if week == filters.ALL else week
+    )
+
+
+def _original_download(row: pd.Series) -> None:
+    try:
+        original = submissions.kept_file(row["sha256"])
+    except OSError:
+        st.warning("Không tìm thấy tệp gốc trong kho tệp đã nộp (xem bản sao lưu).")
+    else:
+        st.download_button(
+            "Tải tệp gốc",
+            original,
+            file_name=row["filename"],
+            on_click="ignore",
+            key="history_download",
+            icon=":material/download:",
+        )
+
+
+def _restore_submission(user: User, submission_id: int) -> None:
+    try:
+        sheets = submissions.restore(submission_id, user)
+    except (ValueError, auth.PermissionDenied) as exc:
+        st.error(str(exc))
+    else:
+        labels = ", ".join(admin.SHEET_LABELS[s] for s in sheets)
+        st.success(f"Đã khôi phục bản nộp số {submission_id} cho các sheet: {labels}.")
+
+
+# --- Nhập hàng loạt ---------------------------------------------------------------------------
+
+
+def bulk_import_tab(user: User) -> None:
+    st.caption(
+        "Nhập nhiều tệp .xlsx cùng lúc (ví dụ các đơn vị gửi qua thư điện tử). Mỗi tệp được kiểm tra "
+        "và lưu riêng, ghi nhận là Quản trị nộp thay."
+    )
+    files = st.file_uploader(
+        "Chọn các tệp .xlsx", type=["xlsx"], accept_multiple_files=True, key="bulk_files"
+    )
+    done: dict[tuple[str, ...], list[submissions.Result]] = st.session_state.setdefault(
+        "bulk_done", {}
+    )
+    batch = tuple(f.file_id for f in files or [])
+    clicked = bool(files) and st.button(f"Nhập {len(files)} tệp", type="primary", key="bulk_go")
+    if clicked and batch not in done:  # guard: a rerun must not import the same files again
+        bar = st.progress(0.0, text="Đang nhập…")
+        done[batch] = admin.bulk_submit(
+            [(f.name, f.getvalue()) for f in files],
+            user,
+            progress=lambda i, n, name: bar.progress(i / n, text=f"Đã nhập {i}/{n}: {name}"),
+        )
+    if batch in done:
+        st.dataframe(upload_view.results_frame(done[batch]), hide_index=True, key="bulk_results")
+
+
+# --- Nhật ký ----------------------------------------------------------------------------------
+
+
+def audit_tab(user: User) -> None:
+    today = app_settings.now().date()
+    c1, c2, c3, c4 = st.columns(4)
+    start = c1.date_input(
+        "Từ ngày", value=today - timedelta(days=7), format="DD/MM/YYYY", key="audit_from"
+    )
+    end = c2.date_input("Đến ngày", value=today, format="DD/MM/YYYY", key="audit_to")
+    names = ["", *[u["username"] for u in auth.list_users()]]
+    who = c3.selectbox(
+        "Người thực hiện", names, format_func=lambda u: u or "Tất cả", key="audit_user"
+    )
+    actions = ["", *admin.audit_actions(user)]
+    action = c4.selectbox(
+        "Thao tác",
+        actions,
+        format_func=lambda a: admin.ACTION_LABELS.get(a, a) if a else "Tất cả",
+        key="audit_action",
+    )
+    if isinstance(start, date) and isinstance(end, date):
+        _audit_entries(user, start, end, who, action)
+
+
+def _audit_entries(user: User, start: date, end: date, who: str, action: str) -> None:
+    try:
+        entries = admin.audit_entries(
+            user, date_from=start, date_to=end, username=who, action=action
+        )
+    except admin.AdminError as exc:
+        st.error(str(exc))
+        return
+    st.caption(f"{len(entries)} dòng nhật ký.")
+    st.dataframe(admin.audit_view(entries), hide_index=True, key="audit_table", width="stretch")
+    st.download_button(
+        "Xuất nhật ký (CSV)",
+        admin.audit_csv(entries, user),
+        file_name=f"nhat-ky-{start:%Y%m%d}-{end:%Y%m%d}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="audit_export",
+        icon=":material/download:",
+    )
+
+
+# --- Sao lưu ----------------------------------------------------------------------------------
+
+
+def backup_tab(user: User) -> None:
+    st.caption(
+        f"Máy chủ tự sao lưu mỗi ngày một lần và giữ {backup.KEEP_DAILY} bản tự động gần nhất trong "
+        f"{backup.backups_dir()}. Mỗi bản gồm cơ sở dữ liệu, mọi tệp đã nộp và mã kiểm tra SHA-256."
+    )
+    if st.button("Sao lưu ngay", type="primary", key="backup_now", icon=":material/backup:"):
+        _backup_now(user)
+    kept = backup.list_backups(user)
+    _backups_table(kept)
+    if kept:
+        _verify_backup(kept)
+    _restore_help()
+
+
+def _backup_now(user: User) -> None:
+    try:
+        made = backup.backup_now(user)
+    except (backup.BackupError, auth.PermissionDenied) as exc:
+        st.error(str(exc))
+    else:
+        st.success(f"Đã sao lưu vào {made.path} ({made.files} tệp đã nộp, {made.size_label}).")
+
+
+def _backups_table(kept: list[backup.BackupInfo]) -> None:
+    st.dataframe(
+        {
+            "Thời điểm": [fmt_datetime(b.created_at) for b in kept],
+            "Loại": [b.kind for b in kept],
+            "Người tạo": [b.created_by for b in kept],
+            "Số tệp đã nộp": [b.files for b in kept],
+            "Dung lượng": [b.size_label for b in kept],
+            "Thư mục": [str(b.path) for b in kept],
+        },
+        hide_index=True,
+        key="backups_table",
+        width="stretch",
+    )
+
+
+def _verify_backup(kept: list[backup.BackupInfo]) -> None:
+    chosen = st.selectbox(
+        "Kiểm tra toàn vẹn bản sao lưu", [str(b.path) for b in kept], key="verify_path"
+    )
+    if st.button("Kiểm tra mã SHA-256", key="verify_button"):
+        try:
+            backup.verify(chosen)
+        except backup.BackupError as exc:
+            st.error(str(exc))
+        else:
+            st.success("Bản sao lưu nguyên vẹn: mọi tệp khớp mã kiểm tra.")
+
+
+def _restore_help() -> None:
+    st.markdown("**Khôi phục** (thay toàn bộ dữ liệu hiện tại bằng một bản sao lưu)")
+    st.markdown(
+        "1. Dừng máy chủ ứng dụng (chỉ một tiến trình được mở cơ sở dữ liệu).\n"
+        "2. Chạy lệnh `python -m tracker restore <thư mục sao lưu>`: mọi tệp được kiểm tra mã "
+        "SHA-256 trước; bản hỏng bị từ chối và dữ liệu giữ nguyên. Dữ liệu hiện tại được sao lưu "
+        "tự động vào thư mục `truoc-khoi-phuc-…` trước khi bị thay.\n"
+        "3. Khởi động lại máy chủ và kiểm tra trang Tổng quan."
+    )

@@ -1,0 +1,219 @@
+"""The Tự chấm điểm page's tables: Vietnamese headers, one-decimal formats and colour bands.
+
+Everything is computed in SQL (tracker.scoring); this module only reshapes and formats.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from tracker.metrics import scoring
+from tracker.store import db
+from tracker.text import fmt_datetime, fmt_number
+
+NOT_APPLICABLE = "KAD"  # không áp dụng
+KIND_SHORT = {"ordinary": "", "bonus": " (thưởng)", "penalty": " (trừ)"}
+# Background colours by score / maximum, aligned on the grade thresholds (e.g. ≥ 90 %, ≥ 70 %).
+BAND_COLOURS = ("#c8e6c9", "#e8f5e9", "#fff8e1", "#ffcdd2")
+NA_COLOUR = "#eceff1"
+PENALTY_COLOUR = "#ffcdd2"
+
+
+def score_text(value: Any) -> str:
+    """One decimal, Vietnamese separators; '' when missing."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ""
+    return fmt_number(float(value), 1)
+
+
+def gap_text(row: dict[str, Any] | pd.Series) -> str:
+    """'Cần thêm 4,5 điểm để đạt Tốt' (or that the unit is in the top band)."""
+    if row.get("next_grade") is None or pd.isna(row.get("next_grade")):
+        return "Đã ở mức xếp loại cao nhất"
+    return f"Cần thêm {score_text(row['gap_to_next'])} điểm để đạt {row['next_grade']}"
+
+
+def bands(path: Path | None = None) -> pd.DataFrame:
+    """Grade bands in force, highest first (grade, threshold)."""
+    return db.query("grade_bands", path=path)
+
+
+def _styled(df: pd.DataFrame, numeric: list[str]) -> Styler:
+    return df.style.format({c: score_text for c in numeric}, na_rep="—").hide(axis="index")
+
+
+def ranking(year: int, path: Path | None = None) -> pd.DataFrame:
+    """Units (not VP) with their totals, grade, rank and gap to the next band; by rank."""
+    t = scoring.scores_table(year, path)
+    t = t[t["unit_code"] != scoring.VP]
+    return pd.DataFrame(
+        {
+            "Hạng": t["rank"].astype("Int64"),
+            "Mã đơn vị": t["unit_code"],
+            "Đơn vị": t["unit_name"],
+            "Điểm tự chấm": t["self_total"].astype("float64"),
+            # Text: st.dataframe shows a missing number as "None" whatever the Styler says.
+            "Điểm thẩm định": [score_text(v) or "—" for v in t["reviewed_total"]],
+            "Điểm cuối cùng": t["final_total"].astype("float64"),
+            "Xếp loại": t["grade"],
+            "Điểm áp dụng": t["applicable_points"].astype("float64"),
+            "Lên hạng kế tiếp": [gap_text(r) for r in t.to_dict("records")],
+            "Thiếu minh chứng": t["missing_evidence"].astype("int64"),
+            "Kỳ chấm": t["period"],
+        }
+    ).reset_index(drop=True)
+
+
+def ranking_styler(df: pd.DataFrame) -> Styler:
+    numeric = ["Điểm tự chấm", "Điểm cuối cùng", "Điểm áp dụng"]
+    return _styled(df, numeric)
+
+
+def _colour(ratio: Any, kind: str, na: bool, thresholds: list[float]) -> str:
+    if na:
+        return f"background-color: {NA_COLOUR}"
+    if ratio is None or pd.isna(ratio):
+        return ""
+    if kind == "penalty":
+        return f"background-color: {PENALTY_COLOUR}" if ratio < 0 else ""
+    for threshold, colour in zip(thresholds, BAND_COLOURS, strict=False):
+        if ratio * 100 >= threshold - 1e-9:
+            return f"background-color: {colour}"
+    return f"background-color: {BAND_COLOURS[-1]}"
+
+
+def matrix(lines: pd.DataFrame, path: Path | None = None) -> Styler | None:
+    """Criteria (rows) × units (columns) of final scores, coloured by score / maximum.
+
+    Columns are unit codes ('VP' first); 'KAD' marks a criterion not applicable. Units scored
+    under different criteria sets show each set's criteria (rows keyed by code).
+    """
+    if lines.empty:
+        return None
+    lines = lines.assign(
+        row=lines["criterion_code"]
+        + " — "
+        + lines["title"].str.slice(0, 60)
+        + lines["kind"].map(KIND_SHORT)
+    )
+    order = lines.drop_duplicates("row").sort_values("sort_order")["row"].tolist()
+    units = lines["unit_code"].drop_duplicates().tolist()
+    shown = lines["final_score"].astype("float64").map(score_text)
+    shown = shown.where(~lines["final_na"].astype(bool), NOT_APPLICABLE)
+    values = (
+        lines.assign(shown=shown)
+        .pivot(index="row", columns="unit_code", values="shown")
+        .reindex(index=order, columns=units)
+        .fillna("")
+    )
+    thresholds = sorted(bands(path)["threshold"].tolist(), reverse=True)
+    styles = pd.DataFrame("", index=values.index, columns=values.columns)
+    for line in lines.itertuples():
+        styles.loc[line.row, line.unit_code] = _colour(
+            line.ratio, line.kind, bool(line.final_na), thresholds
+        )
+    values.index.name = "Tiêu chí"
+    return values.style.apply(lambda _: styles, axis=None)
+
+
+def unit_detail(lines: pd.DataFrame) -> pd.DataFrame:
+    """One unit's criteria: maximum, self score, reviewed score and comment, final, evidence."""
+    na_self = lines["self_na"].astype(bool)
+    na_final = lines["final_na"].astype(bool)
+    return pd.DataFrame(
+        {
+            "Mã": lines["criterion_code"],
+            "Tiêu chí": lines["title"],
+            "Điểm tối đa": lines["max_points"].astype("float64"),
+            "Tự chấm": [
+                NOT_APPLICABLE if na else score_text(s)
+                for na, s in zip(na_self, lines["self_score"], strict=True)
+            ],
+            "Thẩm định": [
+                (NOT_APPLICABLE if pd.isna(s) else score_text(s)) if r else ""
+                for r, s in zip(lines["reviewed"], lines["review_score"], strict=True)
+            ],
+            "Điểm cuối cùng": [
+                NOT_APPLICABLE if na else score_text(s)
+                for na, s in zip(na_final, lines["final_score"], strict=True)
+            ],
+            "Nhận xét thẩm định": lines["review_comment"].fillna(""),
+            "Tài liệu kiểm chứng": lines["evidence"].fillna(""),
+            "Giải trình": lines["explanation"].fillna(""),
+            "Thẩm định bởi": [
+                f"{b} ({fmt_datetime(t)})" if isinstance(b, str) else ""
+                for b, t in zip(lines["reviewed_by"], lines["reviewed_at"], strict=True)
+            ],
+        }
+    )
+
+
+def unit_detail_styler(df: pd.DataFrame) -> Styler:
+    changed = df["Thẩm định"] != ""
+
+    def highlight(row: pd.Series) -> list[str]:
+        style = "background-color: #fff3e0" if changed[row.name] else ""
+        return [style if c in ("Thẩm định", "Điểm cuối cùng") else "" for c in df.columns]
+
+    return df.style.format({"Điểm tối đa": score_text}).apply(highlight, axis=1).hide(axis="index")
+
+
+def missing_evidence(lines: pd.DataFrame) -> pd.DataFrame:
+    """Positive scores with no "Tài liệu kiểm chứng" (units only, not VP)."""
+    rows = lines[lines["missing_evidence"].astype(bool) & (lines["unit_code"] != scoring.VP)]
+    return pd.DataFrame(
+        {
+            "Mã đơn vị": rows["unit_code"],
+            "Đơn vị": rows["unit_name"],
+            "Tiêu chí": rows["criterion_code"] + " — " + rows["title"],
+            "Điểm": rows["final_score"].map(score_text),
+            "Giải trình": rows["explanation"].fillna(""),
+        }
+    ).reset_index(drop=True)
+
+
+def vp_table(vp: pd.DataFrame) -> pd.DataFrame:
+    """The Office's assessment per criterion: source unit, its score, HCTC's adjustment."""
+
+    def base(row: dict[str, Any]) -> str:
+        if not row["has_source"]:
+            return "Chưa chấm (0)"
+        return NOT_APPLICABLE if row["base_na"] else score_text(row["base_score"])
+
+    records = vp.to_dict("records")
+    return pd.DataFrame(
+        {
+            "Mã": vp["criterion_code"],
+            "Tiêu chí": vp["title"],
+            "Điểm tối đa": vp["max_points"].map(score_text),
+            "Đơn vị phụ trách": vp["responsible_unit"],
+            "Điểm của đơn vị phụ trách": [base(r) for r in records],
+            "Điều chỉnh của HCTC": [
+                (
+                    NOT_APPLICABLE
+                    if pd.isna(r["adjusted_score"])
+                    else score_text(r["adjusted_score"])
+                )
+                if r["adjusted"]
+                else ""
+                for r in records
+            ],
+            "Nhận xét": vp["adjustment_comment"].fillna(""),
+            "Điểm VP": [
+                NOT_APPLICABLE if r["final_na"] else score_text(r["final_score"]) for r in records
+            ],
+        }
+    )
+
+
+def criterion_options(lines: pd.DataFrame) -> dict[str, str]:
+    """code -> 'A1 — title (tối đa 4)' for a unit's criteria (review form)."""
+    return {
+        r.criterion_code: f"{r.criterion_code} — {r.title[:70]} (tối đa {score_text(r.max_points)}"
+        f"{KIND_SHORT[r.kind]})"
+        for r in lines.drop_duplicates("criterion_code").itertuples()
+    }

@@ -1,0 +1,79 @@
+"""What the Nộp báo cáo page shows of check/submit results: tables and labels (no st.* here)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tracker.catalogue import periods
+from tracker.ingest import submissions
+from tracker.ingest.parsed import Problem
+
+STATUS_LABELS = {
+    "checked": "Hợp lệ - chờ xác nhận",
+    "accepted": "Đã nhận",
+    "rejected": "Bị từ chối",
+    "duplicate": "Trùng tệp đã nộp",
+}
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "Mức độ": "Lỗi" if p.severity == "error" else "Cảnh báo",
+                "Sheet": p.sheet,
+                "Ô": p.cell,
+                "Mã": p.code,
+                "Nội dung": p.message,
+                "Cách sửa": p.fix,
+            }
+            for p in problems
+        ],
+        columns=["Mức độ", "Sheet", "Ô", "Mã", "Nội dung", "Cách sửa"],
+    )
+
+
+def results_frame(results: list[submissions.Result]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "Tệp": r.file,
+                "Kết quả": STATUS_LABELS.get(r.status, r.status),
+                "Đơn vị": r.unit or "",
+                "Kỳ báo cáo": periods.short_label(r.period) if r.period else "",
+                "Số lỗi": len(r.errors),
+                "Số cảnh báo": len(r.warnings),
+                "Ghi chú": r.message,
+            }
+            for r in results
+        ],
+        columns=["Tệp", "Kết quả", "Đơn vị", "Kỳ báo cáo", "Số lỗi", "Số cảnh báo", "Ghi chú"],
+    )
+
+
+def preview_frame(result: submissions.Result) -> pd.DataFrame:
+    """The parsed progress rows as the officer typed them (after normalisation)."""
+    rows = result.parsed.progress if result.parsed and result.parsed.progress else []
+    return pd.DataFrame(
+        [
+            {
+                "Mã nhiệm vụ": r.task_code,
+                "Trạng thái": r.status,
+                "Tỷ lệ (%)": r.percent,
+                "Kết quả": r.result_text,
+                "Minh chứng": r.evidence,
+                "Khó khăn": r.difficulty,
+                "Đề xuất": r.proposal,
+            }
+            for r in rows
+        ],
+        columns=[
+            "Mã nhiệm vụ",
+            "Trạng thái",
+            "Tỷ lệ (%)",
+            "Kết quả",
+            "Minh chứng",
+            "Khó khăn",
+            "Đề xuất",
+        ],
+    )
