@@ -4,7 +4,7 @@ import streamlit as st
 
 from tracker.ingest.contract import MODEL_FIELDS, MODEL_STATUSES
 from tracker.metrics import models_register, scoring
-from tracker.ui import filters, score_charts, shell
+from tracker.ui import filters, score_charts, shell, tables
 
 user = shell.frame("dan_van_kheo")
 st.title("Dân vận khéo")
@@ -14,28 +14,19 @@ st.caption(
     "Trạng thái: Đăng ký → Đang thực hiện → Được công nhận → Nhân rộng."
 )
 
-ALL = filters.ALL
 unit = filters.select_unit(user)
-field = filters.select(
-    "Lĩnh vực",
-    [ALL, *MODEL_FIELDS],
-    key="field",
-    format_func=lambda f: "Tất cả lĩnh vực" if f == ALL else f,
+field = filters.select_any(
+    "Lĩnh vực", MODEL_FIELDS, key="field", all_label=f"{filters.ALL_LABEL} lĩnh vực"
 )
-status = filters.select(
+status = filters.select_any(
     "Trạng thái",
-    [ALL, *MODEL_STATUSES, models_register.NO_STATUS],
+    [*MODEL_STATUSES, models_register.NO_STATUS],
     key="status",
-    format_func=lambda s: "Tất cả trạng thái" if s == ALL else s,
+    all_label=f"{filters.ALL_LABEL} trạng thái",
 )
 
 register = models_register.register()
-shown = models_register.filtered(
-    register,
-    unit=unit,
-    field=None if field == ALL else field,
-    status=None if status == ALL else status,
-)
+shown = models_register.filtered(register, unit=unit, field=field, status=status)
 
 counts = models_register.status_counts(shown)
 cols = st.columns(1 + len(counts))
@@ -56,7 +47,7 @@ else:
         config={"displayModeBar": False},
     )
     st.dataframe(
-        models_register.register_table(shown),
+        tables.register_table(shown),
         hide_index=True,
         width="stretch",
         key="models_register",
@@ -71,7 +62,7 @@ else:
         unit_code, model_key = chosen.split("|", 1)
         history = models_register.history(unit_code, model_key)
         st.dataframe(
-            models_register.history_table(history),
+            tables.model_history_table(history),
             hide_index=True,
             width="stretch",
             key="models_history",

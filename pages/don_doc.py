@@ -6,7 +6,7 @@ import streamlit as st
 from tracker.catalogue import periods
 from tracker.metrics import reporting
 from tracker.text import fmt_pct
-from tracker.ui import charts, filters, shell
+from tracker.ui import charts, filters, shell, tables
 
 shell.frame("don_doc")
 week = filters.select_week("Tuần báo cáo")
@@ -50,17 +50,13 @@ follow = reporting.follow_up(week)
 if follow.empty:
     st.success("Tất cả các đơn vị đã nộp báo cáo đúng hạn.", icon=":material/task_alt:")
 else:
-    st.dataframe(
-        reporting.status_table(follow), hide_index=True, width="stretch", key="follow_table"
-    )
+    st.dataframe(tables.status_table(follow), hide_index=True, width="stretch", key="follow_table")
 
 st.subheader("Nội dung nhắc (sao chép vào Zalo hoặc thư điện tử)")
 st.code(reporting.reminder_text(week), language=None, wrap_lines=True)
 
 with st.expander("Tình hình nộp của tất cả đơn vị"):
-    st.dataframe(
-        reporting.status_table(status), hide_index=True, width="stretch", key="status_table"
-    )
+    st.dataframe(tables.status_table(status), hide_index=True, width="stretch", key="status_table")
 
 trend = reporting.trend(week)
 if len(trend) > 1:

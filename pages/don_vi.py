@@ -5,7 +5,7 @@ import streamlit as st
 
 from tracker.catalogue import periods, plan
 from tracker.metrics import progress, scoring
-from tracker.ui import filters, shell
+from tracker.ui import filters, shell, tables
 
 user = shell.frame("don_vi")
 week = filters.select_week()
@@ -36,19 +36,19 @@ else:
     if reported == 0:
         st.info(f"{progress.NO_DATA}: đơn vị chưa báo cáo tiến độ nhiệm vụ nào.")
     st.dataframe(
-        progress.unit_task_table(tasks),
+        tables.unit_task_table(tasks),
         hide_index=True,
         width="stretch",
         height="content",
         key="unit_tasks",
     )
     st.caption(
-        f"{progress.task_basis(week, reported, len(tasks))}; "
+        f"{tables.task_basis(week, reported, len(tasks))}; "
         "tỷ lệ của đơn vị là số liệu mới nhất đơn vị báo cáo, giữ nguyên qua các tuần không báo cáo."
     )
 
 st.subheader("Lịch sử nộp báo cáo")
-history = progress.unit_reporting_history(unit, week)
+history = tables.unit_reporting_history(unit, week)
 if history.empty:
     st.info("Chưa đến tuần báo cáo đầu tiên.")
 else:
@@ -58,7 +58,7 @@ st.subheader("Chỉ số")
 indicators = progress.unit_indicators(unit, week)
 if indicators["value"].notna().any():
     st.dataframe(
-        progress.indicator_table(indicators),
+        tables.indicator_table(indicators),
         hide_index=True,
         width="stretch",
         key="unit_indicators",
@@ -71,7 +71,7 @@ models = progress.unit_models(unit, week)
 if models.empty:
     st.info(f"{progress.NO_DATA}: đơn vị chưa đăng ký mô hình nào.")
 else:
-    st.dataframe(progress.models_table(models), hide_index=True, width="stretch", key="unit_models")
+    st.dataframe(tables.models_table(models), hide_index=True, width="stretch", key="unit_models")
 
 st.subheader("Tự chấm điểm")
 total = scoring.unit_total(unit, periods.parse_week_id(week)[0])
@@ -80,4 +80,4 @@ if total is None:
 else:
     if total.get("provisional"):
         st.warning(progress.PROVISIONAL_NOTE, icon=":material/warning:")
-    st.dataframe(progress.score_summary(total), hide_index=True, width="stretch", key="unit_score")
+    st.dataframe(tables.score_summary(total), hide_index=True, width="stretch", key="unit_score")

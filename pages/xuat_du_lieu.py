@@ -44,35 +44,34 @@ st.caption("Tỷ lệ hoàn thành do đơn vị tự đánh giá; mỗi đơn v
 _button("Tổng hợp theo nhiệm vụ (CSV)", "summary", CSV, "dl_summary", week=week)
 _button("Chi tiết đơn vị × nhiệm vụ (CSV)", "detail", CSV, "dl_detail", week=week)
 _button("Chỉ số từ đầu năm (CSV)", "indicators", CSV, "dl_indicators", week=week)
-if export.scoring_available():
-    _button(f"Điểm tự chấm năm {week[:4]} (CSV)", "scores", CSV, "dl_scores", week=week)
-    if criteria.active_set()["provisional"]:  # wherever scores appear, say the set is provisional
-        st.caption(progress.PROVISIONAL_NOTE + " Điểm trong tệp chỉ có tính tham khảo.")
-    _button('Mô hình "Dân vận khéo" (CSV)', "models", CSV, "dl_models")
+_button(f"Điểm tự chấm năm {week[:4]} (CSV)", "scores", CSV, "dl_scores", week=week)
+if criteria.active_set()["provisional"]:  # wherever scores appear, say the set is provisional
+    st.caption(progress.PROVISIONAL_NOTE + " Điểm trong tệp chỉ có tính tham khảo.")
+_button('Mô hình "Dân vận khéo" (CSV)', "models", CSV, "dl_models")
 
 st.subheader("Báo cáo tổng hợp (.xlsx) theo khoảng thời gian")
 preset = filters.select(
     "Khoảng thời gian",
-    list(export.PRESETS),
+    list(periods.PRESETS),
     key="range",
     default="thang",
-    format_func=export.PRESETS.get,
+    format_func=periods.PRESETS.get,
     sidebar=False,
 )
 if preset == "tuy_chon":
-    default_from, default_to = export.preset_range("thang", week)
+    default_from, default_to = periods.preset_range("thang", week)
     cols = st.columns(2)
     start = cols[0].date_input(
         "Từ ngày", value=default_from, format="DD/MM/YYYY", key="report_from"
     )
     end = cols[1].date_input("Đến ngày", value=default_to, format="DD/MM/YYYY", key="report_to")
 else:
-    start, end = export.preset_range(preset, week)
+    start, end = periods.preset_range(preset, week)
 
 if not isinstance(start, date) or not isinstance(end, date) or start > end:
     st.error("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.")
 else:
-    as_of = export.as_of_week(end)
+    as_of = periods.as_of_week(end)
     st.caption(
         f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}: kết quả và chỉ số của các tuần có "
         f"ngày thứ Năm trong khoảng; trạng thái, vướng mắc và mô hình tính đến hết "

@@ -5,16 +5,14 @@
 -- params: $date_from, $date_to
 -- grain: one row per indicator, in catalogue order
 with vals as (
+    -- the standing values, defined once in migration 006
     select
-        cs.unit_code,
-        cs.period,
-        week_start(cs.period) + 3 as thursday,
-        iv.indicator_code,
-        iv.value
-    from current_sheet as cs
-    inner join submission as s on cs.submission_id = s.id and s.status = 'accepted'
-    inner join indicator_value as iv on cs.submission_id = iv.submission_id
-    where cs.sheet = 'indicators'
+        unit_code,
+        period,
+        week_start(period) + 3 as thursday,
+        indicator_code,
+        value
+    from standing_indicator_values()
 ),
 
 flow as (

@@ -1,16 +1,15 @@
 -- The "Dân vận khéo" register: every unit's models as its latest standing 'Dân vận khéo' sheet
--- lists them (current_sheet of the unit's latest ISO week with that sheet; a resubmission without
--- the sheet leaves the earlier one standing). model_key identifies a model across submissions
+-- lists them (the latest_models_sheet macro of migration 006: current_sheet of the unit's latest ISO
+-- week with that sheet; a resubmission without the sheet leaves the earlier one standing). model_key identifies a model across submissions
 -- (NFC, lower case, single spaces); first_period is the first week any accepted submission of the
 -- unit listed it. status_order follows Đăng ký (1) → Đang thực hiện → Được công nhận → Nhân rộng
 -- (4); an empty or unknown status sorts last (9).
 -- params: (none)
 -- grain: one row per (unit, model row of that unit's latest standing models sheet)
 with latest as (
-    select unit_code, arg_max(submission_id, period) as submission_id, max(period) as period
-    from current_sheet
-    where sheet = 'models'
-    group by unit_code
+    -- the latest-sheet rule, defined once in migration 006 (NULL: sheets of any week)
+    select unit_code, period, submission_id
+    from latest_models_sheet(null)
 ),
 
 keyed as (

@@ -1,6 +1,6 @@
 -- Plan completion for every ISO week from setting first_week to $week (PRODUCT.md §6 trends), computed in one pass: for each week w, each unit-task progress is the unit's latest current accepted progress row of a week <= w (carried forward), then task completion (lead's progress, else the mean with non-reporters at 0) and the weight-weighted plan completion, exactly as task_completion.sql and plan_completion.sql define them (tests check the last week agrees).
 -- Computed as running sums of each unit's week-to-week change (equal to carrying every value forward, up to float rounding), so the cost grows with the rows, not rows × weeks.
--- exempt marks the weeks listed in setting exempt_weeks (no report is expected; the values carry forward through them). A $week before first_week gives no rows.
+-- exempt marks the weeks listed in setting exempt_weeks (is_exempt, migration 006; no report is expected; the values carry forward through them). A $week before first_week gives no rows.
 -- params: $week
 -- grain: one row per ISO week, oldest first
 with bounds as (
@@ -85,10 +85,7 @@ per_task as (
 select
     w.week,
     w.week_end,
-    list_contains(
-        list_transform(string_split(coalesce(setting_value('exempt_weeks'), ''), ';'), lambda x: trim(x)),
-        w.week
-    ) as exempt,
+    is_exempt(w.week) as exempt,
     sum(p.weight * p.completion) / nullif(sum(p.weight), 0) as plan_completion,
     count(*) filter (where p.reported_units > 0) as tasks_reported
 from weeks as w

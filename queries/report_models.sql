@@ -2,14 +2,12 @@
 -- params: $week
 -- grain: one row per model row, units in catalogue order, then sheet order
 with latest as (
+    -- the latest-sheet rule, defined once in migration 006
     select
-        cs.unit_code,
-        cs.period,
-        cs.submission_id
-    from current_sheet as cs
-    inner join submission as s on cs.submission_id = s.id and s.status = 'accepted'
-    where cs.sheet = 'models' and cs.period <= $week
-    qualify row_number() over (partition by cs.unit_code order by cs.period desc) = 1
+        unit_code,
+        period,
+        submission_id
+    from latest_models_sheet($week)
 )
 
 select

@@ -8,15 +8,14 @@ with weeks as (
     from range(week_start($first_week), week_start($week) + 1, interval 7 day) as r (d)
 ),
 
-cfg as (
+calendar as (
+    -- the week rules, defined once in migration 006
     select
-        setting_value('first_week') as first_week,
-        list_transform(
-            string_split(coalesce(setting_value('exempt_weeks'), ''), ';'), lambda x: trim(x)
-        ) as exempt,
-        coalesce(try_cast(setting_value('deadline_weekday') as integer), 5) as weekday,
-        coalesce(try_cast(setting_value('deadline_time') as time), time '16:30') as at_time,
+        period,
+        expects_report(period) as expected,
+        week_deadline(period) as deadline,
         (select count(*) from unit where active) as active_units
+    from weeks
 ),
 
 firsts as (
@@ -34,15 +33,12 @@ per_week as (
     select
         w.period,
         week_start(w.period) as week_start,
-        w.period >= c.first_week and not list_contains(c.exempt, w.period) as expected,
-        c.active_units,
-        week_start(w.period) + (c.weekday - 1) + c.at_time as deadline,
+        w.expected,
+        w.active_units,
+        w.deadline,
         count(f.unit_code) as reported,
-        count(f.unit_code) filter (
-            where f.first_upload <= week_start(w.period) + (c.weekday - 1) + c.at_time
-        ) as on_time
-    from weeks as w
-    cross join cfg as c
+        count(f.unit_code) filter (where f.first_upload <= w.deadline) as on_time
+    from calendar as w
     left join firsts as f on w.period = f.period
     group by all
 )

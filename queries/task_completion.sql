@@ -1,36 +1,11 @@
 -- Task completion, coverage, expected progress and status as of ISO week $week (PRODUCT.md §6); the one place for per-task results (pages, summary CSV).
--- Unit-task progress is carried forward by the progress_as_of macro (migration 003), as in unit_task_progress.sql.
--- completion: the lead unit's (chủ trì) progress when the task has one, a lead that has not reported counting 0; otherwise the mean over all assigned units, a unit that has not reported counting 0.
--- assigned_units (m) = every assigned unit, lead included; reported_units (n) = those with a known progress as of $week.
--- expected (thuong_xuyen, san_pham) = 100 * (days from start_date to week_end($week), inclusive) / (days from start_date to due_date, inclusive), clamped to 0..100; NULL for theo_yeu_cau.
+-- completion, assigned_units (m, every assigned unit, lead included), reported_units (n, those with a known progress as of $week) and last_update come from the task_completion_as_of macro (migration 006: the lead's progress, else the mean with non-reporters at 0, over progress carried forward by progress_as_of, migration 003).
+-- expected: the expected_pace macro (migration 006), NULL for theo_yeu_cau.
 -- status, first rule that holds: 'Hoàn thành' (completion = 100); 'Chưa có báo cáo' (no assigned unit reported); 'Quá hạn' (week_end($week) > due_date, this applies to theo_yeu_cau too); 'Đang thực hiện' (theo_yeu_cau); 'Chậm tiến độ' (completion < expected - setting tolerance, default 10); else 'Đúng tiến độ'. Decision: a lead task whose lead has not reported while coordinating units have is not 'Chưa có báo cáo': its completion is 0 and the status rules go on.
 -- last_update = latest uploaded_at among the submissions whose rows are counted in the task's figures (completion and coverage, i.e. every assigned unit's carried-forward row); NULL when none.
 -- params: $week
 -- grain: one row per task, in plan order
-with latest as (
-    -- the carry-forward rule, defined once in migration 003
-    select
-        unit_code,
-        task_code,
-        percent,
-        uploaded_at
-    from progress_as_of($week)
-),
-
-per_task as (
-    select
-        a.task_code,
-        count(*) as assigned_units,
-        count(l.percent) as reported_units,
-        max(l.percent) filter (where a.role = 'chu_tri') as lead_percent,
-        avg(coalesce(l.percent, 0)) as mean_percent,
-        max(l.uploaded_at) as last_update
-    from assignment as a
-    left join latest as l on a.unit_code = l.unit_code and a.task_code = l.task_code
-    group by a.task_code
-),
-
-measured as (
+with measured as (
     select
         t.code,
         t.sort_order,
@@ -42,24 +17,16 @@ measured as (
         t.weight,
         t.start_date,
         t.due_date,
-        coalesce(p.assigned_units, 0) as assigned_units,
-        coalesce(p.reported_units, 0) as reported_units,
-        case
-            when nullif(t.lead_unit, '') is not null then coalesce(p.lead_percent, 0)
-            else coalesce(p.mean_percent, 0)
-        end as completion,
-        case
-            when t.kind <> 'theo_yeu_cau' then greatest(0, least(100,
-                100.0 * (datediff('day', t.start_date, week_end($week)) + 1)
-                / nullif(datediff('day', t.start_date, t.due_date) + 1, 0)
-            ))
-        end as expected,
+        c.assigned_units,
+        c.reported_units,
+        c.completion,
+        expected_pace(t.kind, t.start_date, t.due_date, $week) as expected,
         coalesce(try_cast(setting_value('tolerance') as double), 10) as tolerance,
         week_end($week) > t.due_date as past_due,
-        p.last_update
+        c.last_update
     from task as t
     left join unit as lead on t.lead_unit = lead.code
-    left join per_task as p on t.code = p.task_code
+    inner join task_completion_as_of($week) as c on t.code = c.task_code
 )
 
 select

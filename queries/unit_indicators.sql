@@ -4,14 +4,13 @@
 -- params: $unit, $week
 -- grain: one row per indicator of the catalogue, in catalogue order
 with vals as (
+    -- the standing values, defined once in migration 006
     select
-        iv.indicator_code,
-        cs.period,
-        iv.value
-    from current_sheet as cs
-    inner join submission as s on cs.submission_id = s.id and s.status = 'accepted'
-    inner join indicator_value as iv on cs.submission_id = iv.submission_id
-    where cs.sheet = 'indicators' and cs.unit_code = $unit and cs.period <= $week
+        indicator_code,
+        period,
+        value
+    from standing_indicator_values()
+    where unit_code = $unit and period <= $week
 ),
 
 flow as (

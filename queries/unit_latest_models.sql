@@ -1,14 +1,11 @@
--- The "Dân vận khéo" models of a unit's latest accepted models sheet for a week up to $week.
+-- The "Dân vận khéo" models of a unit's latest accepted models sheet for a week up to $week (the latest_models_sheet macro, migration 006).
 -- params: $unit, $week
 -- grain: one row per model row of that sheet, in sheet order
 with latest as (
+    -- the latest-sheet rule, defined once in migration 006
     select submission_id
-    from current_sheet
+    from latest_models_sheet($week)
     where unit_code = $unit
-        and sheet = 'models'
-        and period <= $week
-    order by period desc
-    limit 1
 )
 
 select

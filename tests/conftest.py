@@ -14,6 +14,7 @@ import pytest
 
 from tracker import settings
 from tracker.accounts import auth
+from tracker.catalogue import catalogues
 from tracker.store import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +90,7 @@ def tmp_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("TRACKER_DB", str(path))
     monkeypatch.setenv("TRACKER_DAILY_BACKUP", "0")  # no background backup threads in tests
     db.close_all()
-    db.connection(path)
+    catalogues.open_database(path)
     yield path
     db.close_all()
     import streamlit as st

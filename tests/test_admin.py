@@ -11,8 +11,8 @@ import pytest
 
 from tracker import settings
 from tracker.accounts import admin, auth
-from tracker.catalogue import catalogues
-from tracker.ingest import submissions
+from tracker.catalogue import catalogues, editing
+from tracker.ingest import history, submissions
 from tracker.store import audit, db
 
 NOW = datetime(2026, 3, 20, 10, 0)
@@ -30,30 +30,30 @@ def _audit(action: str) -> list[tuple]:
 
 
 def test_catalogue_frame_matches_the_file_columns(tmp_db: Path) -> None:
-    units = admin.catalogue_frame("units")
+    units = editing.catalogue_frame("units")
     assert list(units.columns) == ["code", "name", "active", "sample", "note"]
     assert units["code"].tolist()[:2] == ["HCTC", "TH"]
     assert units["active"].tolist()[0] is True
-    tasks = admin.catalogue_frame("tasks")
+    tasks = editing.catalogue_frame("tasks")
     row = tasks[tasks["code"] == "II.4"].iloc[0]
     assert (row["lead_unit"], row["start_date"], row["weight"]) == ("BTCD", "2026-01-01", "1")
 
 
 def test_unchanged_catalogue_saves_nothing(users: dict) -> None:
-    for name in admin.EDITABLE:
-        assert admin.save_catalogue(name, admin.catalogue_frame(name), users["quan_tri"]) == 0
+    for name in editing.EDITABLE:
+        assert editing.save_catalogue(name, editing.catalogue_frame(name), users["quan_tri"]) == 0
     assert _audit("catalogue_edit") == []
 
 
 def test_edit_a_unit_records_before_and_after(users: dict) -> None:
-    units = admin.catalogue_frame("units")
+    units = editing.catalogue_frame("units")
     units.loc[units["code"] == "TH", "name"] = "Phòng Tổng hợp - Thư ký"
     units.loc[units["code"] == "KT", "active"] = False
     new = pd.DataFrame(
         [{"code": "PC", "name": "Phòng Pháp chế", "active": True, "sample": True, "note": ""}]
     )
     units = pd.concat([units, new], ignore_index=True)
-    assert admin.save_catalogue("units", units, users["quan_tri"]) == 3
+    assert editing.save_catalogue("units", units, users["quan_tri"]) == 3
     got = dict(db.rows("select code, name from unit"))
     assert got["TH"] == "Phòng Tổng hợp - Thư ký"
     assert got["PC"] == "Phòng Pháp chế"
@@ -73,13 +73,13 @@ def test_edit_a_unit_records_before_and_after(users: dict) -> None:
 
 
 def test_every_mistake_is_listed_and_nothing_is_saved(users: dict) -> None:
-    tasks = admin.catalogue_frame("tasks")
+    tasks = editing.catalogue_frame("tasks")
     tasks.loc[0, "lead_unit"] = "KHONGCO"
     tasks.loc[1, "code"] = tasks.loc[2, "code"]
     tasks.loc[3, "kind"] = "hang_ngay"
     tasks.loc[4, "due_date"] = "31/12/2026"
     with pytest.raises(catalogues.CatalogueError) as err:
-        admin.save_catalogue("tasks", tasks, users["quan_tri"])
+        editing.save_catalogue("tasks", tasks, users["quan_tri"])
     problems = err.value.problems
     assert "Dòng 1: đơn vị chủ trì 'KHONGCO' không có trong units.csv." in problems
     assert "Dòng 3: mã 'II.1.c' bị trùng." in problems
@@ -91,26 +91,26 @@ def test_every_mistake_is_listed_and_nothing_is_saved(users: dict) -> None:
 
 def test_units_in_use_cannot_be_removed(users: dict) -> None:
     auth.create_user("qt_kt", "don_vi", "mat-khau-2026", unit_code="KT", by=users["quan_tri"])
-    units = admin.catalogue_frame("units")
+    units = editing.catalogue_frame("units")
     keep = units[~units["code"].isin(["BTCD", "KT", "TTCBTH"])]
     with pytest.raises(catalogues.CatalogueError) as err:
-        admin.save_catalogue("units", keep, users["quan_tri"])
+        editing.save_catalogue("units", keep, users["quan_tri"])
     text = "\n".join(err.value.problems)
     assert "Không xóa được 'BTCD' vì là đơn vị chủ trì của nhiệm vụ" in text
     assert "Không xóa được 'KT' vì có tài khoản" in text
     assert "TTCBTH" not in text
     assert "bỏ chọn 'active'" in text
     # An unused unit can go.
-    assert admin.save_catalogue("units", units[units["code"] != "TTCBTH"], users["quan_tri"]) == 1
+    assert editing.save_catalogue("units", units[units["code"] != "TTCBTH"], users["quan_tri"]) == 1
     assert db.scalar("select count(*) from unit where code = 'TTCBTH'") == 0
 
 
 def test_tasks_with_indicators_cannot_be_removed_but_can_be_reordered(users: dict) -> None:
-    tasks = admin.catalogue_frame("tasks")
+    tasks = editing.catalogue_frame("tasks")
     with pytest.raises(catalogues.CatalogueError, match="có chỉ số gắn với nó"):
-        admin.save_catalogue("tasks", tasks[tasks["code"] != "II.4"], users["quan_tri"])
+        editing.save_catalogue("tasks", tasks[tasks["code"] != "II.4"], users["quan_tri"])
     reordered = pd.concat([tasks.iloc[[1]], tasks.drop(index=1)], ignore_index=True)
-    assert admin.save_catalogue("tasks", reordered, users["quan_tri"]) == 1
+    assert editing.save_catalogue("tasks", reordered, users["quan_tri"]) == 1
     assert db.rows("select code from task order by sort_order limit 2") == [
         ("II.1.b",),
         ("II.1.a",),
@@ -120,15 +120,15 @@ def test_tasks_with_indicators_cannot_be_removed_but_can_be_reordered(users: dic
 
 
 def test_indicator_edit_checks_the_task(users: dict) -> None:
-    indicators = admin.catalogue_frame("indicators")
+    indicators = editing.catalogue_frame("indicators")
     indicators.loc[0, "task_code"] = "II.9"
     indicators.loc[1, "kind"] = "tong"
     with pytest.raises(catalogues.CatalogueError) as err:
-        admin.save_catalogue("indicators", indicators, users["quan_tri"])
+        editing.save_catalogue("indicators", indicators, users["quan_tri"])
     assert len(err.value.problems) == 2
-    indicators = admin.catalogue_frame("indicators")
+    indicators = editing.catalogue_frame("indicators")
     indicators.loc[0, "name"] = "Lượt tiếp công dân (cả tiếp định kỳ)"
-    assert admin.save_catalogue("indicators", indicators, users["quan_tri"]) == 1
+    assert editing.save_catalogue("indicators", indicators, users["quan_tri"]) == 1
 
 
 @pytest.mark.parametrize(
@@ -144,21 +144,21 @@ def test_indicator_edit_checks_the_task(users: dict) -> None:
     ],
 )
 def test_settings_values_are_validated(users: dict, key: str, value: str, message: str) -> None:
-    table = admin.catalogue_frame("settings")
+    table = editing.catalogue_frame("settings")
     table.loc[table["key"] == key, "value"] = value
     with pytest.raises(catalogues.CatalogueError, match=message):
-        admin.save_catalogue("settings", table, users["quan_tri"])
+        editing.save_catalogue("settings", table, users["quan_tri"])
 
 
 def test_settings_edit_and_required_keys(users: dict) -> None:
-    table = admin.catalogue_frame("settings")
+    table = editing.catalogue_frame("settings")
     with pytest.raises(
         catalogues.CatalogueError, match="Không được xóa tham số bắt buộc 'lock_days'"
     ):
-        admin.save_catalogue("settings", table[table["key"] != "lock_days"], users["quan_tri"])
+        editing.save_catalogue("settings", table[table["key"] != "lock_days"], users["quan_tri"])
     table.loc[table["key"] == "lock_days", "value"] = "7"
     table.loc[table["key"] == "exempt_weeks", "value"] = "2026-W08;2026-W09"
-    assert admin.save_catalogue("settings", table, users["quan_tri"]) == 2
+    assert editing.save_catalogue("settings", table, users["quan_tri"]) == 2
     assert catalogues.setting("lock_days") == "7"
     (row,) = _audit("catalogue_edit")
     assert json.loads(row[2])["lock_days"] == {"value": "14"}
@@ -166,7 +166,7 @@ def test_settings_edit_and_required_keys(users: dict) -> None:
 
 
 def test_export_catalogue_is_the_csv_file(users: dict) -> None:
-    data = admin.export_catalogue("units", users["lanh_dao"])
+    data = editing.export_catalogue("units", users["lanh_dao"])
     assert data.startswith("\ufeffcode,name,active,sample,note".encode())
     assert "Ban Tiếp công dân thành phố" in data.decode("utf-8")
 
@@ -176,11 +176,11 @@ def test_export_catalogue_is_the_csv_file(users: dict) -> None:
 
 def test_grant_list_and_revoke_exception(users: dict) -> None:
     admin_user = users["quan_tri"]
-    new_id = admin.grant_exception(
+    new_id = history.grant_exception(
         "BTCD", "2026-W08", "Cán bộ nghỉ ốm", datetime(2026, 3, 27, 17, 0), admin_user, now=NOW
     )
     assert submissions.has_exception("BTCD", "2026-W08", NOW)
-    listed = admin.lock_exceptions(admin_user, now=NOW)
+    listed = history.lock_exceptions(admin_user, now=NOW)
     assert listed[["id", "unit_code", "period", "reason", "granted_by"]].values.tolist() == [
         [new_id, "BTCD", "2026-W08", "Cán bộ nghỉ ốm", "admin"]
     ]
@@ -189,18 +189,18 @@ def test_grant_list_and_revoke_exception(users: dict) -> None:
     assert row[:2] == ("admin", "BTCD|2026-W08")
     assert json.loads(row[3])["reason"] == "Cán bộ nghỉ ốm"
 
-    admin.revoke_exception(new_id, admin_user, now=datetime(2026, 3, 21, 8, 0))
+    history.revoke_exception(new_id, admin_user, now=datetime(2026, 3, 21, 8, 0))
     assert not submissions.has_exception("BTCD", "2026-W08", datetime(2026, 3, 21, 9, 0))
     (row,) = _audit("lock_exception_revoke")
     assert json.loads(row[2])["expires_at"] == "2026-03-27 17:00:00"
     assert json.loads(row[3])["expires_at"] == "2026-03-21 08:00:00"
     with pytest.raises(admin.AdminError, match="đã hết hạn"):
-        admin.revoke_exception(new_id, admin_user, now=datetime(2026, 3, 22, 8, 0))
+        history.revoke_exception(new_id, admin_user, now=datetime(2026, 3, 22, 8, 0))
 
 
 def test_grant_exception_lists_every_mistake(users: dict) -> None:
     with pytest.raises(admin.AdminError) as err:
-        admin.grant_exception(
+        history.grant_exception(
             "XX", "2026-W99", "  ", datetime(2026, 3, 1), users["quan_tri"], now=NOW
         )
     text = str(err.value)
@@ -261,7 +261,7 @@ def test_users_table_has_no_password_hashes(users: dict) -> None:
 
 def test_bulk_submit_keeps_each_outcome_and_reports_progress(users: dict) -> None:
     seen = []
-    results = admin.bulk_submit(
+    results = history.bulk_submit(
         [("a.xlsx", b"khong phai xlsx"), ("b.xls", b"\xd0\xcf\x11\xe0")],
         users["quan_tri"],
         progress=lambda i, n, name: seen.append((i, n, name)),
@@ -278,19 +278,19 @@ def _actions(users: dict, role: str) -> dict:
     user = users[role]
     today = date(2026, 3, 20)
     return {
-        "save_catalogue": lambda: admin.save_catalogue(
-            "units", admin.catalogue_frame("units"), user
+        "save_catalogue": lambda: editing.save_catalogue(
+            "units", editing.catalogue_frame("units"), user
         ),
-        "grant_exception": lambda: admin.grant_exception(
+        "grant_exception": lambda: history.grant_exception(
             "HCTC", "2026-W08", "lý do", datetime(2099, 1, 1), user
         ),
-        "revoke_exception": lambda: admin.revoke_exception(1, user),
-        "lock_exceptions": lambda: admin.lock_exceptions(user),
+        "revoke_exception": lambda: history.revoke_exception(1, user),
+        "lock_exceptions": lambda: history.lock_exceptions(user),
         "users_table": lambda: admin.users_table(user),
         "audit_entries": lambda: admin.audit_entries(user, date_from=today, date_to=today),
         "audit_actions": lambda: admin.audit_actions(user),
         "audit_csv": lambda: admin.audit_csv(pd.DataFrame(), user),
-        "bulk_submit": lambda: admin.bulk_submit([], user),
+        "bulk_submit": lambda: history.bulk_submit([], user),
     }
 
 

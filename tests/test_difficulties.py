@@ -10,6 +10,7 @@ from tests import followup_fixture
 from tracker.accounts import auth
 from tracker.metrics import difficulties
 from tracker.store import db
+from tracker.ui import tables
 
 
 @pytest.fixture
@@ -212,7 +213,7 @@ def test_mark_handled_validation(users, fx, source, ref, text, note, message) ->
 
 
 def test_table_has_vietnamese_headers(fx) -> None:
-    t = difficulties.table(difficulties.all())
+    t = tables.difficulty_table(difficulties.all())
     assert list(t.columns) == [
         "Ngày nêu",
         "Đơn vị",

@@ -21,9 +21,11 @@ from tests.conftest import ROOT
 from tests.workbook_factory import Book, save
 from tracker import settings
 from tracker.accounts import auth
-from tracker.exports import csvsafe, export
+from tracker.catalogue import periods
+from tracker.exports import csvsafe, export, report, tables
 from tracker.ingest import submissions
 from tracker.store import db
+from tracker.tools import cli
 
 NOW = datetime(2026, 4, 1, 8, 15)
 
@@ -39,14 +41,14 @@ def _rows(data: bytes) -> list[list[str]]:
 
 
 def test_summary_csv_header_and_rows(fx) -> None:
-    data = export.summary_csv("2026-W10")
+    data = tables.summary_csv("2026-W10")
     rows = _rows(data)
     assert data[3:].split(b"\r\n")[0].decode() == (
         "Mã nhiệm vụ,Nội dung nhiệm vụ,Đơn vị chủ trì,Số đơn vị được giao,Số đơn vị đã báo cáo,"
         "Tỷ lệ hoàn thành (%),Tiến độ kỳ vọng (%),Trạng thái,Số vướng mắc chưa xử lý,"
         "Cập nhật lần cuối"
     )
-    assert rows[0] == export.SUMMARY_COLUMNS
+    assert rows[0] == tables.SUMMARY_COLUMNS
     body = {r[0]: r for r in rows[1:]}
     assert list(body) == [
         "II.1.a",
@@ -103,13 +105,13 @@ def test_summary_csv_header_and_rows(fx) -> None:
 def test_summary_csv_neutralises_text(fx) -> None:
     with db.transaction() as tx:
         tx.execute("update task set short_title = '@SUM(A1)' where code = 'II.6'")
-    rows = _rows(export.summary_csv("2026-W10"))
+    rows = _rows(tables.summary_csv("2026-W10"))
     assert [r[1] for r in rows if r[0] == "II.6"] == ["'@SUM(A1)"]
 
 
 def test_detail_csv_injection_and_numbers(fx) -> None:
-    rows = _rows(export.detail_csv("2026-W10"))
-    assert rows[0] == export.DETAIL_COLUMNS
+    rows = _rows(tables.detail_csv("2026-W10"))
+    assert rows[0] == tables.DETAIL_COLUMNS
     kt = next(r for r in rows if r[0] == "II.1.a" and r[2] == "KT")
     assert kt[4:8] == ["Thực hiện", "2026-W10", "Đang thực hiện", "20.0"]
     assert kt[8] == "'-5 hội nghị"
@@ -123,9 +125,9 @@ def test_detail_csv_injection_and_numbers(fx) -> None:
 
 def test_neutralise_and_numbers() -> None:
     for text in ("=1+1", "+1", "-1", "@x", "\tx", "\rx"):
-        assert export.neutralise(text) == "'" + text
-    assert export.neutralise("Bình thường") == "Bình thường"
-    data = export.write_csv(["a", "b", "c"], [[export.Number(-5.25), "-5", export.Number(3, 0)]])
+        assert tables.neutralise(text) == "'" + text
+    assert tables.neutralise("Bình thường") == "Bình thường"
+    data = tables.write_csv(["a", "b", "c"], [[tables.Number(-5.25), "-5", tables.Number(3, 0)]])
     assert data.decode("utf-8-sig").splitlines()[1] == "-5.2,'-5,3"
 
 
@@ -152,7 +154,7 @@ def _submit_injected(users: dict) -> Book:
 
 def test_uploaded_semicolon_formula_is_neutralised_in_detail_csv(users) -> None:
     _submit_injected(users)
-    data = export.detail_csv("2026-W10")
+    data = tables.detail_csv("2026-W10")
     rows = _rows(data)
     hctc = {r[0]: r for r in rows if r[2] == "HCTC"}
     assert hctc["II.1.a"][8] == "Đã họp giao ban;'" + CALC
@@ -166,7 +168,7 @@ def test_uploaded_semicolon_formula_is_neutralised_in_detail_csv(users) -> None:
 
 def test_report_xlsx_has_no_formula_from_unit_text(users) -> None:
     _submit_injected(users)
-    data = export.report_xlsx("2026-03-02", "2026-03-08", now=NOW)
+    data = report.report_xlsx("2026-03-02", "2026-03-08", now=NOW)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
         assert sheets
@@ -179,8 +181,8 @@ def test_report_xlsx_has_no_formula_from_unit_text(users) -> None:
 
 
 def test_indicators_csv_up_to_week_and_range(fx) -> None:
-    rows = _rows(export.indicators_csv("2026-W10"))
-    assert rows[0] == export.INDICATOR_COLUMNS
+    rows = _rows(tables.indicators_csv("2026-W10"))
+    assert rows[0] == tables.INDICATOR_COLUMNS
     got = {r[0]: (r[3], r[5], r[6], r[7], r[8]) for r in rows[1:]}
     assert got["TCD_LUOT"] == ("Cộng dồn các tuần", "01/01/2026", "08/03/2026", "20.0", "1")
     assert got["VAN_BAN"][3:] == ("5.0", "1")
@@ -189,7 +191,7 @@ def test_indicators_csv_up_to_week_and_range(fx) -> None:
     # March: only W10 has its Thursday in the month; W09's values are out.
     march = {
         r[0]: (r[7], r[8])
-        for r in _rows(export.indicators_csv(None, "2026-03-01", "31/03/2026"))[1:]
+        for r in _rows(tables.indicators_csv(None, "2026-03-01", "31/03/2026"))[1:]
     }
     assert march["TCD_LUOT"] == ("12.0", "1")
     assert march["VAN_BAN"] == ("3.0", "1")
@@ -197,27 +199,27 @@ def test_indicators_csv_up_to_week_and_range(fx) -> None:
     # February: only W09 (Thursday 26/02); the stock is HCTC's W09 value.
     feb = {
         r[0]: (r[7], r[8])
-        for r in _rows(export.indicators_csv(None, "2026-02-01", "2026-02-28"))[1:]
+        for r in _rows(tables.indicators_csv(None, "2026-02-01", "2026-02-28"))[1:]
     }
     assert feb["TCD_LUOT"] == ("8.0", "1")
     assert feb["MO_HINH"] == ("1.0", "1")
     # A week with no report: flows empty, stock carried forward.
     w11 = {
         r[0]: (r[7], r[8])
-        for r in _rows(export.indicators_csv(None, "2026-03-09", "2026-03-15"))[1:]
+        for r in _rows(tables.indicators_csv(None, "2026-03-09", "2026-03-15"))[1:]
     }
     assert w11["TCD_LUOT"] == ("", "0")
     assert w11["MO_HINH"] == ("3.0", "2")
 
 
 def test_as_of_week_uses_the_thursday_rule() -> None:
-    assert export.as_of_week(date(2026, 3, 31)) == "2026-W13"  # Tuesday of W14
-    assert export.as_of_week(date(2026, 4, 2)) == "2026-W14"  # Thursday
-    assert export.as_of_week(date(2026, 3, 8)) == "2026-W10"  # Sunday
+    assert periods.as_of_week(date(2026, 3, 31)) == "2026-W13"  # Tuesday of W14
+    assert periods.as_of_week(date(2026, 4, 2)) == "2026-W14"  # Thursday
+    assert periods.as_of_week(date(2026, 3, 8)) == "2026-W10"  # Sunday
 
 
 def _report() -> bytes:
-    return export.report_xlsx("2026-03-01", "2026-03-31", now=NOW)
+    return report.report_xlsx("2026-03-01", "2026-03-31", now=NOW)
 
 
 def _cells(ws) -> list[tuple[int, int, object]]:
@@ -228,8 +230,7 @@ def _cells(ws) -> list[tuple[int, int, object]]:
 
 def test_report_xlsx_content(fx) -> None:
     wb = load_workbook(io.BytesIO(_report()))
-    # The scores sheet is always there (the product ships tracker.scoring).
-    assert export.scoring_available()
+    # The scores sheet is always there (the product ships tracker.metrics.scoring).
     assert wb.sheetnames == [
         "Báo cáo tổng hợp",
         "Chỉ số",
@@ -315,17 +316,17 @@ def test_report_is_deterministic(fx) -> None:
 
 
 def test_empty_database_exports(tmp_db: Path) -> None:
-    rows = _rows(export.summary_csv("2026-W10"))
+    rows = _rows(tables.summary_csv("2026-W10"))
     assert len(rows) == 12
     assert all(r[7] == "Chưa có báo cáo" for r in rows[1:])
-    wb = load_workbook(io.BytesIO(export.report_xlsx("2026-03-02", "2026-03-08", now=NOW)))
+    wb = load_workbook(io.BytesIO(report.report_xlsx("2026-03-02", "2026-03-08", now=NOW)))
     assert "Không có vướng mắc chưa xử lý." in [c.value for c in wb["Vướng mắc"]["A"]]
 
 
 def test_download_requires_sign_in(fx, users) -> None:
     with pytest.raises(auth.PermissionDenied):
         export.download(None, "summary", week="2026-W10")
-    assert export.download(users["don_vi"], "summary", week="2026-W10") == export.summary_csv(
+    assert export.download(users["don_vi"], "summary", week="2026-W10") == tables.summary_csv(
         "2026-W10"
     )
 
@@ -346,7 +347,7 @@ def test_cli_usage_errors(
     args = argparse.Namespace(
         kind=kind, week=week, date_from=date_from, date_to=date_to, out=str(tmp_path / "x")
     )
-    assert export.cli_export(args) == 2
+    assert cli.cmd_export(args) == 2
     assert "Lỗi:" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
 
@@ -354,22 +355,22 @@ def test_cli_usage_errors(
 @pytest.mark.parametrize(
     ("kind", "week", "date_from", "date_to", "expected"),
     [
-        ("summary", "2026-W10", None, None, lambda: export.summary_csv("2026-W10")),
-        ("detail", "2026-W10", None, None, lambda: export.detail_csv("2026-W10")),
-        ("indicators", "2026-W10", None, None, lambda: export.indicators_csv("2026-W10")),
+        ("summary", "2026-W10", None, None, lambda: tables.summary_csv("2026-W10")),
+        ("detail", "2026-W10", None, None, lambda: tables.detail_csv("2026-W10")),
+        ("indicators", "2026-W10", None, None, lambda: tables.indicators_csv("2026-W10")),
         (
             "report",
             None,
             "2026-03-01",
             "2026-03-31",
-            lambda: export.report_xlsx("2026-03-01", "2026-03-31", now=NOW),
+            lambda: report.report_xlsx("2026-03-01", "2026-03-31", now=NOW),
         ),
         (
             "report",
             "2026-W10",
             None,
             None,
-            lambda: export.report_xlsx("2026-03-02", "2026-03-08", now=NOW),
+            lambda: report.report_xlsx("2026-03-02", "2026-03-08", now=NOW),
         ),
     ],
 )
@@ -381,7 +382,7 @@ def test_cli_export_writes_the_same_bytes(
     args = argparse.Namespace(
         kind=kind, week=week, date_from=date_from, date_to=date_to, out=str(out)
     )
-    assert export.cli_export(args) == 0
+    assert cli.cmd_export(args) == 0
     assert out.read_bytes() == expected()
     assert out.read_bytes() == export.download(
         auth.SYSTEM, kind, week=week, date_from=date_from, date_to=date_to
@@ -389,7 +390,7 @@ def test_cli_export_writes_the_same_bytes(
 
 
 def test_cli_subprocess_summary(fx, tmp_db: Path, tmp_path: Path) -> None:
-    expected = export.summary_csv("2026-W10")
+    expected = tables.summary_csv("2026-W10")
     db.close_all()  # let the child process open the database file
     out = tmp_path / "tong-hop.csv"
     proc = subprocess.run(
@@ -416,14 +417,14 @@ def test_cli_subprocess_summary(fx, tmp_db: Path, tmp_path: Path) -> None:
 
 
 def test_preset_ranges() -> None:
-    assert export.preset_range("tuan", "2026-W10") == (date(2026, 3, 2), date(2026, 3, 8))
-    assert export.preset_range("thang", "2026-W09") == (date(2026, 2, 1), date(2026, 2, 28))
-    assert export.preset_range("thang", "2026-W53") == (date(2026, 12, 1), date(2026, 12, 31))
-    assert export.preset_range("6thang", "2026-W26") == (date(2026, 1, 1), date(2026, 6, 30))
-    assert export.preset_range("6thang", "2026-W27") == (date(2026, 7, 1), date(2026, 12, 31))
-    assert export.preset_range("nam", "2026-W01") == (date(2026, 1, 1), date(2026, 12, 31))
-    with pytest.raises(export.ExportError):
-        export.preset_range("quy", "2026-W01")
+    assert periods.preset_range("tuan", "2026-W10") == (date(2026, 3, 2), date(2026, 3, 8))
+    assert periods.preset_range("thang", "2026-W09") == (date(2026, 2, 1), date(2026, 2, 28))
+    assert periods.preset_range("thang", "2026-W53") == (date(2026, 12, 1), date(2026, 12, 31))
+    assert periods.preset_range("6thang", "2026-W26") == (date(2026, 1, 1), date(2026, 6, 30))
+    assert periods.preset_range("6thang", "2026-W27") == (date(2026, 7, 1), date(2026, 12, 31))
+    assert periods.preset_range("nam", "2026-W01") == (date(2026, 1, 1), date(2026, 12, 31))
+    with pytest.raises(periods.RangeError):
+        periods.preset_range("quy", "2026-W01")
 
 
 @pytest.mark.slow

@@ -17,8 +17,8 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.workbook_factory import Book
-from tracker.accounts import admin, auth
-from tracker.ingest import submissions
+from tracker.accounts import auth
+from tracker.ingest import history, submissions
 from tracker.store import db
 
 ON_TIME = datetime(2026, 3, 5, 10, 0)  # Thursday of week 10, before Friday 16:30
@@ -191,10 +191,10 @@ def test_locked_week_and_exception(users: dict) -> None:
     locked = submissions.submit(Book().to_bytes(), "x.xlsx", users["don_vi"], now=after_lock)
     assert "week_locked" in {p.code for p in locked.errors}
     with pytest.raises(auth.PermissionDenied):
-        admin.grant_exception(
+        history.grant_exception(
             "HCTC", W10, "Quên nộp", datetime(2026, 3, 25), users["don_vi"], now=after_lock
         )
-    admin.grant_exception(
+    history.grant_exception(
         "HCTC", W10, "Đơn vị đi công tác", datetime(2026, 3, 25), users["quan_tri"], now=after_lock
     )
     book = Book(reporter="Trần Văn Bình")  # different bytes: the locked one was rejected anyway

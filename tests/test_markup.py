@@ -9,7 +9,7 @@ import pytest
 from openpyxl.comments import Comment
 
 from tests.workbook_factory import Book, context, progress_rows, save
-from tracker.ingest import contract, markup, workbook
+from tracker.ingest import contract, markup, reader
 from tracker.ingest.parsed import ParsedWorkbook, Problem
 
 PROGRESS = contract.SHEET_PROGRESS
@@ -28,7 +28,7 @@ def bad_book() -> Book:
 
 
 def read(data: bytes) -> ParsedWorkbook:
-    return workbook.read(data, context(), "bao_cao.xlsx")
+    return reader.read(data, context(), "bao_cao.xlsx")
 
 
 @pytest.fixture(scope="module")

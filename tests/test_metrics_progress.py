@@ -12,7 +12,7 @@ import pytest
 from tests import metric_fixture as fx
 from tracker.metrics import progress
 from tracker.store import db
-from tracker.ui import charts
+from tracker.ui import charts, tables
 
 W10 = "2026-W10"
 
@@ -268,7 +268,7 @@ def test_task_history_current_rows_only(data: Path) -> None:
     assert top["difficulty"] == "Thiếu phòng tiếp dân"
     assert top["proposal"] == "Bố trí thêm phòng tiếp công dân"
     assert top["evidence"] == "Báo cáo số 15/BC-BTCD ngày 06/03/2026"
-    table = progress.history_table(df)
+    table = tables.history_table(df)
     assert table.iloc[0]["Tuần"] == "Tuần 10/2026"
     assert table.iloc[0]["Tỷ lệ"] == "30,0%"
     assert table.iloc[0]["Khó khăn, vướng mắc"] == "Thiếu phòng tiếp dân"
@@ -294,7 +294,7 @@ def test_unit_filter_on_task_views(data: Path) -> None:
     assert progress.task_units("II.4", W10, unit="HCTC")["percent"].tolist() == [10]
     history = progress.task_history("II.4", W10, unit="HCTC")
     assert history["period"].tolist() == ["2026-W09", "2026-W07"]
-    table = progress.current_units_table(units)
+    table = tables.current_units_table(units)
     assert table["Tỷ lệ"].tolist() == ["30,0%", "10,0%", "Chưa báo cáo", "20,0%"]
     assert table["Từ báo cáo"].tolist() == ["Tuần 10/2026", "Tuần 9/2026", "", "Tuần 9/2026"]
 
@@ -309,7 +309,7 @@ def test_unit_tasks_and_table(data: Path) -> None:
         30,
         "Đúng tiến độ",
     )
-    table = progress.unit_task_table(df).set_index("Mã")
+    table = tables.unit_task_table(df).set_index("Mã")
     assert table.loc["II.4", "Tỷ lệ của đơn vị"] == "10,0%"
     assert table.loc["II.4", "Từ báo cáo"] == "Tuần 9/2026"
     assert table.loc["II.4", "Vai trò"] == "Phối hợp"
@@ -326,7 +326,7 @@ def test_unit_indicators_flow_and_stock(data: Path) -> None:
     assert pd.isna(df.loc["TCD_LUOT", "value"])
     w07 = progress.unit_indicators("HCTC", "2026-W07").set_index("code")
     assert (w07.loc["VAN_BAN", "value"], w07.loc["MO_HINH", "value"]) == (2, 1)
-    table = progress.indicator_table(df.reset_index()).set_index("Mã chỉ số")
+    table = tables.indicator_table(df.reset_index()).set_index("Mã chỉ số")
     assert table.loc["VAN_BAN", "Giá trị"] == "6"
     assert table.loc["MO_HINH", "Cách tính"] == "Giá trị mới nhất"
     assert table.loc["TCD_LUOT", "Giá trị"] == ""
@@ -334,11 +334,11 @@ def test_unit_indicators_flow_and_stock(data: Path) -> None:
 
 
 def test_unit_reporting_history(data: Path) -> None:
-    df = progress.unit_reporting_history("TTPVHCC", W10)
+    df = tables.unit_reporting_history("TTPVHCC", W10)
     weeks = [label.split(" (")[0] for label in df["Tuần"]]
     assert weeks == ["Tuần 10/2026", "Tuần 9/2026", "Tuần 8/2026", "Tuần 7/2026"]
     assert df["Tình trạng"].tolist() == ["Chưa nộp", "Trễ hạn", "Không yêu cầu", "Chưa nộp"]
-    hctc = progress.unit_reporting_history("HCTC", W10)
+    hctc = tables.unit_reporting_history("HCTC", W10)
     assert hctc.iloc[0]["Tình trạng"] == "Đúng hạn"
     assert hctc.iloc[0]["Số lần nộp"] == 2  # sub 5 and its correction 6 (the rejected 8 not)
     assert hctc.iloc[0]["Nộp lần đầu lúc"] == "05/03/2026 10:00"
@@ -354,7 +354,7 @@ def test_status_counts_and_tables(data: Path) -> None:
         "Quá hạn": 1,
         "Chưa có báo cáo": 4,
     }
-    table = progress.task_table(progress.task_completion(W10)).set_index("Mã")
+    table = tables.task_table(progress.task_completion(W10)).set_index("Mã")
     assert table.loc["II.3", "Hoàn thành"] == "17,5%"
     assert table.loc["II.3", "Kỳ vọng"] == "18,4%"
     assert table.loc["II.3", "Báo cáo"] == "3/4 đơn vị đã báo cáo"
@@ -369,7 +369,7 @@ def test_status_counts_and_tables(data: Path) -> None:
 
 
 def test_basis_text() -> None:
-    assert progress.basis(W10, 3, 4) == "3/4 đơn vị đã báo cáo, số liệu đến hết tuần 10/2026"
+    assert tables.basis(W10, 3, 4) == "3/4 đơn vị đã báo cáo, số liệu đến hết tuần 10/2026"
 
 
 # --- charts ----------------------------------------------------------------------------------
@@ -394,7 +394,7 @@ def test_completion_bars_marker_and_basis(data: Path) -> None:
 
 def test_heatmap_chart_explains_blank_cells(data: Path) -> None:
     fig = charts.progress_heatmap(
-        progress.heatmap_frame(W10), progress.heatmap_assigned(W10), progress.basis(W10, 3, 4)
+        progress.heatmap_frame(W10), progress.heatmap_assigned(W10), tables.basis(W10, 3, 4)
     )
     text = fig.data[0].text
     rows = list(fig.data[0].y)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tests.scoring_fixture import add_models
 from tracker.metrics import models_register, scoring
+from tracker.ui import tables
 
 MODEL = "Tổ tiếp công dân lưu động"
 ECO = "Kinh tế"
@@ -87,7 +88,7 @@ def test_history_of_a_model(tmp_db: Path) -> None:
     hist = models_register.history("HCTC", MODEL)
     assert hist["period"].tolist() == ["2026-W10", "2026-W12"]
     assert hist["status"].tolist() == ["Đăng ký", "Đang thực hiện"]
-    table = models_register.history_table(hist)
+    table = tables.model_history_table(hist)
     assert table["Thay đổi trạng thái"].tolist() == ["Lần đầu báo cáo", "Đăng ký → Đang thực hiện"]
     assert table["Tuần báo cáo"].tolist() == ["Tuần 10/2026", "Tuần 12/2026"]
     kt = models_register.history("KT", "chợ văn minh")

@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tracker.accounts import auth
-from tracker.ingest import contract, submissions, template, workbook
+from tracker.ingest import contract, reader, submissions, template
 from tracker.store import db
 from tracker.tools import cli
 
@@ -433,7 +433,7 @@ def _fill(data: bytes, percent_ii2: float) -> bytes:
 def test_filled_template_round_trips_through_reader_and_ingest(tmp_db: Path) -> None:
     user = auth.create_user("hctc", "don_vi", PASSWORD, unit_code="HCTC")
     data = _fill(template.build("HCTC", "2026-W10"), 45.5)
-    parsed = workbook.read(data, workbook.Context.load(), "hctc.xlsx")
+    parsed = reader.read(data, reader.Context.load(), "hctc.xlsx")
     assert parsed.errors == []
     assert (parsed.header.unit_code, parsed.header.period) == ("HCTC", "2026-W10")
     assert (parsed.header.reporter, parsed.header.phone) == ("Nguyễn Thị Thu Hà", "0901234567")
@@ -494,7 +494,7 @@ def test_template_saved_by_libreoffice_is_accepted(tmp_db: Path, tmp_path: Path)
     )
     data = (out / "bieu-mau.xlsx").read_bytes()
     assert data != src.read_bytes()
-    parsed = workbook.read(data, workbook.Context.load(), "bieu-mau.xlsx")
+    parsed = reader.read(data, reader.Context.load(), "bieu-mau.xlsx")
     assert parsed.errors == []
     ii2 = next(r for r in parsed.progress if r.task_code == "II.2")
     assert (ii2.status, ii2.percent) == ("Đang thực hiện", 30)

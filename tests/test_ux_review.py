@@ -20,7 +20,7 @@ from tests.scoring_fixture import add_scores, ordinary_scores
 from tracker.accounts import admin, auth
 from tracker.metrics import difficulties, progress
 from tracker.store import db
-from tracker.ui import charts, overview, score_charts, score_views
+from tracker.ui import admin_tables, charts, overview, score_charts, score_views, tables
 
 pytestmark = pytest.mark.now(fx.NOW)
 W10 = "2026-W10"
@@ -96,7 +96,7 @@ def test_completion_legend_names_the_status_colours(data) -> None:
 
 def test_heatmap_leaves_room_for_task_codes_on_top(data) -> None:
     fig = charts.progress_heatmap(
-        progress.heatmap_frame(W10), progress.heatmap_assigned(W10), progress.basis(W10, 3, 4)
+        progress.heatmap_frame(W10), progress.heatmap_assigned(W10), tables.basis(W10, 3, 4)
     )
     assert fig.layout.xaxis.side == "top"
     assert fig.layout.margin.t >= 100
@@ -223,7 +223,7 @@ def test_audit_view_has_no_none_and_names_every_action(data) -> None:
         data["quan_tri"], date_from=date(2000, 1, 1), date_to=date(2100, 1, 1)
     )
     assert entries["detail"].isna().any()  # user_create rows carry no detail
-    view = admin.audit_view(entries)
+    view = admin_tables.audit_view(entries)
     assert not view.isna().any().any()
     created = view[view["Thao tác"] == "Tạo tài khoản"]
     assert len(created) == 4 and (created["Chi tiết"] == "").all()

@@ -25,7 +25,7 @@ from tests.workbook_factory import (
     score_rows,
     table_cell,
 )
-from tracker.ingest import contract, workbook
+from tracker.ingest import contract, reader
 from tracker.ingest.parsed import ParsedWorkbook, Problem
 
 PROGRESS, INDICATORS, SCORES, MODELS = (
@@ -53,7 +53,7 @@ BASE_PROGRESS = {
 
 def read(book: Book | bytes) -> ParsedWorkbook:
     data = book if isinstance(book, bytes) else book.to_bytes()
-    return workbook.read(data, context(), "bao_cao.xlsx")
+    return reader.read(data, context(), "bao_cao.xlsx")
 
 
 def progress_of(parsed: ParsedWorkbook) -> dict[str, tuple[str, float]]:
@@ -722,13 +722,13 @@ def test_model_problems() -> None:
 
 
 def test_unsafe_or_broken_files_never_raise() -> None:
-    assert codes(workbook.read(b"", context(), "a.xlsx")) == ["file_empty"]
-    assert codes(workbook.read(b"a;b\n1;2\n", context(), "a.xlsx")) == ["file_not_xlsx"]
+    assert codes(reader.read(b"", context(), "a.xlsx")) == ["file_empty"]
+    assert codes(reader.read(b"a;b\n1;2\n", context(), "a.xlsx")) == ["file_not_xlsx"]
     broken = io.BytesIO()
     with zipfile.ZipFile(broken, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("xl/workbook.xml", "<không phải xml")
-    parsed = workbook.read(broken.getvalue(), context(), "a.xlsx")
+    parsed = reader.read(broken.getvalue(), context(), "a.xlsx")
     assert codes(parsed) == ["unreadable"]
     assert "Traceback" not in parsed.problems[0].message
 
@@ -796,7 +796,7 @@ def _median(fn: object, runs: int = 7) -> float:
 def test_reading_a_weekly_workbook_is_fast() -> None:
     data = Book().to_bytes()
     ctx = context()
-    ours = _median(lambda: workbook.read(data, ctx, "a.xlsx"))
+    ours = _median(lambda: reader.read(data, ctx, "a.xlsx"))
     pandas_all = _median(
         lambda: pd.read_excel(io.BytesIO(data), sheet_name=None, engine="openpyxl")
     )
@@ -813,9 +813,9 @@ def test_generated_template_reads_clean(tmp_db: Path) -> None:
     # The contract between the template writer and this reader: an untouched template is valid.
     from tracker.ingest import template
 
-    ctx = workbook.Context.load(tmp_db)
+    ctx = reader.Context.load(tmp_db)
     for unit, tasks in (("HCTC", 11), ("BTCD", 10)):
-        parsed = workbook.read(template.build(unit, "2026-W10", path=tmp_db), ctx, "mau.xlsx")
+        parsed = reader.read(template.build(unit, "2026-W10", path=tmp_db), ctx, "mau.xlsx")
         assert parsed.problems == [], unit
         assert (parsed.header.unit_code, parsed.header.period) == (unit, "2026-W10")
         assert len(parsed.progress) == tasks

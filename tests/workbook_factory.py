@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
-from tracker.ingest import contract, workbook
+from tracker.ingest import contract, reader
 from tracker.store import db
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -402,11 +402,11 @@ def resave_with_libreoffice(data: bytes, workdir: Path | None = None) -> bytes:
 
 
 @functools.cache
-def context() -> workbook.Context:
+def context() -> reader.Context:
     """The reading context of the shipped catalogues, from a private throwaway database.
 
     Loaded once per test session; the connection is left to the next db.close_all().
     """
     path = Path(tempfile.mkdtemp(prefix="reader_ctx_")) / "context.duckdb"
     db.connection(path)
-    return workbook.Context.load(path)
+    return reader.Context.load(path)

@@ -8,12 +8,24 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any
 
+import pandas as pd
+
 _SPACES = re.compile(r"\s+")
 
 
+def is_missing(value: Any) -> bool:
+    """No value: None, NaN, pandas' NA or NaT (the one definition every module uses)."""
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and math.isnan(value))
+    )
+
+
 def nfc(value: Any) -> str:
-    """Cell or input value as clean NFC text ('' for None/NaN)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """Cell or input value as clean NFC text ('' when missing)."""
+    if is_missing(value):
         return ""
     return unicodedata.normalize("NFC", str(value)).strip()
 
@@ -24,8 +36,8 @@ def key(value: Any) -> str:
 
 
 def fmt_number(value: float | None, decimals: int = 1) -> str:
-    """Vietnamese number format: 1.234,5 (empty for None/NaN)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """Vietnamese number format: 1.234,5 (empty when missing)."""
+    if is_missing(value):
         return ""
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")

@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from tracker import settings
+from tracker.catalogue import catalogues
 from tracker.store import audit, db
 from tracker.text import nfc
 
@@ -171,12 +172,7 @@ def authenticate(
     """
     username = nfc(username).lower()
     dummy = _dummy_hash(_hasher)  # the first call pays for it, whatever the username
-    found = db.rows(
-        "select password_hash, role, unit_code, full_name, active, session_epoch "
-        "from app_user where username = $u",
-        {"u": username},
-        path,
-    )
+    found = db.query_rows("account_credentials", path, username=username)
     # argon2 runs before the write lock is taken: a slow hash must not hold up other writers.
     password_ok = _verify(found[0][0] if found else dummy, password) and bool(found)
     with db.transaction(path) as tx:
@@ -343,15 +339,13 @@ def change_own_password(
 ) -> User:
     """Change one's own password. Every session of the account ends, this one included,
     unless the caller keeps the returned User (same account, new session epoch)."""
-    pw_hash = db.scalar(
-        "select password_hash from app_user where username = $u", {"u": user.username}, path
-    )
+    found = db.query_rows("account_credentials", path, username=user.username)
+    pw_hash = found[0][0] if found else None
     if not _verify(pw_hash or "", old_password):
         raise AccountError("Mật khẩu hiện tại không đúng.")
     set_password(user.username, new_password, by=user, path=path)
-    epoch = db.scalar(
-        "select session_epoch from app_user where username = $u", {"u": user.username}, path
-    )
+    found = db.query_rows("account_session", path, username=user.username)
+    epoch = found[0][3] if found else None
     return replace(user, session_epoch=epoch)
 
 
@@ -419,10 +413,7 @@ def _valid_unit(role: str, unit_code: str | None, path: Path | None) -> str | No
     """A unit account needs a unit of the catalogue; other roles have none."""
     if role != "don_vi":
         return None
-    if (
-        not unit_code
-        or db.scalar("select count(*) from unit where code = $c", {"c": unit_code}, path) == 0
-    ):
+    if not unit_code or not catalogues.unit_exists(unit_code, path):
         raise AccountError(
             f"Tài khoản đơn vị cần mã đơn vị có trong danh mục (đang là '{unit_code}')."
         )
@@ -499,11 +490,7 @@ def session_valid(user: User, path: Path | None = None) -> bool:
     """Whether a logged-in session still stands: the account exists, is active, has the same
     role and unit, and no password change, reset, disable or role change happened since the
     login (session_epoch unchanged)."""
-    found = db.rows(
-        "select role, unit_code, active, session_epoch from app_user where username = $u",
-        {"u": user.username},
-        path,
-    )
+    found = db.query_rows("account_session", path, username=user.username)
     return bool(found) and found[0] == (user.role, user.unit_code, True, user.session_epoch)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker import settings
+from tracker.catalogue import setting_rules
 from tracker.exports.csvsafe import frame_csv, restore
 from tracker.store import db
 from tracker.text import nfc
@@ -251,9 +252,16 @@ def parse_criteria(
     return out
 
 
-def parse_settings(rows: list, problems: list[str]) -> list[dict[str, Any]]:
+def parse_settings(
+    rows: list, problems: list[str], check_values: bool = True
+) -> list[dict[str, Any]]:
+    """Settings rows; each known value checked by setting_rules (the admin editor passes
+    check_values=False and reports the same checks for the whole table, without lines)."""
     r = _Reader(FILES["settings"][0], problems)
     _unique(r, rows, "key")
+    for line, row in rows if check_values else ():
+        if problem := setting_rules.value_problem(row["key"], row["value"]):
+            r.fail(line, problem)
     return [
         {"key": row["key"], "value": row["value"], "description": row["description"]}
         for _, row in rows
@@ -338,6 +346,35 @@ def add_criteria_set(
     frame.insert(0, "set_id", set_id)
     tx.insert_frame("criterion", frame)
     return set_id
+
+
+def required_settings() -> list[str]:
+    """The keys the shipped settings.csv defines: the admin may change them, not remove them."""
+    text = (settings.DATA_DIR / FILES["settings"][0]).read_text(encoding="utf-8")
+    return [row["key"] for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")))]
+
+
+def seed_if_empty(path: Path) -> None:
+    """Load the catalogue files into a database that has no task yet (a fresh one)."""
+    if db.scalar("select count(*) from task", path=path) == 0:
+        load_all(path=path)
+
+
+# Registered on import: every entry point (app, CLI, tests) imports this module before it opens
+# a database, through open_database() below or the modules that read the catalogues.
+db.on_first_connect(seed_if_empty)
+
+
+def open_database(path: Path | None = None) -> None:
+    """Open (migrate, and seed when fresh) the database at `path`: the entry points' way in.
+    Raises db.DatabaseBusyError when another process holds the file."""
+    db.connection(path)
+
+
+def unit_exists(code: str | None, path: Path | None = None, active_only: bool = False) -> bool:
+    """Whether `code` names a unit of the catalogue (an active one, with active_only)."""
+    units = db.cached_rows("units", path=path)  # code, name, active, ...: cached, no round trip
+    return any(row[0] == code and (row[2] or not active_only) for row in units)
 
 
 def setting(key: str, path: Path | None = None) -> str:

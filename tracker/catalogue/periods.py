@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from tracker.text import nfc
 
@@ -63,11 +63,6 @@ def short_label(period: str) -> str:
     return f"Tuần {week}/{year}"
 
 
-def deadline(period: str, weekday: int = 5, at: time = time(16, 30)) -> datetime:
-    """Deadline of a week's report: by default Friday 16:30 of the week reported."""
-    return datetime.combine(week_start(period) + timedelta(days=weekday - 1), at)
-
-
 def parse_period(value: object) -> str | None:
     """Read a "Kỳ báo cáo" cell; None when it is not one of the accepted forms.
 
@@ -100,3 +95,88 @@ def parse_period(value: object) -> str | None:
 
 def _dmy(day: str, month: str, year: str) -> date:
     return date(int(year), int(month), int(day))
+
+
+# --- date ranges (the exports' "up to week W", a report's dates, the page's presets) ------------
+
+
+class RangeError(ValueError):
+    """A bad day or date range; the message is Vietnamese (shown as is by the page and the CLI)."""
+
+
+PRESETS = {
+    "tuan": "Tuần đang chọn",
+    "thang": "Tháng chứa tuần đang chọn",
+    "6thang": "6 tháng (nửa năm chứa tuần đang chọn)",
+    "nam": "Cả năm",
+    "tuy_chon": "Tùy chọn ngày",
+}
+
+
+def week_range(week: str) -> tuple[date, date]:
+    """'Up to week W': 01/01 of W's year .. Sunday of W (weeks counted by their Thursday)."""
+    year, _ = parse_week_id(week)
+    return date(year, 1, 1), week_end(week)
+
+
+def as_of_week(date_to: date) -> str:
+    """The last ISO week whose Thursday is on or before `date_to` (the week a range ends in)."""
+    return week_id(date_to - timedelta(days=3))
+
+
+def parse_day(value: str | date) -> date:
+    """A day given as a date, '2026-03-31' or '31/03/2026'."""
+    if isinstance(value, date):
+        return value
+    text = value.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise RangeError(f"Ngày không hợp lệ: '{value}' (dùng dạng 2026-03-31 hoặc 31/03/2026).")
+
+
+def date_range(
+    week: str | None, date_from: str | date | None, date_to: str | date | None
+) -> tuple[date, date]:
+    """The dates given (both required), else 'up to week W'; messages name the CLI options."""
+    if date_from or date_to:
+        if not (date_from and date_to):
+            raise RangeError("Cần cả ngày bắt đầu (--from) và ngày kết thúc (--to).")
+        start, end = parse_day(date_from), parse_day(date_to)
+        if start > end:
+            raise RangeError("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.")
+        return start, end
+    if not week:
+        raise RangeError("Cần chọn tuần (--week) hoặc khoảng ngày (--from, --to).")
+    return week_range(week)
+
+
+def report_range(
+    week: str | None, date_from: str | date | None, date_to: str | date | None
+) -> tuple[date, date]:
+    """The compiled report's dates: the range given, else the week itself (Monday..Sunday)."""
+    if date_from or date_to or not week:
+        return date_range(None, date_from, date_to)
+    return week_start(week), week_end(week)
+
+
+def preset_range(preset: str, week: str) -> tuple[date, date]:
+    """The dates of a named range around `week` (its month and half-year by its Thursday)."""
+    thursday = week_start(week) + timedelta(days=3)
+    year = thursday.year
+    match preset:
+        case "tuan":
+            return week_start(week), week_end(week)
+        case "thang":
+            first = thursday.replace(day=1)
+            following = date(year + (first.month == 12), first.month % 12 + 1, 1)
+            return first, following - timedelta(days=1)
+        case "6thang":
+            if thursday.month <= 6:
+                return date(year, 1, 1), date(year, 6, 30)
+            return date(year, 7, 1), date(year, 12, 31)
+        case "nam":
+            return date(year, 1, 1), date(year, 12, 31)
+    raise RangeError(f"Khoảng thời gian '{preset}' không hợp lệ.")

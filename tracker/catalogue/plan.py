@@ -31,14 +31,6 @@ def assignments(path: Path | None = None) -> pd.DataFrame:
     return db.query("task_assignments", path=path)
 
 
-def tasks_for_unit(unit_code: str, path: Path | None = None) -> pd.DataFrame:
-    """The tasks a unit is assigned, in plan order, with its role."""
-    a = assignments(path)
-    a = a[a["unit_code"] == unit_code][["task_code", "role"]]
-    t = tasks(path)
-    return t.merge(a, left_on="code", right_on="task_code").drop(columns="task_code")
-
-
 def plan_table(path: Path | None = None) -> pd.DataFrame:
     """The Kế hoạch page's table, with Vietnamese headers and formats."""
     t = tasks(path)

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import numbers
 import re
 from collections.abc import Iterable, Sequence
@@ -35,6 +34,8 @@ from typing import Any
 
 import pandas as pd
 from openpyxl.cell.cell import Cell
+
+from tracker.text import is_missing
 
 # Text starting with these is run as a formula by Excel/LibreOffice/WPS when the file is opened.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -69,7 +70,7 @@ class Number:
     """A CSV cell that is a number, formatted here ('.' decimal point): never neutralised."""
 
     def __init__(self, value: Any, decimals: int = 1) -> None:
-        if _missing(value):
+        if is_missing(value):
             self.text = ""
         elif decimals == 0:
             self.text = str(int(value))
@@ -77,19 +78,10 @@ class Number:
             self.text = f"{float(value):.{decimals}f}"
 
 
-def _missing(value: Any) -> bool:
-    return (
-        value is None
-        or value is pd.NA
-        or value is pd.NaT
-        or (isinstance(value, float) and math.isnan(value))
-    )
-
-
 def _cell(value: Any) -> str:
     if isinstance(value, Number):
         return value.text
-    if _missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, numbers.Number):
         return str(value)

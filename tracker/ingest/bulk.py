@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -12,7 +9,6 @@ from tracker.accounts import auth
 from tracker.accounts.auth import User
 from tracker.ingest import markup, submissions
 from tracker.ingest.parsed import Problem
-from tracker.store import db
 
 Progress = Callable[[int, int, str], None]
 
@@ -58,37 +54,3 @@ def import_files(
         if progress:
             progress(i, len(files), file.name)
     return results
-
-
-def _stderr_bar(done: int, total: int, name: str) -> None:
-    width = 30
-    filled = width * done // total
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:40]:<40}")
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
-
-
-def cli_user(as_unit: str | None) -> User:
-    """Without --as-unit the command line acts as an admin; with it, as that unit's officer."""
-    if not as_unit:
-        return auth.SYSTEM
-    if not db.scalar("select count(*) from unit where code = $c", {"c": as_unit}):
-        raise SystemExit(f"Lỗi: không có đơn vị '{as_unit}'.")
-    return User(f"dong_lenh:{as_unit}", "don_vi", as_unit, f"Dòng lệnh ({as_unit})")
-
-
-def cli_import(args: argparse.Namespace) -> int:
-    """JSON Lines on stdout; exit 0 when all accepted/duplicate, 1 when any is rejected."""
-    try:
-        user = cli_user(args.as_unit)
-    except SystemExit as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    files = [Path(f) for f in args.files]
-    progress = _stderr_bar if len(files) > 1 else None
-    marked = Path(args.marked_out) if args.marked_out else None
-    results = import_files(files, user, dry_run=args.dry_run, marked_out=marked, progress=progress)
-    for result in results:
-        print(json.dumps(result.as_json(dry_run=args.dry_run), ensure_ascii=False), flush=True)
-    return 1 if any(r.status == "rejected" for r in results) else 0

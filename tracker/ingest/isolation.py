@@ -204,9 +204,9 @@ def _read_exactly(stream: Any, size: int, deadline: float | None) -> bytes:
 
 
 def _read_workbook(data: bytes, context: Any, filename: str) -> Any:
-    from tracker.ingest import workbook
+    from tracker.ingest import reader
 
-    return workbook.read(data, context, filename)
+    return reader.read(data, context, filename)
 
 
 def _mark_workbook(data: bytes, problems: list[Any]) -> bytes:

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker.ingest import isolation
 from tracker.ingest.parsed import Problem
-from tracker.ingest.workbook import fold
+from tracker.ingest.reader import fold
 
 ERROR_SHEET = "Lỗi cần sửa"
 ERROR_COLUMNS = ("Sheet", "Ô", "Mã lỗi", "Nội dung", "Cách sửa", "Mức độ")

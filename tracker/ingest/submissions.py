@@ -13,7 +13,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +22,11 @@ import pandas as pd
 from tracker import settings
 from tracker.accounts import auth
 from tracker.accounts.auth import User
-from tracker.catalogue import catalogues, periods
-from tracker.ingest import isolation, workbook
+from tracker.catalogue import calendar, periods
+from tracker.ingest import isolation, reader
 from tracker.ingest.contract import SHEET_PROGRESS
 from tracker.ingest.parsed import MORE_PROBLEMS, ParsedWorkbook, Problem
-from tracker.store import audit, db, fileperms
+from tracker.store import audit, db, fileperms, queries
 from tracker.text import fmt_datetime, fmt_number
 
 SHEET_FLAGS = {
@@ -106,25 +106,15 @@ def kept_file(digest: str, path: Path | None = None) -> bytes:
 # --- rules that need the database ---------------------------------------------------------
 
 
-def _deadline(period: str, path: Path | None) -> datetime:
-    weekday = int(catalogues.setting("deadline_weekday", path))
-    hour, minute = (int(x) for x in catalogues.setting("deadline_time", path).split(":"))
-    return periods.deadline(period, weekday, time(hour, minute))
-
-
 def lock_time(period: str, path: Path | None = None) -> datetime:
-    """When a week locks for unit users: its deadline plus `lock_days`."""
-    return _deadline(period, path) + timedelta(days=int(catalogues.setting("lock_days", path)))
+    """When a week locks for unit users: its deadline plus `lock_days` (the calendar rules)."""
+    return calendar.lock_time(period, path)
 
 
 def has_exception(unit: str, period: str, now: datetime, path: Path | None = None) -> bool:
-    return bool(
-        db.scalar(
-            "select count(*) from lock_exception where unit_code = $u and period = $p and expires_at > $n",
-            {"u": unit, "p": period, "n": now},
-            path,
-        )
-    )
+    # Uncached: `now` differs on every call, so a cached result would never be reused.
+    found = db.query_rows("unit_week_lock_exceptions", path=path, unit=unit, week=period, now=now)
+    return bool(found[0][0])
 
 
 def is_locked(unit: str, period: str, user: User, now: datetime, path: Path | None = None) -> bool:
@@ -171,7 +161,7 @@ def database_problems(
                 "Liên hệ Phòng Hành chính - Tổ chức để được mở khóa (ngoại lệ) cho tuần này.",
             )
         )
-    deadline = _deadline(period, path)
+    deadline = calendar.deadline(period, path)
     if now > deadline:
         problems.append(
             Problem(
@@ -245,11 +235,7 @@ def _accepted_hashes(path: Path | None) -> dict[str, tuple[int, datetime]]:
     if "accepted_sha256" not in memo:
         memo["accepted_sha256"] = {
             digest: (sid, at)
-            for digest, sid, at in db.rows(
-                "select sha256, min(id), arg_min(uploaded_at, id) from submission "
-                "where status = 'accepted' group by sha256",
-                path=path,
-            )
+            for digest, sid, at in db.query_rows("accepted_upload_hashes", path=path)
         }
     return memo["accepted_sha256"]
 
@@ -271,7 +257,7 @@ def check(
     auth.require(user, "upload")
     now = now or settings.now()
     name = Path(filename).name
-    parsed = read_isolated(data, workbook.Context.load(path), name)
+    parsed = read_isolated(data, reader.Context.load(path), name)
     parsed.problems += database_problems(parsed, user, now, path)
     result = Result(
         name,
@@ -297,8 +283,8 @@ def check(
     return result
 
 
-def read_isolated(data: bytes, context: workbook.Context, name: str) -> ParsedWorkbook:
-    """workbook.read() (file safety first, then the sheets) in an isolated worker process:
+def read_isolated(data: bytes, context: reader.Context, name: str) -> ParsedWorkbook:
+    """reader.read() (file safety first, then the sheets) in an isolated worker process:
     a file that crashes it or overruns its memory or time is rejected with a message."""
     try:
         return isolation.run("read", data, context, name)
@@ -393,36 +379,39 @@ def _insert_submission(
         for sheet, flag in SHEET_FLAGS.items()
     }
     params = {
-        "h": digest,
-        "f": result.file,
-        "u": result.unit,
-        "p": result.period,
-        "s": result.status,
-        "t": now,
-        "by": user.username,
-        "r": user.role,
-        "ob": user.role == "quan_tri",
-        "rep": header.reporter if header else None,
-        "ph": header.phone if header else None,
-        "rd": header.report_date if header else None,
+        "sha256": digest,
+        "filename": result.file,
+        "unit": result.unit,
+        "week": result.period,
+        "status": result.status,
+        "uploaded_at": now,
+        "uploaded_by": user.username,
+        "uploader_role": user.role,
+        "on_behalf": user.role == "quan_tri",
+        "reporter": header.reporter if header else None,
+        "phone": header.phone if header else None,
+        "report_date": header.report_date if header else None,
         **flags,
-        "cs": _criteria_set_id(tx) if flags["has_scores"] else None,
-        "e": json.dumps([p.as_json() for p in result.errors], ensure_ascii=False),
-        "w": json.dumps([p.as_json() for p in result.warnings], ensure_ascii=False),
-        "d": duplicate_of,
+        "criteria_set_id": _criteria_set_id(tx) if flags["has_scores"] else None,
+        "errors_json": json.dumps([p.as_json() for p in result.errors], ensure_ascii=False),
+        "warnings_json": json.dumps([p.as_json() for p in result.warnings], ensure_ascii=False),
+        "duplicate_of": duplicate_of,
     }
     return tx.scalar(
         "insert into submission (sha256, filename, unit_code, period, status, uploaded_at, "
         "uploaded_by, uploader_role, on_behalf, reporter, phone, report_date, has_progress, "
         "has_indicators, has_scores, has_models, criteria_set_id, errors_json, warnings_json, "
-        "duplicate_of) values ($h, $f, $u, $p, $s, $t, $by, $r, $ob, $rep, $ph, $rd, "
-        "$has_progress, $has_indicators, $has_scores, $has_models, $cs, $e, $w, $d) returning id",
+        "duplicate_of) values ($sha256, $filename, $unit, $week, $status, $uploaded_at, "
+        "$uploaded_by, $uploader_role, $on_behalf, $reporter, $phone, $report_date, "
+        "$has_progress, $has_indicators, $has_scores, $has_models, $criteria_set_id, "
+        "$errors_json, $warnings_json, $duplicate_of) returning id",
         params,
     )
 
 
 def _criteria_set_id(tx: db.Tx) -> int | None:
-    return tx.scalar("select id from criteria_set where active")
+    # Read inside the submission's transaction, so the set recorded is the one in force then.
+    return tx.scalar(queries.load("active_criteria_set_id").sql)
 
 
 ROW_TABLES = {
@@ -464,8 +453,13 @@ def _make_current(tx: db.Tx, submission_id: int, parsed: ParsedWorkbook) -> None
     rows = _current_rows(submission_id, parsed)
     # delete + insert: measured 3x cheaper in DuckDB than "insert or replace" on this table.
     tx.execute(
-        "delete from current_sheet where unit_code = $u and period = $p and list_contains($s, sheet)",
-        {"u": parsed.header.unit_code, "p": parsed.header.period, "s": [r["sheet"] for r in rows]},
+        "delete from current_sheet where unit_code = $unit and period = $week "
+        "and list_contains($sheets, sheet)",
+        {
+            "unit": parsed.header.unit_code,
+            "week": parsed.header.period,
+            "sheets": [r["sheet"] for r in rows],
+        },
     )
     tx.insert_rows("current_sheet", rows)
 
@@ -487,7 +481,7 @@ def store_batch(
         ids = [
             r[0]
             for r in tx.rows(
-                "select nextval('submission_id_seq') from range($n)", {"n": len(items)}
+                "select nextval('submission_id_seq') from range($count)", {"count": len(items)}
             )
         ]
         set_id = _criteria_set_id(tx)
@@ -543,26 +537,18 @@ def restore(submission_id: int, user: User, path: Path | None = None) -> list[st
     """Make an earlier accepted submission current again for the sheets it contains."""
     auth.require(user, "restore_submission")
     with db.transaction(path) as tx:
-        found = tx.rows(
-            "select unit_code, period, status, has_progress, has_indicators, "
-            "has_scores, has_models from submission where id = $id",
-            {"id": submission_id},
-        )
+        found = tx.rows(queries.load("submission_sheets").sql, {"submission_id": submission_id})
         if not found or found[0][2] != "accepted":
             raise ValueError(f"Bản nộp số {submission_id} không tồn tại hoặc không được chấp nhận.")
         unit, period, _, *flags = found[0]
         sheets = [s for s, on in zip(SHEET_FLAGS, flags, strict=True) if on]
         before = dict(
-            tx.rows(
-                "select sheet, submission_id from current_sheet where unit_code = $u "
-                "and period = $p",
-                {"u": unit, "p": period},
-            )
+            tx.rows(queries.load("unit_week_current_sheets").sql, {"unit": unit, "week": period})
         )
         for sheet in sheets:
             tx.execute(
-                "insert or replace into current_sheet values ($u, $p, $s, $id)",
-                {"u": unit, "p": period, "s": sheet, "id": submission_id},
+                "insert or replace into current_sheet values ($unit, $week, $sheet, $submission_id)",
+                {"unit": unit, "week": period, "sheet": sheet, "submission_id": submission_id},
             )
         audit.record(
             "submission_restore",

@@ -7,29 +7,25 @@ cover empty ranges without creating cells, so readers see no phantom rows.
 
 from __future__ import annotations
 
-import argparse
 import io
-import sys
-from collections.abc import Callable
-from copy import copy
-from datetime import datetime, time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker import settings
-from tracker.catalogue import catalogues, periods, plan
+from tracker.catalogue import calendar, catalogues, periods, plan
 from tracker.exports.csvsafe import xlsx_text
 from tracker.ingest import contract
+from tracker.ingest import template_style as style
 from tracker.store import db
 from tracker.text import fmt_date, nfc
 
@@ -50,16 +46,6 @@ INDICATOR_WIDTHS = (16, 50, 12, 12, 40)
 SCORE_WIDTHS = (11, 60, 11, 12, 12, 40, 40)
 MODEL_WIDTHS = (35, 24, 45, 18, 40, 18)
 
-_THIN = Side(style="thin", color="808080")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
-_GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
-_KEY_FILL = PatternFill("solid", fgColor="F7F7F7")
-_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_UNLOCKED = Protection(locked=False)
-# Per workbook: the finished style of the first cell of each kind (see _styled).
-_STYLE_CACHE: WeakKeyDictionary[Workbook, dict[str, object]] = WeakKeyDictionary()
 _WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 
 
@@ -103,22 +89,6 @@ def workbook(
     return wb
 
 
-def cli_template(args: argparse.Namespace) -> int:
-    """`python -m tracker template --unit HCTC --week 2026-W10 --out f.xlsx`."""
-    try:
-        data = build(args.unit, args.week)
-    except TemplateError as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
-        return 2
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    print(
-        f"Đã tạo biểu mẫu {periods.short_label(_valid_period(args.week))} cho {args.unit.upper()}: {out}"
-    )
-    return 0
-
-
 # --- lookups -----------------------------------------------------------------------------
 
 
@@ -147,125 +117,14 @@ def _last_contact(unit_code: str, path: Path | None) -> tuple[str, str]:
 # --- sheets ------------------------------------------------------------------------------
 
 
-def _widths(ws: Worksheet, widths: tuple[int, ...]) -> None:
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-
-
-def _title(ws: Worksheet, row: int, text: str, last_col: int, size: int = 13) -> None:
-    cell = ws.cell(row=row, column=1, value=text)
-    cell.font = Font(bold=True, size=size)
-    cell.alignment = _CENTER
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
-    ws.row_dimensions[row].height = 30
-
-
-def _note(ws: Worksheet, row: int, text: str, last_col: int, height: int = 30) -> None:
-    cell = ws.cell(row=row, column=1, value=text)
-    cell.font = Font(italic=True, size=10)
-    cell.alignment = _WRAP_TOP
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
-    ws.row_dimensions[row].height = height
-
-
-def _table_header(ws: Worksheet, row: int, headers: list[str]) -> None:
-    for col, text in enumerate(headers, start=1):
-        _styled(ws.cell(row=row, column=col, value=text), "head", _head_style)
-    ws.row_dimensions[row].height = 32
-
-
-def _head_style(cell: Cell) -> None:
-    cell.font = Font(bold=True)
-    cell.fill = _HEAD_FILL
-    cell.alignment = _CENTER
-    cell.border = _BORDER
-
-
-def _data_cell(ws: Worksheet, row: int, col: int, value: object, *, editable: bool) -> None:
-    cell = ws.cell(row=row, column=col)
-    _styled(cell, "edit" if editable else "key", _edit_style if editable else _key_style)
-    if isinstance(value, str):
-        xlsx_text(cell, value)  # earlier unit text: never a formula (after _styled, which copies)
-    else:
-        cell.value = value
-
-
-def _edit_style(cell: Cell) -> None:
-    cell.border = _BORDER
-    cell.alignment = _WRAP_TOP
-    cell.protection = _UNLOCKED
-
-
-def _key_style(cell: Cell) -> None:
-    cell.border = _BORDER
-    cell.alignment = _WRAP_TOP
-    cell.fill = _KEY_FILL
-
-
-def _styled(cell: Cell, kind: str, apply: Callable[[Cell], None]) -> None:
-    """Style a cell like the first one of its kind in this workbook.
-
-    Setting font/border/fill one attribute at a time costs openpyxl a style lookup each; copying
-    the finished style array of a prototype cell makes a template several times faster.
-    """
-    cache = _STYLE_CACHE.setdefault(cell.parent.parent, {})
-    proto = cache.get(kind)
-    if proto is None:
-        apply(cell)
-        cache[kind] = copy(cell._style)
-    else:
-        cell._style = copy(proto)
-
-
-def _protect(ws: Worksheet) -> None:
-    """Protect the sheet without a password: key cells stay as generated, the rest is editable."""
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False  # False = allowed: officers may widen columns
-    ws.protection.formatRows = False
-    ws.protection.formatCells = False
-
-
-def _landscape(ws: Worksheet, header_row: int) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{header_row}:{header_row}"
-
-
-def _list_validation(values: tuple[str, ...] | list[str], title: str) -> DataValidation:
-    dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
-    dv.error = f"Chọn một giá trị trong danh sách: {', '.join(values)}."
-    dv.errorTitle = title
-    dv.showErrorMessage = True
-    return dv
-
-
-def _decimal_validation(low: float, high: float | None, message: str) -> DataValidation:
-    if high is None:
-        dv = DataValidation(
-            type="decimal", operator="greaterThanOrEqual", formula1=str(low), allow_blank=True
-        )
-    else:
-        dv = DataValidation(
-            type="decimal", operator="between", formula1=str(low), formula2=str(high)
-        )
-        dv.allow_blank = True
-    dv.error = message
-    dv.errorTitle = "Giá trị không hợp lệ"
-    dv.showErrorMessage = True
-    return dv
-
-
 def _progress_sheet(
     ws: Worksheet, unit_code: str, unit_name: str, period: str, path: Path | None
 ) -> None:
     ws.title = contract.SHEET_PROGRESS
     cols = list(contract.PROGRESS_COLUMNS)
     year = periods.parse_week_id(period)[0]
-    _widths(ws, PROGRESS_WIDTHS)
-    _title(
+    style.widths(ws, PROGRESS_WIDTHS)
+    style.title(
         ws,
         TITLE_ROW,
         f"BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH DÂN VẬN CHÍNH QUYỀN NĂM {year}",
@@ -274,7 +133,7 @@ def _progress_sheet(
     reporter, phone = _last_contact(unit_code, path)
     _header_block(ws, unit_code, unit_name, period, reporter, phone)
     _deadline_box(ws, deadline_text(period, path))
-    _table_header(ws, PROGRESS_HEADER_ROW, list(contract.PROGRESS_COLUMNS.values()))
+    style.table_header(ws, PROGRESS_HEADER_ROW, list(contract.PROGRESS_COLUMNS.values()))
     tasks = db.query("unit_tasks", path=path, unit=unit_code)
     previous = _previous_progress(unit_code, period, path)
     editable = {"status", "percent", "result_text", "evidence", "difficulty", "proposal"}
@@ -290,21 +149,21 @@ def _progress_sheet(
             "percent": _number(percent),
         }
         for col, field in enumerate(cols, start=1):
-            _data_cell(ws, row, col, values.get(field), editable=field in editable)
+            style.data_cell(ws, row, col, values.get(field), editable=field in editable)
     last = PROGRESS_FIRST_ROW + max(len(tasks), 1) - 1
     status_col = get_column_letter(cols.index("status") + 1)
     percent_col = get_column_letter(cols.index("percent") + 1)
-    dv_status = _list_validation(contract.STATUSES, "Trạng thái")
+    dv_status = style.list_validation(contract.STATUSES, "Trạng thái")
     dv_status.add(f"{status_col}{PROGRESS_FIRST_ROW}:{status_col}{last}")
-    dv_percent = _decimal_validation(
+    dv_percent = style.decimal_validation(
         0, 100, "Tỷ lệ hoàn thành là số từ 0 đến 100 (ví dụ 45 hoặc 45,5)."
     )
     dv_percent.add(f"{percent_col}{PROGRESS_FIRST_ROW}:{percent_col}{last}")
     ws.add_data_validation(dv_status)
     ws.add_data_validation(dv_percent)
     ws.freeze_panes = f"C{PROGRESS_FIRST_ROW}"
-    _protect(ws)
-    _landscape(ws, PROGRESS_HEADER_ROW)
+    style.protect(ws)
+    style.landscape(ws, PROGRESS_HEADER_ROW)
 
 
 def _number(value: float) -> int | float:
@@ -330,9 +189,9 @@ def _header_block(
         if value is not None:
             xlsx_text(cell, value)  # the unit's reporter/phone from last week: never a formula
         cell.number_format = "@"  # phone numbers keep their leading 0
-        cell.border = _BORDER
+        cell.border = style.BORDER
         if editable:
-            cell.protection = _UNLOCKED
+            cell.protection = style.UNLOCKED
         else:
             cell.font = Font(bold=True)
 
@@ -345,16 +204,14 @@ def _deadline_box(ws: Worksheet, due: str) -> None:
     )
     first, last = HEADER_BLOCK_FIRST_ROW, HEADER_BLOCK_FIRST_ROW + len(contract.HEADER_LABELS) - 1
     cell = ws.cell(row=first, column=5, value=text)
-    cell.alignment = _WRAP_TOP
+    cell.alignment = style.WRAP_TOP
     cell.font = Font(italic=True, color="1F4E79")
     ws.merge_cells(start_row=first, start_column=5, end_row=last, end_column=8)
 
 
 def deadline(period: str, path: Path | None = None) -> datetime:
-    """The week's deadline from the settings (default Friday 16:30 of the week reported)."""
-    weekday = int(catalogues.setting("deadline_weekday", path))
-    hour, minute = (int(x) for x in catalogues.setting("deadline_time", path).split(":"))
-    return periods.deadline(period, weekday, time(hour, minute))
+    """The week's deadline (default Friday 16:30 of the week reported), from the calendar rules."""
+    return calendar.deadline(period, path)
 
 
 def deadline_text(period: str, path: Path | None = None) -> str:
@@ -367,27 +224,27 @@ def _indicator_sheet(ws: Worksheet, path: Path | None) -> None:
     headers = list(contract.INDICATOR_COLUMNS.values())
     indicators = db.query("indicator_catalogue", path=path)
     stock = [n for n, k in zip(indicators["name"], indicators["kind"], strict=True) if k == "stock"]
-    _widths(ws, INDICATOR_WIDTHS)
-    _title(ws, 1, "CHỈ SỐ KẾT QUẢ THỰC HIỆN TRONG KỲ BÁO CÁO", len(headers))
+    style.widths(ws, INDICATOR_WIDTHS)
+    style.title(ws, 1, "CHỈ SỐ KẾT QUẢ THỰC HIỆN TRONG KỲ BÁO CÁO", len(headers))
     note = "Ghi số phát sinh trong tuần báo cáo (để trống hoặc 0 nếu không phát sinh)."
     if stock:
         note += " Riêng " + "; ".join(f"'{n}'" for n in stock) + ": ghi số hiện có đến cuối tuần."
-    _note(ws, 2, note, len(headers))
-    _table_header(ws, INDICATOR_HEADER_ROW, headers)
+    style.note(ws, 2, note, len(headers))
+    style.table_header(ws, INDICATOR_HEADER_ROW, headers)
     fields = list(contract.INDICATOR_COLUMNS)
     for i, ind in enumerate(indicators.itertuples()):
         row = INDICATOR_HEADER_ROW + 1 + i
         values = {"indicator_code": ind.code, "name": ind.name, "measure": nfc(ind.measure)}
         for col, field in enumerate(fields, start=1):
-            _data_cell(ws, row, col, values.get(field), editable=field in ("value", "note"))
+            style.data_cell(ws, row, col, values.get(field), editable=field in ("value", "note"))
     last = INDICATOR_HEADER_ROW + max(len(indicators), 1)
     value_col = get_column_letter(fields.index("value") + 1)
-    dv = _decimal_validation(0, None, "Giá trị là số không âm (ví dụ 12).")
+    dv = style.decimal_validation(0, None, "Giá trị là số không âm (ví dụ 12).")
     dv.add(f"{value_col}{INDICATOR_HEADER_ROW + 1}:{value_col}{last}")
     ws.add_data_validation(dv)
     ws.freeze_panes = f"A{INDICATOR_HEADER_ROW + 1}"
-    _protect(ws)
-    _landscape(ws, INDICATOR_HEADER_ROW)
+    style.protect(ws)
+    style.landscape(ws, INDICATOR_HEADER_ROW)
 
 
 def _score_sheet(ws: Worksheet, unit_code: str, period: str, path: Path | None) -> None:
@@ -395,15 +252,15 @@ def _score_sheet(ws: Worksheet, unit_code: str, period: str, path: Path | None) 
     fields = list(contract.SCORE_COLUMNS)
     criteria = db.query("criteria_active", path=path)
     year = periods.parse_week_id(period)[0]
-    _widths(ws, SCORE_WIDTHS)
-    _title(
+    style.widths(ws, SCORE_WIDTHS)
+    style.title(
         ws,
         1,
         f"TỰ CHẤM ĐIỂM CÔNG TÁC DÂN VẬN CHÍNH QUYỀN VÀ THỰC HIỆN DÂN CHỦ Ở CƠ SỞ NĂM {year}",
         len(headers),
     )
-    _note(ws, 2, _criteria_note(criteria), len(headers))
-    _note(
+    style.note(ws, 2, _criteria_note(criteria), len(headers))
+    style.note(
         ws,
         3,
         "Điểm tự chấm không vượt Điểm tối đa; điểm lớn hơn 0 cần ghi Tài liệu kiểm chứng hoặc "
@@ -411,7 +268,7 @@ def _score_sheet(ws: Worksheet, unit_code: str, period: str, path: Path | None) 
         "trống điểm). Dòng điểm trừ ghi số âm (ví dụ -1). Tiêu chí để trống được tính 0 điểm.",
         len(headers),
     )
-    _table_header(ws, SCORE_HEADER_ROW, headers)
+    style.table_header(ws, SCORE_HEADER_ROW, headers)
     previous = _previous_scores(unit_code, period, path)
     row = SCORE_HEADER_ROW + 1
     validations: dict[tuple[float, float], DataValidation] = {}
@@ -432,13 +289,13 @@ def _score_sheet(ws: Worksheet, unit_code: str, period: str, path: Path | None) 
     for dv in validations.values():
         ws.add_data_validation(dv)
     if na_cells:
-        dv_na = _list_validation((contract.NOT_APPLICABLE_MARK,), "Không áp dụng")
+        dv_na = style.list_validation((contract.NOT_APPLICABLE_MARK,), "Không áp dụng")
         for cell in na_cells:
             dv_na.add(cell)
         ws.add_data_validation(dv_na)
     ws.freeze_panes = f"C{SCORE_HEADER_ROW + 1}"
-    _protect(ws)
-    _landscape(ws, SCORE_HEADER_ROW)
+    style.protect(ws)
+    style.landscape(ws, SCORE_HEADER_ROW)
 
 
 def _criteria_note(criteria: pd.DataFrame) -> str:
@@ -456,7 +313,7 @@ def _criteria_note(criteria: pd.DataFrame) -> str:
 
 def _score_validation(low: float, high: float) -> DataValidation:
     text = f"Điểm từ {_fmt(low)} đến {_fmt(high)}."
-    return _decimal_validation(low, high, text)
+    return style.decimal_validation(low, high, text)
 
 
 def _fmt(value: float) -> str:
@@ -467,12 +324,12 @@ def _group_row(ws: Worksheet, row: int, name: str, last_col: int) -> None:
     """A group heading ("A. Lãnh đạo, …"): text in column A only, so readers skip it."""
     for col in range(1, last_col + 1):
         cell = ws.cell(row=row, column=col, value=name if col == 1 else None)
-        _styled(cell, "group", _group_style)
+        style.styled(cell, "group", _group_style)
 
 
 def _group_style(cell: Cell) -> None:
     cell.font = Font(bold=True)
-    cell.fill = _GROUP_FILL
+    cell.fill = style.GROUP_FILL
     cell.alignment = Alignment(vertical="center")
 
 
@@ -489,7 +346,7 @@ def _criterion_row(ws: Worksheet, row: int, c: Any, prev: dict | None, fields: l
     }
     editable = {"not_applicable", "score", "evidence", "explanation"}
     for col, field in enumerate(fields, start=1):
-        _data_cell(ws, row, col, values[field], editable=field in editable)
+        style.data_cell(ws, row, col, values[field], editable=field in editable)
     hint = nfc(c.evidence_hint)
     if hint:
         comment = Comment(f"Gợi ý tài liệu kiểm chứng: {hint}", "Biểu mẫu")
@@ -516,9 +373,9 @@ def _model_sheet(ws: Worksheet, unit_code: str, period: str, path: Path | None) 
     headers = list(contract.MODEL_COLUMNS.values())
     fields = list(contract.MODEL_COLUMNS)
     year = periods.parse_week_id(period)[0]
-    _widths(ws, MODEL_WIDTHS)
-    _title(ws, 1, f'MÔ HÌNH, ĐIỂN HÌNH "DÂN VẬN KHÉO" NĂM {year}', len(headers))
-    _note(
+    style.widths(ws, MODEL_WIDTHS)
+    style.title(ws, 1, f'MÔ HÌNH, ĐIỂN HÌNH "DÂN VẬN KHÉO" NĂM {year}', len(headers))
+    style.note(
         ws,
         2,
         "Mỗi dòng một mô hình. Lĩnh vực: "
@@ -528,12 +385,12 @@ def _model_sheet(ws: Worksheet, unit_code: str, period: str, path: Path | None) 
         + ". Giữ lại các mô hình đã đăng ký và cập nhật trạng thái, kết quả.",
         len(headers),
     )
-    _table_header(ws, MODEL_HEADER_ROW, headers)
+    style.table_header(ws, MODEL_HEADER_ROW, headers)
     models = db.query("unit_latest_models", path=path, unit=unit_code, week=period)
     for i, m in enumerate(models.itertuples()):
         row = MODEL_HEADER_ROW + 1 + i
         for col, field in enumerate(fields, start=1):
-            _data_cell(ws, row, col, nfc(getattr(m, field)) or None, editable=True)
+            style.data_cell(ws, row, col, nfc(getattr(m, field)) or None, editable=True)
     first = MODEL_HEADER_ROW + 1
     last = min(first + len(models) + MODEL_MIN_EMPTY_ROWS - 1, first + MODEL_MAX_ROWS - 1)
     last = max(last, first + len(models) - 1)
@@ -542,11 +399,11 @@ def _model_sheet(ws: Worksheet, unit_code: str, period: str, path: Path | None) 
         ("status", contract.MODEL_STATUSES, "Trạng thái"),
     ):
         col = get_column_letter(fields.index(field) + 1)
-        dv = _list_validation(values, title)
+        dv = style.list_validation(values, title)
         dv.add(f"{col}{first}:{col}{last}")
         ws.add_data_validation(dv)
     ws.freeze_panes = f"A{first}"
-    _landscape(ws, MODEL_HEADER_ROW)
+    style.landscape(ws, MODEL_HEADER_ROW)
 
 
 def _guide_sheet(ws: Worksheet, period: str, path: Path | None) -> None:

@@ -13,6 +13,7 @@ import pandas as pd
 from tracker import settings
 from tracker.accounts import auth
 from tracker.accounts.auth import User
+from tracker.catalogue import catalogues
 from tracker.store import audit, db
 from tracker.text import nfc
 
@@ -28,13 +29,9 @@ class DifficultyError(ValueError):
     """Invalid input for a difficulty; the message is Vietnamese."""
 
 
-def _unit_exists(unit_code: str, path: Path | None, active_only: bool = False) -> bool:
-    sql = "select count(*) from unit where code = $c" + (" and active" if active_only else "")
-    return bool(db.scalar(sql, {"c": unit_code}, path))
-
-
 def _task_exists(task_code: str, path: Path | None) -> bool:
-    return bool(db.scalar("select count(*) from task where code = $c", {"c": task_code}, path))
+    # The task catalogue is cached until a catalogue write: no round trip per check.
+    return any(code == task_code for (code,) in db.cached_rows("task_codes", path=path))
 
 
 def raise_difficulty(
@@ -58,7 +55,7 @@ def raise_difficulty(
         raise DifficultyError("Hãy nhập nội dung khó khăn, vướng mắc.")
     if len(content) > MAX_TEXT or len(proposal) > MAX_TEXT:
         raise DifficultyError(f"Nội dung quá dài (tối đa {MAX_TEXT} ký tự mỗi ô).")
-    if not _unit_exists(unit_code, path, active_only=True):
+    if not catalogues.unit_exists(unit_code, path, active_only=True):
         raise DifficultyError(f"Không có đơn vị đang hoạt động với mã '{unit_code}'.")
     if task_code and not _task_exists(task_code, path):
         raise DifficultyError(f"Không có nhiệm vụ mã '{task_code}' trong Kế hoạch.")
@@ -89,14 +86,14 @@ def raise_difficulty(
 def _check_target(source: str, ref: str, text: str, path: Path | None) -> str:
     """Validate what is being marked; return the text key stored with the mark."""
     if source == "app":
-        if not ref.isdigit() or not db.scalar(
-            "select count(*) from difficulty where id = $i", {"i": int(ref)}, path
+        if not ref.isdigit() or not db.query_rows(
+            "difficulty_by_id", path=path, difficulty_id=int(ref)
         ):
             raise DifficultyError(f"Không tìm thấy vướng mắc số {ref}.")
         return ""
     if source == "sheet":
         unit, _, task = ref.partition("|")
-        if not (unit and task and _unit_exists(unit, path) and _task_exists(task, path)):
+        if not (unit and task and catalogues.unit_exists(unit, path) and _task_exists(task, path)):
             raise DifficultyError(
                 f"Tham chiếu vướng mắc '{ref}' không hợp lệ (cần MÃ_ĐƠN_VỊ|MÃ_NV)."
             )
@@ -170,23 +167,3 @@ def all(filters: Mapping[str, str | None] | None = None, path: Path | None = Non
         if value:
             df = df[df[column] == value]
     return df.reset_index(drop=True)
-
-
-def table(df: pd.DataFrame) -> pd.DataFrame:
-    """The register with Vietnamese headers and formats, for display.
-
-    The state comes before the long texts: after them it was off screen, and a reader saw
-    forty rows under "1 vướng mắc chưa xử lý" without seeing that most are no longer raised.
-    """
-    return pd.DataFrame(
-        {
-            "Ngày nêu": [f"{t:%d/%m/%Y %H:%M}" if pd.notna(t) else "" for t in df["raised_at"]],
-            "Đơn vị": df["unit_code"],
-            "Nhiệm vụ": df["task_code"].fillna("—"),
-            "Tình trạng": df["state"],
-            "Khó khăn, vướng mắc": df["content"],
-            "Đề xuất, kiến nghị": df["proposal"].fillna(""),
-            "Xử lý": df["handled_note"].fillna(""),
-            "Nguồn": df["source"].map(SOURCES),
-        }
-    )

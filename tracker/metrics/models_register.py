@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker.catalogue import periods
 from tracker.ingest.contract import MODEL_FIELDS, MODEL_STATUSES
 from tracker.store import db
-from tracker.text import fmt_datetime, key
+from tracker.text import key
 
 NO_STATUS = "Chưa ghi trạng thái"
 
@@ -57,46 +56,9 @@ def field_status_matrix(df: pd.DataFrame) -> pd.DataFrame:
     return table.reindex(index=fields, columns=columns, fill_value=0)
 
 
-def register_table(df: pd.DataFrame) -> pd.DataFrame:
-    """The register with Vietnamese headers, ordered by unit then status."""
-    df = df.sort_values(["unit_code", "status_order", "row_no"], kind="stable")
-    return pd.DataFrame(
-        {
-            "Đơn vị": df["unit_name"].fillna(df["unit_code"]),
-            "Tên mô hình": df["name"],
-            "Lĩnh vực": df["field"],
-            "Trạng thái": df["status"].fillna("").replace("", NO_STATUS),
-            "Nội dung, cách thức thực hiện": df["content"].fillna(""),
-            "Thời gian thực hiện": df["timeframe"].fillna(""),
-            "Sản phẩm, kết quả": df["outcome"].fillna(""),
-            "Đăng ký từ tuần": df["first_period"],
-            "Cập nhật theo tuần": df["period"],
-        }
-    ).reset_index(drop=True)
-
-
 def history(unit_code: str, name: str | None = None, path: Path | None = None) -> pd.DataFrame:
     """Every accepted report of a unit's models (one model when `name` is given), oldest first."""
     df = db.query("models_history", path=path, unit=unit_code)
     if name is not None:
         df = df[df["model_key"] == key(name)].reset_index(drop=True)
     return df
-
-
-def history_table(df: pd.DataFrame) -> pd.DataFrame:
-    """A model's history with Vietnamese headers; says where the status changed, and from what."""
-    status = df["status"].fillna("").replace("", NO_STATUS)
-    before = status.shift()
-    return pd.DataFrame(
-        {
-            "Tuần báo cáo": df["period"].map(periods.short_label),
-            "Nộp lúc": df["uploaded_at"].map(fmt_datetime),
-            "Trạng thái": status,
-            "Thay đổi trạng thái": [
-                "Lần đầu báo cáo" if pd.isna(b) else (f"{b} → {s}" if b != s else "")
-                for b, s in zip(before, status, strict=True)
-            ],
-            "Sản phẩm, kết quả": df["outcome"].fillna(""),
-            "Bản đang hiệu lực": df["is_current"].map({True: "Có", False: "Đã thay thế"}),
-        }
-    ).reset_index(drop=True)

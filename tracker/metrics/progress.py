@@ -1,23 +1,19 @@
-"""Progress metrics (PRODUCT.md §6) as typed accessors over queries/*.sql, plus display tables.
+"""Progress metrics (PRODUCT.md §6) as typed accessors over queries/*.sql: data only.
 
-Every number comes from one query file; this module only selects, joins small frames and
-renames columns for the pages. Percentages keep full precision until text.fmt_pct shows them.
+Every number comes from one query file; this module only selects and joins small frames.
+Percentages keep full precision; tracker.ui.tables formats them for display.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-from tracker.catalogue import catalogues, periods
-from tracker.ingest.contract import ROLE_LABELS, TASK_KIND_LABELS
 from tracker.metrics import reporting
 from tracker.store import db
-from tracker.text import fmt_datetime, fmt_number, fmt_pct
 
 # Task statuses in the order of precedence of §6 (and of the charts' legend).
 DONE = "Hoàn thành"
@@ -30,7 +26,6 @@ STATUSES = (DONE, ON_TRACK, ON_REQUEST, BEHIND, OVERDUE, NO_REPORT)
 
 SELF_REPORTED = "Tỷ lệ hoàn thành do đơn vị tự đánh giá."
 NO_DATA = "Chưa có dữ liệu"
-ALL_UNITS_LABEL = "Các phòng, ban, đơn vị"
 
 
 @dataclass(frozen=True)
@@ -45,25 +40,6 @@ class PlanCompletion:
     @property
     def has_data(self) -> bool:
         return self.units_reported > 0
-
-
-def _none_if_nan(value: object) -> object:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
-
-
-def coverage(reported: int, assigned: int) -> str:
-    """'3/4 đơn vị đã báo cáo'."""
-    return f"{reported}/{assigned} đơn vị đã báo cáo"
-
-
-def basis(week: str, reported: int, assigned: int) -> str:
-    """What a chart is based on: '3/4 đơn vị đã báo cáo, số liệu đến hết tuần 10/2026'."""
-    return f"{coverage(reported, assigned)}, số liệu đến hết {periods.short_label(week).lower()}"
-
-
-def task_basis(week: str, reported: int, tasks: int) -> str:
-    """'7/11 nhiệm vụ có báo cáo, số liệu đến hết tuần 10/2026'."""
-    return f"{reported}/{tasks} nhiệm vụ có báo cáo, số liệu đến hết {periods.short_label(week).lower()}"
 
 
 # --- one accessor per query -------------------------------------------------------------------
@@ -81,14 +57,14 @@ def task_completion(week: str, path: Path | None = None) -> pd.DataFrame:
 
 def plan_completion(week: str, path: Path | None = None) -> PlanCompletion:
     row = db.query("plan_completion", path=path, week=week).iloc[0]
-    last = _none_if_nan(row["last_update"])
+    last = row["last_update"]
     return PlanCompletion(
         value=float(row["plan_completion"]) if pd.notna(row["plan_completion"]) else 0.0,
         tasks=int(row["tasks"]),
         tasks_reported=int(row["tasks_reported"]),
         units_reported=int(row["units_reported"]),
         active_units=int(row["active_units"]),
-        last_update=None if last is None or pd.isna(last) else pd.Timestamp(last).to_pydatetime(),
+        last_update=None if pd.isna(last) else pd.Timestamp(last).to_pydatetime(),
     )
 
 
@@ -140,38 +116,6 @@ def filter_tasks(
 
 def task_groups(path: Path | None = None) -> list[str]:
     return list(dict.fromkeys(db.query("plan_tasks", path=path)["group_code"]))
-
-
-def lead_label(lead_unit: object) -> str:
-    lead = _none_if_nan(lead_unit)
-    return str(lead) if lead else ALL_UNITS_LABEL
-
-
-def task_table(df: pd.DataFrame) -> pd.DataFrame:
-    """A task_completion frame with Vietnamese headers and formats, for st.dataframe."""
-    return pd.DataFrame(
-        {
-            "Mã": df["code"],
-            "Nhiệm vụ": df["short_title"],
-            "Chủ trì": df["lead_unit"].map(lead_label),
-            "Loại": df["kind"].map(TASK_KIND_LABELS),
-            "Hoàn thành": df["completion"].map(fmt_pct),
-            "Kỳ vọng": df["expected"].map(fmt_pct),
-            "Báo cáo": [
-                coverage(n, m)
-                for n, m in zip(df["reported_units"], df["assigned_units"], strict=True)
-            ],
-            "Trạng thái": df["status"],
-            "Cập nhật lần cuối": df["last_update"].map(_fmt_time),
-        }
-    )
-
-
-def _fmt_time(value: object) -> str:
-    value = _none_if_nan(value)
-    if value is None or pd.isna(value):
-        return ""
-    return fmt_datetime(pd.Timestamp(value).to_pydatetime())
 
 
 def task_units(
@@ -230,84 +174,6 @@ def unit_tasks(unit: str, week: str, path: Path | None = None) -> pd.DataFrame:
     ).drop(columns="code")
 
 
-def unit_task_table(df: pd.DataFrame) -> pd.DataFrame:
-    """unit_tasks() with Vietnamese headers, for st.dataframe."""
-    return pd.DataFrame(
-        {
-            "Mã": df["task_code"],
-            "Nhiệm vụ": df["short_title"],
-            "Vai trò": df["role"].map(ROLE_LABELS),
-            "Tỷ lệ của đơn vị": [
-                fmt_pct(p) if pd.notna(p) else "Chưa báo cáo" for p in df["percent"]
-            ],
-            "Trạng thái đơn vị ghi": df["sheet_status"].fillna(""),
-            "Từ báo cáo": df["period"].map(_week_label),
-            "Hoàn thành của nhiệm vụ": df["completion"].map(fmt_pct),
-            "Kỳ vọng": df["expected"].map(fmt_pct),
-            "Trạng thái nhiệm vụ": df["status"],
-        }
-    )
-
-
-def _week_label(period: object) -> str:
-    return periods.short_label(period) if isinstance(period, str) and period else ""
-
-
-def current_units_table(df: pd.DataFrame) -> pd.DataFrame:
-    """unit_task_progress rows of one task: each assigned unit's standing value and source."""
-    return pd.DataFrame(
-        {
-            "Đơn vị": df["unit_code"] + " - " + df["unit_name"],
-            "Vai trò": df["role"].map(ROLE_LABELS),
-            "Tỷ lệ": [fmt_pct(p) if pd.notna(p) else "Chưa báo cáo" for p in df["percent"]],
-            "Trạng thái đơn vị ghi": df["sheet_status"].fillna(""),
-            "Từ báo cáo": df["period"].map(_week_label),
-            "Nộp lúc": df["uploaded_at"].map(_fmt_time),
-        }
-    )
-
-
-def history_table(df: pd.DataFrame) -> pd.DataFrame:
-    """task_history() with Vietnamese headers, texts included, for st.dataframe."""
-    return pd.DataFrame(
-        {
-            "Tuần": df["period"].map(periods.short_label),
-            "Đơn vị": df["unit_code"] + " - " + df["unit_name"],
-            "Vai trò": df["role"].map(ROLE_LABELS),
-            "Trạng thái": df["sheet_status"],
-            "Tỷ lệ": df["percent"].map(fmt_pct),
-            "Kết quả thực hiện trong kỳ": df["result_text"].fillna(""),
-            "Văn bản, minh chứng": df["evidence"].fillna(""),
-            "Khó khăn, vướng mắc": df["difficulty"].fillna(""),
-            "Đề xuất, kiến nghị": df["proposal"].fillna(""),
-            "Người lập": df["reporter"].fillna(""),
-            "Nộp lúc": df["uploaded_at"].map(_fmt_time),
-        }
-    )
-
-
-def _fmt_value(value: object) -> str:
-    """Indicator values: '1.234' for whole numbers, '12,5' otherwise, '' when not reported."""
-    value = _none_if_nan(value)
-    if value is None:
-        return ""
-    number = float(value)
-    return fmt_number(number, 0 if number.is_integer() else 1)
-
-
-def indicator_table(df: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Mã chỉ số": df["code"],
-            "Tên chỉ số": df["name"],
-            "Đơn vị tính": df["measure"].fillna(""),
-            "Cách tính": df["kind"].map({"flow": "Cộng dồn", "stock": "Giá trị mới nhất"}),
-            "Giá trị": df["value"].map(_fmt_value),
-            "Đến tuần": df["last_period"].map(_week_label),
-        }
-    )
-
-
 def unit_week_state(unit: str, week: str, path: Path | None = None) -> str:
     """The unit's reporting state for `week` ('Đúng hạn', 'Trễ hạn', 'Chưa nộp', ...)."""
     status = reporting.week_status(week, path)
@@ -315,67 +181,7 @@ def unit_week_state(unit: str, week: str, path: Path | None = None) -> str:
     return str(match.iloc[0]["state"]) if not match.empty else "—"
 
 
-def unit_reporting_history(unit: str, week: str, path: Path | None = None) -> pd.DataFrame:
-    """One unit's reporting state for every week from the first reporting week to `week`.
-
-    Uses reporting.week_status (the single definition of on time / late / missing), one cached
-    query per week, newest week first.
-    """
-    first = catalogues.setting("first_week", path)
-    rows = []
-    for w in reversed(periods.weeks_between(first, week) if first <= week else []):
-        status = reporting.week_status(w, path)
-        match = status[status["unit_code"] == unit]
-        if match.empty:
-            continue
-        r = match.iloc[0]
-        rows.append(
-            {
-                "Tuần": periods.label(w),
-                "Tình trạng": r["state"],
-                "Nộp lần đầu lúc": _fmt_time(r["first_upload"]),
-                "Nộp lần cuối lúc": _fmt_time(r["last_upload"]),
-                "Số lần nộp": int(r["versions"]),
-            }
-        )
-    columns = ["Tuần", "Tình trạng", "Nộp lần đầu lúc", "Nộp lần cuối lúc", "Số lần nộp"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def models_table(df: pd.DataFrame) -> pd.DataFrame:
-    """unit_latest_models rows with the workbook's Vietnamese headers."""
-    return pd.DataFrame(
-        {
-            "Tên mô hình": df["name"],
-            "Lĩnh vực": df["field"],
-            "Nội dung, cách thức thực hiện": df["content"].fillna(""),
-            "Thời gian thực hiện": df["timeframe"].fillna(""),
-            "Sản phẩm, kết quả": df["outcome"].fillna(""),
-            "Trạng thái": df["status"].fillna(""),
-        }
-    )
-
-
 PROVISIONAL_NOTE = (
     "Bộ tiêu chí đang dùng là bộ tạm thời, chờ Văn phòng nạp Phụ lục II chính thức của "
     "Quyết định 2579/QĐ-UBND."
 )
-
-
-def score_summary(total: dict) -> pd.DataFrame:
-    """scoring.unit_total() as two columns (what, value) with Vietnamese formats."""
-
-    def points(value: object) -> str:
-        return "" if _none_if_nan(value) is None else fmt_number(float(value))
-
-    rank = total.get("rank")
-    rows = [
-        ("Điểm tự chấm", points(total.get("self_total"))),
-        ("Điểm thẩm định", points(total.get("reviewed_total")) or "Chưa thẩm định"),
-        ("Điểm cuối cùng", points(total.get("final_total"))),
-        ("Xếp loại", total.get("grade") or ""),
-        ("Hạng", str(rank) if rank is not None else "Không xếp hạng"),
-        ("Tổng điểm áp dụng", points(total.get("applicable_points"))),
-        ("Bộ tiêu chí", str(total.get("set_label") or "")),
-    ]
-    return pd.DataFrame(rows, columns=["Nội dung", "Giá trị"])

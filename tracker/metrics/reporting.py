@@ -7,13 +7,13 @@ shapes their results for the pages and the exports.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
 from tracker import settings
-from tracker.catalogue import catalogues, periods
+from tracker.catalogue import calendar, catalogues, periods
 from tracker.store import db
 from tracker.text import fmt_datetime, fmt_pct
 
@@ -68,10 +68,8 @@ def trend(week: str, first_week: str | None = None, path: Path | None = None) ->
 
 
 def deadline(week: str, path: Path | None = None) -> datetime:
-    """The week's reporting deadline from the settings (default Friday 16:30 of that week)."""
-    weekday = int(catalogues.setting("deadline_weekday", path))
-    hour, minute = (int(x) for x in catalogues.setting("deadline_time", path).split(":"))
-    return periods.deadline(week, weekday, time(hour, minute))
+    """The week's reporting deadline (default Friday 16:30 of that week), from the calendar rules."""
+    return calendar.deadline(week, path)
 
 
 def fmt_deadline(when: datetime) -> str:
@@ -161,19 +159,3 @@ def reminder_text(week: str, now: datetime | None = None, path: Path | None = No
         "Phòng Hành chính - Tổ chức, Văn phòng UBND thành phố Cần Thơ",
     ]
     return "\n".join(lines)
-
-
-def status_table(df: pd.DataFrame) -> pd.DataFrame:
-    """week_status()/follow_up() with Vietnamese headers and formats, for display."""
-    return pd.DataFrame(
-        {
-            "Mã đơn vị": df["unit_code"],
-            "Đơn vị": df["unit_name"],
-            "Tình trạng": df["state"],
-            "Nộp lần đầu lúc": [
-                fmt_datetime(t.to_pydatetime()) if pd.notna(t) else "" for t in df["first_upload"]
-            ],
-            "Người lập": df["reporter"].fillna(""),
-            "Điện thoại": df["phone"].fillna(""),
-        }
-    )

@@ -23,7 +23,6 @@ backup of the current state, then swaps the files in. Backups are owner-only (fi
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import hmac
 import json
@@ -31,7 +30,6 @@ import logging
 import os
 import secrets
 import shutil
-import sys
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -41,7 +39,7 @@ from tracker import settings
 from tracker.accounts import auth
 from tracker.accounts.auth import User
 from tracker.store import audit, db, fileperms
-from tracker.text import fmt_datetime, fmt_number
+from tracker.text import fmt_number
 
 log = logging.getLogger(__name__)
 
@@ -494,36 +492,3 @@ def ensure_daily(now: datetime | None = None, path: Path | None = None) -> threa
     )
     thread.start()
     return thread
-
-
-# --- command line -----------------------------------------------------------------------------
-
-
-def cli_backup(args: argparse.Namespace) -> int:
-    """`python -m tracker backup --out DIR` (server stopped; otherwise exit 3 with a message)."""
-    try:
-        info = backup(Path(args.out), auth.SYSTEM)
-    except BackupError as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
-        return 1
-    print(
-        f"Đã sao lưu vào {info.path}: cơ sở dữ liệu và {info.files} tệp đã nộp "
-        f"({info.size_label}), mã kiểm tra SHA-256 và chữ ký HMAC trong {MANIFEST}. "
-        f"Giữ kỹ tệp khóa {settings.backup_key_path()}: thiếu nó thì không khôi phục được."
-    )
-    return 0
-
-
-def cli_restore(args: argparse.Namespace) -> int:
-    """`python -m tracker restore DIR` (server stopped; the current state is backed up first)."""
-    try:
-        info = restore(Path(args.dir), auth.SYSTEM)
-    except BackupError as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
-        return 1
-    print(
-        f"Đã khôi phục từ bản sao lưu lúc {fmt_datetime(info.created_at)} "
-        f"({info.files} tệp đã nộp). Bản sao của dữ liệu trước khi khôi phục nằm trong "
-        f"{backups_dir()}."
-    )
-    return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,11 +29,16 @@ _data_tables: dict[str, frozenset[str]] = {}  # per database: every relation but
 _cache: dict[tuple, pd.DataFrame] = {}
 _CACHE_MAX = 256
 _memos: dict[str, dict[str, Any]] = {}
+# Run once per database per process, right after the migrations (see on_first_connect).
+_first_connect_hooks: list[Callable[[Path], None]] = []
 
 # Tables the Office edits rarely; queries that read only these (and the assignment view built
 # from them) stay cached across submissions, which keeps uploads and page loads fast.
 CATALOGUE_TABLES = frozenset({"unit", "task", "indicator", "criteria_set", "criterion", "setting"})
-_CATALOGUE_VIEWS = frozenset({"assignment"})
+# The calendar macros of migration 006 read only the settings, so they count as catalogues too.
+_CATALOGUE_VIEWS = frozenset(
+    {"assignment", "exempt_weeks", "is_exempt", "week_deadline", "week_lock_time"}
+)
 _WRITE_TARGET = re.compile(
     r"^\s*(?:insert(?:\s+or\s+(?:replace|ignore))?\s+into|update|delete\s+from)\s+([a-z_]+)",
     re.IGNORECASE,
@@ -76,7 +81,8 @@ def connection(path: Path | None = None) -> duckdb.DuckDBPyConnection:
             try:
                 _migrate(con)
                 _data_tables[key] = _relations(con) - CATALOGUE_TABLES - _CATALOGUE_VIEWS
-                _seed_catalogues_if_empty(path)
+                for hook in _first_connect_hooks:
+                    hook(path)
             except Exception:
                 con.close()
                 del _connections[key]
@@ -135,12 +141,14 @@ def _reads_only_catalogues(sql: str, path: str) -> bool:
     return not (set(_WORD.findall(sql.lower())) & _data_tables[path])
 
 
-def _seed_catalogues_if_empty(path: Path) -> None:
-    # Imported here: catalogues uses this module to write, so a top-level import would be circular.
-    from tracker.catalogue import catalogues
+def on_first_connect(hook: Callable[[Path], None]) -> None:
+    """Run `hook(path)` whenever this process first opens a database, after its migrations.
 
-    if scalar("select count(*) from task", path=path) == 0:
-        catalogues.load_all(path=path)
+    The catalogue package registers its seeding here: the store stays below the domain (it never
+    imports it) and a fresh database is still seeded by whatever opens it first.
+    """
+    if hook not in _first_connect_hooks:
+        _first_connect_hooks.append(hook)
 
 
 def migrations_applied(path: Path | None = None) -> list[int]:

@@ -1,40 +1,37 @@
 """`python -m tracker …`: the command line for admins and automation (PRODUCT.md §9).
 
-The parser lives here; each command's work is a function in the module that owns the concern,
-so the UI and the command line call the same code.
+The parser and one handler per command live here; each handler parses nothing itself but calls
+the domain function the pages call too (template.build, bulk.import_files, export.build,
+backup.backup/restore, demo.build_office/build_city, bench.run), so the UI and the command line
+run the same code. Handlers take the parsed arguments and return the exit code.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
-import importlib
+import json
 import os
+import platform
 import sys
+import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
+from tracker import settings
 from tracker.accounts import auth
-from tracker.catalogue import catalogues
-from tracker.store import db
+from tracker.accounts.auth import User
+from tracker.catalogue import catalogues, periods, plan
+from tracker.exports import export
+from tracker.ingest import bulk, template
+from tracker.store import backup, db
+from tracker.text import fmt_datetime
+from tracker.tools import bench, demo, terminal
 
-# command -> "module:function"; each takes the parsed arguments and returns the exit code.
-DELEGATES = {
-    "template": "tracker.ingest.template:cli_template",
-    "import": "tracker.ingest.bulk:cli_import",
-    "export": "tracker.exports.export:cli_export",
-    "demo": "tracker.tools.demo:cli_demo",
-    "bench": "tracker.tools.bench:cli_bench",
-    "backup": "tracker.store.backup:cli_backup",
-    "restore": "tracker.store.backup:cli_restore",
-}
+Handler = Callable[[argparse.Namespace], int]
 EXPORT_KINDS = ("summary", "detail", "scores", "indicators", "models", "report")
 DB_HELP = "tệp cơ sở dữ liệu DuckDB (mặc định: $TRACKER_DB hoặc data/tracker.duckdb)"
-
-
-def _delegate(name: str) -> Callable[[argparse.Namespace], int]:
-    module, function = DELEGATES[name].split(":")
-    return getattr(importlib.import_module(module), function)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -118,7 +115,7 @@ def _password(given: str | None) -> str:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    db.connection()
+    catalogues.open_database()
     if args.reload_catalogues:
         catalogues.load_all()
     print(
@@ -158,6 +155,155 @@ def cmd_users(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    """`python -m tracker template --unit HCTC --week 2026-W10 --out f.xlsx`."""
+    try:
+        data = template.build(args.unit, args.week)
+    except template.TemplateError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    # build() accepted the week, so it parses (also the forms units write, e.g. 'Tuần 10/2026').
+    week = periods.parse_period(args.week) or args.week
+    print(f"Đã tạo biểu mẫu {periods.short_label(week)} cho {args.unit.upper()}: {out}")
+    return 0
+
+
+def import_user(as_unit: str | None) -> User:
+    """Without --as-unit the command line acts as an admin; with it, as that unit's officer."""
+    if not as_unit:
+        return auth.SYSTEM
+    if as_unit not in plan.unit_names():
+        raise SystemExit(f"Lỗi: không có đơn vị '{as_unit}'.")
+    return User(f"dong_lenh:{as_unit}", "don_vi", as_unit, f"Dòng lệnh ({as_unit})")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """JSON Lines on stdout; exit 0 when all accepted/duplicate, 1 when any is rejected."""
+    try:
+        user = import_user(args.as_unit)
+    except SystemExit as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    files = [Path(f) for f in args.files]
+    progress = terminal.stderr_bar if len(files) > 1 else None
+    marked = Path(args.marked_out) if args.marked_out else None
+    results = bulk.import_files(
+        files, user, dry_run=args.dry_run, marked_out=marked, progress=progress
+    )
+    for result in results:
+        print(json.dumps(result.as_json(dry_run=args.dry_run), ensure_ascii=False), flush=True)
+    return 1 if any(r.status == "rejected" for r in results) else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """`python -m tracker export KIND --week W [--from D --to D] --out FILE`."""
+    try:
+        data = export.build(
+            args.kind,
+            week=args.week,
+            date_from=getattr(args, "date_from", None),
+            date_to=getattr(args, "date_to", None),
+        )
+    except (export.ExportError, ValueError) as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"Đã ghi {out} ({len(data)} byte).")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """`python -m tracker demo --scale office|city [--seed N]`.
+
+    Without --db or TRACKER_DB, the sample data go to data/demo.duckdb, never the real database.
+    """
+    if not getattr(args, "db_explicit", True):
+        os.environ["TRACKER_DB"] = str(demo.default_db())
+    path = settings.db_path()
+    if demo.already_sample(path):
+        # Re-running the README's quick start must not stop the app from starting.
+        print(f"{path} đã có dữ liệu mẫu; giữ nguyên. Xóa tệp này để tạo lại.", file=sys.stderr)
+        return 0
+    print(f"Đang tạo dữ liệu mẫu ({args.scale}) trong {path} …", file=sys.stderr)
+    try:
+        if args.scale == "city":
+            summary = demo.build_city(path, args.seed, units=demo.CITY_UNITS, years=demo.CITY_YEARS)
+        else:
+            summary = demo.build_office(path, args.seed)
+    except demo.DemoError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    print(summary.text())
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    cases = bench.run(args.quick)
+    print(bench.table(cases))
+    elapsed = time.perf_counter() - started
+    print(
+        f"\nMáy: {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
+        f"{'--quick, ' if args.quick else ''}tổng thời gian {elapsed:.0f} s"
+    )
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                [{**asdict(c), "ratio": c.ratio} for c in cases], ensure_ascii=False, indent=2
+            ),
+            encoding="utf-8",
+        )
+    return 0 if all(c.ok for c in cases) else 1
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """`python -m tracker backup --out DIR` (server stopped; otherwise exit 3 with a message)."""
+    try:
+        info = backup.backup(Path(args.out), auth.SYSTEM)
+    except backup.BackupError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Đã sao lưu vào {info.path}: cơ sở dữ liệu và {info.files} tệp đã nộp "
+        f"({info.size_label}), mã kiểm tra SHA-256 và chữ ký HMAC trong {backup.MANIFEST}. "
+        f"Giữ kỹ tệp khóa {settings.backup_key_path()}: thiếu nó thì không khôi phục được."
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """`python -m tracker restore DIR` (server stopped; the current state is backed up first)."""
+    try:
+        info = backup.restore(Path(args.dir), auth.SYSTEM)
+    except backup.BackupError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Đã khôi phục từ bản sao lưu lúc {fmt_datetime(info.created_at)} "
+        f"({info.files} tệp đã nộp). Bản sao của dữ liệu trước khi khôi phục nằm trong "
+        f"{backup.backups_dir()}."
+    )
+    return 0
+
+
+HANDLERS: dict[str, Handler] = {
+    "init": cmd_init,
+    "users": cmd_users,
+    "template": cmd_template,
+    "import": cmd_import,
+    "export": cmd_export,
+    "demo": cmd_demo,
+    "bench": cmd_bench,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Whether the user chose a database (demo writes to data/demo.duckdb otherwise).
@@ -165,10 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.db:
         os.environ["TRACKER_DB"] = str(Path(args.db).resolve())
     os.environ.setdefault("TRACKER_DB", str(db.settings.db_path()))
-    handlers = {"init": cmd_init, "users": cmd_users}
-    handler = handlers.get(args.command) or _delegate(args.command)
     try:
-        return handler(args)
+        return HANDLERS[args.command](args)
     except db.DatabaseBusyError as exc:
         print(str(exc), file=sys.stderr)
         return 3

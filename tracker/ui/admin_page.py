@@ -15,11 +15,13 @@ import streamlit as st
 from tracker import settings as app_settings
 from tracker.accounts import admin, auth
 from tracker.accounts.auth import User
-from tracker.catalogue import catalogues, periods, plan
-from tracker.ingest import submissions
+from tracker.catalogue import catalogues, editing, periods, plan
+from tracker.ingest import history, submissions
 from tracker.store import backup
 from tracker.text import fmt_datetime
-from tracker.ui import filters, upload_view
+from tracker.ui import admin_tables, filters, flash, upload_view
+
+SAVED = "catalogue_saved"  # flash key: the catalogue save message, shown after the rerun
 
 
 def _unit_label(code: str) -> str:
@@ -31,7 +33,7 @@ def _unit_label(code: str) -> str:
 
 def accounts_tab(user: User) -> None:
     st.dataframe(
-        admin.users_view(admin.users_table(user)),
+        admin_tables.users_view(admin.users_table(user)),
         hide_index=True,
         key="users_table",
         width="stretch",
@@ -129,8 +131,8 @@ def _edit_user_form(user: User, target: str, info: dict, units: list[str]) -> No
 def catalogues_tab(user: User) -> None:
     name = st.selectbox(
         "Danh mục",
-        list(admin.EDITABLE),
-        format_func=admin.CATALOGUE_LABELS.get,
+        list(editing.EDITABLE),
+        format_func=editing.CATALOGUE_LABELS.get,
         key="catalogue_name",
     )
     st.caption(
@@ -141,15 +143,14 @@ def catalogues_tab(user: User) -> None:
     # A new editor key after each save: the widget's pending edits must not be applied twice.
     version = st.session_state.setdefault("catalogue_version", 0)
     edited = _catalogue_editor(name, version)
-    if saved := st.session_state.pop("catalogue_saved", None):
-        st.success(saved)
+    flash.show(SAVED)
     if st.button("Lưu danh mục", type="primary", key=f"save_{name}"):
         _save_catalogue(user, name, edited, version)
     _catalogue_exports(user)
 
 
 def _catalogue_editor(name: str, version: int) -> pd.DataFrame:
-    frame = admin.catalogue_frame(name)
+    frame = editing.catalogue_frame(name)
     return st.data_editor(
         frame,
         num_rows="dynamic",
@@ -159,7 +160,7 @@ def _catalogue_editor(name: str, version: int) -> pd.DataFrame:
         # Vietnamese headers; the CSV column name stays in the tooltip for those editing files.
         column_config={
             c: st.column_config.Column(
-                admin.COLUMN_LABELS.get(c, c), help=f"Cột `{c}` trong tệp CSV"
+                editing.COLUMN_LABELS.get(c, c), help=f"Cột `{c}` trong tệp CSV"
             )
             for c in frame.columns
         },
@@ -168,25 +169,25 @@ def _catalogue_editor(name: str, version: int) -> pd.DataFrame:
 
 def _save_catalogue(user: User, name: str, edited: pd.DataFrame, version: int) -> None:
     try:
-        changed = admin.save_catalogue(name, edited, user)
+        changed = editing.save_catalogue(name, edited, user)
     except catalogues.CatalogueError as exc:
         st.error("Chưa lưu vì có lỗi. Sửa các dòng sau rồi lưu lại:")
         st.dataframe({"Lỗi": exc.problems}, hide_index=True, key="catalogue_problems")
         return
     if changed:
         st.session_state["catalogue_version"] = version + 1
-        st.session_state["catalogue_saved"] = f"Đã lưu {changed} thay đổi (đã ghi nhật ký)."
+        flash.keep(SAVED, f"Đã lưu {changed} thay đổi (đã ghi nhật ký).")
         st.rerun()
     st.info("Không có thay đổi nào để lưu.")
 
 
 def _catalogue_exports(user: User) -> None:
     st.markdown("**Xuất danh mục ra tệp CSV** (cùng định dạng với các tệp trong thư mục data/)")
-    cols = st.columns(len(admin.CATALOGUE_LABELS))
-    for col, (key, label) in zip(cols, admin.CATALOGUE_LABELS.items(), strict=True):
+    cols = st.columns(len(editing.CATALOGUE_LABELS))
+    for col, (key, label) in zip(cols, editing.CATALOGUE_LABELS.items(), strict=True):
         col.download_button(
             label,
-            admin.export_catalogue(key, user),
+            editing.export_catalogue(key, user),
             file_name=catalogues.FILES[key][0],
             mime="text/csv",
             on_click="ignore",
@@ -204,18 +205,21 @@ def locks_tab(user: User) -> None:
         "đơn vị. Quản trị có thể cho phép một đơn vị nộp tuần đã khóa đến một thời hạn."
     )
     _grant_exception_form(user)
-    table = admin.lock_exceptions(user)
+    table = history.lock_exceptions(user)
     if table.empty:
         st.caption("Chưa có ngoại lệ nào.")
     else:
         st.dataframe(
-            admin.exceptions_view(table), hide_index=True, key="exceptions_table", width="stretch"
+            admin_tables.exceptions_view(table),
+            hide_index=True,
+            key="exceptions_table",
+            width="stretch",
         )
     active = table[table["in_force"]]["id"].tolist()
     if active:
         chosen = st.selectbox("Thu hồi ngoại lệ số", active, key="revoke_id")
         if st.button("Thu hồi ngay", key="revoke_button"):
-            admin.revoke_exception(int(chosen), user)
+            history.revoke_exception(int(chosen), user)
             st.rerun()
 
 
@@ -240,7 +244,7 @@ def _grant_exception_form(user: User) -> None:
         grant = st.form_submit_button("Cho phép nộp", type="primary")
     if grant:
         try:
-            new_id = admin.grant_exception(unit, week, reason, datetime.combine(day, hour), user)
+            new_id = history.grant_exception(unit, week, reason, datetime.combine(day, hour), user)
         except (admin.AdminError, auth.PermissionDenied) as exc:
             st.error(str(exc))
         else:
@@ -252,7 +256,9 @@ def _grant_exception_form(user: User) -> None:
 
 def submissions_tab(user: User) -> None:
     history = _filtered_history()
-    st.dataframe(admin.history_view(history), hide_index=True, key="history_table", width="stretch")
+    st.dataframe(
+        admin_tables.history_view(history), hide_index=True, key="history_table", width="stretch"
+    )
     accepted = history[history["status"] == "accepted"]
     if accepted.empty:
         st.info("Chưa có bản nộp được chấp nhận nào theo bộ lọc này.")
@@ -276,19 +282,17 @@ def _filtered_history() -> pd.DataFrame:
     unit = c1.selectbox(
         "Đơn vị",
         units,
-        format_func=lambda c: "Tất cả" if c == filters.ALL else _unit_label(c),
+        format_func=filters.all_or(_unit_label),
         key="history_unit",
     )
     weeks = [filters.ALL, *filters.week_options()]
     week = c2.selectbox(
         "Tuần",
         weeks,
-        format_func=lambda w: "Tất cả" if w == filters.ALL else periods.label(w),
+        format_func=filters.all_or(periods.label),
         key="history_week",
     )
-    return submissions.history(
-        None if unit == filters.ALL else unit, None if week == filters.ALL else week
-    )
+    return submissions.history(filters.chosen(unit), filters.chosen(week))
 
 
 def _original_download(row: pd.Series) -> None:
@@ -313,7 +317,7 @@ def _restore_submission(user: User, submission_id: int) -> None:
     except (ValueError, auth.PermissionDenied) as exc:
         st.error(str(exc))
     else:
-        labels = ", ".join(admin.SHEET_LABELS[s] for s in sheets)
+        labels = ", ".join(admin_tables.SHEET_LABELS[s] for s in sheets)
         st.success(f"Đã khôi phục bản nộp số {submission_id} cho các sheet: {labels}.")
 
 
@@ -335,7 +339,7 @@ def bulk_import_tab(user: User) -> None:
     clicked = bool(files) and st.button(f"Nhập {len(files)} tệp", type="primary", key="bulk_go")
     if clicked and batch not in done:  # guard: a rerun must not import the same files again
         bar = st.progress(0.0, text="Đang nhập…")
-        done[batch] = admin.bulk_submit(
+        done[batch] = history.bulk_submit(
             [(f.name, f.getvalue()) for f in files],
             user,
             progress=lambda i, n, name: bar.progress(i / n, text=f"Đã nhập {i}/{n}: {name}"),
@@ -356,13 +360,13 @@ def audit_tab(user: User) -> None:
     end = c2.date_input("Đến ngày", value=today, format="DD/MM/YYYY", key="audit_to")
     names = ["", *[u["username"] for u in auth.list_users()]]
     who = c3.selectbox(
-        "Người thực hiện", names, format_func=lambda u: u or "Tất cả", key="audit_user"
+        "Người thực hiện", names, format_func=lambda u: u or filters.ALL_LABEL, key="audit_user"
     )
     actions = ["", *admin.audit_actions(user)]
     action = c4.selectbox(
         "Thao tác",
         actions,
-        format_func=lambda a: admin.ACTION_LABELS.get(a, a) if a else "Tất cả",
+        format_func=lambda a: admin.ACTION_LABELS.get(a, a) if a else filters.ALL_LABEL,
         key="audit_action",
     )
     if isinstance(start, date) and isinstance(end, date):
@@ -378,7 +382,9 @@ def _audit_entries(user: User, start: date, end: date, who: str, action: str) ->
         st.error(str(exc))
         return
     st.caption(f"{len(entries)} dòng nhật ký.")
-    st.dataframe(admin.audit_view(entries), hide_index=True, key="audit_table", width="stretch")
+    st.dataframe(
+        admin_tables.audit_view(entries), hide_index=True, key="audit_table", width="stretch"
+    )
     st.download_button(
         "Xuất nhật ký (CSV)",
         admin.audit_csv(entries, user),

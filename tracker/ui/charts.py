@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from tracker.catalogue import periods
 from tracker.metrics import progress
 from tracker.text import fmt_pct
+from tracker.ui import tables
 
 FONT = "Roboto, 'Segoe UI', Arial, sans-serif"
 PRIMARY = "#1f5fa8"
@@ -81,7 +82,7 @@ def completion_bars(tasks: pd.DataFrame, week: str) -> go.Figure:
     for status in [s for s in progress.STATUSES if s in set(df["status"])]:
         part = df[df["status"] == status]
         coverage = [
-            progress.coverage(n, m)
+            tables.coverage(n, m)
             for n, m in zip(part["reported_units"], part["assigned_units"], strict=True)
         ]
         fig.add_bar(
@@ -112,7 +113,7 @@ def completion_bars(tasks: pd.DataFrame, week: str) -> go.Figure:
     fig.update_yaxes(type="category", title=None, categoryorder="array", categoryarray=labels)
     fig.update_traces(cliponaxis=False, selector={"type": "bar"})
     reported = int((tasks["reported_units"] > 0).sum())
-    basis = progress.task_basis(week, reported, len(tasks))
+    basis = tables.task_basis(week, reported, len(tasks))
     return style(
         fig, "Tỷ lệ hoàn thành theo nhiệm vụ (đơn vị tự đánh giá)", basis, 160 + 34 * len(df)
     )

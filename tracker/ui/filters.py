@@ -64,7 +64,31 @@ def select_week(label: str = "Số liệu đến hết tuần", key: str = "week
     )
 
 
-ALL = "__all__"
+ALL = "__all__"  # the option meaning "no filter"; kept in the URL like any other value
+ALL_LABEL = "Tất cả"
+
+
+def all_or(format_func: Callable[[str], str] = str, label: str = ALL_LABEL) -> Callable[[str], str]:
+    """A format_func for options headed by ALL: `label` for it, `format_func` for the rest."""
+    return lambda value: label if value == ALL else format_func(value)
+
+
+def chosen(value: str | None) -> str | None:
+    """A filter's value with ALL (or nothing chosen) as None, which the accessors read as any."""
+    return None if value in (None, ALL) else value
+
+
+def select_any(
+    label: str,
+    options: Sequence[str],
+    *,
+    key: str,
+    all_label: str = ALL_LABEL,
+    format_func: Callable[[str], str] = str,
+) -> str | None:
+    """A URL-kept sidebar filter whose first option, ALL, means any value; returns None for it."""
+    value = select(label, [ALL, *options], key=key, format_func=all_or(format_func, all_label))
+    return chosen(value)
 
 
 def select_unit(
@@ -80,6 +104,6 @@ def select_unit(
         options,
         key=key,
         default=default,
-        format_func=lambda c: "Tất cả đơn vị" if c == ALL else f"{c} - {names.get(c, c)}",
+        format_func=all_or(lambda c: f"{c} - {names.get(c, c)}", f"{ALL_LABEL} đơn vị"),
     )
-    return None if value in (None, ALL) else value
+    return chosen(value)

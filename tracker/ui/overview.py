@@ -13,7 +13,7 @@ from tracker.accounts.auth import User
 from tracker.catalogue import periods
 from tracker.metrics import difficulties, progress, reporting
 from tracker.text import fmt_datetime, fmt_pct
-from tracker.ui import charts, filters
+from tracker.ui import charts, filters, tables
 
 GRID_STATES = (reporting.ON_TIME, reporting.LATE, reporting.MISSING)
 OPEN_SHOWN = 5  # open difficulties listed on Tổng quan; the rest are on Vướng mắc
@@ -102,14 +102,14 @@ def _key_figures(week: str, plan: progress.PlanCompletion) -> None:
     cols[2].metric("Vướng mắc chưa xử lý", difficulties.open_count(week))
     st.caption(
         f"{progress.SELF_REPORTED} "
-        f"{progress.basis(week, plan.units_reported, plan.active_units)}; "
+        f"{tables.basis(week, plan.units_reported, plan.active_units)}; "
         f"{plan.tasks_reported}/{plan.tasks} nhiệm vụ có báo cáo."
     )
 
 
 def _status_section(week: str, plan: progress.PlanCompletion) -> None:
     counts = progress.status_counts(week)
-    fig = charts.status_bars(counts, progress.basis(week, plan.units_reported, plan.active_units))
+    fig = charts.status_bars(counts, tables.basis(week, plan.units_reported, plan.active_units))
     st.plotly_chart(fig, width="stretch", key="overview_status_chart")
 
 
@@ -162,7 +162,7 @@ def _trend_section(week: str, plan: progress.PlanCompletion) -> None:
             trend["week"],
             trend["plan_completion"],
             title="Tỷ lệ hoàn thành Kế hoạch",
-            basis=progress.basis(week, plan.units_reported, plan.active_units),
+            basis=tables.basis(week, plan.units_reported, plan.active_units),
             name="Hoàn thành Kế hoạch",
         )
         st.plotly_chart(fig, width="stretch", key="overview_plan_trend")

@@ -13,7 +13,7 @@ from pandas.io.formats.style import Styler
 
 from tracker.metrics import scoring
 from tracker.store import db
-from tracker.text import fmt_datetime, fmt_number
+from tracker.text import fmt_datetime, fmt_number, is_missing
 
 NOT_APPLICABLE = "KAD"  # không áp dụng
 KIND_SHORT = {"ordinary": "", "bonus": " (thưởng)", "penalty": " (trừ)"}
@@ -25,7 +25,7 @@ PENALTY_COLOUR = "#ffcdd2"
 
 def score_text(value: Any) -> str:
     """One decimal, Vietnamese separators; '' when missing."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+    if is_missing(value):
         return ""
     return fmt_number(float(value), 1)
 

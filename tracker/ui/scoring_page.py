@@ -20,7 +20,7 @@ from tracker.accounts.auth import User
 from tracker.catalogue import criteria
 from tracker.metrics import scoring
 from tracker.text import fmt_datetime
-from tracker.ui import filters, score_charts, score_views
+from tracker.ui import filters, flash, score_charts, score_views
 
 FLASH = "tu_cham_diem_flash"  # a write's success message, shown after the rerun
 
@@ -39,8 +39,7 @@ class View:
 
 
 def show_flash() -> None:
-    if FLASH in st.session_state:
-        st.success(st.session_state.pop(FLASH))
+    flash.show(FLASH)
 
 
 def select_year() -> int:
@@ -100,7 +99,7 @@ def _save(action: Callable[[], object], message: str) -> None:
     except (scoring.ScoringError, auth.PermissionDenied) as exc:
         st.error(str(exc))
     else:
-        st.session_state[FLASH] = message
+        flash.keep(FLASH, message)
         st.rerun()
 
 
@@ -395,7 +394,5 @@ def _store(action: Callable[[], int]) -> int | None:
     except auth.PermissionDenied as exc:
         st.error(str(exc))
         return None
-    st.session_state[FLASH] = (
-        f"Đã lưu bộ tiêu chí mới (phiên bản {set_id}); bộ này đang được áp dụng."
-    )
+    flash.keep(FLASH, f"Đã lưu bộ tiêu chí mới (phiên bản {set_id}); bộ này đang được áp dụng.")
     return set_id

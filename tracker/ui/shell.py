@@ -15,6 +15,7 @@ import streamlit as st
 from tracker import settings
 from tracker.accounts import auth
 from tracker.accounts.auth import User
+from tracker.catalogue import catalogues
 from tracker.store import backup, db
 
 
@@ -73,7 +74,7 @@ def frame(page_key: str) -> User:
         initial_sidebar_state="auto",
     )
     try:
-        db.connection()
+        catalogues.open_database()
     except db.DatabaseBusyError as exc:
         st.error(str(exc))
         st.stop()
@@ -164,10 +165,7 @@ def _login_form() -> None:
 
 
 def _sample_accounts_hint() -> None:
-    rows = db.rows(
-        "select username, role, unit_code from app_user where sample and active "
-        "order by role, username"
-    )
+    rows = db.query_rows("sample_accounts")
     if rows:
         with st.expander("Tài khoản mẫu (chỉ có trong chế độ dữ liệu mẫu)"):
             st.write("Mật khẩu của mọi tài khoản mẫu: `demo-2026`")

@@ -1,0 +1,23 @@
+-- Unit, task and indicator codes other rows still use, with what uses them: a code in use cannot be removed from its catalogue.
+-- params: (none)
+-- grain: one row per (catalogue, use, code)
+select distinct 'units' as catalogue, 'task_lead' as use, lead_unit as code
+from task where lead_unit is not null
+union all
+select distinct 'units', 'task_coordinating', unnest(string_split(coordinating, ';'))
+from task where coordinating <> '*'
+union all
+select distinct 'units', 'account', unit_code from app_user where unit_code is not null
+union all
+select distinct 'units', 'submission', unit_code from submission where unit_code is not null
+union all
+select distinct 'units', 'criterion', responsible_unit
+from criterion where set_id = (select id from criteria_set where active)
+union all
+select distinct 'tasks', 'indicator', task_code from indicator where task_code is not null
+union all
+select distinct 'tasks', 'progress', task_code from progress_row
+union all
+select distinct 'tasks', 'difficulty', task_code from difficulty where task_code is not null
+union all
+select distinct 'indicators', 'indicator_value', indicator_code from indicator_value

@@ -1,0 +1,6 @@
+-- The code of every task of the plan, in plan order.
+-- params: (none)
+-- grain: one row per task
+select code
+from task
+order by sort_order

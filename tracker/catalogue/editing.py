@@ -1,0 +1,219 @@
+"""Catalogue edits from the Quản trị page: units, tasks, indicators and settings as tables.
+
+Each save checks the user's role (auth.require), validates through the same rules as the
+catalogue files (catalogues.parse_*, setting_rules), refuses removing a code still in use, and
+records an audit row with only what changed, in the same transaction as the change.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tracker.accounts import auth
+from tracker.accounts.admin import AdminError
+from tracker.accounts.auth import User
+from tracker.catalogue import catalogues, setting_rules
+from tracker.store import audit, db
+from tracker.text import is_missing, nfc
+
+EDITABLE = {"units": "unit", "tasks": "task", "indicators": "indicator", "settings": "setting"}
+CATALOGUE_LABELS = {
+    "units": "Đơn vị",
+    "tasks": "Nhiệm vụ",
+    "indicators": "Chỉ số",
+    "settings": "Tham số",
+    "criteria": "Bộ tiêu chí (đang dùng)",
+}
+BOOLEAN_COLUMNS = {"active", "sample", "assignment_inferred"}
+# Vietnamese headers for the catalogue editor; the CSV keeps the English column names.
+COLUMN_LABELS = {
+    "code": "Mã",
+    "name": "Tên",
+    "active": "Đang hoạt động",
+    "sample": "Đơn vị mẫu",
+    "note": "Ghi chú",
+    "group_code": "Mã nhóm",
+    "group_name": "Tên nhóm",
+    "short_title": "Tên ngắn",
+    "full_text": "Nội dung đầy đủ",
+    "directing": "Chỉ đạo",
+    "lead_unit": "Đơn vị chủ trì",
+    "coordinating": "Đơn vị phối hợp",
+    "start_date": "Bắt đầu",
+    "due_date": "Hạn hoàn thành",
+    "weight": "Trọng số",
+    "kind": "Loại",
+    "assignment_inferred": "Phân công suy ra",
+    "measure": "Đơn vị tính",
+    "task_code": "Mã nhiệm vụ",
+    "title": "Nội dung tiêu chí",
+    "max_points": "Điểm tối đa",
+    "evidence_hint": "Gợi ý minh chứng",
+    "responsible_unit": "Đơn vị phụ trách",
+    "key": "Tham số",
+    "value": "Giá trị",
+    "description": "Mô tả",
+}
+
+
+def _columns(name: str) -> tuple[str, ...]:
+    return catalogues.FILES[name][1]
+
+
+def _norm(value: Any) -> str:
+    """One cell as the text the CSV files hold, so edits and the database compare equal."""
+    if is_missing(value):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return nfc(value)
+
+
+def catalogue_frame(name: str, path: Path | None = None) -> pd.DataFrame:
+    """A catalogue in its file's columns and order: text cells, true/false as booleans."""
+    table = EDITABLE[name]
+    order = "sort_order" if name != "settings" else "key"
+    df = db.frame(f"select * from {table} order by {order}", path=path)
+    out = pd.DataFrame({c: [_norm(v) for v in df[c]] for c in _columns(name)}, dtype=object)
+    for column in BOOLEAN_COLUMNS.intersection(out.columns):
+        out[column] = out[column].eq("true").astype(bool)
+    return out
+
+
+def _rows(name: str, df: pd.DataFrame) -> list[tuple[int, dict[str, str]]]:
+    """Edited rows as (row number, {column: text}), blank rows dropped."""
+    columns = _columns(name)
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise catalogues.CatalogueError([f"Thiếu cột {', '.join(missing)}."])
+    out = []
+    for i, record in enumerate(df[list(columns)].to_dict("records"), start=1):
+        clean = {c: _norm(record[c]) for c in columns}
+        if any(v and v != "false" for v in clean.values()):
+            out.append((i, clean))
+    return out
+
+
+def _parse(name: str, rows: list, problems: list[str], path: Path | None) -> list[dict[str, Any]]:
+    if name == "units":
+        return catalogues.parse_units(rows, problems)
+    if name == "tasks":
+        units = {r[0] for r in db.cached_rows("units", path=path)}
+        return catalogues.parse_tasks(rows, units, problems)
+    if name == "indicators":
+        tasks = {r[0] for r in db.rows("select code from task", path=path)}
+        return catalogues.parse_indicators(rows, tasks, problems)
+    parsed = catalogues.parse_settings(rows, problems, check_values=False)
+    problems += setting_rules.problems(parsed, catalogues.required_settings())
+    return parsed
+
+
+# Where a removed code may still be used: catalogue -> [(use in catalogue_codes_in_use.sql, why)].
+_IN_USE = {
+    "units": [
+        ("task_lead", "là đơn vị chủ trì của nhiệm vụ"),
+        ("task_coordinating", "là đơn vị phối hợp của nhiệm vụ"),
+        ("account", "có tài khoản"),
+        ("submission", "đã có báo cáo"),
+        ("criterion", "phụ trách tiêu chí chấm điểm"),
+    ],
+    "tasks": [
+        ("indicator", "có chỉ số gắn với nó"),
+        ("progress", "đã có báo cáo tiến độ"),
+        ("difficulty", "có vướng mắc"),
+    ],
+    "indicators": [("indicator_value", "đã có số liệu báo cáo")],
+    "settings": [],
+}
+_HINT = {
+    "units": " Hãy bỏ chọn 'active' (ngừng hoạt động) thay vì xóa.",
+    "tasks": " Giữ lại nhiệm vụ này.",
+    "indicators": " Giữ lại chỉ số này.",
+    "settings": "",
+}
+
+
+def _removal_problems(name: str, removed: set[str], path: Path | None) -> list[str]:
+    if not _IN_USE[name] or not removed:
+        return []
+    in_use = db.query_rows("catalogue_codes_in_use", path=path)
+    problems = []
+    for use, why in _IN_USE[name]:
+        used = {code for catalogue, u, code in in_use if catalogue == name and u == use} & removed
+        problems += [f"Không xóa được '{code}' vì {why}.{_HINT[name]}" for code in sorted(used)]
+    return problems
+
+
+def _keyed(name: str, records: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
+    key = "key" if name == "settings" else "code"
+    return {r[key]: {c: _norm(r.get(c)) for c in _columns(name)} for r in records}
+
+
+def _diff(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only what changed: rows removed, added, or with different cells (changed cells only)."""
+    old, new = {}, {}
+    for code in before.keys() | after.keys():
+        a, b = before.get(code), after.get(code)
+        if a is None or b is None:
+            old[code], new[code] = a, b
+            continue
+        cells = [c for c in a if a[c] != b[c]]
+        if cells:
+            old[code] = {c: a[c] for c in cells}
+            new[code] = {c: b[c] for c in cells}
+    return old, new
+
+
+def save_catalogue(name: str, edited: pd.DataFrame, user: User, path: Path | None = None) -> int:
+    """Validate an edited catalogue and store it; returns how many entries changed (0 = nothing).
+
+    Raises catalogues.CatalogueError listing every problem (by row of the edited table).
+    """
+    auth.require(user, "edit_catalogue")
+    if name not in EDITABLE:
+        raise AdminError(f"Danh mục '{name}' không sửa được ở đây.")
+    problems: list[str] = []
+    parsed = _parse(name, _rows(name, edited), problems, path)
+    file = catalogues.FILES[name][0]
+    problems = [p.replace(f"{file}, dòng ", "Dòng ", 1) for p in problems]
+    before = _keyed(name, catalogue_frame(name, path).to_dict("records"))
+    after = _keyed(name, parsed)
+    problems += _removal_problems(name, set(before) - set(after), path)
+    if problems:
+        raise catalogues.CatalogueError(problems)
+    old, new = _diff(before, after)
+    kept_before = [c for c in before if c in after]
+    kept_after = [c for c in after if c in before]
+    if name != "settings" and kept_before != kept_after:  # rows moved: the plan's order changed
+        old["(thứ tự)"], new["(thứ tự)"] = kept_before, kept_after
+    if not old and not new:
+        return 0
+    with db.transaction(path) as tx:
+        tx.execute(f"delete from {EDITABLE[name]}")
+        tx.insert_frame(EDITABLE[name], pd.DataFrame(parsed))
+        audit.record(
+            "catalogue_edit",
+            username=user.username,
+            role=user.role,
+            target=name,
+            before=old,
+            after=new,
+            tx=tx,
+        )
+    return len((old.keys() | new.keys()) - {"(thứ tự)"}) or 1
+
+
+def export_catalogue(name: str, user: User, path: Path | None = None) -> bytes:
+    """A catalogue as CSV in its file's format (the same file data/ holds)."""
+    auth.require(user, "export")
+    return catalogues.export_csv(name, path)

@@ -1,0 +1,124 @@
+"""The Office's actions on units' submissions: lock exceptions (a unit may upload to a locked
+week until a deadline) and the admin's bulk submit. Each checks the role and is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from tracker import settings
+from tracker.accounts import auth
+from tracker.accounts.admin import AdminError
+from tracker.accounts.auth import User
+from tracker.catalogue import catalogues, setting_rules
+from tracker.ingest import submissions
+from tracker.store import audit, db
+from tracker.text import nfc
+
+
+def grant_exception(
+    unit_code: str,
+    period: str,
+    reason: str,
+    expires_at: datetime,
+    user: User,
+    *,
+    now: datetime | None = None,
+    path: Path | None = None,
+) -> int:
+    """Let a unit upload to a locked week until `expires_at`; audited. Returns the exception id."""
+    auth.require(user, "grant_exception")
+    now = now or settings.now()
+    problems = []
+    if not catalogues.unit_exists(unit_code, path):
+        problems.append(f"Không có đơn vị '{unit_code}'.")
+    if problem := setting_rules.week_problem("Tuần", period or ""):
+        problems.append(problem.replace("Tham số Tuần: ", "Tuần: "))
+    if not nfc(reason):
+        problems.append("Cần ghi lý do cho phép nộp sau khi khóa.")
+    if expires_at <= now:
+        problems.append("Thời hạn ngoại lệ phải ở sau thời điểm hiện tại.")
+    if problems:
+        raise AdminError(" ".join(problems))
+    with db.transaction(path) as tx:
+        new_id = tx.scalar(
+            "insert into lock_exception (unit_code, period, reason, expires_at, granted_by, "
+            "granted_at) values ($u, $p, $r, $e, $b, $t) returning id",
+            {
+                "u": unit_code,
+                "p": period,
+                "r": nfc(reason),
+                "e": expires_at,
+                "b": user.username,
+                "t": now,
+            },
+        )
+        audit.record(
+            "lock_exception",
+            username=user.username,
+            role=user.role,
+            target=f"{unit_code}|{period}",
+            after={"id": new_id, "reason": nfc(reason), "expires_at": expires_at},
+            tx=tx,
+        )
+    return new_id
+
+
+def revoke_exception(
+    exception_id: int, user: User, *, now: datetime | None = None, path: Path | None = None
+) -> None:
+    """End an exception now (it stays listed, expired); audited with before/after."""
+    auth.require(user, "grant_exception")
+    now = now or settings.now()
+    with db.transaction(path) as tx:
+        found = tx.rows(
+            "select unit_code, period, expires_at from lock_exception where id = $i",
+            {"i": exception_id},
+        )
+        if not found:
+            raise AdminError(f"Không có ngoại lệ số {exception_id}.")
+        unit_code, period, expires = found[0]
+        if expires <= now:
+            raise AdminError(f"Ngoại lệ số {exception_id} đã hết hạn.")
+        tx.execute(
+            "update lock_exception set expires_at = $n where id = $i", {"n": now, "i": exception_id}
+        )
+        audit.record(
+            "lock_exception_revoke",
+            username=user.username,
+            role=user.role,
+            target=f"{unit_code}|{period}",
+            before={"id": exception_id, "expires_at": expires},
+            after={"id": exception_id, "expires_at": now},
+            tx=tx,
+        )
+
+
+def lock_exceptions(
+    user: User, *, now: datetime | None = None, path: Path | None = None
+) -> pd.DataFrame:
+    """Every exception granted, newest first, with whether it is still in force."""
+    auth.require(user, "grant_exception")
+    df = db.query("lock_exceptions", path=path)
+    df["in_force"] = df["expires_at"] > (now or settings.now())
+    return df
+
+
+def bulk_submit(
+    items: list[tuple[str, bytes]],
+    user: User,
+    progress: Callable[[int, int, str], None] | None = None,
+    path: Path | None = None,
+) -> list[submissions.Result]:
+    """Submit several workbooks (the admin's bulk import); each is checked and stored on its own."""
+    auth.require(user, "bulk_import")
+    results = []
+    for i, (name, data) in enumerate(items, start=1):
+        results.append(submissions.submit(data, name, user, path=path))
+        if progress:
+            progress(i, len(items), name)
+    return results

@@ -1,0 +1,70 @@
+"""The hidden '_meta' sheet: template version, and the unit and week the template was made for."""
+
+from __future__ import annotations
+
+from tracker.catalogue import periods
+from tracker.ingest import contract
+from tracker.ingest.reader.base import SheetReader
+from tracker.ingest.reader.cells import Sheet, address, as_text
+from tracker.text import key
+
+
+class MetaReader(SheetReader):
+    """Reads '_meta': warns of an old template and of a template made for another unit or week."""
+
+    def read_meta(self, sheet: Sheet, progress: Sheet | None) -> None:
+        meta: dict[str, str] = {}
+        meta_cells: dict[str, str] = {}
+        for row_no in range(1, min(len(sheet.rows), 50) + 1):
+            name = key(sheet.value(row_no, 0))
+            if name in contract.META_KEYS and name not in meta:
+                meta[name] = as_text(sheet.value(row_no, 1))
+                meta_cells[name] = address(row_no, 1)
+        self.result.meta = meta
+        version = meta.get("template_version", "")
+        if version and version not in contract.ACCEPTED_TEMPLATE_VERSIONS:
+            self.add(
+                contract.SHEET_META,
+                meta_cells["template_version"],
+                "template_outdated",
+                f"Biểu mẫu phiên bản {version} đã cũ (phiên bản hiện hành "
+                f"{contract.TEMPLATE_VERSION}); danh mục nhiệm vụ, tiêu chí có thể đã thay đổi.",
+                "Tải biểu mẫu mới tại trang Nộp báo cáo, chép số liệu sang rồi tải lên lại.",
+            )
+        if progress is not None:
+            self.check_meta_agrees(progress, meta)
+
+    def check_meta_agrees(self, progress: Sheet, meta: dict[str, str]) -> None:
+        header = self.result.header
+        cells = self.reading.header_cells
+        meta_unit, meta_period = meta.get("unit_code", ""), meta.get("period", "")
+        if meta_unit and header.unit_code and self.ctx.unit(meta_unit) != header.unit_code:
+            cell = cells.get(contract.LABEL_UNIT_CODE, cells.get(contract.LABEL_UNIT, (None, "")))
+            self.add(
+                progress.name,
+                cell[1],
+                "meta_unit_mismatch",
+                f"Biểu mẫu này được tạo cho đơn vị {meta_unit} nhưng phần đầu sheet ghi đơn vị "
+                f"{header.unit_code}.",
+                f"Tải biểu mẫu của đơn vị {header.unit_code} tại trang Nộp báo cáo, "
+                "hoặc sửa lại ô đơn vị cho đúng.",
+            )
+        meta_week = periods.parse_period(meta_period) if meta_period else None
+        if meta_period and header.period and meta_week != header.period:
+            cell = cells.get(contract.LABEL_PERIOD, (None, ""))
+            self.add(
+                progress.name,
+                cell[1],
+                "meta_period_mismatch",
+                f"Biểu mẫu này được tạo cho kỳ {_week_label(meta_period)} nhưng ô 'Kỳ báo cáo' "
+                f"ghi {_week_label(header.period)}.",
+                "Mỗi tuần dùng biểu mẫu của tuần đó: tải biểu mẫu đúng tuần tại trang Nộp báo "
+                "cáo, hoặc sửa lại ô 'Kỳ báo cáo:'.",
+            )
+
+
+def _week_label(period: str) -> str:
+    try:
+        return periods.short_label(period)
+    except ValueError:
+        return period

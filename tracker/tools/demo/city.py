@@ -1,0 +1,206 @@
+"""City scale: ≈250 generated units × 3 years of weeks, parsed rows stored with
+submissions.store_batch (no files), for the benchmarks."""
+
+from __future__ import annotations
+
+import random
+import time as clock
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from tracker.accounts import auth
+from tracker.catalogue import catalogues, periods, plan
+from tracker.ingest import contract, submissions, template
+from tracker.ingest.parsed import (
+    Header,
+    IndicatorRow,
+    ModelRow,
+    ParsedWorkbook,
+    ProgressRow,
+    ScoreRow,
+)
+from tracker.store import audit, db
+from tracker.text import fmt_date
+from tracker.tools.demo.office import upload_time
+from tracker.tools.demo.shared import (
+    ADMIN,
+    CITY_UNITS,
+    CITY_YEARS,
+    Summary,
+    create_accounts,
+    deadline,
+    enable_sample_mode,
+    ensure_empty,
+    reporting_weeks,
+)
+from tracker.tools.demo.simulation import (
+    Track,
+    UnitSim,
+    indicator_values,
+    progress_rows,
+    score_values,
+)
+from tracker.tools.demo.words import CITY_DOMAINS, CITY_KINDS, MODELS, PEOPLE
+
+CITY_CHUNK_WEEKS = 4
+
+
+def add_city_units(path: Path, count: int) -> list[str]:
+    """Generated units P001… (active, sample) so the catalogue reaches about `count` units."""
+    existing = plan.units(path, active_only=False)
+    start = int(existing["sort_order"].max() or 0) + 1 if not existing.empty else 1
+    new = max(0, count - len(plan.units(path)))
+    rows = [
+        {
+            "code": f"P{i:03d}",
+            "name": f"{CITY_KINDS[i % 3]} {CITY_DOMAINS[i % len(CITY_DOMAINS)]} số {i}",
+            "active": True,
+            "sample": True,
+            "note": "Đơn vị giả lập (dữ liệu mẫu quy mô thành phố)",
+            "sort_order": start + i,
+        }
+        for i in range(1, new + 1)
+    ]
+    with db.transaction(path) as tx:
+        tx.insert_frame("unit", pd.DataFrame(rows))
+        audit.record(
+            "demo_city_units",
+            username=auth.SYSTEM.username,
+            role=auth.SYSTEM.role,
+            detail={"added": len(rows)},
+            tx=tx,
+        )
+    return [r["code"] for r in rows]
+
+
+def build_city(
+    path: Path, seed: int = 2026, units: int = CITY_UNITS, years: int = CITY_YEARS
+) -> Summary:
+    """≈`units` active units × `years` years of weekly data from the first reporting week."""
+    started = clock.perf_counter()
+    path = Path(path).resolve()
+    db.connection(path)
+    ensure_empty(path)
+    rng = random.Random(seed)
+    enable_sample_mode(path)
+    users = create_accounts(path, [])
+    add_city_units(path, units)
+    codes = plan.units(path)["code"].tolist()
+    year = int(catalogues.setting("year", path))
+    weeks = reporting_weeks(path, periods.week_id(date(year + years - 1, 12, 28)))
+    summary = Summary("city", path, len(codes), len(weeks))
+    assigned = plan.assignments(path).groupby("unit_code")["task_code"].apply(list).to_dict()
+    kinds = dict(zip(plan.tasks(path)["code"], plan.tasks(path)["kind"], strict=True))
+    criteria = db.query("criteria_active", path=path)
+    indicator_codes = db.query("indicator_catalogue", path=path)["code"].tolist()
+    sims = {c: _city_unit(c, assigned.get(c, []), kinds, rng) for c in codes}
+    for chunk in _chunks(weeks, CITY_CHUNK_WEEKS):
+        items = list(_city_items(path, chunk, weeks, sims, criteria, indicator_codes, summary))
+        submissions.store_batch(items, users[ADMIN], path=path)
+        summary.accepted += len(items)
+    summary.seconds = clock.perf_counter() - started
+    return summary
+
+
+def _chunks(weeks: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(weeks), size):
+        yield weeks[i : i + size]
+
+
+def _city_unit(code: str, tasks: list[str], kinds: dict[str, str], rng: random.Random) -> UnitSim:
+    sim = UnitSim(
+        code=code,
+        rng=random.Random(rng.random()),
+        tasks=[Track(t, kinds[t], 0.0, rng.uniform(1.2, 3.4)) for t in tasks],
+        miss_rate=rng.choice((0.02, 0.05, 0.1)),
+        late_rate=rng.choice((0.05, 0.1, 0.2)),
+        quality=rng.uniform(0.6, 0.97),
+        reporter=rng.choice(PEOPLE),
+        phone=f"09{rng.randint(10000000, 99999999)}",
+    )
+    if rng.random() < 0.5:
+        sim.models = [
+            {
+                "name": m,
+                "field": f,
+                "content": "",
+                "timeframe": "",
+                "outcome": "",
+                "status": contract.MODEL_STATUSES[1],
+            }
+            for m, f in rng.sample(MODELS, 2)
+        ]
+    return sim
+
+
+def _city_items(
+    path: Path,
+    chunk: list[str],
+    weeks: list[str],
+    sims: dict[str, UnitSim],
+    criteria: pd.DataFrame,
+    indicator_codes: list[str],
+    summary: Summary,
+) -> Iterator[tuple[ParsedWorkbook, datetime]]:
+    for week in chunk:
+        index = weeks.index(week)
+        due = deadline(week, path)
+        monday = periods.week_start(week)
+        new_year = index > 0 and weeks[index - 1][:4] != week[:4]
+        for sim in sims.values():
+            rng = sim.rng
+            if new_year:  # the next year's plan starts from zero again
+                for track in sim.tasks:
+                    track.percent, track.done_evidence = 0.0, ""
+            if rng.random() < sim.miss_rate:
+                summary.missing += 1
+                continue
+            late = rng.random() < sim.late_rate
+            summary.late += late
+            at = upload_time(rng, week, due, late)
+            yield _city_workbook(sim, week, index, monday, at, criteria, indicator_codes), at
+
+
+def _city_workbook(
+    sim: UnitSim,
+    week: str,
+    index: int,
+    monday: date,
+    at: datetime,
+    criteria: pd.DataFrame,
+    indicator_codes: list[str],
+) -> ParsedWorkbook:
+    rng = sim.rng
+    rows = progress_rows(sim, index, monday)
+    values = indicator_values(sim)
+    scoring = week[5:] in ("W26", "W50")
+    return ParsedWorkbook(
+        header=Header(sim.code, week, sim.reporter, sim.phone, fmt_date(at)),
+        progress=[
+            ProgressRow(
+                i, r.task, r.status, r.percent, "", r.result, r.evidence, r.difficulty, r.proposal
+            )
+            for i, r in enumerate(rows, start=template.PROGRESS_FIRST_ROW)
+        ],
+        indicators=[
+            IndicatorRow(i, code, float(values.get(code, 0)))
+            for i, code in enumerate(indicator_codes, start=template.INDICATOR_HEADER_ROW + 1)
+        ],
+        scores=[
+            ScoreRow(i, code, e["not_applicable"], e["score"], e["evidence"], e["explanation"])
+            for i, (code, e) in enumerate(
+                score_values(sim, criteria, monday).items(), start=template.SCORE_HEADER_ROW + 1
+            )
+        ]
+        if scoring
+        else None,
+        models=[
+            ModelRow(i, m["name"], m["field"], status=m["status"])
+            for i, m in enumerate(sim.models, start=template.MODEL_HEADER_ROW + 1)
+        ]
+        if sim.models and rng.random() < 0.1
+        else None,
+    )

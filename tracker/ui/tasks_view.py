@@ -1,0 +1,106 @@
+"""The Nhiệm vụ page body: completion per task, the unit × task heatmap and one task's detail.
+
+pages/nhiem_vu.py reads the filters and calls these sections in order.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from tracker.catalogue import periods
+from tracker.ingest.contract import TASK_KIND_LABELS
+from tracker.metrics import progress
+from tracker.text import fmt_pct
+from tracker.ui import charts, filters, tables
+
+
+def completion(week: str, unit: str | None, tasks: pd.DataFrame) -> None:
+    """The completion bars, the task table and the heatmap of the filtered tasks."""
+    if not progress.plan_completion(week).has_data:
+        st.info(
+            f"{progress.NO_DATA}: chưa đơn vị nào nộp báo cáo tiến độ đến hết "
+            f"{periods.short_label(week).lower()}. Các nhiệm vụ của Kế hoạch ở trang Kế hoạch.",
+            icon=":material/info:",
+        )
+        return
+    if tasks.empty:
+        st.info("Không có nhiệm vụ nào khớp bộ lọc đang chọn.", icon=":material/filter_alt_off:")
+        return
+    st.plotly_chart(charts.completion_bars(tasks, week), width="stretch", key="task_bars")
+    st.caption(
+        "Vạch đỏ: tiến độ kỳ vọng theo thời gian (nhiệm vụ khi có yêu cầu không có). "
+        "Nhiệm vụ có đơn vị chủ trì lấy tỷ lệ của đơn vị chủ trì; nhiệm vụ không có chủ trì lấy "
+        "bình quân các đơn vị được giao, đơn vị chưa báo cáo tính 0%."
+    )
+    st.dataframe(
+        tables.task_table(tasks),
+        hide_index=True,
+        width="stretch",
+        height="content",
+        key="task_table",
+    )
+    _heatmap(week, unit, tasks["code"].tolist())
+
+
+def _heatmap(week: str, unit: str | None, codes: list[str]) -> None:
+    st.subheader("Tiến độ theo đơn vị")
+    grid = progress.heatmap_frame(week, unit=unit)
+    if grid.empty:
+        st.info("Đơn vị đang chọn không được giao nhiệm vụ nào.")
+        return
+    grid = grid[codes]
+    assigned = progress.heatmap_assigned(week, unit=unit)[codes]
+    reported = int(grid.notna().any(axis=1).sum())
+    st.plotly_chart(
+        charts.progress_heatmap(grid, assigned, tables.basis(week, reported, len(grid))),
+        width="stretch",
+        key="task_heatmap",
+    )
+
+
+def detail(week: str, unit: str | None, all_tasks: pd.DataFrame, tasks: pd.DataFrame) -> None:
+    """One task chosen below the charts: its figures, each unit's standing value, its history."""
+    st.subheader("Chi tiết một nhiệm vụ")
+    titles = dict(zip(all_tasks["code"], all_tasks["short_title"], strict=True))
+    # Every task is offered (the filters above narrow the chart, not the drill-down), so a shared
+    # link's ?task= is kept whatever the status filter; the default is the first task shown.
+    task = filters.select(
+        "Chọn nhiệm vụ",
+        list(titles),
+        key="task",
+        default=tasks["code"].iloc[0] if not tasks.empty else None,
+        format_func=lambda c: f"{c} — {titles[c]}",
+        sidebar=False,
+    )
+    if not task:
+        return
+    row = all_tasks[all_tasks["code"] == task].iloc[0]
+    st.markdown(f"**{task} — {row['short_title']}**")
+    st.caption(
+        f"Chủ trì: {tables.lead_label(row['lead_unit'])} · "
+        f"Loại: {TASK_KIND_LABELS[row['kind']]} · "
+        f"Hoàn thành: {fmt_pct(row['completion'])} · "
+        f"Kỳ vọng: {fmt_pct(row['expected']) or 'không áp dụng'} · "
+        f"Trạng thái: {row['status']} · "
+        f"{tables.coverage(row['reported_units'], row['assigned_units'])}"
+    )
+    current = progress.task_units(task, week, unit=unit)
+    st.dataframe(
+        tables.current_units_table(current),
+        hide_index=True,
+        width="stretch",
+        key="task_units",
+    )
+    _history(task, week, unit)
+
+
+def _history(task: str, week: str, unit: str | None) -> None:
+    history = progress.task_history(task, week, unit=unit)
+    if history.empty:
+        st.info(f"{progress.NO_DATA}: chưa đơn vị nào báo cáo nhiệm vụ {task}.")
+        return
+    st.markdown("**Lịch sử báo cáo** (mới nhất trước)")
+    st.dataframe(
+        tables.history_table(history), hide_index=True, width="stretch", key="task_history"
+    )

@@ -1,0 +1,133 @@
+"""The Nộp báo cáo page body: the pre-filled template, checking uploads, confirming them.
+
+Streamlit reruns the page on every click, and the uploader keeps its files across reruns: each
+file is checked (and, when rejected, recorded) once, keyed by its file id in the session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from tracker.accounts.auth import User
+from tracker.catalogue import periods
+from tracker.ingest import markup, submissions, template
+from tracker.ui import flash, upload_view
+
+FLASH = "upload_flash"
+CHECKED = "upload_checked"  # file id -> (result, bytes) for this session
+
+Checked = tuple[submissions.Result, bytes]
+
+
+def template_section(user: User, unit: str, week: str) -> None:
+    """Step 1: the template to download, or resubmit last week's figures unchanged."""
+    st.subheader(f"1. Tải biểu mẫu {periods.label(week)}")
+    st.download_button(
+        "Tải biểu mẫu đã điền sẵn (.xlsx)",
+        data=lambda: template.build(unit, week),  # built on click, not on every rerun
+        file_name=f"bieu-mau-{unit}-{week}.xlsx",
+        on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="download_template",
+        icon=":material/download:",
+    )
+    st.caption(
+        "Biểu mẫu mang sẵn trạng thái và tỷ lệ của tuần trước; chỉ cần cập nhật phần thay đổi."
+    )
+    if st.button("Không có thay đổi: nộp lại số liệu tuần trước cho tuần này", key="no_change"):
+        result = submissions.submit(
+            template.build(unit, week), f"khong-thay-doi-{unit}-{week}.xlsx", user
+        )
+        (st.success if result.status == "accepted" else st.error)(result.message)
+
+
+def check_section(user: User) -> tuple[list[Any], dict[str, Checked]]:
+    """Step 2: the uploader; every new file checked once. Returns the files and the checks."""
+    st.subheader("2. Tải lên và kiểm tra")
+    files = st.file_uploader(
+        "Chọn một hoặc nhiều tệp .xlsx",
+        type=["xlsx"],
+        accept_multiple_files=True,
+        key="upload_files",
+    )
+    checked: dict[str, Checked] = st.session_state.setdefault(CHECKED, {})
+    bar = st.progress(0.0, text="Đang kiểm tra…") if files else None
+    for i, f in enumerate(files or [], start=1):
+        if f.file_id not in checked:  # guard: a rerun must not check or record the same file twice
+            data = f.getvalue()
+            checked[f.file_id] = (_check(data, f.name, user), data)
+        bar.progress(i / len(files), text=f"Đã kiểm tra {i}/{len(files)} tệp")
+    return list(files or []), checked
+
+
+def _check(data: bytes, name: str, user: User) -> submissions.Result:
+    result = submissions.check(data, name, user)
+    if result.status == "rejected":
+        # Rejected files are kept and recorded too (without reading them again).
+        result = submissions.submit(data, name, user, rejected=result)
+    return result
+
+
+def results(current: list[Checked]) -> None:
+    """The outcome of each uploaded file, with its problems, marked copy or preview."""
+    if current:
+        st.dataframe(
+            upload_view.results_frame([r for r, _ in current]),
+            hide_index=True,
+            key="upload_results",
+        )
+    for n, (result, data) in enumerate(current):
+        with st.expander(
+            f"{result.file}: {upload_view.STATUS_LABELS[result.status]}",
+            # Warnings of a file waiting for confirmation must be seen before confirming it.
+            expanded=result.status == "rejected"
+            or (result.status == "checked" and bool(result.warnings)),
+        ):
+            _result_detail(n, result, data)
+
+
+def _result_detail(n: int, result: submissions.Result, data: bytes) -> None:
+    if result.errors or result.warnings:
+        st.dataframe(
+            upload_view.problems_frame(result.errors + result.warnings),
+            hide_index=True,
+            key=f"problems_{n}",
+        )
+    if result.status == "rejected":
+        st.download_button(
+            "Tải tệp đã đánh dấu lỗi",
+            # Built in a worker on click only: never on every rerun of the page.
+            data=lambda: markup.mark_isolated(data, result.errors + result.warnings),
+            file_name=f"{result.file.removesuffix('.xlsx')}.loi.xlsx",
+            on_click="ignore",
+            key=f"marked_{n}",
+        )
+    elif result.parsed is not None:
+        st.dataframe(upload_view.preview_frame(result), hide_index=True, key=f"preview_{n}")
+        if result.changes is not None and not result.changes.empty:
+            st.write("Thay đổi so với bản đang có của tuần này:")
+            st.dataframe(result.changes, hide_index=True, key=f"changes_{n}")
+
+
+def confirm_section(
+    user: User, files: list[Any], checked: dict[str, Checked], current: list[Checked]
+) -> None:
+    """Step 3: submit every file that passed the check, then show each outcome once."""
+    ready = [
+        (f.file_id, r, d) for f, (r, d) in zip(files, current, strict=True) if r.status == "checked"
+    ]
+    if ready and st.button(
+        f"3. Xác nhận nộp {len(ready)} tệp hợp lệ", type="primary", key="confirm"
+    ):
+        outcomes = []
+        for file_id, result, data in ready:
+            done = submissions.submit(data, result.file, user)
+            checked[file_id] = (done, data)
+            outcomes.append((done.status == "accepted", f"{done.file}: {done.message}"))
+        # Rerun so the table above shows the new outcome and the confirm button goes away
+        # (it still said "chờ xác nhận" next to the success message); the messages survive it.
+        flash.keep_all(FLASH, outcomes)
+        st.rerun()
+    flash.show(FLASH)
