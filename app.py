@@ -1,6 +1,17 @@
-"""Tổng quan (overview) and the app's entry point: `streamlit run app.py`."""
+"""Tổng quan (overview) and the app's entry point: `streamlit run app.py`.
 
-from tracker.ui import overview, shell
+This one file has two roles. `streamlit run app.py` finds the `st.App` below and imports this
+file as the module `app` to serve it: the app plus the routes that set and clear the sign-in
+cookie (tracker/ui/session_routes.py). Streamlit then runs this same file as the Tổng quan page,
+as `__main__`, which draws the page.
+"""
 
-user = shell.frame("tong_quan")
-overview.render(user)
+import streamlit as st
+
+from tracker.ui import overview, session_routes, shell
+
+if __name__ == "__main__":
+    user = shell.frame("tong_quan")
+    overview.render(user)
+else:
+    app = st.App("app.py", routes=session_routes.ROUTES)

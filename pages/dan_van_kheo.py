@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from tracker.ingest.contract import MODEL_FIELDS, MODEL_STATUSES
+from tracker.catalogue import plan
+from tracker.ingest.contract import MODEL_STATUSES
 from tracker.metrics import models_register, scoring
-from tracker.ui import filters, score_charts, shell, tables
+from tracker.ui import display, filters, models_view, score_charts, shell, tables
 
 user = shell.frame("dan_van_kheo")
 st.title("Dân vận khéo")
@@ -16,7 +17,10 @@ st.caption(
 
 unit = filters.select_unit(user)
 field = filters.select_any(
-    "Lĩnh vực", MODEL_FIELDS, key="field", all_label=f"{filters.ALL_LABEL} lĩnh vực"
+    "Lĩnh vực",
+    plan.model_fields(active_only=False),
+    key="field",
+    all_label=f"{filters.ALL_LABEL} lĩnh vực",
 )
 status = filters.select_any(
     "Trạng thái",
@@ -46,12 +50,8 @@ else:
         key="models_chart",
         config={"displayModeBar": False},
     )
-    st.dataframe(
-        tables.register_table(shown),
-        hide_index=True,
-        width="stretch",
-        key="models_register",
-    )
+    models_view.show_register(shown)
+    models_view.recognition_form(user, shown)
 
     st.subheader("Quá trình của một mô hình")
     choices = {
@@ -61,12 +61,7 @@ else:
     if chosen:
         unit_code, model_key = chosen.split("|", 1)
         history = models_register.history(unit_code, model_key)
-        st.dataframe(
-            tables.model_history_table(history),
-            hide_index=True,
-            width="stretch",
-            key="models_history",
-        )
+        display.show(tables.model_history_table(history), key="models_history")
         st.caption(
             "Mỗi dòng là một lần nộp báo cáo có trang “Dân vận khéo”, kể cả bản đã thay thế."
         )

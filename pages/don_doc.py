@@ -1,19 +1,20 @@
-"""Đôn đốc (HCTC, leaders): units missing or late for the week, with their contacts, and a
-reminder text ready to copy into Zalo or e-mail."""
+"""Đôn đốc (HCTC, leaders): the requests of Sở Nội vụ still unanswered (when any), units missing
+or late for the week, with their contacts, and a reminder text ready to copy into Zalo or e-mail."""
 
 import streamlit as st
 
 from tracker.catalogue import periods
 from tracker.metrics import reporting
 from tracker.text import fmt_pct
-from tracker.ui import charts, filters, shell, tables
+from tracker.ui import charts, display, filters, requests_view, shell, tables
 
-shell.frame("don_doc")
+user = shell.frame("don_doc")
 week = filters.select_week("Tuần báo cáo")
 
 st.title("Đôn đốc")
 deadline = reporting.fmt_deadline(reporting.deadline(week))
 st.caption(f"{periods.label(week)} · hạn nộp {deadline}")
+requests_view.due_section(user, key="don_doc_requests")
 
 status = reporting.week_status(week)
 rates = reporting.rates(week)
@@ -50,13 +51,13 @@ follow = reporting.follow_up(week)
 if follow.empty:
     st.success("Tất cả các đơn vị đã nộp báo cáo đúng hạn.", icon=":material/task_alt:")
 else:
-    st.dataframe(tables.status_table(follow), hide_index=True, width="stretch", key="follow_table")
+    display.show(tables.status_table(follow), key="follow_table")
 
 st.subheader("Nội dung nhắc (sao chép vào Zalo hoặc thư điện tử)")
 st.code(reporting.reminder_text(week), language=None, wrap_lines=True)
 
 with st.expander("Tình hình nộp của tất cả đơn vị"):
-    st.dataframe(tables.status_table(status), hide_index=True, width="stretch", key="status_table")
+    display.show(tables.status_table(status), key="status_table")
 
 trend = reporting.trend(week)
 if len(trend) > 1:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from tracker.catalogue import periods, plan
 from tracker.metrics import progress, scoring
-from tracker.ui import filters, shell, tables
+from tracker.ui import display, filters, shell, tables
 
 user = shell.frame("don_vi")
 week = filters.select_week()
@@ -16,7 +16,7 @@ if unit is None:
     st.info(f"{progress.NO_DATA}: danh mục chưa có đơn vị nào đang hoạt động.")
     st.stop()
 
-st.title(f"Đơn vị: {plan.unit_names().get(unit, unit)}")
+st.title(f"Đơn vị: {plan.unit_labels().get(unit, unit)}")  # sample units "(mẫu)"
 st.caption(f"Mã đơn vị {unit} · số liệu đến hết {periods.label(week)}. {progress.SELF_REPORTED}")
 
 tasks = progress.unit_tasks(unit, week)
@@ -35,13 +35,7 @@ if tasks.empty:
 else:
     if reported == 0:
         st.info(f"{progress.NO_DATA}: đơn vị chưa báo cáo tiến độ nhiệm vụ nào.")
-    st.dataframe(
-        tables.unit_task_table(tasks),
-        hide_index=True,
-        width="stretch",
-        height="content",
-        key="unit_tasks",
-    )
+    display.show(tables.unit_task_table(tasks), height="content", key="unit_tasks")
     st.caption(
         f"{tables.task_basis(week, reported, len(tasks))}; "
         "tỷ lệ của đơn vị là số liệu mới nhất đơn vị báo cáo, giữ nguyên qua các tuần không báo cáo."
@@ -52,17 +46,12 @@ history = tables.unit_reporting_history(unit, week)
 if history.empty:
     st.info("Chưa đến tuần báo cáo đầu tiên.")
 else:
-    st.dataframe(history, hide_index=True, width="stretch", key="unit_history")
+    display.show(history, key="unit_history")
 
 st.subheader("Chỉ số")
 indicators = progress.unit_indicators(unit, week)
 if indicators["value"].notna().any():
-    st.dataframe(
-        tables.indicator_table(indicators),
-        hide_index=True,
-        width="stretch",
-        key="unit_indicators",
-    )
+    display.show(tables.indicator_table(indicators), key="unit_indicators")
 else:
     st.info(f"{progress.NO_DATA}: đơn vị chưa báo cáo chỉ số nào trong năm.")
 

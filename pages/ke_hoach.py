@@ -15,20 +15,34 @@ st.caption(
 st.dataframe(
     plan.plan_table(), hide_index=True, width="stretch", height="content", key="plan_table"
 )
-st.caption(
-    "“Phân công suy ra”: Kế hoạch chỉ nêu phân công chung cho mục 1; phân công của 1.a và 1.b "
-    "được suy ra từ mục 1.c."
-)
+st.caption(plan.INFERRED_NOTE)
+if plan.sample_units():
+    st.caption(
+        f"Tên đơn vị có “{plan.SAMPLE_MARK}” là đơn vị mẫu, chưa phải danh sách chính thức của "
+        "Văn phòng; Quản trị thay bằng danh sách chính thức ở danh mục Đơn vị."
+    )
 
 st.subheader("Nội dung chi tiết")
-tasks = plan.tasks()
+st.caption("Theo bố cục của Kế hoạch: tiêu đề mục, rồi từng nhiệm vụ (bấm để xem toàn văn).")
 assignments = plan.assignments()
-for task in tasks.itertuples():
+labels = plan.unit_labels()
+for entry in plan.outline():
+    if entry["kind"] == "section":
+        st.markdown(f"#### {entry['number']} {entry['text']}")
+        continue
+    if entry["kind"] == "group":
+        st.markdown(f"**{entry['number']} {entry['text']}**")
+        continue
+    task = entry["task"]
     with st.expander(f"{task.code} — {task.short_title}"):
-        st.markdown(f"**Chỉ đạo:** {task.directing}")
+        directing = plan.directing_label(task.directing, task.assignment_inferred)
+        st.markdown(f"**Chỉ đạo:** {directing}")
         rows = assignments[assignments["task_code"] == task.code]
         st.dataframe(
-            {"Đơn vị": rows["unit_name"], "Vai trò": rows["role"].map(plan.role_label)},
+            {
+                "Đơn vị": rows["unit_code"].map(labels).fillna(rows["unit_name"]),
+                "Vai trò": rows["role"].map(plan.role_label),
+            },
             hide_index=True,
             key=f"plan_units_{task.code}",
         )

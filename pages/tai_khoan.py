@@ -56,7 +56,7 @@ if submitted:
     else:
         try:
             # Other sessions of the account end; this one keeps going with the new epoch.
-            st.session_state[shell.SESSION_USER] = auth.change_own_password(user, old, new)
+            shell.keep_signed_in(auth.change_own_password(user, old, new))
         except auth.AccountError as exc:
             st.error(str(exc))
         else:
@@ -64,5 +64,4 @@ if submitted:
 
 st.subheader("Đăng xuất")
 if st.button("Đăng xuất khỏi ứng dụng", key="logout_page", icon=":material/logout:"):
-    shell.logout()
-    st.rerun()
+    shell.sign_out()

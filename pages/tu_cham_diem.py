@@ -10,13 +10,14 @@ user = shell.frame("tu_cham_diem")
 st.title("Tự chấm điểm")
 scoring_page.show_flash()
 
-view = scoring_page.load(user, scoring_page.select_year())
-scoring_page.intro(view)
-scoring_page.vp_section(view)
-if user.role == "don_vi" and user.unit_code:
-    scoring_page.own_unit_section(view)
-scoring_page.ranking_section(view)
-scoring_page.matrix_section(view)
-scoring_page.detail_section(view)
-if auth.can(user, "edit_catalogue"):
-    scoring_page.criteria_admin(view)
+with scoring_page.consistent():  # every section reads the same committed state
+    view = scoring_page.load(user, scoring_page.select_year())
+    scoring_page.intro(view)
+    scoring_page.vp_section(view)
+    if user.role == "don_vi" and user.unit_code:
+        scoring_page.own_unit_section(view)
+    scoring_page.ranking_section(view)
+    scoring_page.matrix_section(view)
+    scoring_page.detail_section(view)
+    if auth.can(user, "edit_catalogue"):
+        scoring_page.criteria_admin(view)

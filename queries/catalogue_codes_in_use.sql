@@ -1,4 +1,4 @@
--- Unit, task and indicator codes other rows still use, with what uses them: a code in use cannot be removed from its catalogue.
+-- Unit, task, indicator, model-field and task-group codes other rows still use, with what uses them: a code in use cannot be removed from its catalogue.
 -- params: (none)
 -- grain: one row per (catalogue, use, code)
 select distinct 'units' as catalogue, 'task_lead' as use, lead_unit as code
@@ -21,3 +21,8 @@ union all
 select distinct 'tasks', 'difficulty', task_code from difficulty where task_code is not null
 union all
 select distinct 'indicators', 'indicator_value', indicator_code from indicator_value
+union all
+select distinct 'model_fields', 'model', f.code
+from model_field as f inner join model_row as m on m.field = f.name
+union all
+select distinct 'task_groups', 'task', group_code from task

@@ -3,7 +3,9 @@
 -- week with that sheet; a resubmission without the sheet leaves the earlier one standing). model_key identifies a model across submissions
 -- (NFC, lower case, single spaces); first_period is the first week any accepted submission of the
 -- unit listed it. status_order follows Đăng ký (1) → Đang thực hiện → Được công nhận → Nhân rộng
--- (4); an empty or unknown status sorts last (9).
+-- (4); an empty or unknown status sorts last (9). kind, decision_no, decision_date, sent_to_snv and
+-- sent_date are what the Office recorded for the model on the Dân vận khéo page
+-- (model_recognition, migration 008; NULL / false when nothing is recorded).
 -- params: (none)
 -- grain: one row per (unit, model row of that unit's latest standing models sheet)
 with latest as (
@@ -48,10 +50,16 @@ select
         when 'Nhân rộng' then 4
         else 9
     end as status_order,
-    f.first_period
+    f.first_period,
+    r.kind,
+    r.decision_no,
+    r.decision_date,
+    coalesce(r.sent_to_snv, false) as sent_to_snv,
+    r.sent_date
 from latest as l
 inner join keyed as k on l.submission_id = k.submission_id
 inner join submission as s on l.submission_id = s.id
 left join unit as u on l.unit_code = u.code
 left join first_seen as f on l.unit_code = f.unit_code and k.model_key = f.model_key
+left join model_recognition as r on l.unit_code = r.unit_code and k.model_key = r.model_key
 order by coalesce(u.sort_order, 0), l.unit_code, k.row_no

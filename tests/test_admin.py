@@ -99,7 +99,7 @@ def test_units_in_use_cannot_be_removed(users: dict) -> None:
     assert "Không xóa được 'BTCD' vì là đơn vị chủ trì của nhiệm vụ" in text
     assert "Không xóa được 'KT' vì có tài khoản" in text
     assert "TTCBTH" not in text
-    assert "bỏ chọn 'active'" in text
+    assert "bỏ chọn cột “Đang hoạt động”" in text
     # An unused unit can go.
     assert editing.save_catalogue("units", units[units["code"] != "TTCBTH"], users["quan_tri"]) == 1
     assert db.scalar("select count(*) from unit where code = 'TTCBTH'") == 0

@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import ROOT, child_env
 from tracker import settings
-from tracker.accounts import auth
+from tracker.accounts import auth, backups
 from tracker.store import audit, backup, db
 
 UPLOAD = b"PK\x03\x04 noi dung tep bao cao tuan 10 cua HCTC"
@@ -120,7 +120,7 @@ def test_backup_is_audited_and_listed(with_data: dict) -> None:
     info = backup.backup_now(admin)
     row = db.rows("select username, role, target from audit_log where action = 'backup'")
     assert row == [("admin", "quan_tri", str(info.path))]
-    listed = backup.list_backups(admin)
+    listed = backup.list_backups()
     assert [b.path for b in listed] == [info.path]
     assert listed[0].kind == "Thủ công"
     assert listed[0].size_bytes > 0
@@ -205,14 +205,14 @@ def test_backup_refuses_a_non_empty_folder(with_data: dict, tmp_path: Path) -> N
 def test_only_admins_back_up_and_restore(with_data: dict, tmp_path: Path, role: str) -> None:
     user = with_data[role]
     with pytest.raises(auth.PermissionDenied):
-        backup.backup(tmp_path / "x", user)
+        backups.backup(tmp_path / "x", user)
     with pytest.raises(auth.PermissionDenied):
-        backup.backup_now(user)
+        backups.backup_now(user)
     with pytest.raises(auth.PermissionDenied):
-        backup.list_backups(user)
+        backups.list_backups(user)
     backup.backup(tmp_path / "bk", with_data["quan_tri"])
     with pytest.raises(auth.PermissionDenied):
-        backup.restore(tmp_path / "bk", user)
+        backups.restore(tmp_path / "bk", user)
     assert not (tmp_path / "x").exists()
     assert db.scalar("select count(*) from audit_log where action = 'backup_restore'") == 0
 
@@ -342,7 +342,7 @@ def test_unsigned_backup_is_refused(with_data: dict, tmp_path: Path) -> None:
         backup.restore(tmp_path / "bk", admin)
     assert _snapshot() == before
     assert not backup.backups_dir().exists()
-    assert [b.path.name for b in backup.list_backups(admin)] == []  # nothing beside the db
+    assert [b.path.name for b in backup.list_backups()] == []  # nothing beside the db
 
 
 def test_backup_signed_with_another_key_is_refused(with_data: dict, tmp_path: Path) -> None:

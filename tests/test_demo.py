@@ -221,8 +221,8 @@ def test_city_small(tmp_path: Path) -> None:
         assert extra == [(0,)]
         late = _rows(
             path,
-            "select count(*) from submission where uploaded_at > "
-            "week_start(period) + interval 4 day + interval 16 hour + interval 30 minute",
+            # the calendar's deadline: Friday 16:30, or the next working day after a holiday
+            "select count(*) from submission where uploaded_at > week_deadline(period)",
         )[0][0]
         assert late == summary.late > 0
         assert _rows(path, "select count(*) from current_sheet where sheet = 'scores'")[0][0] > 0

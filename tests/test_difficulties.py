@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tests import followup_fixture
@@ -224,7 +225,7 @@ def test_table_has_vietnamese_headers(fx) -> None:
         "Xử lý",
         "Nguồn",
     ]
-    assert t.iloc[0]["Ngày nêu"] == "10/03/2026 08:00"
+    assert t.iloc[0]["Ngày nêu"] == pd.Timestamp("2026-03-10 08:00")
     assert t.iloc[4]["Nhiệm vụ"] == "—"
 
 

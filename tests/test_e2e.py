@@ -157,8 +157,8 @@ def flow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list]]
     path = tmp_path_factory.mktemp("e2e") / "tracker.duckdb"
     # The tests' clock, for the preparation and the server; but the week the pages open on must
     # expect a report the officer can still send: not Tết's exempt 2026-W08 (a week later then),
-    # and once the plan's last week 2026-W53 has locked for unit users (deadline Friday
-    # 01/01/2027 16:30 + 14 days), the last morning it was open.
+    # and once the plan's last week 2026-W53 has locked for unit users (deadline Monday
+    # 04/01/2027 16:30, Friday 01/01 being a holiday, + 14 days), a morning it was still open.
     now = settings.parse_clock(suite_now())[0]
     if periods.week_id(now.date()) == "2026-W08":
         now += timedelta(weeks=1)
@@ -233,17 +233,18 @@ def test_every_page_opens_by_direct_link_on_a_fresh_server(browser: Any, tmp_pat
     db.close_all()
     bs.create_accounts(path)
     with bs.running_server(path) as url:  # fresh: the first request is a deep link
-        context, page, watch = bs.new_page(browser, url)
-        try:
-            for key, link in PAGE_URLS.items():
+        for key, link in PAGE_URLS.items():
+            # A new browser each time: one signed in stays signed in (the session cookie).
+            context, page, watch = bs.new_page(browser, url)
+            try:
                 page.goto(url + link)
                 expect(page.get_by_label("Tên đăng nhập")).to_be_visible()
                 bs.login(page, "admin")
                 bs.heading(page, shell.PAGES[key].title)
                 bs.screenshot(page, f"page-{key}")
                 watch.assert_clean()
-        finally:
-            context.close()
+            finally:
+                context.close()
 
 
 # --- 2 and 3. the officer reports, the leader follows up ---------------------------------------
@@ -263,7 +264,9 @@ def test_officer_reports_and_leader_follows_up(
     bs.use_server_clock(monkeypatch, url)  # upload times are compared with this process's clock
     week = plan_week(settings.now().date())
     no = periods.short_label(week).lower()
-    leader, lpage, lwatch = open_logged_in(browser, url, "/", "lanh_dao")
+    # Leaders open on the last closed week; the link names the week being reported (the sidebar
+    # then carries it from page to page).
+    leader, lpage, lwatch = open_logged_in(browser, url, f"/?week={week}", "lanh_dao")
     officer, opage, owatch = open_logged_in(browser, url, "/nop_bao_cao", "don_vi")
     try:
         bs.heading(lpage, "Tổng quan")
@@ -313,10 +316,10 @@ def officer_reports(page: Any, watch: Any, week: str) -> tuple[datetime, datetim
     problems = table(page, "Cách sửa")
     # The one error; and, once the week's deadline has passed, the warning that the file is late.
     late = [("Cảnh báo", contract.SHEET_PROGRESS, "late")] if settings.now() > due(week) else []
-    assert [(p["Mức độ"], p["Sheet"], p["Ô"], p["Mã"]) for p in problems if p["Mã"] != "late"] == [
-        ("Lỗi", contract.SHEET_PROGRESS, cells["II.6"], "percent_out_of_range")
-    ]
-    assert [(p["Mức độ"], p["Sheet"], p["Mã"]) for p in problems if p["Mã"] == "late"] == late
+    assert [
+        (p["Mức độ"], p["Trang tính"], p["Ô"], p["Mã"]) for p in problems if p["Mã"] != "late"
+    ] == [("Lỗi", contract.SHEET_PROGRESS, cells["II.6"], "percent_out_of_range")]
+    assert [(p["Mức độ"], p["Trang tính"], p["Mã"]) for p in problems if p["Mã"] == "late"] == late
     assert "140" in problems[0]["Nội dung"]
     name, marked = download(page, marked_button)
     assert name == "bao-cao-HCTC.loi.xlsx"

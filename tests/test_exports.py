@@ -420,9 +420,14 @@ def test_preset_ranges() -> None:
     assert periods.preset_range("tuan", "2026-W10") == (date(2026, 3, 2), date(2026, 3, 8))
     assert periods.preset_range("thang", "2026-W09") == (date(2026, 2, 1), date(2026, 2, 28))
     assert periods.preset_range("thang", "2026-W53") == (date(2026, 12, 1), date(2026, 12, 31))
-    assert periods.preset_range("6thang", "2026-W26") == (date(2026, 1, 1), date(2026, 6, 30))
-    assert periods.preset_range("6thang", "2026-W27") == (date(2026, 7, 1), date(2026, 12, 31))
-    assert periods.preset_range("nam", "2026-W01") == (date(2026, 1, 1), date(2026, 12, 31))
+    # Nghị định 09/2019/NĐ-CP, Điều 12: from 15/12 of the year before to the 14th.
+    assert periods.preset_range("6thang", "2026-W26") == (date(2025, 12, 15), date(2026, 6, 14))
+    assert periods.preset_range("quy1", "2026-W27") == (date(2025, 12, 15), date(2026, 3, 14))
+    assert periods.preset_range("9thang", "2026-W01", 2027) == (
+        date(2026, 12, 15),
+        date(2027, 9, 14),
+    )
+    assert periods.preset_range("nam", "2026-W01") == (date(2025, 12, 15), date(2026, 12, 14))
     with pytest.raises(periods.RangeError):
         periods.preset_range("quy", "2026-W01")
 

@@ -99,6 +99,22 @@ def test_domain_packages_do_not_import_ui_or_tools() -> None:
     assert not bad, "a domain package imports the UI or the tools:\n" + "\n".join(bad)
 
 
+# The store is the bottom layer: it may lean only on the foundation modules beside it.
+STORE_MAY_IMPORT = ("tracker.store", "tracker.settings", "tracker.text")
+
+
+def test_the_store_depends_on_nothing_above_it() -> None:
+    bad = [
+        f"{_rel(path)}: {name}"
+        for path in _sources()
+        if _rel(path).startswith("tracker/store/")
+        for name in _imports(path)
+        if _under(name, "tracker") and name != "tracker"
+        if not any(_under(name, allowed) for allowed in STORE_MAY_IMPORT)
+    ]
+    assert not bad, "tracker/store imports a higher layer:\n" + "\n".join(bad)
+
+
 def _graph() -> dict[str, set[str]]:
     """Module-level imports between tracker modules (the ones that run at import time)."""
     modules = {_module_name(p): p for p in _sources() if _rel(p).startswith("tracker/")}

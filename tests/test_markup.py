@@ -81,7 +81,7 @@ def test_error_sheet_first_lists_every_problem(marked: tuple) -> None:
     assert book.active.title == markup.ERROR_SHEET
     ws = book[markup.ERROR_SHEET]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:5] == ("Sheet", "Ô", "Mã lỗi", "Nội dung", "Cách sửa")
+    assert rows[0][:5] == ("Trang tính", "Ô", "Mã lỗi", "Nội dung", "Cách sửa")
     assert len(rows) - 1 == len(parsed.problems) == 7
     listed = {(r[0], r[1] or "", r[2]) for r in rows[1:]}
     assert (PROGRESS, "", "task_missing") in listed

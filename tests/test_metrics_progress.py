@@ -12,7 +12,7 @@ import pytest
 from tests import metric_fixture as fx
 from tracker.metrics import progress
 from tracker.store import db
-from tracker.ui import charts, tables
+from tracker.ui import charts, display, tables
 
 W10 = "2026-W10"
 
@@ -270,9 +270,10 @@ def test_task_history_current_rows_only(data: Path) -> None:
     assert top["evidence"] == "Báo cáo số 15/BC-BTCD ngày 06/03/2026"
     table = tables.history_table(df)
     assert table.iloc[0]["Tuần"] == "Tuần 10/2026"
-    assert table.iloc[0]["Tỷ lệ"] == "30,0%"
+    assert table.iloc[0]["Tỷ lệ"] == 30
+    assert display.display_text(table)["Tỷ lệ"][0] == "30,0%"
     assert table.iloc[0]["Khó khăn, vướng mắc"] == "Thiếu phòng tiếp dân"
-    assert table.iloc[0]["Nộp lúc"] == "06/03/2026 16:00"
+    assert table.iloc[0]["Nộp lúc"] == pd.Timestamp("2026-03-06 16:00")
 
 
 def test_heatmap_frame(data: Path) -> None:
@@ -295,8 +296,13 @@ def test_unit_filter_on_task_views(data: Path) -> None:
     history = progress.task_history("II.4", W10, unit="HCTC")
     assert history["period"].tolist() == ["2026-W09", "2026-W07"]
     table = tables.current_units_table(units)
-    assert table["Tỷ lệ"].tolist() == ["30,0%", "10,0%", "Chưa báo cáo", "20,0%"]
-    assert table["Từ báo cáo"].tolist() == ["Tuần 10/2026", "Tuần 9/2026", "", "Tuần 9/2026"]
+    assert display.display_text(table)["Tỷ lệ"] == ["30,0%", "10,0%", "", "20,0%"]
+    assert table["Từ báo cáo"].tolist() == [
+        "Tuần 10/2026",
+        "Tuần 9/2026",
+        "Chưa báo cáo",
+        "Tuần 9/2026",
+    ]
 
 
 def test_unit_tasks_and_table(data: Path) -> None:
@@ -310,10 +316,11 @@ def test_unit_tasks_and_table(data: Path) -> None:
         "Đúng tiến độ",
     )
     table = tables.unit_task_table(df).set_index("Mã")
-    assert table.loc["II.4", "Tỷ lệ của đơn vị"] == "10,0%"
+    assert table.loc["II.4", "Tỷ lệ của đơn vị"] == 10
     assert table.loc["II.4", "Từ báo cáo"] == "Tuần 9/2026"
     assert table.loc["II.4", "Vai trò"] == "Phối hợp"
-    assert table.loc["II.1.a", "Tỷ lệ của đơn vị"] == "Chưa báo cáo"
+    assert pd.isna(table.loc["II.1.a", "Tỷ lệ của đơn vị"])
+    assert table.loc["II.1.a", "Từ báo cáo"] == "Chưa báo cáo"
     assert table.loc["II.2", "Trạng thái nhiệm vụ"] == "Quá hạn"
 
 
@@ -326,10 +333,13 @@ def test_unit_indicators_flow_and_stock(data: Path) -> None:
     assert pd.isna(df.loc["TCD_LUOT", "value"])
     w07 = progress.unit_indicators("HCTC", "2026-W07").set_index("code")
     assert (w07.loc["VAN_BAN", "value"], w07.loc["MO_HINH", "value"]) == (2, 1)
-    table = tables.indicator_table(df.reset_index()).set_index("Mã chỉ số")
-    assert table.loc["VAN_BAN", "Giá trị"] == "6"
+    table = tables.indicator_table(df.reset_index())
+    shown = dict(zip(table["Mã chỉ số"], display.display_text(table)["Giá trị"], strict=True))
+    table = table.set_index("Mã chỉ số")
+    assert table.loc["VAN_BAN", "Giá trị"] == 6
+    assert shown["VAN_BAN"] == "6"
     assert table.loc["MO_HINH", "Cách tính"] == "Giá trị mới nhất"
-    assert table.loc["TCD_LUOT", "Giá trị"] == ""
+    assert shown["TCD_LUOT"] == ""
     assert progress.unit_indicators("BTCD", W10)["value"].isna().all()
 
 
@@ -341,7 +351,7 @@ def test_unit_reporting_history(data: Path) -> None:
     hctc = tables.unit_reporting_history("HCTC", W10)
     assert hctc.iloc[0]["Tình trạng"] == "Đúng hạn"
     assert hctc.iloc[0]["Số lần nộp"] == 2  # sub 5 and its correction 6 (the rejected 8 not)
-    assert hctc.iloc[0]["Nộp lần đầu lúc"] == "05/03/2026 10:00"
+    assert hctc.iloc[0]["Nộp lần đầu lúc"] == pd.Timestamp("2026-03-05 10:00")
 
 
 def test_status_counts_and_tables(data: Path) -> None:
@@ -354,14 +364,16 @@ def test_status_counts_and_tables(data: Path) -> None:
         "Quá hạn": 1,
         "Chưa có báo cáo": 4,
     }
-    table = tables.task_table(progress.task_completion(W10)).set_index("Mã")
-    assert table.loc["II.3", "Hoàn thành"] == "17,5%"
-    assert table.loc["II.3", "Kỳ vọng"] == "18,4%"
+    table = tables.task_table(progress.task_completion(W10))
+    shown = pd.DataFrame(display.display_text(table), index=table["Mã"])
+    table = table.set_index("Mã")
+    assert shown.loc["II.3", "Hoàn thành"] == "17,5%"
+    assert shown.loc["II.3", "Tiến độ theo kế hoạch"] == "18,4%"
     assert table.loc["II.3", "Báo cáo"] == "3/4 đơn vị đã báo cáo"
     assert table.loc["II.3", "Chủ trì"] == "Các phòng, ban, đơn vị"
     assert table.loc["II.4", "Chủ trì"] == "BTCD"
-    assert table.loc["III.2.a", "Kỳ vọng"] == ""
-    assert table.loc["II.3", "Cập nhật lần cuối"] == "06/03/2026 16:00"
+    assert pd.isna(table.loc["III.2.a", "Tiến độ theo kế hoạch"])
+    assert table.loc["II.3", "Cập nhật lần cuối"] == pd.Timestamp("2026-03-06 16:00")
     groups = progress.filter_tasks(progress.task_completion(W10), group="III.2")
     assert groups["code"].tolist() == ["III.2.a", "III.2.b"]
     behind = progress.filter_tasks(progress.task_completion(W10), status="Chậm tiến độ")
@@ -384,7 +396,7 @@ def test_completion_bars_marker_and_basis(data: Path) -> None:
     assert list(fig.layout.yaxis.categoryarray)[::-1] == tasks["code"].tolist()
     assert sorted(y for b in bars for y in b.y) == sorted(tasks["code"])
     assert "17,5% · 3/4 đơn vị đã báo cáo" in [t for b in bars for t in b.text]
-    assert marker.name == "Tiến độ kỳ vọng"
+    assert marker.name == "Tiến độ theo kế hoạch"
     # No expected marker for the two theo_yeu_cau tasks.
     assert set(marker.y) == set(tasks["code"]) - {"III.2.a", "III.2.b"}
     assert "số liệu đến hết tuần 10/2026" in fig.layout.title.subtitle.text

@@ -106,7 +106,7 @@ def test_models_csv(tmp_db: Path) -> None:
     hctc = rows[1]
     assert hctc[:4] == ["HCTC", "Phòng Hành chính - Tổ chức", hctc[2], POL]
     assert unicodedata.normalize("NFC", hctc[2]).split() == MODEL.split()
-    assert hctc[6:] == ["12 buổi tiếp", "Đang thực hiện", "2026-W10", "2026-W12"]
+    assert hctc[6:] == ["12 buổi tiếp", "Đang thực hiện", "2026-W10", "2026-W12", "", "", ""]
     vx = next(r for r in rows if r[0] == "VX")
     assert vx[2] == "'=cmd|' /C calc'!A0"
     assert len(rows) == 4

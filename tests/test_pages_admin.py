@@ -161,13 +161,13 @@ def test_history_restores_an_earlier_version(users: dict) -> None:
     first = _accepted(1, 30.0)
     second = _accepted(2, 40.0)
     at = open_page(users["quan_tri"], "quan_tri")
-    table = _table(at, "Đang dùng cho sheet")
+    table = _table(at, "Đang dùng cho trang tính")
     assert table["Số"].tolist() == [second, first]
-    assert table["Đang dùng cho sheet"].tolist() == ["Tiến độ", ""]
+    assert table["Đang dùng cho trang tính"].tolist() == ["Tiến độ", ""]
     at.selectbox(key="history_id").set_value(first).run()
     at.button(key="history_restore").click().run()
     assert not at.exception, at.exception
-    assert f"Đã khôi phục bản nộp số {first} cho các sheet: Tiến độ." in texts(at)
+    assert f"Đã khôi phục bản nộp số {first} cho các trang tính: Tiến độ." in texts(at)
     assert db.scalar("select submission_id from current_sheet") == first
     assert db.scalar("select count(*) from audit_log where action = 'submission_restore'") == 1
 

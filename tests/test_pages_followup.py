@@ -88,7 +88,8 @@ def test_don_doc_lists_missing_and_late_with_reminder(users, fx) -> None:
     assert follow.set_index("Mã đơn vị").loc["VX", "Điện thoại"] == "0909000004"
     reminder = at.code[0].value
     assert reminder.startswith("[Đôn đốc báo cáo] Tuần 10/2026")
-    assert "BTCD - Ban Tiếp công dân thành phố: nộp lúc 06/03/2026 16:30" in reminder
+    assert "Đơn vị chưa nộp báo cáo (6):" in reminder
+    assert "BTCD" not in reminder  # late, but reported: the reminder chases the missing only
     assert "9 đơn vị đang hoạt động phải báo cáo tuần 10/2026" in texts(at)
     assert [m.value for m in at.metric][:2] == ["3/9", "2"]
 
@@ -115,7 +116,8 @@ def test_xuat_du_lieu_offers_every_export(users, fx) -> None:
     page = texts(at)
     assert "dấu chấm phẩy (;)" in page
     assert ".xlsx" in page
-    assert "Từ ngày 01/01/2026 đến ngày 30/06/2026" in page
+    # 6 tháng per Nghị định 09/2019/NĐ-CP, Điều 12: 15/12 of the year before to 14/06.
+    assert "Từ ngày 15/12/2025 đến ngày 14/06/2026" in page
 
 
 def test_xuat_du_lieu_custom_range(users, fx) -> None:

@@ -80,8 +80,8 @@ def test_overview_each_role(data, role: str) -> None:
     assert all("số liệu đến hết tuần 10/2026" in s for s in subtitles)
     grid = at.dataframe[0].value.set_index("Đơn vị")
     assert grid.loc["HCTC", "Tình trạng"] == "Đúng hạn"
-    assert grid.loc["TH", "Tình trạng"] == "Chưa nộp"
-    assert grid.loc["TH", "Tên đơn vị"] == "Phòng Tổng hợp"
+    assert grid.loc["TH (mẫu)", "Tình trạng"] == "Chưa nộp"  # a sample unit (issue 15)
+    assert grid.loc["TH (mẫu)", "Tên đơn vị"] == "Phòng Tổng hợp (mẫu)"
     banner = [a.value for a in (*at.success, *at.warning)]
     if role == "don_vi":
         assert "Tuần 10: đã nộp lúc 10:00 05/03/2026 (đúng hạn)" in banner
@@ -146,7 +146,7 @@ def test_tasks_page_each_role_with_filters(data, role: str) -> None:
     assert table["Báo cáo"].tolist() == ["1/4 đơn vị đã báo cáo", "1/4 đơn vị đã báo cáo"]
     bars, heatmap = _charts(at)
     assert bars["data"][0]["y"] == ["II.6", "II.5"]
-    assert bars["data"][1]["name"] == "Tiến độ kỳ vọng"
+    assert bars["data"][1]["name"] == "Tiến độ theo kế hoạch"
     assert heatmap["data"][0]["x"] == ["II.5", "II.6"]
     assert "số liệu đến hết tuần 10/2026" in heatmap["layout"]["title"]["subtitle"]["text"]
     assert at.selectbox(key="filter_task").value == "II.5"
@@ -157,12 +157,9 @@ def test_tasks_page_drill_into_task_shows_texts(data) -> None:
     assert not at.exception
     units = _frame(at, "task_units")
     assert units["Đơn vị"].iloc[0] == "BTCD - Ban Tiếp công dân thành phố"
-    assert units["Tỷ lệ"].tolist() == [
-        "30,0%",
-        "10,0%",
-        "Chưa báo cáo",
-        "20,0%",
-    ]  # BTCD, HCTC, TH, TTPVHCC
+    # BTCD, HCTC, TH, TTPVHCC: numbers (they sort as numbers); TH has none yet.
+    assert units["Tỷ lệ"].fillna(-1).tolist() == [30, 10, -1, 20]
+    assert units["Từ báo cáo"].iloc[2] == "Chưa báo cáo"
     history = _frame(at, "task_history")
     assert history.iloc[0]["Khó khăn, vướng mắc"] == "Thiếu phòng tiếp dân"
     assert history.iloc[0]["Đề xuất, kiến nghị"] == "Bố trí thêm phòng tiếp công dân"
@@ -175,12 +172,12 @@ def test_tasks_page_url_round_trip(data) -> None:
     assert at.selectbox(key="filter_week").value == "2026-W09"
     assert at.selectbox(key="filter_group").value == "II.2"
     assert at.dataframe[0].value["Mã"].tolist() == ["II.2"]
-    assert at.dataframe[0].value["Hoàn thành"].tolist() == ["40,0%"]  # HCTC's W09 value
+    assert at.dataframe[0].value["Hoàn thành"].tolist() == [40]  # HCTC's W09 value
     at.selectbox(key="filter_group").set_value("II.3").run()
     assert at.query_params["group"] == "II.3"
     at.selectbox(key="filter_task").set_value("II.3").run()
     assert at.query_params["task"] == "II.3"
-    assert at.dataframe[0].value["Hoàn thành"].tolist() == ["15,0%"]  # (20 + 10 + 30 + 0) / 4
+    assert at.dataframe[0].value["Hoàn thành"].tolist() == [15]  # (20 + 10 + 30 + 0) / 4
 
 
 def test_tasks_page_unit_filter(data) -> None:
@@ -189,7 +186,7 @@ def test_tasks_page_unit_filter(data) -> None:
     assert at.selectbox(key="filter_unit").value == "TTPVHCC"
     heatmap = _charts(at)[1]
     assert heatmap["data"][0]["y"] == ["TTPVHCC"]
-    assert _frame(at, "task_units")["Tỷ lệ"].tolist() == ["20,0%"]
+    assert _frame(at, "task_units")["Tỷ lệ"].tolist() == [20]
     assert _frame(at, "task_history")["Tuần"].tolist() == ["Tuần 9/2026"]
     at.selectbox(key="filter_unit").set_value("__all__").run()
     assert at.query_params["unit"] == "__all__"
@@ -220,12 +217,12 @@ def test_unit_page_each_role(data, role: str) -> None:
     assert _metric(at, "Nhiệm vụ đã báo cáo") == "6/11"
     assert _metric(at, "Nộp báo cáo tuần 10/2026") == "Đúng hạn"
     tasks = _frame(at, "unit_tasks").set_index("Mã")
-    assert tasks.loc["II.4", "Tỷ lệ của đơn vị"] == "10,0%"
+    assert tasks.loc["II.4", "Tỷ lệ của đơn vị"] == 10
     assert tasks.loc["II.2", "Trạng thái nhiệm vụ"] == "Quá hạn"
     history = _frame(at, "unit_history")
     assert history["Tình trạng"].tolist() == ["Đúng hạn", "Đúng hạn", "Không yêu cầu", "Đúng hạn"]
     indicators = _frame(at, "unit_indicators").set_index("Mã chỉ số")
-    assert indicators.loc["VAN_BAN", "Giá trị"] == "6"
+    assert indicators.loc["VAN_BAN", "Giá trị"] == 6
     models = _frame(at, "unit_models")
     assert models["Tên mô hình"].tolist() == [fx.MODEL[0]]
     assert "đơn vị tự đánh giá" in texts(at)

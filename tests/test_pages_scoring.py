@@ -63,7 +63,7 @@ def test_leader_sees_vp_ranking_and_matrix(scored) -> None:
     matrix = frame(at, "VP", "BTCD")
     assert list(matrix.columns)[:2] == ["VP", "HCTC"]
     d2 = next(i for i in matrix.index if str(i).startswith("D2"))
-    assert matrix.loc[d2, "BTCD"] == "KAD"
+    assert matrix.loc[d2, "BTCD"] == "Không áp dụng"
     missing = frame(at, "Mã đơn vị", "Điểm", "Giải trình")
     # HCTC gave evidence only for A1, so its other positive scores lack evidence.
     assert "A2 — " in " ".join(missing[missing["Mã đơn vị"] == "HCTC"]["Tiêu chí"])

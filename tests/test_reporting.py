@@ -142,7 +142,7 @@ def test_deadline_banner_variants(fx) -> None:
     assert reporting.deadline_banner("TH", "2026-W08") == "Tuần 8: không yêu cầu báo cáo"
 
 
-def test_reminder_text_lists_missing_and_late_with_contacts(fx) -> None:
+def test_reminder_text_names_only_missing_units_with_contacts(fx) -> None:
     text = reporting.reminder_text("2026-W10", now=datetime(2026, 3, 9, 8, 0))
     assert "Tuần 10/2026 (02/03 - 08/03/2026)" in text
     assert "Hạn nộp: 16:30 thứ Sáu 06/03/2026." in text
@@ -150,13 +150,22 @@ def test_reminder_text_lists_missing_and_late_with_contacts(fx) -> None:
     assert "Đơn vị chưa nộp báo cáo (6):" in text
     assert "VX - Phòng Văn hóa - Xã hội (người lập: Đỗ Văn Tư, ĐT: 0909000004)" in text
     assert "TH - Phòng Tổng hợp (chưa có thông tin liên hệ)" in text
-    assert "Đơn vị nộp trễ hạn (1):" in text
-    assert (
-        "BTCD - Ban Tiếp công dân thành phố: nộp lúc 06/03/2026 16:30 "
-        "(người lập: Lê Minh Tâm, ĐT: 0292000002)"
-    ) in text
-    assert "HCTC" not in text.split("Đơn vị chưa nộp")[1].split("Đề nghị")[0]
-    assert "TTCBTH" not in text
+    # Units that reported, late (BTCD) or on time (HCTC, KT), are not named.
+    for reported in ("BTCD", "HCTC", "KT -", "TTCBTH"):
+        assert reported not in text
+    assert "Đề nghị các đơn vị trên khẩn trương cập nhật biểu mẫu" in text
+    before = reporting.reminder_text("2026-W10", now=datetime(2026, 3, 5, 8, 0))
+    assert "nộp báo cáo trên hệ thống trước hạn nộp." in before
+
+
+def test_reminder_text_when_every_unit_has_reported(fx) -> None:
+    with db.transaction() as tx:
+        tx.execute("update unit set active = false where code not in ('HCTC', 'BTCD', 'KT')")
+    text = reporting.reminder_text("2026-W10", now=datetime(2026, 3, 9, 8, 0))
+    assert "3/3 đơn vị đã nộp (100,0%), 2 đơn vị nộp đúng hạn." in text
+    assert "Tất cả đơn vị đã nộp báo cáo tuần 10/2026. Trân trọng cảm ơn!" in text
+    assert "chưa nộp" not in text
+    assert "Đề nghị" not in text
 
 
 def test_reminder_text_for_exempt_week(fx) -> None:

@@ -22,6 +22,7 @@ from tracker.store import db
 
 W = "2026-W10"
 FULL = {code: float(m) for code, m in ORDINARY_MAX.items()}
+PROVISIONAL_SET = "Bộ tiêu chí tạm thời (chưa phải Phụ lục II chính thức)"
 
 
 def total(unit: str) -> dict:
@@ -285,8 +286,10 @@ def test_scores_csv_header_and_values(users, tmp_db: Path) -> None:
         "Điểm cuối cùng",
         "Xếp loại",
         "Hạng",
+        "Bộ tiêu chí",
     ]
-    body = {r[0]: r for r in rows[1:]}
+    body = {r[0]: r[:-1] for r in rows[1:]}
+    assert {r[-1] for r in rows[1:]} == {PROVISIONAL_SET}
     assert body["KT"] == ["KT", "Phòng Kinh tế", "2026", "96.3", "", "96.3", "Tốt", "1"]
     assert body["HCTC"] == [
         "HCTC",
@@ -301,7 +304,7 @@ def test_scores_csv_header_and_values(users, tmp_db: Path) -> None:
     # VP: HCTC's A1 reviewed to 1; B1, B2 (BTCD) and D2 (TTPVHCC) have no sheet → 0.
     # HCTC's lines for HCTC criteria: A1 1 + A2..A3 6 + B3 2 + C 20 + D1 8 + D3 6 = 43 → 43.0.
     assert rows[-1][0] == "VP"
-    assert rows[-1][1:] == [
+    assert rows[-1][1:-1] == [
         "Văn phòng UBND thành phố (đánh giá chung)",
         "2026",
         "43.0",

@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tracker.accounts import auth
+from tracker.catalogue import plan
 from tracker.ingest import contract, reader, submissions, template
 from tracker.store import db
 from tracker.tools import cli
@@ -131,7 +132,8 @@ def test_sheets_in_order_and_hidden_meta(tmp_db: Path) -> None:
 def test_progress_header_block_and_table_header(tmp_db: Path) -> None:
     ws = _open(template.build("TTPVHCC", "2026-W10", now=NOW))[contract.SHEET_PROGRESS]
     assert ws.cell(row=1, column=1).value == (
-        "BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH DÂN VẬN CHÍNH QUYỀN NĂM 2026"
+        "BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CÔNG TÁC DÂN VẬN CHÍNH QUYỀN VÀ THỰC HIỆN DÂN CHỦ "
+        "Ở CƠ SỞ NĂM 2026"
     )
     assert "A1:J1" in {str(r) for r in ws.merged_cells.ranges}
     block = {
@@ -266,7 +268,7 @@ def test_validations_on_the_right_cells(tmp_db: Path) -> None:
     assert str(value.sqref) == f"D{first_ind}:D{first_ind + n_indicators - 1}"
     models = rules(wb[contract.SHEET_MODELS])
     formulas = {dv.formula1 for dv in models.values()}
-    assert '"' + ",".join(contract.MODEL_FIELDS) + '"' in formulas
+    assert '"' + ",".join(plan.model_fields()) + '"' in formulas
     assert '"' + ",".join(contract.MODEL_STATUSES) + '"' in formulas
     scores = wb[contract.SHEET_SCORES]
     na = next(dv for dv in scores.data_validations.dataValidation if dv.type == "list")

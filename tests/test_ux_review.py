@@ -125,7 +125,7 @@ def test_ranking_bars_show_values_and_name_the_bands() -> None:
 # --- Tổng quan -------------------------------------------------------------------------------
 
 
-def test_reporting_grid_puts_code_and_state_first() -> None:
+def test_reporting_grid_puts_code_and_state_first(tmp_db) -> None:
     status = pd.DataFrame(
         {
             "unit_code": ["HCTC", "TH"],
@@ -136,13 +136,15 @@ def test_reporting_grid_puts_code_and_state_first() -> None:
     )
     grid = overview.reporting_grid(status)
     assert list(grid.columns) == ["Đơn vị", "Tình trạng", "Tên đơn vị", "Nộp lần đầu lúc"]
-    assert grid.to_dict("records")[1] == {
-        "Đơn vị": "TH",
+    record = grid.to_dict("records")[1]
+    assert pd.isna(record.pop("Nộp lần đầu lúc"))
+    assert record == {  # TH is a unit of the sample list: marked (issue 15)
+        "Đơn vị": "TH (mẫu)",
         "Tình trạng": "Chưa nộp",
-        "Tên đơn vị": "Phòng Tổng hợp",
-        "Nộp lần đầu lúc": "",
+        "Tên đơn vị": "Phòng Tổng hợp (mẫu)",
     }
-    assert grid.iloc[0]["Nộp lần đầu lúc"] == "05/03/2026 10:00"
+    assert grid.iloc[0]["Tên đơn vị"] == "Phòng Hành chính - Tổ chức"
+    assert grid.iloc[0]["Nộp lần đầu lúc"] == pd.Timestamp("2026-03-05 10:00")
 
 
 def test_overview_lists_open_difficulties(data) -> None:
@@ -155,7 +157,7 @@ def test_overview_lists_open_difficulties(data) -> None:
             "Đơn vị": "BTCD",
             "Nhiệm vụ": "II.4",
             "Khó khăn, vướng mắc": "Thiếu phòng tiếp dân",
-            "Ngày nêu": "06/03/2026 16:00",  # upload time of submission 7
+            "Ngày nêu": pd.Timestamp("2026-03-06 16:00"),  # upload time of submission 7
         }
     ]
     assert "Xem đầy đủ và đánh dấu đã xử lý ở trang Vướng mắc." in texts(at)

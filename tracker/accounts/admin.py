@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "vp_adjustment_clear": "Bỏ điều chỉnh đánh giá chung",
     "criteria_replace": "Nạp bộ tiêu chí",
     "criteria_edit": "Sửa bộ tiêu chí",
+    "model_recognition": "Ghi phân loại, công nhận mô hình Dân vận khéo",
     "sample_mode": "Bật chế độ dữ liệu mẫu",
     "demo_city_units": "Thêm đơn vị mẫu (quy mô thành phố)",
 }

@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from tracker import settings
 from tracker.catalogue import catalogues
-from tracker.store import audit, db
+from tracker.store import audit, db, queries
 from tracker.text import nfc
 
 ROLES = {"don_vi": "Đơn vị", "lanh_dao": "Lãnh đạo", "quan_tri": "Quản trị"}
@@ -110,7 +110,7 @@ def create_user(
         raise AccountError(f"Vai trò '{role}' không hợp lệ; chọn một trong: {', '.join(ROLES)}.")
     unit_code = _valid_unit(role, unit_code, path)
     _check_new_password(password)
-    if db.scalar("select count(*) from app_user where username = $u", {"u": username}, path):
+    if db.query_rows("account_session", path, username=username):
         raise AccountError(f"Tên đăng nhập '{username}' đã tồn tại.")
     with db.transaction(path) as tx:
         tx.execute(
@@ -225,9 +225,7 @@ def _settle_login(tx: db.Tx, a: _Attempt) -> User | None:
         {"now": a.now, "since": a.since},
     )
     found = tx.rows(
-        "select failures, locked_until, refusals from login_throttle "
-        "where username = $u and client = $c",
-        a.key,
+        queries.load("login_throttle_counter").sql, {"username": a.username, "client": a.client}
     )
     row = found[0] if found else None
     if _throttled(tx, a, row):
@@ -245,7 +243,7 @@ def _throttled(tx: db.Tx, a: _Attempt, row: tuple | None) -> bool:
     if not a.client:  # everyone behind a local proxy shares '': a cap would refuse them all
         return False
     # A new username from a client already failing on many: refused, and nothing stored.
-    tracked = tx.scalar("select count(*) from login_throttle where client = $c", {"c": a.client})
+    tracked = tx.scalar(queries.load("client_throttled_usernames").sql, {"client": a.client})
     return tracked >= settings.LOGIN_MAX_USERNAMES_PER_CLIENT
 
 
@@ -432,32 +430,50 @@ def _update_user(
 ) -> int:
     """Update one account and audit it; with clear_throttle, also drop its login counters and
     locks (returns how many)."""
-    cols = ", ".join(("username", *fields))
     with db.transaction(path) as tx:
-        found = tx.rows(f"select {cols} from app_user where username = $u", {"u": username})
-        if not found:
+        found = _audit_fields(tx, username, fields)
+        if found is None:
             raise AccountError(f"Không có tài khoản '{username}'.")
         tx.execute(
             f"update app_user set {assignments} where username = $u", {**params, "u": username}
         )
         cleared = 0
         if clear_throttle:
-            cleared = tx.scalar(
-                "select count(*) from login_throttle where username = $u", {"u": username}
-            )
+            cleared = tx.scalar(queries.load("account_login_locks").sql, {"username": username})
             tx.execute("delete from login_throttle where username = $u", {"u": username})
-        after = tx.rows(f"select {cols} from app_user where username = $u", {"u": username})
+        after = _audit_fields(tx, username, fields)
         audit.record(
             action,
             username=by.username,
             role=by.role,
             target=username,
             detail={"cleared_login_locks": cleared} if cleared else None,
-            before=dict(zip(fields, found[0][1:], strict=True)) if fields else None,
-            after=dict(zip(fields, after[0][1:], strict=True)) if fields else None,
+            before=found or None,
+            after=after or None,
             tx=tx,
         )
     return cleared
+
+
+# The columns of queries/account_audit_fields.sql, in order.
+_AUDIT_FIELDS = (
+    "username",
+    "role",
+    "unit_code",
+    "full_name",
+    "active",
+    "failed_logins",
+    "locked_until",
+)
+
+
+def _audit_fields(tx: db.Tx, username: str, fields: tuple[str, ...]) -> dict | None:
+    """The account's `fields` as audited (None when there is no such account)."""
+    found = tx.rows(queries.load("account_audit_fields").sql, {"username": username})
+    if not found:
+        return None
+    row = dict(zip(_AUDIT_FIELDS, found[0], strict=True))
+    return {f: row[f] for f in fields}
 
 
 _ACCOUNT_FIELDS = (
@@ -469,21 +485,16 @@ _ACCOUNT_FIELDS = (
     "sample",
     "created_at",
     "password_changed_at",
+    "last_login",
 )
 
 
 def account(username: str, path: Path | None = None) -> dict | None:
     """One account's details (no password hash) with its last successful login (None if never)."""
-    found = db.rows(
-        f"select {', '.join(_ACCOUNT_FIELDS)}, (select max(logged_at) from audit_log as a "
-        "where a.username = u.username and a.action = 'login') from app_user as u "
-        "where username = $u",
-        {"u": username},
-        path,
-    )
+    found = db.query_rows("account_details", path, username=username)
     if not found:
         return None
-    return dict(zip((*_ACCOUNT_FIELDS, "last_login"), found[0], strict=True))
+    return dict(zip(_ACCOUNT_FIELDS, found[0], strict=True))
 
 
 def session_valid(user: User, path: Path | None = None) -> bool:
@@ -495,13 +506,8 @@ def session_valid(user: User, path: Path | None = None) -> bool:
 
 
 def list_users(path: Path | None = None) -> list[dict]:
-    df = db.frame(
-        "select username, full_name, role, unit_code, active, sample, failed_logins, locked_until, "
-        "created_at from app_user order by role, username",
-        path=path,
-    )
-    return df.to_dict("records")
+    return db.query("account_list", path).to_dict("records")
 
 
 def user_count(path: Path | None = None) -> int:
-    return db.scalar("select count(*) from app_user", path=path)
+    return db.query_rows("account_count", path)[0][0]

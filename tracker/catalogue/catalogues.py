@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from tracker import settings
-from tracker.catalogue import setting_rules
+from tracker.catalogue import criteria_rules, setting_rules, workdays
 from tracker.exports.csvsafe import frame_csv, restore
 from tracker.store import db
 from tracker.text import nfc
 
 TASK_KINDS = ("thuong_xuyen", "san_pham", "theo_yeu_cau")
 INDICATOR_KINDS = ("flow", "stock")
-CRITERION_KINDS = ("ordinary", "bonus", "penalty")
 TRUE_WORDS = {"true", "1", "x", "có", "co", "yes"}
 FALSE_WORDS = {"false", "0", "", "không", "khong", "no"}
 
@@ -58,6 +57,10 @@ FILES = {
         ),
     ),
     "settings": ("settings.csv", ("key", "value", "description")),
+    "model_fields": ("model_fields.csv", ("code", "name", "active", "note")),
+    "task_groups": ("task_groups.csv", ("code", "heading")),
+    # Days off and working days the Office adds to the public holidays (workdays.py).
+    "calendar": (workdays.FILE, workdays.COLUMNS),
 }
 
 
@@ -222,33 +225,21 @@ def parse_indicators(rows: list, task_codes: set[str], problems: list[str]) -> l
 
 
 def parse_criteria(
-    rows: list, unit_codes: set[str], problems: list[str], file: str = ""
+    rows: list, units: list[tuple[str, str]], problems: list[str], file: str = ""
 ) -> list[dict[str, Any]]:
-    r = _Reader(file or FILES["criteria"][0], problems)
-    _unique(r, rows, "code")
-    out = []
-    for i, (line, row) in enumerate(rows, start=1):
-        responsible = row["responsible_unit"] or "HCTC"
-        if responsible not in unit_codes:
-            r.fail(line, f"đơn vị phụ trách '{responsible}' không có trong danh mục đơn vị.")
-        maximum = r.number(line, "max_points", row["max_points"])
-        if maximum <= 0:
-            r.fail(line, "điểm tối đa phải lớn hơn 0.")
-        if not row["title"]:
-            r.fail(line, "thiếu nội dung tiêu chí.")
-        out.append(
-            {
-                "code": row["code"],
-                "sort_order": i,
-                "group_code": row["group_code"],
-                "group_name": row["group_name"],
-                "title": row["title"],
-                "max_points": maximum,
-                "kind": r.choice(line, "kind", row["kind"], CRITERION_KINDS),
-                "evidence_hint": row["evidence_hint"],
-                "responsible_unit": responsible,
-            }
-        )
+    """The criteria file, checked by the same rules as a set uploaded or edited in the app.
+
+    `units` are the (code, name) pairs of the unit catalogue being loaded with it.
+    """
+    file = file or FILES["criteria"][0]
+    values = [criteria_rules.Row(line, dict(row)) for line, row in rows]
+    out, found = criteria_rules.validate(values, file, criteria_rules.unit_lookup(units))
+    # Warnings (a total other than 100) do not stop loading, exactly as in the app.
+    problems += [
+        f"{file}{', ' + p.cell if p.cell else ''}: {p.message}" + (f" {p.fix}" if p.fix else "")
+        for p in found
+        if p.severity == "error"
+    ]
     return out
 
 
@@ -265,6 +256,66 @@ def parse_settings(
     return [
         {"key": row["key"], "value": row["value"], "description": row["description"]}
         for _, row in rows
+    ]
+
+
+def parse_model_fields(rows: list, problems: list[str]) -> list[dict[str, Any]]:
+    """The fields of "Dân vận khéo" models. A name goes into the template's drop-down (an Excel
+    list: no comma, at most 255 characters in all) and is what the workbook's cell must hold."""
+    r = _Reader(FILES["model_fields"][0], problems)
+    _unique(r, rows, "code")
+    out, names = [], set()
+    for i, (line, row) in enumerate(rows, start=1):
+        name = " ".join(row["name"].split())
+        if not name:
+            r.fail(line, "thiếu tên lĩnh vực.")
+        elif "," in name or '"' in name:
+            r.fail(
+                line,
+                f"tên lĩnh vực '{name}' không được chứa dấu phẩy hoặc dấu nháy kép "
+                "(danh sách chọn của Excel dùng dấu phẩy để ngăn cách); hãy dùng dấu gạch ngang.",
+            )
+        elif name.casefold() in names:
+            r.fail(line, f"tên lĩnh vực '{name}' bị trùng.")
+        names.add(name.casefold())
+        active = r.boolean(line, "active", row["active"] or "true")
+        out.append(
+            {
+                "code": row["code"],
+                "name": name,
+                "active": active,
+                "note": row["note"],
+                "sort_order": i,
+            }
+        )
+    active_names = [f["name"] for f in out if f["active"]]
+    if not active_names:
+        problems.append(f"{r.file}: cần ít nhất một lĩnh vực đang dùng (active = true).")
+    if len(",".join(active_names)) > 255:
+        problems.append(
+            f"{r.file}: tên các lĩnh vực đang dùng dài quá 255 ký tự cộng lại (giới "
+            "hạn danh sách chọn của Excel); hãy rút gọn tên hoặc ngừng dùng bớt lĩnh vực."
+        )
+    return out
+
+
+def parse_task_groups(rows: list, problems: list[str]) -> list[dict[str, Any]]:
+    """The plan's sections and items (II, II.1 …) with their headings; empty = no heading."""
+    r = _Reader(FILES["task_groups"][0], problems)
+    _unique(r, rows, "code")
+    return [
+        {"code": row["code"], "heading": row["heading"], "sort_order": i}
+        for i, (_, row) in enumerate(rows, start=1)
+    ]
+
+
+def task_group_problems(rows: list, groups: set[str], file: str) -> list[str]:
+    """Task rows (line, row) whose group is missing from the group catalogue."""
+    return [
+        f"{file}, dòng {line}: nhóm '{row['group_code']}' không có trong "
+        f"{FILES['task_groups'][0]}; thêm nhóm đó hoặc sửa cột 'group_code'."
+        for line, row in rows
+        if row["group_code"] not in groups
     ]
 
 
@@ -286,9 +337,17 @@ def read_dir(source: Path) -> dict[str, list[dict[str, Any]]]:
         "units": units,
         "tasks": tasks,
         "indicators": parse_indicators(raw["indicators"], {t["code"] for t in tasks}, problems),
-        "criteria": parse_criteria(raw["criteria"], unit_codes, problems),
+        "criteria": parse_criteria(
+            raw["criteria"], [(u["code"], u["name"]) for u in units], problems
+        ),
         "settings": parse_settings(raw["settings"], problems),
+        "model_fields": parse_model_fields(raw["model_fields"], problems),
+        "task_groups": parse_task_groups(raw["task_groups"], problems),
+        "calendar": workdays.parse_overrides(raw["calendar"], problems),
     }
+    if raw["task_groups"]:
+        groups = {g["code"] for g in result["task_groups"]}
+        problems += task_group_problems(raw["tasks"], groups, FILES["tasks"][0])
     if problems:
         raise CatalogueError(problems)
     return result
@@ -304,7 +363,13 @@ def load_all(path: Path | None = None, source: Path | None = None, by: str = "h�
     import pandas as pd
 
     with db.transaction(path) as tx:
-        for table, name in (("unit", "units"), ("task", "tasks"), ("indicator", "indicators")):
+        for table, name in (
+            ("unit", "units"),
+            ("task", "tasks"),
+            ("indicator", "indicators"),
+            ("model_field", "model_fields"),
+            ("task_group", "task_groups"),
+        ):
             tx.execute(f"delete from {table}")
             tx.insert_frame(table, pd.DataFrame(data[name]))
         # Settings edited in the app win over the file; the file only adds missing keys.
@@ -322,6 +387,9 @@ def load_all(path: Path | None = None, source: Path | None = None, by: str = "h�
                 provisional=True,
                 by=by,
             )
+        tx.execute("delete from calendar_override")
+        tx.insert_rows("calendar_override", data["calendar"])
+        workdays.refresh(tx)  # last: it reads the plan's years from the settings and tasks
 
 
 def add_criteria_set(
@@ -356,8 +424,10 @@ def required_settings() -> list[str]:
 
 def seed_if_empty(path: Path) -> None:
     """Load the catalogue files into a database that has no task yet (a fresh one)."""
-    if db.scalar("select count(*) from task", path=path) == 0:
+    if not db.query_rows("task_codes", path=path):
         load_all(path=path)
+    else:
+        workdays.refresh_if_stale(path)  # e.g. a database made before the working-day calendar
 
 
 # Registered on import: every entry point (app, CLI, tests) imports this module before it opens
@@ -394,9 +464,13 @@ def export_csv(name: str, path: Path | None = None) -> bytes:
         "tasks": "task",
         "indicators": "indicator",
         "settings": "setting",
+        "model_fields": "model_field",
+        "task_groups": "task_group",
     }.get(name)
     if name == "criteria":
         df = db.query("criteria_active", path=path)
+    elif name == "calendar":
+        df = db.query("calendar_overrides", path=path)
     else:
         df = db.frame(f"select * from {table} order by 1", path=path)
         if "sort_order" in df.columns:

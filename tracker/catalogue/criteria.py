@@ -9,8 +9,6 @@ sheet stays tied to the set it was given under (submission.criteria_set_id).
 from __future__ import annotations
 
 import io
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from tracker.accounts import auth
 from tracker.accounts.auth import User
-from tracker.catalogue import catalogues, plan
+from tracker.catalogue import catalogues, criteria_rules, plan
 from tracker.exports.csvsafe import xlsx_text
 from tracker.ingest import filesafety
 from tracker.ingest.parsed import Problem
@@ -58,23 +56,6 @@ ALIASES = {
 }
 REQUIRED = ("code", "title", "max_points")
 KIND_LABELS = {"ordinary": "Thường", "bonus": "Điểm thưởng", "penalty": "Điểm trừ"}
-_KIND_WORDS = {
-    "": "ordinary",
-    "ordinary": "ordinary",
-    "thường": "ordinary",
-    "tiêu chí thường": "ordinary",
-    "cơ bản": "ordinary",
-    "bonus": "bonus",
-    "thưởng": "bonus",
-    "điểm thưởng": "bonus",
-    "cộng": "bonus",
-    "điểm cộng": "bonus",
-    "penalty": "penalty",
-    "trừ": "penalty",
-    "điểm trừ": "penalty",
-}
-_CODE = re.compile(r"^[A-Za-zĐđ0-9][A-Za-zĐđ0-9._-]{0,19}$")
-_GROUP_PREFIX = re.compile(r"^([A-Za-zĐđ]{1,3}|[IVXLC]+)[.)]\s+\S")
 _HEADER_SEARCH_ROWS = 20
 
 
@@ -137,210 +118,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-# ---------------------------------------------------------------------------------------------
-# Validation shared by the .xlsx reader and the in-app editor
-
-
-@dataclass
-class _Row:
-    """One data row: its values by field and where each value sits (for messages)."""
-
-    line: int
-    values: dict[str, Any]
-    cells: dict[str, str] = field(default_factory=dict)
-
-    def cell(self, name: str) -> str:
-        return self.cells.get(name, f"dòng {self.line}")
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return None if pd.isna(value) else float(value)
-    text = nfc(value).replace("−", "-").replace("–", "-").replace(" ", "")
-    text = text.replace(",", ".").removesuffix("điểm")
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
 def _unit_lookup(path: Path | None) -> dict[str, str]:
     units = plan.units(path, active_only=False)
-    lookup = {key(c): c for c in units["code"]}
-    lookup.update({key(n): c for c, n in zip(units["code"], units["name"], strict=True)})
-    return lookup
-
-
-def _is_heading(values: dict[str, Any]) -> bool:
-    """A group heading row: no maximum, no kind, and no criterion code with digits.
-
-    Both "A. Lãnh đạo, chỉ đạo" in the code column and "A" | "Lãnh đạo, chỉ đạo" count.
-    """
-    if nfc(values.get("max_points")) or nfc(values.get("kind")):
-        return False
-    code = nfc(values.get("code"))
-    if not code and not nfc(values.get("title")):
-        return False
-    return not _CODE.match(code) or not any(ch.isdigit() for ch in code)
-
-
-def _heading(values: dict[str, Any]) -> tuple[str, str]:
-    """(group code, group name) of a heading row."""
-    code, title = nfc(values.get("code")), nfc(values.get("title"))
-    if code and _CODE.match(code):
-        return code.upper(), f"{code}. {title}" if title else code
-    name = code or title
-    match = _GROUP_PREFIX.match(name)
-    return (match.group(1).upper() if match else ""), name
-
-
-def validate(rows: list[_Row], sheet: str, path: Path | None = None) -> tuple[list, list]:
-    """Turn raw rows into criterion dicts; every problem is collected, none stops the reading."""
-    problems: list[Problem] = []
-    units = _unit_lookup(path)
-    out: list[dict[str, Any]] = []
-    seen: dict[str, str] = {}
-    heading_code, heading_name = "", ""
-
-    def fail(row: _Row, name: str, code: str, message: str, fix: str = "") -> None:
-        problems.append(Problem(sheet, row.cell(name), code, message, fix))
-
-    for row in rows:
-        v = row.values
-        if not any(nfc(x) for x in v.values()):
-            continue
-        if _is_heading(v):
-            heading_code, heading_name = _heading(v)
-            continue
-        code = nfc(v.get("code"))
-        if not code:
-            fail(row, "code", "criterion_code_missing", "Thiếu mã tiêu chí.", "Nhập mã, ví dụ A1.")
-        elif not _CODE.match(code):
-            fail(
-                row,
-                "code",
-                "criterion_code_invalid",
-                f"Mã tiêu chí '{code}' không hợp lệ.",
-                "Mã chỉ gồm chữ, số, dấu chấm hoặc gạch, không có khoảng trắng (ví dụ A1, B2.1).",
-            )
-        elif code in seen:
-            fail(
-                row,
-                "code",
-                "criterion_code_duplicate",
-                f"Mã tiêu chí '{code}' bị trùng với ô {seen[code]}.",
-                "Mỗi tiêu chí cần một mã riêng.",
-            )
-        else:
-            seen[code] = row.cell("code")
-        title = nfc(v.get("title"))
-        if not title:
-            fail(row, "title", "criterion_title_missing", "Thiếu nội dung tiêu chí.")
-        word = key(v.get("kind"))
-        kind = _KIND_WORDS.get(word)
-        if kind is None:
-            fail(
-                row,
-                "kind",
-                "criterion_kind_invalid",
-                f"Loại tiêu chí '{nfc(v.get('kind'))}' không hợp lệ.",
-                "Dùng một trong: Thường, Điểm thưởng, Điểm trừ (để trống = Thường).",
-            )
-            kind = "ordinary"
-        maximum = _number(v.get("max_points"))
-        if maximum is None or maximum == 0:
-            fail(
-                row,
-                "max_points",
-                "criterion_max_invalid",
-                f"Điểm tối đa '{nfc(v.get('max_points'))}' không hợp lệ.",
-                "Nhập một số lớn hơn 0 (điểm trừ có thể ghi -5).",
-            )
-            maximum = 0.0
-        elif maximum < 0:
-            if word == "" or kind == "penalty":
-                kind = "penalty"
-                maximum = -maximum
-            else:
-                fail(
-                    row,
-                    "max_points",
-                    "criterion_max_negative",
-                    f"Điểm tối đa âm ({maximum:g}) chỉ dùng cho điểm trừ.",
-                    "Ghi số dương, hoặc đặt Loại là Điểm trừ.",
-                )
-        unit_text = nfc(v.get("responsible_unit"))
-        unit = units.get(key(unit_text)) if unit_text else "HCTC"
-        if unit is None:
-            fail(
-                row,
-                "responsible_unit",
-                "criterion_unit_unknown",
-                f"Đơn vị phụ trách '{unit_text}' không có trong danh mục đơn vị.",
-                "Ghi mã hoặc tên đơn vị như trong danh mục (để trống = HCTC).",
-            )
-            unit = "HCTC"
-        group_code = nfc(v.get("group_code")) or heading_code or _default_group(code, kind)
-        group_name = (
-            nfc(v.get("group_name")) or heading_name or _default_group_name(kind, group_code)
-        )
-        out.append(
-            {
-                "code": code,
-                "sort_order": len(out) + 1,
-                "group_code": group_code,
-                "group_name": group_name,
-                "title": title,
-                "max_points": maximum,
-                "kind": kind,
-                "evidence_hint": nfc(v.get("evidence_hint")),
-                "responsible_unit": unit,
-            }
-        )
-    problems += _set_checks(out, sheet)
-    return out, problems
-
-
-def _default_group(code: str, kind: str) -> str:
-    if kind == "bonus":
-        return "T"
-    if kind == "penalty":
-        return "P"
-    match = re.match(r"^[A-Za-zĐđ]+", code)
-    return match.group(0).upper() if match else "-"
-
-
-def _default_group_name(kind: str, group_code: str) -> str:
-    return {"bonus": "Điểm thưởng", "penalty": "Điểm trừ"}.get(kind, f"Nhóm {group_code}")
-
-
-def _set_checks(out: list[dict[str, Any]], sheet: str) -> list[Problem]:
-    ordinary = [c for c in out if c["kind"] == "ordinary"]
-    if not ordinary:
-        return [
-            Problem(
-                sheet,
-                "",
-                "criteria_empty",
-                "Bộ tiêu chí không có tiêu chí thường nào.",
-                "Cần ít nhất một tiêu chí loại Thường có điểm tối đa.",
-            )
-        ]
-    total = sum(c["max_points"] for c in ordinary)
-    if abs(total - 100) > 1e-9:
-        return [
-            Problem(
-                sheet,
-                "",
-                "criteria_total_not_100",
-                f"Tổng điểm tối đa của các tiêu chí thường là {total:g}, không phải 100.",
-                "Vẫn nạp được: tổng điểm luôn được quy về thang 100.",
-                severity="warning",
-            )
-        ]
-    return []
+    return criteria_rules.unit_lookup(zip(units["code"], units["name"], strict=True))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -402,8 +182,8 @@ def parse_xlsx(
         ):
             picked = {f: values[c - 1] if c - 1 < len(values) else None for f, c in columns.items()}
             cells = {f: f"{get_column_letter(c)}{r}" for f, c in columns.items()}
-            rows.append(_Row(r, picked, cells))
-        return validate(rows, ws.title, path)
+            rows.append(criteria_rules.Row(r, picked, cells))
+        return criteria_rules.validate(rows, ws.title, _unit_lookup(path))
     finally:
         wb.close()
 
@@ -459,8 +239,8 @@ def rows_from_frame(table: pd.DataFrame, path: Path | None = None) -> tuple[list
     for i, record in enumerate(table.to_dict("records"), start=1):
         values = {name: record.get(text) for name, text in COLUMNS.items()}
         cells = {name: f"dòng {i}, cột {text}" for name, text in COLUMNS.items()}
-        rows.append(_Row(i, values, cells))
-    return validate(rows, "Bảng chỉnh sửa", path)
+        rows.append(criteria_rules.Row(i, values, cells))
+    return criteria_rules.validate(rows, "Bảng chỉnh sửa", _unit_lookup(path))
 
 
 # ---------------------------------------------------------------------------------------------

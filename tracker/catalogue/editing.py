@@ -20,12 +20,21 @@ from tracker.catalogue import catalogues, setting_rules
 from tracker.store import audit, db
 from tracker.text import is_missing, nfc
 
-EDITABLE = {"units": "unit", "tasks": "task", "indicators": "indicator", "settings": "setting"}
+EDITABLE = {
+    "units": "unit",
+    "tasks": "task",
+    "indicators": "indicator",
+    "settings": "setting",
+    "model_fields": "model_field",
+    "task_groups": "task_group",
+}
 CATALOGUE_LABELS = {
     "units": "Đơn vị",
     "tasks": "Nhiệm vụ",
     "indicators": "Chỉ số",
     "settings": "Tham số",
+    "model_fields": "Lĩnh vực Dân vận khéo",
+    "task_groups": "Nhóm nhiệm vụ (tiêu đề)",
     "criteria": "Bộ tiêu chí (đang dùng)",
 }
 BOOLEAN_COLUMNS = {"active", "sample", "assignment_inferred"}
@@ -57,6 +66,7 @@ COLUMN_LABELS = {
     "key": "Tham số",
     "value": "Giá trị",
     "description": "Mô tả",
+    "heading": "Tiêu đề nhóm",
 }
 
 
@@ -109,9 +119,15 @@ def _parse(name: str, rows: list, problems: list[str], path: Path | None) -> lis
         return catalogues.parse_units(rows, problems)
     if name == "tasks":
         units = {r[0] for r in db.cached_rows("units", path=path)}
+        groups = {r[0] for r in db.rows("select code from task_group", path=path)}
+        problems += catalogues.task_group_problems(rows, groups, catalogues.FILES["tasks"][0])
         return catalogues.parse_tasks(rows, units, problems)
+    if name == "model_fields":
+        return catalogues.parse_model_fields(rows, problems)
+    if name == "task_groups":
+        return catalogues.parse_task_groups(rows, problems)
     if name == "indicators":
-        tasks = {r[0] for r in db.rows("select code from task", path=path)}
+        tasks = {code for (code,) in db.query_rows("task_codes", path=path)}
         return catalogues.parse_indicators(rows, tasks, problems)
     parsed = catalogues.parse_settings(rows, problems, check_values=False)
     problems += setting_rules.problems(parsed, catalogues.required_settings())
@@ -134,12 +150,17 @@ _IN_USE = {
     ],
     "indicators": [("indicator_value", "đã có số liệu báo cáo")],
     "settings": [],
+    "model_fields": [("model", "đã có mô hình báo cáo thuộc lĩnh vực này")],
+    "task_groups": [("task", "còn nhiệm vụ thuộc nhóm này")],
 }
 _HINT = {
-    "units": " Hãy bỏ chọn 'active' (ngừng hoạt động) thay vì xóa.",
+    "units": " Hãy bỏ chọn cột “Đang hoạt động” (ngừng hoạt động) thay vì xóa.",
     "tasks": " Giữ lại nhiệm vụ này.",
     "indicators": " Giữ lại chỉ số này.",
     "settings": "",
+    "model_fields": " Hãy bỏ chọn cột “Đang hoạt động” (ngừng dùng) thay vì xóa: báo cáo mới không chọn được "
+    "lĩnh vực này nữa, mô hình đã báo cáo vẫn giữ nguyên.",
+    "task_groups": " Chuyển các nhiệm vụ đó sang nhóm khác trước.",
 }
 
 

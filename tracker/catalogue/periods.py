@@ -1,4 +1,5 @@
-"""ISO weeks ('2026-W10'), the reporting calendar and parsing of "Kỳ báo cáo" as units write it."""
+"""ISO weeks ('2026-W10'), the reporting calendar, parsing of "Kỳ báo cáo" as units write it, and
+the date ranges of exports and reports (periods of Nghị định 09/2019/NĐ-CP, Điều 12)."""
 
 from __future__ import annotations
 
@@ -104,11 +105,22 @@ class RangeError(ValueError):
     """A bad day or date range; the message is Vietnamese (shown as is by the page and the CLI)."""
 
 
+# Periodic reports (Nghị định 09/2019/NĐ-CP, Điều 12): each runs from 15/12 of the year before to
+# the 14th of its last month; the value is that month.
+DECREE_PERIODS = {"quy1": 3, "6thang": 6, "9thang": 9, "nam": 12}
+DECREE_TITLES = {
+    "quy1": "quý I năm",
+    "6thang": "6 tháng đầu năm",
+    "9thang": "9 tháng đầu năm",
+    "nam": "năm",
+}
 PRESETS = {
-    "tuan": "Tuần đang chọn",
+    "quy1": "Quý I (15/12 năm trước - 14/3)",
+    "6thang": "6 tháng (15/12 năm trước - 14/6)",
+    "9thang": "9 tháng (15/12 năm trước - 14/9)",
+    "nam": "Năm (15/12 năm trước - 14/12)",
     "thang": "Tháng chứa tuần đang chọn",
-    "6thang": "6 tháng (nửa năm chứa tuần đang chọn)",
-    "nam": "Cả năm",
+    "tuan": "Tuần đang chọn",
     "tuy_chon": "Tùy chọn ngày",
 }
 
@@ -162,21 +174,64 @@ def report_range(
     return week_start(week), week_end(week)
 
 
-def preset_range(preset: str, week: str) -> tuple[date, date]:
-    """The dates of a named range around `week` (its month and half-year by its Thursday)."""
+def parse_year(value: str | int) -> int:
+    """A report year between 2000 and 2100."""
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        year = 0
+    if not 2000 <= year <= 2100:
+        raise RangeError(f"Năm không hợp lệ: '{value}' (cần một năm từ 2000 đến 2100).")
+    return year
+
+
+def decree_range(period: str, year: str | int) -> tuple[date, date]:
+    """A periodic report's dates (Nghị định 09/2019/NĐ-CP, Điều 12): 15/12 of the year before
+    to 14/03 (quý I), 14/06 (6 tháng), 14/09 (9 tháng) or 14/12 (năm)."""
+    if period not in DECREE_PERIODS:
+        raise RangeError(f"Kỳ báo cáo '{period}' không hợp lệ; chọn: {', '.join(DECREE_PERIODS)}.")
+    year = parse_year(year)
+    return date(year - 1, 12, 15), date(year, DECREE_PERIODS[period], 14)
+
+
+def period_title(period: str | None, year: str | int | None, start: date, end: date) -> str:
+    """How a report names its period: '6 tháng đầu năm 2026', else 'từ ngày … đến ngày …'."""
+    if period in DECREE_TITLES and year is not None:
+        return f"{DECREE_TITLES[period]} {parse_year(year)}"
+    return f"từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
+
+
+def period_dates(
+    period: str | None,
+    year: str | int | None,
+    date_from: str | date | None,
+    date_to: str | date | None,
+) -> tuple[date, date]:
+    """A report's dates: a decree period of a year (--period, --year), or --from .. --to."""
+    if period:
+        if date_from or date_to:
+            raise RangeError(
+                "Chọn kỳ báo cáo (--period) hoặc khoảng ngày (--from, --to), không cả hai."
+            )
+        if year is None or str(year).strip() == "":
+            raise RangeError("Cần chọn năm (--year) cho kỳ báo cáo, ví dụ --year 2026.")
+        return decree_range(period, year)
+    if not (date_from or date_to):
+        raise RangeError("Cần chọn kỳ báo cáo (--period, --year) hoặc khoảng ngày (--from, --to).")
+    return date_range(None, date_from, date_to)
+
+
+def preset_range(preset: str, week: str, year: int | None = None) -> tuple[date, date]:
+    """The dates of a named range: a decree period of `year` (default: the year of `week`'s
+    Thursday), or the week itself, or its month (by its Thursday)."""
     thursday = week_start(week) + timedelta(days=3)
-    year = thursday.year
+    if preset in DECREE_PERIODS:
+        return decree_range(preset, year or thursday.year)
     match preset:
         case "tuan":
             return week_start(week), week_end(week)
         case "thang":
             first = thursday.replace(day=1)
-            following = date(year + (first.month == 12), first.month % 12 + 1, 1)
+            following = date(thursday.year + (first.month == 12), first.month % 12 + 1, 1)
             return first, following - timedelta(days=1)
-        case "6thang":
-            if thursday.month <= 6:
-                return date(year, 1, 1), date(year, 6, 30)
-            return date(year, 7, 1), date(year, 12, 31)
-        case "nam":
-            return date(year, 1, 1), date(year, 12, 31)
     raise RangeError(f"Khoảng thời gian '{preset}' không hợp lệ.")

@@ -57,6 +57,43 @@ def _bands_problem(key: str, value: str) -> str | None:
     return None
 
 
+_PREFIX = re.compile(r"^[A-ZĐ0-9][A-ZĐ0-9.\-]{0,29}$")
+_AUTHORITY = ("KT.", "TL.", "TM.", "Q.", "TUQ.")
+
+
+def _prefix_problem(key: str, value: str) -> str | None:
+    if _PREFIX.match(value):
+        return None
+    return f"Tham số {key} phải là ký hiệu viết hoa, không dấu cách (ví dụ BC-VPUB), đang là '{value}'."
+
+
+def _authority_problem(key: str, value: str) -> str | None:
+    if not value or (value.startswith(_AUTHORITY) and len(value) <= 80):
+        return None
+    return (
+        f"Tham số {key} phải để trống hoặc bắt đầu bằng KT., TL., TM., Q. hoặc TUQ. "
+        f"(ví dụ 'KT. CHÁNH VĂN PHÒNG'), đang là '{value}'."
+    )
+
+
+def _text_problem(key: str, value: str, required: bool) -> str | None:
+    if required and not value.strip():
+        return f"Tham số {key} không được để trống."
+    if len(value) > 80:
+        return f"Tham số {key} dài quá 80 ký tự."
+    return None
+
+
+def _recipients_problem(key: str, value: str) -> str | None:
+    items = [x.strip() for x in value.split(";") if x.strip()]
+    if not items or len(items) > 20 or any(len(x) > 200 for x in items):
+        return (
+            f"Tham số {key} phải có từ 1 đến 20 nơi nhận cách nhau bởi dấu chấm phẩy "
+            "(ví dụ 'Sở Nội vụ;Lãnh đạo Văn phòng;Lưu: VT, HCTC'), mỗi nơi nhận tối đa 200 ký tự."
+        )
+    return None
+
+
 # Each known setting and what makes its value usable; unknown keys are free text.
 _CHECKS: dict[str, Callable[[str, str], str | None]] = {
     "year": lambda k, v: _number_problem(k, v, 2000, 2100, True),
@@ -68,6 +105,11 @@ _CHECKS: dict[str, Callable[[str, str], str | None]] = {
     "tolerance": lambda k, v: _number_problem(k, v, 0, 100, False),
     "grade_bands": _bands_problem,
     "rank_min_points": lambda k, v: _number_problem(k, v, 0, 1000, False),
+    "report_number_prefix": _prefix_problem,
+    "report_signer_authority": _authority_problem,
+    "report_signer_title": lambda k, v: _text_problem(k, v, True),
+    "report_signer_name": lambda k, v: _text_problem(k, v, False),
+    "report_recipients": _recipients_problem,
 }
 
 

@@ -1,8 +1,9 @@
 """One entry point for every export, shared by the Xuất dữ liệu page and `python -m tracker export`:
 the kinds, their file names, and `build` / `download` (PRODUCT.md §8).
 
-The CSV exports live in tables.py, the report workbook in report.py, the scores and models CSVs
-in tracker/metrics/scoring.py; the date ranges and presets in tracker/catalogue/periods.py.
+The CSV exports live in tables.py, the report workbook in report.py, the Báo cáo (.docx) to Sở
+Nội vụ in baocao.py, the scores and models CSVs in tracker/metrics/scoring.py; the date ranges,
+presets and report periods (Nghị định 09/2019/NĐ-CP) in tracker/catalogue/periods.py.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from typing import Any
 from tracker.accounts import auth
 from tracker.accounts.auth import User
 from tracker.catalogue import periods
-from tracker.exports import report, tables
+from tracker.exports import baocao, report, tables
 from tracker.metrics import scoring
 
-KINDS = ("summary", "detail", "indicators", "report", "scores", "models")
+KINDS = ("summary", "detail", "indicators", "report", "scores", "models", "baocao")
+# The Báo cáo goes out under the Office leader's signature: only leaders and admins make it.
+BAOCAO_ROLES = frozenset({"lanh_dao", "quan_tri"})
 
 
 class ExportError(ValueError):
@@ -27,11 +30,31 @@ class ExportError(ValueError):
 # --- one entry point for the page and the command line -----------------------------------------
 
 
+def _report_dates(
+    week: str | None, period: str | None, year: Any, date_from: Any, date_to: Any
+) -> tuple[date, date]:
+    """The annex workbook's dates: a report period of a year, else the range or the week."""
+    if period:
+        return periods.period_dates(period, year, date_from, date_to)
+    return periods.report_range(week, date_from, date_to)
+
+
 def file_name(
-    kind: str, week: str | None = None, date_from: Any = None, date_to: Any = None
+    kind: str,
+    week: str | None = None,
+    date_from: Any = None,
+    date_to: Any = None,
+    *,
+    period: str | None = None,
+    year: Any = None,
+    number: str | None = None,
+    request: int | str | None = None,
 ) -> str:
+    if kind == "baocao":
+        request_of = baocao.request_of(request)
+        return baocao.file_name(baocao.period_of(period, year, date_from, date_to, request_of))
     if kind == "report":
-        start, end = periods.report_range(week, date_from, date_to)
+        start, end = _report_dates(week, period, year, date_from, date_to)
         return f"bao-cao-tong-hop_{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
     if kind == "indicators" and (date_from or date_to):
         start, end = periods.date_range(None, date_from, date_to)
@@ -52,9 +75,19 @@ def build(
     week: str | None = None,
     date_from: str | date | None = None,
     date_to: str | date | None = None,
+    period: str | None = None,
+    year: str | int | None = None,
+    number: str | None = None,
+    request: int | str | None = None,
     path: Path | None = None,
 ) -> bytes:
-    """The bytes of one export; the page and `python -m tracker export` both call this."""
+    """The bytes of one export; the page and `python -m tracker export` both call this.
+
+    `period` and `year` (a report period of Nghị định 09/2019) choose the dates of the report
+    workbook and the Báo cáo; `number` is the Báo cáo's số (blank: the văn thư writes it);
+    `request` is the id of the request from Sở Nội vụ it answers (its kỳ số liệu when no dates
+    are given, cited in the opening).
+    """
     if kind in ("summary", "detail", "scores") and not week:
         raise ExportError("Cần chọn tuần (--week), ví dụ 2026-W10.")
     if week:
@@ -67,8 +100,12 @@ def build(
         case "indicators":
             return tables.indicators_csv(week, date_from, date_to, path)
         case "report":
-            start, end = periods.report_range(week, date_from, date_to)
+            start, end = _report_dates(week, period, year, date_from, date_to)
             return report.report_xlsx(start, end, path=path)
+        case "baocao":
+            asked = baocao.request_of(request, path)
+            p = baocao.period_of(period, year, date_from, date_to, asked)
+            return baocao.report_docx(p, number=number, path=path, request=asked)
         case "scores":
             return scoring.scores_csv(week)
         case "models":
@@ -77,6 +114,11 @@ def build(
 
 
 def download(user: User | None, kind: str, **options: Any) -> bytes:
-    """An export for a signed-in user (every role may export; refused when not signed in)."""
+    """An export for a signed-in user (every role may export; refused when not signed in);
+    the Báo cáo only for leaders and admins."""
     auth.require(user, "export")
+    if kind == "baocao" and user is not None and user.role not in BAOCAO_ROLES:
+        raise auth.PermissionDenied(
+            "Chỉ tài khoản Lãnh đạo hoặc Quản trị được tạo Báo cáo gửi Sở Nội vụ."
+        )
     return build(kind, **options)

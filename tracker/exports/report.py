@@ -175,7 +175,7 @@ def _sheet_tasks(
         "Loại / vai trò",
         "Trạng thái",
         "Tỷ lệ hoàn thành (%)",
-        "Tiến độ kỳ vọng (%)",
+        "Tiến độ theo kế hoạch (%)",
         "Kết quả thực hiện (trong khoảng thời gian báo cáo)",
         "Khó khăn, vướng mắc",
         "Đề xuất, kiến nghị",
@@ -349,8 +349,8 @@ def _sheet_scores(wb: Workbook, year: int, path: Path | None) -> None:
 _MODIFIED = re.compile(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
-def _stable_zip(data: bytes, when: datetime) -> bytes:
-    """Rewrite the .xlsx zip with one timestamp for every part, so equal inputs give equal bytes."""
+def stable_zip(data: bytes, when: datetime) -> bytes:
+    """Rewrite the .xlsx (or .docx) zip with one timestamp for every part, so equal inputs give equal bytes."""
     stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
@@ -390,4 +390,4 @@ def report_xlsx(
     _sheet_scores(wb, periods.parse_week_id(week)[0], path)
     buffer = io.BytesIO()
     wb.save(buffer)
-    return _stable_zip(buffer.getvalue(), now)
+    return stable_zip(buffer.getvalue(), now)

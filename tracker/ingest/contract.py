@@ -76,12 +76,8 @@ STATUS_DONE = "Hoàn thành"
 STATUS_PAUSED = "Tạm dừng"
 STATUSES = (STATUS_NOT_STARTED, STATUS_IN_PROGRESS, STATUS_DONE, STATUS_PAUSED)
 
-MODEL_FIELDS = (
-    "Kinh tế",
-    "Văn hóa - xã hội",
-    "Quốc phòng - an ninh",
-    "Xây dựng hệ thống chính trị",
-)
+# The fields (lĩnh vực) a model may name are a catalogue, not part of the contract: the Office
+# keeps them in data/model_fields.csv (Hướng dẫn 10-HD/BTGDVTU), see plan.model_fields().
 MODEL_STATUSES = ("Đăng ký", "Đang thực hiện", "Được công nhận", "Nhân rộng")
 
 ROLE_LABELS = {"chu_tri": "Chủ trì", "phoi_hop": "Phối hợp", "thuc_hien": "Thực hiện"}

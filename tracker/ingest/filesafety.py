@@ -90,7 +90,7 @@ def _check_size(data: bytes) -> list[Problem]:
         _problem(
             "file_too_large",
             f"Tệp quá lớn ({size_mb:.1f} MB), vượt giới hạn {limit_mb:.0f} MB.",
-            "Xóa các sheet, hình ảnh và dòng trống không cần thiết rồi lưu lại; "
+            "Xóa các trang tính, hình ảnh và dòng trống không cần thiết rồi lưu lại; "
             "biểu mẫu tuần thường chỉ vài chục KB.",
         )
     ]
@@ -267,5 +267,5 @@ def _bomb(detail: str) -> Problem:
         f"Tệp bị từ chối vì an toàn: {detail}, vượt giới hạn {limit_mb:.0f} MB sau giải nén "
         "(dấu hiệu tệp nén độc hại).",
         "Chỉ tải lên biểu mẫu .xlsx do Excel lưu; nếu tệp thật sự có nhiều dữ liệu, "
-        "hãy xóa các sheet và dòng không cần thiết.",
+        "hãy xóa các trang tính và dòng không cần thiết.",
     )

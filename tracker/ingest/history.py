@@ -16,7 +16,7 @@ from tracker.accounts.admin import AdminError
 from tracker.accounts.auth import User
 from tracker.catalogue import catalogues, setting_rules
 from tracker.ingest import submissions
-from tracker.store import audit, db
+from tracker.store import audit, db, queries
 from tracker.text import nfc
 
 
@@ -75,10 +75,7 @@ def revoke_exception(
     auth.require(user, "grant_exception")
     now = now or settings.now()
     with db.transaction(path) as tx:
-        found = tx.rows(
-            "select unit_code, period, expires_at from lock_exception where id = $i",
-            {"i": exception_id},
-        )
+        found = tx.rows(queries.load("lock_exception_by_id").sql, {"exception_id": exception_id})
         if not found:
             raise AdminError(f"Không có ngoại lệ số {exception_id}.")
         unit_code, period, expires = found[0]

@@ -26,7 +26,7 @@ from tracker.ingest.parsed import Problem
 from tracker.ingest.reader import fold
 
 ERROR_SHEET = "Lỗi cần sửa"
-ERROR_COLUMNS = ("Sheet", "Ô", "Mã lỗi", "Nội dung", "Cách sửa", "Mức độ")
+ERROR_COLUMNS = ("Trang tính", "Ô", "Mã lỗi", "Nội dung", "Cách sửa", "Mức độ")
 COMMENT_AUTHOR = "Kiểm tra biểu mẫu"
 # Our part of a cell comment starts here, so marking a re-uploaded file replaces only our text.
 COMMENT_MARK = "── Kiểm tra biểu mẫu ──"

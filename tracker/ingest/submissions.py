@@ -294,7 +294,7 @@ def read_isolated(data: bytes, context: reader.Context, name: str) -> ParsedWork
             "",
             "reader_failed",
             str(failure),
-            "Mở tệp bằng Excel, xóa các dòng, cột và sheet thừa (Ctrl+End chỉ ô cuối cùng có "
+            "Mở tệp bằng Excel, xóa các dòng, cột và trang tính thừa (Ctrl+End chỉ ô cuối cùng có "
             "dữ liệu), lưu lại dưới dạng .xlsx rồi tải lên lại; hoặc tải biểu mẫu mới và chép "
             "số liệu sang.",
         )

@@ -117,19 +117,21 @@ def _last_contact(unit_code: str, path: Path | None) -> tuple[str, str]:
 # --- sheets ------------------------------------------------------------------------------
 
 
+def progress_title(path: Path | None = None) -> str:
+    """The progress sheet's title: the plan's full name and year (setting `year`)."""
+    return (
+        "BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CÔNG TÁC DÂN VẬN CHÍNH QUYỀN VÀ THỰC HIỆN DÂN CHỦ "
+        f"Ở CƠ SỞ NĂM {catalogues.setting('year', path)}"
+    )
+
+
 def _progress_sheet(
     ws: Worksheet, unit_code: str, unit_name: str, period: str, path: Path | None
 ) -> None:
     ws.title = contract.SHEET_PROGRESS
     cols = list(contract.PROGRESS_COLUMNS)
-    year = periods.parse_week_id(period)[0]
     style.widths(ws, PROGRESS_WIDTHS)
-    style.title(
-        ws,
-        TITLE_ROW,
-        f"BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH DÂN VẬN CHÍNH QUYỀN NĂM {year}",
-        len(cols),
-    )
+    style.title(ws, TITLE_ROW, progress_title(path), len(cols))
     reporter, phone = _last_contact(unit_code, path)
     _header_block(ws, unit_code, unit_name, period, reporter, phone)
     _deadline_box(ws, deadline_text(period, path))
@@ -200,7 +202,7 @@ def _deadline_box(ws: Worksheet, due: str) -> None:
     text = (
         f"Hạn nộp: {due}. Cập nhật cột Trạng thái và Tỷ lệ hoàn thành (%) "
         "— do đơn vị tự đánh giá, từ 0 đến 100 — rồi ghi kết quả trong kỳ, văn bản minh chứng, "
-        "khó khăn, đề xuất. Không sửa các cột có nền xám. Xem sheet 'Hướng dẫn'."
+        "khó khăn, đề xuất. Không sửa các cột có nền xám. Xem trang tính 'Hướng dẫn'."
     )
     first, last = HEADER_BLOCK_FIRST_ROW, HEADER_BLOCK_FIRST_ROW + len(contract.HEADER_LABELS) - 1
     cell = ws.cell(row=first, column=5, value=text)
@@ -372,6 +374,7 @@ def _previous_scores(unit_code: str, period: str, path: Path | None) -> dict[str
 def _model_sheet(ws: Worksheet, unit_code: str, period: str, path: Path | None) -> None:
     headers = list(contract.MODEL_COLUMNS.values())
     fields = list(contract.MODEL_COLUMNS)
+    model_fields = plan.model_fields(path)  # the Office's field catalogue, active ones
     year = periods.parse_week_id(period)[0]
     style.widths(ws, MODEL_WIDTHS)
     style.title(ws, 1, f'MÔ HÌNH, ĐIỂN HÌNH "DÂN VẬN KHÉO" NĂM {year}', len(headers))
@@ -379,7 +382,7 @@ def _model_sheet(ws: Worksheet, unit_code: str, period: str, path: Path | None) 
         ws,
         2,
         "Mỗi dòng một mô hình. Lĩnh vực: "
-        + "; ".join(contract.MODEL_FIELDS)
+        + "; ".join(model_fields)
         + ". Trạng thái: "
         + "; ".join(contract.MODEL_STATUSES)
         + ". Giữ lại các mô hình đã đăng ký và cập nhật trạng thái, kết quả.",
@@ -395,7 +398,7 @@ def _model_sheet(ws: Worksheet, unit_code: str, period: str, path: Path | None) 
     last = min(first + len(models) + MODEL_MIN_EMPTY_ROWS - 1, first + MODEL_MAX_ROWS - 1)
     last = max(last, first + len(models) - 1)
     for field, values, title in (
-        ("field", contract.MODEL_FIELDS, "Lĩnh vực"),
+        ("field", model_fields, "Lĩnh vực"),
         ("status", contract.MODEL_STATUSES, "Trạng thái"),
     ):
         col = get_column_letter(fields.index(field) + 1)
@@ -435,7 +438,7 @@ def guide_lines(period: str, path: Path | None = None) -> list[tuple[str, bool]]
             "cần liên hệ Phòng Hành chính - Tổ chức để được mở khóa.",
             False,
         ),
-        (f"2. Sheet '{s.SHEET_PROGRESS}' (bắt buộc)", True),
+        (f"2. Trang tính '{s.SHEET_PROGRESS}' (bắt buộc)", True),
         (
             f"Phần đầu: kiểm tra '{s.LABEL_UNIT}', '{s.LABEL_UNIT_CODE}', '{s.LABEL_PERIOD}'; ghi "
             f"'{s.LABEL_REPORTER}', '{s.LABEL_PHONE}' (số điện thoại liên hệ khi cần đôn đốc) và "
@@ -459,33 +462,35 @@ def guide_lines(period: str, path: Path | None = None) -> list[tuple[str, bool]]
         ),
         (
             f"'{s.PROGRESS_COLUMNS['result_text']}': việc đã làm trong tuần. "
-            f"'{s.PROGRESS_COLUMNS['evidence']}': số, ngày văn bản (ví dụ 'Kế hoạch số 12/KH-HCTC "
-            f"ngày 15/01/2026'); nhiệm vụ '{s.STATUS_DONE}' cần có minh chứng. "
+            f"'{s.PROGRESS_COLUMNS['evidence']}': số, ngày văn bản (ví dụ 'Kế hoạch số 12/KH-VPUB "
+            "ngày 15/01/2026', 'Công văn số 45/VPUB-HCTC ngày 20/01/2026'); "
+            f"nhiệm vụ '{s.STATUS_DONE}' cần có minh chứng. "
             f"'{s.PROGRESS_COLUMNS['difficulty']}' và '{s.PROGRESS_COLUMNS['proposal']}': ghi rõ để "
             "Lãnh đạo Văn phòng xem xét, xử lý; để trống nếu không có.",
             False,
         ),
-        (f"3. Sheet '{s.SHEET_INDICATORS}' (không bắt buộc)", True),
+        (f"3. Trang tính '{s.SHEET_INDICATORS}' (không bắt buộc)", True),
         (
             f"Ghi '{s.INDICATOR_COLUMNS['value']}' là số không âm: số phát sinh trong tuần (lượt tiếp "
             "công dân, cuộc đối thoại, đơn thư, lượt tập huấn, văn bản ban hành); riêng số mô hình "
             "'Dân vận khéo' đang thực hiện ghi số hiện có. Không sửa mã chỉ số.",
             False,
         ),
-        (f"4. Sheet '{s.SHEET_SCORES}' (không bắt buộc)", True),
+        (f"4. Trang tính '{s.SHEET_SCORES}' (không bắt buộc)", True),
         (
             "Tự chấm điểm theo bộ tiêu chí đánh giá công tác dân vận và thực hiện dân chủ ở cơ sở "
             "(Quyết định 2579/QĐ-UBND). Điểm tự chấm không vượt Điểm tối đa (Điểm tối đa trong "
             "danh mục của Văn phòng là căn cứ); điểm lớn hơn 0 cần có Tài liệu kiểm chứng hoặc "
             f"Giải trình; đánh dấu '{s.NOT_APPLICABLE_MARK}' ở cột Không áp dụng (và để trống điểm) "
             "nếu tiêu chí không áp dụng cho đơn vị; dòng điểm trừ ghi số âm. Biểu mẫu mang sẵn điểm "
-            "đã nộp trong năm; nộp lại không có sheet này thì điểm đã nộp được giữ nguyên.",
+            "đã nộp trong năm; nộp lại không có trang tính này thì điểm đã nộp được giữ nguyên.",
             False,
         ),
-        (f"5. Sheet '{s.SHEET_MODELS}' (không bắt buộc)", True),
+        (_criteria_note(db.query("criteria_active", path=path)), False),
+        (f"5. Trang tính '{s.SHEET_MODELS}' (không bắt buộc)", True),
         (
             "Mỗi dòng một mô hình, điển hình 'Dân vận khéo': tên, lĩnh vực ("
-            + "; ".join(s.MODEL_FIELDS)
+            + "; ".join(plan.model_fields(path))
             + "), nội dung, cách thức, thời gian, sản phẩm, kết quả và trạng thái ("
             + "; ".join(s.MODEL_STATUSES)
             + "). Biểu mẫu mang sẵn các mô hình đã báo cáo.",
@@ -497,8 +502,8 @@ def guide_lines(period: str, path: Path | None = None) -> list[tuple[str, bool]]
             ".xlsm hay đặt mật khẩu). Trên trang 'Nộp báo cáo': chọn tệp, bấm kiểm tra, xem lỗi và "
             "cảnh báo, rồi xác nhận nộp. Nếu bị từ chối, tải tệp đã đánh dấu các ô lỗi, sửa rồi nộp "
             "lại. Nộp lại trong cùng tuần sẽ thay thế bản trước (bản trước vẫn được lưu); tuần được "
-            "tính đúng hạn theo lần nộp được chấp nhận đầu tiên. Không đổi tên sheet, tên cột; không "
-            f"xóa sheet ẩn '{s.SHEET_META}'.",
+            "tính đúng hạn theo lần nộp được chấp nhận đầu tiên. Không đổi tên trang tính, tên cột; không "
+            f"xóa trang tính ẩn '{s.SHEET_META}'.",
             False,
         ),
     ]

@@ -14,7 +14,7 @@ from tracker import settings
 from tracker.accounts import auth
 from tracker.accounts.auth import User
 from tracker.catalogue import catalogues
-from tracker.store import audit, db
+from tracker.store import audit, db, queries
 from tracker.text import nfc
 
 SOURCES = {"sheet": "Biểu mẫu báo cáo", "app": "Nêu trên ứng dụng"}
@@ -117,11 +117,8 @@ def mark_handled(
     if not note:
         raise DifficultyError("Hãy ghi nội dung xử lý (ghi chú) trước khi đánh dấu đã xử lý.")
     with db.transaction(path) as tx:
-        if tx.scalar(
-            "select count(*) from difficulty_handled where source = $s and ref = $r "
-            "and text_handled = $t",
-            {"s": source, "r": ref, "t": key},
-        ):
+        handled = queries.load("difficulty_already_handled").sql
+        if tx.scalar(handled, {"source": source, "ref": ref, "text_handled": key}):
             raise DifficultyError("Vướng mắc này đã được đánh dấu xử lý trước đó.")
         tx.execute(
             "insert into difficulty_handled (source, ref, text_handled, handled_by, handled_at, note) "

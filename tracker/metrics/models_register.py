@@ -1,20 +1,57 @@
-"""The "Dân vận khéo" register: models by unit, field and status, and each model's history."""
+"""The "Dân vận khéo" register: models by unit, field and status, each model's history, and what
+the Office records about a model (mô hình or điển hình, the recognition decision, sending to Sở
+Nội vụ).
+
+Decision: the units report their models in the workbook; recognition and sending the register to
+Sở Nội vụ are the Office's acts (III.2.a), so HCTC records them on the Dân vận khéo page
+(permission "review") and the workbook contract is unchanged (older workbooks stay valid). A
+record follows the model's identity (model_key) across the unit's submissions.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from tracker.ingest.contract import MODEL_FIELDS, MODEL_STATUSES
-from tracker.store import db
-from tracker.text import key
+from tracker import settings
+from tracker.accounts import auth
+from tracker.accounts.auth import User
+from tracker.catalogue import plan
+from tracker.ingest.contract import MODEL_STATUSES
+from tracker.store import audit, db
+from tracker.text import fmt_date, is_missing, key, nfc
 
 NO_STATUS = "Chưa ghi trạng thái"
+KINDS = ("Mô hình", "Điển hình")
+DECISION_NO_MAX = 100
+
+
+class RecognitionError(ValueError):
+    """A recognition record that cannot be stored; `problems` lists every mistake (Vietnamese)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """What the Office records about one model; empty fields mean "not recorded"."""
+
+    kind: str = ""
+    decision_no: str = ""
+    decision_date: date | None = None
+    sent_to_snv: bool = False
+    sent_date: date | None = None
 
 
 def register(path: Path | None = None) -> pd.DataFrame:
-    """Every unit's models as its latest standing sheet lists them (queries/models_register.sql)."""
+    """Every unit's models as its latest standing sheet lists them (queries/models_register.sql),
+    with the Office's record: kind, decision_no, decision_date, sent_to_snv, sent_date."""
     return db.query("models_register", path=path)
 
 
@@ -47,12 +84,14 @@ def status_counts(df: pd.DataFrame) -> dict[str, int]:
     return counts
 
 
-def field_status_matrix(df: pd.DataFrame) -> pd.DataFrame:
-    """Counts of models per field (rows) and status (columns), every field and status shown."""
+def field_status_matrix(df: pd.DataFrame, path: Path | None = None) -> pd.DataFrame:
+    """Counts of models per field (rows) and status (columns): every active field of the
+    catalogue and every status shown, then fields no longer in use that models still name."""
     statuses = df["status"].fillna("").replace("", NO_STATUS)
     table = pd.crosstab(df["field"], statuses)
     columns = [*MODEL_STATUSES, *([NO_STATUS] if NO_STATUS in table.columns else [])]
-    fields = [*MODEL_FIELDS, *sorted(set(table.index) - set(MODEL_FIELDS))]
+    active = plan.model_fields(path)
+    fields = [*active, *sorted(set(table.index) - set(active))]
     return table.reindex(index=fields, columns=columns, fill_value=0)
 
 
@@ -62,3 +101,101 @@ def history(unit_code: str, name: str | None = None, path: Path | None = None) -
     if name is not None:
         df = df[df["model_key"] == key(name)].reset_index(drop=True)
     return df
+
+
+def decision_text(decision_no: Any, decision_date: Any) -> str:
+    """'Số 12/QĐ-VP ngày 05/03/2026'; '' when nothing is recorded."""
+    no = "" if is_missing(decision_no) else str(decision_no)
+    when = "" if is_missing(decision_date) else fmt_date(pd.Timestamp(decision_date).date())
+    return " ".join(filter(None, [f"Số {no}" if no else "", f"ngày {when}" if when else ""]))
+
+
+def sent_text(sent: Any, sent_date: Any) -> str:
+    """'Đã gửi ngày dd/mm/yyyy' or ''."""
+    if is_missing(sent) or not sent:
+        return ""
+    when = "" if is_missing(sent_date) else fmt_date(pd.Timestamp(sent_date).date())
+    return f"Đã gửi ngày {when}" if when else "Đã gửi"
+
+
+def _problems(value: Recognition, today: date) -> list[str]:
+    out = []
+    if value.kind and value.kind not in KINDS:
+        out.append(f"Loại '{value.kind}' không hợp lệ; chọn một trong: {', '.join(KINDS)}.")
+    if len(value.decision_no) > DECISION_NO_MAX:
+        out.append(f"Số quyết định dài quá {DECISION_NO_MAX} ký tự; chỉ ghi số, ký hiệu.")
+    if bool(value.decision_no) != (value.decision_date is not None):
+        out.append(
+            "Ghi đủ cả số và ngày của quyết định công nhận (hoặc để trống cả hai nếu chưa có)."
+        )
+    if value.decision_date and value.decision_date > today:
+        out.append(f"Ngày quyết định {fmt_date(value.decision_date)} ở tương lai; kiểm tra lại.")
+    if value.sent_to_snv and value.sent_date is None:
+        out.append("Đã gửi Sở Nội vụ thì cần ghi ngày gửi.")
+    if not value.sent_to_snv and value.sent_date is not None:
+        out.append("Có ngày gửi nhưng chưa đánh dấu 'Đã gửi Sở Nội vụ'; đánh dấu hoặc xóa ngày.")
+    if value.sent_date and value.sent_date > today:
+        out.append(f"Ngày gửi Sở Nội vụ {fmt_date(value.sent_date)} ở tương lai; kiểm tra lại.")
+    return out
+
+
+def _as_dict(value: Recognition) -> dict[str, Any]:
+    return {
+        "kind": value.kind or None,
+        "decision_no": value.decision_no or None,
+        "decision_date": value.decision_date,
+        "sent_to_snv": value.sent_to_snv,
+        "sent_date": value.sent_date,
+    }
+
+
+def _audit_value(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()}
+
+
+def record_recognition(
+    user: User, unit_code: str, model_key: str, value: Recognition, path: Path | None = None
+) -> bool:
+    """Store what the Office records about a model of the register; returns False when nothing
+    changed. Raises RecognitionError listing every mistake; auth.PermissionDenied for non-HCTC."""
+    auth.require(user, "review")
+    value = Recognition(
+        kind=nfc(value.kind).strip(),
+        decision_no=" ".join(nfc(value.decision_no).split()),
+        decision_date=value.decision_date,
+        sent_to_snv=bool(value.sent_to_snv),
+        sent_date=value.sent_date,
+    )
+    reg = register(path)
+    if not ((reg["unit_code"] == unit_code) & (reg["model_key"] == model_key)).any():
+        raise RecognitionError(
+            [
+                f"Không tìm thấy mô hình '{model_key}' của đơn vị {unit_code} trong sổ theo dõi "
+                "(bảng “Dân vận khéo” mới nhất của đơn vị); tải lại trang rồi chọn lại mô hình."
+            ]
+        )
+    problems = _problems(value, settings.now().date())
+    if problems:
+        raise RecognitionError(problems)
+    found = db.query_rows("model_recognition", path=path, unit=unit_code, model_key=model_key)
+    columns = ("kind", "decision_no", "decision_date", "sent_to_snv", "sent_date")
+    before = dict(zip(columns, found[0][2:7], strict=True)) if found else None
+    after = _as_dict(value)
+    if before == after or (before is None and after == _as_dict(Recognition())):
+        return False
+    row = {"unit_code": unit_code, "model_key": model_key, **after}
+    row |= {"updated_by": user.username, "updated_at": settings.now()}
+    with db.transaction(path) as tx:
+        tx.insert_rows("model_recognition", [row], replace=True)
+        audit.record(
+            "model_recognition",
+            username=user.username,
+            role=user.role,
+            target=f"{unit_code}|{model_key}",
+            before=_audit_value(before),
+            after=_audit_value(after),
+            tx=tx,
+        )
+    return True

@@ -15,7 +15,7 @@ import pandas as pd
 from tracker import settings
 from tracker.catalogue import calendar, catalogues, periods
 from tracker.store import db
-from tracker.text import fmt_datetime, fmt_pct
+from tracker.text import fmt_pct
 
 ON_TIME = "Đúng hạn"
 LATE = "Trễ hạn"
@@ -122,39 +122,37 @@ def _contact(reporter: object, phone: object) -> str:
 
 
 def reminder_text(week: str, now: datetime | None = None, path: Path | None = None) -> str:
-    """A reminder ready to paste into Zalo or e-mail: missing and late units with contacts."""
+    """A reminder ready to paste into Zalo or e-mail: the units that have not reported, with
+    their contacts, or a line saying that every unit has reported (late ones are not chased)."""
     now = now or settings.now()
     label = periods.label(week)
     status = week_status(week, path)
     if not status["expected"].any():
         return f"{label}: không yêu cầu các đơn vị báo cáo (tuần nghỉ hoặc trước tuần báo cáo đầu tiên)."
     r = rates(week, path)
+    due = deadline(week, path)
     missing = status[status["state"] == MISSING]
-    late = status[status["state"] == LATE]
     lines = [
         f"[Đôn đốc báo cáo] {label}",
-        f"Hạn nộp: {fmt_deadline(deadline(week, path))}.",
+        f"Hạn nộp: {fmt_deadline(due)}.",
         f"Đến {now:%H:%M %d/%m/%Y}: {r['reported']}/{r['expected']} đơn vị đã nộp "
         f"({fmt_pct(r['reporting_rate'])}), {r['on_time']} đơn vị nộp đúng hạn.",
     ]
-    if missing.empty and late.empty:
-        lines += ["", "Tất cả các đơn vị đã nộp báo cáo đúng hạn. Trân trọng cảm ơn!"]
+    if missing.empty:
+        week_name = periods.short_label(week).lower()
+        lines += ["", f"Tất cả đơn vị đã nộp báo cáo {week_name}. Trân trọng cảm ơn!"]
         return "\n".join(lines)
-    if not missing.empty:
-        lines += ["", f"Đơn vị chưa nộp báo cáo ({len(missing)}):"]
-        for i, row in enumerate(missing.itertuples(), start=1):
-            contact = _contact(row.reporter, row.phone)
-            lines.append(f"{i}. {row.unit_code} - {row.unit_name}{contact}")
-    if not late.empty:
-        lines += ["", f"Đơn vị nộp trễ hạn ({len(late)}):"]
-        for i, row in enumerate(late.itertuples(), start=1):
-            when = fmt_datetime(row.first_upload.to_pydatetime())
-            contact = _contact(row.reporter, row.phone)
-            lines.append(f"{i}. {row.unit_code} - {row.unit_name}: nộp lúc {when}{contact}")
+    lines += ["", f"Đơn vị chưa nộp báo cáo ({len(missing)}):"]
+    for i, row in enumerate(missing.itertuples(), start=1):
+        lines.append(f"{i}. {row.unit_code} - {row.unit_name}{_contact(row.reporter, row.phone)}")
+    urge = (
+        "khẩn trương cập nhật biểu mẫu và nộp báo cáo trên hệ thống"
+        if now > due
+        else "cập nhật biểu mẫu và nộp báo cáo trên hệ thống trước hạn nộp"
+    )
     lines += [
         "",
-        "Đề nghị các đơn vị chưa nộp khẩn trương cập nhật biểu mẫu và nộp báo cáo trên hệ thống; "
-        "các đơn vị nộp trễ lưu ý nộp đúng hạn từ tuần sau.",
+        f"Đề nghị các đơn vị trên {urge}.",
         "Trân trọng.",
         "Phòng Hành chính - Tổ chức, Văn phòng UBND thành phố Cần Thơ",
     ]

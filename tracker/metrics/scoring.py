@@ -7,6 +7,7 @@ criterion_scores.sql, vp_assessment.sql); this module fetches, writes reviews, a
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,15 @@ from tracker.accounts.auth import User
 from tracker.catalogue import catalogues, periods
 from tracker.exports.csvsafe import frame_csv
 from tracker.exports.csvsafe import neutralise as neutralise  # re-exported: part of this API
-from tracker.metrics import models_register
-from tracker.store import audit, db
-from tracker.text import fmt_number, nfc
+from tracker.metrics import models_register, reporting
+from tracker.store import audit, db, queries
+from tracker.text import fmt_number, is_missing, nfc
 
 VP = "VP"
+# P1 "Báo cáo trễ hạn hoặc không báo cáo (mỗi lần −1)" (data/criteria.csv): its deduction
+# follows from the reporting record, one point per late or missing week.
+LATE_CRITERION = "P1"
+LATE_POINTS = 1.0
 VP_NAME = "Văn phòng UBND thành phố (đánh giá chung)"
 SCORES_CSV_COLUMNS = (
     "Mã đơn vị",
@@ -33,6 +38,7 @@ SCORES_CSV_COLUMNS = (
     "Điểm cuối cùng",
     "Xếp loại",
     "Hạng",
+    "Bộ tiêu chí",  # the set's name, so a provisional set shows in the file (PRODUCT.md §8)
 )
 MODELS_CSV_COLUMNS = (
     "Mã đơn vị",
@@ -45,6 +51,9 @@ MODELS_CSV_COLUMNS = (
     "Trạng thái",
     "Đăng ký từ tuần",
     "Kỳ báo cáo",
+    "Loại",  # the Office's record (models_register.record_recognition), after the unit's columns
+    "Quyết định công nhận",
+    "Gửi Sở Nội vụ",
 )
 
 
@@ -62,7 +71,7 @@ def plan_year(path: Path | None = None) -> int:
 
 def years(path: Path | None = None) -> list[int]:
     """Years with standing score sheets, plus the plan's year; newest first."""
-    found = {r[0] for r in db.rows("select distinct year from score_line", path=path)}
+    found = {r[0] for r in db.cached_rows("score_years", path=path)}
     return sorted(found | {plan_year(path)}, reverse=True)
 
 
@@ -101,6 +110,37 @@ def criterion_lines(
 def vp_lines(year: int, path: Path | None = None) -> pd.DataFrame:
     """The Office's assessment per criterion of the active set (queries/vp_assessment.sql)."""
     return db.query("vp_assessment", path=path, year=int(year))
+
+
+def late_record(year: int, path: Path | None = None) -> pd.DataFrame:
+    """Per active unit, the reporting weeks of `year` whose deadline has passed that it reported
+    late or not at all (the "Sổ theo dõi" behind P1), and the P1 deduction they imply under the
+    criterion's rule, one point a week up to the criterion's maximum (≤ 0; 0 without P1).
+
+    Columns: unit_code, expected_weeks, late, missing, through (last week counted), implied.
+    """
+    first = max(catalogues.setting("first_week", path), f"{int(year)}-W01")
+    through = min(_last_closed_week(path), periods.week_id(date(int(year), 12, 28)))
+    df = db.query("unit_reporting_counts", path=path, first_week=first, week=through)
+    times = (df["late"] + df["missing"]).astype("float64")  # none when first > through
+    implied = 0.0 - (times * LATE_POINTS).clip(upper=_late_maximum(path))  # 0.0, never −0.0
+    return df.assign(through=through, implied=implied)[
+        ["unit_code", "expected_weeks", "late", "missing", "through", "implied"]
+    ]
+
+
+def _last_closed_week(path: Path | None) -> str:
+    """This week if its deadline has passed, else the week before."""
+    now = settings.now()
+    week = periods.week_id(now.date())
+    return week if reporting.deadline(week, path) <= now else periods.shift(week, -1)
+
+
+def _late_maximum(path: Path | None) -> float:
+    """P1's maximum deduction in the active set (0 when the set has no such penalty)."""
+    active = db.query("criteria_active", path=path)
+    found = active[(active["code"] == LATE_CRITERION) & (active["kind"] == "penalty")]
+    return float(found["max_points"].iloc[0]) if len(found) else 0.0
 
 
 def _plain(value: Any) -> Any:
@@ -161,7 +201,7 @@ def _store_review(
         "and criterion_code = $criterion_code"
     )
     with db.transaction(path) as tx:
-        old = tx.rows(f"select score, comment, reviewed_by from review_score where {where}", key)
+        old = tx.rows(queries.load("review_score_row").sql, key)
         tx.execute(f"delete from review_score where {where}", key)
         tx.execute(
             "insert into review_score values ($set_id, $year, $unit_code, $criterion_code, "
@@ -186,18 +226,11 @@ def _store_review(
 
 
 def _unit_line(unit_code: str, year: int, criterion_code: str, path: Path | None) -> dict:
-    found = db.rows(
-        "select set_id, kind, max_points, self_na, self_score from score_line "
-        "where unit_code = $u and year = $y and criterion_code = $c",
-        {"u": unit_code, "y": int(year), "c": criterion_code},
-        path,
+    found = db.query_rows(
+        "unit_score_line", path, unit=unit_code, year=int(year), criterion=criterion_code
     )
     if not found:
-        if not db.scalar(
-            "select count(*) from score_line where unit_code = $u and year = $y",
-            {"u": unit_code, "y": int(year)},
-            path,
-        ):
+        if not db.query_rows("unit_score_line_count", path, unit=unit_code, year=int(year))[0][0]:
             raise ScoringError(f"Đơn vị {unit_code} chưa có bảng tự chấm điểm năm {year}.")
         raise ScoringError(
             f"Tiêu chí {criterion_code} không có trong bộ tiêu chí mà đơn vị {unit_code} đã chấm."
@@ -242,7 +275,7 @@ def _clear(user: User, action: str, target: dict[str, Any], path: Path | None) -
         "and criterion_code = $criterion_code"
     )
     with db.transaction(path) as tx:
-        old = tx.rows(f"select score, comment from review_score where {where}", target)
+        old = tx.rows(queries.load("review_score_row").sql, target)
         if not old:
             return False
         tx.execute(f"delete from review_score where {where}", target)
@@ -275,13 +308,7 @@ def clear_review(
 
 
 def _active_criterion(criterion_code: str, path: Path | None) -> tuple[int, str, float]:
-    found = db.rows(
-        "select c.set_id, c.kind, c.max_points from criterion as c "
-        "inner join criteria_set as s on c.set_id = s.id "
-        "where s.active and c.code = $c",
-        {"c": criterion_code},
-        path,
-    )
+    found = db.query_rows("active_criterion", path, criterion=criterion_code)
     if not found:
         raise ScoringError(f"Tiêu chí {criterion_code} không có trong bộ tiêu chí đang áp dụng.")
     return found[0]
@@ -300,12 +327,7 @@ def set_vp_adjustment(
     auth.require(user, "review")
     set_id, kind, maximum = _active_criterion(criterion_code, path)
     stored = _bounded(criterion_code, kind, maximum, score)
-    base_rows = db.rows(
-        "select self_na, self_score, source_unit from vp_line "
-        "where year = $y and criterion_code = $c",
-        {"y": int(year), "c": criterion_code},
-        path,
-    )
+    base_rows = db.query_rows("vp_base_line", path, year=int(year), criterion=criterion_code)
     base = (
         {"self_na": base_rows[0][0], "self_score": base_rows[0][1], "source": base_rows[0][2]}
         if base_rows
@@ -352,9 +374,21 @@ def scores_frame(year: int, path: Path | None = None) -> pd.DataFrame:
             "Điểm cuối cùng": t["final_total"].astype("float64"),
             "Xếp loại": t["grade"],
             "Hạng": t["rank"].astype("Int64"),
+            "Bộ tiêu chí": [
+                _set_name(label, provisional)
+                for label, provisional in zip(t["set_label"], t["provisional"], strict=True)
+            ],
         },
         columns=list(SCORES_CSV_COLUMNS),
     )
+
+
+def _set_name(label: Any, provisional: Any) -> str:
+    """The criteria set's name for the scores CSV; a provisional set always reads as such."""
+    name = "" if is_missing(label) else str(label)
+    if not is_missing(provisional) and bool(provisional) and "tạm thời" not in name.casefold():
+        name = f"{name} (tạm thời)".strip()
+    return name
 
 
 def scores_csv(week: str, path: Path | None = None) -> bytes:
@@ -377,6 +411,15 @@ def models_frame(path: Path | None = None) -> pd.DataFrame:
             "Trạng thái": r["status"],
             "Đăng ký từ tuần": r["first_period"],
             "Kỳ báo cáo": r["period"],
+            "Loại": r["kind"],
+            "Quyết định công nhận": [
+                models_register.decision_text(n, d)
+                for n, d in zip(r["decision_no"], r["decision_date"], strict=True)
+            ],
+            "Gửi Sở Nội vụ": [
+                models_register.sent_text(s, d)
+                for s, d in zip(r["sent_to_snv"], r["sent_date"], strict=True)
+            ],
         },
         columns=list(MODELS_CSV_COLUMNS),
     )

@@ -34,10 +34,9 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from tracker import settings
-from tracker.accounts import auth
-from tracker.accounts.auth import User
 from tracker.store import audit, db, fileperms
 from tracker.text import fmt_number
 
@@ -58,7 +57,25 @@ SIGNATURE_ALGORITHM = "HMAC-SHA256"
 KEY_BYTES = 32
 KINDS = {AUTO_PREFIX: "Tự động", MANUAL_PREFIX: "Thủ công", SAFETY_PREFIX: "Trước khôi phục"}
 
-SERVER = User("may_chu", "quan_tri", None, "Máy chủ (sao lưu tự động hằng ngày)")
+
+class Actor(Protocol):
+    """Who backs up or restores, as recorded in the manifest and the audit log. The permission
+    check belongs to the caller (tracker.accounts.backups): this layer knows no roles."""
+
+    @property
+    def username(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class _Server:
+    username: str = "may_chu"
+    role: str = "quan_tri"
+
+
+SERVER = _Server()  # the server's own daily backup
 
 
 class BackupError(RuntimeError):
@@ -224,10 +241,9 @@ def _checksums(root: Path) -> dict[str, str]:
 
 
 def backup(
-    out_dir: Path, user: User, *, path: Path | None = None, note: str | None = None
+    out_dir: Path, user: Actor, *, path: Path | None = None, note: str | None = None
 ) -> BackupInfo:
     """Copy the database and the kept upload files into `out_dir` (new or empty), with a manifest."""
-    auth.require(user, "backup")
     db_file = (path or settings.db_path()).resolve()
     out_dir = Path(out_dir).resolve()
     key = signing_key(db_file, create=True)
@@ -373,9 +389,8 @@ def _swap_files(folder: Path, db_file: Path) -> None:
     incoming.rename(target)
 
 
-def restore(folder: Path, user: User, *, path: Path | None = None) -> BackupInfo:
+def restore(folder: Path, user: Actor, *, path: Path | None = None) -> BackupInfo:
     """Replace the database and kept files by a verified backup; the current state is kept first."""
-    auth.require(user, "restore_backup")
     folder = Path(folder).resolve()
     db_file = (path or settings.db_path()).resolve()
     if db_file.exists():
@@ -409,9 +424,8 @@ def restore(folder: Path, user: User, *, path: Path | None = None) -> BackupInfo
     return _info(folder, manifest)
 
 
-def list_backups(user: User, path: Path | None = None) -> list[BackupInfo]:
+def list_backups(path: Path | None = None) -> list[BackupInfo]:
     """The backups kept beside the database, newest first (manifests read, not re-verified)."""
-    auth.require(user, "backup")
     root = backups_dir((path or settings.db_path()).resolve())
     found = []
     for folder in sorted(root.glob("*"), reverse=True) if root.is_dir() else []:
@@ -423,7 +437,7 @@ def list_backups(user: User, path: Path | None = None) -> list[BackupInfo]:
     return sorted(found, key=lambda b: b.created_at, reverse=True)
 
 
-def backup_now(user: User, path: Path | None = None) -> BackupInfo:
+def backup_now(user: Actor, path: Path | None = None) -> BackupInfo:
     """A manual backup into the server's backups directory (the Quản trị page's button)."""
     db_file = (path or settings.db_path()).resolve()
     stamp = f"{settings.now():%Y%m%d-%H%M%S}"

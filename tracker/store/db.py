@@ -1,7 +1,17 @@
-"""The only module that talks to DuckDB: one connection per process, a cursor per call."""
+"""The only module that talks to DuckDB: one connection per process, a cursor per call.
+
+Reads run in parallel: each call takes its own cursor of the one connection and DuckDB releases
+the GIL inside a query. Writes take turns (transaction()). Results are cached per data version
+(a counter every write transaction bumps) and shared by every session of the process; a missing
+entry is computed once while other sessions asking for it wait (no thundering herd). A read and
+the data version it is filed under are taken together (_commit_lock), so a cached result never
+mixes data from before and after a commit, and nothing cached survives the commit that changes
+it.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -22,20 +32,31 @@ class DatabaseBusyError(RuntimeError):
 
 _lock = threading.RLock()
 _write_lock = threading.RLock()
+# Held while a writer commits and bumps the data version, and while a reader opens its snapshot
+# and reads that version: the version a result is filed under is the one it was read at.
+_commit_lock = threading.Lock()
+_filling: dict[tuple, threading.Event] = {}  # keys being computed by one thread right now
+_pinned = threading.local()  # the snapshot a thread's reads use inside snapshot()
 _connections: dict[str, duckdb.DuckDBPyConnection] = {}
 _generation: dict[str, int] = {}  # bumped by every write transaction
 _catalogue_generation: dict[str, int] = {}  # bumped only when a catalogue table is written
 _data_tables: dict[str, frozenset[str]] = {}  # per database: every relation but the catalogues
 _cache: dict[tuple, pd.DataFrame] = {}
-_CACHE_MAX = 256
+_CACHE_MAX = 1024
+_MISS = object()  # a cached value may be None
 _memos: dict[str, dict[str, Any]] = {}
 # Run once per database per process, right after the migrations (see on_first_connect).
 _first_connect_hooks: list[Callable[[Path], None]] = []
 
 # Tables the Office edits rarely; queries that read only these (and the assignment view built
 # from them) stay cached across submissions, which keeps uploads and page loads fast.
-CATALOGUE_TABLES = frozenset({"unit", "task", "indicator", "criteria_set", "criterion", "setting"})
-# The calendar macros of migration 006 read only the settings, so they count as catalogues too.
+CATALOGUE_TABLES = frozenset(
+    {"unit", "task", "indicator", "criteria_set", "criterion", "setting"}
+    | {"calendar_override", "calendar_day", "calendar_week"}  # migration 007, from the catalogues
+    | {"model_field", "task_group"}  # migration 008
+)
+# The calendar macros (migrations 006-007) read only the settings and the calendar tables above,
+# so they count as catalogues too.
 _CATALOGUE_VIEWS = frozenset(
     {"assignment", "exempt_weeks", "is_exempt", "week_deadline", "week_lock_time"}
 )
@@ -67,9 +88,21 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+@functools.lru_cache(maxsize=64)
+def _canonical(path: Path) -> Path:
+    return path.resolve()
+
+
+def _resolve(path: Path | None) -> Path:
+    """`path` (default: settings.db_path()) resolved; memoised for absolute paths (a relative
+    one depends on the working directory), as a page asks many times a run."""
+    path = Path(path or settings.db_path())
+    return _canonical(path) if path.is_absolute() else path.resolve()
+
+
 def connection(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """The process-wide connection for `path` (default: settings.db_path()), migrated and seeded."""
-    path = (path or settings.db_path()).resolve()
+    path = _resolve(path)
     key = str(path)
     with _lock:
         con = _connections.get(key)
@@ -98,6 +131,7 @@ def close_all() -> None:
         _connections.clear()
         _cache.clear()
         _memos.clear()
+        _filling.clear()
 
 
 def _migrate(con: duckdb.DuckDBPyConnection) -> None:
@@ -171,23 +205,96 @@ def frame(sql: str, params: dict[str, Any] | None = None, path: Path | None = No
         return cur.execute(sql, params or {}).df()
 
 
+def _fill_once(key: tuple, compute: Callable[[], Any]) -> Any:
+    """The cached value for `key`, computed by the first thread that asks; the others wait."""
+    while True:
+        with _lock:
+            if key in _cache:
+                return _cache[key]
+            event = _filling.get(key)
+            if event is None:
+                event = _filling[key] = threading.Event()
+                break
+        event.wait()  # another session is computing it; if it failed, the loop tries again
+    try:
+        value = compute()
+        with _lock:
+            if len(_cache) >= _CACHE_MAX:
+                _cache.clear()
+            _cache[key] = value
+        return value
+    finally:
+        with _lock:
+            _filling.pop(key, None)
+        event.set()
+
+
+def _pinned_snapshot(path: Path) -> tuple[duckdb.DuckDBPyConnection, int, int] | None:
+    return getattr(_pinned, "snapshots", {}).get(str(path))
+
+
+@contextmanager
+def _read_cursor(path: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, int, int]]:
+    """A cursor and the (data, catalogue) versions it sees: the snapshot() in force on this
+    thread, else a fresh read transaction opened together with reading the versions."""
+    pinned = _pinned_snapshot(path)
+    if pinned is not None:
+        yield pinned
+        return
+    con = connection(path)
+    with con.cursor() as cur:
+        with _commit_lock:
+            cur.execute("begin transaction")
+            # DuckDB takes a transaction's snapshot when it first reads the database, not at
+            # BEGIN: read here, so the snapshot and the version belong to the same moment.
+            cur.execute("select version from schema_migration limit 1").fetchall()
+            versions = _generation[str(path)], _catalogue_generation[str(path)]
+        try:
+            yield cur, *versions
+        finally:
+            cur.execute("rollback")  # read only: nothing to keep
+
+
+@contextmanager
+def snapshot(path: Path | None = None) -> Iterator[None]:
+    """Every read of this thread inside the block sees one committed state of the database.
+
+    For a page that builds one view from several queries: without it a commit between two of
+    them would show totals from before it beside lines from after it. Nested blocks share the
+    outer snapshot.
+    """
+    path = _resolve(path)
+    snapshots = _pinned.__dict__.setdefault("snapshots", {})
+    if str(path) in snapshots:
+        yield
+        return
+    with _read_cursor(path) as pinned:
+        snapshots[str(path)] = pinned
+        try:
+            yield
+        finally:
+            del snapshots[str(path)]
+
+
 def _cached(name: str, path: Path | None, params: dict[str, Any], kind: str, fetch: Any) -> Any:
     """Look up or compute a query result; the key changes whenever a write could change it."""
-    path = (path or settings.db_path()).resolve()
-    con = connection(path)
+    path = _resolve(path)
+    connection(path)
     sql = queries.load(name).sql
-    generations = _catalogue_generation if _reads_only_catalogues(sql, str(path)) else _generation
-    key = (str(path), generations[str(path)], kind, name, tuple(sorted(params.items())))
-    cached = _cache.get(key)
-    if cached is not None:
-        return cached
-    with con.cursor() as cur:
-        result = fetch(cur.execute(sql, params))
-    with _lock:
-        if len(_cache) >= _CACHE_MAX:
-            _cache.clear()
-        _cache[key] = result
-    return result
+    catalogue_only = _reads_only_catalogues(sql, str(path))
+
+    def key(generation: int, catalogue_generation: int) -> tuple:
+        version = catalogue_generation if catalogue_only else generation
+        return (str(path), version, catalogue_only, kind, name, tuple(sorted(params.items())))
+
+    if not _pinned_snapshot(path):  # a hit needs no cursor
+        hit = _cache.get(key(_generation[str(path)], _catalogue_generation[str(path)]), _MISS)
+        if hit is not _MISS:
+            return hit
+    with _read_cursor(path) as (cur, generation, catalogue_generation):
+        return _fill_once(
+            key(generation, catalogue_generation), lambda: fetch(cur.execute(sql, params))
+        )
 
 
 def query(name: str, path: Path | None = None, **params: Any) -> pd.DataFrame:
@@ -200,17 +307,42 @@ def cached_rows(name: str, path: Path | None = None, **params: Any) -> tuple[tup
     return _cached(name, path, params, "rows", lambda result: tuple(result.fetchall()))
 
 
+def derived(name: str, build: Callable[[], Any], path: Path | None = None, *parts: Any) -> Any:
+    """A value built from the database (tables for the screen, a chart, a CSV), built once per
+    data version and shared by every session; `parts` are its other inputs (a year, a unit).
+
+    `build` runs inside one snapshot(), so the value and the version it is filed under agree.
+    Callers must treat the value as read-only: every session gets the same object.
+    """
+    path = _resolve(path)
+    connection(path)
+    if not _pinned_snapshot(path):  # a hit needs no snapshot
+        hit = _cache.get((str(path), _generation[str(path)], "derived", name, parts), _MISS)
+        if hit is not _MISS:
+            return hit
+    with snapshot(path), _read_cursor(path) as (_, generation, _catalogue):
+        return _fill_once((str(path), generation, "derived", name, parts), build)
+
+
+def data_version(path: Path | None = None) -> tuple[str, int]:
+    """Changes whenever any table is written: a cache key (e.g. st.cache_data) for values built
+    from the data."""
+    path = _resolve(path)
+    connection(path)
+    return str(path), _generation[str(path)]
+
+
 def memo(path: Path | None = None) -> dict[str, Any]:
     """Values a module derives from this database and keeps up to date itself, dropped with the
     connection. Sound because DuckDB lets only this process open the file."""
-    path = (path or settings.db_path()).resolve()
+    path = _resolve(path)
     connection(path)
     return _memos.setdefault(str(path), {})
 
 
 def catalogue_version(path: Path | None = None) -> tuple[str, int]:
     """Changes whenever a catalogue table is written: a cache key for values built from them."""
-    path = (path or settings.db_path()).resolve()
+    path = _resolve(path)
     connection(path)
     return str(path), _catalogue_generation[str(path)]
 
@@ -279,7 +411,7 @@ class Tx:
 @contextmanager
 def transaction(path: Path | None = None) -> Iterator[Tx]:
     """One write transaction: all or nothing. Writers in this process take turns."""
-    path = (path or settings.db_path()).resolve()
+    path = _resolve(path)
     con = connection(path)
     key = str(path)
     with _write_lock, con.cursor() as cur:
@@ -287,15 +419,35 @@ def transaction(path: Path | None = None) -> Iterator[Tx]:
         cur.execute("begin transaction")
         try:
             yield tx
-            cur.execute("commit")
+            with _commit_lock:  # a reader sees the commit and its new version, or neither
+                cur.execute("commit")
+                _bump(key, tx.catalogue_touched)
         except BaseException:
             cur.execute("rollback")
+            with _commit_lock:
+                _bump(key, tx.catalogue_touched)  # as before: any attempted write retires caches
             raise
-        finally:
-            with _lock:
-                _generation[key] = _generation.get(key, 0) + 1
-                if tx.catalogue_touched:
-                    _catalogue_generation[key] = _catalogue_generation.get(key, 0) + 1
+
+
+def _bump(key: str, catalogue_touched: bool) -> None:
+    with _lock:
+        _generation[key] = _generation.get(key, 0) + 1
+        if catalogue_touched:
+            _catalogue_generation[key] = _catalogue_generation.get(key, 0) + 1
+        _drop_retired(key)
+
+
+def _drop_retired(path: str) -> None:
+    """Forget what no new reader can ask for any more: results of an older version of `path`
+    (a morning of uploads would otherwise keep a copy of every page's tables per upload)."""
+    current = _generation[path]
+    current_catalogue = _catalogue_generation[path]
+    for key in list(_cache):
+        if key[0] != path:
+            continue
+        catalogue_only = key[2] is True  # query keys: (path, version, catalogue_only, ...)
+        if key[1] < (current_catalogue if catalogue_only else current):
+            del _cache[key]
 
 
 def checkpoint(path: Path | None = None) -> None:
@@ -311,7 +463,7 @@ def quiesced(path: Path | None = None) -> Iterator[Path]:
     Readers may go on: after the checkpoint the file holds every committed write, and nothing
     changes it until the block ends (all writes go through transaction()).
     """
-    path = (path or settings.db_path()).resolve()
+    path = _resolve(path)
     with _write_lock:
         checkpoint(path)
         yield path

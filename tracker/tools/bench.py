@@ -3,6 +3,10 @@
 Every figure is printed with its target and, where one exists, the naive baseline measured in the
 same run (ratio = ours / baseline, lower is better). Exits 1 when a target is missed.
 
+Besides the queries and single page runs: eight signed-in sessions rerunning the same page at
+once against one alone (threads of this process, as Streamlit serves sessions; issue 16), and a
+real browser clicking each page in the sidebar (bench_browser; issue 13).
+
 Everything it writes (databases, kept files, sample workbooks, backups) goes to one temporary
 directory, deleted afterwards: never under data/ nor into the database TRACKER_DB names (the run
 points TRACKER_DB and the other locations into that directory; see sandbox()).
@@ -10,27 +14,26 @@ points TRACKER_DB and the other locations into that directory; see sandbox()).
 
 from __future__ import annotations
 
-import io
-import os
 import resource
 import statistics
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from openpyxl import load_workbook
-from python_calamine import CalamineWorkbook
 
 from tracker.accounts import auth
 from tracker.catalogue import catalogues, periods
-from tracker.ingest import bulk, contract, submissions, template
 from tracker.store import db, queries
-from tracker.tools import demo, terminal
+from tracker.tools import bench_browser, demo
+from tracker.tools.bench_core import Case, _environment, median_time, sandbox
+from tracker.tools.bench_ingest import bench_bulk, bench_workbook
+
+__all__ = ["Case", "bench_bulk", "bench_workbook", "run", "sandbox", "table"]
 
 # Each page's queries, as the pages run them (query name -> the page's parameters).
 PAGE_QUERIES: dict[str, list[str]] = {
@@ -57,179 +60,6 @@ PAGE_QUERIES: dict[str, list[str]] = {
     "Đôn đốc": ["reporting_status"],
     "Xuất dữ liệu": ["task_completion", "open_difficulties", "indicator_totals"],
 }
-
-
-@dataclass
-class Case:
-    name: str
-    value: float
-    unit: str
-    target: str
-    ok: bool
-    baseline: str = ""
-    baseline_value: float | None = None
-
-    @property
-    def ratio(self) -> float | None:
-        if not self.baseline_value:
-            return None
-        return self.value / self.baseline_value
-
-
-@contextmanager
-def _environment(**values: str | None) -> Iterator[None]:
-    """Set (or, with None, remove) environment variables for a block, then put them back."""
-    saved = {name: os.environ.get(name) for name in values}
-    try:
-        for name, value in values.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-def sandbox(tmp: Path) -> AbstractContextManager[None]:
-    """Every default location inside `tmp`: the database, kept files, backups and their key."""
-    return _environment(
-        TRACKER_DB=str(tmp / "mac-dinh.duckdb"),
-        TRACKER_FILES=None,  # beside each database, inside tmp
-        TRACKER_BACKUPS=None,
-        TRACKER_BACKUP_KEY=None,
-        TRACKER_DAILY_BACKUP="0",  # no background backup competing with the measurements
-    )
-
-
-def _timed(fn: Callable[[], Any]) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def median_time(fn: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-# --- one weekly workbook -------------------------------------------------------------------
-
-
-def filled_workbook(unit: str, week: str, path: Path, variant: int = 0) -> bytes:
-    """The generated template filled in as an officer would (statuses, percents, texts)."""
-    wb = load_workbook(io.BytesIO(template.build(unit, week, path=path)))
-    ws = wb[contract.SHEET_PROGRESS]
-    cols = {f: i for i, f in enumerate(contract.PROGRESS_COLUMNS, start=1)}
-    for r in range(template.PROGRESS_FIRST_ROW, ws.max_row + 1):
-        if not ws.cell(row=r, column=cols["task_code"]).value:
-            continue
-        ws.cell(row=r, column=cols["status"]).value = contract.STATUS_IN_PROGRESS
-        ws.cell(row=r, column=cols["percent"]).value = 20 + (r + variant) % 50
-        ws.cell(row=r, column=cols["result_text"]).value = "Tổ chức quán triệt, triển khai trong kỳ"
-    for r in range(1, template.PROGRESS_HEADER_ROW):
-        if str(ws.cell(row=r, column=1).value or "").startswith(contract.LABEL_REPORTER):
-            ws.cell(row=r, column=2).value = f"Cán bộ {variant}"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def read_with_pandas(data: bytes) -> None:
-    pd.read_excel(io.BytesIO(data), sheet_name=None, engine="openpyxl")
-
-
-def read_with_calamine(data: bytes) -> None:
-    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    for name in book.sheet_names:
-        book.get_sheet_by_name(name).to_python()
-
-
-def bench_workbook(tmp: Path, repeat: int) -> list[Case]:
-    path = tmp / "workbook.duckdb"
-    db.connection(path)
-    first = catalogues.setting("first_week", path)
-    files = [filled_workbook("HCTC", periods.shift(first, i + 2), path, i) for i in range(repeat)]
-    check_only = statistics.median(
-        [
-            _timed(lambda d=d: submissions.check(d, "bench.xlsx", auth.SYSTEM, path=path))
-            for d in files
-        ]
-    )
-    times = []
-    for data in files:
-        start = time.perf_counter()
-        result = submissions.submit(data, "bench.xlsx", auth.SYSTEM, path=path)
-        times.append(time.perf_counter() - start)
-        assert result.status == "accepted", result.errors
-    ours = statistics.median(times)
-    sample = files[0]
-    openpyxl_read = median_time(lambda: read_with_pandas(sample), repeat)
-    floor = median_time(lambda: read_with_calamine(sample), repeat)
-    db.close_all()
-    return [
-        Case(
-            "Kiểm tra + lưu 1 biểu mẫu tuần",
-            ours,
-            "s",
-            "< 1 s và ≤ pandas.read_excel(openpyxl)",
-            ours < 1.0 and ours <= openpyxl_read,
-            "pandas.read_excel(openpyxl), mọi sheet",
-            openpyxl_read,
-        ),
-        Case(
-            "  trong đó: kiểm tra (đọc + xác thực), chưa lưu",
-            check_only,
-            "s",
-            "≤ pandas.read_excel(openpyxl)",
-            check_only <= openpyxl_read,
-            "pandas.read_excel(openpyxl), mọi sheet",
-            openpyxl_read,
-        ),
-        Case("Sàn: python-calamine đọc thô", floor, "s", "tham chiếu", True),
-    ]
-
-
-# --- bulk import ---------------------------------------------------------------------------
-
-
-def bench_bulk(tmp: Path, count: int) -> list[Case]:
-    path = tmp / "bulk.duckdb"
-    db.connection(path)
-    units = [u for u in db.query("units", path=path)["code"]]
-    first = catalogues.setting("first_week", path)
-    folder = tmp / "bulk"
-    folder.mkdir()
-    files = []
-    for i in range(count):
-        unit, week = units[i % len(units)], periods.shift(first, 2 + i // len(units))
-        file = folder / f"{unit}_{week}.xlsx"
-        file.write_bytes(filled_workbook(unit, week, path, i))
-        files.append(file)
-    with _environment(TRACKER_DB=str(path), TRACKER_FILES=None):  # bulk uses the default db
-        start = time.perf_counter()
-        results = bulk.import_files(files, auth.SYSTEM, progress=terminal.stderr_bar)
-        seconds = time.perf_counter() - start
-    accepted = sum(r.status == "accepted" for r in results)
-    db.close_all()
-    limit = 15.0 * count / 250
-    return [
-        Case(
-            f"Nhập hàng loạt {count} biểu mẫu ({accepted} nhận)",
-            seconds,
-            "s",
-            f"< {limit:g} s",
-            seconds < limit and accepted == count,
-        )
-    ]
 
 
 # --- page queries vs pandas ----------------------------------------------------------------
@@ -404,6 +234,153 @@ def bench_apptest(path: Path) -> list[Case]:
     return cases
 
 
+# --- many sessions at once ---------------------------------------------------------------
+
+# The pages a Monday morning opens (issue 16): page key -> the name the table prints.
+CONCURRENT_PAGES = {
+    "tong_quan": "Tổng quan",
+    "nhiem_vu": "Nhiệm vụ",
+    "tu_cham_diem": "Tự chấm điểm",
+}
+
+
+@contextmanager
+def _one_runtime() -> Iterator[None]:
+    """Let AppTest runs overlap in threads, sharing one stand-in Streamlit runtime.
+
+    Each AppTest run installs its own mock runtime in a process-wide slot and empties the slot
+    when it ends, so two overlapping runs break each other ("Runtime hasn't been created").
+    During the block the slot holds one runtime (media files, dataframe sources, st.cache_data
+    storage) shared by every session, as one real server's runtime is, and AppTest's writes to
+    the slot go to a stand-in class instead; likewise its reset of the pages-folder flag.
+    """
+    from unittest.mock import MagicMock
+
+    from streamlit.testing.v1 import app_test as t  # the runtime parts AppTest itself uses
+
+    runtime = MagicMock(spec=t.Runtime)
+    runtime.media_file_mgr = t.MediaFileManager(t.MemoryMediaFileStorage("/mock/media"))
+    runtime.dataframe_source_mgr = t.DataframeSourceManager()
+    runtime.cache_storage_manager = t.MemoryCacheStorageManager()
+    components = t.BidiComponentManager()
+    components.discover_and_register_components(start_file_watching=False)
+    runtime.bidi_component_registry = components
+    Runtime = t.Runtime
+    pages = t.PagesManager
+    saved = Runtime._instance, pages.uses_pages_directory, t.Runtime, t.PagesManager
+    Runtime._instance = runtime
+    pages.uses_pages_directory = True  # app.py sits beside pages/
+    t.Runtime = type("RuntimeSlot", (), {"_instance": None})
+    t.PagesManager = _Unresettable("PagesSlot", (pages,), {"uses_pages_directory": True})
+    try:
+        yield
+    finally:
+        Runtime._instance, pages.uses_pages_directory, t.Runtime, t.PagesManager = saved
+
+
+class _Unresettable(type):
+    """A class whose `uses_pages_directory` AppTest cannot reset to None between runs."""
+
+    def __setattr__(cls, name: str, value: Any) -> None:
+        if name != "uses_pages_directory":
+            super().__setattr__(name, value)
+
+
+def _session() -> Any:
+    """A signed-in lanhdao session (AppTest always enters through app.py)."""
+    from streamlit.testing.v1 import AppTest
+
+    from tracker import settings
+    from tracker.ui import shell
+
+    at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=300)
+    at.session_state[shell.SESSION_USER] = auth.User("lanhdao", "lanh_dao", None, "Lãnh đạo")
+    return at.run()
+
+
+def _switch(at: Any, page_key: str) -> Any:
+    """The session opens the page (from the sidebar, as a leader would)."""
+    from tracker.ui import shell
+
+    at.switch_page(shell.PAGES[page_key].path).run()
+    if at.exception:
+        raise RuntimeError(f"{page_key}: {at.exception}")
+    return at
+
+
+def _rerun_all(sessions: list[Any]) -> float:
+    """Seconds until every session's rerun has finished, all started at the same moment."""
+    start = threading.Barrier(len(sessions) + 1)
+    failures: list[str] = []
+
+    def rerun(at: Any) -> None:
+        start.wait()
+        at.run()
+        if at.exception:
+            failures.append(str(at.exception))
+
+    threads = [threading.Thread(target=rerun, args=(at,)) for at in sessions]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise RuntimeError(failures[0])
+    return time.perf_counter() - began
+
+
+def bench_sessions(path: Path, scale: str, sessions: int, repeat: int) -> list[Case]:
+    """K signed-in sessions rerunning the same page at the same moment vs one alone (issue 16):
+    the page scripts run in threads of this process, as Streamlit runs its sessions.
+
+    `repeat` 1 is the short form (--quick): half the sessions timed alone, one crowd rerun.
+    """
+    cases = []
+    with _environment(TRACKER_DB=str(path)), _one_runtime():
+        crowd = [_session() for _ in range(sessions)]
+        for key, title in CONCURRENT_PAGES.items():
+            crowd = [_switch(at, key) for at in crowd]  # opening it warms every cache
+            if repeat > 1:
+                _rerun_all(crowd)
+            # One session alone: each session's rerun by itself, median over them (the same
+            # session rerun again and again runs warmer than a crowd of different ones).
+            timed = crowd if repeat > 1 else crowd[: max(1, sessions // 2)]
+            alone = statistics.median(
+                _rerun_all([at]) for _ in range(max(1, repeat // 2)) for at in timed
+            )
+            together = statistics.median(_rerun_all(crowd) for _ in range(repeat))
+            limit = 5.0
+            cases.append(
+                Case(
+                    f"[{scale}] {sessions} phiên cùng lúc, trang {title}",
+                    together,
+                    "s",
+                    f"≤ {limit:g}× 1 phiên",
+                    together <= limit * alone,
+                    "1 phiên",
+                    alone,
+                )
+            )
+    return cases
+
+
+def single_session_ratio(cases: list[Case], scale: str) -> Case:
+    """Tự chấm điểm's server time for one session against Tổng quan's (issue 16: ≤ 3×)."""
+    alone = {c.name.rsplit("trang ", 1)[1]: c.baseline_value or 0.0 for c in cases}
+    ours, floor = alone["Tự chấm điểm"], alone["Tổng quan"]
+    return Case(
+        f"[{scale}] 1 phiên, trang Tự chấm điểm so với Tổng quan",
+        ours,
+        "s",
+        "≤ 3× Tổng quan",
+        ours <= 3 * floor,
+        "trang Tổng quan, 1 phiên",
+        floor,
+    )
+
+
 # --- the run -------------------------------------------------------------------------------
 
 
@@ -430,6 +407,8 @@ def run(quick: bool) -> list[Case]:
         db.close_all()
         cases += bench_apptest(office)
         db.close_all()
+        if not quick:  # --quick keeps to the city subset below
+            cases += bench_browser.bench_browser(office, "office", quick)
         city = tmp / "city.duckdb"
         years = 1 if quick else 3
         built = demo.build_city(city, 2026, units=250, years=years)
@@ -443,6 +422,10 @@ def run(quick: bool) -> list[Case]:
             )
         )
         cases += bench_pages(city, "city", repeat, 0.3)
+        db.close_all()
+        together = bench_sessions(city, "city", 8, 1 if quick else 5)
+        cases += [*together, single_session_ratio(together, "city")]
+        cases += bench_browser.bench_browser(city, "city", quick)
         cases.append(bench_server_memory(city, "city"))
         db.close_all()
     # The whole benchmark run also holds the pandas baselines' copies of every table: reference.

@@ -20,9 +20,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 from tracker import settings
-from tracker.accounts import auth
+from tracker.accounts import auth, backups
 from tracker.accounts.auth import User
-from tracker.catalogue import catalogues, periods, plan
+from tracker.catalogue import calendar, catalogues, periods, plan
 from tracker.exports import export
 from tracker.ingest import bulk, template
 from tracker.store import backup, db
@@ -30,7 +30,7 @@ from tracker.text import fmt_datetime
 from tracker.tools import bench, demo, terminal
 
 Handler = Callable[[argparse.Namespace], int]
-EXPORT_KINDS = ("summary", "detail", "scores", "indicators", "models", "report")
+EXPORT_KINDS = ("summary", "detail", "scores", "indicators", "models", "report", "baocao")
 DB_HELP = "tệp cơ sở dữ liệu DuckDB (mặc định: $TRACKER_DB hoặc data/tracker.duckdb)"
 
 
@@ -62,6 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--week")
     export.add_argument("--from", dest="date_from")
     export.add_argument("--to", dest="date_to")
+    export.add_argument(
+        "--period",
+        choices=tuple(periods.DECREE_PERIODS),
+        help="kỳ báo cáo theo Nghị định 09/2019 (report, baocao), cùng --year",
+    )
+    export.add_argument("--year", help="năm của kỳ báo cáo, ví dụ 2026")
+    export.add_argument("--number", help="số của Báo cáo (baocao); bỏ trống để văn thư ghi")
+    export.add_argument("--request", help="mã yêu cầu của Sở Nội vụ mà Báo cáo trả lời (baocao)")
     export.add_argument("--out", required=True)
 
     demo = sub.add_parser("demo", help="tạo dữ liệu mẫu (chế độ mẫu)")
@@ -95,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("--out", required=True)
     restore = sub.add_parser("restore", help="khôi phục từ thư mục sao lưu")
     restore.add_argument("dir")
+    cal = sub.add_parser("calendar", help="in lịch báo cáo một năm: hạn nộp, tuần được miễn")
+    cal.add_argument("--year", type=int, help="năm ISO (mặc định: tham số year)")
     # `--db PATH` after the command too (§9: `import FILE… [--db PATH]`), on every (sub)command.
     # SUPPRESS: a command given no --db keeps the value given before it; one after the command wins.
     for commands in (sub, usub):
@@ -199,13 +209,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """`python -m tracker export KIND --week W [--from D --to D] --out FILE`."""
+    """`python -m tracker export KIND --week W [--from D --to D | --period P --year Y] --out FILE`."""
     try:
         data = export.build(
             args.kind,
             week=args.week,
             date_from=getattr(args, "date_from", None),
             date_to=getattr(args, "date_to", None),
+            period=getattr(args, "period", None),
+            year=getattr(args, "year", None),
+            number=getattr(args, "number", None),
+            request=getattr(args, "request", None),
         )
     except (export.ExportError, ValueError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
@@ -261,10 +275,25 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0 if all(c.ok for c in cases) else 1
 
 
+def cmd_calendar(args: argparse.Namespace) -> int:
+    """`python -m tracker calendar [--year 2026]`: one line per ISO week (Monday–Sunday, deadline
+    after moving off days off, exempt or not, why)."""
+    catalogues.open_database()
+    year = args.year or int(catalogues.setting("year"))
+    if not 2000 <= year <= 2100:
+        print(f"Lỗi: năm {year} nằm ngoài khoảng 2000–2100.", file=sys.stderr)
+        return 2
+    table = calendar.year_calendar(year)
+    print("\n".join(calendar.calendar_lines(table)))
+    if not table["known"].all():
+        print(calendar.UNKNOWN_NOTE, file=sys.stderr)
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     """`python -m tracker backup --out DIR` (server stopped; otherwise exit 3 with a message)."""
     try:
-        info = backup.backup(Path(args.out), auth.SYSTEM)
+        info = backups.backup(Path(args.out), auth.SYSTEM)
     except backup.BackupError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
@@ -279,7 +308,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     """`python -m tracker restore DIR` (server stopped; the current state is backed up first)."""
     try:
-        info = backup.restore(Path(args.dir), auth.SYSTEM)
+        info = backups.restore(Path(args.dir), auth.SYSTEM)
     except backup.BackupError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
@@ -301,6 +330,7 @@ HANDLERS: dict[str, Handler] = {
     "bench": cmd_bench,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "calendar": cmd_calendar,
 }
 
 

@@ -13,31 +13,25 @@ import pandas as pd
 import streamlit as st
 
 from tracker import settings as app_settings
-from tracker.accounts import admin, auth
+from tracker.accounts import admin, auth, backups
 from tracker.accounts.auth import User
 from tracker.catalogue import catalogues, editing, periods, plan
 from tracker.ingest import history, submissions
 from tracker.store import backup
-from tracker.text import fmt_datetime
-from tracker.ui import admin_tables, filters, flash, upload_view
+from tracker.ui import admin_tables, calendar_admin, display, filters, flash, upload_view
 
 SAVED = "catalogue_saved"  # flash key: the catalogue save message, shown after the rerun
 
 
 def _unit_label(code: str) -> str:
-    return f"{code} - {plan.unit_names().get(code, code)}"
+    return f"{code} - {plan.unit_labels().get(code, code)}"
 
 
 # --- Tài khoản --------------------------------------------------------------------------------
 
 
 def accounts_tab(user: User) -> None:
-    st.dataframe(
-        admin_tables.users_view(admin.users_table(user)),
-        hide_index=True,
-        key="users_table",
-        width="stretch",
-    )
+    display.show(admin_tables.users_view(admin.users_table(user)), key="users_table")
     units = plan.units()["code"].tolist()
     left, right = st.columns(2)
     with left:
@@ -147,6 +141,8 @@ def catalogues_tab(user: User) -> None:
     if st.button("Lưu danh mục", type="primary", key=f"save_{name}"):
         _save_catalogue(user, name, edited, version)
     _catalogue_exports(user)
+    st.divider()
+    calendar_admin.calendar_section(user)
 
 
 def _catalogue_editor(name: str, version: int) -> pd.DataFrame:
@@ -209,12 +205,7 @@ def locks_tab(user: User) -> None:
     if table.empty:
         st.caption("Chưa có ngoại lệ nào.")
     else:
-        st.dataframe(
-            admin_tables.exceptions_view(table),
-            hide_index=True,
-            key="exceptions_table",
-            width="stretch",
-        )
+        display.show(admin_tables.exceptions_view(table), key="exceptions_table")
     active = table[table["in_force"]]["id"].tolist()
     if active:
         chosen = st.selectbox("Thu hồi ngoại lệ số", active, key="revoke_id")
@@ -256,9 +247,7 @@ def _grant_exception_form(user: User) -> None:
 
 def submissions_tab(user: User) -> None:
     history = _filtered_history()
-    st.dataframe(
-        admin_tables.history_view(history), hide_index=True, key="history_table", width="stretch"
-    )
+    display.show(admin_tables.history_view(history), key="history_table")
     accepted = history[history["status"] == "accepted"]
     if accepted.empty:
         st.info("Chưa có bản nộp được chấp nhận nào theo bộ lọc này.")
@@ -318,7 +307,7 @@ def _restore_submission(user: User, submission_id: int) -> None:
         st.error(str(exc))
     else:
         labels = ", ".join(admin_tables.SHEET_LABELS[s] for s in sheets)
-        st.success(f"Đã khôi phục bản nộp số {submission_id} cho các sheet: {labels}.")
+        st.success(f"Đã khôi phục bản nộp số {submission_id} cho các trang tính: {labels}.")
 
 
 # --- Nhập hàng loạt ---------------------------------------------------------------------------
@@ -382,9 +371,7 @@ def _audit_entries(user: User, start: date, end: date, who: str, action: str) ->
         st.error(str(exc))
         return
     st.caption(f"{len(entries)} dòng nhật ký.")
-    st.dataframe(
-        admin_tables.audit_view(entries), hide_index=True, key="audit_table", width="stretch"
-    )
+    display.show(admin_tables.audit_view(entries), key="audit_table")
     st.download_button(
         "Xuất nhật ký (CSV)",
         admin.audit_csv(entries, user),
@@ -406,7 +393,7 @@ def backup_tab(user: User) -> None:
     )
     if st.button("Sao lưu ngay", type="primary", key="backup_now", icon=":material/backup:"):
         _backup_now(user)
-    kept = backup.list_backups(user)
+    kept = backups.list_backups(user)
     _backups_table(kept)
     if kept:
         _verify_backup(kept)
@@ -415,7 +402,7 @@ def backup_tab(user: User) -> None:
 
 def _backup_now(user: User) -> None:
     try:
-        made = backup.backup_now(user)
+        made = backups.backup_now(user)
     except (backup.BackupError, auth.PermissionDenied) as exc:
         st.error(str(exc))
     else:
@@ -423,19 +410,17 @@ def _backup_now(user: User) -> None:
 
 
 def _backups_table(kept: list[backup.BackupInfo]) -> None:
-    st.dataframe(
+    table = pd.DataFrame(
         {
-            "Thời điểm": [fmt_datetime(b.created_at) for b in kept],
+            "Thời điểm": pd.to_datetime([b.created_at for b in kept]),
             "Loại": [b.kind for b in kept],
             "Người tạo": [b.created_by for b in kept],
             "Số tệp đã nộp": [b.files for b in kept],
             "Dung lượng": [b.size_label for b in kept],
             "Thư mục": [str(b.path) for b in kept],
-        },
-        hide_index=True,
-        key="backups_table",
-        width="stretch",
+        }
     )
+    display.show(table, key="backups_table")
 
 
 def _verify_backup(kept: list[backup.BackupInfo]) -> None:

@@ -1,4 +1,5 @@
-"""Tables as the Quản trị page shows them: Vietnamese headers, dates as dd/mm/yyyy HH:MM."""
+"""Tables as the Quản trị page shows them: Vietnamese headers; times stay timestamps (shown as
+dd/mm/yyyy HH:MM by tracker.ui.display.show), so they sort in time order."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import pandas as pd
 from tracker.accounts import auth
 from tracker.accounts.admin import AUDIT_COLUMNS
 from tracker.catalogue import periods
-from tracker.text import fmt_datetime
 
 SUBMISSION_STATUS = {"accepted": "Đã nhận", "rejected": "Bị từ chối", "duplicate": "Trùng tệp"}
 SHEET_LABELS = {
@@ -19,7 +19,7 @@ SHEET_LABELS = {
 
 
 def _when(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: "" if pd.isna(v) else fmt_datetime(v))
+    return pd.to_datetime(series, errors="coerce")
 
 
 def users_view(df: pd.DataFrame) -> pd.DataFrame:
@@ -75,7 +75,7 @@ def history_view(df: pd.DataFrame) -> pd.DataFrame:
             "Nộp lúc": _when(df["uploaded_at"]),
             "Người nộp": df["uploaded_by"].fillna(""),
             "Nộp thay": df["on_behalf"],
-            "Đang dùng cho sheet": current,
+            "Đang dùng cho trang tính": current,
         }
     )
 
@@ -88,3 +88,19 @@ def audit_view(df: pd.DataFrame) -> pd.DataFrame:
     texts = ["target", "detail", "before_value", "after_value"]
     out[texts] = out[texts].astype(object).where(out[texts].notna(), "")
     return out.rename(columns=AUDIT_COLUMNS)
+
+
+def calendar_view(df: pd.DataFrame) -> pd.DataFrame:
+    """The year's reporting calendar (calendar.year_calendar) with Vietnamese headers; the days
+    and times stay date/datetime typed (the page formats them dd/mm/yyyy HH:MM)."""
+    return pd.DataFrame(
+        {
+            "Tuần": df["week"].map(periods.short_label),
+            "Thứ Hai": pd.to_datetime(df["week_start"]).dt.date,
+            "Chủ nhật": pd.to_datetime(df["week_end"]).dt.date,
+            "Hạn nộp": pd.to_datetime(df["deadline"]),
+            "Khóa tuần từ": pd.to_datetime(df["lock_time"]),
+            "Miễn báo cáo": df["exempt"].astype(bool),
+            "Lý do": df["reason"],
+        }
+    )

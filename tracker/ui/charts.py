@@ -1,11 +1,15 @@
 """Plotly figures for the dashboards (no Streamlit here), all in one shared style.
 
+No plotly template is set: Streamlit's own theme (light or dark) colours the background, grid
+and text; the data colours below read on both.
+
 Every figure carries its basis ("n/m đơn vị đã báo cáo, số liệu đến hết tuần W") as a subtitle,
 so a screenshot of a chart still says what it shows. Numbers use the Vietnamese separators.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 
@@ -62,7 +66,8 @@ def style(
         title={"text": title, "subtitle": {"text": subtitle}, "x": 0, "xanchor": "left"},
         font={"family": FONT, "size": 13},
         separators=",.",
-        template="plotly_white",
+        # No template: st.plotly_chart's theme="streamlit" colours the figure for the light or
+        # the dark theme (a forced "plotly_white" left a white chart on a dark page).
         height=height + extra,
         margin={"l": 10, "r": right, "t": top + extra, "b": 10},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
@@ -106,8 +111,8 @@ def completion_bars(tasks: pd.DataFrame, week: str) -> go.Figure:
         x=df.loc[has_expected, "expected"],
         mode="markers",
         marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": EXPECTED}},
-        hovertemplate="<b>%{y}</b><br>Tiến độ kỳ vọng: %{x:.1f}%<extra></extra>",
-        name="Tiến độ kỳ vọng",
+        hovertemplate="<b>%{y}</b><br>Tiến độ theo kế hoạch: %{x:.1f}%<extra></extra>",
+        name="Tiến độ theo kế hoạch",
     )
     fig.update_xaxes(range=[0, 105], ticksuffix="%", title=None)
     fig.update_yaxes(type="category", title=None, categoryorder="array", categoryarray=labels)
@@ -199,7 +204,15 @@ def trend_line(
     )
     fig.update_yaxes(range=[0, 105], ticksuffix="%", title=None)
     if one_year:
-        fig.update_xaxes(title=f"Tuần (năm {years.pop()})", tickformat="d", rangemode="normal")
+        # Whole weeks only: left to itself plotly put ticks at half weeks ("7 8 8 9 9").
+        step = max(1, math.ceil(len(weeks) / 12))
+        fig.update_xaxes(
+            title=f"Tuần (năm {years.pop()})",
+            tickformat="d",
+            tick0=x[0] if x else 1,
+            dtick=step,
+            rangemode="normal",
+        )
     else:
         fig.update_xaxes(type="category", title=None)
     return style(fig, title, basis, 300)

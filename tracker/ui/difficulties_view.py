@@ -14,7 +14,7 @@ from tracker.accounts.auth import User
 from tracker.catalogue import periods, plan
 from tracker.metrics import difficulties
 from tracker.text import fmt_datetime
-from tracker.ui import flash, tables
+from tracker.ui import display, flash, tables
 
 FLASH = "vuong_mac_flash"
 
@@ -35,19 +35,17 @@ def register(shown: pd.DataFrame) -> None:
     if shown.empty:
         st.info("Chưa có vướng mắc nào khớp bộ lọc đang chọn.", icon=":material/inbox:")
         return
-    st.dataframe(
-        tables.difficulty_table(shown), hide_index=True, width="stretch", key="difficulty_table"
-    )
+    display.show(tables.difficulty_table(shown), key="difficulty_table")
     st.caption(f"{len(shown)} vướng mắc, mới nhất trước · cập nhật {fmt_datetime(settings.now())}")
 
 
 def _target_unit(user: User) -> str | None:
     """A unit user raises for their own unit; others choose one."""
+    labels = plan.unit_labels()  # sample units marked "(mẫu)"
     if user.role == "don_vi":
-        st.caption(f"Đơn vị: {user.unit_code}")
+        st.caption(f"Đơn vị: {user.unit_code} - {labels.get(user.unit_code or '', '')}")
         return user.unit_code
-    units = plan.units()
-    names = dict(zip(units["code"], units["name"], strict=True))
+    names = {code: labels.get(code, code) for code in plan.units()["code"]}
     return st.selectbox(
         "Đơn vị", list(names), format_func=lambda c: f"{c} - {names[c]}", key="raise_unit"
     )
@@ -90,9 +88,10 @@ def handle_form(user: User, register: pd.DataFrame) -> None:
     if pending.empty:
         st.caption("Không có vướng mắc chưa xử lý trong danh sách đang lọc.")
         return
+    units = tables.unit_codes(pending["unit_code"])
     labels = [
-        f"{r.unit_code} · {r.task_code if isinstance(r.task_code, str) else '—'} · {r.content[:90]}"
-        for r in pending.itertuples()
+        f"{units[i]} · {r.task_code if isinstance(r.task_code, str) else '—'} · {r.content[:90]}"
+        for i, r in enumerate(pending.itertuples())
     ]
     with st.form("handle_form", clear_on_submit=True):
         choice = st.selectbox(

@@ -9,7 +9,14 @@ import streamlit as st
 
 from tracker import settings
 from tracker.accounts.auth import User
-from tracker.catalogue import catalogues, periods, plan
+from tracker.catalogue import calendar, catalogues, periods, plan
+from tracker.metrics import reporting
+
+# Pages where the week is the one being reported (the current week by default); every other
+# page opens on the latest week whose deadline has passed, when the numbers are complete.
+REPORTING_PAGES = frozenset({"nop_bao_cao"})
+# The shell records the page being drawn here (see shell.frame).
+PAGE_KEY = "current_page"
 
 
 def first_week() -> str:
@@ -22,6 +29,14 @@ def current_week() -> str:
     last = periods.week_id(date(year, 12, 28))
     today = periods.week_id(settings.now().date())
     return max(first_week(), min(today, last)) if today[:4] <= str(year) else last
+
+
+def closed_week() -> str:
+    """The latest reporting week whose deadline has passed (else the first week): the week
+    leaders look at by default, because units may still report the current one."""
+    now = settings.now()
+    options = week_options()
+    return next((w for w in options if calendar.deadline(w) <= now), options[-1])
 
 
 def week_options() -> list[str]:
@@ -57,11 +72,45 @@ def select(
     return value
 
 
-def select_week(label: str = "Số liệu đến hết tuần", key: str = "week") -> str:
-    return (
-        select(label, week_options(), key=key, default=current_week(), format_func=periods.label)
-        or current_week()
+def select_week(
+    label: str = "Số liệu đến hết tuần", key: str = "week", *, current_default: bool | None = None
+) -> str:
+    """The week filter. Its default is the current week on a reporting page (or when
+    `current_default`), else closed_week(); under it, the current week is one click away."""
+    current = current_week()
+    if current_default is None:
+        current_default = st.session_state.get(PAGE_KEY) in REPORTING_PAGES
+    default = current if current_default else closed_week()
+    week = (
+        select(label, week_options(), key=key, default=default, format_func=periods.label)
+        or current
     )
+    _current_week_hint(week, current, key)
+    return week
+
+
+def _current_week_hint(week: str, current: str, key: str) -> None:
+    """The current week's deadline under the week filter, and a button to it when another week
+    is shown."""
+    due = reporting.fmt_deadline(calendar.deadline(current))
+    if week == current:
+        st.sidebar.caption(f"Đang xem tuần hiện tại · hạn nộp báo cáo: {due}.")
+        return
+    st.sidebar.button(
+        f"Xem tuần hiện tại ({periods.short_label(current)})",
+        key=f"current_{key}",
+        icon=":material/today:",
+        on_click=_choose_week,
+        args=(key, current),
+        help="Tuần đang diễn ra; các đơn vị có thể chưa nộp báo cáo.",
+    )
+    st.sidebar.caption(f"Hạn nộp báo cáo tuần hiện tại: {due}.")
+
+
+def _choose_week(key: str, week: str) -> None:
+    # The widget's own state is dropped so that it reads the new value from the URL.
+    st.session_state.pop(f"filter_{key}", None)
+    st.query_params[key] = week
 
 
 ALL = "__all__"  # the option meaning "no filter"; kept in the URL like any other value
@@ -95,7 +144,7 @@ def select_unit(
     user: User, *, key: str = "unit", allow_all: bool = True, default_own: bool = True
 ) -> str | None:
     """Unit filter; returns a unit code or None for "every unit"."""
-    names = plan.unit_names()
+    names = plan.unit_labels()  # sample units marked "(mẫu)"
     active = plan.units()["code"].tolist()
     options = ([ALL] if allow_all else []) + active
     default = user.unit_code if default_own and user.unit_code in active else options[0]

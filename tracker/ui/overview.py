@@ -1,7 +1,8 @@
 """Tổng quan page body (kept in the package so app.py stays a thin entry point).
 
 One column of sections, so it reads on a ≈390 px phone: the unit's deadline banner, the key
-figures, tasks by status, this week's reporting grid, and the weekly trends.
+figures, the requests of Sở Nội vụ still unanswered (leaders and admins, when any), tasks by
+status, this week's reporting grid, and the weekly trends. Sample units show "(mẫu)".
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import streamlit as st
 from tracker.accounts.auth import User
 from tracker.catalogue import periods
 from tracker.metrics import difficulties, progress, reporting
-from tracker.text import fmt_datetime, fmt_pct
-from tracker.ui import charts, filters, tables
+from tracker.text import fmt_number, fmt_pct
+from tracker.ui import charts, display, filters, requests_view, tables
 
 GRID_STATES = (reporting.ON_TIME, reporting.LATE, reporting.MISSING)
 OPEN_SHOWN = 5  # open difficulties listed on Tổng quan; the rest are on Vướng mắc
@@ -27,13 +28,10 @@ def reporting_grid(status: pd.DataFrame) -> pd.DataFrame:
     """
     return pd.DataFrame(
         {
-            "Đơn vị": status["unit_code"],
+            "Đơn vị": tables.unit_codes(status["unit_code"]),
             "Tình trạng": status["state"],
-            "Tên đơn vị": status["unit_name"],
-            "Nộp lần đầu lúc": [
-                fmt_datetime(t.to_pydatetime()) if pd.notna(t) else ""
-                for t in status["first_upload"]
-            ],
+            "Tên đơn vị": tables.unit_names(status["unit_name"], status["unit_code"]),
+            "Nộp lần đầu lúc": pd.to_datetime(status["first_upload"]),
         }
     )
 
@@ -43,14 +41,31 @@ def open_difficulties(items: pd.DataFrame) -> pd.DataFrame:
     items = items.head(OPEN_SHOWN)
     return pd.DataFrame(
         {
-            "Đơn vị": items["unit_code"],
+            "Đơn vị": tables.unit_codes(items["unit_code"]),
             "Nhiệm vụ": items["task_code"].fillna("—"),
             "Khó khăn, vướng mắc": items["content"],
-            "Ngày nêu": [
-                fmt_datetime(pd.Timestamp(t).to_pydatetime()) for t in items["reported_at"]
-            ],
+            "Ngày nêu": pd.to_datetime(items["reported_at"]),
         }
     )
+
+
+def change(current: float | None, previous: float | None, unit: str, decimals: int = 0) -> str:
+    """A metric card's change since the previous week: '+2,5 điểm %', '-1 đơn vị',
+    'Không đổi'; '' when either week has no figure."""
+    if current is None or previous is None:
+        return ""
+    diff = round(current - previous, decimals)
+    if diff == 0:
+        return "Không đổi"
+    sign = "+" if diff > 0 else "-"
+    return f"{sign}{fmt_number(abs(diff), decimals)} {unit}"
+
+
+def _delta(text: str, *, inverse: bool = False) -> dict:
+    """st.metric arguments for a change: grey and without an arrow when nothing changed."""
+    if text in ("", "Không đổi"):
+        return {"delta": text or None, "delta_color": "off", "delta_arrow": "off"}
+    return {"delta": text, "delta_color": "inverse" if inverse else "normal"}
 
 
 def render(user: User) -> None:
@@ -64,6 +79,7 @@ def render(user: User) -> None:
         _banner(user.unit_code, week)
     plan = progress.plan_completion(week)
     _key_figures(week, plan)
+    requests_view.due_section(user, key="overview_requests")
     if plan.has_data:
         _status_section(week, plan)
     else:
@@ -86,20 +102,54 @@ def _banner(unit_code: str, week: str) -> None:
         st.success(text, icon=":material/task_alt:")
 
 
+def key_figure_changes(week: str, plan: progress.PlanCompletion) -> dict[str, str]:
+    """The change of each key figure since the week before `week` (see change())."""
+    before = periods.shift(week, -1)
+    plan_before = progress.plan_completion(before)
+    rates, rates_before = reporting.rates(week), reporting.rates(before)
+    return {
+        "plan": change(
+            plan.value if plan.has_data else None,
+            plan_before.value if plan_before.has_data else None,
+            "điểm %",
+            1,
+        ),
+        "reported": change(
+            rates["reported"] if rates["expected"] else None,
+            rates_before["reported"] if rates_before["expected"] else None,
+            "đơn vị",
+        ),
+        "difficulties": change(
+            difficulties.open_count(week), difficulties.open_count(before), "vướng mắc"
+        ),
+    }
+
+
 def _key_figures(week: str, plan: progress.PlanCompletion) -> None:
     rates = reporting.rates(week)
+    changes = key_figure_changes(week, plan)
+    since = f"so với {periods.short_label(periods.shift(week, -1)).lower()}"
     cols = st.columns(3)
     cols[0].metric(
         "Hoàn thành Kế hoạch",
         fmt_pct(plan.value) if plan.has_data else "—",
         help="Bình quân có trọng số tỷ lệ hoàn thành các nhiệm vụ (đơn vị tự đánh giá).",
+        delta_description=since if changes["plan"] else None,
+        **_delta(changes["plan"]),
     )
     cols[1].metric(
         f"Đơn vị đã nộp {periods.short_label(week).lower()}",
         f"{rates['reported']}/{rates['expected']}" if rates["expected"] else "Không yêu cầu",
         help="Đơn vị có báo cáo được chấp nhận cho tuần đang xem / đơn vị phải báo cáo.",
+        delta_description=since if changes["reported"] else None,
+        **_delta(changes["reported"]),
     )
-    cols[2].metric("Vướng mắc chưa xử lý", difficulties.open_count(week))
+    cols[2].metric(
+        "Vướng mắc chưa xử lý",
+        difficulties.open_count(week),
+        delta_description=since if changes["difficulties"] else None,
+        **_delta(changes["difficulties"], inverse=True),
+    )
     st.caption(
         f"{progress.SELF_REPORTED} "
         f"{tables.basis(week, plan.units_reported, plan.active_units)}; "
@@ -127,10 +177,8 @@ def _reporting_section(week: str) -> None:
         " · ".join(f"{s}: {int(counts.get(s, 0))}" for s in GRID_STATES)
         + f" (trên {int(status['expected'].sum())} đơn vị phải báo cáo)"
     )
-    st.dataframe(
+    display.show(
         reporting_grid(status),
-        hide_index=True,
-        width="stretch",
         height="content",  # every unit at once: ten rows cut the eleventh off
         key="overview_grid",
     )
@@ -142,9 +190,7 @@ def _difficulties_section(week: str) -> None:
     if items.empty:
         st.caption(f"Không có vướng mắc nào chờ xử lý đến hết {periods.short_label(week).lower()}.")
         return
-    st.dataframe(
-        open_difficulties(items), hide_index=True, width="stretch", key="overview_difficulties"
-    )
+    display.show(open_difficulties(items), key="overview_difficulties")
     more = (
         f"{OPEN_SHOWN} vướng mắc mới nhất trong số {len(items)}. "
         if len(items) > OPEN_SHOWN

@@ -1,6 +1,8 @@
 """Plotly figures for the scoring and Dân vận khéo pages (no Streamlit here).
 
-Each figure states its basis in a subtitle, so a screenshot still says what it shows.
+Each figure states its basis in a subtitle, so a screenshot still says what it shows. They leave
+the template to Streamlit's theme (light or dark) instead of charts.style's "plotly_white",
+whose white paper would sit on a dark page.
 """
 
 from __future__ import annotations
@@ -53,9 +55,14 @@ def ranking_bars(scores: pd.DataFrame, bands: pd.DataFrame, basis: str) -> go.Fi
         categoryorder="array", categoryarray=units["unit_code"].tolist(), automargin=True
     )
     # The band labels sit above the plot: room for them under the subtitle.
-    return style(
-        fig, "Điểm và xếp loại của các đơn vị", basis, 160 + 28 * len(units), top=95, right=30
-    )
+    style(fig, "Điểm và xếp loại của các đơn vị", basis, 160 + 28 * len(units), top=95, right=30)
+    return themed(fig)
+
+
+def themed(fig: go.Figure) -> go.Figure:
+    """No template of its own: plotly's default (Streamlit's theme in the app) applies."""
+    fig.layout.template = None
+    return fig
 
 
 def models_by_field(matrix: pd.DataFrame, basis: str) -> go.Figure:
@@ -76,4 +83,4 @@ def models_by_field(matrix: pd.DataFrame, basis: str) -> go.Figure:
     style(fig, "Mô hình “Dân vận khéo” theo lĩnh vực và trạng thái", basis, 340, right=30)
     # Stacked bars list their legend bottom-up by default; keep the movement's order.
     fig.update_layout(legend={"traceorder": "normal", "y": -0.22})
-    return fig
+    return themed(fig)

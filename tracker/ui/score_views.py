@@ -1,6 +1,8 @@
 """The Tự chấm điểm page's tables: Vietnamese headers, one-decimal formats and colour bands.
 
-Everything is computed in SQL (tracker.scoring); this module only reshapes and formats.
+Everything is computed in SQL (tracker.scoring); this module only reshapes and formats. The
+reshaped tables depend on the data only, so each is built once per data version and shared by
+every session (db.derived); a page run only picks the rows it shows and styles them.
 """
 
 from __future__ import annotations
@@ -8,19 +10,31 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from tracker.catalogue import periods
 from tracker.metrics import scoring
 from tracker.store import db
 from tracker.text import fmt_datetime, fmt_number, is_missing
 
-NOT_APPLICABLE = "KAD"  # không áp dụng
+NOT_APPLICABLE = "Không áp dụng"
 KIND_SHORT = {"ordinary": "", "bonus": " (thưởng)", "penalty": " (trừ)"}
 # Background colours by score / maximum, aligned on the grade thresholds (e.g. ≥ 90 %, ≥ 70 %).
 BAND_COLOURS = ("#c8e6c9", "#e8f5e9", "#fff8e1", "#ffcdd2")
 NA_COLOUR = "#eceff1"
 PENALTY_COLOUR = "#ffcdd2"
+REVIEWED_COLOUR = "#fff3e0"
+# Every pastel background comes with its text colour: in the dark theme the text is light, and
+# light text on a pastel cell could not be read.
+TEXT_ON_PASTEL = "color: #1b1b1b"
+PAGE_SIZE = 30  # units per page of the ranking
+MATRIX_PAGE = 15  # unit columns per page of the criterion × unit table (one screen wide)
+
+
+def _cell_style(background: str) -> str:
+    return f"background-color: {background}; {TEXT_ON_PASTEL}"
 
 
 def score_text(value: Any) -> str:
@@ -47,7 +61,14 @@ def _styled(df: pd.DataFrame, numeric: list[str]) -> Styler:
 
 
 def ranking(year: int, path: Path | None = None) -> pd.DataFrame:
-    """Units (not VP) with their totals, grade, rank and gap to the next band; by rank."""
+    """Units (not VP) with their totals, grade, rank and gap to the next band; by rank.
+
+    Built once per data version; the frame is shared, so callers slice it and never change it.
+    """
+    return db.derived("score_views.ranking", lambda: _ranking(year, path), path, int(year))
+
+
+def _ranking(year: int, path: Path | None) -> pd.DataFrame:
     t = scoring.scores_table(year, path)
     t = t[t["unit_code"] != scoring.VP]
     return pd.DataFrame(
@@ -61,9 +82,9 @@ def ranking(year: int, path: Path | None = None) -> pd.DataFrame:
             "Điểm cuối cùng": t["final_total"].astype("float64"),
             "Xếp loại": t["grade"],
             "Điểm áp dụng": t["applicable_points"].astype("float64"),
-            "Lên hạng kế tiếp": [gap_text(r) for r in t.to_dict("records")],
+            "Lên mức xếp loại kế tiếp": [gap_text(r) for r in t.to_dict("records")],
             "Thiếu minh chứng": t["missing_evidence"].astype("int64"),
-            "Kỳ chấm": t["period"],
+            "Kỳ chấm": t["period"].map(periods.short_label, na_action="ignore"),
         }
     ).reset_index(drop=True)
 
@@ -73,23 +94,27 @@ def ranking_styler(df: pd.DataFrame) -> Styler:
     return _styled(df, numeric)
 
 
-def _colour(ratio: Any, kind: str, na: bool, thresholds: list[float]) -> str:
-    if na:
-        return f"background-color: {NA_COLOUR}"
-    if ratio is None or pd.isna(ratio):
-        return ""
-    if kind == "penalty":
-        return f"background-color: {PENALTY_COLOUR}" if ratio < 0 else ""
-    for threshold, colour in zip(thresholds, BAND_COLOURS, strict=False):
-        if ratio * 100 >= threshold - 1e-9:
-            return f"background-color: {colour}"
-    return f"background-color: {BAND_COLOURS[-1]}"
+def _colours(lines: pd.DataFrame, thresholds: list[float]) -> np.ndarray:
+    """Each line's cell style: grey when not applicable, red for a deduction, else the band of
+    score / maximum (the first threshold reached, from the top; below them all, the last)."""
+    ratio = lines["ratio"].astype("float64").to_numpy()
+    na = lines["final_na"].astype(bool).to_numpy()
+    penalty = (lines["kind"] == "penalty").to_numpy()
+    band = np.full(len(lines), BAND_COLOURS[-1], dtype=object)
+    for threshold, colour in reversed(list(zip(thresholds, BAND_COLOURS, strict=False))):
+        band[ratio * 100 >= threshold - 1e-9] = colour
+    band[penalty] = np.where(ratio[penalty] < 0, PENALTY_COLOUR, "")
+    band[np.isnan(ratio)] = ""
+    band[na] = NA_COLOUR
+    return np.array([_cell_style(b) if b else "" for b in band], dtype=object)
 
 
-def matrix(lines: pd.DataFrame, path: Path | None = None) -> Styler | None:
-    """Criteria (rows) × units (columns) of final scores, coloured by score / maximum.
+def matrix_frames(
+    lines: pd.DataFrame, path: Path | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Criteria (rows) × units (columns): the shown final scores and each cell's style.
 
-    Columns are unit codes ('VP' first); 'KAD' marks a criterion not applicable. Units scored
+    Columns are unit codes ('VP' first); 'Không áp dụng' marks a criterion not applicable. Units scored
     under different criteria sets show each set's criteria (rows keyed by code).
     """
     if lines.empty:
@@ -104,20 +129,52 @@ def matrix(lines: pd.DataFrame, path: Path | None = None) -> Styler | None:
     units = lines["unit_code"].drop_duplicates().tolist()
     shown = lines["final_score"].astype("float64").map(score_text)
     shown = shown.where(~lines["final_na"].astype(bool), NOT_APPLICABLE)
-    values = (
-        lines.assign(shown=shown)
-        .pivot(index="row", columns="unit_code", values="shown")
-        .reindex(index=order, columns=units)
-        .fillna("")
-    )
     thresholds = sorted(bands(path)["threshold"].tolist(), reverse=True)
-    styles = pd.DataFrame("", index=values.index, columns=values.columns)
-    for line in lines.itertuples():
-        styles.loc[line.row, line.unit_code] = _colour(
-            line.ratio, line.kind, bool(line.final_na), thresholds
+    cells = lines.assign(shown=shown, style=_colours(lines, thresholds))
+
+    def grid(column: str) -> pd.DataFrame:
+        out = (
+            cells.pivot(index="row", columns="unit_code", values=column)
+            .reindex(index=order, columns=units)
+            .fillna("")
         )
-    values.index.name = "Tiêu chí"
+        out.index.name = "Tiêu chí"
+        return out
+
+    return grid("shown"), grid("style")
+
+
+def matrix(
+    lines: pd.DataFrame, path: Path | None = None, units: list[str] | None = None
+) -> Styler | None:
+    """The criterion × unit table, coloured by score / maximum; only `units` when given."""
+    frames = matrix_frames(lines, path)
+    if frames is None:
+        return None
+    return styled_matrix(*frames, units)
+
+
+def styled_matrix(
+    values: pd.DataFrame, styles: pd.DataFrame, units: list[str] | None = None
+) -> Styler:
+    if units is not None:
+        values, styles = values[units], styles[units]
     return values.style.apply(lambda _: styles, axis=None)
+
+
+def year_matrix(year: int, path: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """matrix_frames() of a year's lines, built once per data version (shared: do not change)."""
+    return db.derived(
+        "score_views.matrix",
+        lambda: matrix_frames(scoring.criterion_lines(year, path=path), path),
+        path,
+        int(year),
+    )
+
+
+def pages(codes: list[str], size: int = PAGE_SIZE) -> list[list[str]]:
+    """`codes` cut into pages of `size`, in their order."""
+    return [codes[i : i + size] for i in range(0, len(codes), size)]
 
 
 def unit_detail(lines: pd.DataFrame) -> pd.DataFrame:
@@ -156,7 +213,7 @@ def unit_detail_styler(df: pd.DataFrame) -> Styler:
     changed = df["Thẩm định"] != ""
 
     def highlight(row: pd.Series) -> list[str]:
-        style = "background-color: #fff3e0" if changed[row.name] else ""
+        style = _cell_style(REVIEWED_COLOUR) if changed[row.name] else ""
         return [style if c in ("Thẩm định", "Điểm cuối cùng") else "" for c in df.columns]
 
     return df.style.format({"Điểm tối đa": score_text}).apply(highlight, axis=1).hide(axis="index")
@@ -207,6 +264,17 @@ def vp_table(vp: pd.DataFrame) -> pd.DataFrame:
                 NOT_APPLICABLE if r["final_na"] else score_text(r["final_score"]) for r in records
             ],
         }
+    )
+
+
+def late_note(record: dict[str, Any] | pd.Series, self_text: str) -> str:
+    """'P1 theo sổ theo dõi đến hết 2026-W47: 3 tuần trễ hạn, 1 tuần không báo cáo → −4,0
+    điểm (đơn vị tự chấm: −2,0).'"""
+    return (
+        f"{scoring.LATE_CRITERION} theo sổ theo dõi đến hết tuần {record['through']}: "
+        f"{int(record['late'])} tuần báo cáo trễ hạn, {int(record['missing'])} tuần không báo "
+        f"cáo → {score_text(record['implied'])} điểm theo quy tắc của tiêu chí (mỗi lần −1, "
+        f"tối đa như điểm tối đa của tiêu chí); đơn vị tự chấm: {self_text}."
     )
 
 

@@ -3,11 +3,15 @@
 The Office's assessment (VP), a unit's own totals, the ranking, criterion × unit, self vs
 reviewed with missing evidence, and for HCTC: reviews, VP adjustments and criteria sets.
 Scores and tables come from scoring and score_views; every write is checked again there.
+Everything a run shows is read in one snapshot of the database (load()), so a commit during a
+run cannot show totals from before it beside lines from after it. At city scale the ranking and
+the criterion × unit table show a page of units at a time (with a search), not 250 at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,15 +23,20 @@ from tracker.accounts import auth
 from tracker.accounts.auth import User
 from tracker.catalogue import criteria
 from tracker.metrics import scoring
-from tracker.text import fmt_datetime
+from tracker.store import db
+from tracker.text import fmt_datetime, nfc
 from tracker.ui import filters, flash, score_charts, score_views
 
 FLASH = "tu_cham_diem_flash"  # a write's success message, shown after the rerun
+MISSING_PAGE = 100  # rows of "Điểm dương chưa có tài liệu kiểm chứng" per page
 
 
 @dataclass(frozen=True)
 class View:
-    """What every section of one run reads: the viewer, the year and its score tables."""
+    """What every section of one run reads: the viewer, the year and its score tables.
+
+    The frames are built once per data version and shared by every session: read, never change.
+    """
 
     user: User
     year: int
@@ -36,6 +45,15 @@ class View:
     lines: pd.DataFrame  # one row per unit × criterion
     units: pd.DataFrame  # table without the VP row
     is_admin: bool  # may review and adjust
+    vp: pd.DataFrame  # the Office's assessment per criterion
+    totals: dict[str, dict[str, Any] | None]  # unit_total() of 'VP' and of the viewer's unit
+    late: pd.DataFrame  # scoring.late_record(): the reporting record behind P1
+    by_unit: dict[str, pd.DataFrame]  # lines per unit code
+
+    def unit_lines(self, unit_code: str) -> pd.DataFrame:
+        """criterion_lines(year, unit_code), from this run's snapshot."""
+        found = self.by_unit.get(unit_code)
+        return self.lines.iloc[0:0] if found is None else found
 
 
 def show_flash() -> None:
@@ -48,18 +66,42 @@ def select_year() -> int:
     return int(chosen or 0)
 
 
+def consistent() -> AbstractContextManager[None]:
+    """One snapshot of the database for the whole run: the ranking, the matrix and the totals
+    above them come from the same committed state even while a unit uploads."""
+    return db.snapshot()
+
+
 def load(user: User, year: int) -> View:
-    active = criteria.active_set()
+    """Everything the sections read, from one snapshot of the database."""
+    with db.snapshot():
+        shared = db.derived("scoring_page.load", lambda: _year_data(year), None, int(year))
+        own = [user.unit_code] if user.role == "don_vi" and user.unit_code else []
+        return View(
+            user=user,
+            year=year,
+            active=criteria.active_set(),
+            is_admin=auth.can(user, "review"),
+            totals={code: scoring.unit_total(code, year) for code in [scoring.VP, *own]},
+            late=scoring.late_record(year),  # depends on the clock too: not shared
+            **shared,
+        )
+
+
+def _year_data(year: int) -> dict[str, Any]:
+    """The year's score tables, as every session's View shares them."""
     table = scoring.scores_table(year)
-    return View(
-        user=user,
-        year=year,
-        active=active,
-        table=table,
-        lines=scoring.criterion_lines(year),
-        units=table[table["unit_code"] != scoring.VP],
-        is_admin=auth.can(user, "review"),
-    )
+    lines = scoring.criterion_lines(year)
+    return {
+        "table": table,
+        "lines": lines,
+        "units": table[table["unit_code"] != scoring.VP],
+        "vp": scoring.vp_lines(year),
+        "by_unit": {
+            code: part.reset_index(drop=True)
+            for code, part in lines.groupby("unit_code", sort=False)
+        },
+    }
 
 
 def intro(view: View) -> None:
@@ -108,7 +150,7 @@ def _save(action: Callable[[], object], message: str) -> None:
 
 def vp_section(view: View) -> None:
     st.header("Đánh giá chung của Văn phòng")
-    vp = scoring.unit_total(scoring.VP, view.year)
+    vp = view.totals[scoring.VP]
     if vp is None:
         st.info(f"Chưa có đơn vị nào nộp bảng Tự chấm điểm năm {view.year}.")
         return
@@ -119,7 +161,7 @@ def vp_section(view: View) -> None:
     )
     with st.expander("Chi tiết theo tiêu chí"):
         st.dataframe(
-            score_views.vp_table(scoring.vp_lines(view.year)),
+            score_views.vp_table(view.vp),
             hide_index=True,
             width="stretch",
             key="vp_table",
@@ -130,7 +172,7 @@ def vp_section(view: View) -> None:
 
 def _vp_form(view: View) -> None:
     user, year = view.user, view.year
-    options = score_views.criterion_options(scoring.vp_lines(year))
+    options = score_views.criterion_options(view.vp)
     with st.expander("Điều chỉnh đánh giá chung (HCTC)"), st.form("vp_form"):
         code = st.selectbox("Tiêu chí", list(options), format_func=options.get, key="vp_criterion")
         na = st.checkbox("Không áp dụng", key="vp_na")
@@ -154,7 +196,7 @@ def _vp_form(view: View) -> None:
 def own_unit_section(view: View) -> None:
     unit_code = view.user.unit_code
     st.header(f"Điểm của đơn vị {unit_code}")
-    total = scoring.unit_total(unit_code, view.year)
+    total = view.totals[unit_code]
     if total is None:
         st.info(
             f"Đơn vị chưa nộp bảng “Tự chấm điểm” năm {view.year}. Điền trang tính "
@@ -164,10 +206,11 @@ def own_unit_section(view: View) -> None:
     _metric_row(total, "Điểm cuối cùng")
     if total["rank"] is not None:
         st.caption(f"Hạng hiện tại: {total['rank']}.")
-    detail = score_views.unit_detail(scoring.criterion_lines(view.year, unit_code))
+    detail = score_views.unit_detail(view.unit_lines(unit_code))
     st.dataframe(
         score_views.unit_detail_styler(detail), hide_index=True, width="stretch", key="own_detail"
     )
+    _late_note(view, unit_code)
 
 
 # --- Xếp hạng và bảng điểm theo tiêu chí ------------------------------------------------------
@@ -183,13 +226,21 @@ def ranking_section(view: View) -> None:
         f"{len(view.units)} đơn vị có bảng tự chấm điểm năm {year}; điểm cuối cùng "
         "(điểm thẩm định nếu có)" + ("; bộ tiêu chí tạm thời" if view.active["provisional"] else "")
     )
-    st.plotly_chart(
-        score_charts.ranking_bars(view.table, score_views.bands(), basis),
-        key="ranking_chart",
-        config={"displayModeBar": False},
+    shown = _ranking_page(score_views.ranking(year))
+    codes = tuple(shown["Mã đơn vị"])
+    chart = db.derived(
+        "score_charts.ranking_bars",
+        lambda: score_charts.ranking_bars(
+            view.table[view.table["unit_code"].isin(codes)], score_views.bands(), basis
+        ),
+        None,
+        year,
+        codes,
+        basis,
     )
+    st.plotly_chart(chart, key="ranking_chart", config={"displayModeBar": False})
     st.dataframe(
-        score_views.ranking_styler(score_views.ranking(year)),
+        score_views.ranking_styler(shown),
         hide_index=True,
         width="stretch",
         placeholder="—",  # an unranked unit's empty Hạng, not "None"
@@ -202,10 +253,38 @@ def ranking_section(view: View) -> None:
     _scores_download(year)
 
 
+def _ranking_page(ranked: pd.DataFrame) -> pd.DataFrame:
+    return _paged(ranked, "ranking", score_views.PAGE_SIZE)
+
+
+def _paged(rows: pd.DataFrame, key: str, size: int) -> pd.DataFrame:
+    """All rows when they fit on one page; else a search (unit code or name) and the chosen
+    page of `size` rows. The rows are shown as they are: a page is a slice, never a summary."""
+    if len(rows) <= size:
+        return rows
+    left, right = st.columns([2, 1])
+    search = nfc(left.text_input("Tìm đơn vị (mã hoặc tên)", key=f"{key}_search")).lower()
+    found = rows
+    if search:
+        text = (rows["Mã đơn vị"] + " " + rows["Đơn vị"]).str.lower()
+        found = rows[text.str.contains(search, regex=False)]
+    pages = score_views.pages(list(range(len(found))), size)
+    if not pages:
+        st.info("Không có đơn vị nào khớp với từ khóa.")
+        return found
+    page = right.selectbox(
+        "Trang",
+        range(len(pages)),
+        format_func=lambda i: f"{pages[i][0] + 1}–{pages[i][-1] + 1} / {len(found)}",
+        key=f"{key}_page",
+    )
+    return found.iloc[pages[min(page, len(pages) - 1)]]
+
+
 def _scores_download(year: int) -> None:
     st.download_button(
         "Tải bảng điểm (CSV)",
-        scoring.scores_csv(f"{year}-W01"),
+        db.derived("scoring.scores_csv", lambda: scoring.scores_csv(f"{year}-W01"), None, year),
         file_name=f"diem_{year}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -218,18 +297,39 @@ def _scores_download(year: int) -> None:
 
 def matrix_section(view: View) -> None:
     st.header("Bảng điểm theo tiêu chí")
-    styled = score_views.matrix(view.lines)
-    if styled is None:
+    frames = score_views.year_matrix(view.year)
+    if frames is None:
         st.info("Chưa có dữ liệu.")
         return
-    st.dataframe(styled, width="stretch", key="criterion_matrix")
+    values, styles = frames
+    st.dataframe(
+        score_views.styled_matrix(values, styles, _matrix_units(list(values.columns))),
+        width="stretch",
+        key="criterion_matrix",
+    )
     st.caption(
         "Điểm cuối cùng; màu theo tỷ lệ điểm / điểm tối đa (xanh đậm: mức Tốt, xanh nhạt: Khá, "
-        "vàng: Trung bình, đỏ: Yếu hoặc bị trừ điểm). KAD: không áp dụng. Cột VP: đánh giá chung."
+        "vàng: Trung bình, đỏ: Yếu hoặc bị trừ điểm). Cột VP: đánh giá chung."
     )
 
 
 # --- Tự chấm và thẩm định theo đơn vị ---------------------------------------------------------
+
+
+def _matrix_units(columns: list[str]) -> list[str] | None:
+    """The VP column and one page of unit columns (None: all of them fit)."""
+    vp = [c for c in columns if c == scoring.VP]
+    units = [c for c in columns if c != scoring.VP]
+    if len(units) <= score_views.MATRIX_PAGE:
+        return None
+    pages = score_views.pages(units, score_views.MATRIX_PAGE)
+    page = st.selectbox(
+        "Các đơn vị trong bảng",
+        range(len(pages)),
+        format_func=lambda i: f"{pages[i][0]} … {pages[i][-1]} ({len(pages[i])} đơn vị)",
+        key="matrix_page",
+    )
+    return vp + pages[min(page, len(pages) - 1)]
 
 
 def detail_section(view: View) -> None:
@@ -248,7 +348,7 @@ def detail_section(view: View) -> None:
     else:
         unit = None
         st.caption("Chưa có đơn vị nào khác nộp bảng tự chấm điểm.")
-    _missing_evidence(view.lines)
+    _missing_evidence(view.year)
     if view.is_admin and unit:
         _review_form(view, unit)
 
@@ -263,28 +363,63 @@ def _unit_detail(view: View, codes: list[str]) -> str | None:
         format_func=lambda c: f"{c} - {names.get(c, c)}",
         sidebar=False,
     )
-    detail = score_views.unit_detail(scoring.criterion_lines(view.year, unit))
+    detail = score_views.unit_detail(view.unit_lines(unit))
     st.dataframe(
         score_views.unit_detail_styler(detail),
         hide_index=True,
         width="stretch",
         key="unit_detail",
     )
+    _late_note(view, unit)
     return unit
 
 
-def _missing_evidence(lines: pd.DataFrame) -> None:
-    missing = score_views.missing_evidence(lines)
+def _late_note(view: View, unit: str) -> None:
+    """Beside the unit's own P1: the deduction its reporting record implies under the rule; for
+    HCTC a button storing that value as the review (the default the Office starts from)."""
+    lines = view.unit_lines(unit)
+    p1 = lines[lines["criterion_code"] == scoring.LATE_CRITERION]
+    record = view.late[view.late["unit_code"] == unit]
+    if p1.empty or record.empty:
+        return
+    row, own = record.iloc[0], p1.iloc[0]
+    implied = float(row["implied"])
+    self_text = (
+        score_views.NOT_APPLICABLE if own["self_na"] else score_views.score_text(own["self_score"])
+    )
+    note = score_views.late_note(row, self_text or "0,0")
+    st.caption(note)
+    reviewed = bool(own["reviewed"]) and not pd.isna(own["review_score"])
+    if not view.is_admin or (reviewed and abs(float(own["review_score"]) - implied) < 1e-9):
+        return
+    label = f"Dùng {score_views.score_text(implied)} làm điểm thẩm định P1 của {unit}"
+    if st.button(label, key=f"late_review_{unit}"):
+        _save(
+            lambda: scoring.set_review(
+                view.user, unit, view.year, scoring.LATE_CRITERION, implied, note
+            ),
+            f"Đã lưu điểm thẩm định P1 của {unit} theo sổ theo dõi.",
+        )
+
+
+def _missing_evidence(year: int) -> None:
+    missing = db.derived(
+        "score_views.missing_evidence",
+        lambda: score_views.missing_evidence(scoring.criterion_lines(year)),
+        None,
+        year,
+    )
     st.subheader("Điểm dương chưa có tài liệu kiểm chứng")
     if missing.empty:
         st.success("Mọi điểm dương đều có tài liệu kiểm chứng.")
     else:
-        st.dataframe(missing, hide_index=True, width="stretch", key="missing_evidence")
+        shown = _paged(missing, "missing", MISSING_PAGE)
+        st.dataframe(shown, hide_index=True, width="stretch", key="missing_evidence")
 
 
 def _review_form(view: View, unit: str) -> None:
     user, year = view.user, view.year
-    options = score_views.criterion_options(scoring.criterion_lines(year, unit))
+    options = score_views.criterion_options(view.unit_lines(unit))
     st.subheader(f"Nhập điểm thẩm định cho {unit}")
     with st.form("review_form"):
         code = st.selectbox(

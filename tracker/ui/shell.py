@@ -1,5 +1,11 @@
 """The shared page frame every page calls first: page config, login, role check, sidebar.
 
+A sign-in lives in a server-side session carried by an HttpOnly cookie (tracker/accounts/
+sessions.py, tracker/ui/session_routes.py), so it survives a reload, a new tab and a server
+restart. The login form checks the password, then sends the browser to /auth/session with a
+one-time code bound to it, which sets the cookie; each new tab reads the cookie once, and every
+run checks the session in the database, so a logout or revocation ends it in every tab.
+
 Pages use Streamlit's native `pages/` folder with the built-in navigation hidden, and this frame
 draws a role-aware sidebar with `st.page_link`; that keeps direct links working on a freshly
 started server (see README, "Thiết kế").
@@ -9,14 +15,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import PurePosixPath
+from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+from streamlit.web.server.starlette.starlette_server_config import XSRF_COOKIE_NAME
 
 from tracker import settings
-from tracker.accounts import auth
+from tracker.accounts import auth, sessions
 from tracker.accounts.auth import User
 from tracker.catalogue import catalogues
 from tracker.store import backup, db
+from tracker.ui import filters, session_routes
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,9 @@ PAGES: dict[str, Page] = {
 SESSION_USER = "auth_user"
 SESSION_SEEN = "auth_last_seen"
 SESSION_STARTED = "auth_logged_in_at"
+# The cookie session (its SHA-256) this tab stands on; absent for a sign-in kept by this tab
+# only (AppTest, or a browser without Streamlit's XSRF cookie).
+SESSION_ID = "auth_session_id"
 
 
 def current_user() -> User | None:
@@ -67,6 +82,7 @@ def current_user() -> User | None:
 def frame(page_key: str) -> User:
     """Set up the page; stop with a login form or a refusal unless the user may see it."""
     page = PAGES[page_key]
+    st.session_state[filters.PAGE_KEY] = page_key
     st.set_page_config(
         page_title=f"{page.title} - Dân vận chính quyền 2026",
         page_icon="🏛️",
@@ -81,7 +97,7 @@ def frame(page_key: str) -> User:
     backup.ensure_daily()  # cheap after the first call of the day: the server's own daily backup
     user = _session_user()
     if user is None:
-        _login_form()
+        _login_form(page)
         st.stop()
     _sidebar(user)
     if user.role not in page.roles:
@@ -95,7 +111,7 @@ def frame(page_key: str) -> User:
 
 
 def _session_user() -> User | None:
-    user = current_user()
+    user = current_user() or _cookie_user()
     if user is None:
         return None
     now = settings.now()
@@ -108,30 +124,118 @@ def _session_user() -> User | None:
     return user
 
 
+def _cookie(name: str) -> str | None:
+    """A cookie the browser sent when this tab's session began (None under AppTest, whose
+    context is a mock)."""
+    value = st.context.cookies.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _cookie_user() -> User | None:
+    """The user of the browser's sign-in cookie, read when this tab's session begins (a new
+    tab, a reload, a server restart); None without a live one."""
+    token = _cookie(sessions.COOKIE)
+    if not token or len(token) > 200:
+        return None
+    session, reason = sessions.lookup(sessions.digest(token))
+    if session is None:
+        if reason:
+            st.warning(reason)
+        return None
+    st.session_state[SESSION_USER] = session.user
+    st.session_state[SESSION_ID] = session.id
+    st.session_state[SESSION_STARTED] = session.created_at
+    return session.user
+
+
 def _session_end(user: User, now: datetime) -> str | None:
     """Why the session must end now (Vietnamese), or None while it stands."""
+    session_id = st.session_state.get(SESSION_ID)
+    if session_id:
+        # The browser's session is shared by its tabs: its clocks and its end live in the
+        # database, so a logout or an expiry in one tab ends them all.
+        session, reason = sessions.lookup(session_id)
+        if session is None:
+            return reason or sessions.signed_out()
+        if session.user.session_epoch != user.session_epoch:
+            return sessions.account_ended()
+        return None
     # A session set up without the login form (tests, benchmarks) starts its clocks now.
     started = st.session_state.setdefault(SESSION_STARTED, now)
     seen = st.session_state.get(SESSION_SEEN, now)
     if now - started > timedelta(hours=settings.SESSION_MAX_HOURS):
-        return (
-            f"Phiên đăng nhập đã quá thời hạn tối đa {settings.SESSION_MAX_HOURS} giờ. "
-            "Vui lòng đăng nhập lại."
-        )
+        return sessions.max_age_ended()
     if now - seen > timedelta(minutes=settings.SESSION_TIMEOUT_MINUTES):
-        return "Phiên làm việc đã hết hạn do không hoạt động. Vui lòng đăng nhập lại."
+        return sessions.idle_ended()
     # Disabled, deleted, new role or unit, or a password change/reset since the login.
     if not auth.session_valid(user):
-        return "Tài khoản đã thay đổi hoặc bị vô hiệu hóa. Vui lòng đăng nhập lại."
+        return sessions.account_ended()
     return None
 
 
 def logout() -> None:
-    for key in (SESSION_USER, SESSION_SEEN, SESSION_STARTED):
+    """End this tab's sign-in, and the browser's cookie session with it (every tab)."""
+    session_id = st.session_state.get(SESSION_ID)
+    if session_id:
+        sessions.end(session_id)
+    for key in (SESSION_USER, SESSION_SEEN, SESSION_STARTED, SESSION_ID):
         st.session_state.pop(key, None)
 
 
-def _login_form() -> None:
+def sign_out() -> None:
+    """The sign-out button: end the session, then let /auth/signout clear the cookie (the
+    browser comes back to the login form); a tab-only sign-in just reruns."""
+    had_cookie = bool(st.session_state.get(SESSION_ID))
+    logout()
+    if had_cookie:
+        _navigate(f"{session_routes.SIGNOUT_PATH}?{urlencode({'next': '/'})}")
+        st.stop()
+    st.rerun()
+
+
+def keep_signed_in(user: User) -> None:
+    """After one's own password change: this tab and this browser stay signed in with the new
+    session epoch; the account's other sessions have ended."""
+    st.session_state[SESSION_USER] = user
+    session_id = st.session_state.get(SESSION_ID)
+    if session_id:
+        sessions.rebind(session_id, user)
+
+
+def _navigate(url: str) -> None:
+    """Send the browser to `url` on this site: the message st.login uses for its redirects,
+    which the frontend follows with a plain navigation (no script of ours runs)."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    msg = ForwardMsg()
+    msg.auth_redirect.url = url
+    ctx.enqueue(msg)
+
+
+def _page_url(page: Page) -> str:
+    """This page's address on the site, with its filters: where the browser returns signed in."""
+    path = "/" if page.path == "app.py" else f"/{PurePosixPath(page.path).stem}"
+    query = urlencode(st.query_params.to_dict())
+    return f"{path}?{query}" if query else path
+
+
+def _signed_in(user: User, page: Page) -> None:
+    """After the password check: hand the browser a one-time code bound to it, which
+    /auth/session trades for the cookie. Without a browser to bind to, this tab alone."""
+    binding = session_routes.binding(_cookie(XSRF_COOKIE_NAME))
+    if binding is None:
+        now = settings.now()
+        st.session_state[SESSION_USER] = user
+        st.session_state[SESSION_STARTED] = now
+        st.session_state[SESSION_SEEN] = now
+        st.rerun()
+    code = sessions.issue_code(user, binding)
+    st.info("Đang đăng nhập…", icon=":material/login:")
+    _navigate(f"{session_routes.SESSION_PATH}?{urlencode({'code': code, 'next': _page_url(page)})}")
+
+
+def _login_form(page: Page) -> None:
     st.title("Đăng nhập")
     st.caption(
         "Theo dõi Kế hoạch công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở năm 2026 "
@@ -156,11 +260,7 @@ def _login_form() -> None:
         except auth.AccountError as exc:
             st.error(str(exc))
         else:
-            now = settings.now()
-            st.session_state[SESSION_USER] = user
-            st.session_state[SESSION_STARTED] = now
-            st.session_state[SESSION_SEEN] = now
-            st.rerun()
+            _signed_in(user, page)
     _sample_accounts_hint()
 
 
@@ -177,16 +277,37 @@ def _sample_accounts_hint() -> None:
             )
 
 
+# Filters the sidebar's links carry to the next page, so a chosen week and unit stay chosen.
+FOLLOWED = ("week", "unit")
+# (filter, page) pairs left out: Nộp báo cáo opens on the week being reported.
+_NOT_FOLLOWED = frozenset({("week", "nop_bao_cao")})
+
+
+def _followed_filters() -> dict[str, str]:
+    """The followed filters' values as this run will show them.
+
+    The sidebar is drawn before the page's filters: a value just picked in a filter is already
+    in the widget's state but reaches the URL only later in this run, so the state comes first.
+    """
+    values = {}
+    for key in FOLLOWED:
+        value = st.session_state.get(f"filter_{key}") or st.query_params.get(key)
+        if isinstance(value, str) and value:
+            values[key] = value
+    return values
+
+
 def _sidebar(user: User) -> None:
     with st.sidebar:
         st.markdown("**Dân vận chính quyền 2026**")
         st.caption("Văn phòng UBND thành phố Cần Thơ")
-        for page in PAGES.values():
+        follow = _followed_filters()
+        for key, page in PAGES.items():
             if user.role in page.roles:
-                st.page_link(page.path, label=page.title, icon=page.icon)
+                params = {k: v for k, v in follow.items() if (k, key) not in _NOT_FOLLOWED}
+                st.page_link(page.path, label=page.title, icon=page.icon, query_params=params)
         st.divider()
         unit = f" · {user.unit_code}" if user.unit_code else ""
         st.caption(f"{user.full_name or user.username} ({user.role_label}{unit})")
         if st.button("Đăng xuất", key="logout_button", icon=":material/logout:"):
-            logout()
-            st.rerun()
+            sign_out()

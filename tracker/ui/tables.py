@@ -1,7 +1,10 @@
 """Display tables and captions: domain frames turned into what the pages show.
 
 The metrics modules return data (codes, floats, timestamps); this module alone renames columns to
-their Vietnamese labels and formats numbers, dates and weeks as text for st.dataframe.
+their Vietnamese labels. Numbers and timestamps stay numbers and timestamps, so every column
+sorts right; tracker.ui.display shows them in Vietnamese (mark() records each number column's
+format, show() draws the table). Units show as lists show them: a sample unit marked "(mẫu)"
+(unit_names(), unit_codes()); exports keep the catalogue's plain name.
 """
 
 from __future__ import annotations
@@ -13,24 +16,30 @@ import pandas as pd
 from tracker.catalogue import catalogues, periods, plan
 from tracker.ingest.contract import ROLE_LABELS, TASK_KIND_LABELS
 from tracker.metrics import difficulties, models_register, reporting
-from tracker.text import fmt_datetime, fmt_number, fmt_pct, is_missing
+from tracker.text import fmt_number, is_missing
+from tracker.ui.display import INTEGER, PERCENT, VALUE, mark
 
 NOT_REPORTED = "Chưa báo cáo"
+PLANNED = "Tiến độ theo kế hoạch"  # the expected progress of PRODUCT.md §6
 
 
-def _fmt_time(value: object) -> str:
-    if is_missing(value) or pd.isna(value):
-        return ""
-    return fmt_datetime(pd.Timestamp(value).to_pydatetime())
+def _time(values: pd.Series) -> pd.Series:
+    """Timestamps as datetime64 (NaT where missing), whatever the source column's dtype."""
+    return pd.to_datetime(values, errors="coerce")
+
+
+def _number(values: pd.Series) -> pd.Series:
+    """Numbers as float64 (NaN where missing)."""
+    return pd.to_numeric(values, errors="coerce").astype("float64")
 
 
 def _week_label(period: object) -> str:
     return periods.short_label(period) if isinstance(period, str) and period else ""
 
 
-def _unit_percent(percents: pd.Series) -> list[str]:
-    """A unit's own rate, or 'Chưa báo cáo' where it has not reported the task."""
-    return [fmt_pct(p) if pd.notna(p) else NOT_REPORTED for p in percents]
+def _source_week(period: object) -> str:
+    """The week a standing value comes from, or 'Chưa báo cáo' where there is none."""
+    return _week_label(period) or NOT_REPORTED
 
 
 # --- captions -------------------------------------------------------------------------------
@@ -51,104 +60,133 @@ def task_basis(week: str, reported: int, tasks: int) -> str:
     return f"{reported}/{tasks} nhiệm vụ có báo cáo, số liệu đến hết {periods.short_label(week).lower()}"
 
 
-def lead_label(lead_unit: object) -> str:
-    """The lead unit's code, or the plan's wording for tasks every unit leads."""
-    return str(lead_unit) if not is_missing(lead_unit) and lead_unit else plan.ALL_UNITS_LABEL
+def unit_names(names: pd.Series, codes: pd.Series) -> pd.Series:
+    """A column of unit names as lists show them: a sample unit's name ends in "(mẫu)"."""
+    return plan.label_units(names, codes)
+
+
+def _samples() -> set[str]:
+    """Codes of the units of the sample list (active or not)."""
+    units = plan.units(active_only=False)
+    return set(units.loc[units["sample"], "code"])
+
+
+def _marked(code: str, samples: set[str]) -> str:
+    return f"{code} {plan.SAMPLE_MARK}" if code in samples else code
+
+
+def unit_codes(codes: pd.Series) -> pd.Series:
+    """A column of unit codes as lists show them: a sample unit's code is followed by "(mẫu)"
+    (where a table names units by code alone)."""
+    samples = _samples()
+    return pd.Series([_marked(c, samples) for c in codes], index=codes.index, dtype=object)
+
+
+def _code_and_name(df: pd.DataFrame) -> pd.Series:
+    """A frame's unit_code and unit_name as one column, 'TH - Phòng Tổng hợp (mẫu)'."""
+    return df["unit_code"] + " - " + unit_names(df["unit_name"], df["unit_code"])
+
+
+def lead_label(lead_unit: object, samples: set[str] | None = None) -> str:
+    """The lead unit's code ("(mẫu)" after a sample unit's), or the plan's wording for tasks
+    every unit leads."""
+    if is_missing(lead_unit) or not lead_unit:
+        return plan.ALL_UNITS_LABEL
+    return _marked(str(lead_unit), _samples() if samples is None else samples)
 
 
 # --- progress -------------------------------------------------------------------------------
 
 
 def task_table(df: pd.DataFrame) -> pd.DataFrame:
-    """A task_completion frame with Vietnamese headers and formats, for st.dataframe."""
-    return pd.DataFrame(
+    """A task_completion frame with Vietnamese headers, for display.show."""
+    samples = _samples()
+    table = pd.DataFrame(
         {
             "Mã": df["code"],
             "Nhiệm vụ": df["short_title"],
-            "Chủ trì": df["lead_unit"].map(lead_label),
+            "Chủ trì": df["lead_unit"].map(lambda u: lead_label(u, samples)),
             "Loại": df["kind"].map(TASK_KIND_LABELS),
-            "Hoàn thành": df["completion"].map(fmt_pct),
-            "Kỳ vọng": df["expected"].map(fmt_pct),
+            "Hoàn thành": _number(df["completion"]),
+            PLANNED: _number(df["expected"]),
             "Báo cáo": [
                 coverage(n, m)
                 for n, m in zip(df["reported_units"], df["assigned_units"], strict=True)
             ],
             "Trạng thái": df["status"],
-            "Cập nhật lần cuối": df["last_update"].map(_fmt_time),
+            "Cập nhật lần cuối": _time(df["last_update"]),
         }
     )
+    return mark(table, **{"Hoàn thành": PERCENT, PLANNED: PERCENT})
 
 
 def unit_task_table(df: pd.DataFrame) -> pd.DataFrame:
-    """progress.unit_tasks() with Vietnamese headers, for st.dataframe."""
-    return pd.DataFrame(
+    """progress.unit_tasks() with Vietnamese headers, for display.show."""
+    table = pd.DataFrame(
         {
             "Mã": df["task_code"],
             "Nhiệm vụ": df["short_title"],
             "Vai trò": df["role"].map(ROLE_LABELS),
-            "Tỷ lệ của đơn vị": _unit_percent(df["percent"]),
+            "Tỷ lệ của đơn vị": _number(df["percent"]),
             "Trạng thái đơn vị ghi": df["sheet_status"].fillna(""),
-            "Từ báo cáo": df["period"].map(_week_label),
-            "Hoàn thành của nhiệm vụ": df["completion"].map(fmt_pct),
-            "Kỳ vọng": df["expected"].map(fmt_pct),
+            "Từ báo cáo": df["period"].map(_source_week),
+            "Hoàn thành của nhiệm vụ": _number(df["completion"]),
+            PLANNED: _number(df["expected"]),
             "Trạng thái nhiệm vụ": df["status"],
         }
     )
+    percents = ("Tỷ lệ của đơn vị", "Hoàn thành của nhiệm vụ", PLANNED)
+    return mark(table, **dict.fromkeys(percents, PERCENT))
 
 
 def current_units_table(df: pd.DataFrame) -> pd.DataFrame:
     """unit_task_progress rows of one task: each assigned unit's standing value and source."""
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
-            "Đơn vị": df["unit_code"] + " - " + df["unit_name"],
+            "Đơn vị": _code_and_name(df),
             "Vai trò": df["role"].map(ROLE_LABELS),
-            "Tỷ lệ": _unit_percent(df["percent"]),
+            "Tỷ lệ": _number(df["percent"]),
             "Trạng thái đơn vị ghi": df["sheet_status"].fillna(""),
-            "Từ báo cáo": df["period"].map(_week_label),
-            "Nộp lúc": df["uploaded_at"].map(_fmt_time),
+            "Từ báo cáo": df["period"].map(_source_week),
+            "Nộp lúc": _time(df["uploaded_at"]),
         }
     )
+    return mark(table, **{"Tỷ lệ": PERCENT})
 
 
 def history_table(df: pd.DataFrame) -> pd.DataFrame:
-    """progress.task_history() with Vietnamese headers, texts included, for st.dataframe."""
-    return pd.DataFrame(
+    """progress.task_history() with Vietnamese headers, texts included, for display.show."""
+    table = pd.DataFrame(
         {
             "Tuần": df["period"].map(periods.short_label),
-            "Đơn vị": df["unit_code"] + " - " + df["unit_name"],
+            "Đơn vị": _code_and_name(df),
             "Vai trò": df["role"].map(ROLE_LABELS),
             "Trạng thái": df["sheet_status"],
-            "Tỷ lệ": df["percent"].map(fmt_pct),
+            "Tỷ lệ": _number(df["percent"]),
             "Kết quả thực hiện trong kỳ": df["result_text"].fillna(""),
             "Văn bản, minh chứng": df["evidence"].fillna(""),
             "Khó khăn, vướng mắc": df["difficulty"].fillna(""),
             "Đề xuất, kiến nghị": df["proposal"].fillna(""),
             "Người lập": df["reporter"].fillna(""),
-            "Nộp lúc": df["uploaded_at"].map(_fmt_time),
+            "Nộp lúc": _time(df["uploaded_at"]),
         }
     )
-
-
-def _fmt_value(value: object) -> str:
-    """Indicator values: '1.234' for whole numbers, '12,5' otherwise, '' when not reported."""
-    if is_missing(value):
-        return ""
-    number = float(value)
-    return fmt_number(number, 0 if number.is_integer() else 1)
+    return mark(table, **{"Tỷ lệ": PERCENT})
 
 
 def indicator_table(df: pd.DataFrame) -> pd.DataFrame:
-    """progress.unit_indicators() with Vietnamese headers and number formats."""
-    return pd.DataFrame(
+    """progress.unit_indicators() with Vietnamese headers ('1.234' whole, '12,5' otherwise)."""
+    table = pd.DataFrame(
         {
             "Mã chỉ số": df["code"],
             "Tên chỉ số": df["name"],
             "Đơn vị tính": df["measure"].fillna(""),
             "Cách tính": df["kind"].map({"flow": "Cộng dồn", "stock": "Giá trị mới nhất"}),
-            "Giá trị": df["value"].map(_fmt_value),
+            "Giá trị": _number(df["value"]),
             "Đến tuần": df["last_period"].map(_week_label),
         }
     )
+    return mark(table, **{"Giá trị": VALUE})
 
 
 def models_table(df: pd.DataFrame) -> pd.DataFrame:
@@ -192,11 +230,9 @@ def status_table(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Mã đơn vị": df["unit_code"],
-            "Đơn vị": df["unit_name"],
+            "Đơn vị": unit_names(df["unit_name"], df["unit_code"]),
             "Tình trạng": df["state"],
-            "Nộp lần đầu lúc": [
-                fmt_datetime(t.to_pydatetime()) if pd.notna(t) else "" for t in df["first_upload"]
-            ],
+            "Nộp lần đầu lúc": _time(df["first_upload"]),
             "Người lập": df["reporter"].fillna(""),
             "Điện thoại": df["phone"].fillna(""),
         }
@@ -221,13 +257,17 @@ def unit_reporting_history(unit: str, week: str, path: Path | None = None) -> pd
             {
                 "Tuần": periods.label(w),
                 "Tình trạng": r["state"],
-                "Nộp lần đầu lúc": _fmt_time(r["first_upload"]),
-                "Nộp lần cuối lúc": _fmt_time(r["last_upload"]),
+                "Nộp lần đầu lúc": r["first_upload"],
+                "Nộp lần cuối lúc": r["last_upload"],
                 "Số lần nộp": int(r["versions"]),
             }
         )
     columns = ["Tuần", "Tình trạng", "Nộp lần đầu lúc", "Nộp lần cuối lúc", "Số lần nộp"]
-    return pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=columns)
+    for name in ("Nộp lần đầu lúc", "Nộp lần cuối lúc"):
+        table[name] = _time(table[name])
+    table["Số lần nộp"] = table["Số lần nộp"].astype("int64")
+    return mark(table, **{"Số lần nộp": INTEGER})
 
 
 # --- difficulties ---------------------------------------------------------------------------
@@ -241,8 +281,8 @@ def difficulty_table(df: pd.DataFrame) -> pd.DataFrame:
     """
     return pd.DataFrame(
         {
-            "Ngày nêu": [f"{t:%d/%m/%Y %H:%M}" if pd.notna(t) else "" for t in df["raised_at"]],
-            "Đơn vị": df["unit_code"],
+            "Ngày nêu": _time(df["raised_at"]),
+            "Đơn vị": unit_codes(df["unit_code"]),
             "Nhiệm vụ": df["task_code"].fillna("—"),
             "Tình trạng": df["state"],
             "Khó khăn, vướng mắc": df["content"],
@@ -265,15 +305,15 @@ def register_table(df: pd.DataFrame) -> pd.DataFrame:
     df = df.sort_values(["unit_code", "status_order", "row_no"], kind="stable")
     return pd.DataFrame(
         {
-            "Đơn vị": df["unit_name"].fillna(df["unit_code"]),
+            "Đơn vị": unit_names(df["unit_name"].fillna(df["unit_code"]), df["unit_code"]),
             "Tên mô hình": df["name"],
             "Lĩnh vực": df["field"],
             "Trạng thái": _model_status(df),
             "Nội dung, cách thức thực hiện": df["content"].fillna(""),
             "Thời gian thực hiện": df["timeframe"].fillna(""),
             "Sản phẩm, kết quả": df["outcome"].fillna(""),
-            "Đăng ký từ tuần": df["first_period"],
-            "Cập nhật theo tuần": df["period"],
+            "Đăng ký từ tuần": df["first_period"].map(_week_label),
+            "Cập nhật theo tuần": df["period"].map(_week_label),
         }
     ).reset_index(drop=True)
 
@@ -285,7 +325,7 @@ def model_history_table(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Tuần báo cáo": df["period"].map(periods.short_label),
-            "Nộp lúc": df["uploaded_at"].map(fmt_datetime),
+            "Nộp lúc": _time(df["uploaded_at"]),
             "Trạng thái": status,
             "Thay đổi trạng thái": [
                 "Lần đầu báo cáo" if pd.isna(b) else (f"{b} → {s}" if b != s else "")

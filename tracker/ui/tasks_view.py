@@ -11,8 +11,9 @@ import streamlit as st
 from tracker.catalogue import periods
 from tracker.ingest.contract import TASK_KIND_LABELS
 from tracker.metrics import progress
+from tracker.store import db
 from tracker.text import fmt_pct
-from tracker.ui import charts, filters, tables
+from tracker.ui import charts, display, filters, tables
 
 
 def completion(week: str, unit: str | None, tasks: pd.DataFrame) -> None:
@@ -29,17 +30,11 @@ def completion(week: str, unit: str | None, tasks: pd.DataFrame) -> None:
         return
     st.plotly_chart(charts.completion_bars(tasks, week), width="stretch", key="task_bars")
     st.caption(
-        "Vạch đỏ: tiến độ kỳ vọng theo thời gian (nhiệm vụ khi có yêu cầu không có). "
+        "Vạch đỏ: tiến độ theo kế hoạch, tính theo thời gian (nhiệm vụ khi có yêu cầu không có). "
         "Nhiệm vụ có đơn vị chủ trì lấy tỷ lệ của đơn vị chủ trì; nhiệm vụ không có chủ trì lấy "
         "bình quân các đơn vị được giao, đơn vị chưa báo cáo tính 0%."
     )
-    st.dataframe(
-        tables.task_table(tasks),
-        hide_index=True,
-        width="stretch",
-        height="content",
-        key="task_table",
-    )
+    display.show(tables.task_table(tasks), height="content", key="task_table")
     _heatmap(week, unit, tasks["code"].tolist())
 
 
@@ -81,26 +76,27 @@ def detail(week: str, unit: str | None, all_tasks: pd.DataFrame, tasks: pd.DataF
         f"Chủ trì: {tables.lead_label(row['lead_unit'])} · "
         f"Loại: {TASK_KIND_LABELS[row['kind']]} · "
         f"Hoàn thành: {fmt_pct(row['completion'])} · "
-        f"Kỳ vọng: {fmt_pct(row['expected']) or 'không áp dụng'} · "
+        f"{tables.PLANNED}: {fmt_pct(row['expected']) or 'không áp dụng'} · "
         f"Trạng thái: {row['status']} · "
         f"{tables.coverage(row['reported_units'], row['assigned_units'])}"
     )
     current = progress.task_units(task, week, unit=unit)
-    st.dataframe(
-        tables.current_units_table(current),
-        hide_index=True,
-        width="stretch",
-        key="task_units",
-    )
+    display.show(tables.current_units_table(current), key="task_units")
     _history(task, week, unit)
 
 
 def _history(task: str, week: str, unit: str | None) -> None:
-    history = progress.task_history(task, week, unit=unit)
+    # Built once per data version and shared by every session (city scale: 35,000 rows).
+    history = db.derived(
+        "tasks_view.history",
+        lambda: tables.history_table(progress.task_history(task, week, unit=unit)),
+        None,
+        task,
+        week,
+        unit,
+    )
     if history.empty:
         st.info(f"{progress.NO_DATA}: chưa đơn vị nào báo cáo nhiệm vụ {task}.")
         return
     st.markdown("**Lịch sử báo cáo** (mới nhất trước)")
-    st.dataframe(
-        tables.history_table(history), hide_index=True, width="stretch", key="task_history"
-    )
+    display.show(history, key="task_history")

@@ -13,7 +13,7 @@ import streamlit as st
 from tracker.accounts.auth import User
 from tracker.catalogue import periods
 from tracker.ingest import markup, submissions, template
-from tracker.ui import flash, upload_view
+from tracker.ui import display, flash, upload_view
 
 FLASH = "upload_flash"
 CHECKED = "upload_checked"  # file id -> (result, bytes) for this session
@@ -46,6 +46,7 @@ def template_section(user: User, unit: str, week: str) -> None:
 def check_section(user: User) -> tuple[list[Any], dict[str, Checked]]:
     """Step 2: the uploader; every new file checked once. Returns the files and the checks."""
     st.subheader("2. Tải lên và kiểm tra")
+    st.caption(upload_view.uploader_note(int(st.get_option("server.maxUploadSize"))))
     files = st.file_uploader(
         "Chọn một hoặc nhiều tệp .xlsx",
         type=["xlsx"],
@@ -105,7 +106,7 @@ def _result_detail(n: int, result: submissions.Result, data: bytes) -> None:
             key=f"marked_{n}",
         )
     elif result.parsed is not None:
-        st.dataframe(upload_view.preview_frame(result), hide_index=True, key=f"preview_{n}")
+        display.show(upload_view.preview_frame(result), key=f"preview_{n}")
         if result.changes is not None and not result.changes.empty:
             st.write("Thay đổi so với bản đang có của tuần này:")
             st.dataframe(result.changes, hide_index=True, key=f"changes_{n}")

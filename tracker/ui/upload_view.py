@@ -7,6 +7,7 @@ import pandas as pd
 from tracker.catalogue import periods
 from tracker.ingest import submissions
 from tracker.ingest.parsed import Problem
+from tracker.ui.display import NUMBER, mark
 
 STATUS_LABELS = {
     "checked": "Hợp lệ - chờ xác nhận",
@@ -21,7 +22,7 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
         [
             {
                 "Mức độ": "Lỗi" if p.severity == "error" else "Cảnh báo",
-                "Sheet": p.sheet,
+                "Trang tính": p.sheet,
                 "Ô": p.cell,
                 "Mã": p.code,
                 "Nội dung": p.message,
@@ -29,7 +30,7 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
             }
             for p in problems
         ],
-        columns=["Mức độ", "Sheet", "Ô", "Mã", "Nội dung", "Cách sửa"],
+        columns=["Mức độ", "Trang tính", "Ô", "Mã", "Nội dung", "Cách sửa"],
     )
 
 
@@ -51,10 +52,19 @@ def results_frame(results: list[submissions.Result]) -> pd.DataFrame:
     )
 
 
+def uploader_note(limit_mb: int) -> str:
+    """Vietnamese words for Streamlit's own uploader, which 1.67 only draws in English (an
+    "Upload" button, "10MB per file • XLSX") and offers no parameter to change."""
+    return (
+        "Bấm nút “Upload” (Tải lên) để chọn một hoặc nhiều tệp .xlsx, hoặc kéo thả tệp vào ô "
+        f"dưới đây; mỗi tệp tối đa {limit_mb} MB (“{limit_mb}MB per file”)."
+    )
+
+
 def preview_frame(result: submissions.Result) -> pd.DataFrame:
     """The parsed progress rows as the officer typed them (after normalisation)."""
     rows = result.parsed.progress if result.parsed and result.parsed.progress else []
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         [
             {
                 "Mã nhiệm vụ": r.task_code,
@@ -77,3 +87,5 @@ def preview_frame(result: submissions.Result) -> pd.DataFrame:
             "Đề xuất",
         ],
     )
+    frame["Tỷ lệ (%)"] = pd.to_numeric(frame["Tỷ lệ (%)"], errors="coerce").astype("float64")
+    return mark(frame, **{"Tỷ lệ (%)": NUMBER})

@@ -102,10 +102,10 @@ class _BookReader(SheetReader):
             sheet,
             cell,
             "sheet_too_large",
-            f"Sheet '{sheet}' có dữ liệu ở ô {cell}, ngoài vùng được đọc "
+            f"Trang tính '{sheet}' có dữ liệu ở ô {cell}, ngoài vùng được đọc "
             f"(tối đa {fmt_number(loading.MAX_SHEET_ROWS, 0)} dòng và "
             f"{loading.MAX_SHEET_COLUMNS} cột); "
-            "sheet này chưa được kiểm tra.",
+            "trang tính này chưa được kiểm tra.",
             f"Trong Excel, nhấn Ctrl+End để tới ô cuối cùng có dữ liệu; xóa các dòng, cột thừa "
             f"bên dưới và bên phải bảng (từ ô {cell} trở đi), lưu lại rồi tải lên lại.",
         )
@@ -116,8 +116,8 @@ class _BookReader(SheetReader):
             contract.SHEET_PROGRESS,
             "",
             "sheet_missing",
-            f"Không tìm thấy sheet bắt buộc '{contract.SHEET_PROGRESS}'. "
-            f"Các sheet có trong tệp: {found}.",
-            f"Đặt tên sheet báo cáo tiến độ đúng là '{contract.SHEET_PROGRESS}', "
+            f"Không tìm thấy trang tính bắt buộc '{contract.SHEET_PROGRESS}'. "
+            f"Các trang tính có trong tệp: {found}.",
+            f"Đặt tên trang tính báo cáo tiến độ đúng là '{contract.SHEET_PROGRESS}', "
             "hoặc tải biểu mẫu mới từ trang Nộp báo cáo.",
         )

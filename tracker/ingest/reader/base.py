@@ -53,7 +53,7 @@ class SheetReader:
                 sheet.name,
                 "",
                 "table_not_found",
-                f"Sheet '{sheet.name}' không có dòng tiêu đề bảng (cần các cột {names}).",
+                f"Trang tính '{sheet.name}' không có dòng tiêu đề bảng (cần các cột {names}).",
                 "Giữ nguyên dòng tiêu đề cột như biểu mẫu (có thể đổi thứ tự cột).",
             )
             return False
@@ -62,7 +62,7 @@ class SheetReader:
                 sheet.name,
                 address(table.header_row, 0),
                 "column_missing",
-                f"Bảng ở sheet '{sheet.name}' thiếu cột bắt buộc '{spec[name]}' "
+                f"Bảng ở trang tính '{sheet.name}' thiếu cột bắt buộc '{spec[name]}' "
                 f"(dòng tiêu đề là dòng {table.header_row}).",
                 f"Thêm cột '{spec[name]}' vào dòng tiêu đề, ghi đúng tên cột như biểu mẫu.",
             )

@@ -25,6 +25,7 @@ class Context:
     indicators: dict[str, tuple[str, str, str]]  # code -> (name, measure, kind)
     criteria: dict[str, tuple[float, str, str]]  # code -> (max_points, kind, title)
     criteria_set_id: int | None = None
+    model_fields: tuple[str, ...] = ()  # active "Dân vận khéo" fields, catalogue order
     _unit_by_key: dict[str, str] = field(init=False, repr=False, compare=False)
     _task_by_key: dict[str, str] = field(init=False, repr=False, compare=False)
     _indicator_by_key: dict[str, str] = field(init=False, repr=False, compare=False)
@@ -59,6 +60,7 @@ class Context:
         assignments = db.query("reading_context_assignments", path=path)
         indicators = db.query("reading_context_indicators", path=path)
         criteria = db.query("criteria_active", path=path)
+        model_fields = db.query("reading_context_model_fields", path=path)
         unit_tasks: dict[str, dict[str, str]] = {code: {} for code in units["code"]}
         for row in assignments.itertuples(index=False):
             unit_tasks.setdefault(row.unit_code, {})[row.task_code] = row.role
@@ -75,6 +77,7 @@ class Context:
                 for r in criteria.itertuples(index=False)
             },
             criteria_set_id=int(set_ids[0]) if set_ids else None,
+            model_fields=tuple(model_fields["name"]),
         )
 
     def unit(self, value: Any) -> str | None:

@@ -44,7 +44,7 @@ class MetaReader(SheetReader):
                 progress.name,
                 cell[1],
                 "meta_unit_mismatch",
-                f"Biểu mẫu này được tạo cho đơn vị {meta_unit} nhưng phần đầu sheet ghi đơn vị "
+                f"Biểu mẫu này được tạo cho đơn vị {meta_unit} nhưng phần đầu trang tính ghi đơn vị "
                 f"{header.unit_code}.",
                 f"Tải biểu mẫu của đơn vị {header.unit_code} tại trang Nộp báo cáo, "
                 "hoặc sửa lại ô đơn vị cho đúng.",

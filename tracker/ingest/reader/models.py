@@ -21,7 +21,8 @@ from tracker.ingest.reader.cells import (
 
 
 class ModelReader(SheetReader):
-    """Reads 'Dân vận khéo': a named model with a field and status from the contract's lists."""
+    """Reads 'Dân vận khéo': a named model, its field from the field catalogue (the active ones,
+    in the reading context) and its status from the contract's list."""
 
     def read_models(self, sheet: Sheet) -> list[ModelRow]:
         table, missing = find_table(sheet, contract.MODEL_COLUMNS, contract.MODEL_REQUIRED)
@@ -48,7 +49,7 @@ class ModelReader(SheetReader):
                 "Ghi tên mô hình, điển hình 'Dân vận khéo', hoặc xóa dòng nếu thừa.",
             )
         field_value = self.model_choice(
-            sheet, at["field"], cell_value(cells, "field"), contract.MODEL_FIELDS, "lĩnh vực", True
+            sheet, at["field"], cell_value(cells, "field"), self.ctx.model_fields, "lĩnh vực", True
         )
         status = self.model_choice(
             sheet,

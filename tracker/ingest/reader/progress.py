@@ -104,7 +104,7 @@ class ProgressReader(SheetReader):
                 sheet.name,
                 cell,
                 "unit_missing",
-                "Chưa ghi đơn vị báo cáo (ô 'Đơn vị:' hoặc 'Mã đơn vị:' ở đầu sheet).",
+                "Chưa ghi đơn vị báo cáo (ô 'Đơn vị:' hoặc 'Mã đơn vị:' ở đầu trang tính).",
                 "Ghi mã đơn vị (ví dụ HCTC) vào ô bên phải nhãn 'Mã đơn vị:' và tên đơn vị "
                 "vào ô bên phải nhãn 'Đơn vị:'.",
             )

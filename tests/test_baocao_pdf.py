@@ -1,0 +1,75 @@
+"""The Báo cáo (.docx) opens cleanly in LibreOffice Writer: `soffice --headless --convert-to pdf`
+succeeds, the PDF is A4 portrait and shows the header and the tables; its pages are kept as PNG
+images under test-artifacts/baocao/ (poppler's pdftoppm) for a person to look at."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests import followup_fixture
+from tests.conftest import ROOT
+from tracker import settings
+from tracker.exports import export
+
+ARTIFACTS = ROOT / "test-artifacts" / "baocao"
+SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
+
+
+def _run(argv: list[str], timeout: int = 180) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, capture_output=True, timeout=timeout, check=False)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path(SOFFICE).exists(), reason="LibreOffice not installed")
+def test_report_converts_to_pdf_in_libreoffice(
+    tmp_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    followup_fixture.load()
+    monkeypatch.setattr(settings, "now", lambda: datetime(2026, 3, 18, 10, 0))
+    source = tmp_path / "bao-cao.docx"
+    source.write_bytes(export.build("baocao", period="quy1", year=2026, number="12"))
+    proc = _run(
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ]
+    )
+    assert proc.returncode == 0, proc.stderr
+    pdf = tmp_path / "bao-cao.pdf"
+    assert pdf.exists(), proc.stdout + proc.stderr
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf.read_bytes())
+    assert boxes, "no pages"
+    for width, height in boxes:  # A4 portrait: 210 x 297 mm = 595.3 x 841.9 pt
+        assert float(width) == pytest.approx(595.3, abs=1)
+        assert float(height) == pytest.approx(841.9, abs=1)
+    if shutil.which("pdftotext"):
+        text = _run(["pdftotext", "-layout", str(pdf), "-"]).stdout.decode()
+        for line in (
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Số: 12/BC-VPUB",
+            "BÁO CÁO",
+            "Bảng 1. Tiến độ các nhiệm vụ",
+            "Bảng 2. Chỉ số",
+            "Lượt tiếp công dân (TCD_LUOT)",
+            "Nơi nhận:",
+        ):
+            assert line in text, line
+    if shutil.which("pdftoppm"):
+        shutil.rmtree(ARTIFACTS, ignore_errors=True)
+        ARTIFACTS.mkdir(parents=True)
+        pages = _run(["pdftoppm", "-png", "-r", "60", str(pdf), str(ARTIFACTS / "trang")])
+        assert pages.returncode == 0, pages.stderr
+        assert sorted(ARTIFACTS.glob("trang-*.png")), "no page image"

@@ -1,0 +1,124 @@
+"""The Dân vận khéo page's body: the register with the Office's record (kind, recognition
+decision, sent to Sở Nội vụ) and the form in which HCTC records them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from tracker.accounts import auth
+from tracker.accounts.auth import User
+from tracker.catalogue import plan
+from tracker.metrics import models_register
+from tracker.metrics.models_register import Recognition, RecognitionError
+from tracker.text import is_missing
+from tracker.ui import display, flash, tables
+
+NO_KIND = "Chưa phân loại"
+SAVED = "recognition_saved"  # flash key
+
+
+def register_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The register as tables.register_table shows it (sample units marked), then the Office's
+    record: Loại, Quyết định công nhận, Gửi Sở Nội vụ."""
+    df = df.sort_values(["unit_code", "status_order", "row_no"], kind="stable").reset_index(
+        drop=True
+    )
+    names = df["unit_name"].fillna(df["unit_code"])
+    df["unit_name"] = plan.label_units(names, df["unit_code"])
+    table = tables.register_table(df)
+    table.insert(2, "Loại", df["kind"].fillna("").replace("", NO_KIND))
+    table["Quyết định công nhận"] = [
+        models_register.decision_text(n, d)
+        for n, d in zip(df["decision_no"], df["decision_date"], strict=True)
+    ]
+    table["Gửi Sở Nội vụ"] = [
+        models_register.sent_text(s, d)
+        for s, d in zip(df["sent_to_snv"], df["sent_date"], strict=True)
+    ]
+    return table
+
+
+def show_register(df: pd.DataFrame) -> None:
+    display.show(register_table(df), key="models_register")
+
+
+def _day(value: object) -> date | None:
+    return None if is_missing(value) else pd.Timestamp(value).date()
+
+
+def recognition_form(user: User, shown: pd.DataFrame) -> None:
+    """HCTC's form: kind, recognition decision and sending to Sở Nội vụ for one listed model."""
+    if not auth.can(user, "review") or shown.empty:
+        return
+    st.subheader("Phân loại, công nhận và gửi Sở Nội vụ")
+    flash.show(SAVED)
+    st.caption(
+        "Phòng Hành chính - Tổ chức ghi: mô hình hay điển hình, số và ngày quyết định công nhận, "
+        "và việc đã gửi Sở Nội vụ (III.2.a của Kế hoạch). Đơn vị không cần ghi các mục này trong "
+        "biểu mẫu."
+    )
+    labels = plan.unit_labels()
+    choices = {
+        f"{r.unit_code}|{r.model_key}": f"{labels.get(r.unit_code, r.unit_code)} — {r.name}"
+        for r in shown.itertuples()
+    }
+    chosen = st.selectbox(
+        "Mô hình cần ghi", list(choices), format_func=choices.get, key="recognition_model"
+    )
+    if not chosen:
+        return
+    unit_code, model_key = chosen.split("|", 1)
+    row = shown[(shown["unit_code"] == unit_code) & (shown["model_key"] == model_key)].iloc[0]
+    _form(user, unit_code, model_key, row)
+
+
+def _form(user: User, unit_code: str, model_key: str, row: pd.Series) -> None:
+    kinds = ["", *models_register.KINDS]
+    kind_now = "" if is_missing(row["kind"]) else str(row["kind"])
+    suffix = f"{unit_code}|{model_key}"  # one set of widgets per model
+    with st.form(f"recognition_form_{suffix}"):
+        kind = st.selectbox(
+            "Loại",
+            kinds,
+            index=kinds.index(kind_now) if kind_now in kinds else 0,
+            format_func=lambda k: k or NO_KIND,
+            key=f"recognition_kind_{suffix}",
+        )
+        left, right = st.columns(2)
+        number = left.text_input(
+            "Số quyết định công nhận",
+            value="" if is_missing(row["decision_no"]) else str(row["decision_no"]),
+            placeholder="ví dụ 125/QĐ-VP",
+            key=f"recognition_no_{suffix}",
+        )
+        decided = right.date_input(
+            "Ngày quyết định",
+            value=_day(row["decision_date"]),
+            format="DD/MM/YYYY",
+            key=f"recognition_date_{suffix}",
+        )
+        sent = left.checkbox(
+            "Đã gửi Sở Nội vụ", value=bool(row["sent_to_snv"]), key=f"recognition_sent_{suffix}"
+        )
+        sent_on = right.date_input(
+            "Ngày gửi Sở Nội vụ",
+            value=_day(row["sent_date"]),
+            format="DD/MM/YYYY",
+            key=f"recognition_sent_date_{suffix}",
+        )
+        if not st.form_submit_button("Lưu", type="primary"):
+            return
+    value = Recognition(kind, number, decided, sent, sent_on)
+    try:
+        changed = models_register.record_recognition(user, unit_code, model_key, value)
+    except RecognitionError as exc:
+        st.error("Chưa lưu được:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+        return
+    if changed:
+        flash.keep(SAVED, "Đã lưu (đã ghi nhật ký).")
+        st.rerun()
+    else:
+        st.info("Không có gì thay đổi.")

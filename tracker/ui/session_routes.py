@@ -1,0 +1,108 @@
+"""The two HTTP routes that set and clear the sign-in cookie (served beside the app by st.App,
+see app.py). No JavaScript ever sees the cookie: it is HttpOnly, SameSite=Strict, and Secure when
+the page is served over HTTPS.
+
+- GET /auth/session?code=…&next=… trades the one-time code the login form issued (bound to this
+  browser's Streamlit XSRF token) for a new session cookie, then redirects to `next`.
+- GET /auth/signout?next=… ends the browser's session and clears the cookie.
+
+Both refuse requests another site starts (Sec-Fetch-Site), and `next` may only be a path on this
+site, so neither can be used as an open redirect.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlsplit, urlunsplit
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+from streamlit.web.server.starlette.starlette_app_utils import decode_xsrf_token_string
+from streamlit.web.server.starlette.starlette_server_config import XSRF_COOKIE_NAME
+
+from tracker import settings
+from tracker.accounts import sessions
+
+SESSION_PATH = "/auth/session"
+SIGNOUT_PATH = "/auth/signout"
+_OWN_SITE = {"same-origin", "none"}  # "none": typed in the address bar or opened from a bookmark
+
+
+def binding(xsrf_cookie: str | None) -> str | None:
+    """What a sign-in code is bound to: the SHA-256 of the browser's XSRF token (the cookie is
+    re-masked on every page load, the token inside it stays), or None without one."""
+    token, _ = decode_xsrf_token_string(xsrf_cookie or "")
+    return hashlib.sha256(token).hexdigest() if token else None
+
+
+def safe_next(value: str | None) -> str:
+    """`next` as a path (and query) on this site; anything else becomes the home page."""
+    parts = urlsplit(value or "/")
+    path = parts.path
+    if parts.scheme or parts.netloc or not path.startswith("/") or path.startswith("//"):
+        return "/"
+    if "\\" in path or any(ord(ch) < 32 for ch in value or ""):
+        return "/"
+    return urlunsplit(("", "", path, parts.query, ""))
+
+
+def _from_elsewhere(request: Request) -> bool:
+    site = request.headers.get("sec-fetch-site")
+    return site is not None and site not in _OWN_SITE
+
+
+def _https(request: Request) -> bool:
+    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+
+
+def _redirect(to: str) -> Response:
+    response = RedirectResponse(to, status_code=303)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"  # the code must not travel further
+    return response
+
+
+def start_session(request: Request) -> Response:
+    """GET /auth/session: the cookie for a valid code, then back to the page signed in."""
+    if _from_elsewhere(request):
+        return PlainTextResponse("Yêu cầu không hợp lệ.", status_code=403)
+    token = sessions.redeem_code(
+        request.query_params.get("code", ""),
+        binding(request.cookies.get(XSRF_COOKIE_NAME)),
+        replaces=request.cookies.get(sessions.COOKIE),
+    )
+    response = _redirect(safe_next(request.query_params.get("next")))
+    if token is not None:
+        response.set_cookie(
+            sessions.COOKIE,
+            token,
+            max_age=settings.SESSION_MAX_HOURS * 3600,
+            path="/",
+            httponly=True,
+            samesite="strict",
+            secure=_https(request),
+        )
+    return response
+
+
+def end_session(request: Request) -> Response:
+    """GET /auth/signout: end the browser's session, clear its cookie, back to the login form."""
+    if _from_elsewhere(request):
+        return PlainTextResponse("Yêu cầu không hợp lệ.", status_code=403)
+    token = request.cookies.get(sessions.COOKIE)
+    if token:
+        sessions.end(sessions.digest(token))
+    response = _redirect(safe_next(request.query_params.get("next")))
+    response.delete_cookie(
+        sessions.COOKIE, path="/", httponly=True, samesite="strict", secure=_https(request)
+    )
+    return response
+
+
+# Plain (not async) endpoints: Starlette runs them in its thread pool, off the event loop,
+# because they wait on the database.
+ROUTES = [
+    Route(SESSION_PATH, start_session, methods=["GET"]),
+    Route(SIGNOUT_PATH, end_session, methods=["GET"]),
+]
