@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +22,7 @@ import pytest
 from tests.conftest import PASSWORD, ROOT, clock_value, suite_now
 from tracker.accounts import auth
 from tracker.store import db
+from tracker.tools.bench_browser import free_port, wait_healthy
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENS = ROOT / "test-artifacts" / "screens"
@@ -61,26 +59,6 @@ def create_accounts(path: Path) -> None:
     auth.create_user("admin", "quan_tri", PASSWORD, full_name="Quản trị HCTC", path=path)
     auth.create_user("lanhdao", "lanh_dao", PASSWORD, full_name="Chánh Văn phòng", path=path)
     auth.create_user("hctc", "don_vi", PASSWORD, unit_code="HCTC", path=path)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError("streamlit did not become healthy")
 
 
 # The $TRACKER_NOW each running server was started with, by URL.
@@ -131,7 +109,7 @@ def running_server(path: Path, *extra_args: str) -> Iterator[str]:
         url = f"http://127.0.0.1:{port}"
         SERVER_CLOCKS[url] = clock
         try:
-            _wait_healthy(url, proc)
+            wait_healthy(url, proc)
             yield url
         finally:
             SERVER_CLOCKS.pop(url, None)

@@ -58,7 +58,8 @@ def available() -> bool:
     return CHROMIUM.exists()
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A free local TCP port (also used by the browser tests' servers)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -68,7 +69,7 @@ def _free_port() -> int:
 def _server(path: Path) -> Iterator[str]:
     """`streamlit run app.py` over `path` on a free local port, stopped by its own PID."""
     db.close_all()  # DuckDB lets one process open the file: hand it to the server
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "TRACKER_DB": str(path), "TRACKER_DAILY_BACKUP": "0"}
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
@@ -77,7 +78,7 @@ def _server(path: Path) -> Iterator[str]:
         proc = subprocess.Popen(command, cwd=settings.ROOT, env=env, stdout=log, stderr=log)
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait_healthy(url, proc)
+            wait_healthy(url, proc)
             yield url
         finally:
             proc.terminate()
@@ -88,7 +89,8 @@ def _server(path: Path) -> Iterator[str]:
                 proc.wait()
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Until the server answers /_stcore/health (an error if it exits or takes too long)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
