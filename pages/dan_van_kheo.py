@@ -4,8 +4,8 @@ import streamlit as st
 
 from tracker.catalogue import plan
 from tracker.ingest.contract import MODEL_STATUSES
-from tracker.metrics import models_register, scoring
-from tracker.ui import display, filters, models_view, score_charts, shell, tables
+from tracker.metrics import models_register
+from tracker.ui import display, filters, models_view, shell
 
 user = shell.frame("dan_van_kheo")
 st.title("Dân vận khéo")
@@ -29,28 +29,19 @@ status = filters.select_any(
     all_label=f"{filters.ALL_LABEL} trạng thái",
 )
 
-register = models_register.register()
-shown = models_register.filtered(register, unit=unit, field=field, status=status)
+view = models_view.register_view(unit, field, status)
+shown = view.shown
 
-counts = models_register.status_counts(shown)
-cols = st.columns(1 + len(counts))
+cols = st.columns(1 + len(view.counts))
 cols[0].metric("Số mô hình", len(shown))
-for col, (name, count) in zip(cols[1:], counts.items(), strict=True):
+for col, (name, count) in zip(cols[1:], view.counts.items(), strict=True):
     col.metric(name, count)
 
-if shown.empty:
+if view.table is None:
     st.info("Chưa có mô hình nào phù hợp với bộ lọc (hoặc chưa đơn vị nào đăng ký mô hình).")
 else:
-    basis = (
-        f"{len(shown)} mô hình của {shown['unit_code'].nunique()} đơn vị, "
-        "theo bảng “Dân vận khéo” mới nhất của mỗi đơn vị"
-    )
-    st.plotly_chart(
-        score_charts.models_by_field(models_register.field_status_matrix(shown), basis),
-        key="models_chart",
-        config={"displayModeBar": False},
-    )
-    models_view.show_register(shown)
+    st.plotly_chart(view.chart, key="models_chart", config={"displayModeBar": False})
+    models_view.show_register(view.table)
     models_view.recognition_form(user, shown)
 
     st.subheader("Quá trình của một mô hình")
@@ -60,15 +51,14 @@ else:
     chosen = st.selectbox("Mô hình", list(choices), format_func=choices.get, key="history_model")
     if chosen:
         unit_code, model_key = chosen.split("|", 1)
-        history = models_register.history(unit_code, model_key)
-        display.show(tables.model_history_table(history), key="models_history")
+        display.show(models_view.history_table(unit_code, model_key), key="models_history")
         st.caption(
             "Mỗi dòng là một lần nộp báo cáo có trang “Dân vận khéo”, kể cả bản đã thay thế."
         )
 
 st.download_button(
     "Tải danh sách mô hình (CSV)",
-    scoring.models_csv(),
+    models_view.models_csv(),
     file_name="dan-van-kheo.csv",
     mime="text/csv",
     on_click="ignore",

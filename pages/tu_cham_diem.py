@@ -4,13 +4,13 @@ self vs reviewed, missing evidence; reviews, VP adjustments and criteria sets fo
 import streamlit as st
 
 from tracker.accounts import auth
-from tracker.ui import scoring_page, shell
+from tracker.ui import display, scoring_page, shell
 
 user = shell.frame("tu_cham_diem")
 st.title("Tự chấm điểm")
 scoring_page.show_flash()
 
-with scoring_page.consistent():  # every section reads the same committed state
+with display.consistent():  # every section reads the same committed state
     view = scoring_page.load(user, scoring_page.select_year())
     scoring_page.intro(view)
     scoring_page.vp_section(view)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -38,7 +39,14 @@ SESSION_MAX_HOURS = int(os.environ.get("TRACKER_SESSION_MAX_HOURS", "12"))
 
 def db_path() -> Path:
     """The DuckDB file: $TRACKER_DB, else data/tracker.duckdb."""
-    return Path(os.environ.get("TRACKER_DB") or DATA_DIR / "tracker.duckdb").resolve()
+    return _absolute(os.environ.get("TRACKER_DB") or str(DATA_DIR / "tracker.duckdb"), os.getcwd())
+
+
+@functools.lru_cache(maxsize=64)
+def _absolute(raw: str, cwd: str) -> Path:
+    # Memoised: every query of a page run asks for the path, and resolving it walks the
+    # file system each time. A relative $TRACKER_DB is taken from `cwd`, part of the key.
+    return (Path(cwd) / raw).resolve()
 
 
 def files_dir(db: Path | None = None) -> Path:

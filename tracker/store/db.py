@@ -12,6 +12,7 @@ it.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -40,6 +41,10 @@ _pinned = threading.local()  # the snapshot a thread's reads use inside snapshot
 _connections: dict[str, duckdb.DuckDBPyConnection] = {}
 _generation: dict[str, int] = {}  # bumped by every write transaction
 _catalogue_generation: dict[str, int] = {}  # bumped only when a catalogue table is written
+# Which opening of the file a version belongs to: versions restart at 0 when a connection is
+# reopened (after a restore, say), and a cache outside this module must not mistake them.
+_opening: dict[str, int] = {}
+_openings = itertools.count(1)
 _data_tables: dict[str, frozenset[str]] = {}  # per database: every relation but the catalogues
 _cache: dict[tuple, pd.DataFrame] = {}
 _CACHE_MAX = 1024
@@ -111,6 +116,7 @@ def connection(path: Path | None = None) -> duckdb.DuckDBPyConnection:
             _connections[key] = con
             _generation[key] = 0
             _catalogue_generation[key] = 0
+            _opening[key] = next(_openings)
             try:
                 _migrate(con)
                 _data_tables[key] = _relations(con) - CATALOGUE_TABLES - _CATALOGUE_VIEWS
@@ -172,7 +178,14 @@ def _relations(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
 
 
 def _reads_only_catalogues(sql: str, path: str) -> bool:
-    return not (set(_WORD.findall(sql.lower())) & _data_tables[path])
+    return _names_no_data_table(sql, _data_tables[path])
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_no_data_table(sql: str, data_tables: frozenset[str]) -> bool:
+    # Memoised: a page run asks this for every query it makes (strings and frozensets keep
+    # their hash, so a hit costs no scan of the SQL).
+    return not (set(_WORD.findall(sql.lower())) & data_tables)
 
 
 def on_first_connect(hook: Callable[[Path], None]) -> None:
@@ -276,6 +289,11 @@ def snapshot(path: Path | None = None) -> Iterator[None]:
             del snapshots[str(path)]
 
 
+def in_snapshot(path: Path | None = None) -> bool:
+    """Whether this thread's reads of `path` are pinned by snapshot() right now."""
+    return _pinned_snapshot(_resolve(path)) is not None
+
+
 def _cached(name: str, path: Path | None, params: dict[str, Any], kind: str, fetch: Any) -> Any:
     """Look up or compute a query result; the key changes whenever a write could change it."""
     path = _resolve(path)
@@ -324,12 +342,15 @@ def derived(name: str, build: Callable[[], Any], path: Path | None = None, *part
         return _fill_once((str(path), generation, "derived", name, parts), build)
 
 
-def data_version(path: Path | None = None) -> tuple[str, int]:
+def data_version(path: Path | None = None) -> tuple[str, int, int]:
     """Changes whenever any table is written: a cache key (e.g. st.cache_data) for values built
-    from the data."""
+    from the data. Inside snapshot() it is the version that snapshot reads, so a value built
+    from the snapshot is never filed under a later version."""
     path = _resolve(path)
     connection(path)
-    return str(path), _generation[str(path)]
+    pinned = _pinned_snapshot(path)
+    generation = pinned[1] if pinned is not None else _generation[str(path)]
+    return str(path), _opening[str(path)], generation
 
 
 def memo(path: Path | None = None) -> dict[str, Any]:

@@ -253,10 +253,18 @@ def _one_runtime() -> Iterator[None]:
     During the block the slot holds one runtime (media files, dataframe sources, st.cache_data
     storage) shared by every session, as one real server's runtime is, and AppTest's writes to
     the slot go to a stand-in class instead; likewise its reset of the pages-folder flag.
+
+    Two more parts of the harness are made to work as a server does, so that what is measured
+    is the pages' work and not the harness's: one script cache for every session (AppTest makes
+    a new one per run, so each run re-read and re-compiled app.py and the page, and compiling in
+    several threads at once trips CPython 3.11's "AST constructor recursion depth mismatch"),
+    and a run's end awaited by joining its thread (AppTest polls every millisecond: eight
+    pollers took the GIL from the scripts they were waiting for).
     """
     from unittest.mock import MagicMock
 
     from streamlit.testing.v1 import app_test as t  # the runtime parts AppTest itself uses
+    from streamlit.testing.v1 import local_script_runner as local
 
     runtime = MagicMock(spec=t.Runtime)
     runtime.media_file_mgr = t.MediaFileManager(t.MemoryMediaFileStorage("/mock/media"))
@@ -265,17 +273,33 @@ def _one_runtime() -> Iterator[None]:
     components = t.BidiComponentManager()
     components.discover_and_register_components(start_file_watching=False)
     runtime.bidi_component_registry = components
+    scripts = t.ScriptCache()
     Runtime = t.Runtime
     pages = t.PagesManager
     saved = Runtime._instance, pages.uses_pages_directory, t.Runtime, t.PagesManager
+    saved_harness = t.ScriptCache, local.ScriptCache, local.require_widgets_deltas
     Runtime._instance = runtime
     pages.uses_pages_directory = True  # app.py sits beside pages/
     t.Runtime = type("RuntimeSlot", (), {"_instance": None})
     t.PagesManager = _Unresettable("PagesSlot", (pages,), {"uses_pages_directory": True})
+    t.ScriptCache = local.ScriptCache = lambda: scripts
+    local.require_widgets_deltas = _await_run
     try:
         yield
     finally:
         Runtime._instance, pages.uses_pages_directory, t.Runtime, t.PagesManager = saved
+        t.ScriptCache, local.ScriptCache, local.require_widgets_deltas = saved_harness
+
+
+def _await_run(runner: Any, timeout: float = 3) -> None:
+    """AppTest's wait for a run, by joining the script thread instead of polling."""
+    thread = runner._script_thread
+    if thread is not None:
+        thread.join(timeout)
+    if not runner.script_stopped():
+        runner.request_stop()
+        runner.join()
+        raise RuntimeError(f"AppTest script run timed out after {timeout}(s)")
 
 
 class _Unresettable(type):

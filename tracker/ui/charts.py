@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import textwrap
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,6 +21,9 @@ from tracker.catalogue import periods
 from tracker.metrics import progress
 from tracker.text import fmt_pct
 from tracker.ui import tables
+
+if TYPE_CHECKING:  # heatmap_view draws with this module
+    from tracker.ui.heatmap_view import Grouped
 
 FONT = "Roboto, 'Segoe UI', Arial, sans-serif"
 PRIMARY = "#1f5fa8"
@@ -171,6 +175,49 @@ def progress_heatmap(grid: pd.DataFrame, assigned: pd.DataFrame, basis: str) -> 
     fig.update_xaxes(type="category", side="top")
     # The task codes sit above the grid: leave them room under the title and subtitle.
     return style(fig, "Tiến độ đơn vị × nhiệm vụ", basis, 190 + 36 * len(grid.index), top=100)
+
+
+def group_heatmap(grouped: Grouped, basis: str) -> go.Figure:
+    """Unit-group × task heatmap: each cell the mean of the values the group's units reported,
+    its hover how many of them reported (blank cells say why, as in progress_heatmap)."""
+    mean, reported, assigned = grouped.mean, grouped.reported, grouped.assigned
+    text = [
+        [
+            fmt_pct(v, 0) if pd.notna(v) else ("Chưa báo cáo" if a else "")
+            for v, a in zip(mean.loc[g], assigned.loc[g], strict=True)
+        ]
+        for g in mean.index
+    ]
+    cover = [
+        [
+            f"{n}/{a} đơn vị đã báo cáo" if a else "không đơn vị nào được giao"
+            for n, a in zip(reported.loc[g], assigned.loc[g], strict=True)
+        ]
+        for g in mean.index
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=mean.to_numpy(dtype=float),
+            x=list(mean.columns),
+            y=list(mean.index),
+            zmin=0,
+            zmax=100,
+            colorscale=PROGRESS_SCALE,
+            text=text,
+            texttemplate="%{text}",
+            customdata=cover,
+            hovertemplate="%{y} · %{x}: %{text}<br>%{customdata}<extra></extra>",
+            colorbar={"ticksuffix": "%", "thickness": 12},
+            xgap=2,
+            ygap=2,
+        )
+    )
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(type="category", side="top")
+    # Short, as the unit heatmap's title (plotly does not wrap a title on a phone); the caption
+    # under the chart says how a cell is computed.
+    title = "Tiến độ nhóm đơn vị × nhiệm vụ"
+    return style(fig, title, basis, 190 + 36 * len(mean.index), top=100)
 
 
 def trend_line(

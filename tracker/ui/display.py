@@ -9,11 +9,16 @@ reader's browser locale, so "45.5" on an English Windows). For a number column w
 column_config format Streamlit shows the Styler's text and keeps the number for sorting.
 
 A table builder marks its number columns with `mark()`; a page shows it with `show()`.
+
+Tables and charts every viewer sees alike are drawn once per data version and replayed to the
+next viewers (`shared()`): styling and serialising them was most of a page's server time, and
+sessions in one process run such Python work one at a time (issue 16).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +26,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from tracker.store import db
 from tracker.text import fmt_number, fmt_pct, is_missing
 
 PERCENT = "percent"  # 45,5%
@@ -31,6 +37,7 @@ DATETIME_FORMAT = "DD/MM/YYYY HH:mm"
 DATE_FORMAT = "DD/MM/YYYY"
 MISSING = "—"  # what an empty number or time cell shows
 PAGE_ROWS = 200  # rows per page of a long table
+SHARED_MAX = 512  # drawn elements kept for replay (old data versions fall out first)
 
 
 def _value(value: float) -> str:
@@ -101,32 +108,98 @@ def styled(df: pd.DataFrame) -> Styler | pd.DataFrame:
     return df.style.format({name: FORMATTERS[kind] for name, kind in kinds.items()}, na_rep="")
 
 
-def page(df: pd.DataFrame, *, key: str, rows: int = PAGE_ROWS) -> pd.DataFrame:
-    """The rows of the page chosen under the table's own "Trang" selector (the whole frame when
-    it fits one page). A person reads a page at a time; formatting and sending tens of thousands
-    of rows (a task's history at city scale: 35,000) took seconds per view."""
+def _page_start(df: pd.DataFrame, key: str, rows: int) -> int | None:
+    """The first row of the page chosen under the table's own "Trang" selector (None when the
+    whole frame fits one page), with its caption."""
     pages = -(-len(df) // rows)
     if pages <= 1:
-        return df
+        return None
     chosen = st.number_input(
         "Trang", min_value=1, max_value=pages, value=1, step=1, key=f"{key}_page", width=160
     )
     first = (int(chosen) - 1) * rows
-    shown = df.iloc[first : first + rows]
+    last = min(first + rows, len(df))
     st.caption(
-        f"Dòng {fmt_number(first + 1, 0)}–{fmt_number(first + len(shown), 0)} trong "
+        f"Dòng {fmt_number(first + 1, 0)}–{fmt_number(last, 0)} trong "
         f"{fmt_number(len(df), 0)} dòng (trang {int(chosen)}/{pages}; bấm tiêu đề cột để sắp xếp "
         "các dòng của trang)."
     )
+    return first
+
+
+def _rows_from(df: pd.DataFrame, first: int | None, rows: int) -> pd.DataFrame:
+    if first is None:
+        return df
+    shown = df.iloc[first : first + rows]
     shown.attrs.update(df.attrs)  # keep the number formats of mark()
     return shown
 
 
-def show(df: pd.DataFrame, *, key: str, placeholder: str = MISSING, **kwargs: Any) -> None:
+def page(df: pd.DataFrame, *, key: str, rows: int = PAGE_ROWS) -> pd.DataFrame:
+    """The rows of the page chosen under the table's own "Trang" selector (the whole frame when
+    it fits one page). A person reads a page at a time; formatting and sending tens of thousands
+    of rows (a task's history at city scale: 35,000) took seconds per view."""
+    return _rows_from(df, _page_start(df, key, rows), rows)
+
+
+def consistent() -> AbstractContextManager[None]:
+    """One committed state of the database for the rest of the page run: its sections agree
+    even while a unit uploads, and shared() files what it draws under that state."""
+    return db.snapshot()
+
+
+def shared(name: str, *parts: Hashable, draw: Callable[[], None]) -> None:
+    """Run `draw` (elements only, no widgets) once per data version and `parts`; later runs, in
+    any session, replay the elements it drew (Streamlit's cached element replay) instead of
+    building, styling and serialising them again.
+
+    `name` and `parts` must determine everything `draw` shows besides the data: a view that
+    depends on the viewer's unit, the clock or a widget must carry it in `parts`. Inside a
+    `with` block, `draw` must call `st.*` (not a container's method) so the replay lands there.
+    The run must be inside consistent(): the data drawn and the version it is filed under then
+    belong to the same committed state, so an upload committing meanwhile can never leave its
+    predecessor's picture filed under its own version.
+    """
+    if not db.in_snapshot():
+        raise RuntimeError(
+            f"display.shared({name!r}) needs display.consistent() around the page run"
+        )
+    _replayed(db.data_version(), name, parts, draw)
+
+
+@st.cache_data(show_spinner=False, max_entries=SHARED_MAX)
+def _replayed(
+    version: tuple[str, int, int], name: str, parts: tuple, _draw: Callable[[], None]
+) -> None:
+    _draw()
+
+
+def show(
+    df: pd.DataFrame,
+    *,
+    key: str,
+    placeholder: str = MISSING,
+    share: tuple[Hashable, ...] | None = None,
+    **kwargs: Any,
+) -> None:
     """st.dataframe of a typed table (hide_index and width="stretch" unless given), a page at a
-    time when it is longer than PAGE_ROWS."""
+    time when it is longer than PAGE_ROWS.
+
+    `share`: the table is the same for every viewer given the data and these values (a week,
+    a year): it is drawn once per data version and page, and replayed (see shared()).
+    """
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    df = page(df, key=key)
-    config = {**column_config(df), **kwargs.pop("column_config", {})}
-    st.dataframe(styled(df), column_config=config, placeholder=placeholder, key=key, **kwargs)
+    first = _page_start(df, key, PAGE_ROWS)
+
+    def draw() -> None:
+        shown = _rows_from(df, first, PAGE_ROWS)
+        config = {**column_config(shown), **kwargs.pop("column_config", {})}
+        st.dataframe(
+            styled(shown), column_config=config, placeholder=placeholder, key=key, **kwargs
+        )
+
+    if share is None:
+        draw()
+    else:
+        shared(f"table:{key}", *share, first, draw=draw)

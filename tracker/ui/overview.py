@@ -13,6 +13,7 @@ import streamlit as st
 from tracker.accounts.auth import User
 from tracker.catalogue import periods
 from tracker.metrics import difficulties, progress, reporting
+from tracker.store import db
 from tracker.text import fmt_number, fmt_pct
 from tracker.ui import charts, display, filters, requests_view, tables
 
@@ -69,6 +70,13 @@ def _delta(text: str, *, inverse: bool = False) -> dict:
 
 
 def render(user: User) -> None:
+    # One committed state for the whole page: the figures, the grid and the charts agree even
+    # while a unit uploads, and the shared (replayed) parts are filed under that state.
+    with display.consistent():
+        _render(user)
+
+
+def _render(user: User) -> None:
     week = filters.select_week()
     st.title("Tổng quan")
     st.caption(
@@ -158,9 +166,13 @@ def _key_figures(week: str, plan: progress.PlanCompletion) -> None:
 
 
 def _status_section(week: str, plan: progress.PlanCompletion) -> None:
-    counts = progress.status_counts(week)
-    fig = charts.status_bars(counts, tables.basis(week, plan.units_reported, plan.active_units))
-    st.plotly_chart(fig, width="stretch", key="overview_status_chart")
+    basis = tables.basis(week, plan.units_reported, plan.active_units)
+
+    def draw() -> None:
+        fig = charts.status_bars(progress.status_counts(week), basis)
+        st.plotly_chart(fig, width="stretch", key="overview_status_chart")
+
+    display.shared("overview.status_chart", week, basis, draw=draw)
 
 
 def _reporting_section(week: str) -> None:
@@ -177,10 +189,14 @@ def _reporting_section(week: str) -> None:
         " · ".join(f"{s}: {int(counts.get(s, 0))}" for s in GRID_STATES)
         + f" (trên {int(status['expected'].sum())} đơn vị phải báo cáo)"
     )
+    grid = db.derived(
+        "overview.grid", lambda: reporting_grid(reporting.week_status(week)), None, week
+    )
     display.show(
-        reporting_grid(status),
+        grid,
         height="content",  # every unit at once: ten rows cut the eleventh off
         key="overview_grid",
+        share=(week,),
     )
 
 
@@ -190,7 +206,10 @@ def _difficulties_section(week: str) -> None:
     if items.empty:
         st.caption(f"Không có vướng mắc nào chờ xử lý đến hết {periods.short_label(week).lower()}.")
         return
-    display.show(open_difficulties(items), key="overview_difficulties")
+    newest = db.derived(
+        "overview.difficulties", lambda: open_difficulties(difficulties.open_list(week)), None, week
+    )
+    display.show(newest, key="overview_difficulties", share=(week,))
     more = (
         f"{OPEN_SHOWN} vướng mắc mới nhất trong số {len(items)}. "
         if len(items) > OPEN_SHOWN
@@ -202,28 +221,37 @@ def _difficulties_section(week: str) -> None:
 
 def _trend_section(week: str, plan: progress.PlanCompletion) -> None:
     st.subheader("Diễn biến theo tuần")
+    basis = tables.basis(week, plan.units_reported, plan.active_units)
+    display.shared("overview.trends", week, basis, draw=lambda: _trend_charts(week, basis))
+
+
+def _trend_charts(week: str, plan_basis: str) -> None:
+    """The plan's and the reporting rate's weekly lines. Drawn once per data version and
+    replayed to every session (display.shared): building and serialising plotly figures was
+    most of this page's server time, and every leader asks for the same ones."""
     trend = progress.plan_trend(week)
     if not trend.empty:
         fig = charts.trend_line(
             trend["week"],
             trend["plan_completion"],
             title="Tỷ lệ hoàn thành Kế hoạch",
-            basis=tables.basis(week, plan.units_reported, plan.active_units),
+            basis=plan_basis,
             name="Hoàn thành Kế hoạch",
         )
         st.plotly_chart(fig, width="stretch", key="overview_plan_trend")
     rates = reporting.trend(week)
-    if not rates.empty:
-        last = reporting.rates(week)
-        basis = (
-            f"{last['reported']}/{last['expected']} đơn vị đã báo cáo, số liệu đến hết "
-            f"{periods.short_label(week).lower()}; tuần không yêu cầu báo cáo để trống"
-        )
-        fig = charts.trend_line(
-            rates["period"],
-            rates["reporting_rate"],
-            title="Tỷ lệ đơn vị nộp báo cáo",
-            basis=basis,
-            name="Tỷ lệ nộp báo cáo",
-        )
-        st.plotly_chart(fig, width="stretch", key="overview_reporting_trend")
+    if rates.empty:
+        return
+    last = reporting.rates(week)
+    basis = (
+        f"{last['reported']}/{last['expected']} đơn vị đã báo cáo, số liệu đến hết "
+        f"{periods.short_label(week).lower()}; tuần không yêu cầu báo cáo để trống"
+    )
+    fig = charts.trend_line(
+        rates["period"],
+        rates["reporting_rate"],
+        title="Tỷ lệ đơn vị nộp báo cáo",
+        basis=basis,
+        name="Tỷ lệ nộp báo cáo",
+    )
+    st.plotly_chart(fig, width="stretch", key="overview_reporting_trend")

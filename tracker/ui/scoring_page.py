@@ -11,7 +11,6 @@ the criterion × unit table show a page of units at a time (with a search), not 
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +24,7 @@ from tracker.catalogue import criteria
 from tracker.metrics import scoring
 from tracker.store import db
 from tracker.text import fmt_datetime, nfc
-from tracker.ui import filters, flash, score_charts, score_views
+from tracker.ui import display, filters, flash, score_charts, score_views
 
 FLASH = "tu_cham_diem_flash"  # a write's success message, shown after the rerun
 MISSING_PAGE = 100  # rows of "Điểm dương chưa có tài liệu kiểm chứng" per page
@@ -64,12 +63,6 @@ def select_year() -> int:
     years = [str(y) for y in scoring.years()]
     chosen = filters.select("Năm chấm điểm", years, key="year", default=str(scoring.plan_year()))
     return int(chosen or 0)
-
-
-def consistent() -> AbstractContextManager[None]:
-    """One snapshot of the database for the whole run: the ranking, the matrix and the totals
-    above them come from the same committed state even while a unit uploads."""
-    return db.snapshot()
 
 
 def load(user: User, year: int) -> View:
@@ -160,11 +153,12 @@ def vp_section(view: View) -> None:
         "HCTC có thể điều chỉnh kèm nhận xét."
     )
     with st.expander("Chi tiết theo tiêu chí"):
-        st.dataframe(
-            score_views.vp_table(view.vp),
-            hide_index=True,
-            width="stretch",
-            key="vp_table",
+        display.shared(
+            "scoring.vp_table",
+            view.year,
+            draw=lambda: st.dataframe(
+                score_views.vp_table(view.vp), hide_index=True, width="stretch", key="vp_table"
+            ),
         )
     if view.is_admin:
         _vp_form(view)
@@ -228,24 +222,21 @@ def ranking_section(view: View) -> None:
     )
     shown = _ranking_page(score_views.ranking(year))
     codes = tuple(shown["Mã đơn vị"])
-    chart = db.derived(
-        "score_charts.ranking_bars",
-        lambda: score_charts.ranking_bars(
+
+    def draw() -> None:
+        chart = score_charts.ranking_bars(
             view.table[view.table["unit_code"].isin(codes)], score_views.bands(), basis
-        ),
-        None,
-        year,
-        codes,
-        basis,
-    )
-    st.plotly_chart(chart, key="ranking_chart", config={"displayModeBar": False})
-    st.dataframe(
-        score_views.ranking_styler(shown),
-        hide_index=True,
-        width="stretch",
-        placeholder="—",  # an unranked unit's empty Hạng, not "None"
-        key="ranking_table",
-    )
+        )
+        st.plotly_chart(chart, key="ranking_chart", config={"displayModeBar": False})
+        st.dataframe(
+            score_views.ranking_styler(shown),
+            hide_index=True,
+            width="stretch",
+            placeholder="—",  # an unranked unit's empty Hạng, not "None"
+            key="ranking_table",
+        )
+
+    display.shared("scoring.ranking", year, codes, basis, draw=draw)
     st.caption(
         "Chỉ xếp hạng đơn vị có từ 50 điểm tiêu chí áp dụng trở lên; điểm cuối cùng dùng điểm "
         "thẩm định nếu có."
@@ -302,10 +293,16 @@ def matrix_section(view: View) -> None:
         st.info("Chưa có dữ liệu.")
         return
     values, styles = frames
-    st.dataframe(
-        score_views.styled_matrix(values, styles, _matrix_units(list(values.columns))),
-        width="stretch",
-        key="criterion_matrix",
+    units = _matrix_units(list(values.columns))
+    display.shared(
+        "scoring.matrix",
+        view.year,
+        None if units is None else tuple(units),
+        draw=lambda: st.dataframe(
+            score_views.styled_matrix(values, styles, units),
+            width="stretch",
+            key="criterion_matrix",
+        ),
     )
     st.caption(
         "Điểm cuối cùng; màu theo tỷ lệ điểm / điểm tối đa (xanh đậm: mức Tốt, xanh nhạt: Khá, "
@@ -363,12 +360,16 @@ def _unit_detail(view: View, codes: list[str]) -> str | None:
         format_func=lambda c: f"{c} - {names.get(c, c)}",
         sidebar=False,
     )
-    detail = score_views.unit_detail(view.unit_lines(unit))
-    st.dataframe(
-        score_views.unit_detail_styler(detail),
-        hide_index=True,
-        width="stretch",
-        key="unit_detail",
+    display.shared(
+        "scoring.unit_detail",
+        view.year,
+        unit,
+        draw=lambda: st.dataframe(
+            score_views.unit_detail_styler(score_views.unit_detail(view.unit_lines(unit))),
+            hide_index=True,
+            width="stretch",
+            key="unit_detail",
+        ),
     )
     _late_note(view, unit)
     return unit

@@ -1,4 +1,5 @@
-"""The Nhiệm vụ page body: completion per task, the unit × task heatmap and one task's detail.
+"""The Nhiệm vụ page body: completion per task, the unit × task heatmap (tracker.ui.heatmap_view)
+and one task's detail.
 
 pages/nhiem_vu.py reads the filters and calls these sections in order.
 """
@@ -13,7 +14,7 @@ from tracker.ingest.contract import TASK_KIND_LABELS
 from tracker.metrics import progress
 from tracker.store import db
 from tracker.text import fmt_pct
-from tracker.ui import charts, display, filters, tables
+from tracker.ui import charts, display, filters, heatmap_view, tables
 
 
 def completion(week: str, unit: str | None, tasks: pd.DataFrame) -> None:
@@ -28,30 +29,23 @@ def completion(week: str, unit: str | None, tasks: pd.DataFrame) -> None:
     if tasks.empty:
         st.info("Không có nhiệm vụ nào khớp bộ lọc đang chọn.", icon=":material/filter_alt_off:")
         return
-    st.plotly_chart(charts.completion_bars(tasks, week), width="stretch", key="task_bars")
+    codes = tuple(tasks["code"])
+    # Drawn once per data version and replayed to every session (the rows follow from the codes).
+    display.shared(
+        "tasks_view.bars",
+        week,
+        codes,
+        draw=lambda: st.plotly_chart(
+            charts.completion_bars(tasks, week), width="stretch", key="task_bars"
+        ),
+    )
     st.caption(
         "Vạch đỏ: tiến độ theo kế hoạch, tính theo thời gian (nhiệm vụ khi có yêu cầu không có). "
         "Nhiệm vụ có đơn vị chủ trì lấy tỷ lệ của đơn vị chủ trì; nhiệm vụ không có chủ trì lấy "
         "bình quân các đơn vị được giao, đơn vị chưa báo cáo tính 0%."
     )
-    display.show(tables.task_table(tasks), height="content", key="task_table")
-    _heatmap(week, unit, tasks["code"].tolist())
-
-
-def _heatmap(week: str, unit: str | None, codes: list[str]) -> None:
-    st.subheader("Tiến độ theo đơn vị")
-    grid = progress.heatmap_frame(week, unit=unit)
-    if grid.empty:
-        st.info("Đơn vị đang chọn không được giao nhiệm vụ nào.")
-        return
-    grid = grid[codes]
-    assigned = progress.heatmap_assigned(week, unit=unit)[codes]
-    reported = int(grid.notna().any(axis=1).sum())
-    st.plotly_chart(
-        charts.progress_heatmap(grid, assigned, tables.basis(week, reported, len(grid))),
-        width="stretch",
-        key="task_heatmap",
-    )
+    display.show(tables.task_table(tasks), height="content", key="task_table", share=(week, codes))
+    heatmap_view.show(week, unit, list(codes))
 
 
 def detail(week: str, unit: str | None, all_tasks: pd.DataFrame, tasks: pd.DataFrame) -> None:
@@ -80,8 +74,15 @@ def detail(week: str, unit: str | None, all_tasks: pd.DataFrame, tasks: pd.DataF
         f"Trạng thái: {row['status']} · "
         f"{tables.coverage(row['reported_units'], row['assigned_units'])}"
     )
-    current = progress.task_units(task, week, unit=unit)
-    display.show(tables.current_units_table(current), key="task_units")
+    current = db.derived(
+        "tasks_view.units",
+        lambda: tables.current_units_table(progress.task_units(task, week, unit=unit)),
+        None,
+        task,
+        week,
+        unit,
+    )
+    display.show(current, key="task_units", share=(task, week, unit))
     _history(task, week, unit)
 
 
@@ -99,4 +100,4 @@ def _history(task: str, week: str, unit: str | None) -> None:
         st.info(f"{progress.NO_DATA}: chưa đơn vị nào báo cáo nhiệm vụ {task}.")
         return
     st.markdown("**Lịch sử báo cáo** (mới nhất trước)")
-    display.show(history, key="task_history")
+    display.show(history, key="task_history", share=(task, week, unit))

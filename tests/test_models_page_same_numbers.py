@@ -1,0 +1,134 @@
+"""Dân vận khéo shows the same numbers as before it was rebuilt for speed (issue 13).
+
+tests/models_page_frozen.json holds what the page showed, before the change, on the seeded
+office-scale set built here: every metric, table cell, chart bar, caption and selectbox option,
+for a leader, an admin (who also sees the recognition form) and a unit, unfiltered and under each
+filter. The page must still show exactly those.
+
+To capture the file again from the code as it is (only before a change that must keep the
+numbers): `FREEZE_MODELS_PAGE=1 .venv/bin/pytest tests/test_models_page_same_numbers.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests import scoring_snapshot as snap
+from tests.apptest_helpers import open_page
+from tests.scoring_fixture import add_models
+from tracker.accounts.auth import User
+from tracker.catalogue import plan
+from tracker.ingest.contract import MODEL_STATUSES
+from tracker.metrics import models_register
+from tracker.metrics.models_register import Recognition
+from tracker.store import db
+
+FROZEN = Path(__file__).with_name("models_page_frozen.json")
+RETIRED_FIELD = "Lĩnh vực đã bỏ"  # a field models still name but the catalogue no longer has
+WEEKS = ("2026-W08", "2026-W09", "2026-W10", "2026-W11")
+# Filter states the snapshot covers: (widget key, value), applied one at a time.
+VIEWS: dict[str, tuple[str, str] | None] = {
+    "all": None,
+    "field": ("field", "Kinh tế"),
+    "status": ("status", "Được công nhận"),
+    "no_status": ("status", models_register.NO_STATUS),
+}
+
+
+def build(admin: User, seed: int = 13) -> None:
+    """Every active unit but the last reports 0–7 models over several weeks (statuses moving on,
+    some empty, a retired field); the Office records kinds, decisions and sending for some."""
+    rng = random.Random(seed)
+    units = [r[0] for r in db.rows("select code from unit where active order by sort_order")]
+    fields = [*plan.model_fields(), RETIRED_FIELD]
+    statuses = [*MODEL_STATUSES, ""]
+    for u, unit in enumerate(units[:-1]):
+        models = [
+            {
+                "name": f"Mô hình {u}-{i} “{unit}”",
+                "field": rng.choice(fields),
+                "status": rng.choice(statuses),
+                "content": f"Nội dung {u}-{i}" if rng.random() < 0.8 else "",
+                "timeframe": "Năm 2026" if rng.random() < 0.5 else "",
+                "outcome": "",
+            }
+            for i in range(rng.randint(0, 7))
+        ]
+        for w, week in enumerate(WEEKS[: rng.randint(1, len(WEEKS))]):
+            for m in models:
+                if rng.random() < 0.3 and m["status"] in MODEL_STATUSES[:-1]:
+                    m["status"] = MODEL_STATUSES[MODEL_STATUSES.index(m["status"]) + 1]
+                    m["outcome"] = f"Kết quả tuần {week}"
+            add_models(unit, week, [dict(m) for m in models], uploaded_at=datetime(2026, 3, w + 1))
+    register = models_register.register()
+    for r in register.itertuples():
+        roll = rng.random()
+        if roll < 0.25:
+            value = Recognition(kind=rng.choice(models_register.KINDS))
+        elif roll < 0.4:
+            number = f"{r.row_no}/QĐ-VP"
+            value = Recognition("Điển hình", number, date(2026, 2, 10), True, date(2026, 2, 20))
+        else:
+            continue
+        models_register.record_recognition(admin, r.unit_code, r.model_key, value)
+
+
+def page_snapshot(at: Any) -> dict[str, Any]:
+    """snap.snapshot plus the captions and every selectbox's shown options."""
+    return {
+        **snap.snapshot(at),
+        "captions": [str(c.value) for c in at.caption],
+        "selects": [
+            [s.label, [s.format_func(o) for o in s.options], s.format_func(s.value)]
+            if s.value is not None
+            else [s.label, list(s.options), None]
+            for s in at.selectbox
+        ],
+    }
+
+
+def _views(user: User) -> dict[str, dict[str, Any]]:
+    out = {}
+    for name, change in VIEWS.items():
+        at = open_page(user, "dan_van_kheo")
+        if change is not None:
+            key, value = change
+            at.selectbox(key=f"filter_{key}").set_value(value).run()
+        assert not at.exception, at.exception
+        out[name] = page_snapshot(at)
+    return out
+
+
+ROLES = ("lanh_dao", "quan_tri", "don_vi")
+
+
+def test_page_shows_the_frozen_numbers(users) -> None:
+    build(users["quan_tri"])
+    now = {role: _views(users[role]) for role in ROLES}
+    if os.environ.get("FREEZE_MODELS_PAGE") == "1":
+        FROZEN.write_text(json.dumps(now, ensure_ascii=False, indent=1), encoding="utf-8")
+        pytest.skip("froze the page's numbers")
+    frozen = json.loads(FROZEN.read_text(encoding="utf-8"))
+    for role in ROLES:
+        for view in VIEWS:
+            assert now[role][view] == frozen[role][view], (role, view)
+
+
+def test_the_fixture_is_not_trivial() -> None:
+    """The frozen set covers filters, every status, the retired field and the Office's record."""
+    frozen = json.loads(FROZEN.read_text(encoding="utf-8"))
+    leader = frozen["lanh_dao"]["all"]
+    assert leader["metrics"][0][0] == "Số mô hình" and 20 < leader["metrics"][0][1] < 200
+    register = leader["tables"][0]
+    cells = {c for row in register["rows"] for c in row}
+    assert {RETIRED_FIELD, "Điển hình", "Mô hình", "Chưa phân loại"} <= cells
+    assert any(isinstance(c, str) and c.startswith("Đã gửi ngày") for c in cells)
+    assert frozen["lanh_dao"]["no_status"]["metrics"][0][1] > 0
+    assert len(frozen["quan_tri"]["all"]["selects"]) > len(leader["selects"])  # the form

@@ -1,0 +1,122 @@
+"""Tổng quan shows the same numbers as before its charts were shared across sessions (issue 16).
+
+tests/overview_page_frozen.json holds what the page showed, before the change, on the
+office-scale sample (demo.build_office, seed 7, to 2026-W10): every metric, table cell, chart
+title and chart series, for a leader on two weeks and for a unit. The page must still show
+exactly those. Re-freeze (only from code known to be right) with OVERVIEW_FREEZE=1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests import scoring_snapshot as snap
+from tests.apptest_helpers import open_page
+from tests.conftest import pinned
+from tracker.accounts import auth
+from tracker.ingest import contract
+from tracker.store import db
+from tracker.tools import demo
+from tracker.ui import charts, display
+
+FROZEN = Path(__file__).with_name("overview_page_frozen.json")
+UNTIL = "2026-W10"
+NOW = "2026-03-18T10:00:00"  # a Wednesday after W10's late reports (as tests/test_demo.py)
+pytestmark = pytest.mark.now(NOW)
+
+# name -> (user, week): the views frozen.
+VIEWS: dict[str, tuple[auth.User, str]] = {
+    "leader": (auth.User("lanhdao", "lanh_dao", None, "Lãnh đạo"), UNTIL),
+    "leader_first_week": (auth.User("lanhdao", "lanh_dao", None, "Lãnh đạo"), "2026-W07"),
+    "unit": (auth.User("hctc", "don_vi", "HCTC", "Cán bộ HCTC"), UNTIL),
+}
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The office-scale sample shared by the views below (a few seconds to build)."""
+    path = tmp_path_factory.mktemp("office") / "office.duckdb"
+    db.close_all()
+    with pinned(NOW), pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TRACKER_DB", str(path))
+        mp.setenv("TRACKER_DAILY_BACKUP", "0")
+        demo.build_office(path, seed=7, until=UNTIL, files_dir=path.parent / "files")
+    yield path
+    db.close_all()
+
+
+def _view(path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    user, week = VIEWS[name]
+    monkeypatch.setenv("TRACKER_DB", str(path))
+    monkeypatch.setenv("TRACKER_DAILY_BACKUP", "0")  # its log is a write: a new data version
+    at = open_page(user, "tong_quan", {"week": week})
+    assert not at.exception, at.exception
+    shot = snap.snapshot(at)
+    titles = [json.loads(e.proto.spec)["layout"].get("title", {}) for e in at.get("plotly_chart")]
+    return {**shot, "chart_titles": titles}
+
+
+@pytest.mark.parametrize("name", list(VIEWS))
+def test_overview_shows_the_frozen_numbers(
+    office: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shot = _view(office, name, monkeypatch)
+    if os.environ.get("OVERVIEW_FREEZE"):
+        frozen = json.loads(FROZEN.read_text(encoding="utf-8")) if FROZEN.exists() else {}
+        frozen[name] = shot
+        FROZEN.write_text(json.dumps(frozen, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert shot == json.loads(FROZEN.read_text(encoding="utf-8"))[name]
+    assert shot["charts"] and shot["tables"] and shot["metrics"]  # the view is not empty
+
+
+def test_a_shared_chart_follows_a_new_upload(
+    office: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shared figure is filed under the data version: a write makes the next view rebuild it,
+    so no leader sees last week's chart after a unit's upload commits."""
+    db.close_all()
+    copy = tmp_path / "office.duckdb"
+    shutil.copyfile(office, copy)
+    before = _view(copy, "leader", monkeypatch)
+    with db.transaction(copy) as tx:  # as if every unit's W10 report now said "done"
+        tx.execute(
+            "update progress_row set status = $done, percent = 100 where submission_id in "
+            "(select submission_id from current_sheet where period = $p and sheet = 'progress')",
+            {"done": contract.STATUS_DONE, "p": UNTIL},
+        )
+    after = _view(copy, "leader", monkeypatch)
+    assert after["charts"] != before["charts"]
+    assert after["charts"][0][0]["x"][0] > before["charts"][0][0]["x"][0]  # more tasks done
+
+
+def test_shared_charts_are_drawn_once_per_data_version(
+    office: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many leaders on Tổng quan: the status chart is built by the first view of a data version
+    and replayed to the others; the next write makes the next view build it again."""
+    db.close_all()
+    copy = tmp_path / "office.duckdb"
+    shutil.copyfile(office, copy)
+    built: list[int] = []
+    status_bars = charts.status_bars
+    monkeypatch.setattr(charts, "status_bars", lambda *a: built.append(1) or status_bars(*a))
+    first = _view(copy, "leader", monkeypatch)
+    assert _view(copy, "leader", monkeypatch) == first  # a second session, same picture
+    assert len(built) == 1
+    with db.transaction(copy) as tx:
+        tx.execute("delete from difficulty_handled where false")  # any write: a new version
+    assert _view(copy, "leader", monkeypatch) == first
+    assert len(built) == 2
+
+
+def test_a_shared_view_outside_a_snapshot_is_refused(tmp_db) -> None:
+    """Filed under a version read apart from its data, a picture could outlive an upload."""
+    with pytest.raises(RuntimeError, match="consistent"):
+        display.shared("loose", draw=lambda: None)

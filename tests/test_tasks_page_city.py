@@ -1,0 +1,142 @@
+"""Nhiệm vụ at city scale (issue 13): above heatmap_view.FULL_UNITS units the heatmap shows
+groups of units, each cell the mean of the cells it covers, and the drill-down shows every
+unit's original cells; a leader still reaches every unit's value."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.apptest_helpers import open_page
+from tests.conftest import pinned
+from tests.test_tasks_page_same_numbers import _series
+from tracker.accounts import auth
+from tracker.metrics import progress
+from tracker.store import db
+from tracker.tools import demo
+from tracker.ui import heatmap_view
+
+UNITS = 60  # 3 groups: 25, 25 and a short one of 10
+WEEK = "2026-W20"
+NOW = "2026-05-20T10:00:00"
+pytestmark = pytest.mark.now(NOW)
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    path = tmp_path_factory.mktemp("city") / "city.duckdb"
+    db.close_all()
+    with pinned(NOW), pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TRACKER_DB", str(path))
+        mp.setenv("TRACKER_DAILY_BACKUP", "0")
+        demo.build_city(path, seed=5, units=UNITS, years=1)
+    yield path
+    db.close_all()
+
+
+@pytest.fixture
+def on_city(city: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TRACKER_DB", str(city))
+    monkeypatch.setenv("TRACKER_DAILY_BACKUP", "0")
+    return city
+
+
+def _leader(path: Path) -> auth.User:
+    epoch = int((auth.account("lanhdao", path) or {}).get("session_epoch") or 0)
+    return auth.User("lanhdao", "lanh_dao", None, session_epoch=epoch)
+
+
+def _heatmaps(at: Any) -> dict[str, dict[str, Any]]:
+    """The page's heatmaps by element key: y (rows), x (tasks), z (values), text."""
+    out = {}
+    for element in at.get("plotly_chart"):
+        trace = json.loads(element.proto.spec)["data"][0]
+        if trace["type"] == "heatmap":
+            key = "group" if "Nhóm" in str(trace["y"][0]) else "units"
+            out[key] = {k: _series(trace[k]) for k in ("x", "y", "z", "text")}
+    return out
+
+
+def _same(shown: list[Any], expected: list[float]) -> bool:
+    """Plotly's z (None for NaN) against floats, to the spec's precision."""
+    return all(
+        (a is None and math.isnan(b)) or (a is not None and abs(a - round(b, 1)) < 0.051)
+        for a, b in zip(shown, expected, strict=True)
+    )
+
+
+def test_grouped_cells_are_the_mean_of_the_cells_they_cover(on_city: Path) -> None:
+    codes = tuple(progress.task_completion(WEEK)["code"])
+    full = heatmap_view.grid(WEEK, None, codes)
+    assert len(full.values) == UNITS > heatmap_view.FULL_UNITS
+    grouped = heatmap_view.grouped(full)
+    members = heatmap_view.groups(list(full.values.index))
+    assert [len(m) for m in members] == [25, 25, 10]
+    assert [u for m in members for u in m] == list(
+        full.values.index
+    )  # every unit in exactly one group
+    for label, units in zip(grouped.mean.index, members, strict=True):
+        cells = full.values.loc[units]
+        for code in codes:
+            reported = cells[code].dropna()
+            want = reported.mean() if len(reported) else np.nan
+            got = grouped.mean.loc[label, code]
+            assert (math.isnan(want) and math.isnan(got)) or got == pytest.approx(want, abs=1e-12)
+            assert grouped.reported.loc[label, code] == len(reported)
+            assert grouped.assigned.loc[label, code] == int(full.assigned.loc[units, code].sum())
+    assert grouped.reported.to_numpy().sum() == full.values.notna().to_numpy().sum()
+
+
+def test_page_shows_groups_and_every_unit_on_drill_down(on_city: Path) -> None:
+    at = open_page(_leader(on_city), "nhiem_vu", {"week": WEEK})
+    assert not at.exception, at.exception
+    codes = tuple(progress.task_completion(WEEK)["code"])
+    full = heatmap_view.grid(WEEK, None, codes)
+    grouped = heatmap_view.grouped(full)
+    maps = _heatmaps(at)
+    assert set(maps) == {"group"}  # no group chosen: no per-unit grid yet
+    shown = maps["group"]
+    assert shown["y"] == list(grouped.mean.index) and shown["x"] == list(codes)
+    for row, label in zip(shown["z"], grouped.mean.index, strict=True):
+        assert _same(row, grouped.mean.loc[label].tolist())
+    seen: list[str] = []
+    for number, units in enumerate(heatmap_view.groups(list(full.values.index)), start=1):
+        at.selectbox(key="filter_unit_group").set_value(str(number)).run()
+        assert not at.exception, at.exception
+        assert at.query_params["unit_group"] == str(number)  # a shared link keeps the group
+        part = _heatmaps(at)["units"]
+        assert part["y"] == units
+        for row, unit in zip(part["z"], units, strict=True):
+            assert _same(row, full.values.loc[unit].tolist())  # the original cells
+        seen += part["y"]
+    assert seen == list(full.values.index)  # every unit's value is reachable
+
+
+def test_one_unit_chosen_shows_its_own_row(on_city: Path) -> None:
+    unit = "P030"
+    at = open_page(_leader(on_city), "nhiem_vu", {"week": WEEK, "unit": unit})
+    assert not at.exception, at.exception
+    maps = _heatmaps(at)
+    assert set(maps) == {"units"} and maps["units"]["y"] == [unit]
+    codes = tuple(progress.task_completion(WEEK)["code"])
+    row = heatmap_view.grid(WEEK, None, codes).values.loc[unit]
+    assert _same(maps["units"]["z"][0], row.tolist())
+
+
+def test_grouping_keeps_order_and_short_last_group() -> None:
+    units = [f"U{i}" for i in range(53)]
+    parts = heatmap_view.groups(units, 25)
+    assert [len(p) for p in parts] == [25, 25, 3] and [u for p in parts for u in p] == units
+    assert heatmap_view.group_label(2, parts[2]) == "Nhóm 3: U50–U52"
+    values = pd.DataFrame({"T": [10.0, np.nan, 30.0]}, index=["A", "B", "C"])
+    full = heatmap_view.Grid(values, pd.DataFrame({"T": [True, True, False]}, index=values.index))
+    g = heatmap_view.grouped(full, 2)
+    assert g.mean["T"].tolist() == [10.0, 30.0]  # B not reported: left out, not counted 0
+    assert g.reported["T"].tolist() == [1, 1] and g.assigned["T"].tolist() == [2, 0]

@@ -1,0 +1,135 @@
+"""Nhiệm vụ shows the same numbers as before it was rebuilt for speed (issue 13).
+
+tests/tasks_page_frozen.json holds what the page showed, before the change, on the office-scale
+sample (demo.build_office, seed 7, to 2026-W10: the catalogue's 10 units): every metric, table
+cell, chart series (heatmap values included), chart title and text, for a leader, a unit and a
+few filters. The page must still show exactly those. Re-freeze (only from code known to be
+right) with TASKS_FREEZE=1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests import scoring_snapshot as snap
+from tests.apptest_helpers import open_page
+from tests.conftest import pinned
+from tracker.accounts import auth
+from tracker.store import db
+from tracker.tools import demo
+
+FROZEN = Path(__file__).with_name("tasks_page_frozen.json")
+UNTIL = "2026-W10"
+NOW = "2026-03-18T10:00:00"  # a Wednesday after W10's late reports (as tests/test_demo.py)
+pytestmark = pytest.mark.now(NOW)
+
+# name -> (username, role, unit, query): the views frozen.
+VIEWS: dict[str, tuple[str, str, str | None, dict[str, str]]] = {
+    "leader": ("lanhdao", "lanh_dao", None, {"week": UNTIL}),
+    "leader_task": ("lanhdao", "lanh_dao", None, {"week": UNTIL, "task": "II.4"}),
+    "leader_first_week": ("lanhdao", "lanh_dao", None, {"week": "2026-W07"}),
+    "leader_group": ("lanhdao", "lanh_dao", None, {"week": "2026-W09", "group": "II.3"}),
+    "leader_status": ("lanhdao", "lanh_dao", None, {"week": UNTIL, "status": "Chậm tiến độ"}),
+    "admin_unit": ("quantri", "quan_tri", None, {"week": UNTIL, "unit": "BTCD", "task": "II.3"}),
+    "unit": ("hctc", "don_vi", "HCTC", {"week": UNTIL}),
+}
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The office-scale sample shared by the views below (a few seconds to build)."""
+    path = tmp_path_factory.mktemp("office") / "office.duckdb"
+    db.close_all()
+    with pinned(NOW), pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TRACKER_DB", str(path))
+        mp.setenv("TRACKER_DAILY_BACKUP", "0")
+        demo.build_office(path, seed=7, until=UNTIL, files_dir=path.parent / "files")
+    yield path
+    db.close_all()
+
+
+def _series(value: Any) -> list[Any]:
+    """A plotly array, 1-D or 2-D (the heatmap's z and text are lists of rows; a one-column
+    heatmap's rows of one read as a flat list, as snapshot's _array reads them)."""
+    rows = isinstance(value, list) and bool(value)
+    rows = rows and all(isinstance(r, dict) or (isinstance(r, list) and len(r) != 1) for r in value)
+    if rows:
+        return [snap._array(r) for r in value]
+    if isinstance(value, dict) and "bdata" in value and "shape" in value:
+        flat = snap._array({"dtype": value["dtype"], "bdata": value["bdata"]})
+        width = int(str(value["shape"]).split(",")[-1])
+        return [flat[i : i + width] for i in range(0, len(flat), width)]
+    return snap._array(value)
+
+
+def _chart(element: Any) -> dict[str, Any]:
+    """A chart's title, subtitle and every trace's series (the heatmap's values too)."""
+    spec = json.loads(element.proto.spec)
+    title = spec["layout"].get("title", {})
+    traces = []
+    for t in spec["data"]:
+        trace = {"type": t.get("type"), "name": t.get("name")}
+        for axis in ("x", "y", "z", "text"):
+            if axis in t:
+                trace[axis] = _series(t[axis])
+        traces.append(trace)
+    return {
+        "title": title.get("text"),
+        "subtitle": title.get("subtitle", {}).get("text"),
+        "traces": traces,
+    }
+
+
+def page_snapshot(at: Any) -> dict[str, Any]:
+    """Every metric, table, chart and text the page drew, in page order."""
+    shot = snap.snapshot(at)
+    words = {
+        kind: [str(e.value) for e in getattr(at, kind)]
+        for kind in ("title", "subheader", "caption", "markdown", "info")
+    }
+    return {
+        "metrics": shot["metrics"],
+        "tables": shot["tables"],
+        "charts": [_chart(e) for e in at.get("plotly_chart")],
+        "texts": words,
+    }
+
+
+def open_view(office: Path, monkeypatch: pytest.MonkeyPatch, view: str) -> Any:
+    username, role, unit, query = VIEWS[view]
+    monkeypatch.setenv("TRACKER_DB", str(office))
+    monkeypatch.setenv("TRACKER_DAILY_BACKUP", "0")
+    epoch = int((auth.account(username, office) or {}).get("session_epoch") or 0)
+    user = auth.User(username, role, unit, session_epoch=epoch)
+    at = open_page(user, "nhiem_vu", query)
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_page_shows_the_frozen_numbers(office: Path, monkeypatch, view: str) -> None:
+    now = page_snapshot(open_view(office, monkeypatch, view))
+    if os.environ.get("TASKS_FREEZE") == "1":
+        frozen = json.loads(FROZEN.read_text(encoding="utf-8")) if FROZEN.exists() else {}
+        frozen[view] = now
+        FROZEN.write_text(json.dumps(frozen, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    frozen = json.loads(FROZEN.read_text(encoding="utf-8"))[view]
+    assert now == frozen
+
+
+def test_the_fixture_is_not_trivial() -> None:
+    """The frozen office views cover 10 units, blank cells of both kinds and a drill-down."""
+    frozen = json.loads(FROZEN.read_text(encoding="utf-8"))
+    texts = []
+    for view in ("leader", "leader_first_week"):
+        heatmap = next(c for c in frozen[view]["charts"] if c["traces"][0]["type"] == "heatmap")
+        assert len(heatmap["traces"][0]["y"]) == 10
+        texts += [t for row in heatmap["traces"][0]["text"] for t in row]
+    assert "Chưa báo cáo" in texts and None in texts  # not reported; not assigned
+    assert len(frozen["leader_task"]["tables"]) >= 3  # tasks, the task's units, its history
