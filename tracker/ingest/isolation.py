@@ -8,7 +8,9 @@ call that opens an uploaded file therefore runs in a small pool of persistent wo
 `settings.PARSE_TIMEOUT_SECONDS`. A worker that crashes, runs out of memory or overruns its
 time is killed and replaced; the caller gets `WorkerFailed` with a Vietnamese message, and
 every other session carries on. Requests and answers are pickled over the worker's pipes, as
-multiprocessing does; the worker only ever runs the functions named in `_TASKS`.
+multiprocessing does; the worker only ever runs the functions named in `_TASKS`. An argument
+named in `_KEPT` (the reading context: 77 KB at city scale, the same object until a catalogue
+changes) is sent to each worker once and kept there; later requests pass it as None.
 
 `TRACKER_PARSE_WORKERS=0` runs the same functions in-process (for profiling only).
 """
@@ -31,6 +33,8 @@ from typing import Any
 from tracker import settings
 
 _LENGTH = struct.Struct("<Q")
+# Per task, the positions of arguments a worker keeps between requests (compared by identity).
+_KEPT: dict[str, tuple[int, ...]] = {"read": (1,)}
 
 
 class WorkerFailed(RuntimeError):
@@ -67,11 +71,21 @@ class _Worker:
             env=env,
             cwd=settings.ROOT,
         )
+        self.kept: dict[tuple[str, int], Any] = {}  # what this worker holds, see _KEPT
 
     def call(self, task: str, args: tuple[Any, ...], timeout: float) -> Any:
-        _send(self.process.stdin, (task, args))
+        sent, reused, fresh = list(args), [], {}
+        for i in _KEPT.get(task, ()):
+            if self.kept.get((task, i)) is args[i]:
+                sent[i] = None
+                reused.append(i)
+            else:
+                fresh[(task, i)] = args[i]
+        _send(self.process.stdin, (task, tuple(sent), tuple(reused)))
+        self.kept.update(fresh)  # the worker stores them on receipt, before running the task
         status, value = _receive(self.process.stdout, deadline=time.monotonic() + timeout)
         if status == "error":
+            self.kept.clear()  # whatever went wrong, the next request sends everything again
             raise WorkerFailed(value)
         return value
 
@@ -222,6 +236,19 @@ def _call(task: str, args: tuple[Any, ...]) -> Any:
     return _TASKS[task](*args)
 
 
+def _with_kept(
+    task: str, args: tuple[Any, ...], reused: tuple[int, ...], kept: dict[tuple[str, int], Any]
+) -> tuple[Any, ...]:
+    """The arguments in full: those sent as None taken from `kept`, fresh ones stored there."""
+    full = list(args)
+    for i in _KEPT.get(task, ()):
+        if i in reused:
+            full[i] = kept[(task, i)]
+        else:
+            kept[(task, i)] = full[i]
+    return tuple(full)
+
+
 def _limit_memory(megabytes: int) -> None:
     import resource
 
@@ -235,12 +262,16 @@ def _serve(memory_mb: int) -> None:
     sys.stdout = sys.stderr  # a stray print() must not corrupt the protocol
 
     _limit_memory(memory_mb)
+    kept: dict[tuple[str, int], Any] = {}
     while True:
         try:
-            task, args = _receive(requests)
+            message = _receive(requests)
         except (_Died, EOFError, struct.error):
             return
+        # (task, args) is a server started before _KEPT existed that spawned this worker since.
+        task, args, reused = message if len(message) == 3 else (*message, ())
         try:
+            args = _with_kept(task, args, reused, kept)
             answer = ("ok", _call(task, args))
         except MemoryError:
             answer = ("error", "Tệp cần quá nhiều bộ nhớ để đọc; tệp chưa được kiểm tra.")

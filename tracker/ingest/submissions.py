@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -81,9 +82,9 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def keep_file(data: bytes, path: Path | None = None) -> Path:
-    """Store the bytes under files_dir/<ab>/<sha256>.xlsx (idempotent, atomic)."""
-    digest = sha256(data)
+def keep_file(data: bytes, path: Path | None = None, digest: str | None = None) -> Path:
+    """Store the bytes under files_dir/<ab>/<sha256>.xlsx (idempotent, atomic, fsynced)."""
+    digest = digest or sha256(data)
     target = settings.files_dir(path or settings.db_path()) / digest[:2] / f"{digest}.xlsx"
     if not target.exists():
         fileperms.private_dir(target.parent)  # owner-only: 0700 folders, mkstemp makes 0600
@@ -134,9 +135,14 @@ def _percent_cell(parsed: ParsedWorkbook, row_no: int) -> str:
 
 
 def database_problems(
-    parsed: ParsedWorkbook, user: User, now: datetime, path: Path | None = None
+    parsed: ParsedWorkbook,
+    user: User,
+    now: datetime,
+    path: Path | None = None,
+    *,
+    regressions: bool = True,
 ) -> list[Problem]:
-    """The §4 rules that depend on who uploads, when, and what was accepted before."""
+    """The §4 rules that depend on who uploads, when, and what was accepted before (last)."""
     unit, period = parsed.header.unit_code, parsed.header.period
     if not unit or not period:
         return []
@@ -173,7 +179,8 @@ def database_problems(
                 "warning",
             )
         )
-    problems += _regressions(parsed, unit, period, path)
+    if regressions:
+        problems += _regressions(parsed, unit, period, path)
     return problems
 
 
@@ -240,10 +247,6 @@ def _accepted_hashes(path: Path | None) -> dict[str, tuple[int, datetime]]:
     return memo["accepted_sha256"]
 
 
-def _accepted_with_hash(digest: str, path: Path | None) -> tuple[int, datetime] | None:
-    return _accepted_hashes(path).get(digest)
-
-
 def check(
     data: bytes,
     filename: str,
@@ -255,10 +258,29 @@ def check(
 ) -> Result:
     """Dry run: every problem in the file, the preview and the changes; records nothing."""
     auth.require(user, "upload")
-    now = now or settings.now()
+    result, regressions = _checked(data, filename, user, now or settings.now(), path, sha256(data))
+    if with_changes and result.status == "checked":
+        result.changes = changes_against_current(result.parsed, path)  # meanwhile: regressions
+    _add_regressions(result, regressions)
+    return result
+
+
+# For the upload's waits that need not take turns: the kept file's fsync runs while the worker
+# reads, the regressions query (warnings only) beside the rest. DuckDB and fsync free the GIL.
+_BACKGROUND = ThreadPoolExecutor(max_workers=4, thread_name_prefix="upload")
+
+
+def _checked(
+    data: bytes, filename: str, user: User, now: datetime, path: Path | None, digest: str
+) -> tuple[Result, Future[list[Problem]] | None]:
+    """check() without the changes; _add_regressions() must join its regressions (warnings)."""
     name = Path(filename).name
     parsed = read_isolated(data, reader.Context.load(path), name)
-    parsed.problems += database_problems(parsed, user, now, path)
+    unit, period = parsed.header.unit_code, parsed.header.period
+    regressions = None
+    if unit and period:  # database_problems()' last ones, its regressions, run beside the rest
+        regressions = _BACKGROUND.submit(_regressions, parsed, unit, period, path)
+    parsed.problems += database_problems(parsed, user, now, path, regressions=False)
     result = Result(
         name,
         "rejected" if parsed.errors else "checked",
@@ -269,18 +291,24 @@ def check(
         warnings=parsed.warnings,
         parsed=parsed,
     )
-    previous = _accepted_with_hash(sha256(data), path)
+    previous = _accepted_hashes(path).get(digest)
     if previous and not parsed.errors:
         result.status = "duplicate"
         result.submission_id = previous[0]
         result.message = (
             f"Tệp này đã được nộp lúc {fmt_datetime(previous[1])}; không có gì thay đổi."
         )
-        return result
-    if with_changes and not parsed.errors:
-        result.changes = changes_against_current(parsed, path)
-    result.message = _summary(result.errors) if result.errors else "Tệp hợp lệ, sẵn sàng nộp."
-    return result
+    else:
+        result.message = _summary(result.errors) if result.errors else "Tệp hợp lệ, sẵn sàng nộp."
+    return result, regressions
+
+
+def _add_regressions(result: Result, regressions: Future[list[Problem]] | None) -> None:
+    """Append the regression warnings (the status, errors and message do not depend on them)."""
+    if regressions is not None and result.parsed is not None:
+        found = regressions.result()
+        result.warnings += found
+        result.parsed.problems += found
 
 
 def read_isolated(data: bytes, context: reader.Context, name: str) -> ParsedWorkbook:
@@ -322,28 +350,31 @@ def submit(
     it is, so a slow hostile file is not read twice (a rejection cannot turn into acceptance).
     """
     now = now or settings.now()
-    result = (
-        rejected
-        if rejected is not None and rejected.status == "rejected"
-        else check(data, filename, user, now=now, path=path, with_changes=False)
-    )
     digest = sha256(data)
-    keep_file(data, path)
+    if rejected is not None and rejected.status == "rejected":
+        result, regressions = rejected, None
+        keep_file(data, path, digest)
+    else:
+        auth.require(user, "upload")  # before anything is kept, as when check() came first
+        # Written and fsynced while the worker reads the file; joined before the transaction
+        # opens, so the file is durably kept before its submission is recorded.
+        kept = _BACKGROUND.submit(keep_file, data, path, digest)
+        result, regressions = _checked(data, filename, user, now, path, digest)
+        kept.result()
+    duplicate_of = result.submission_id if result.status == "duplicate" else None
     with db.transaction(path) as tx:
-        if result.status == "duplicate":
-            result.submission_id = _insert_submission(
-                tx, result, digest, user, now, duplicate_of=result.submission_id
-            )
-        elif result.status == "rejected":
-            result.submission_id = _insert_submission(tx, result, digest, user, now)
-        else:
+        # The id first, so the rows are written while the regressions query may still run; the
+        # submission row, which records their warnings, follows them.
+        result.submission_id = tx.scalar("select nextval('submission_id_seq')")
+        if result.status == "checked":
             result.status = "accepted"
-            result.submission_id = _insert_submission(tx, result, digest, user, now)
             _store_rows(tx, result.submission_id, result.parsed)
             _make_current(tx, result.submission_id, result.parsed)
             result.message = (
                 f"Đã nhận báo cáo {periods.short_label(result.period)} của {result.unit}."
             )
+        _add_regressions(result, regressions)
+        _insert_submission(tx, result, digest, user, now, duplicate_of)
         audit.record(
             "upload",
             username=user.username,
@@ -371,7 +402,7 @@ def _insert_submission(
     user: User,
     now: datetime,
     duplicate_of: int | None = None,
-) -> int:
+) -> None:
     parsed = result.parsed
     header = parsed.header if parsed else None
     flags = {
@@ -379,6 +410,7 @@ def _insert_submission(
         for sheet, flag in SHEET_FLAGS.items()
     }
     params = {
+        "id": result.submission_id,
         "sha256": digest,
         "filename": result.file,
         "unit": result.unit,
@@ -397,14 +429,14 @@ def _insert_submission(
         "warnings_json": json.dumps([p.as_json() for p in result.warnings], ensure_ascii=False),
         "duplicate_of": duplicate_of,
     }
-    return tx.scalar(
-        "insert into submission (sha256, filename, unit_code, period, status, uploaded_at, "
+    tx.execute(
+        "insert into submission (id, sha256, filename, unit_code, period, status, uploaded_at, "
         "uploaded_by, uploader_role, on_behalf, reporter, phone, report_date, has_progress, "
         "has_indicators, has_scores, has_models, criteria_set_id, errors_json, warnings_json, "
-        "duplicate_of) values ($sha256, $filename, $unit, $week, $status, $uploaded_at, "
+        "duplicate_of) values ($id, $sha256, $filename, $unit, $week, $status, $uploaded_at, "
         "$uploaded_by, $uploader_role, $on_behalf, $reporter, $phone, $report_date, "
         "$has_progress, $has_indicators, $has_scores, $has_models, $criteria_set_id, "
-        "$errors_json, $warnings_json, $duplicate_of) returning id",
+        "$errors_json, $warnings_json, $duplicate_of)",
         params,
     )
 
