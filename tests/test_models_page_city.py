@@ -9,6 +9,7 @@ import json
 from datetime import datetime
 
 import pandas as pd
+import pytest
 
 from tests import scoring_snapshot as snap
 from tests.apptest_helpers import open_page
@@ -20,6 +21,8 @@ from tracker.metrics.models_register import Recognition
 from tracker.store import db
 from tracker.ui import display, models_view
 
+# After W10's uploads and any recognition date used below, whatever $TRACKER_TEST_NOW says.
+pytestmark = pytest.mark.now("2026-11-25T10:00:00")
 PER_UNIT = 25  # × the catalogue's active units: more rows than display.PAGE_ROWS
 
 

@@ -33,6 +33,10 @@ from tracker.store import db
 FROZEN = Path(__file__).with_name("models_page_frozen.json")
 RETIRED_FIELD = "Lĩnh vực đã bỏ"  # a field models still name but the catalogue no longer has
 WEEKS = ("2026-W08", "2026-W09", "2026-W10", "2026-W11")
+# The instant the frozen file was captured at: after every week above and every recognition date
+# below, so the Office's decisions of February are in the past whatever $TRACKER_TEST_NOW says.
+NOW = "2026-11-25T10:00:00"
+pytestmark = pytest.mark.now(NOW)
 # Filter states the snapshot covers: (widget key, value), applied one at a time.
 VIEWS: dict[str, tuple[str, str] | None] = {
     "all": None,
