@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -74,6 +74,18 @@ def pinned(when: str | datetime | None = None) -> Iterator[str]:
         value = clock_value(when or suite_now())
         mp.setenv("TRACKER_NOW", value)
         yield value
+
+
+def built_sample(path: Path, when: str, build: Callable[[Path], object]) -> Iterator[Path]:
+    """For a module-scoped fixture (`yield from`): `build(path)` fills a sample database with the
+    clock at `when` and TRACKER_DB pointing at it; yields the path, closes it after the module."""
+    db.close_all()
+    with pinned(when), pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TRACKER_DB", str(path))
+        mp.setenv("TRACKER_DAILY_BACKUP", "0")
+        build(path)
+    yield path
+    db.close_all()
 
 
 @pytest.fixture(autouse=True)

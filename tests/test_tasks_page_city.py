@@ -15,11 +15,10 @@ import pandas as pd
 import pytest
 
 from tests.apptest_helpers import open_page
-from tests.conftest import pinned
+from tests.conftest import built_sample
 from tests.test_tasks_page_same_numbers import _series
 from tracker.accounts import auth
 from tracker.metrics import progress
-from tracker.store import db
 from tracker.tools import demo
 from tracker.ui import heatmap_view
 
@@ -32,13 +31,7 @@ pytestmark = pytest.mark.now(NOW)
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = tmp_path_factory.mktemp("city") / "city.duckdb"
-    db.close_all()
-    with pinned(NOW), pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TRACKER_DB", str(path))
-        mp.setenv("TRACKER_DAILY_BACKUP", "0")
-        demo.build_city(path, seed=5, units=UNITS, years=1)
-    yield path
-    db.close_all()
+    yield from built_sample(path, NOW, lambda p: demo.build_city(p, seed=5, units=UNITS, years=1))
 
 
 @pytest.fixture

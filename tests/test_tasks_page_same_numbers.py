@@ -19,9 +19,8 @@ import pytest
 
 from tests import scoring_snapshot as snap
 from tests.apptest_helpers import open_page
-from tests.conftest import pinned
+from tests.conftest import built_sample
 from tracker.accounts import auth
-from tracker.store import db
 from tracker.tools import demo
 
 FROZEN = Path(__file__).with_name("tasks_page_frozen.json")
@@ -45,13 +44,11 @@ VIEWS: dict[str, tuple[str, str, str | None, dict[str, str]]] = {
 def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The office-scale sample shared by the views below (a few seconds to build)."""
     path = tmp_path_factory.mktemp("office") / "office.duckdb"
-    db.close_all()
-    with pinned(NOW), pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TRACKER_DB", str(path))
-        mp.setenv("TRACKER_DAILY_BACKUP", "0")
-        demo.build_office(path, seed=7, until=UNTIL, files_dir=path.parent / "files")
-    yield path
-    db.close_all()
+    yield from built_sample(path, NOW, _build)
+
+
+def _build(path: Path) -> None:
+    demo.build_office(path, seed=7, until=UNTIL, files_dir=path.parent / "files")
 
 
 def _series(value: Any) -> list[Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 import textwrap
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -148,24 +148,35 @@ def status_bars(counts: pd.DataFrame, basis: str) -> go.Figure:
 
 def progress_heatmap(grid: pd.DataFrame, assigned: pd.DataFrame, basis: str) -> go.Figure:
     """Unit × task heatmap of unit-task progress; blank cells say why (not assigned/reported)."""
+    fig = _progress_grid(grid, assigned, hovertemplate="%{y} · %{x}: %{text}<extra></extra>")
+    # The task codes sit above the grid: leave them room under the title and subtitle.
+    return style(fig, "Tiến độ đơn vị × nhiệm vụ", basis, 190 + 36 * len(grid.index), top=100)
+
+
+def _progress_grid(
+    values: pd.DataFrame, assigned: pd.DataFrame, *, hovertemplate: str, customdata: Any = None
+) -> go.Figure:
+    """Row × task heatmap on the 0–100 progress scale, task codes on top; a blank cell says
+    "Chưa báo cáo" where the task is assigned, nothing where it is not."""
     text = [
         [
             fmt_pct(v, 0) if pd.notna(v) else ("Chưa báo cáo" if a else "")
-            for v, a in zip(grid.loc[u], assigned.loc[u], strict=True)
+            for v, a in zip(values.loc[r], assigned.loc[r], strict=True)
         ]
-        for u in grid.index
+        for r in values.index
     ]
     fig = go.Figure(
         go.Heatmap(
-            z=grid.to_numpy(dtype=float),
-            x=list(grid.columns),
-            y=list(grid.index),
+            z=values.to_numpy(dtype=float),
+            x=list(values.columns),
+            y=list(values.index),
             zmin=0,
             zmax=100,
             colorscale=PROGRESS_SCALE,
             text=text,
             texttemplate="%{text}",
-            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            customdata=customdata,
+            hovertemplate=hovertemplate,
             colorbar={"ticksuffix": "%", "thickness": 12},
             xgap=2,
             ygap=2,
@@ -173,21 +184,13 @@ def progress_heatmap(grid: pd.DataFrame, assigned: pd.DataFrame, basis: str) -> 
     )
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(type="category", side="top")
-    # The task codes sit above the grid: leave them room under the title and subtitle.
-    return style(fig, "Tiến độ đơn vị × nhiệm vụ", basis, 190 + 36 * len(grid.index), top=100)
+    return fig
 
 
 def group_heatmap(grouped: Grouped, basis: str) -> go.Figure:
     """Unit-group × task heatmap: each cell the mean of the values the group's units reported,
     its hover how many of them reported (blank cells say why, as in progress_heatmap)."""
     mean, reported, assigned = grouped.mean, grouped.reported, grouped.assigned
-    text = [
-        [
-            fmt_pct(v, 0) if pd.notna(v) else ("Chưa báo cáo" if a else "")
-            for v, a in zip(mean.loc[g], assigned.loc[g], strict=True)
-        ]
-        for g in mean.index
-    ]
     cover = [
         [
             f"{n}/{a} đơn vị đã báo cáo" if a else "không đơn vị nào được giao"
@@ -195,25 +198,12 @@ def group_heatmap(grouped: Grouped, basis: str) -> go.Figure:
         ]
         for g in mean.index
     ]
-    fig = go.Figure(
-        go.Heatmap(
-            z=mean.to_numpy(dtype=float),
-            x=list(mean.columns),
-            y=list(mean.index),
-            zmin=0,
-            zmax=100,
-            colorscale=PROGRESS_SCALE,
-            text=text,
-            texttemplate="%{text}",
-            customdata=cover,
-            hovertemplate="%{y} · %{x}: %{text}<br>%{customdata}<extra></extra>",
-            colorbar={"ticksuffix": "%", "thickness": 12},
-            xgap=2,
-            ygap=2,
-        )
+    fig = _progress_grid(
+        mean,
+        assigned,
+        hovertemplate="%{y} · %{x}: %{text}<br>%{customdata}<extra></extra>",
+        customdata=cover,
     )
-    fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(type="category", side="top")
     # Short, as the unit heatmap's title (plotly does not wrap a title on a phone); the caption
     # under the chart says how a cell is computed.
     title = "Tiến độ nhóm đơn vị × nhiệm vụ"
