@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 from tracker.accounts.auth import User
 from tracker.ui import shell
+
+
+def dataframe_heights(monkeypatch: pytest.MonkeyPatch) -> dict[str | None, Any]:
+    """The height each st.dataframe of the next runs asks for, by key (AppTest's element tree
+    does not keep an element's layout); filled as the page runs. Clears st.cache_data, so
+    shared tables are drawn again rather than replayed (display.shared)."""
+    st.cache_data.clear()
+    asked: dict[str | None, Any] = {}
+    dataframe = st.dataframe
+
+    def spy(data: Any, *args: Any, key: str | None = None, **kwargs: Any) -> Any:
+        asked[key] = kwargs.get("height", "auto")
+        return dataframe(data, *args, key=key, **kwargs)
+
+    monkeypatch.setattr(st, "dataframe", spy)
+    return asked
 
 
 def open_page(user: User | None, page_key: str = "tong_quan", query: dict | None = None) -> AppTest:

@@ -18,13 +18,13 @@ from typing import Any
 import pytest
 
 from tests import scoring_snapshot as snap
-from tests.apptest_helpers import open_page
+from tests.apptest_helpers import dataframe_heights, open_page
 from tests.conftest import built_sample
 from tracker.accounts import auth
 from tracker.ingest import contract
 from tracker.store import db
 from tracker.tools import demo
-from tracker.ui import charts, display
+from tracker.ui import charts, display, overview
 
 FROZEN = Path(__file__).with_name("overview_page_frozen.json")
 UNTIL = "2026-W10"
@@ -72,6 +72,16 @@ def test_overview_shows_the_frozen_numbers(
         FROZEN.write_text(json.dumps(frozen, ensure_ascii=False, indent=1), encoding="utf-8")
     assert shot == json.loads(FROZEN.read_text(encoding="utf-8"))[name]
     assert shot["charts"] and shot["tables"] and shot["metrics"]  # the view is not empty
+
+
+def test_office_grid_shows_every_unit_without_scrolling(
+    office: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    heights = dataframe_heights(monkeypatch)
+    shot = _view(office, "leader", monkeypatch)
+    assert heights["overview_grid"] == "content"
+    grid = [t for t in shot["tables"] if "Tình trạng" in t["columns"]]
+    assert grid and 0 < len(grid[0]["rows"]) <= overview.GRID_ROWS
 
 
 def test_a_shared_chart_follows_a_new_upload(

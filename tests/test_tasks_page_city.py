@@ -1,6 +1,7 @@
 """Nhiệm vụ at city scale (issue 13): above heatmap_view.FULL_UNITS units the heatmap shows
 groups of units, each cell the mean of the cells it covers, and the drill-down shows every
-unit's original cells; a leader still reaches every unit's value."""
+unit's original cells; a leader still reaches every unit's value. Tổng quan's reporting grid
+lists every unit in a box that scrolls."""
 
 from __future__ import annotations
 
@@ -14,13 +15,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.apptest_helpers import open_page
+from tests.apptest_helpers import dataframe_heights, open_page
 from tests.conftest import built_sample
 from tests.test_tasks_page_same_numbers import _series
 from tracker.accounts import auth
 from tracker.metrics import progress
 from tracker.tools import demo
-from tracker.ui import heatmap_view
+from tracker.ui import heatmap_view, overview
 
 UNITS = 60  # 3 groups: 25, 25 and a short one of 10
 WEEK = "2026-W20"
@@ -133,3 +134,17 @@ def test_grouping_keeps_order_and_short_last_group() -> None:
     g = heatmap_view.grouped(full, 2)
     assert g.mean["T"].tolist() == [10.0, 30.0]  # B not reported: left out, not counted 0
     assert g.reported["T"].tolist() == [1, 1] and g.assigned["T"].tolist() == [2, 0]
+
+
+def test_overview_grid_lists_every_unit_in_a_box_that_scrolls(
+    on_city: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above overview.GRID_ROWS units the grid is a box of that many rows: the difficulties and
+    the trends stay near the top instead of 7,000 px down (250 units), and the browser draws
+    one box of rows rather than every row of the page."""
+    heights = dataframe_heights(monkeypatch)
+    at = open_page(_leader(on_city), "tong_quan", {"week": WEEK})
+    assert not at.exception, at.exception
+    assert heights["overview_grid"] == overview.GRID_HEIGHT
+    grid = [d.value for d in at.dataframe if "Tình trạng" in d.value.columns]
+    assert len(grid) == 1 and len(grid[0]) == UNITS > overview.GRID_ROWS

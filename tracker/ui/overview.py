@@ -19,6 +19,11 @@ from tracker.ui import charts, display, filters, requests_view, tables
 
 GRID_STATES = (reporting.ON_TIME, reporting.LATE, reporting.MISSING)
 OPEN_SHOWN = 5  # open difficulties listed on Tổng quan; the rest are on Vướng mắc
+# The reporting grid shows every unit up to GRID_ROWS (office scale: 11); above that it scrolls in
+# a box of that many rows, so the difficulties and the trends stay near the top of the page
+# rather than 7,000 px below (city scale: 200 units a page), and the browser draws one box.
+GRID_ROWS = 16
+GRID_HEIGHT = 38 + 35 * GRID_ROWS  # px: the header and GRID_ROWS rows of st.dataframe
 
 
 def reporting_grid(status: pd.DataFrame) -> pd.DataFrame:
@@ -194,7 +199,7 @@ def _reporting_section(week: str) -> None:
     )
     display.show(
         grid,
-        height="content",  # every unit at once: ten rows cut the eleventh off
+        height="content" if len(grid) <= GRID_ROWS else GRID_HEIGHT,
         key="overview_grid",
         share=(week,),
     )
