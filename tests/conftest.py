@@ -16,6 +16,7 @@ from tracker import settings
 from tracker.accounts import auth
 from tracker.catalogue import catalogues
 from tracker.store import db
+from tracker.tools import demo
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "mat-khau-2026"
@@ -86,6 +87,24 @@ def built_sample(path: Path, when: str, build: Callable[[Path], object]) -> Iter
         build(path)
     yield path
     db.close_all()
+
+
+# The office sample several page tests read (Tổng quan, Nhiệm vụ): seed 7, reports up to W10,
+# the clock on a Wednesday after W10's late reports (as tests/test_demo.py).
+OFFICE_UNTIL = "2026-W10"
+OFFICE_NOW = "2026-03-18T10:00:00"
+
+
+@pytest.fixture(scope="session")
+def office_w10(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The office sample up to OFFICE_UNTIL, built once for the session (a few seconds). Tests
+    only read it; one that writes works on a copy."""
+    path = tmp_path_factory.mktemp("office") / "office.duckdb"
+    yield from built_sample(path, OFFICE_NOW, _build_office)
+
+
+def _build_office(path: Path) -> None:
+    demo.build_office(path, seed=7, until=OFFICE_UNTIL, files_dir=path.parent / "files")
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +18,14 @@ import pytest
 
 from tests import scoring_snapshot as snap
 from tests.apptest_helpers import dataframe_heights, open_page
-from tests.conftest import built_sample
+from tests.conftest import OFFICE_NOW, OFFICE_UNTIL
 from tracker.accounts import auth
 from tracker.ingest import contract
 from tracker.store import db
-from tracker.tools import demo
 from tracker.ui import charts, display, overview
 
 FROZEN = Path(__file__).with_name("overview_page_frozen.json")
-UNTIL = "2026-W10"
-NOW = "2026-03-18T10:00:00"  # a Wednesday after W10's late reports (as tests/test_demo.py)
+UNTIL, NOW = OFFICE_UNTIL, OFFICE_NOW  # the shared office sample (tests/conftest.py)
 pytestmark = pytest.mark.now(NOW)
 
 # name -> (user, week): the views frozen.
@@ -39,15 +36,9 @@ VIEWS: dict[str, tuple[auth.User, str]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The office-scale sample shared by the views below (a few seconds to build)."""
-    path = tmp_path_factory.mktemp("office") / "office.duckdb"
-    yield from built_sample(path, NOW, _build)
-
-
-def _build(path: Path) -> None:
-    demo.build_office(path, seed=7, until=UNTIL, files_dir=path.parent / "files")
+@pytest.fixture
+def office(office_w10: Path) -> Path:
+    return office_w10
 
 
 def _view(path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from tracker.ui import charts, display, filters, requests_view, tables
 
 GRID_STATES = (reporting.ON_TIME, reporting.LATE, reporting.MISSING)
 OPEN_SHOWN = 5  # open difficulties listed on Tổng quan; the rest are on Vướng mắc
-# The reporting grid shows every unit up to GRID_ROWS (office scale: 11); above that it scrolls in
+# The reporting grid shows every unit up to GRID_ROWS (office scale: 10); above that it scrolls in
 # a box of that many rows, so the difficulties and the trends stay near the top of the page
 # rather than 7,000 px below (city scale: 200 units a page), and the browser draws one box.
 GRID_ROWS = 16
