@@ -30,17 +30,19 @@ def dataframe_heights(monkeypatch: pytest.MonkeyPatch) -> dict[str | None, Any]:
 
 
 def open_page(user: User | None, page_key: str = "tong_quan", query: dict | None = None) -> AppTest:
-    """Run app.py as `user` (None = logged out), then switch to the page and run it."""
+    """Open the page as `user` (None = logged out) in one run, as a direct link does.
+
+    The app uses the pages/ folder, not st.navigation, so a page is known by its file before the
+    first run: no Tổng quan run first (tests/test_app.py checks a direct open is the page)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if user is not None:
         at.session_state[shell.SESSION_USER] = user
     for k, v in (query or {}).items():
         at.query_params[k] = v
-    at.run()
     page = shell.PAGES[page_key]
     if page.path != "app.py":
-        at.switch_page(page.path).run()
-    return at
+        at.switch_page(page.path)
+    return at.run()
 
 
 def texts(at: AppTest) -> str:

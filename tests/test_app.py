@@ -44,6 +44,17 @@ def test_every_page_for_every_role(users, role: str, page_key: str) -> None:
     assert refused is not allowed
 
 
+@pytest.mark.parametrize("page_key", [k for k in shell.PAGES if k != "tong_quan"])
+def test_a_direct_open_runs_that_page_alone(users, page_key: str) -> None:
+    """open_page() opens a page in one run, as a direct link does (no Tổng quan first): the
+    page's own title, not the overview's."""
+    at = open_page(users["quan_tri"], page_key)
+    assert not at.exception, at.exception
+    titles = [t.value for t in at.title]
+    assert titles and titles[0].startswith(shell.PAGES[page_key].title), titles
+    assert not titles[0].startswith("Tổng quan")
+
+
 def test_plan_page_shows_the_seed(users) -> None:
     at = open_page(users["don_vi"], "ke_hoach")
     table = at.dataframe[0].value

@@ -14,6 +14,16 @@ from tracker.accounts import auth
 from tracker.store import db
 
 
+@pytest.mark.production_argon2
+def test_production_hashing_keeps_its_cost(tmp_db: Path) -> None:
+    """The suite hashes cheaply (tests/conftest.py): here the product's own parameters are
+    pinned (OWASP: argon2id, at least 19 MiB; ours 64 MiB, 3 passes, 4 lanes)."""
+    stored = auth.hash_password("Rat-Bi-Mat-9071")
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert auth._verify(stored, "Rat-Bi-Mat-9071")
+
+
+@pytest.mark.production_argon2
 def test_password_is_hashed_and_never_stored_in_clear(tmp_db: Path) -> None:
     auth.create_user("canbo", "don_vi", "Rat-Bi-Mat-9071", unit_code="HCTC")
     stored = db.scalar("select password_hash from app_user where username = 'canbo'")

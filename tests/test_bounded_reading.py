@@ -27,7 +27,7 @@ from tests.apptest_helpers import open_page
 from tests.conftest import ROOT
 from tests.workbook_factory import Book, context
 from tracker.ingest import isolation, markup, reader, sheetextent, submissions
-from tracker.ingest.parsed import MORE_PROBLEMS
+from tracker.problems import MORE_PROBLEMS
 from tracker.store import db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

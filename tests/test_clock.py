@@ -13,6 +13,7 @@ import pytest
 import time_machine
 
 from tests.conftest import DEFAULT_NOW, ROOT, set_now
+from tests.seeded import plant, source_copy
 from tracker import settings
 from tracker.catalogue import periods
 from tracker.tools import demo
@@ -100,24 +101,50 @@ SQL_CLOCK_READS = re.compile(
 )
 
 
-def test_the_product_reads_the_clock_only_in_settings_now() -> None:
-    sources = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "tracker").rglob("*.py")]
+def clock_reads(root: Path) -> list[str]:
+    """Every clock read in the product's Python outside settings.now(), and in its SQL (query
+    files and migrations, wherever they sit under tracker/): 'file:line: text'."""
+    python = [root / "app.py", *(root / "pages").glob("*.py"), *(root / "tracker").rglob("*.py")]
+    sql = [*(root / "queries").rglob("*.sql"), *(root / "tracker").rglob("*.sql")]
     found = [
-        f"{path.relative_to(ROOT)}:{no}: {line.strip()}"
-        for path in sources
-        if path != ROOT / "tracker" / "settings.py"
+        f"{path.relative_to(root)}:{no}: {line.strip()}"
+        for path in python
+        if path != root / "tracker" / "settings.py"
         for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if CLOCK_READS.search(line)
     ]
-    assert found == []
-    sql = [*(ROOT / "queries").glob("*.sql"), *(ROOT / "tracker" / "migrations").glob("*.sql")]
-    in_sql = [
-        f"{path.relative_to(ROOT)}:{no}: {line.strip()}"
+    return found + [
+        f"{path.relative_to(root)}:{no}: {line.strip()}"
         for path in sql
         for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if SQL_CLOCK_READS.search(line.split("--")[0])
     ]
-    assert in_sql == []
+
+
+def test_the_product_reads_the_clock_only_in_settings_now() -> None:
+    assert clock_reads(ROOT) == []
+
+
+def test_the_guard_reads_every_migration() -> None:
+    migrations = sorted((ROOT / "tracker" / "store" / "migrations").glob("*.sql"))
+    assert len(migrations) >= 10
+    assert migrations[0].parent == settings.MIGRATIONS_DIR
+
+
+def test_the_clock_guard_sees_reads_in_code_queries_and_migrations(tmp_path: Path) -> None:
+    root = source_copy(tmp_path)
+    plant(
+        root, "tracker/metrics/seeded.py", '"""x."""\nfrom datetime import date\nT = date.today()\n'
+    )
+    plant(
+        root, "tracker/store/migrations/099_seeded.sql", "create view v as select current_date;\n"
+    )
+    plant(root, "queries/seeded.sql", "-- now() in a comment is fine\nselect now() as t\n")
+    assert clock_reads(root) == [
+        "tracker/metrics/seeded.py:3: T = date.today()",
+        "queries/seeded.sql:2: select now() as t",
+        "tracker/store/migrations/099_seeded.sql:1: create view v as select current_date;",
+    ]
 
 
 # --- the calendar edges -------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The one guarded CSV writer (tracker/exports/csvsafe.py): the neutralisation rule, numbers untouched,
+"""The one guarded CSV writer (tracker/csvsafe.py): the neutralisation rule, numbers untouched,
 every CSV writer routed through it, the catalogue and audit CSVs, the .xlsx text cells, and the
 dataframe toolbars that would otherwise export raw unit text."""
 
@@ -19,11 +19,11 @@ from openpyxl import Workbook, load_workbook
 
 from tests import browser_support as bs
 from tests.conftest import ROOT
+from tests.seeded import plant, source_copy
 from tests.workbook_factory import Book, save
-from tracker import settings
+from tracker import csvsafe, settings
 from tracker.accounts import admin
 from tracker.catalogue import catalogues, criteria
-from tracker.exports import csvsafe
 from tracker.ingest import contract, submissions, template
 from tracker.store import audit, db
 
@@ -134,16 +134,29 @@ def test_frame_csv_keeps_numbers_and_neutralises_text() -> None:
 _WRITER = re.compile(r"\.to_csv\(|csv\.writer\(|csv\.DictWriter\(|\.writerows?\(")
 
 
-def test_no_csv_writer_outside_csvsafe() -> None:
-    sources = [*(ROOT / "tracker").rglob("*.py"), *(ROOT / "pages").rglob("*.py"), ROOT / "app.py"]
-    offenders = [
-        f"{path.relative_to(ROOT)}:{n}"
+def csv_writers(root: Path) -> list[str]:
+    """Every line outside tracker/csvsafe.py that writes CSV by itself: 'file:line'."""
+    sources = [*(root / "tracker").rglob("*.py"), *(root / "pages").rglob("*.py"), root / "app.py"]
+    guarded = root / "tracker" / "csvsafe.py"
+    assert guarded.is_file(), "the guarded writer moved: update this guard"
+    return [
+        f"{path.relative_to(root)}:{n}"
         for path in sources
-        if path != ROOT / "tracker" / "exports" / "csvsafe.py"
+        if path != guarded
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if _WRITER.search(line)
     ]
-    assert offenders == [], "write CSV only through tracker.csvsafe (rows_csv / frame_csv)"
+
+
+def test_no_csv_writer_outside_csvsafe() -> None:
+    assert csv_writers(ROOT) == [], "write CSV only through tracker.csvsafe (rows_csv / frame_csv)"
+
+
+def test_the_csv_guard_sees_a_writer_of_its_own(tmp_path: Path) -> None:
+    root = source_copy(tmp_path)
+    plant(root, "tracker/exports/seeded.py", '"""x."""\n\ndef f(df):\n    return df.to_csv()\n')
+    plant(root, "pages/seeded.py", '"""x."""\nimport csv\nw = csv.writer(open("x"))\n')
+    assert sorted(csv_writers(root)) == ["pages/seeded.py:3", "tracker/exports/seeded.py:4"]
 
 
 # --- catalogue and audit CSVs -----------------------------------------------------------

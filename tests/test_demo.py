@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import pinned
 from tracker.accounts import auth
-from tracker.ingest import submissions, template
+from tracker.ingest import kept, template
 from tracker.store import db
 from tracker.tools import cli, demo
 
@@ -123,13 +123,13 @@ def test_office_files_written_and_kept(office: tuple[Path, demo.Summary]) -> Non
     files = sorted(summary.files_dir.glob("*/*.xlsx"))
     assert len(files) == summary.accepted + summary.rejected
     assert (summary.files_dir / "HCTC").is_dir()
-    kept = _rows(path, "select count(distinct sha256) from submission")[0][0]
-    assert kept == len(files)
+    distinct = _rows(path, "select count(distinct sha256) from submission")[0][0]
+    assert distinct == len(files)
     digests = [sha for (sha,) in _rows(path, "select distinct sha256 from submission")]
     # Every submission's bytes are kept as they were sent: the file written for it, unchanged.
     assert set(digests) == {hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
     for sha in digests:
-        assert hashlib.sha256(submissions.kept_file(sha, path)).hexdigest() == sha
+        assert hashlib.sha256(kept.kept_file(sha, path)).hexdigest() == sha
 
 
 def test_sample_accounts_and_sample_mode(office: tuple[Path, demo.Summary]) -> None:

@@ -19,10 +19,10 @@ from openpyxl import load_workbook
 from tests import followup_fixture
 from tests.conftest import ROOT
 from tests.workbook_factory import Book, save
-from tracker import settings
+from tracker import csvsafe, settings
 from tracker.accounts import auth
 from tracker.catalogue import periods
-from tracker.exports import csvsafe, export, report, tables
+from tracker.exports import export, report, tables
 from tracker.ingest import submissions
 from tracker.store import db
 from tracker.tools import cli

@@ -10,7 +10,7 @@ import pytest
 
 from tracker import settings
 from tracker.accounts import auth
-from tracker.ingest import submissions
+from tracker.ingest import kept, submissions
 from tracker.store import db, fileperms
 
 
@@ -61,11 +61,11 @@ def test_existing_readable_database_is_tightened_on_connect(
 
 
 def test_kept_upload_is_owner_only(tmp_db: Path, loose_umask: None) -> None:
-    kept = submissions.keep_file(b"PK\x03\x04 bao cao HCTC tuan 10")
-    assert _mode(kept) == 0o600
-    assert _mode(kept.parent) == 0o700
+    stored = kept.keep_file(b"PK\x03\x04 bao cao HCTC tuan 10")
+    assert _mode(stored) == 0o600
+    assert _mode(stored.parent) == 0o700
     assert _mode(settings.files_dir()) == 0o700
-    assert kept.parent.parent == settings.files_dir()
+    assert stored.parent.parent == settings.files_dir()
 
 
 def test_submitted_workbook_is_kept_owner_only(tmp_db: Path, loose_umask: None) -> None:

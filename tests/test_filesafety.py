@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.workbook_factory import SOFFICE, Book, context
-from tracker import settings
-from tracker.ingest import filesafety, reader
+from tracker import filesafety, settings
+from tracker.ingest import reader
 
 MB = 1024 * 1024
 

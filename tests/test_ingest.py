@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import ROOT
 from tests.workbook_factory import Book
 from tracker.accounts import auth
-from tracker.ingest import history, submissions
+from tracker.ingest import history, kept, submissions
 from tracker.store import db
 
 ON_TIME = datetime(2026, 3, 5, 10, 0)  # Thursday of week 10, before Friday 16:30
@@ -60,7 +60,7 @@ def test_valid_workbook_is_accepted_and_kept(users: dict) -> None:
         "scores": result.rows["scores"],
         "models": 2,
     }
-    assert submissions.kept_file(submissions.sha256(data)) == data
+    assert kept.kept_file(kept.sha256(data)) == data
     for sheet in ("progress", "indicators", "scores", "models"):
         assert current(sheet) == result.submission_id
     row = db.rows(
@@ -94,7 +94,7 @@ def test_rejected_workbook_changes_no_data_but_is_kept(users: dict) -> None:
     )[0]
     assert stored[0] == "rejected"
     assert len(json.loads(stored[1])) == len(result.errors)
-    assert submissions.kept_file(submissions.sha256(data)) == data
+    assert kept.kept_file(kept.sha256(data)) == data
 
 
 def test_same_bytes_are_a_duplicate(users: dict) -> None:
@@ -298,9 +298,7 @@ def test_killed_import_leaves_a_consistent_database(tmp_db: Path, tmp_path: Path
     time.sleep(0.2)
     assert data_counts() == before
     assert db.scalar("select count(*) from submission") == 0
-    assert (
-        submissions.kept_file(submissions.sha256(data)) == data
-    )  # the file was kept before the import
+    assert kept.kept_file(kept.sha256(data)) == data  # the file was kept before the import
 
 
 def run_cli(*args: str, db_path: Path) -> subprocess.CompletedProcess:

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest_helpers import open_page, texts
@@ -28,15 +27,6 @@ from tracker.ui import shell
 NEW_PASSWORD = "mat-khau-moi-2026"
 ATTACKER = "203.0.113.66"
 OFFICE = "10.0.0.7"
-
-
-@pytest.fixture
-def fast_hash(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cheap argon2 parameters for tests that make many attempts (list it before `users`, so
-    the accounts are hashed with them too). The timing test keeps the real parameters."""
-    monkeypatch.setattr(
-        auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 @pytest.fixture
@@ -75,7 +65,7 @@ def _throttle(username: str) -> list[tuple]:
 
 
 def test_parallel_wrong_passwords_lock_the_account_for_that_client(
-    fast_hash: None, users: dict, clock: list[datetime]
+    users: dict, clock: list[datetime]
 ) -> None:
     start = threading.Barrier(30)
 
@@ -101,7 +91,7 @@ def test_parallel_wrong_passwords_lock_the_account_for_that_client(
 
 
 def test_a_storm_from_one_client_does_not_lock_out_another(
-    fast_hash: None, users: dict, clock: list[datetime]
+    users: dict, clock: list[datetime]
 ) -> None:
     for _ in range(30):
         _refusal("admin", "doan-sai", ATTACKER)
@@ -116,9 +106,7 @@ def test_a_storm_from_one_client_does_not_lock_out_another(
     assert _throttle("admin") == []
 
 
-def test_failures_are_forgotten_after_the_lock_window(
-    fast_hash: None, users: dict, clock: list[datetime]
-) -> None:
+def test_failures_are_forgotten_after_the_lock_window(users: dict, clock: list[datetime]) -> None:
     for _ in range(4):
         _refusal("hctc", "doan-sai", ATTACKER)
     clock[0] += timedelta(minutes=16)
@@ -128,7 +116,7 @@ def test_failures_are_forgotten_after_the_lock_window(
 
 
 def test_one_client_spraying_usernames_is_capped(
-    fast_hash: None, users: dict, clock: list[datetime], monkeypatch: pytest.MonkeyPatch
+    users: dict, clock: list[datetime], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(settings, "LOGIN_MAX_USERNAMES_PER_CLIENT", 3)
     for name in ("khongco1", "khongco2", "lanhdao"):
@@ -148,7 +136,7 @@ def test_one_client_spraying_usernames_is_capped(
 
 
 def test_unknown_disabled_locked_and_wrong_get_the_identical_message(
-    fast_hash: None, users: dict, clock: list[datetime]
+    users: dict, clock: list[datetime]
 ) -> None:
     auth.set_active("btcd", False, by=users["quan_tri"])
     for _ in range(settings.MAX_FAILED_LOGINS):
@@ -167,6 +155,7 @@ def test_unknown_disabled_locked_and_wrong_get_the_identical_message(
 
 
 @pytest.mark.timing
+@pytest.mark.production_argon2
 def test_unknown_and_real_accounts_take_the_same_time(users: dict) -> None:
     """Median of interleaved rounds with the real argon2 parameters: each kind of refusal within
     0.5–2× of a real account's wrong password (an unknown one used to answer ~40× faster)."""
@@ -195,7 +184,7 @@ def test_unknown_and_real_accounts_take_the_same_time(users: dict) -> None:
 
 
 def test_unknown_username_attempts_leave_bounded_audit_rows(
-    fast_hash: None, users: dict, clock: list[datetime]
+    users: dict, clock: list[datetime]
 ) -> None:
     for _ in range(100):
         _refusal("khongco", "doan-sai", ATTACKER)
@@ -280,7 +269,7 @@ def test_a_session_ends_after_its_absolute_lifetime(
 
 
 def test_cli_users_unlock_clears_every_client(
-    fast_hash: None, users: dict, tmp_db: Path, clock: list[datetime]
+    users: dict, tmp_db: Path, clock: list[datetime]
 ) -> None:
     for client in (ATTACKER, OFFICE, None):
         for _ in range(settings.MAX_FAILED_LOGINS):

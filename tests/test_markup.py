@@ -10,7 +10,8 @@ from openpyxl.comments import Comment
 
 from tests.workbook_factory import Book, context, progress_rows, save
 from tracker.ingest import contract, markup, reader
-from tracker.ingest.parsed import ParsedWorkbook, Problem
+from tracker.ingest.parsed import ParsedWorkbook
+from tracker.problems import Problem
 
 PROGRESS = contract.SHEET_PROGRESS
 RED, AMBER = "00FFC7CE", "00FFEB9C"

@@ -1,5 +1,6 @@
 """Repository hygiene (PRODUCT.md §10): runtime data never in git; the benchmark and the tests
-never write under data/ (only the catalogue CSVs and their README live there)."""
+never write under data/ (only the catalogue CSVs and their README live there). The whole run's
+guard on data/ is tests/data_guard.py; each guard here has a companion that plants a violation."""
 
 from __future__ import annotations
 
@@ -11,62 +12,40 @@ from pathlib import Path
 
 import pytest
 
+from tests import data_guard
 from tests.conftest import ROOT
+from tests.seeded import run_sample_tests
 from tracker import settings
 from tracker.store import backup, db
 from tracker.tools import bench
 
 DATA = ROOT / "data"
+BENCH_ARTIFACTS = ROOT / "test-artifacts"
 RUNTIME_ENV = ("TRACKER_DB", "TRACKER_FILES", "TRACKER_BACKUPS", "TRACKER_BACKUP_KEY")
 
 
-def _snapshot() -> dict[str, tuple[int, int] | None]:
-    """Every folder (None) and file ((size, mtime)) under data/."""
-    found: dict[str, tuple[int, int] | None] = {}
-    for folder, dirs, files in os.walk(DATA):
-        for name in dirs:
-            found[str(Path(folder, name).relative_to(DATA))] = None
-        for name in files:
-            file = Path(folder, name)
-            with_stat = file.lstat()
-            found[str(file.relative_to(DATA))] = (with_stat.st_size, with_stat.st_mtime_ns)
-    return found
+def _snapshot() -> data_guard.Snapshot:
+    return data_guard.snapshot(DATA)
 
 
-def _changes(before: dict, after: dict) -> list[str]:
-    return sorted(
-        [f"mới: data/{p}" for p in after.keys() - before.keys()]
-        + [f"đã sửa: data/{p}" for p in after.keys() & before.keys() if after[p] != before[p]]
-        + [f"đã xóa: data/{p}" for p in before.keys() - after.keys()]
-    )
+def _changes(before: data_guard.Snapshot, after: data_guard.Snapshot) -> list[str]:
+    return data_guard.changes(before, after)
 
 
-# Taken when this module is imported, i.e. while pytest collects, before any test has run.
-_AT_COLLECTION = _snapshot()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _the_whole_test_run_leaves_data_alone():
-    """Session-scoped: set up with this module's first test, torn down after the LAST test of
-    the whole run. A failure here is reported as an error at teardown of that last test and
-    lists what some test wrote under data/ (use tmp_path / the tmp_db fixture instead)."""
-    yield
-    changed = _changes(_AT_COLLECTION, _snapshot())
-    assert not changed, "Lần chạy kiểm thử đã ghi vào data/:\n" + "\n".join(changed)
-
-
-def _git(*args: str) -> subprocess.CompletedProcess:
-    if not shutil.which("git") or not (ROOT / ".git").exists():
+def _git(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    if not shutil.which("git") or not (cwd / ".git").exists():
         pytest.skip("không có git hoặc không phải bản sao git")
     return subprocess.run(
-        ["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+        ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False
     )
 
 
-def test_only_catalogues_are_tracked_under_data() -> None:
-    tracked = _git("ls-files", "data").stdout.split()
+def runtime_files_tracked(repo: Path) -> list[str]:
+    """Files git tracks under data/ other than the catalogues (CSV), their README and the Word
+    template of the Báo cáo."""
+    tracked = _git("ls-files", "data", cwd=repo).stdout.split()
     assert tracked, "git ls-files data gave nothing"
-    runtime = [
+    return [
         p
         for p in tracked
         if not (
@@ -74,26 +53,108 @@ def test_only_catalogues_are_tracked_under_data() -> None:
             or (p.endswith(".csv") and p.count("/") == 1)
         )
     ]
+
+
+RUNTIME_PATHS = [
+    "data/tracker.duckdb",
+    "data/tracker.duckdb.wal",
+    "data/tracker_files/ab/abcdef.xlsx",
+    "data/tracker.backup-key",
+    "data/backups/tu-dong-20260309-080000/manifest.json",
+    "data/demo.duckdb",
+    "data/demo_files/0a/0abc.xlsx",
+    "data/demo/HCTC/2026-W10.xlsx",
+    "may-chu/khac.backup-key",
+]
+
+
+def not_ignored(repo: Path, paths: list[str]) -> list[str]:
+    """The paths that the repository's .gitignore does not ignore."""
+    return [p for p in paths if _git("check-ignore", "--no-index", "-q", p, cwd=repo).returncode]
+
+
+def test_only_catalogues_are_tracked_under_data() -> None:
+    runtime = runtime_files_tracked(ROOT)
     assert runtime == [], f"dữ liệu chạy thật trong git: {runtime[:5]} …"
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "data/tracker.duckdb",
-        "data/tracker.duckdb.wal",
-        "data/tracker_files/ab/abcdef.xlsx",
-        "data/tracker.backup-key",
-        "data/backups/tu-dong-20260309-080000/manifest.json",
-        "data/demo.duckdb",
-        "data/demo_files/0a/0abc.xlsx",
-        "data/demo/HCTC/2026-W10.xlsx",
-        "may-chu/khac.backup-key",
-    ],
-)
+@pytest.mark.parametrize("path", RUNTIME_PATHS)
 def test_runtime_data_is_ignored_by_git(path: str) -> None:
-    proc = _git("check-ignore", "--no-index", "-q", path)
-    assert proc.returncode == 0, f"{path} không nằm trong .gitignore"
+    assert not_ignored(ROOT, [path]) == [], f"{path} không nằm trong .gitignore"
+
+
+# --- each hygiene guard fails on a planted violation -------------------------------------------
+
+
+def _repo(tmp_path: Path, gitignore: str) -> Path:
+    """A git repository holding data/'s catalogues, staged, under `gitignore`."""
+    if not shutil.which("git"):
+        pytest.skip("không có git")
+    repo = tmp_path / "repo"
+    shutil.copytree(DATA, repo / "data", ignore=shutil.ignore_patterns("*.duckdb*", "*_files"))
+    (repo / ".gitignore").write_text(gitignore, encoding="utf-8")
+    for command in (["init", "-q"], ["add", "."]):
+        subprocess.run(["git", *command], cwd=repo, check=True, capture_output=True)
+    return repo
+
+
+def test_the_tracked_files_guard_sees_a_database_added_by_force(tmp_path: Path) -> None:
+    repo = _repo(tmp_path, (ROOT / ".gitignore").read_text(encoding="utf-8"))
+    assert runtime_files_tracked(repo) == []
+    (repo / "data" / "tracker.duckdb").write_bytes(b"DUCK")
+    subprocess.run(["git", "add", "-f", "data/tracker.duckdb"], cwd=repo, check=True)
+    assert runtime_files_tracked(repo) == ["data/tracker.duckdb"]
+
+
+def test_the_ignore_guard_sees_a_rule_taken_out(tmp_path: Path) -> None:
+    rules = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "data/*_files/" in rules
+    repo = _repo(tmp_path, "\n".join(r for r in rules if r != "data/*_files/") + "\n")
+    assert not_ignored(repo, RUNTIME_PATHS) == [
+        "data/tracker_files/ab/abcdef.xlsx",
+        "data/demo_files/0a/0abc.xlsx",
+    ]
+
+
+def test_the_data_guard_sees_new_changed_and_deleted_files(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("*.duckdb*", "*_files"))
+    before = data_guard.snapshot(folder)
+    (folder / "tracker.duckdb").write_bytes(b"x")
+    (folder / "units.csv").write_text("code,name\n", encoding="utf-8")
+    (folder / "README.md").unlink()
+    assert data_guard.changes(before, data_guard.snapshot(folder)) == [
+        "mới: data/tracker.duckdb",
+        "đã sửa: data/units.csv",
+        "đã xóa: data/README.md",
+    ]
+
+
+WRITER = """
+import os
+from pathlib import Path
+
+
+def test_writes_where_it_should_not():
+    Path(os.environ["GUARDED"], "leftover.duckdb").write_bytes(b"x")
+"""
+
+
+@pytest.mark.parametrize("writes", [False, True], ids=["clean run", "a test writes"])
+def test_the_data_guard_fails_a_run_that_writes_to_its_folder(tmp_path: Path, writes: bool) -> None:
+    """The whole-run guard of tests/data_guard.py, on a folder of its own (--guard-data)."""
+    guarded = tmp_path / "guarded"
+    guarded.mkdir()
+    sample = WRITER if writes else "def test_nothing():\n    pass\n"
+    run = run_sample_tests(
+        tmp_path, sample, f"--guard-data={guarded}", env={"GUARDED": str(guarded)}
+    )
+    assert "1 passed" in run.stdout, run.stdout + run.stderr
+    if writes:
+        assert run.returncode == 1
+        assert "mới: guarded/leftover.duckdb" in run.stdout
+    else:
+        assert run.returncode == 0, run.stdout
 
 
 @pytest.fixture
@@ -141,17 +202,25 @@ def test_sandbox_points_every_default_location_into_the_folder(
 
 
 @pytest.mark.slow
-def test_quick_benchmark_writes_nothing_under_data(tmp_path: Path) -> None:
-    """The whole `python -m tracker bench --quick` (≈70 s), run as a user would: no TRACKER_*."""
+def test_quick_benchmark_writes_nothing_under_data() -> None:
+    """The whole `python -m tracker bench --quick` (≈90 s), run as a user would: no TRACKER_*.
+
+    The one run of the quick benchmark in CI: its table and JSON are kept in test-artifacts/
+    (bench-quick.txt, bench-quick.json), which .ci/run prints."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    BENCH_ARTIFACTS.mkdir(parents=True, exist_ok=True)
     before = _snapshot()
+    json_out = str(BENCH_ARTIFACTS / "bench-quick.json")
     proc = subprocess.run(
-        [sys.executable, "-m", "tracker", "bench", "--quick"],
+        [sys.executable, "-m", "tracker", "bench", "--quick", "--json", json_out],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=1200,
+    )
+    (BENCH_ARTIFACTS / "bench-quick.txt").write_text(
+        f"{proc.stdout}\n(exit {proc.returncode})\n", encoding="utf-8"
     )
     assert proc.returncode in (0, 1), proc.stderr[-2000:]  # 1: a target missed on a busy machine
     assert "Nhập hàng loạt 250 biểu mẫu" in proc.stdout

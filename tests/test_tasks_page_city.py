@@ -19,7 +19,7 @@ from tests.apptest_helpers import dataframe_heights, open_page
 from tests.conftest import built_sample
 from tests.test_tasks_page_same_numbers import _series
 from tracker.accounts import auth
-from tracker.metrics import progress
+from tracker.metrics import heatmap, progress
 from tracker.tools import demo
 from tracker.ui import heatmap_view, overview
 
@@ -70,8 +70,8 @@ def test_grouped_cells_are_the_mean_of_the_cells_they_cover(on_city: Path) -> No
     codes = tuple(progress.task_completion(WEEK)["code"])
     full = heatmap_view.grid(WEEK, None, codes)
     assert len(full.values) == UNITS > heatmap_view.FULL_UNITS
-    grouped = heatmap_view.grouped(full)
-    members = heatmap_view.groups(list(full.values.index))
+    grouped = heatmap.grouped(full)
+    members = heatmap.groups(list(full.values.index))
     assert [len(m) for m in members] == [25, 25, 10]
     assert [u for m in members for u in m] == list(
         full.values.index
@@ -93,7 +93,7 @@ def test_page_shows_groups_and_every_unit_on_drill_down(on_city: Path) -> None:
     assert not at.exception, at.exception
     codes = tuple(progress.task_completion(WEEK)["code"])
     full = heatmap_view.grid(WEEK, None, codes)
-    grouped = heatmap_view.grouped(full)
+    grouped = heatmap.grouped(full)
     maps = _heatmaps(at)
     assert set(maps) == {"group"}  # no group chosen: no per-unit grid yet
     shown = maps["group"]
@@ -101,7 +101,7 @@ def test_page_shows_groups_and_every_unit_on_drill_down(on_city: Path) -> None:
     for row, label in zip(shown["z"], grouped.mean.index, strict=True):
         assert _same(row, grouped.mean.loc[label].tolist())
     seen: list[str] = []
-    for number, units in enumerate(heatmap_view.groups(list(full.values.index)), start=1):
+    for number, units in enumerate(heatmap.groups(list(full.values.index)), start=1):
         at.selectbox(key="filter_unit_group").set_value(str(number)).run()
         assert not at.exception, at.exception
         assert at.query_params["unit_group"] == str(number)  # a shared link keeps the group
@@ -126,12 +126,12 @@ def test_one_unit_chosen_shows_its_own_row(on_city: Path) -> None:
 
 def test_grouping_keeps_order_and_short_last_group() -> None:
     units = [f"U{i}" for i in range(53)]
-    parts = heatmap_view.groups(units, 25)
+    parts = heatmap.groups(units, 25)
     assert [len(p) for p in parts] == [25, 25, 3] and [u for p in parts for u in p] == units
-    assert heatmap_view.group_label(2, parts[2]) == "Nhóm 3: U50–U52"
+    assert heatmap.group_label(2, parts[2]) == "Nhóm 3: U50–U52"
     values = pd.DataFrame({"T": [10.0, np.nan, 30.0]}, index=["A", "B", "C"])
-    full = heatmap_view.Grid(values, pd.DataFrame({"T": [True, True, False]}, index=values.index))
-    g = heatmap_view.grouped(full, 2)
+    full = heatmap.Grid(values, pd.DataFrame({"T": [True, True, False]}, index=values.index))
+    g = heatmap.grouped(full, 2)
     assert g.mean["T"].tolist() == [10.0, 30.0]  # B not reported: left out, not counted 0
     assert g.reported["T"].tolist() == [1, 1] and g.assigned["T"].tolist() == [2, 0]
 

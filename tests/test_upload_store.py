@@ -54,10 +54,10 @@ def test_the_worker_reads_with_the_context_it_is_given(tmp_db) -> None:
     """Sent once and kept; a new context (a catalogue changed) replaces it in the worker."""
     data = Book().to_bytes()
     context = reader.Context.load()
-    first = isolation.run("read", data, context, "a.xlsx")
-    assert isolation.run("read", data, context, "a.xlsx") == first  # the kept copy
+    first = isolation.run(reader.read, data, context, "a.xlsx")
+    assert isolation.run(reader.read, data, context, "a.xlsx") == first  # the kept copy
     assert first.header.unit_code == "HCTC"
     without_hctc = replace(context, units={c: n for c, n in context.units.items() if c != "HCTC"})
-    other = isolation.run("read", data, without_hctc, "a.xlsx")
+    other = isolation.run(reader.read, data, without_hctc, "a.xlsx")
     assert other.header.unit_code != "HCTC" and other.errors
-    assert isolation.run("read", data, context, "a.xlsx") == first
+    assert isolation.run(reader.read, data, context, "a.xlsx") == first

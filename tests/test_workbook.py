@@ -26,7 +26,8 @@ from tests.workbook_factory import (
     table_cell,
 )
 from tracker.ingest import contract, reader
-from tracker.ingest.parsed import ParsedWorkbook, Problem
+from tracker.ingest.parsed import ParsedWorkbook
+from tracker.problems import Problem
 
 PROGRESS, INDICATORS, SCORES, MODELS = (
     contract.SHEET_PROGRESS,

@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from tracker.accounts import auth
-from tracker.accounts.auth import User
-from tracker.exports.csvsafe import frame_csv
+from tracker.csvsafe import frame_csv
+from tracker.roles import AdminError as AdminError  # re-exported: the admin API raises it
+from tracker.roles import User
 from tracker.store import db
 
 ACTION_LABELS = {
@@ -58,10 +59,6 @@ AUDIT_COLUMNS = {
     "before_value": "Trước",
     "after_value": "Sau",
 }
-
-
-class AdminError(ValueError):
-    """An admin action that cannot be done as asked; the message is Vietnamese."""
 
 
 def users_table(user: User, path: Path | None = None) -> pd.DataFrame:

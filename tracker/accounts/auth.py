@@ -13,73 +13,25 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from tracker import settings
 from tracker.catalogue import catalogues
+from tracker.roles import (  # re-exported: the accounts API names them too
+    ALL_ROLES as ALL_ROLES,
+)
+from tracker.roles import PERMISSIONS as PERMISSIONS
+from tracker.roles import ROLES as ROLES
+from tracker.roles import SYSTEM as SYSTEM
+from tracker.roles import PermissionDenied as PermissionDenied
+from tracker.roles import User as User
+from tracker.roles import can as can
+from tracker.roles import require as require
 from tracker.store import audit, db, queries
 from tracker.text import nfc
-
-ROLES = {"don_vi": "Đơn vị", "lanh_dao": "Lãnh đạo", "quan_tri": "Quản trị"}
-ALL_ROLES = frozenset(ROLES)
-
-# Who may do what. Every domain action calls require() with one of these names.
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "view": ALL_ROLES,
-    "export": ALL_ROLES,
-    "upload": frozenset({"don_vi", "quan_tri"}),
-    "upload_any_unit": frozenset({"quan_tri"}),
-    "raise_difficulty": frozenset({"don_vi", "quan_tri"}),
-    "handle_difficulty": frozenset({"lanh_dao", "quan_tri"}),
-    "review": frozenset({"quan_tri"}),
-    "edit_catalogue": frozenset({"quan_tri"}),
-    "manage_users": frozenset({"quan_tri"}),
-    "grant_exception": frozenset({"quan_tri"}),
-    "restore_submission": frozenset({"quan_tri"}),
-    "bulk_import": frozenset({"quan_tri"}),
-    "backup": frozenset({"quan_tri"}),
-    "restore_backup": frozenset({"quan_tri"}),
-    "view_audit": frozenset({"quan_tri"}),
-    "remind": frozenset({"quan_tri"}),
-}
 
 MIN_PASSWORD_LENGTH = 8
 _hasher = PasswordHasher()
 
 
-class PermissionDenied(PermissionError):
-    """The user's role does not allow the action; the message is Vietnamese."""
-
-
 class AccountError(ValueError):
     """A problem with an account operation; the message is Vietnamese."""
-
-
-@dataclass(frozen=True)
-class User:
-    username: str
-    role: str
-    unit_code: str | None = None
-    full_name: str | None = None
-    session_epoch: int = 0  # app_user.session_epoch at login; a mismatch ends the session
-
-    @property
-    def role_label(self) -> str:
-        return ROLES[self.role]
-
-
-SYSTEM = User("he_thong", "quan_tri", None, "Hệ thống (dòng lệnh)")
-
-
-def can(user: User | None, action: str) -> bool:
-    return user is not None and user.role in PERMISSIONS[action]
-
-
-def require(user: User | None, action: str) -> User:
-    """Raise PermissionDenied unless `user` may do `action`."""
-    if user is None:
-        raise PermissionDenied("Bạn cần đăng nhập để thực hiện thao tác này.")
-    if not can(user, action):
-        raise PermissionDenied(
-            f"Tài khoản '{user.username}' (vai trò {user.role_label}) không có quyền thực hiện thao tác này."
-        )
-    return user
 
 
 def hash_password(password: str) -> str:

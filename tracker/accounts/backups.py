@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tracker.accounts import auth
-from tracker.accounts.auth import User
+from tracker.roles import User
 from tracker.store import backup as store
 from tracker.store.backup import BackupInfo
 

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from tracker import settings
-from tracker.accounts.auth import User
+from tracker.roles import User
 from tracker.store import db, queries
 
 COOKIE = "tracker_session"

@@ -18,9 +18,9 @@ from typing import Any
 
 import pandas as pd
 
-from tracker.accounts import auth
-from tracker.accounts.auth import User
+from tracker import roles
 from tracker.catalogue import catalogues, workdays
+from tracker.roles import User
 from tracker.store import audit, db
 from tracker.text import is_missing, nfc
 
@@ -138,7 +138,7 @@ def save_overrides(edited: pd.DataFrame, user: User, path: Path | None = None) -
     """Validate the edited overrides and store them (the calendar is recomputed in the same
     transaction); returns how many days changed (0 = nothing). Raises catalogues.CatalogueError
     with 'Dòng N: cột …' messages, N counting the table's rows from 1."""
-    auth.require(user, "edit_catalogue")
+    roles.require(user, "edit_catalogue")
     missing = [c for c in workdays.COLUMNS if c not in edited.columns]
     if missing:
         raise catalogues.CatalogueError([f"Thiếu cột {', '.join(missing)}."])
@@ -178,5 +178,5 @@ def save_overrides(edited: pd.DataFrame, user: User, path: Path | None = None) -
 
 def export_overrides(user: User, path: Path | None = None) -> bytes:
     """The overrides as data/calendar.csv holds them."""
-    auth.require(user, "export")
+    roles.require(user, "export")
     return catalogues.export_csv("calendar", path)

@@ -14,7 +14,7 @@ from typing import Any
 
 from tracker import settings
 from tracker.catalogue import criteria_rules, setting_rules, workdays
-from tracker.exports.csvsafe import frame_csv, restore
+from tracker.csvsafe import frame_csv, restore
 from tracker.store import db
 from tracker.text import nfc
 
@@ -457,7 +457,7 @@ def setting(key: str, path: Path | None = None) -> str:
 
 def export_csv(name: str, path: Path | None = None) -> bytes:
     """A catalogue back as CSV in the file's own columns, through the guarded writer
-    (tracker/exports/csvsafe.py: UTF-8 with BOM, formula-looking text neutralised, LF rows as in data/)."""
+    (tracker/csvsafe.py: UTF-8 with BOM, formula-looking text neutralised, LF rows as in data/)."""
     _, columns = FILES[name]
     table = {
         "units": "unit",

@@ -17,12 +17,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from tracker.accounts import auth
-from tracker.accounts.auth import User
+from tracker import filesafety, roles
 from tracker.catalogue import catalogues, criteria_rules, plan
-from tracker.exports.csvsafe import xlsx_text
-from tracker.ingest import filesafety
-from tracker.ingest.parsed import Problem
+from tracker.csvsafe import xlsx_text
+from tracker.problems import Problem
+from tracker.roles import User
 from tracker.store import audit, db
 from tracker.text import fmt_datetime, key, nfc
 
@@ -257,7 +256,7 @@ def replace_set(
     path: Path | None = None,
 ) -> int:
     """Load a new criteria set from an .xlsx and make it active; returns its id."""
-    auth.require(user, "edit_catalogue")
+    roles.require(user, "edit_catalogue")
     rows, problems = parse_xlsx(data, source, path)
     return _store(user, rows, problems, label, provisional, source, "criteria_replace", path)
 
@@ -271,7 +270,7 @@ def save_edited(
     path: Path | None = None,
 ) -> int:
     """Store an edited copy of a set as a new version (earlier scores keep their own set)."""
-    auth.require(user, "edit_catalogue")
+    roles.require(user, "edit_catalogue")
     rows, problems = rows_from_frame(table, path)
     return _store(
         user, rows, problems, label, provisional, "chỉnh sửa trên ứng dụng", "criteria_edit", path

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from tracker.ingest.parsed import Problem
+from tracker.problems import Problem
 from tracker.text import key, nfc
 
 _KIND_WORDS = {

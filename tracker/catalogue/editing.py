@@ -1,6 +1,6 @@
 """Catalogue edits from the Quản trị page: units, tasks, indicators and settings as tables.
 
-Each save checks the user's role (auth.require), validates through the same rules as the
+Each save checks the user's role (roles.require), validates through the same rules as the
 catalogue files (catalogues.parse_*, setting_rules), refuses removing a code still in use, and
 records an audit row with only what changed, in the same transaction as the change.
 """
@@ -13,10 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from tracker.accounts import auth
-from tracker.accounts.admin import AdminError
-from tracker.accounts.auth import User
+from tracker import roles
 from tracker.catalogue import catalogues, setting_rules
+from tracker.roles import AdminError, User
 from tracker.store import audit, db
 from tracker.text import is_missing, nfc
 
@@ -200,7 +199,7 @@ def save_catalogue(name: str, edited: pd.DataFrame, user: User, path: Path | Non
 
     Raises catalogues.CatalogueError listing every problem (by row of the edited table).
     """
-    auth.require(user, "edit_catalogue")
+    roles.require(user, "edit_catalogue")
     if name not in EDITABLE:
         raise AdminError(f"Danh mục '{name}' không sửa được ở đây.")
     problems: list[str] = []
@@ -236,5 +235,5 @@ def save_catalogue(name: str, edited: pd.DataFrame, user: User, path: Path | Non
 
 def export_catalogue(name: str, user: User, path: Path | None = None) -> bytes:
     """A catalogue as CSV in its file's format (the same file data/ holds)."""
-    auth.require(user, "export")
+    roles.require(user, "export")
     return catalogues.export_csv(name, path)

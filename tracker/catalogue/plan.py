@@ -8,11 +8,17 @@ from typing import Any
 
 import pandas as pd
 
-from tracker.ingest.contract import ROLE_LABELS, TASK_KIND_LABELS
 from tracker.store import db
 from tracker.text import fmt_date
 
 ALL_UNITS_LABEL = "Các phòng, ban, đơn vị"
+# A unit's part in a task (chủ trì, phối hợp, thực hiện) and a task's kind, as the plan words them.
+ROLE_LABELS = {"chu_tri": "Chủ trì", "phoi_hop": "Phối hợp", "thuc_hien": "Thực hiện"}
+TASK_KIND_LABELS = {
+    "thuong_xuyen": "Thường xuyên",
+    "san_pham": "Sản phẩm",
+    "theo_yeu_cau": "Khi có yêu cầu",
+}
 SAMPLE_MARK = "(mẫu)"  # after the name of a unit of the sample list (units.csv, sample=true)
 INFERRED_MARK = "(suy ra)"  # after an assignment the plan does not state in so many words
 INFERRED_NOTE = (

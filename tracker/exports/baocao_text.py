@@ -276,8 +276,12 @@ def models(p: Period, path: Path | None) -> list[Para]:
 
 
 def _in_period(values: pd.Series, p: Period) -> pd.Series:
-    days = pd.to_datetime(values).dt.date
-    return values.notna() & (days >= p.start) & (days <= p.end)
+    # Compare as timestamps, never as `.dt.date`: on an all-missing column pandas 3 keeps
+    # datetime64 there, which cannot be compared with a date (an office that has handled nothing).
+    times = pd.to_datetime(values, errors="coerce")
+    start = pd.Timestamp(p.start)
+    after_end = pd.Timestamp(p.end) + pd.Timedelta(days=1)
+    return times.notna() & (times >= start) & (times < after_end)
 
 
 def difficulty_lines(p: Period, path: Path | None) -> tuple[list[Para], pd.DataFrame]:

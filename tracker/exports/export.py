@@ -12,11 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tracker.accounts import auth
-from tracker.accounts.auth import User
+from tracker import roles
 from tracker.catalogue import periods
 from tracker.exports import baocao, report, tables
 from tracker.metrics import scoring
+from tracker.roles import User
 
 KINDS = ("summary", "detail", "indicators", "report", "scores", "models", "baocao")
 # The Báo cáo goes out under the Office leader's signature: only leaders and admins make it.
@@ -116,9 +116,9 @@ def build(
 def download(user: User | None, kind: str, **options: Any) -> bytes:
     """An export for a signed-in user (every role may export; refused when not signed in);
     the Báo cáo only for leaders and admins."""
-    auth.require(user, "export")
+    roles.require(user, "export")
     if kind == "baocao" and user is not None and user.role not in BAOCAO_ROLES:
-        raise auth.PermissionDenied(
+        raise roles.PermissionDenied(
             "Chỉ tài khoản Lãnh đạo hoặc Quản trị được tạo Báo cáo gửi Sở Nội vụ."
         )
     return build(kind, **options)

@@ -20,9 +20,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker import settings
 from tracker.catalogue import catalogues, criteria, periods
-from tracker.exports.csvsafe import xlsx_text
+from tracker.catalogue.plan import ROLE_LABELS, TASK_KIND_LABELS
+from tracker.csvsafe import xlsx_text
 from tracker.exports.tables import KIND_LABELS, NOT_REPORTED, cell_text, fmt_time, indicator_totals
-from tracker.ingest.contract import ROLE_LABELS, TASK_KIND_LABELS
 from tracker.metrics import difficulties, reporting, scoring
 from tracker.store import db
 from tracker.text import is_missing

@@ -14,10 +14,10 @@ from typing import Any
 import pandas as pd
 
 from tracker.catalogue import periods, plan
-from tracker.exports.csvsafe import Number as Number  # re-exported: part of this API
-from tracker.exports.csvsafe import neutralise as neutralise  # re-exported: part of this API
-from tracker.exports.csvsafe import rows_csv
-from tracker.ingest.contract import ROLE_LABELS
+from tracker.catalogue.plan import ROLE_LABELS
+from tracker.csvsafe import Number as Number  # re-exported: part of this API
+from tracker.csvsafe import neutralise as neutralise  # re-exported: part of this API
+from tracker.csvsafe import rows_csv
 from tracker.metrics import difficulties
 from tracker.store import db
 from tracker.text import is_missing
@@ -79,7 +79,7 @@ def cell_text(value: Any) -> str:
 
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 with BOM, comma-separated, through the one guarded writer (tracker/exports/csvsafe.py): text
+    """UTF-8 with BOM, comma-separated, through the one guarded writer (tracker/csvsafe.py): text
     cells are neutralised; numbers come pre-formatted as `Number` ('.' decimal point)."""
     return rows_csv(header, rows)
 

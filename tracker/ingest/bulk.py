@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from tracker.accounts import auth
-from tracker.accounts.auth import User
+from tracker import roles
 from tracker.ingest import markup, submissions
-from tracker.ingest.parsed import Problem
+from tracker.problems import Problem
+from tracker.roles import User
 
 Progress = Callable[[int, int, str], None]
 
@@ -46,7 +46,7 @@ def import_files(
     marked_out: Path | None = None,
     progress: Progress | None = None,
 ) -> list[submissions.Result]:
-    auth.require(user, "upload")
+    roles.require(user, "upload")
     files = list(files)
     results = []
     for i, file in enumerate(files, start=1):

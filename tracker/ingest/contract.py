@@ -5,6 +5,8 @@ The template writer and the reader both take their words from here, so they cann
 
 from __future__ import annotations
 
+from tracker.catalogue.plan import ROLE_LABELS as ROLE_LABELS  # the template shows them
+
 TEMPLATE_VERSION = "2026.1"
 # Template versions still accepted on import (older ones get a specific message).
 ACCEPTED_TEMPLATE_VERSIONS = ("2026.1",)
@@ -80,12 +82,6 @@ STATUSES = (STATUS_NOT_STARTED, STATUS_IN_PROGRESS, STATUS_DONE, STATUS_PAUSED)
 # keeps them in data/model_fields.csv (Hướng dẫn 10-HD/BTGDVTU), see plan.model_fields().
 MODEL_STATUSES = ("Đăng ký", "Đang thực hiện", "Được công nhận", "Nhân rộng")
 
-ROLE_LABELS = {"chu_tri": "Chủ trì", "phoi_hop": "Phối hợp", "thuc_hien": "Thực hiện"}
-TASK_KIND_LABELS = {
-    "thuong_xuyen": "Thường xuyên",
-    "san_pham": "Sản phẩm",
-    "theo_yeu_cau": "Khi có yêu cầu",
-}
 NOT_APPLICABLE_MARK = "x"
 
 META_KEYS = ("template_version", "unit_code", "period", "generated_at")

@@ -10,12 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker import settings
-from tracker.accounts import auth
-from tracker.accounts.admin import AdminError
-from tracker.accounts.auth import User
+from tracker import roles, settings
 from tracker.catalogue import catalogues, setting_rules
 from tracker.ingest import submissions
+from tracker.roles import AdminError, User
 from tracker.store import audit, db, queries
 from tracker.text import nfc
 
@@ -31,7 +29,7 @@ def grant_exception(
     path: Path | None = None,
 ) -> int:
     """Let a unit upload to a locked week until `expires_at`; audited. Returns the exception id."""
-    auth.require(user, "grant_exception")
+    roles.require(user, "grant_exception")
     now = now or settings.now()
     problems = []
     if not catalogues.unit_exists(unit_code, path):
@@ -72,7 +70,7 @@ def revoke_exception(
     exception_id: int, user: User, *, now: datetime | None = None, path: Path | None = None
 ) -> None:
     """End an exception now (it stays listed, expired); audited with before/after."""
-    auth.require(user, "grant_exception")
+    roles.require(user, "grant_exception")
     now = now or settings.now()
     with db.transaction(path) as tx:
         found = tx.rows(queries.load("lock_exception_by_id").sql, {"exception_id": exception_id})
@@ -99,7 +97,7 @@ def lock_exceptions(
     user: User, *, now: datetime | None = None, path: Path | None = None
 ) -> pd.DataFrame:
     """Every exception granted, newest first, with whether it is still in force."""
-    auth.require(user, "grant_exception")
+    roles.require(user, "grant_exception")
     df = db.query("lock_exceptions", path=path)
     df["in_force"] = df["expires_at"] > (now or settings.now())
     return df
@@ -112,7 +110,7 @@ def bulk_submit(
     path: Path | None = None,
 ) -> list[submissions.Result]:
     """Submit several workbooks (the admin's bulk import); each is checked and stored on its own."""
-    auth.require(user, "bulk_import")
+    roles.require(user, "bulk_import")
     results = []
     for i, (name, data) in enumerate(items, start=1):
         results.append(submissions.submit(data, name, user, path=path))

@@ -3,14 +3,16 @@
 A spreadsheet library fed a hostile file may allocate without bound, spin, or abort the whole
 process from native code (a Rust allocation failure is a SIGABRT, not an exception). Every
 call that opens an uploaded file therefore runs in a small pool of persistent worker processes
-(`python -m tracker.isolation`), each started once with an address-space limit
+(`python -m tracker.ingest.isolation`), each started once with an address-space limit
 (`settings.PARSE_MEMORY_MB`) and answering one request at a time within
 `settings.PARSE_TIMEOUT_SECONDS`. A worker that crashes, runs out of memory or overruns its
 time is killed and replaced; the caller gets `WorkerFailed` with a Vietnamese message, and
 every other session carries on. Requests and answers are pickled over the worker's pipes, as
-multiprocessing does; the worker only ever runs the functions named in `_TASKS`. An argument
-named in `_KEPT` (the reading context: 77 KB at city scale, the same object until a catalogue
-changes) is sent to each worker once and kept there; later requests pass it as None.
+multiprocessing does; a caller passes the function itself (`run(reader.read, …)`), the worker gets
+its name and only ever imports and runs the functions named in `TASKS`, so this module imports
+none of them. An argument named in `_KEPT` (the reading context: 77 KB at city scale, the same
+object until a catalogue changes) is sent to each worker once and kept there; later requests pass
+it as None.
 
 `TRACKER_PARSE_WORKERS=0` runs the same functions in-process (for profiling only).
 """
@@ -28,23 +30,36 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
+from importlib import import_module
 from typing import Any
 
 from tracker import settings
 
 _LENGTH = struct.Struct("<Q")
+READ = "tracker.ingest.reader:read"
+MARK = "tracker.ingest.markup:mark"
+# The only functions a worker runs ("module:name"): reading an upload and marking its problems.
+TASKS = frozenset({READ, MARK})
 # Per task, the positions of arguments a worker keeps between requests (compared by identity).
-_KEPT: dict[str, tuple[int, ...]] = {"read": (1,)}
+_KEPT: dict[str, tuple[int, ...]] = {READ: (1,)}
 
 
 class WorkerFailed(RuntimeError):
     """The worker died, ran out of memory or time; the message is Vietnamese."""
 
 
-def run(task: str, *args: Any) -> Any:
-    """Run `_TASKS[task](*args)` in an isolated worker and return its result."""
+def task_name(fn: Callable[..., Any]) -> str:
+    return f"{fn.__module__}:{fn.__qualname__}"
+
+
+def run(fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(*args)` in an isolated worker (fn one of TASKS), returning its result."""
+    task = task_name(fn)
+    if task not in TASKS:
+        raise ValueError(f"{task} is not a worker task")
     if settings.PARSE_WORKERS <= 0:
-        return _call(task, args)
+        return fn(*args)
     return _pool().run(task, args)
 
 
@@ -217,23 +232,11 @@ def _read_exactly(stream: Any, size: int, deadline: float | None) -> bytes:
 # The worker side.
 
 
-def _read_workbook(data: bytes, context: Any, filename: str) -> Any:
-    from tracker.ingest import reader
-
-    return reader.read(data, context, filename)
-
-
-def _mark_workbook(data: bytes, problems: list[Any]) -> bytes:
-    from tracker.ingest import markup
-
-    return markup.mark(data, problems)
-
-
-_TASKS = {"read": _read_workbook, "mark": _mark_workbook}
-
-
 def _call(task: str, args: tuple[Any, ...]) -> Any:
-    return _TASKS[task](*args)
+    if task not in TASKS:  # checked before anything is imported
+        raise ValueError(task)
+    module, name = task.split(":")
+    return getattr(import_module(module), name)(*args)
 
 
 def _with_kept(

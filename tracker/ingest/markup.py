@@ -22,8 +22,8 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker.ingest import isolation
-from tracker.ingest.parsed import Problem
 from tracker.ingest.reader import fold
+from tracker.problems import Problem
 
 ERROR_SHEET = "Lỗi cần sửa"
 ERROR_COLUMNS = ("Trang tính", "Ô", "Mã lỗi", "Nội dung", "Cách sửa", "Mức độ")
@@ -42,7 +42,7 @@ def mark_isolated(data: bytes, problems: list[Problem]) -> bytes:
     """mark() in an isolated worker process (the file is untrusted: openpyxl opens it in full);
     when the worker fails, a new workbook holding only the list of problems."""
     try:
-        return isolation.run("mark", data, problems)
+        return isolation.run(mark, data, problems)
     except isolation.WorkerFailed:
         return mark(b"", problems)
 

@@ -8,11 +8,8 @@ Each import is one database transaction.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import tempfile
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,14 +17,15 @@ from typing import Any
 
 import pandas as pd
 
-from tracker import settings
-from tracker.accounts import auth
-from tracker.accounts.auth import User
+from tracker import roles, settings
 from tracker.catalogue import calendar, periods
 from tracker.ingest import isolation, reader
 from tracker.ingest.contract import SHEET_PROGRESS
-from tracker.ingest.parsed import MORE_PROBLEMS, ParsedWorkbook, Problem
-from tracker.store import audit, db, fileperms, queries
+from tracker.ingest.kept import keep_file, sha256
+from tracker.ingest.parsed import ParsedWorkbook
+from tracker.problems import MORE_PROBLEMS, Problem
+from tracker.roles import User
+from tracker.store import audit, db, queries
 from tracker.text import fmt_datetime, fmt_number
 
 SHEET_FLAGS = {
@@ -76,32 +74,6 @@ class Result:
         if dry_run:
             out["dry_run"] = True
         return out
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def keep_file(data: bytes, path: Path | None = None, digest: str | None = None) -> Path:
-    """Store the bytes under files_dir/<ab>/<sha256>.xlsx (idempotent, atomic, fsynced)."""
-    digest = digest or sha256(data)
-    target = settings.files_dir(path or settings.db_path()) / digest[:2] / f"{digest}.xlsx"
-    if not target.exists():
-        fileperms.private_dir(target.parent)  # owner-only: 0700 folders, mkstemp makes 0600
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    return target
-
-
-def kept_file(digest: str, path: Path | None = None) -> bytes:
-    """The bytes of a kept upload."""
-    return (
-        settings.files_dir(path or settings.db_path()) / digest[:2] / f"{digest}.xlsx"
-    ).read_bytes()
 
 
 # --- rules that need the database ---------------------------------------------------------
@@ -257,7 +229,7 @@ def check(
     with_changes: bool = True,
 ) -> Result:
     """Dry run: every problem in the file, the preview and the changes; records nothing."""
-    auth.require(user, "upload")
+    roles.require(user, "upload")
     result, regressions = _checked(data, filename, user, now or settings.now(), path, sha256(data))
     if with_changes and result.status == "checked":
         result.changes = changes_against_current(result.parsed, path)  # meanwhile: regressions
@@ -303,6 +275,12 @@ def _checked(
     return result, regressions
 
 
+def _settle(work: Future | None) -> None:
+    """Wait for background work that is no longer wanted, whatever its outcome."""
+    if work is not None:
+        wait([work])
+
+
 def _add_regressions(result: Result, regressions: Future[list[Problem]] | None) -> None:
     """Append the regression warnings (the status, errors and message do not depend on them)."""
     if regressions is not None and result.parsed is not None:
@@ -315,7 +293,7 @@ def read_isolated(data: bytes, context: reader.Context, name: str) -> ParsedWork
     """reader.read() (file safety first, then the sheets) in an isolated worker process:
     a file that crashes it or overruns its memory or time is rejected with a message."""
     try:
-        return isolation.run("read", data, context, name)
+        return isolation.run(reader.read, data, context, name)
     except isolation.WorkerFailed as failure:
         problem = Problem(
             "",
@@ -355,12 +333,16 @@ def submit(
         result, regressions = rejected, None
         keep_file(data, path, digest)
     else:
-        auth.require(user, "upload")  # before anything is kept, as when check() came first
+        roles.require(user, "upload")  # before anything is kept, as when check() came first
         # Written and fsynced while the worker reads the file; joined before the transaction
         # opens, so the file is durably kept before its submission is recorded.
         kept = _BACKGROUND.submit(keep_file, data, path, digest)
         result, regressions = _checked(data, filename, user, now, path, digest)
-        kept.result()
+        try:
+            kept.result()
+        except BaseException:
+            _settle(regressions)  # no query of this upload outlives it (a restore may close)
+            raise
     duplicate_of = result.submission_id if result.status == "duplicate" else None
     with db.transaction(path) as tx:
         # The id first, so the rows are written while the regressions query may still run; the
@@ -506,7 +488,7 @@ def store_batch(
 
     Items must be in upload order; later items for the same (unit, week, sheet) supersede.
     """
-    auth.require(user, "bulk_import")
+    roles.require(user, "bulk_import")
     if not items:
         return 0
     with db.transaction(path) as tx:
@@ -567,7 +549,7 @@ def store_batch(
 
 def restore(submission_id: int, user: User, path: Path | None = None) -> list[str]:
     """Make an earlier accepted submission current again for the sheets it contains."""
-    auth.require(user, "restore_submission")
+    roles.require(user, "restore_submission")
     with db.transaction(path) as tx:
         found = tx.rows(queries.load("submission_sheets").sql, {"submission_id": submission_id})
         if not found or found[0][2] != "accepted":

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker import settings
 from tracker.catalogue import calendar, catalogues, periods, plan
-from tracker.exports.csvsafe import xlsx_text
+from tracker.csvsafe import xlsx_text
 from tracker.ingest import contract
 from tracker.ingest import template_style as style
 from tracker.store import db

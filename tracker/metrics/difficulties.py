@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker import settings
-from tracker.accounts import auth
-from tracker.accounts.auth import User
+from tracker import roles, settings
 from tracker.catalogue import catalogues
+from tracker.roles import User
 from tracker.store import audit, db, queries
 from tracker.text import nfc
 
@@ -44,9 +43,9 @@ def raise_difficulty(
     path: Path | None = None,
 ) -> int:
     """Record a difficulty raised in the app; a unit user only for their own unit. Returns its id."""
-    auth.require(user, "raise_difficulty")
+    roles.require(user, "raise_difficulty")
     if user.role == "don_vi" and user.unit_code != unit_code:
-        raise auth.PermissionDenied(
+        raise roles.PermissionDenied(
             f"Tài khoản đơn vị {user.unit_code} chỉ được nêu vướng mắc của đơn vị mình."
         )
     content, proposal = nfc(content), nfc(proposal)
@@ -111,7 +110,7 @@ def mark_handled(
     For a sheet difficulty the mark holds for this exact text: a later report stating a different
     difficulty for the same unit and task is open again.
     """
-    auth.require(user, "handle_difficulty")
+    roles.require(user, "handle_difficulty")
     ref, note = nfc(ref), nfc(note)
     key = _check_target(source, ref, nfc(text), path)
     if not note:

@@ -17,11 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from tracker import settings
-from tracker.accounts import auth
-from tracker.accounts.auth import User
+from tracker import roles, settings
 from tracker.catalogue import plan
 from tracker.ingest.contract import MODEL_STATUSES
+from tracker.roles import User
 from tracker.store import audit, db
 from tracker.text import fmt_date, is_missing, key, nfc
 
@@ -159,8 +158,8 @@ def record_recognition(
     user: User, unit_code: str, model_key: str, value: Recognition, path: Path | None = None
 ) -> bool:
     """Store what the Office records about a model of the register; returns False when nothing
-    changed. Raises RecognitionError listing every mistake; auth.PermissionDenied for non-HCTC."""
-    auth.require(user, "review")
+    changed. Raises RecognitionError listing every mistake; roles.PermissionDenied for non-HCTC."""
+    roles.require(user, "review")
     value = Recognition(
         kind=nfc(value.kind).strip(),
         decision_no=" ".join(nfc(value.decision_no).split()),

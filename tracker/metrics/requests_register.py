@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker import settings
-from tracker.accounts import auth
-from tracker.accounts.auth import User
+from tracker import roles, settings
 from tracker.catalogue import periods
+from tracker.roles import User
 from tracker.store import audit, db, fileperms
 from tracker.text import nfc
 
@@ -52,10 +51,10 @@ class Request:
 
 
 def _allowed(user: User | None) -> User:
-    auth.require(user, "export")
+    roles.require(user, "export")
     assert user is not None  # require() refused None
     if user.role not in ROLES:
-        raise auth.PermissionDenied(
+        raise roles.PermissionDenied(
             "Chỉ tài khoản Lãnh đạo hoặc Quản trị được ghi yêu cầu và trả lời Sở Nội vụ."
         )
     return user

@@ -13,13 +13,12 @@ from typing import Any
 
 import pandas as pd
 
-from tracker import settings
-from tracker.accounts import auth
-from tracker.accounts.auth import User
+from tracker import roles, settings
 from tracker.catalogue import catalogues, periods
-from tracker.exports.csvsafe import frame_csv
-from tracker.exports.csvsafe import neutralise as neutralise  # re-exported: part of this API
+from tracker.csvsafe import frame_csv
+from tracker.csvsafe import neutralise as neutralise  # re-exported: part of this API
 from tracker.metrics import models_register, reporting
+from tracker.roles import User
 from tracker.store import audit, db, queries
 from tracker.text import fmt_number, is_missing, nfc
 
@@ -254,7 +253,7 @@ def set_review(
     `score` None records that the reviewer judges the criterion not applicable. The score is
     checked against the criterion of the set the unit scored under; audited with before/after.
     """
-    auth.require(user, "review")
+    roles.require(user, "review")
     if unit_code == VP:
         raise ScoringError("Điều chỉnh đánh giá chung của Văn phòng dùng chức năng riêng.")
     line = _unit_line(unit_code, year, criterion_code, path)
@@ -296,7 +295,7 @@ def clear_review(
     user: User, unit_code: str, year: int, criterion_code: str, *, path: Path | None = None
 ) -> bool:
     """Remove a reviewed score (the unit's own score counts again); False when there was none."""
-    auth.require(user, "review")
+    roles.require(user, "review")
     line = _unit_line(unit_code, year, criterion_code, path)
     target = {
         "set_id": line["set_id"],
@@ -324,7 +323,7 @@ def set_vp_adjustment(
     path: Path | None = None,
 ) -> None:
     """HCTC's adjustment of the Office's assessment for one criterion (None = not applicable)."""
-    auth.require(user, "review")
+    roles.require(user, "review")
     set_id, kind, maximum = _active_criterion(criterion_code, path)
     stored = _bounded(criterion_code, kind, maximum, score)
     base_rows = db.query_rows("vp_base_line", path, year=int(year), criterion=criterion_code)
@@ -345,7 +344,7 @@ def set_vp_adjustment(
 def clear_vp_adjustment(
     user: User, year: int, criterion_code: str, *, path: Path | None = None
 ) -> bool:
-    auth.require(user, "review")
+    roles.require(user, "review")
     set_id, _, _ = _active_criterion(criterion_code, path)
     target = {
         "set_id": set_id,

@@ -16,7 +16,7 @@ from tracker import settings as app_settings
 from tracker.accounts import admin, auth, backups
 from tracker.accounts.auth import User
 from tracker.catalogue import catalogues, editing, periods, plan
-from tracker.ingest import history, submissions
+from tracker.ingest import history, kept, submissions
 from tracker.store import backup
 from tracker.ui import admin_tables, calendar_admin, display, filters, flash, upload_view
 
@@ -286,7 +286,7 @@ def _filtered_history() -> pd.DataFrame:
 
 def _original_download(row: pd.Series) -> None:
     try:
-        original = submissions.kept_file(row["sha256"])
+        original = kept.kept_file(row["sha256"])
     except OSError:
         st.warning("Không tìm thấy tệp gốc trong kho tệp đã nộp (xem bản sao lưu).")
     else:

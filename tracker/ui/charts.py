@@ -22,8 +22,8 @@ from tracker.metrics import progress
 from tracker.text import fmt_pct
 from tracker.ui import tables
 
-if TYPE_CHECKING:  # heatmap_view draws with this module
-    from tracker.ui.heatmap_view import Grouped
+if TYPE_CHECKING:
+    from tracker.metrics.heatmap import Grouped
 
 FONT = "Roboto, 'Segoe UI', Arial, sans-serif"
 PRIMARY = "#1f5fa8"

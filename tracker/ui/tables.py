@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from tracker.catalogue import catalogues, periods, plan
-from tracker.ingest.contract import ROLE_LABELS, TASK_KIND_LABELS
+from tracker.catalogue.plan import ROLE_LABELS, TASK_KIND_LABELS
 from tracker.metrics import difficulties, models_register, reporting
 from tracker.text import fmt_number, is_missing
 from tracker.ui.display import INTEGER, PERCENT, VALUE, mark

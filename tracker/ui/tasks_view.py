@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker.catalogue import periods
-from tracker.ingest.contract import TASK_KIND_LABELS
+from tracker.catalogue.plan import TASK_KIND_LABELS
 from tracker.metrics import progress
 from tracker.store import db
 from tracker.text import fmt_pct

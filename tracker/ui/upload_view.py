@@ -6,7 +6,7 @@ import pandas as pd
 
 from tracker.catalogue import periods
 from tracker.ingest import submissions
-from tracker.ingest.parsed import Problem
+from tracker.problems import Problem
 from tracker.ui.display import NUMBER, mark
 
 STATUS_LABELS = {

@@ -16,9 +16,9 @@ The package, in reading order:
 
 from __future__ import annotations
 
-from tracker import settings
-from tracker.ingest import contract, filesafety
-from tracker.ingest.parsed import ParsedWorkbook, Problem, ScoreRow, capped
+from tracker import filesafety, settings
+from tracker.ingest import contract
+from tracker.ingest.parsed import ParsedWorkbook, ScoreRow
 from tracker.ingest.reader import loading
 from tracker.ingest.reader.base import Reading, SheetReader
 from tracker.ingest.reader.cells import fold
@@ -28,6 +28,7 @@ from tracker.ingest.reader.meta import MetaReader
 from tracker.ingest.reader.models import ModelReader
 from tracker.ingest.reader.progress import ProgressReader
 from tracker.ingest.reader.scores import ScoreReader
+from tracker.problems import Problem, capped
 from tracker.text import fmt_number
 
 __all__ = ["Context", "fold", "read"]

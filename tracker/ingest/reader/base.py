@@ -7,9 +7,10 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from tracker.ingest.parsed import ParsedWorkbook, Problem
+from tracker.ingest.parsed import ParsedWorkbook
 from tracker.ingest.reader.cells import Sheet, Table, address, as_text, blank
 from tracker.ingest.reader.context import Context
+from tracker.problems import Problem
 
 
 @dataclass

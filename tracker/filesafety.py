@@ -13,7 +13,7 @@ import zipfile
 from pathlib import PurePath
 
 from tracker import settings
-from tracker.ingest.parsed import Problem
+from tracker.problems import Problem
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
