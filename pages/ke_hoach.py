@@ -2,18 +2,20 @@
 
 import streamlit as st
 
-from tracker.catalogue import plan
-from tracker.ui import shell
+from tracker.catalogue import plan, plans
+from tracker.ui import filters, shell
 
 shell.frame("ke_hoach")
-st.title("Kế hoạch năm 2026")
+year = filters.plan_year()
+shown = plans.require(year)
+st.title(f"Kế hoạch năm {year}")
 st.caption(
-    "Kế hoạch thực hiện công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở năm 2026 "
-    "của Văn phòng UBND thành phố Cần Thơ"
+    f"{shown.label}: {shown.title} của Văn phòng UBND thành phố Cần Thơ"
+    + ("" if shown.number else " (Kế hoạch chưa ghi số, ngày ban hành)")
 )
 
 st.dataframe(
-    plan.plan_table(), hide_index=True, width="stretch", height="content", key="plan_table"
+    plan.plan_table(year=year), hide_index=True, width="stretch", height="content", key="plan_table"
 )
 st.caption(plan.INFERRED_NOTE)
 if plan.sample_units():
@@ -24,9 +26,9 @@ if plan.sample_units():
 
 st.subheader("Nội dung chi tiết")
 st.caption("Theo bố cục của Kế hoạch: tiêu đề mục, rồi từng nhiệm vụ (bấm để xem toàn văn).")
-assignments = plan.assignments()
+assignments = plan.assignments(year=year)
 labels = plan.unit_labels()
-for entry in plan.outline():
+for entry in plan.outline(year=year):
     if entry["kind"] == "section":
         st.markdown(f"#### {entry['number']} {entry['text']}")
         continue

@@ -13,7 +13,7 @@ with display.consistent():  # every section reads the same committed state
     unit = filters.select_unit(user, default_own=False)
     group = filters.select_any(
         "Nhóm nhiệm vụ",
-        progress.task_groups(),
+        progress.task_groups(year=filters.plan_year()),
         key="group",
         all_label=f"{filters.ALL_LABEL} nhóm",
         format_func=lambda g: f"Mục {g}",

@@ -1,15 +1,16 @@
-"""Quản trị (HCTC): accounts, catalogues, lock exceptions, submission history and restore,
+"""Quản trị (HCTC): accounts, the plans of each year, catalogues, lock exceptions, submission history and restore,
 bulk import, the audit log and backups. Every action is checked again in the package."""
 
 import streamlit as st
 
-from tracker.ui import admin_page, shell
+from tracker.ui import admin_page, plans_admin, shell
 
 user = shell.frame("quan_tri")
 st.title("Quản trị")
 
 tabs = {
     "Tài khoản": admin_page.accounts_tab,
+    "Kế hoạch": plans_admin.plans_tab,
     "Danh mục": admin_page.catalogues_tab,
     "Khóa tuần & ngoại lệ": admin_page.locks_tab,
     "Lịch sử nộp": admin_page.submissions_tab,

@@ -44,7 +44,9 @@ _button("Tổng hợp theo nhiệm vụ (CSV)", "summary", CSV, "dl_summary", we
 _button("Chi tiết đơn vị × nhiệm vụ (CSV)", "detail", CSV, "dl_detail", week=week)
 _button("Chỉ số từ đầu năm (CSV)", "indicators", CSV, "dl_indicators", week=week)
 _button(f"Điểm tự chấm năm {week[:4]} (CSV)", "scores", CSV, "dl_scores", week=week)
-if criteria.active_set()["provisional"]:  # wherever scores appear, say the set is provisional
+if criteria.active_set(year=filters.plan_year())[
+    "provisional"
+]:  # wherever scores appear, say the set is provisional
     st.caption(progress.PROVISIONAL_NOTE + " Điểm trong tệp chỉ có tính tham khảo.")
 _button('Mô hình "Dân vận khéo" (CSV)', "models", CSV, "dl_models")
 

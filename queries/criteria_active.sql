@@ -1,6 +1,6 @@
--- The active criteria set's criteria in order, with the set's label and provisional flag.
--- params: (none)
--- grain: one row per criterion of the active set
+-- The criteria of the set in force for the plan of year $year, in order, with the set's label and provisional flag.
+-- params: $year
+-- grain: one row per criterion of that set
 select
     s.id as set_id,
     s.label as set_label,
@@ -16,5 +16,5 @@ select
     c.responsible_unit
 from criteria_set as s
 inner join criterion as c on s.id = c.set_id
-where s.active
+where s.active and s.plan_year = $year
 order by c.sort_order

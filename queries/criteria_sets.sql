@@ -1,9 +1,10 @@
--- Every criteria set ever loaded (versions), newest first, with its size and how many standing
+-- Every criteria set ever loaded (versions) with the plan it belongs to, newest first, with its size and how many standing
 -- score sheets were given under it.
 -- params: (none)
 -- grain: one row per criteria set
 select
     cs.id,
+    cs.plan_year,
     cs.label,
     cs.source,
     cs.provisional,

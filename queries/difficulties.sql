@@ -1,7 +1,7 @@
--- Every difficulty ever reported or raised, with its handling state, newest first (the Vướng mắc register).
--- Sheet difficulties: each distinct (unit, task, trimmed 'Khó khăn, vướng mắc' text) in the standing progress sheets of any week; raised_at = upload time of the first sheet that states it, last_period = the latest week that states it.
+-- Every difficulty reported or raised under the plan of year $year (its weeks' sheets, the difficulties raised in the app for it), with its handling state, newest first (the Vướng mắc register).
+-- Sheet difficulties: each distinct (unit, task, trimmed 'Khó khăn, vướng mắc' text) in the standing progress sheets of any week of year $year; raised_at = upload time of the first sheet that states it, last_period = the latest week that states it.
 -- state: 'Đã xử lý' when a difficulty_handled row matches (sheet: ref 'UNIT|TASK' and the same text; app: ref = id); else 'Chưa xử lý' when it is still open (sheet: the text of the (unit, task)'s latest standing row; app: always); else 'Không còn nêu' (a later report of the unit no longer states it). For active units and the latest week, its 'Chưa xử lý' rows are exactly open_difficulties.sql.
--- params: (none)
+-- params: $year
 -- grain: one row per difficulty, newest first
 with sheet_rows as (
     select
@@ -15,7 +15,7 @@ with sheet_rows as (
     from current_sheet as cs
     inner join submission as s on cs.submission_id = s.id and s.status = 'accepted'
     inner join progress_row as pr on cs.submission_id = pr.submission_id
-    where cs.sheet = 'progress'
+    where cs.sheet = 'progress' and week_year(cs.period) = $year
 ),
 
 latest as (
@@ -68,6 +68,7 @@ items as (
         null as last_period,
         true as current
     from difficulty
+    where plan_year = $year
 )
 
 select
@@ -97,5 +98,5 @@ left join difficulty_handled as h
     and i.ref = h.ref
     and h.text_handled = case when i.source = 'sheet' then i.content else '' end
 left join unit as u on i.unit_code = u.code
-left join task as t on i.task_code = t.code
+left join task as t on i.task_code = t.code and t.plan_year = $year
 order by i.raised_at desc, i.source, i.ref

@@ -5,7 +5,7 @@
 -- params: $date_from, $date_to
 -- grain: one row per indicator, in catalogue order
 with vals as (
-    -- the standing values, defined once in migration 006
+    -- the standing values, defined once in queries/rules.sql
     select
         unit_code,
         period,

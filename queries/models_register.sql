@@ -1,17 +1,17 @@
--- The "Dân vận khéo" register: every unit's models as its latest standing 'Dân vận khéo' sheet
--- lists them (the latest_models_sheet macro of migration 006: current_sheet of the unit's latest ISO
--- week with that sheet; a resubmission without the sheet leaves the earlier one standing). model_key identifies a model across submissions
+-- The "Dân vận khéo" register of the plan of year $year: every unit's models as its latest standing
+-- 'Dân vận khéo' sheet of a week of that year lists them (the latest_models_sheet macro of
+-- queries/rules.sql: current_sheet of the unit's latest ISO week of the year with that sheet; a resubmission without the sheet leaves the earlier one standing). model_key identifies a model across submissions
 -- (NFC, lower case, single spaces); first_period is the first week any accepted submission of the
 -- unit listed it. status_order follows Đăng ký (1) → Đang thực hiện → Được công nhận → Nhân rộng
 -- (4); an empty or unknown status sorts last (9). kind, decision_no, decision_date, sent_to_snv and
 -- sent_date are what the Office recorded for the model on the Dân vận khéo page
 -- (model_recognition, migration 008; NULL / false when nothing is recorded).
--- params: (none)
+-- params: $year
 -- grain: one row per (unit, model row of that unit's latest standing models sheet)
 with latest as (
-    -- the latest-sheet rule, defined once in migration 006 (NULL: sheets of any week)
+    -- the latest-sheet rule, defined once in queries/rules.sql ('YYYY-W53': every week of the year)
     select unit_code, period, submission_id
-    from latest_models_sheet(null)
+    from latest_models_sheet(cast($year as varchar) || '-W53')
 ),
 
 keyed as (

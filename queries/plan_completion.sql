@@ -1,5 +1,5 @@
--- Plan completion as of ISO week $week (PRODUCT.md §6): sum(weight * task completion) / sum(weight) over every task of the plan, with full precision.
--- Task completion comes from the task_completion_as_of macro (migration 006), the same rule task_completion.sql reports per task (lead's progress, else the mean with non-reporters at 0; progress carried forward from current accepted sheets of weeks <= $week).
+-- Plan completion as of ISO week $week (PRODUCT.md §6): sum(weight * task completion) / sum(weight) over every task of $week's plan, with full precision.
+-- Task completion comes from the task_completion_as_of macro (queries/rules.sql), the same rule task_completion.sql reports per task (lead's progress, else the mean with non-reporters at 0; progress carried forward from current accepted sheets of weeks <= $week).
 -- tasks_reported = tasks with at least one assigned unit reporting; units_reported = distinct assigned units with a counted progress row, out of active_units; last_update = latest uploaded_at counted.
 -- params: $week
 -- grain: one row
@@ -15,5 +15,5 @@ select
     ) as units_reported,
     (select count(*) from unit where active) as active_units,
     max(c.last_update) as last_update
-from task as t
+from plan_tasks_of(week_year($week)) as t
 inner join task_completion_as_of($week) as c on t.code = c.task_code

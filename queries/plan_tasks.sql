@@ -1,5 +1,5 @@
--- The plan's tasks in document order, with directing authority, lead, assigned units and window.
--- params: (none)
+-- The tasks of the plan of year $year in document order, with directing authority, lead, assigned units and window (retired tasks left out).
+-- params: $year
 -- grain: one row per task
 with assigned as (
     select
@@ -7,6 +7,7 @@ with assigned as (
         count(*) as assigned_units,
         string_agg(unit_code, ', ' order by unit_code) filter (where role <> 'chu_tri') as other_units
     from assignment
+    where plan_year = $year
     group by task_code
 )
 
@@ -26,7 +27,7 @@ select
     t.due_date,
     t.weight,
     t.assignment_inferred
-from task as t
+from plan_tasks_of($year) as t
 left join unit as lead on t.lead_unit = lead.code
 left join assigned as a on t.code = a.task_code
 order by t.sort_order

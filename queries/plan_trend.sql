@@ -1,11 +1,12 @@
--- Plan completion for every ISO week from setting first_week to $week (PRODUCT.md §6 trends), computed in one pass: for each week w, each unit-task progress is the unit's latest current accepted progress row of a week <= w (carried forward), then task completion (lead's progress, else the mean with non-reporters at 0) and the weight-weighted plan completion, exactly as task_completion.sql and plan_completion.sql define them (tests check the last week agrees).
+-- Plan completion for every ISO week from the first reporting week of $week's plan to $week (PRODUCT.md §6 trends), computed in one pass: for each week w, each unit-task progress is the unit's latest current accepted progress row of a week <= w (carried forward), then task completion (lead's progress, else the mean with non-reporters at 0) and the weight-weighted plan completion, exactly as task_completion.sql and plan_completion.sql define them (tests check the last week agrees).
 -- Computed as running sums of each unit's week-to-week change (equal to carrying every value forward, up to float rounding), so the cost grows with the rows, not rows × weeks.
--- exempt marks the weeks listed in setting exempt_weeks (is_exempt, migration 006; no report is expected; the values carry forward through them). A $week before first_week gives no rows.
+-- exempt marks the exempt weeks (is_exempt, queries/rules.sql; no report is expected; the values carry forward through them). A $week before first_week gives no rows.
 -- params: $week
 -- grain: one row per ISO week, oldest first
 with bounds as (
     select
-        cast(week_start(setting_value('first_week')) as timestamp) as first_start,
+        cast(week_start(plan_setting_value(week_year($week), 'first_week')) as timestamp)
+            as first_start,
         cast(week_start($week) as timestamp) as last_start
 ),
 
@@ -22,6 +23,7 @@ assigned as (
         a.unit_code,
         a.role = 'chu_tri' as is_lead
     from assignment as a
+    where a.plan_year = week_year($week)
 ),
 
 rows_ as (
@@ -29,7 +31,7 @@ rows_ as (
     select
         a.task_code,
         a.is_lead,
-        greatest(cs.period, setting_value('first_week')) as from_week,
+        greatest(cs.period, plan_setting_value(week_year($week), 'first_week')) as from_week,
         pr.percent - coalesce(
             lag(pr.percent) over (partition by cs.unit_code, pr.task_code order by cs.period), 0
         ) as delta,
@@ -38,7 +40,7 @@ rows_ as (
     inner join submission as s on cs.submission_id = s.id and s.status = 'accepted'
     inner join progress_row as pr on cs.submission_id = pr.submission_id
     inner join assigned as a on cs.unit_code = a.unit_code and pr.task_code = a.task_code
-    where cs.sheet = 'progress' and cs.period <= $week
+    where cs.sheet = 'progress' and cs.period <= $week and week_year(cs.period) = week_year($week)
 ),
 
 changes as (
@@ -63,7 +65,7 @@ running as (
         sum(coalesce(c.d_lead, 0)) over running_window as lead_percent,
         sum(coalesce(c.d_reported, 0)) over running_window as reported_units
     from weeks as w
-    cross join task as t
+    cross join plan_tasks_of(week_year($week)) as t
     left join changes as c on t.code = c.task_code and w.week = c.from_week
     window running_window as (partition by t.code order by w.week)
 ),

@@ -1,6 +1,7 @@
--- The plan's task codes in document order, for the workbook reader.
+-- Every plan's task codes in document order (retired tasks left out), for the workbook reader.
 -- params: (none)
--- grain: one row per task
-select code
+-- grain: one row per (plan year, task)
+select plan_year, code
 from task
-order by sort_order
+where not retired
+order by plan_year, sort_order

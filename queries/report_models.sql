@@ -1,10 +1,10 @@
--- The "Dân vận khéo" register as of ISO week $week: for each unit, the rows of its latest standing 'Dân vận khéo' sheet for a week <= $week (a later sheet replaces the unit's list; units without one are absent).
+-- The "Dân vận khéo" register as of ISO week $week: for each unit, the rows of its latest standing 'Dân vận khéo' sheet for a week <= $week of the same year (a later sheet replaces the unit's list; units without one are absent).
 -- params: $week
 -- kind … sent_date: the Office's record of the model (model_recognition, migration 008; NULL / false
 -- when none), matched by the model's identity (NFC, lower case, single spaces).
 -- grain: one row per model row, units in catalogue order, then sheet order
 with latest as (
-    -- the latest-sheet rule, defined once in migration 006
+    -- the latest-sheet rule, defined once in queries/rules.sql (weeks of $week's plan year)
     select
         unit_code,
         period,

@@ -1,5 +1,5 @@
--- The reporting calendar of ISO year $year: per ISO week its Monday and Sunday, the nominal deadline day (deadline_day, migration 007), the deadline and lock time (week_deadline, week_lock_time), whether it is exempt (is_exempt) and the facts behind it.
--- listed = the week is in setting exempt_weeks; working_days / week_reason from calendar_week (NULL outside the calendar's years; week_reason says why a week without a working day is off); nominal_working / nominal_reason from calendar_day for the nominal deadline day (why it is off, when it is).
+-- The reporting calendar of ISO year $year: per ISO week its Monday and Sunday, the nominal deadline day (deadline_day, queries/rules.sql), the deadline and lock time (week_deadline, week_lock_time), whether it is exempt (is_exempt) and the facts behind it.
+-- listed = the week is in the plan's setting exempt_weeks; working_days / week_reason from calendar_week (NULL outside the calendar's years; week_reason says why a week without a working day is off); nominal_working / nominal_reason from calendar_day for the nominal deadline day (why it is off, when it is).
 -- params: $year
 -- grain: one row per ISO week of $year, in order
 with weeks as (
@@ -19,7 +19,7 @@ select
     week_deadline(w.week) as deadline,
     week_lock_time(w.week) as lock_time,
     is_exempt(w.week) as exempt,
-    list_contains(exempt_weeks(), w.week) as listed,
+    list_contains(exempt_weeks($year::integer), w.week) as listed,
     c.working_days,
     c.reason as week_reason,
     d.working as nominal_working,

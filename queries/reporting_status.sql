@@ -1,6 +1,6 @@
 -- Reporting discipline for ISO week $week (PRODUCT.md §6): per active unit, whether a report was expected, whether one was accepted, on time or late, and whom to contact.
--- expected: the expects_report macro (migration 006: $week >= setting first_week and not listed in setting exempt_weeks); otherwise state 'Không yêu cầu' (a report sent anyway is still shown in first_upload).
--- deadline: the week_deadline macro (migration 006: setting deadline_weekday of the week at setting deadline_time, default Friday 16:30).
+-- expected: the expects_report macro (queries/rules.sql: $week's year has a plan, $week >= its first reporting week, not exempt); otherwise state 'Không yêu cầu' (a report sent anyway is still shown in first_upload).
+-- deadline: the week_deadline macro (queries/rules.sql: the plan's deadline_weekday of the week at its deadline_time, default Friday 16:30, moved off days off).
 -- first_upload = uploaded_at of the (unit, week)'s FIRST accepted submission (superseded versions included), so a later correction keeps an on-time week on time; on_time = first_upload <= deadline (16:30:00 exactly is on time).
 -- state: 'Không yêu cầu' | 'Chưa nộp' (no accepted submission; rejected ones do not count) | 'Đúng hạn' | 'Trễ hạn'.
 -- reporter, phone (Người lập, Điện thoại): from the unit's LAST accepted submission of any week (latest upload, then highest id), the same rule as unit_last_contact.sql, so a missing unit still has a contact.

@@ -1,5 +1,5 @@
 -- Reporting rate and on-time rate for every ISO week from $first_week to $week (PRODUCT.md §6), the same rules as reporting_status.sql.
--- expected_units = active units when the week expects reports, else 0 (a week before setting first_week or listed in setting exempt_weeks); reporting_rate = 100 * reported / expected_units and on_time_rate = 100 * on_time / expected_units, NULL when the week expects nothing (excluded, not 0%).
+-- expected_units = active units when the week expects reports, else 0 (a week of a year without a plan, before its plan's first reporting week, or exempt); reporting_rate = 100 * reported / expected_units and on_time_rate = 100 * on_time / expected_units, NULL when the week expects nothing (excluded, not 0%).
 -- reported / on_time count active units with an accepted submission for the week / whose first accepted upload was at or before that week's deadline.
 -- params: $first_week, $week
 -- grain: one row per ISO week, oldest first
@@ -9,7 +9,7 @@ with weeks as (
 ),
 
 calendar as (
-    -- the week rules, defined once in migration 006
+    -- the week rules, defined once in queries/rules.sql
     select
         period,
         expects_report(period) as expected,

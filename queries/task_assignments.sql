@@ -1,5 +1,5 @@
--- Which units are assigned to which task and in what role (chủ trì, phối hợp, thực hiện).
--- params: (none)
+-- Which units are assigned to which task of the plan of year $year and in what role (chủ trì, phối hợp, thực hiện).
+-- params: $year
 -- grain: one row per (task, unit)
 select
     a.task_code,
@@ -7,6 +7,7 @@ select
     u.name as unit_name,
     a.role
 from assignment as a
-inner join task as t on a.task_code = t.code
+inner join task as t on a.task_code = t.code and a.plan_year = t.plan_year
 inner join unit as u on a.unit_code = u.code
+where a.plan_year = $year
 order by t.sort_order, case a.role when 'chu_tri' then 0 else 1 end, u.sort_order

@@ -4,7 +4,7 @@
 -- params: $unit, $week
 -- grain: one row per indicator of the catalogue, in catalogue order
 with vals as (
-    -- the standing values, defined once in migration 006
+    -- the standing values, defined once in queries/rules.sql
     select
         indicator_code,
         period,

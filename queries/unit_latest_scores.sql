@@ -1,4 +1,4 @@
--- A unit's latest accepted self-scores for the year of $week, under the active criteria set.
+-- A unit's latest accepted self-scores for the year of $week, under the criteria set in force for that year's plan.
 -- params: $unit, $week
 -- grain: one row per criterion scored in that sheet
 with latest as (
@@ -9,7 +9,9 @@ with latest as (
         and cs.sheet = 'scores'
         and cs.period <= $week
         and substr(cs.period, 1, 4) = substr($week, 1, 4)
-        and s.criteria_set_id = (select id from criteria_set where active)
+        and s.criteria_set_id = (
+            select id from criteria_set where active and plan_year = week_year($week)
+        )
     order by cs.period desc
     limit 1
 )

@@ -1,5 +1,5 @@
 -- Reporting discipline of each active unit over the ISO weeks $first_week..$week (the Báo cáo's "units late most often"), the same rules as reporting_status.sql and reporting_trend.sql.
--- Only weeks that expect reports count (the expects_report macro, migration 006). on_time = the unit's first accepted upload for the week at or before week_deadline (migration 006); late = after it; missing = no accepted submission.
+-- Only weeks that expect reports count (the expects_report macro, queries/rules.sql). on_time = the unit's first accepted upload for the week at or before week_deadline (queries/rules.sql); late = after it; missing = no accepted submission.
 -- params: $first_week, $week
 -- grain: one row per active unit, most late-or-missing weeks first, then catalogue order
 with weeks as (
@@ -8,7 +8,7 @@ with weeks as (
 ),
 
 expected as (
-    -- the week rules, defined once in migration 006
+    -- the week rules, defined once in queries/rules.sql
     select
         period,
         week_deadline(period) as deadline

@@ -1,10 +1,10 @@
 -- Self-score totals per unit for a year, plus the Office's assessment as unit 'VP' (PRODUCT.md §6).
--- Lines come from the views score_line / vp_line (migration 002, which documents the edge cases);
--- totals use score_total(), grades grade_of() on setting grade_bands. self_total uses the units'
+-- Lines come from the views score_line / vp_line (queries/rules.sql, which documents the edge
+-- cases); totals use score_total(), grades grade_of() on the plan's setting grade_bands. self_total uses the units'
 -- own scores; reviewed_total (NULL when nothing was reviewed) and final_total use the reviewed
 -- score per criterion where one exists. applicable_points = Σ maxima of the applicable ordinary
--- criteria (after review). rank: among real units (not VP) with applicable_points ≥ setting
--- rank_min_points, by final_total descending, ties sharing a rank (1, 1, 3); NULL otherwise.
+-- criteria (after review). rank: among real units (not VP) with applicable_points ≥ the plan's
+-- setting rank_min_points, by final_total descending, ties sharing a rank (1, 1, 3); NULL otherwise.
 -- gap_to_next = points missing to the next grade band (NULL at the top band).
 -- missing_evidence = criteria with a positive final score and an empty "Tài liệu kiểm chứng".
 -- params: $year
@@ -55,7 +55,7 @@ ranked as (
     from totals
     where
         unit_code <> 'VP'
-        and applicable_points >= cast(setting_value('rank_min_points') as double)
+        and applicable_points >= cast(plan_setting_value($year, 'rank_min_points') as double)
 )
 
 select
@@ -73,11 +73,11 @@ select
     t.self_total,
     case when t.reviewed_count > 0 then t.final_total end as reviewed_total,
     t.final_total,
-    grade_of(t.final_total) as grade,
+    grade_of($year, t.final_total) as grade,
     r.rank,
     t.applicable_points,
-    next_grade_of(t.final_total) as next_grade,
-    next_threshold_of(t.final_total) - t.final_total as gap_to_next,
+    next_grade_of($year, t.final_total) as next_grade,
+    next_threshold_of($year, t.final_total) - t.final_total as gap_to_next,
     t.reviewed_count,
     t.missing_evidence
 from totals as t

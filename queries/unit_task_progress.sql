@@ -1,9 +1,9 @@
--- Unit-task progress as of ISO week $week (PRODUCT.md §6): for every task and every unit assigned to it, the percent in the unit's most recent accepted progress sheet for a week <= $week that contains the task, carried forward; NULL = not reported.
+-- Unit-task progress as of ISO week $week (PRODUCT.md §6): for every task of $week's plan and every unit assigned to it, the percent in the unit's most recent accepted progress sheet for a week <= $week that contains the task, carried forward; NULL = not reported.
 -- Decisions: only the sheet that currently stands for a (unit, week) counts (table current_sheet, sheet 'progress'), so a superseded version is never used; a current sheet that omits the task does not hide the value of an earlier week (that value carries forward); rows for tasks the unit is not (or no longer) assigned are ignored; weeks compare as 'YYYY-Www' text. `period` is the week the value comes from; texts come from that same row.
 -- params: $week
 -- grain: one row per (task, assigned unit), tasks in plan order, then lead first, then units in catalogue order
 with latest as (
-    -- the carry-forward rule, defined once in migration 003
+    -- the carry-forward rule, defined once in queries/rules.sql (within $week's plan year)
     select
         unit_code,
         task_code,
@@ -37,7 +37,8 @@ select
     l.uploaded_at,
     l.reporter
 from assignment as a
-inner join task as t on a.task_code = t.code
+inner join task as t on a.task_code = t.code and a.plan_year = t.plan_year
 inner join unit as u on a.unit_code = u.code
 left join latest as l on a.unit_code = l.unit_code and a.task_code = l.task_code
+where a.plan_year = week_year($week)
 order by t.sort_order, case a.role when 'chu_tri' then 0 else 1 end, u.sort_order

@@ -1,5 +1,5 @@
--- The tasks assigned to one unit, in plan order, with its role (chủ trì, phối hợp, thực hiện).
--- params: $unit
+-- The tasks of the plan of year $year assigned to one unit, in plan order, with its role (chủ trì, phối hợp, thực hiện).
+-- params: $unit, $year
 -- grain: one row per task assigned to $unit
 select
     t.code,
@@ -7,6 +7,6 @@ select
     t.kind,
     a.role
 from assignment as a
-inner join task as t on a.task_code = t.code
-where a.unit_code = $unit
+inner join task as t on a.task_code = t.code and a.plan_year = t.plan_year
+where a.unit_code = $unit and a.plan_year = $year
 order by t.sort_order

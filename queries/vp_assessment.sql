@@ -1,5 +1,5 @@
--- The Office's assessment (VP) per criterion of the active set for a year: the responsible
--- unit's final score (reviewed if reviewed; see vp_line in migration 002), HCTC's adjustment
+-- The Office's assessment (VP) per criterion of the year's active set: the responsible
+-- unit's final score (reviewed if reviewed; see vp_line in queries/rules.sql), HCTC's adjustment
 -- with its comment, and the resulting score. has_source is false when the responsible unit has
 -- no standing sheet under the active set that year (the criterion then scores 0, like a missing
 -- row); base_na true when the responsible unit marked it "không áp dụng" (VP then treats it as

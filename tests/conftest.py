@@ -139,6 +139,15 @@ def pinned_clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     return settings.parse_clock(value)[0]
 
 
+def set_plan_setting(key: str, value: str, year: int = 2026, path: Path | None = None) -> None:
+    """Change a plan's own setting (first_week, lock_days, tolerance, …: plans.PLAN_KEYS)."""
+    with db.transaction(path) as tx:
+        tx.execute(
+            "insert or replace into plan_setting values ($y, $k, $v)",
+            {"y": year, "k": key, "v": value},
+        )
+
+
 # Argon2 at the production cost (t=3, 64 MiB, p=4) takes ~0.15 s a hash: the suite hashes with
 # these instead; a test marked `production_argon2` (the hashing and timing tests) keeps the real
 # parameters, which tests/test_auth.py pins.

@@ -308,7 +308,7 @@ def load(path: Path | None = None) -> dict[str, int]:
         for name, (unit, task, content, proposal, at, handled) in APP_DIFFICULTIES.items():
             ids[name] = tx.scalar(
                 "insert into difficulty (unit_code, task_code, content, proposal, raised_by, "
-                "raised_at) values ($u, $t, $c, $p, $by, $at) returning id",
+                "raised_at, plan_year) values ($u, $t, $c, $p, $by, $at, 2026) returning id",
                 {"u": unit, "t": task, "c": content, "p": proposal, "by": unit.lower(), "at": at},
             )
             if handled:

@@ -142,8 +142,8 @@ def load(path: Path | None = None) -> None:
         tx.execute("update task set due_date = date '2026-02-28' where code = 'II.2'")
         tx.execute("update task set lead_unit = 'TH' where code = 'II.5'")
         tx.execute("update task set weight = 2 where code = 'II.6'")
-        tx.execute("update setting set value = '2026-W07' where key = 'first_week'")
-        tx.execute("update setting set value = '2026-W08' where key = 'exempt_weeks'")
+        tx.execute("update plan_setting set value = '2026-W07' where key = 'first_week'")
+        tx.execute("update plan_setting set value = '2026-W08' where key = 'exempt_weeks'")
         for sid, unit, week, at, status in SUBMISSIONS:
             insert_submission(tx, sid, unit, week, at, status=status)
         for sid in CURRENT:

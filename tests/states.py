@@ -26,7 +26,7 @@ from openpyxl import Workbook, load_workbook
 
 from tracker import settings
 from tracker.accounts import auth
-from tracker.catalogue import calendar, catalogues, periods
+from tracker.catalogue import calendar, catalogues, periods, plan_loading, plan_store, plans
 from tracker.ingest import contract, submissions, template
 from tracker.metrics import difficulties, requests_register
 from tracker.roles import SYSTEM, User
@@ -52,6 +52,7 @@ class State:
     one_task: bool  # a plan of one task (II.1.a)
     accounts: bool  # the reporters have unit accounts (else HCTC uploads on their behalf)
     late: bool  # the reporters' last week came in after its deadline
+    next_plan: bool = False  # the next year's plan is loaded (a copy of 2026's), when it is 2027
     seed: int = 0
 
     def describe(self) -> str:
@@ -86,6 +87,7 @@ def states() -> st.SearchStrategy[State]:
         one_task=st.booleans(),
         accounts=st.booleans(),
         late=st.booleans(),
+        next_plan=st.booleans(),
         seed=st.integers(0, 10_000),
     )
 
@@ -113,12 +115,18 @@ def one_task_catalogues(folder: Path) -> Path:
 
 
 def closed_weeks(now: datetime, path: Path) -> list[str]:
-    """Reporting weeks (first week on, exempt ones left out) whose deadline has passed by `now`."""
-    last = periods.week_id(now.date())
-    if last < FIRST_WEEK:
-        return []
-    exempt = calendar.exempt_weeks(path)
-    weeks = [w for w in periods.weeks_between(FIRST_WEEK, last) if w not in exempt]
+    """Reporting weeks of every plan (from its first week, exempt ones left out) whose deadline
+    has passed by `now`."""
+    today = periods.week_id(now.date())
+    weeks = []
+    for year in plans.years(path):
+        first, last = plans.first_week(year, path), min(today, plans.last_week(year))
+        exempt = calendar.exempt_weeks(path, year)
+        weeks += (
+            [w for w in periods.weeks_between(first, last) if w not in exempt]
+            if first <= last
+            else []
+        )
     return [w for w in weeks if calendar.deadline(w, path) < now]
 
 
@@ -179,8 +187,8 @@ def _progress_values(
     return rows
 
 
-def _score_values(state: State, path: Path) -> dict[str, dict]:
-    active = db.query("criteria_active", path=path)
+def _score_values(state: State, path: Path, year: int) -> dict[str, dict]:
+    active = db.query("criteria_active", path=path, year=year)
     if state.scores == "all_not_applicable":
         return {c: {"not_applicable": "x"} for c in active["code"]}
     values = {}
@@ -215,16 +223,21 @@ def build(state: State, path: Path) -> dict[str, Any]:
     """Fill the fresh database at `path` (clock at state.now) with the state's data; returns
     what was made: the weeks reported, the accounts, the rejected week."""
     rng = random.Random(state.seed)
+    if state.next_plan and state.now.year > 2026:
+        plan_loading.copy(SYSTEM, 2026, 2027, path=path)
+        with db.transaction(path) as tx:  # reporting from January, as a plan issued early
+            plan_store.store_settings(tx, 2027, {"first_week": "2027-W02"}, replace=True)
     weeks = closed_weeks(state.now, path)
     users = {u: _unit_user(u, state, path) for u in state.reporters}
     reported = weeks[-state.weeks :] if weeks else []
     for unit in state.reporters:
-        tasks = list(_unit_tasks(unit, path))
         percent: dict[str, int] = {}
         for i, week in enumerate(reported):
+            tasks = list(_unit_tasks(unit, path, plans.of_week(week)))
             last = i == len(reported) - 1
             at = _upload_time(week, state.late and last, path)
-            scores = _score_values(state, path) if last and state.scores != "none" else None
+            wanted = last and state.scores != "none"
+            scores = _score_values(state, path, plans.of_week(week)) if wanted else None
             rows = _progress_values(rng, tasks, state, percent, bad=False)
             data = workbook_bytes(unit, week, at, rows, scores)
             result = submissions.submit(data, f"{unit}-{week}.xlsx", users[unit], now=at, path=path)
@@ -234,7 +247,7 @@ def build(state: State, path: Path) -> dict[str, Any]:
     if state.rejected_only_week and earlier:
         rejected_week = earlier[-1]
         unit = state.reporters[0] if state.reporters else "HCTC"
-        tasks = list(_unit_tasks(unit, path))
+        tasks = list(_unit_tasks(unit, path, plans.of_week(rejected_week)))
         at = _upload_time(rejected_week, False, path)
         rows = _progress_values(rng, tasks, state, {}, bad=True)
         data = workbook_bytes(unit, rejected_week, at, rows, None)
@@ -242,7 +255,12 @@ def build(state: State, path: Path) -> dict[str, Any]:
         assert result.status == "rejected", state.describe()
     if state.app_difficulty and state.reporters:
         difficulties.raise_difficulty(
-            users[state.reporters[0]], state.reporters[0], None, "Phòng họp xuống cấp", path=path
+            users[state.reporters[0]],
+            state.reporters[0],
+            None,
+            "Phòng họp xuống cấp",
+            path=path,
+            year=plans.current(path),
         )
     _handle(state, rng, reported, path)
     _requests(state, path)
@@ -255,8 +273,8 @@ def _unit_user(unit: str, state: State, path: Path) -> User:
     return auth.create_user(unit.lower(), "don_vi", "mat-khau-2026", unit_code=unit, path=path)
 
 
-def _unit_tasks(unit: str, path: Path) -> list[str]:
-    return list(db.query("unit_tasks", path=path, unit=unit)["code"])
+def _unit_tasks(unit: str, path: Path, year: int) -> list[str]:
+    return list(db.query("unit_tasks", path=path, unit=unit, year=year)["code"])
 
 
 def _handle(state: State, rng: random.Random, reported: list[str], path: Path) -> None:
@@ -276,7 +294,7 @@ def _requests(state: State, path: Path) -> None:
     today = state.now.date()
     due = today - timedelta(days=3) if state.requests == "overdue" else today + timedelta(days=10)
     doc_date = min(due, today) - timedelta(days=7)
-    request_id = requests_register.register(
+    request_id = requests_register.register(  # under the plan in force
         SYSTEM,
         requests_register.Request(
             task_code=ON_REQUEST_TASK,
@@ -296,13 +314,13 @@ def catalogue_year(path: Path) -> int:
     return int(catalogues.setting("year", path))
 
 
-def as_of_weeks(state: State, made: dict[str, Any]) -> list[str]:
+def as_of_weeks(state: State, made: dict[str, Any], path: Path) -> list[str]:
     """The weeks the metrics are read at: the first reporting week, the last closed one, the
-    current week (all within the plan's year), deduplicated in order."""
+    current week (within the plan in force), deduplicated in order."""
     current = periods.week_id(state.now.date())
-    last_of_year = periods.week_id(date(2026, 12, 28))
-    candidates = [FIRST_WEEK, *made["weeks"][-1:], max(FIRST_WEEK, min(current, last_of_year))]
-    return list(dict.fromkeys(candidates))
+    year = plans.current(path)
+    shown = max(plans.first_week(year, path), min(current, plans.last_week(year)))
+    return list(dict.fromkeys([FIRST_WEEK, *made["weeks"][-1:], shown]))
 
 
 def at_ten(day: date) -> datetime:

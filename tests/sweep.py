@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from tests.apptest_helpers import open_page, texts
 from tests.conftest import built_sample, set_now
 from tracker import settings
 from tracker.accounts import auth
-from tracker.catalogue import calendar, catalogues, periods
+from tracker.catalogue import calendar, catalogues, periods, plans
 from tracker.exports import baocao, export
 from tracker.roles import User
 from tracker.tools import demo
@@ -75,9 +74,9 @@ def open_every_page(
 def _closed_week(path: Path) -> str:
     """The latest reporting week whose deadline has passed, else the first reporting week."""
     now = settings.now()
-    first = catalogues.setting("first_week", path)
-    year = int(catalogues.setting("year", path))
-    last = min(periods.week_id(now.date()), periods.week_id(datetime(year, 12, 28).date()))
+    year = plans.current(path)
+    first = plans.first_week(year, path)
+    last = min(periods.week_id(now.date()), plans.last_week(year))
     weeks = periods.weeks_between(first, max(first, last))
     closed = [w for w in weeks if calendar.deadline(w, path) <= now]
     return closed[-1] if closed else first
@@ -87,7 +86,7 @@ def make_every_export(path: Path, instant: str, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("TRACKER_DB", str(path))
     set_now(monkeypatch, instant)
     week = _closed_week(path)
-    year = int(catalogues.setting("year", path))
+    year = plans.current(path)
     asked = [(kind, {"week": week}) for kind in EXPORTS]
     asked += [("baocao", {"period": p, "year": year}) for p in DECREE_PERIODS]
     asked += [("report", {"period": p, "year": year}) for p in DECREE_PERIODS]

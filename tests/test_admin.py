@@ -11,7 +11,7 @@ import pytest
 
 from tracker import settings
 from tracker.accounts import admin, auth
-from tracker.catalogue import catalogues, editing
+from tracker.catalogue import catalogues, editing, plans
 from tracker.ingest import history, submissions
 from tracker.store import audit, db
 
@@ -81,8 +81,8 @@ def test_every_mistake_is_listed_and_nothing_is_saved(users: dict) -> None:
     with pytest.raises(catalogues.CatalogueError) as err:
         editing.save_catalogue("tasks", tasks, users["quan_tri"])
     problems = err.value.problems
-    assert "Dòng 1: đơn vị chủ trì 'KHONGCO' không có trong units.csv." in problems
-    assert "Dòng 3: mã 'II.1.c' bị trùng." in problems
+    assert "Dòng 1: cột 'lead_unit': đơn vị chủ trì 'KHONGCO' không có trong units.csv." in problems
+    assert "Dòng 3: cột 'code': mã 'II.1.c' bị trùng." in problems
     assert any(p.startswith("Dòng 4: cột 'kind'") for p in problems)
     assert any(p.startswith("Dòng 5: cột 'due_date'") for p in problems)
     assert db.scalar("select lead_unit from task where code = 'II.1.a'") is None
@@ -159,7 +159,7 @@ def test_settings_edit_and_required_keys(users: dict) -> None:
     table.loc[table["key"] == "lock_days", "value"] = "7"
     table.loc[table["key"] == "exempt_weeks", "value"] = "2026-W08;2026-W09"
     assert editing.save_catalogue("settings", table, users["quan_tri"]) == 2
-    assert catalogues.setting("lock_days") == "7"
+    assert plans.setting(2026, "lock_days") == "7"
     (row,) = _audit("catalogue_edit")
     assert json.loads(row[2])["lock_days"] == {"value": "14"}
     assert json.loads(row[3])["exempt_weeks"] == {"value": "2026-W08;2026-W09"}

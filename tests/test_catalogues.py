@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import set_plan_setting
 from tracker import settings
-from tracker.catalogue import catalogues, plan
+from tracker.catalogue import catalogues, plan, plans
 from tracker.store import db
 
 ALL_UNIT_TASKS = ["II.1.a", "II.1.b", "II.1.c", "II.2", "II.3", "II.4", "II.5", "II.6", "III.1"]
@@ -133,9 +134,11 @@ def test_bad_catalogue_leaves_database_unchanged(tmp_db: Path, tmp_path: Path) -
 
 def test_reload_keeps_settings_edited_in_app(tmp_db: Path) -> None:
     with db.transaction() as tx:
-        tx.execute("update setting set value = '7' where key = 'lock_days'")
+        tx.execute("update setting set value = 'BC-VP' where key = 'report_number_prefix'")
+    set_plan_setting("lock_days", "7")
     catalogues.load_all()
-    assert catalogues.setting("lock_days") == "7"
+    assert catalogues.setting("report_number_prefix") == "BC-VP"
+    assert plans.setting(2026, "lock_days") == "7"
     assert db.scalar("select count(*) from criteria_set") == 1
 
 

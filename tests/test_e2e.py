@@ -134,7 +134,7 @@ def bulk_workbooks(path: Path) -> list[tuple[str, bytes]]:
     items = []
     for unit in plan.units(path)["code"]:
         wb = template.workbook(unit, BULK_WEEKS[0], path=path)
-        tasks = db.query("unit_tasks", path=path, unit=unit)["code"]
+        tasks = db.query("unit_tasks", path=path, unit=unit, year=2026)["code"]
         fill_book(wb, {t: {"status": contract.STATUS_IN_PROGRESS, "percent": 30} for t in tasks})
         for week in BULK_WEEKS:
             set_week(wb, week)

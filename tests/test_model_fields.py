@@ -144,7 +144,7 @@ def test_the_field_file_is_checked_with_file_and_line(tmp_path: Path) -> None:
     assert "model_fields.csv, dòng 2: cột 'active' phải là true/false, đang là 'có lẽ'." in (
         err.value.problems
     )
-    assert "model_fields.csv, dòng 3: mã 'KT' bị trùng." in err.value.problems
+    assert "model_fields.csv, dòng 3: cột 'code': mã 'KT' bị trùng." in err.value.problems
     assert "model_fields.csv, dòng 3: thiếu tên lĩnh vực." in err.value.problems
 
 

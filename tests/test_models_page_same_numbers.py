@@ -94,6 +94,7 @@ def page_snapshot(at: Any) -> dict[str, Any]:
             if s.value is not None
             else [s.label, list(s.options), None]
             for s in at.selectbox
+            if s.label != "Kế hoạch năm"  # the shell's plan selector (issue 24), not the page's
         ],
     }
 

@@ -41,6 +41,7 @@ def test_quan_tri_for_admin_shows_every_tab(users: dict) -> None:
     assert not at.exception, at.exception
     assert [t.label for t in at.tabs] == [
         "Tài khoản",
+        "Kế hoạch",
         "Danh mục",
         "Khóa tuần & ngoại lệ",
         "Lịch sử nộp",

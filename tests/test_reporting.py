@@ -89,7 +89,7 @@ def test_week_before_first_week_expects_nothing(fx) -> None:
 
 def test_deadline_setting_is_used(fx) -> None:
     with db.transaction() as tx:
-        tx.execute("update setting set value = '17:00' where key = 'deadline_time'")
+        tx.execute("update plan_setting set value = '17:00' where key = 'deadline_time'")
     assert _states("2026-W10")["BTCD"] == "Đúng hạn"
     assert reporting.deadline("2026-W10") == datetime(2026, 3, 6, 17, 0)
 

@@ -94,7 +94,7 @@ def test_grade_bands_are_configurable(tmp_db: Path) -> None:
     assert total("KT")["grade"] == "Khá"
     with db.transaction() as tx:
         tx.execute(
-            "update setting set value = 'Tốt:80;Khá:65;Trung bình:50;Yếu:0' "
+            "update plan_setting set value = 'Tốt:80;Khá:65;Trung bình:50;Yếu:0' "
             "where key = 'grade_bands'"
         )
     assert total("KT")["grade"] == "Tốt"
@@ -201,7 +201,7 @@ def test_rank_needs_fifty_applicable_points(tmp_db: Path) -> None:
     assert ranks == {"KSTT": 1, "KT": 2, "HCTC": 3, "TH": 3, "VX": 5}
     assert table["rank"].isna()["VP"]
     with db.transaction() as tx:
-        tx.execute("update setting set value = '60' where key = 'rank_min_points'")
+        tx.execute("update plan_setting set value = '60' where key = 'rank_min_points'")
     assert scoring.unit_total("KSTT", 2026)["rank"] is None
     assert scoring.unit_total("KT", 2026)["rank"] == 1
 

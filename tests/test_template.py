@@ -13,8 +13,9 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tracker.accounts import auth
-from tracker.catalogue import plan
+from tracker.catalogue import plan, plan_loading
 from tracker.ingest import contract, reader, submissions, template
+from tracker.roles import SYSTEM
 from tracker.store import db
 from tracker.tools import cli
 
@@ -125,6 +126,7 @@ def test_sheets_in_order_and_hidden_meta(tmp_db: Path) -> None:
         "unit_code": "HCTC",
         "period": "2026-W10",
         "generated_at": "2026-03-04T09:30:00",
+        "plan_year": "2026",  # the plan the task list comes from (a re-dated copy is refused)
     }
     assert wb.active.title == contract.SHEET_PROGRESS
 
@@ -351,7 +353,8 @@ def test_previous_scores_and_models_are_prefilled(tmp_db: Path) -> None:
         "Đang thực hiện",
     ]
     assert md.max_row == first
-    # Scores belong to a year: next year's template starts blank.
+    # Scores belong to a year: next year's template (once its plan is loaded) starts blank.
+    plan_loading.copy(SYSTEM, 2026, 2027)
     nxt = _open(template.build("HCTC", "2027-W02"))[contract.SHEET_SCORES]
     assert all(
         r[4] is None for r in nxt.iter_rows(min_row=template.SCORE_HEADER_ROW + 1, values_only=True)

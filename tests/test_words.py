@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from tests.conftest import ROOT
+from tests.seeded import plant, source_copy
 from tracker.ingest import template
 
 VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ]", re.IGNORECASE)
@@ -70,7 +71,7 @@ def test_grades_and_not_applicable_are_written_out() -> None:
 
 
 def test_template_title_names_the_whole_plan(tmp_db: Path) -> None:
-    assert template.progress_title() == (
+    assert template.progress_title(2026) == (
         "BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CÔNG TÁC DÂN VẬN CHÍNH QUYỀN VÀ THỰC HIỆN DÂN CHỦ "
         "Ở CƠ SỞ NĂM 2026"
     )
@@ -83,3 +84,49 @@ def test_indicator_names_keep_their_commas() -> None:
     assert names["DON_GIAI_QUYET"] == "Đơn khiếu nại, tố cáo, kiến nghị, phản ánh đã giải quyết"
     assert names["QUAN_TRIET"] == "Hội nghị quán triệt, phổ biến văn bản"
     assert names["TAP_HUAN"] == "Lượt CBCCVC-NLĐ tham gia tập huấn, bồi dưỡng"
+
+
+# --- no plan year written into the product's text (issue 24) -----------------------------------
+
+# A year a plan may have (2026 on), as text: it must come from the plan, the week or the clock.
+PLAN_YEAR = re.compile(r"(?<!\d)20(2[6-9]|[3-9]\d)(?!\d)")
+# The sample accounts' password and the template's version label are names, not years.
+NOT_YEARS = {"demo-2026", "2026.1"}
+
+
+def year_texts(root: Path) -> list[str]:
+    """String literals of the product (docstrings aside) that write a plan year: 'file:line'."""
+    sources = [*(root / "tracker").rglob("*.py"), *(root / "pages").glob("*.py"), root / "app.py"]
+    found = []
+    for path in sources:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            text = node.value if isinstance(node, ast.Constant) else None
+            if (
+                isinstance(text, str)
+                and id(node) not in docstrings
+                and text not in NOT_YEARS
+                and PLAN_YEAR.search(text)
+            ):
+                found.append(f"{path.relative_to(root)}:{node.lineno}: {text[:60]!r}")
+    return found
+
+
+def test_no_plan_year_is_written_into_the_product() -> None:
+    assert year_texts(ROOT) == []
+
+
+def test_the_year_guard_sees_a_title_with_a_year(tmp_path: Path) -> None:
+    root = source_copy(tmp_path)
+    plant(
+        root, "pages/seeded.py", '"""x."""\nimport streamlit as st\nst.title("Kế hoạch năm 2027")\n'
+    )
+    assert year_texts(root) == ["pages/seeded.py:3: 'Kế hoạch năm 2027'"]

@@ -85,7 +85,9 @@ def with_row(task: str, **changes: object) -> list[dict]:
 def test_context_load_reads_catalogues() -> None:
     ctx = context()
     assert ctx.units["HCTC"] == "Phòng Hành chính - Tổ chức"
-    assert ctx.task_codes[:4] == ["II.1.a", "II.1.b", "II.1.c", "II.2"]
+    assert list(ctx.task_codes[:4]) == ["II.1.a", "II.1.b", "II.1.c", "II.2"]
+    assert ctx.for_year(2026).task_codes == ctx.task_codes  # the latest plan until a week is read
+    assert ctx.for_year(2027).task_codes == ()  # a year without a plan: nothing
     assert len(ctx.task_codes) == 11
     assert ctx.unit_tasks["HCTC"]["II.2"] == "chu_tri"
     assert ctx.unit_tasks["HCTC"]["II.4"] == "phoi_hop"

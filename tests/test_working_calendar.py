@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from tests.apptest_helpers import open_page
+from tests.conftest import set_plan_setting
 from tests.workbook_factory import Book
 from tracker import settings
 from tracker.accounts import auth
@@ -33,8 +34,7 @@ def _overrides(*rows: tuple[str, str, str]) -> pd.DataFrame:
 
 
 def _set(key: str, value: str) -> None:
-    with db.transaction() as tx:
-        tx.execute("update setting set value = $v where key = $k", {"k": key, "v": value})
+    set_plan_setting(key, value)
 
 
 # --- the calendar of 2026 ---------------------------------------------------------------------

@@ -87,7 +87,7 @@ def parse_clock(value: str) -> tuple[datetime, datetime | None]:
     except (ValueError, OverflowError, OSError):
         raise ValueError(
             f"TRACKER_NOW không hợp lệ: {value!r}. Cần ngày giờ ISO theo giờ Việt Nam, "
-            "ví dụ 2026-03-04T09:00:00 hoặc 2026-03-04 (tùy chọn thêm @<Unix time>)."
+            "dạng YYYY-MM-DDTHH:MM:SS hoặc YYYY-MM-DD (tùy chọn thêm @<Unix time>)."
         ) from None
 
 

@@ -2,8 +2,8 @@
 year's calendar (Quản trị, `python -m tracker calendar`) and the admin's edits of the override
 file (data/calendar.csv).
 
-The rules themselves are DuckDB macros (migrations 006_rule_macros.sql and
-007_working_calendar.sql) that the metric queries use too: a deadline on a day off moves to the
+The rules themselves are DuckDB macros (queries/rules.sql, each week under the settings of its
+plan) that the metric queries use too: a deadline on a day off moves to the
 next working day at the same hour, and a week with no working day is exempt. This module only
 reads them through queries/week_calendar.sql, exempt_weeks.sql and reporting_calendar.sql, so
 Python and SQL can never disagree on a week's deadline. The working days themselves are computed
@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from tracker import roles
-from tracker.catalogue import catalogues, workdays
+from tracker.catalogue import catalogues, plans, workdays
 from tracker.roles import User
 from tracker.store import audit, db
 from tracker.text import is_missing, nfc
@@ -34,24 +34,26 @@ def _week(period: str, path: Path | None) -> tuple[datetime, datetime, bool]:
 
 
 def deadline(period: str, path: Path | None = None) -> datetime:
-    """The week's reporting deadline: setting deadline_weekday of the week (default Friday) at
-    deadline_time (default 16:30), moved to the next working day when that day is off."""
+    """The week's reporting deadline: its plan's deadline_weekday of the week (default Friday)
+    at deadline_time (default 16:30), moved to the next working day when that day is off."""
     return _week(period, path)[0]
 
 
 def lock_time(period: str, path: Path | None = None) -> datetime:
-    """When a week locks for unit users: its deadline plus setting lock_days."""
+    """When a week locks for unit users: its deadline plus its plan's lock_days."""
     return _week(period, path)[1]
 
 
 def is_exempt(period: str, path: Path | None = None) -> bool:
-    """Whether no report is expected: the week is in setting exempt_weeks or has no working day."""
+    """Whether no report is expected: its plan lists it in exempt_weeks or it has no working day."""
     return _week(period, path)[2]
 
 
-def exempt_weeks(path: Path | None = None) -> frozenset[str]:
-    """Every exempt week: those listed in setting exempt_weeks and those without a working day."""
-    return frozenset(week for (week,) in db.cached_rows("exempt_weeks", path=path))
+def exempt_weeks(path: Path | None = None, year: int | None = None) -> frozenset[str]:
+    """Every exempt week of the plan of `year` (default: the plan in force): those it lists in
+    its setting exempt_weeks and those without a working day."""
+    year = year or plans.current(path)
+    return frozenset(week for (week,) in db.cached_rows("exempt_weeks", path=path, year=year))
 
 
 # --- the year's calendar ----------------------------------------------------------------------

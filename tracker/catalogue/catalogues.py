@@ -12,8 +12,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from tracker import settings
-from tracker.catalogue import criteria_rules, setting_rules, workdays
+from tracker.catalogue import criteria_rules, plan_store, plans, setting_rules, workdays
 from tracker.csvsafe import frame_csv, restore
 from tracker.store import db
 from tracker.text import nfc
@@ -112,9 +114,13 @@ class _Reader:
         return value
 
 
-def read_csv(text: str, name: str, problems: list[str]) -> list[tuple[int, dict[str, str]]]:
-    """Rows of one catalogue CSV with their line numbers; header checked against FILES."""
-    file, columns = FILES[name]
+def read_csv(
+    text: str, name: str, problems: list[str], file: str | None = None
+) -> list[tuple[int, dict[str, str]]]:
+    """Rows of one catalogue CSV with their line numbers; header checked against FILES.
+    `file` names it in the problems (default: its name under data/)."""
+    default, columns = FILES[name]
+    file = file or default
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in columns if c not in (reader.fieldnames or [])]
     if missing:
@@ -136,7 +142,7 @@ def _unique(r: _Reader, rows: list[tuple[int, dict[str, str]]], column: str) -> 
         if not value:
             r.fail(line, f"cột '{column}' không được để trống.")
         elif value in seen:
-            r.fail(line, f"mã '{value}' bị trùng.")
+            r.fail(line, f"cột '{column}': mã '{value}' bị trùng.")
         seen.add(value)
     return seen
 
@@ -157,28 +163,33 @@ def parse_units(rows: list, problems: list[str]) -> list[dict[str, Any]]:
     ]
 
 
-def parse_tasks(rows: list, unit_codes: set[str], problems: list[str]) -> list[dict[str, Any]]:
-    r = _Reader(FILES["tasks"][0], problems)
+def parse_tasks(
+    rows: list, unit_codes: set[str], problems: list[str], file: str | None = None
+) -> list[dict[str, Any]]:
+    r = _Reader(file or FILES["tasks"][0], problems)
     _unique(r, rows, "code")
     out = []
     for i, (line, row) in enumerate(rows, start=1):
         lead = row["lead_unit"]
         if lead and lead not in unit_codes:
-            r.fail(line, f"đơn vị chủ trì '{lead}' không có trong units.csv.")
+            r.fail(line, f"cột 'lead_unit': đơn vị chủ trì '{lead}' không có trong units.csv.")
         coordinating = row["coordinating"]
         if coordinating != "*":
             for code in filter(None, coordinating.split(";")):
                 if code.strip() not in unit_codes:
-                    r.fail(line, f"đơn vị phối hợp '{code}' không có trong units.csv.")
+                    r.fail(
+                        line,
+                        f"cột 'coordinating': đơn vị phối hợp '{code}' không có trong units.csv.",
+                    )
         if not lead and not coordinating:
             r.fail(line, "nhiệm vụ chưa giao cho đơn vị nào (lead_unit và coordinating đều trống).")
         start = r.day(line, "start_date", row["start_date"])
         due = r.day(line, "due_date", row["due_date"])
         if due < start:
-            r.fail(line, "ngày kết thúc trước ngày bắt đầu.")
+            r.fail(line, "cột 'due_date': ngày kết thúc trước ngày bắt đầu.")
         weight = r.number(line, "weight", row["weight"] or "1")
         if weight <= 0:
-            r.fail(line, "trọng số phải lớn hơn 0.")
+            r.fail(line, "cột 'weight': trọng số phải lớn hơn 0.")
         for column in ("short_title", "full_text", "directing"):
             if not row[column]:
                 r.fail(line, f"cột '{column}' không được để trống.")
@@ -299,9 +310,11 @@ def parse_model_fields(rows: list, problems: list[str]) -> list[dict[str, Any]]:
     return out
 
 
-def parse_task_groups(rows: list, problems: list[str]) -> list[dict[str, Any]]:
+def parse_task_groups(
+    rows: list, problems: list[str], file: str | None = None
+) -> list[dict[str, Any]]:
     """The plan's sections and items (II, II.1 …) with their headings; empty = no heading."""
-    r = _Reader(FILES["task_groups"][0], problems)
+    r = _Reader(file or FILES["task_groups"][0], problems)
     _unique(r, rows, "code")
     return [
         {"code": row["code"], "heading": row["heading"], "sort_order": i}
@@ -353,34 +366,46 @@ def read_dir(source: Path) -> dict[str, list[dict[str, Any]]]:
     return result
 
 
+def plan_year_of(data: dict[str, list[dict[str, Any]]]) -> int:
+    """The year of the plan data/ holds: setting 'year' of settings.csv, else its tasks' year."""
+    given = next((r["value"] for r in data["settings"] if r["key"] == "year"), "")
+    if given.strip().isdigit():
+        return int(given)
+    starts = [t["start_date"].year for t in data["tasks"]]
+    return max(set(starts), key=starts.count) if starts else settings.now().year
+
+
 def load_all(path: Path | None = None, source: Path | None = None, by: str = "hệ thống") -> None:
     """(Re)load every catalogue into the database in one transaction.
 
-    Units, tasks, indicators and settings are replaced. The criteria become a new set only when
-    none exists yet: a later replacement is an admin action that versions the set (scoring).
+    Units, indicators, fields and the calendar are replaced; the tasks and headings become the
+    plan of settings.csv's year (plan_store's rule: a task dropped after it was reported on is
+    retired, not deleted). Settings edited in the app win over the file. The criteria become
+    that plan's set only when it has none yet: a later replacement is an admin action that
+    versions the set (scoring).
     """
     data = read_dir(source or settings.catalogue_dir())
-    import pandas as pd
-
+    year = plan_year_of(data)
     with db.transaction(path) as tx:
         for table, name in (
             ("unit", "units"),
-            ("task", "tasks"),
             ("indicator", "indicators"),
             ("model_field", "model_fields"),
-            ("task_group", "task_groups"),
         ):
             tx.execute(f"delete from {table}")
             tx.insert_frame(table, pd.DataFrame(data[name]))
-        # Settings edited in the app win over the file; the file only adds missing keys.
+        plan_store.store_plan_row(tx, year, number=None, issued_on=None, by=by)
+        plan_store.store_tasks(tx, year, data["tasks"], data["task_groups"])
         for row in data["settings"]:
             tx.execute(
                 "insert into setting values ($key, $value, $description) on conflict do nothing",
                 row,
             )
-        if tx.scalar("select count(*) from criteria_set") == 0:
-            add_criteria_set(
+        plan_store.store_settings(tx, year, {r["key"]: r["value"] for r in data["settings"]})
+        if not tx.scalar("select count(*) from criteria_set where plan_year = $y", {"y": year}):
+            plan_store.store_criteria_set(
                 tx,
+                year,
                 data["criteria"],
                 label="Bộ tiêu chí tạm thời (chưa phải Phụ lục II chính thức)",
                 source="data/criteria.csv",
@@ -389,31 +414,7 @@ def load_all(path: Path | None = None, source: Path | None = None, by: str = "h�
             )
         tx.execute("delete from calendar_override")
         tx.insert_rows("calendar_override", data["calendar"])
-        workdays.refresh(tx)  # last: it reads the plan's years from the settings and tasks
-
-
-def add_criteria_set(
-    tx: db.Tx,
-    criteria: list[dict[str, Any]],
-    *,
-    label: str,
-    source: str,
-    provisional: bool,
-    by: str,
-) -> int:
-    """Store a new criteria set and make it the active one; earlier sets (and scores) stay."""
-    import pandas as pd
-
-    tx.execute("update criteria_set set active = false")
-    set_id = tx.scalar(
-        "insert into criteria_set (label, source, provisional, active, loaded_at, loaded_by) "
-        "values ($l, $s, $p, true, $t, $b) returning id",
-        {"l": label, "s": source, "p": provisional, "t": settings.now(), "b": by},
-    )
-    frame = pd.DataFrame(criteria)
-    frame.insert(0, "set_id", set_id)
-    tx.insert_frame("criterion", frame)
-    return set_id
+        workdays.refresh(tx)  # last: it reads the plans' years from the plans and tasks
 
 
 def required_settings() -> list[str]:
@@ -423,8 +424,8 @@ def required_settings() -> list[str]:
 
 
 def seed_if_empty(path: Path) -> None:
-    """Load the catalogue files into a database that has no task yet (a fresh one)."""
-    if not db.query_rows("task_codes", path=path):
+    """Load the catalogue files into a database that has no plan yet (a fresh one)."""
+    if not db.query_rows("plans", path=path):
         load_all(path=path)
     else:
         workdays.refresh_if_stale(path)  # e.g. a database made before the working-day calendar
@@ -455,25 +456,33 @@ def setting(key: str, path: Path | None = None) -> str:
     raise KeyError(key)
 
 
-def export_csv(name: str, path: Path | None = None) -> bytes:
+def export_csv(name: str, path: Path | None = None, year: int | None = None) -> bytes:
     """A catalogue back as CSV in the file's own columns, through the guarded writer
-    (tracker/csvsafe.py: UTF-8 with BOM, formula-looking text neutralised, LF rows as in data/)."""
+    (tracker/csvsafe.py: UTF-8 with BOM, formula-looking text neutralised, LF rows as in data/).
+    Tasks, headings, criteria and the plan's settings are those of the plan of `year` (default:
+    the plan in force)."""
     _, columns = FILES[name]
-    table = {
-        "units": "unit",
-        "tasks": "task",
-        "indicators": "indicator",
-        "settings": "setting",
-        "model_fields": "model_field",
-        "task_groups": "task_group",
-    }.get(name)
+    year = year or plans.current(path)
     if name == "criteria":
-        df = db.query("criteria_active", path=path)
+        df = db.query("criteria_active", path=path, year=year)
     elif name == "calendar":
         df = db.query("calendar_overrides", path=path)
+    elif name == "settings":
+        df = db.frame("select * from setting order by key", path=path)
+        own = {
+            key: value for y, key, value in db.cached_rows("plan_settings", path=path) if y == year
+        }
+        df["value"] = [own.get(k, v) for k, v in zip(df["key"], df["value"], strict=True)]
+    elif name in ("tasks", "task_groups"):
+        table = "task" if name == "tasks" else "task_group"
+        retired = " and not retired" if name == "tasks" else ""
+        df = db.frame(
+            f"select * from {table} where plan_year = $y{retired} order by sort_order",
+            {"y": year},
+            path=path,
+        )
     else:
-        df = db.frame(f"select * from {table} order by 1", path=path)
-        if "sort_order" in df.columns:
-            df = df.sort_values("sort_order")
+        table = {"units": "unit", "indicators": "indicator", "model_fields": "model_field"}[name]
+        df = db.frame(f"select * from {table} order by sort_order", path=path)
     df = df.reindex(columns=list(columns))
     return frame_csv(df, lineterminator="\n")

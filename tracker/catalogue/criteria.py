@@ -1,14 +1,16 @@
 """Criteria sets (bộ tiêu chí): the active set, its versions, and replacing or editing it.
 
-The provisional set ships in data/criteria.csv (set 1). The Office replaces it with the official
-Phụ lục II of QĐ 2579/QĐ-UBND from an .xlsx file (checked, previewed, then loaded) or edits the
-active set in the app; either way a new version is stored and becomes active, and every score
-sheet stays tied to the set it was given under (submission.criteria_set_id).
+The provisional set ships in data/criteria.csv (set 1). Each plan (year) has its active set; a
+new plan starts with a copy of the previous plan's. The Office replaces a plan's set with the
+official Phụ lục II of QĐ 2579/QĐ-UBND from an .xlsx file (checked, previewed, then loaded) or
+edits it in the app; either way a new version is stored and becomes that plan's active set, and
+every score sheet stays tied to the set it was given under (submission.criteria_set_id).
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from tracker import filesafety, roles
-from tracker.catalogue import catalogues, criteria_rules, plan
+from tracker.catalogue import criteria_rules, plan, plan_store, plans
 from tracker.csvsafe import xlsx_text
 from tracker.problems import Problem
 from tracker.roles import User
@@ -70,10 +72,15 @@ class CriteriaError(ValueError):
 # Reading
 
 
-def active_set(path: Path | None = None) -> dict[str, Any]:
-    """The criteria set in force: id, label, source, provisional, loaded_at, loaded_by."""
+def active_set(path: Path | None = None, year: int | None = None) -> dict[str, Any]:
+    """The criteria set in force for the plan of `year` (default: the plan in force): id,
+    label, source, provisional, loaded_at, loaded_by."""
+    year = year or plans.current(path)
     df = sets(path)
-    row = df[df["active"]].iloc[0]
+    mine = df[df["active"] & (df["plan_year"] == year)]
+    if mine.empty:
+        raise plans.PlanError(f"Kế hoạch năm {year} chưa có bộ tiêu chí.")
+    row = mine.iloc[0]
     return {k: _plain(row[k]) for k in ("id", "label", "source", "provisional", "loaded_at")} | {
         "loaded_by": _plain(row["loaded_by"])
     }
@@ -254,11 +261,14 @@ def replace_set(
     provisional: bool = False,
     source: str = "bo_tieu_chi.xlsx",
     path: Path | None = None,
+    year: int | None = None,
 ) -> int:
-    """Load a new criteria set from an .xlsx and make it active; returns its id."""
+    """Load a new criteria set from an .xlsx and make it the active one of the plan of `year`
+    (default: the plan in force); returns its id."""
     roles.require(user, "edit_catalogue")
     rows, problems = parse_xlsx(data, source, path)
-    return _store(user, rows, problems, label, provisional, source, "criteria_replace", path)
+    stored = _Stored(label, provisional, source, "criteria_replace", year or plans.current(path))
+    return _store(user, rows, problems, stored, path)
 
 
 def save_edited(
@@ -268,48 +278,66 @@ def save_edited(
     *,
     provisional: bool,
     path: Path | None = None,
+    year: int | None = None,
 ) -> int:
-    """Store an edited copy of a set as a new version (earlier scores keep their own set)."""
+    """Store an edited copy of a set as a new version of the plan of `year` (default: the plan
+    in force); earlier scores keep their own set."""
     roles.require(user, "edit_catalogue")
     rows, problems = rows_from_frame(table, path)
-    return _store(
-        user, rows, problems, label, provisional, "chỉnh sửa trên ứng dụng", "criteria_edit", path
-    )
+    source = "chỉnh sửa trên ứng dụng"
+    stored = _Stored(label, provisional, source, "criteria_edit", year or plans.current(path))
+    return _store(user, rows, problems, stored, path)
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """How a new set is stored: its name, whether provisional, where from, the audit action and
+    the plan it belongs to."""
+
+    label: str
+    provisional: bool
+    source: str
+    action: str
+    year: int
 
 
 def _store(
     user: User,
     rows: list[dict[str, Any]],
     problems: list[Problem],
-    label: str,
-    provisional: bool,
-    source: str,
-    action: str,
+    new: _Stored,
     path: Path | None,
 ) -> int:
     errors = [p for p in problems if p.severity == "error"]
-    label = nfc(label)
+    label = nfc(new.label)
     if not label:
         errors.append(Problem("", "", "criteria_label_missing", "Cần đặt tên cho bộ tiêu chí.", ""))
     if errors:
         raise CriteriaError(errors)
-    before = active_set(path)
+    before = active_set(path, new.year)
     with db.transaction(path) as tx:
-        set_id = catalogues.add_criteria_set(
-            tx, rows, label=label, source=source, provisional=provisional, by=user.username
+        set_id = plan_store.store_criteria_set(
+            tx,
+            new.year,
+            rows,
+            label=label,
+            source=new.source,
+            provisional=new.provisional,
+            by=user.username,
         )
         audit.record(
-            action,
+            new.action,
             username=user.username,
             role=user.role,
             target=f"criteria_set/{set_id}",
             before={"set_id": before["id"], "label": before["label"]},
             after={
                 "set_id": set_id,
+                "plan_year": new.year,
                 "label": label,
-                "provisional": provisional,
+                "provisional": new.provisional,
                 "criteria": len(rows),
-                "source": source,
+                "source": new.source,
             },
             tx=tx,
         )

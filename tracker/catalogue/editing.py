@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from tracker import roles
-from tracker.catalogue import catalogues, setting_rules
+from tracker.catalogue import catalogues, plan_store, plans, setting_rules
 from tracker.roles import AdminError, User
 from tracker.store import audit, db
 from tracker.text import is_missing, nfc
@@ -36,6 +36,8 @@ CATALOGUE_LABELS = {
     "task_groups": "Nhóm nhiệm vụ (tiêu đề)",
     "criteria": "Bộ tiêu chí (đang dùng)",
 }
+# The catalogues that belong to a plan (one set of rows per year); the others are the Office's.
+PLAN_CATALOGUES = ("tasks", "task_groups")
 BOOLEAN_COLUMNS = {"active", "sample", "assignment_inferred"}
 # Vietnamese headers for the catalogue editor; the CSV keeps the English column names.
 COLUMN_LABELS = {
@@ -88,11 +90,28 @@ def _norm(value: Any) -> str:
     return nfc(value)
 
 
-def catalogue_frame(name: str, path: Path | None = None) -> pd.DataFrame:
-    """A catalogue in its file's columns and order: text cells, true/false as booleans."""
-    table = EDITABLE[name]
-    order = "sort_order" if name != "settings" else "key"
-    df = db.frame(f"select * from {table} order by {order}", path=path)
+def _stored(name: str, year: int, path: Path | None) -> pd.DataFrame:
+    """The stored rows of a catalogue: a plan's tasks and headings for the plan of `year`; the
+    settings with that plan's own values in place of the Office-wide ones."""
+    if name in PLAN_CATALOGUES:
+        retired = " and not retired" if name == "tasks" else ""
+        return db.frame(
+            f"select * from {EDITABLE[name]} where plan_year = $y{retired} order by sort_order",
+            {"y": year},
+            path=path,
+        )
+    if name == "settings":
+        df = db.frame("select * from setting order by key", path=path)
+        own = {k: v for y, k, v in db.cached_rows("plan_settings", path=path) if y == year}
+        df["value"] = [own.get(k, v) for k, v in zip(df["key"], df["value"], strict=True)]
+        return df
+    return db.frame(f"select * from {EDITABLE[name]} order by sort_order", path=path)
+
+
+def catalogue_frame(name: str, path: Path | None = None, year: int | None = None) -> pd.DataFrame:
+    """A catalogue in its file's columns and order: text cells, true/false as booleans. Tasks,
+    headings and the plan's settings are those of the plan of `year` (default: in force)."""
+    df = _stored(name, year or plans.current(path), path)
     out = pd.DataFrame({c: [_norm(v) for v in df[c]] for c in _columns(name)}, dtype=object)
     for column in BOOLEAN_COLUMNS.intersection(out.columns):
         out[column] = out[column].eq("true").astype(bool)
@@ -113,12 +132,14 @@ def _rows(name: str, df: pd.DataFrame) -> list[tuple[int, dict[str, str]]]:
     return out
 
 
-def _parse(name: str, rows: list, problems: list[str], path: Path | None) -> list[dict[str, Any]]:
+def _parse(
+    name: str, rows: list, problems: list[str], path: Path | None, year: int
+) -> list[dict[str, Any]]:
     if name == "units":
         return catalogues.parse_units(rows, problems)
     if name == "tasks":
         units = {r[0] for r in db.cached_rows("units", path=path)}
-        groups = {r[0] for r in db.rows("select code from task_group", path=path)}
+        groups = set(db.query("task_groups", path=path, year=year)["code"])
         problems += catalogues.task_group_problems(rows, groups, catalogues.FILES["tasks"][0])
         return catalogues.parse_tasks(rows, units, problems)
     if name == "model_fields":
@@ -126,7 +147,7 @@ def _parse(name: str, rows: list, problems: list[str], path: Path | None) -> lis
     if name == "task_groups":
         return catalogues.parse_task_groups(rows, problems)
     if name == "indicators":
-        tasks = {code for (code,) in db.query_rows("task_codes", path=path)}
+        tasks = {code for (code,) in db.query_rows("task_codes", path=path, year=year)}
         return catalogues.parse_indicators(rows, tasks, problems)
     parsed = catalogues.parse_settings(rows, problems, check_values=False)
     problems += setting_rules.problems(parsed, catalogues.required_settings())
@@ -163,10 +184,10 @@ _HINT = {
 }
 
 
-def _removal_problems(name: str, removed: set[str], path: Path | None) -> list[str]:
+def _removal_problems(name: str, removed: set[str], path: Path | None, year: int) -> list[str]:
     if not _IN_USE[name] or not removed:
         return []
-    in_use = db.query_rows("catalogue_codes_in_use", path=path)
+    in_use = db.query_rows("catalogue_codes_in_use", path=path, year=year)
     problems = []
     for use, why in _IN_USE[name]:
         used = {code for catalogue, u, code in in_use if catalogue == name and u == use} & removed
@@ -194,21 +215,25 @@ def _diff(before: dict, after: dict) -> tuple[dict, dict]:
     return old, new
 
 
-def save_catalogue(name: str, edited: pd.DataFrame, user: User, path: Path | None = None) -> int:
+def save_catalogue(
+    name: str, edited: pd.DataFrame, user: User, path: Path | None = None, year: int | None = None
+) -> int:
     """Validate an edited catalogue and store it; returns how many entries changed (0 = nothing).
+    Tasks, headings and the plan's settings are those of the plan of `year` (default: in force).
 
     Raises catalogues.CatalogueError listing every problem (by row of the edited table).
     """
     roles.require(user, "edit_catalogue")
     if name not in EDITABLE:
         raise AdminError(f"Danh mục '{name}' không sửa được ở đây.")
+    year = year or plans.current(path)
     problems: list[str] = []
-    parsed = _parse(name, _rows(name, edited), problems, path)
+    parsed = _parse(name, _rows(name, edited), problems, path, year)
     file = catalogues.FILES[name][0]
     problems = [p.replace(f"{file}, dòng ", "Dòng ", 1) for p in problems]
-    before = _keyed(name, catalogue_frame(name, path).to_dict("records"))
+    before = _keyed(name, catalogue_frame(name, path, year).to_dict("records"))
     after = _keyed(name, parsed)
-    problems += _removal_problems(name, set(before) - set(after), path)
+    problems += _removal_problems(name, set(before) - set(after), path, year)
     if problems:
         raise catalogues.CatalogueError(problems)
     old, new = _diff(before, after)
@@ -219,13 +244,12 @@ def save_catalogue(name: str, edited: pd.DataFrame, user: User, path: Path | Non
     if not old and not new:
         return 0
     with db.transaction(path) as tx:
-        tx.execute(f"delete from {EDITABLE[name]}")
-        tx.insert_frame(EDITABLE[name], pd.DataFrame(parsed))
+        _write(tx, name, parsed, year)
         audit.record(
             "catalogue_edit",
             username=user.username,
             role=user.role,
-            target=name,
+            target=f"{name}/{year}" if name in (*PLAN_CATALOGUES, "settings") else name,
             before=old,
             after=new,
             tx=tx,
@@ -233,7 +257,36 @@ def save_catalogue(name: str, edited: pd.DataFrame, user: User, path: Path | Non
     return len((old.keys() | new.keys()) - {"(thứ tự)"}) or 1
 
 
-def export_catalogue(name: str, user: User, path: Path | None = None) -> bytes:
+def _write(tx: db.Tx, name: str, parsed: list[dict[str, Any]], year: int) -> None:
+    """Replace the stored rows: a plan's tasks or headings; the settings split between the
+    plan's own keys and the Office's."""
+    if name in PLAN_CATALOGUES:
+        # A retired task (history kept) stays, unless the table brings its code back.
+        retired = " and (not retired or list_contains($codes, code))" if name == "tasks" else ""
+        tx.execute(
+            f"delete from {EDITABLE[name]} where plan_year = $y{retired}",
+            {"y": year, **({"codes": [r["code"] for r in parsed]} if name == "tasks" else {})},
+        )
+        frame = pd.DataFrame(parsed)
+        frame.insert(0, "plan_year", year)
+        tx.insert_frame(EDITABLE[name], frame)
+        return
+    if name == "settings":
+        own = {r["key"]: r["value"] for r in parsed if r["key"] in plans.PLAN_KEYS}
+        plan_store.store_settings(tx, year, own, replace=True)
+        parsed = [r for r in parsed if r["key"] not in plans.PLAN_KEYS]
+        tx.execute(
+            "delete from setting where not list_contains($k, key)", {"k": list(plans.PLAN_KEYS)}
+        )
+        tx.insert_frame("setting", pd.DataFrame(parsed))
+        return
+    tx.execute(f"delete from {EDITABLE[name]}")
+    tx.insert_frame(EDITABLE[name], pd.DataFrame(parsed))
+
+
+def export_catalogue(
+    name: str, user: User, path: Path | None = None, year: int | None = None
+) -> bytes:
     """A catalogue as CSV in its file's format (the same file data/ holds)."""
     roles.require(user, "export")
-    return catalogues.export_csv(name, path)
+    return catalogues.export_csv(name, path, year)

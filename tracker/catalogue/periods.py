@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from tracker import settings
 from tracker.text import nfc
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -20,10 +21,20 @@ def week_id(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def example_year() -> int:
+    """The year of the format examples messages give ('ví dụ 2027-W10'): this year, so no
+    year is written into the product's text."""
+    return settings.now().year
+
+
+def example_week() -> str:
+    return f"{example_year()}-W10"
+
+
 def parse_week_id(value: str) -> tuple[int, int]:
     match = _WEEK.match(value.strip())
     if not match:
-        raise ValueError(f"Tuần không hợp lệ: {value!r} (cần dạng 2026-W10).")
+        raise ValueError(f"Tuần không hợp lệ: {value!r} (cần dạng {example_week()}).")
     year, week = int(match.group(1)), int(match.group(2))
     if not 1 <= week <= date(year, 12, 28).isocalendar()[1]:
         raise ValueError(f"Năm {year} không có tuần {week}.")
@@ -146,7 +157,8 @@ def parse_day(value: str | date) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise RangeError(f"Ngày không hợp lệ: '{value}' (dùng dạng 2026-03-31 hoặc 31/03/2026).")
+    year = example_year()
+    raise RangeError(f"Ngày không hợp lệ: '{value}' (dùng dạng {year}-03-31 hoặc 31/03/{year}).")
 
 
 def date_range(
@@ -214,7 +226,9 @@ def period_dates(
                 "Chọn kỳ báo cáo (--period) hoặc khoảng ngày (--from, --to), không cả hai."
             )
         if year is None or str(year).strip() == "":
-            raise RangeError("Cần chọn năm (--year) cho kỳ báo cáo, ví dụ --year 2026.")
+            raise RangeError(
+                f"Cần chọn năm (--year) cho kỳ báo cáo, ví dụ --year {example_year()}."
+            )
         return decree_range(period, year)
     if not (date_from or date_to):
         raise RangeError("Cần chọn kỳ báo cáo (--period, --year) hoặc khoảng ngày (--from, --to).")

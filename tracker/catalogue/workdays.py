@@ -79,9 +79,13 @@ def parse_overrides(
         text = row.get("date", "").strip()
         day = _day(text)
         if not text:
-            fail("date", "không được để trống (ngày dạng YYYY-MM-DD, ví dụ 2026-05-02).")
+            fail(
+                "date",
+                f"không được để trống (ngày dạng YYYY-MM-DD, ví dụ {periods.example_year()}-05-02).",
+            )
         elif day is None:
-            fail("date", f"phải là ngày dạng YYYY-MM-DD (ví dụ 2026-05-02), đang là '{text}'.")
+            example = f"{periods.example_year()}-05-02"
+            fail("date", f"phải là ngày dạng YYYY-MM-DD (ví dụ {example}), đang là '{text}'.")
         elif not 2000 <= day.year <= 2100:
             fail("date", f"năm {day.year} nằm ngoài khoảng 2000–2100.")
         elif day in seen:

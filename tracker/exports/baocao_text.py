@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker.catalogue import criteria, periods
+from tracker.catalogue import criteria, periods, plans
 from tracker.exports.tables import KIND_LABELS, indicator_totals
-from tracker.metrics import difficulties, models_register, reporting, scoring
+from tracker.metrics import difficulties, models_register, reporting, scoring, year_over_year
 from tracker.store import db
 from tracker.text import fmt_number, fmt_pct, is_missing, key, nfc
 
@@ -137,7 +137,38 @@ def overview(p: Period, tc: pd.DataFrame, path: Path | None) -> list[Para]:
             f"{fmt_pct(asked['on_time_rate'].mean())} nộp đúng hạn."
         )
     )
-    return paras
+    return paras + last_year_comparison(p.week, path)
+
+
+def _moved(change: float) -> str:
+    """'tăng 4,5 điểm phần trăm' / 'giảm …' / 'không đổi'."""
+    if abs(change) < 0.05:
+        return "không đổi"
+    return f"{'tăng' if change > 0 else 'giảm'} {fmt_number(abs(change))} điểm phần trăm"
+
+
+def last_year_comparison(week: str, path: Path | None) -> list[Para]:
+    """One sentence against last year at the same week, where last year's plan has data."""
+    found = year_over_year.compare(week, path)
+    if found is None or found.last.reporting_rate is None:
+        return []
+    parts = []
+    for name, label in (
+        ("on_time_rate", "tỷ lệ nộp đúng hạn"),
+        ("reporting_rate", "tỷ lệ nộp báo cáo"),
+        ("carried_completion", f"hoàn thành {len(found.carried_tasks)} nhiệm vụ chuyển tiếp"),
+    ):
+        now, change = getattr(found.this, name), found.change(name)
+        if now is not None and change is not None:
+            parts.append(f"{label} {fmt_pct(now)}, {_moved(change)}")
+    if not parts:
+        return []
+    return [
+        Para(
+            f"So với cùng kỳ năm {found.last.year} (đến hết "
+            f"{periods.short_label(found.last.week)}): {'; '.join(parts)}."
+        )
+    ]
 
 
 def task_rows(tc: pd.DataFrame) -> list[dict[str, str]]:
@@ -286,7 +317,9 @@ def _in_period(values: pd.Series, p: Period) -> pd.Series:
 
 def difficulty_lines(p: Period, path: Path | None) -> tuple[list[Para], pd.DataFrame]:
     """Raised and handled in the period, and the open ones as of its last week (also returned)."""
-    register = difficulties.all(path=path)
+    # Raised and handled in the period: the registers of the plans its weeks belong to.
+    years = sorted({plans.of_week(p.first_week), plans.of_week(p.week)})
+    register = pd.concat([difficulties.all(path=path, year=y) for y in years], ignore_index=True)
     raised = int(_in_period(register["raised_at"], p).sum())
     handled = int(_in_period(register["handled_at"], p).sum())
     still_open = difficulties.open_list(p.week, path)
@@ -318,7 +351,7 @@ def self_scores(year: int, path: Path | None) -> list[Para]:
                 f"{fmt_number(row['final_total'])} điểm, xếp loại {row['grade']}."
             )
         )
-    if criteria.active_set(path)["provisional"]:
+    if criteria.active_set(path, year)["provisional"]:
         paras.append(
             Para(
                 "Lưu ý: bộ tiêu chí đang dùng là bộ TẠM THỜI, chờ Văn phòng nạp Phụ lục II chính "

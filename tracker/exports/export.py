@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker import roles
-from tracker.catalogue import periods
+from tracker.catalogue import periods, plans
 from tracker.exports import baocao, report, tables
 from tracker.metrics import scoring
 from tracker.roles import User
@@ -89,7 +89,7 @@ def build(
     are given, cited in the opening).
     """
     if kind in ("summary", "detail", "scores") and not week:
-        raise ExportError("Cần chọn tuần (--week), ví dụ 2026-W10.")
+        raise ExportError(f"Cần chọn tuần (--week), ví dụ {periods.example_week()}.")
     if week:
         periods.parse_week_id(week)
     match kind:
@@ -107,9 +107,9 @@ def build(
             p = baocao.period_of(period, year, date_from, date_to, asked)
             return baocao.report_docx(p, number=number, path=path, request=asked)
         case "scores":
-            return scoring.scores_csv(week)
+            return scoring.scores_csv(week, path)
         case "models":
-            return scoring.models_csv()
+            return scoring.models_csv(path, plans.of_week(week) if week else None)
     raise ExportError(f"Loại dữ liệu xuất '{kind}' không hợp lệ; chọn: {', '.join(KINDS)}.")
 
 

@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker import settings
-from tracker.catalogue import catalogues, criteria, periods
+from tracker.catalogue import criteria, periods, plans
 from tracker.catalogue.plan import ROLE_LABELS, TASK_KIND_LABELS
 from tracker.csvsafe import xlsx_text
 from tracker.exports.tables import KIND_LABELS, NOT_REPORTED, cell_text, fmt_time, indicator_totals
@@ -166,7 +166,7 @@ def _sheet_tasks(
 ) -> None:
     ws = wb.active
     ws.title = REPORT_SHEET
-    year = catalogues.setting("year", path)
+    year = plans.of_week(week)
     header = [
         "STT",
         "Mã nhiệm vụ",
@@ -319,9 +319,9 @@ def _sheet_models(wb: Workbook, week: str, path: Path | None) -> None:
     )
 
 
-def _provisional_note(path: Path | None) -> str:
+def _provisional_note(year: int, path: Path | None) -> str:
     sets = criteria.sets(path)
-    if sets.loc[sets["active"], "provisional"].any():
+    if sets.loc[sets["active"] & (sets["plan_year"] == year), "provisional"].any():
         return (
             " - bộ tiêu chí TẠM THỜI, chờ Văn phòng nạp Phụ lục II chính thức "
             "của Quyết định 2579/QĐ-UBND"
@@ -338,7 +338,7 @@ def _sheet_scores(wb: Workbook, year: int, path: Path | None) -> None:
     _simple_sheet(
         wb,
         "Tự chấm điểm",
-        f"Kết quả tự chấm điểm năm {year}{_provisional_note(path)}",
+        f"Kết quả tự chấm điểm năm {year}{_provisional_note(year, path)}",
         [str(c) for c in df.columns],
         [max(10, min(40, len(str(c)) + 4)) for c in df.columns],
         rows,

@@ -84,4 +84,4 @@ MODEL_STATUSES = ("Đăng ký", "Đang thực hiện", "Được công nhận", 
 
 NOT_APPLICABLE_MARK = "x"
 
-META_KEYS = ("template_version", "unit_code", "period", "generated_at")
+META_KEYS = ("template_version", "unit_code", "period", "generated_at", "plan_year")

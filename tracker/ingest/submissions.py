@@ -406,7 +406,9 @@ def _insert_submission(
         "phone": header.phone if header else None,
         "report_date": header.report_date if header else None,
         **flags,
-        "criteria_set_id": _criteria_set_id(tx) if flags["has_scores"] else None,
+        "criteria_set_id": (
+            _criteria_set_id(tx, result.period) if flags["has_scores"] and result.period else None
+        ),
         "errors_json": json.dumps([p.as_json() for p in result.errors], ensure_ascii=False),
         "warnings_json": json.dumps([p.as_json() for p in result.warnings], ensure_ascii=False),
         "duplicate_of": duplicate_of,
@@ -423,9 +425,10 @@ def _insert_submission(
     )
 
 
-def _criteria_set_id(tx: db.Tx) -> int | None:
-    # Read inside the submission's transaction, so the set recorded is the one in force then.
-    return tx.scalar(queries.load("active_criteria_set_id").sql)
+def _criteria_set_id(tx: db.Tx, period: str) -> int | None:
+    """The criteria set in force for the week's plan. Read inside the submission's transaction,
+    so the set recorded is the one in force then."""
+    return tx.scalar(queries.load("active_criteria_set_id").sql, {"year": int(period[:4])})
 
 
 ROW_TABLES = {
@@ -498,7 +501,11 @@ def store_batch(
                 "select nextval('submission_id_seq') from range($count)", {"count": len(items)}
             )
         ]
-        set_id = _criteria_set_id(tx)
+        set_ids = {
+            p.header.period[:4]: _criteria_set_id(tx, p.header.period)
+            for p, _ in items
+            if p.header.period
+        }
         subs: list[dict[str, Any]] = []
         rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ROW_TABLES.values()}
         current: dict[tuple[str, str, str], int] = {}
@@ -520,7 +527,9 @@ def store_batch(
                     "phone": h.phone,
                     "report_date": h.report_date,
                     **{flag: getattr(parsed, s) is not None for s, flag in SHEET_FLAGS.items()},
-                    "criteria_set_id": set_id if parsed.scores is not None else None,
+                    "criteria_set_id": set_ids.get(h.period[:4])
+                    if parsed.scores is not None
+                    else None,
                     "errors_json": "[]",
                     "warnings_json": "[]",
                 }

@@ -22,7 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker import settings
-from tracker.catalogue import calendar, catalogues, periods, plan
+from tracker.catalogue import calendar, periods, plan, plans
 from tracker.csvsafe import xlsx_text
 from tracker.ingest import contract
 from tracker.ingest import template_style as style
@@ -77,6 +77,9 @@ def workbook(
             f"Không có đơn vị mã '{unit_code}' trong danh mục. "
             "Xem danh sách mã đơn vị trên trang Kế hoạch hoặc Quản trị."
         )
+    year = plans.of_week(period)
+    if not plans.exists(year, path):
+        raise TemplateError(plans.missing_message(year))
     now = now or settings.now()
     wb = Workbook()
     _progress_sheet(wb.active, unit_code, names[unit_code], period, path)
@@ -97,7 +100,8 @@ def _valid_period(period: str) -> str:
     found = periods.parse_period(period)
     if found is None:
         raise TemplateError(
-            f"Tuần '{period}' không hợp lệ: ghi theo dạng 2026-W10 (hoặc Tuần 10/2026)."
+            f"Tuần '{period}' không hợp lệ: ghi theo dạng {periods.example_week()} "
+            f"(hoặc Tuần 10/{periods.example_year()})."
         )
     return found
 
@@ -117,11 +121,11 @@ def _last_contact(unit_code: str, path: Path | None) -> tuple[str, str]:
 # --- sheets ------------------------------------------------------------------------------
 
 
-def progress_title(path: Path | None = None) -> str:
-    """The progress sheet's title: the plan's full name and year (setting `year`)."""
+def progress_title(year: int) -> str:
+    """The progress sheet's title: the plan's full name and year."""
     return (
         "BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CÔNG TÁC DÂN VẬN CHÍNH QUYỀN VÀ THỰC HIỆN DÂN CHỦ "
-        f"Ở CƠ SỞ NĂM {catalogues.setting('year', path)}"
+        f"Ở CƠ SỞ NĂM {year}"
     )
 
 
@@ -131,12 +135,13 @@ def _progress_sheet(
     ws.title = contract.SHEET_PROGRESS
     cols = list(contract.PROGRESS_COLUMNS)
     style.widths(ws, PROGRESS_WIDTHS)
-    style.title(ws, TITLE_ROW, progress_title(path), len(cols))
+    year = plans.of_week(period)
+    style.title(ws, TITLE_ROW, progress_title(year), len(cols))
     reporter, phone = _last_contact(unit_code, path)
     _header_block(ws, unit_code, unit_name, period, reporter, phone)
     _deadline_box(ws, deadline_text(period, path))
     style.table_header(ws, PROGRESS_HEADER_ROW, list(contract.PROGRESS_COLUMNS.values()))
-    tasks = db.query("unit_tasks", path=path, unit=unit_code)
+    tasks = db.query("unit_tasks", path=path, unit=unit_code, year=year)
     previous = _previous_progress(unit_code, period, path)
     editable = {"status", "percent", "result_text", "evidence", "difficulty", "proposal"}
     for i, task in enumerate(tasks.itertuples(), start=0):
@@ -252,8 +257,8 @@ def _indicator_sheet(ws: Worksheet, path: Path | None) -> None:
 def _score_sheet(ws: Worksheet, unit_code: str, period: str, path: Path | None) -> None:
     headers = list(contract.SCORE_COLUMNS.values())
     fields = list(contract.SCORE_COLUMNS)
-    criteria = db.query("criteria_active", path=path)
-    year = periods.parse_week_id(period)[0]
+    year = plans.of_week(period)
+    criteria = db.query("criteria_active", path=path, year=year)
     style.widths(ws, SCORE_WIDTHS)
     style.title(
         ws,
@@ -420,7 +425,8 @@ def _guide_sheet(ws: Worksheet, period: str, path: Path | None) -> None:
 
 def guide_lines(period: str, path: Path | None = None) -> list[tuple[str, bool]]:
     """The 'Hướng dẫn' sheet: (text, is_heading) per line."""
-    lock_days = catalogues.setting("lock_days", path)
+    year = plans.of_week(period)
+    lock_days = plans.setting(year, "lock_days", path)
     s = contract
     statuses = ", ".join(f"'{x}'" for x in s.STATUSES)
     return [
@@ -463,7 +469,7 @@ def guide_lines(period: str, path: Path | None = None) -> list[tuple[str, bool]]
         (
             f"'{s.PROGRESS_COLUMNS['result_text']}': việc đã làm trong tuần. "
             f"'{s.PROGRESS_COLUMNS['evidence']}': số, ngày văn bản (ví dụ 'Kế hoạch số 12/KH-VPUB "
-            "ngày 15/01/2026', 'Công văn số 45/VPUB-HCTC ngày 20/01/2026'); "
+            f"ngày 15/01/{year}', 'Công văn số 45/VPUB-HCTC ngày 20/01/{year}'); "
             f"nhiệm vụ '{s.STATUS_DONE}' cần có minh chứng. "
             f"'{s.PROGRESS_COLUMNS['difficulty']}' và '{s.PROGRESS_COLUMNS['proposal']}': ghi rõ để "
             "Lãnh đạo Văn phòng xem xét, xử lý; để trống nếu không có.",
@@ -486,7 +492,7 @@ def guide_lines(period: str, path: Path | None = None) -> list[tuple[str, bool]]
             "đã nộp trong năm; nộp lại không có trang tính này thì điểm đã nộp được giữ nguyên.",
             False,
         ),
-        (_criteria_note(db.query("criteria_active", path=path)), False),
+        (_criteria_note(db.query("criteria_active", path=path, year=year)), False),
         (f"5. Trang tính '{s.SHEET_MODELS}' (không bắt buộc)", True),
         (
             "Mỗi dòng một mô hình, điển hình 'Dân vận khéo': tên, lĩnh vực ("
@@ -515,6 +521,7 @@ def _meta_sheet(ws: Worksheet, unit_code: str, period: str, now: datetime) -> No
         "unit_code": unit_code,
         "period": period,
         "generated_at": now.replace(microsecond=0).isoformat(),
+        "plan_year": str(plans.of_week(period)),
     }
     for row, key in enumerate(contract.META_KEYS, start=1):
         ws.cell(row=row, column=1, value=key)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from tracker import roles, settings
-from tracker.catalogue import catalogues
+from tracker.catalogue import catalogues, plans
 from tracker.roles import User
 from tracker.store import audit, db, queries
 from tracker.text import nfc
@@ -28,9 +28,15 @@ class DifficultyError(ValueError):
     """Invalid input for a difficulty; the message is Vietnamese."""
 
 
-def _task_exists(task_code: str, path: Path | None) -> bool:
-    # The task catalogue is cached until a catalogue write: no round trip per check.
-    return any(code == task_code for (code,) in db.cached_rows("task_codes", path=path))
+def _task_exists(task_code: str, path: Path | None, year: int | None = None) -> bool:
+    # The task catalogue is cached until a catalogue write: no round trip per check. Without a
+    # year, a code of any plan (a sheet difficulty's task may be of last year's plan).
+    years = [year] if year else plans.years(path)
+    return any(
+        code == task_code
+        for y in years
+        for (code,) in db.cached_rows("task_codes", path=path, year=y)
+    )
 
 
 def raise_difficulty(
@@ -41,8 +47,10 @@ def raise_difficulty(
     proposal: str = "",
     *,
     path: Path | None = None,
+    year: int | None = None,
 ) -> int:
-    """Record a difficulty raised in the app; a unit user only for their own unit. Returns its id."""
+    """Record a difficulty raised in the app under the plan of `year` (default: the plan in
+    force); a unit user only for their own unit. Returns its id."""
     roles.require(user, "raise_difficulty")
     if user.role == "don_vi" and user.unit_code != unit_code:
         raise roles.PermissionDenied(
@@ -56,13 +64,15 @@ def raise_difficulty(
         raise DifficultyError(f"Nội dung quá dài (tối đa {MAX_TEXT} ký tự mỗi ô).")
     if not catalogues.unit_exists(unit_code, path, active_only=True):
         raise DifficultyError(f"Không có đơn vị đang hoạt động với mã '{unit_code}'.")
-    if task_code and not _task_exists(task_code, path):
-        raise DifficultyError(f"Không có nhiệm vụ mã '{task_code}' trong Kế hoạch.")
+    year = year or plans.current(path)
+    if task_code and not _task_exists(task_code, path, year):
+        raise DifficultyError(f"Không có nhiệm vụ mã '{task_code}' trong Kế hoạch năm {year}.")
     with db.transaction(path) as tx:
         new_id = tx.scalar(
-            "insert into difficulty (unit_code, task_code, content, proposal, raised_by, raised_at) "
-            "values ($u, $t, $c, $p, $by, $at) returning id",
+            "insert into difficulty (unit_code, task_code, content, proposal, raised_by, "
+            "raised_at, plan_year) values ($u, $t, $c, $p, $by, $at, $y) returning id",
             {
+                "y": year,
                 "u": unit_code,
                 "t": task_code,
                 "c": content,
@@ -150,9 +160,14 @@ def open_by_task(week: str, path: Path | None = None) -> dict[str, int]:
     return {str(k): int(v) for k, v in counts.items()}
 
 
-def all(filters: Mapping[str, str | None] | None = None, path: Path | None = None) -> pd.DataFrame:
-    """The whole register, newest first; filters: unit, task, state, source (None = any)."""
-    df = db.query("difficulties", path=path)
+def all(
+    filters: Mapping[str, str | None] | None = None,
+    path: Path | None = None,
+    year: int | None = None,
+) -> pd.DataFrame:
+    """The register of the plan of `year` (default: the plan in force), newest first; filters:
+    unit, task, state, source (None = any)."""
+    df = db.query("difficulties", path=path, year=year or plans.current(path))
     for column, key in (
         ("unit_code", "unit"),
         ("task_code", "task"),

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from tracker import roles, settings
-from tracker.catalogue import plan
+from tracker.catalogue import plan, plans
 from tracker.ingest.contract import MODEL_STATUSES
 from tracker.roles import User
 from tracker.store import audit, db
@@ -48,10 +48,11 @@ class Recognition:
     sent_date: date | None = None
 
 
-def register(path: Path | None = None) -> pd.DataFrame:
-    """Every unit's models as its latest standing sheet lists them (queries/models_register.sql),
-    with the Office's record: kind, decision_no, decision_date, sent_to_snv, sent_date."""
-    return db.query("models_register", path=path)
+def register(path: Path | None = None, year: int | None = None) -> pd.DataFrame:
+    """Every unit's models as its latest standing sheet of the plan year `year` (default: the
+    plan in force) lists them (queries/models_register.sql), with the Office's record: kind,
+    decision_no, decision_date, sent_to_snv, sent_date."""
+    return db.query("models_register", path=path, year=year or plans.current(path))
 
 
 def filtered(

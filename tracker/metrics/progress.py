@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tracker.catalogue import plans
 from tracker.metrics import reporting
 from tracker.store import db
 
@@ -114,8 +115,10 @@ def filter_tasks(
     return df[keep].reset_index(drop=True)
 
 
-def task_groups(path: Path | None = None) -> list[str]:
-    return list(dict.fromkeys(db.query("plan_tasks", path=path)["group_code"]))
+def task_groups(path: Path | None = None, year: int | None = None) -> list[str]:
+    """The group codes of the plan of `year` (default: in force) that hold tasks, in order."""
+    tasks = db.query("plan_tasks", path=path, year=year or plans.current(path))
+    return list(dict.fromkeys(tasks["group_code"]))
 
 
 def task_units(

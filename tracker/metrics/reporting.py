@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from tracker import settings
-from tracker.catalogue import calendar, catalogues, periods
+from tracker.catalogue import calendar, periods, plans
 from tracker.store import db
 from tracker.text import fmt_pct
 
@@ -55,11 +55,12 @@ def rates(week: str, path: Path | None = None) -> dict:
 
 
 def trend(week: str, first_week: str | None = None, path: Path | None = None) -> pd.DataFrame:
-    """Reporting and on-time rate for each week from the first reporting week to `week`.
+    """Reporting and on-time rate for each week from the first reporting week of `week`'s plan
+    to `week`.
 
     Weeks that expect no report (exempt, before the first week) have NULL rates.
     """
-    first = first_week or catalogues.setting("first_week", path)
+    first = first_week or plans.first_week(plans.of_week(week), path)
     if first > week:
         first = week
     df = db.query("reporting_trend", path=path, first_week=first, week=week)

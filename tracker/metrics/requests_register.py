@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from tracker import roles, settings
-from tracker.catalogue import periods
+from tracker.catalogue import periods, plans
 from tracker.roles import User
 from tracker.store import audit, db, fileperms
 from tracker.text import nfc
@@ -78,18 +78,20 @@ def _text(value: str, label: str, *, required: bool = True, limit: int = 300) ->
     return text
 
 
-def on_request_tasks(path: Path | None = None) -> pd.DataFrame:
-    """The plan's tasks done on request (theo_yeu_cau), in plan order: what a request may ask for."""
-    tasks = db.query("plan_tasks", path=path)
+def on_request_tasks(path: Path | None = None, year: int | None = None) -> pd.DataFrame:
+    """The tasks done on request (theo_yeu_cau) of the plan of `year` (default: the plan in
+    force), in plan order: what a request may ask for."""
+    tasks = db.query("plan_tasks", path=path, year=year or plans.current(path))
     return tasks[tasks["kind"] == "theo_yeu_cau"].reset_index(drop=True)
 
 
-def _checked(req: Request, path: Path | None) -> dict[str, object]:
-    if req.task_code not in set(on_request_tasks(path)["code"]):
+def _checked(req: Request, path: Path | None, year: int) -> dict[str, object]:
+    if req.task_code not in set(on_request_tasks(path, year)["code"]):
         raise RequestError(
             f"Nhiệm vụ '{req.task_code}' không phải nhiệm vụ thực hiện khi có yêu cầu."
         )
     row = {
+        "plan_year": year,
         "task_code": req.task_code,
         "doc_number": _text(req.doc_number, "số văn bản", limit=50),
         "doc_date": _day(req.doc_date, "ngày văn bản"),
@@ -112,16 +114,19 @@ def _checked(req: Request, path: Path | None) -> dict[str, object]:
     return row
 
 
-def register(user: User | None, req: Request, *, path: Path | None = None) -> int:
-    """Record a request from Sở Nội vụ; returns its id."""
+def register(
+    user: User | None, req: Request, *, path: Path | None = None, year: int | None = None
+) -> int:
+    """Record a request from Sở Nội vụ under the plan of `year` (default: the plan in force,
+    whose on-request task it asks for); returns its id."""
     user = _allowed(user)
-    row = _checked(req, path)
+    row = _checked(req, path, year or plans.current(path))
     with db.transaction(path) as tx:
         new_id = tx.scalar(
-            "insert into report_request (task_code, doc_number, doc_date, issuer, subject, "
-            "content, due_date, period_from, period_to, registered_by, registered_at) values "
-            "($task_code, $doc_number, $doc_date, $issuer, $subject, $content, $due_date, "
-            "$period_from, $period_to, $by, $at) returning id",
+            "insert into report_request (plan_year, task_code, doc_number, doc_date, issuer, "
+            "subject, content, due_date, period_from, period_to, registered_by, registered_at) "
+            "values ($plan_year, $task_code, $doc_number, $doc_date, $issuer, $subject, "
+            "$content, $due_date, $period_from, $period_to, $by, $at) returning id",
             {**row, "by": user.username, "at": settings.now()},
         )
         audit.record(

@@ -1,6 +1,6 @@
 """Self-scoring totals, reviews (điểm thẩm định), the Office's assessment (VP) and score exports.
 
-Every total, grade and rank is computed in SQL (migration 002 and queries/unit_scores.sql,
+Every total, grade and rank is computed in SQL (queries/rules.sql and queries/unit_scores.sql,
 criterion_scores.sql, vp_assessment.sql); this module fetches, writes reviews, and formats.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from tracker import roles, settings
-from tracker.catalogue import catalogues, periods
+from tracker.catalogue import periods, plans
 from tracker.csvsafe import frame_csv
 from tracker.csvsafe import neutralise as neutralise  # re-exported: part of this API
 from tracker.metrics import models_register, reporting
@@ -64,19 +64,38 @@ class ScoringError(ValueError):
 # Reading
 
 
-def plan_year(path: Path | None = None) -> int:
-    return int(catalogues.setting("year", path))
-
-
 def years(path: Path | None = None) -> list[int]:
-    """Years with standing score sheets, plus the plan's year; newest first."""
+    """Years with standing score sheets, plus every plan's year; newest first."""
     found = {r[0] for r in db.cached_rows("score_years", path=path)}
-    return sorted(found | {plan_year(path)}, reverse=True)
+    return sorted(found | set(plans.years(path)), reverse=True)
 
 
 def scores_table(year: int, path: Path | None = None) -> pd.DataFrame:
     """One row per unit with scores in `year` plus the 'VP' row (see queries/unit_scores.sql)."""
     return db.query("unit_scores", path=path, year=int(year))
+
+
+def last_year_beside(year: int, path: Path | None = None) -> pd.DataFrame:
+    """Each unit of `year`'s scores with last year's final total, grade and rank beside, and the
+    change of the final total (year over year); empty when last year has no scores.
+
+    Columns: unit_code, last_final, last_grade, last_rank, change."""
+    before = scores_table(int(year) - 1, path)
+    before = before[before["unit_code"] != VP]
+    if before.empty:
+        return pd.DataFrame(
+            columns=["unit_code", "last_final", "last_grade", "last_rank", "change"]
+        )
+    now = scores_table(int(year), path)[["unit_code", "final_total"]]
+    out = now.merge(
+        before[["unit_code", "final_total", "grade", "rank"]].rename(
+            columns={"final_total": "last_final", "grade": "last_grade", "rank": "last_rank"}
+        ),
+        on="unit_code",
+        how="left",
+    )
+    out["change"] = out["final_total"] - out["last_final"]
+    return out[["unit_code", "last_final", "last_grade", "last_rank", "change"]]
 
 
 def unit_total(unit_code: str, year: int, path: Path | None = None) -> dict[str, Any] | None:
@@ -118,11 +137,11 @@ def late_record(year: int, path: Path | None = None) -> pd.DataFrame:
 
     Columns: unit_code, expected_weeks, late, missing, through (last week counted), implied.
     """
-    first = max(catalogues.setting("first_week", path), f"{int(year)}-W01")
+    first = max(plans.first_week(int(year), path), f"{int(year)}-W01")
     through = min(_last_closed_week(path), periods.week_id(date(int(year), 12, 28)))
     df = db.query("unit_reporting_counts", path=path, first_week=first, week=through)
     times = (df["late"] + df["missing"]).astype("float64")  # none when first > through
-    implied = 0.0 - (times * LATE_POINTS).clip(upper=_late_maximum(path))  # 0.0, never −0.0
+    implied = 0.0 - (times * LATE_POINTS).clip(upper=_late_maximum(int(year), path))  # never −0.0
     return df.assign(through=through, implied=implied)[
         ["unit_code", "expected_weeks", "late", "missing", "through", "implied"]
     ]
@@ -135,9 +154,9 @@ def _last_closed_week(path: Path | None) -> str:
     return week if reporting.deadline(week, path) <= now else periods.shift(week, -1)
 
 
-def _late_maximum(path: Path | None) -> float:
-    """P1's maximum deduction in the active set (0 when the set has no such penalty)."""
-    active = db.query("criteria_active", path=path)
+def _late_maximum(year: int, path: Path | None) -> float:
+    """P1's maximum deduction in the year's active set (0 when the set has no such penalty)."""
+    active = db.query("criteria_active", path=path, year=year)
     found = active[(active["code"] == LATE_CRITERION) & (active["kind"] == "penalty")]
     return float(found["max_points"].iloc[0]) if len(found) else 0.0
 
@@ -306,8 +325,8 @@ def clear_review(
     return _clear(user, "score_review_clear", target, path)
 
 
-def _active_criterion(criterion_code: str, path: Path | None) -> tuple[int, str, float]:
-    found = db.query_rows("active_criterion", path, criterion=criterion_code)
+def _active_criterion(year: int, criterion_code: str, path: Path | None) -> tuple[int, str, float]:
+    found = db.query_rows("active_criterion", path, year=int(year), criterion=criterion_code)
     if not found:
         raise ScoringError(f"Tiêu chí {criterion_code} không có trong bộ tiêu chí đang áp dụng.")
     return found[0]
@@ -324,7 +343,7 @@ def set_vp_adjustment(
 ) -> None:
     """HCTC's adjustment of the Office's assessment for one criterion (None = not applicable)."""
     roles.require(user, "review")
-    set_id, kind, maximum = _active_criterion(criterion_code, path)
+    set_id, kind, maximum = _active_criterion(year, criterion_code, path)
     stored = _bounded(criterion_code, kind, maximum, score)
     base_rows = db.query_rows("vp_base_line", path, year=int(year), criterion=criterion_code)
     base = (
@@ -345,7 +364,7 @@ def clear_vp_adjustment(
     user: User, year: int, criterion_code: str, *, path: Path | None = None
 ) -> bool:
     roles.require(user, "review")
-    set_id, _, _ = _active_criterion(criterion_code, path)
+    set_id, _, _ = _active_criterion(year, criterion_code, path)
     target = {
         "set_id": set_id,
         "year": int(year),
@@ -396,8 +415,8 @@ def scores_csv(week: str, path: Path | None = None) -> bytes:
     return frame_csv(scores_frame(year, path), float_format="%.1f")
 
 
-def models_frame(path: Path | None = None) -> pd.DataFrame:
-    r = models_register.register(path)
+def models_frame(path: Path | None = None, year: int | None = None) -> pd.DataFrame:
+    r = models_register.register(path, year)
     return pd.DataFrame(
         {
             "Mã đơn vị": r["unit_code"],
@@ -424,6 +443,6 @@ def models_frame(path: Path | None = None) -> pd.DataFrame:
     )
 
 
-def models_csv(path: Path | None = None) -> bytes:
-    """The Dân vận khéo register as CSV (same format rules as the scores CSV)."""
-    return frame_csv(models_frame(path), float_format="%.1f")
+def models_csv(path: Path | None = None, year: int | None = None) -> bytes:
+    """The Dân vận khéo register of the plan year `year` as CSV (the scores CSV's rules)."""
+    return frame_csv(models_frame(path, year), float_format="%.1f")

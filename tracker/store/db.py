@@ -59,6 +59,7 @@ CATALOGUE_TABLES = frozenset(
     {"unit", "task", "indicator", "criteria_set", "criterion", "setting"}
     | {"calendar_override", "calendar_day", "calendar_week"}  # migration 007, from the catalogues
     | {"model_field", "task_group"}  # migration 008
+    | {"plan", "plan_setting"}  # migration 011
 )
 # The calendar macros (migrations 006-007) read only the settings and the calendar tables above,
 # so they count as catalogues too.
@@ -119,6 +120,7 @@ def connection(path: Path | None = None) -> duckdb.DuckDBPyConnection:
             _opening[key] = next(_openings)
             try:
                 _migrate(con)
+                _define_rules(con)
                 _data_tables[key] = _relations(con) - CATALOGUE_TABLES - _CATALOGUE_VIEWS
                 for hook in _first_connect_hooks:
                     hook(path)
@@ -141,7 +143,7 @@ def close_all() -> None:
 
 
 def _migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Apply tracker/migrations/NNN_*.sql not yet recorded in schema_migration, in order."""
+    """Apply tracker/store/migrations/NNN_*.sql not yet recorded in schema_migration, in order."""
     cur = con.cursor()
     cur.execute(
         "create table if not exists schema_migration (version integer primary key, "
@@ -164,6 +166,13 @@ def _migrate(con: duckdb.DuckDBPyConnection) -> None:
             cur.execute("rollback")
             raise
     cur.close()
+
+
+def _define_rules(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)define the rule macros and views of queries/rules.sql: every start runs the rules of
+    this version of the code, whatever migration created the tables they read."""
+    with con.cursor() as cur:
+        cur.execute(queries.rules_sql())
 
 
 def _relations(con: duckdb.DuckDBPyConnection) -> frozenset[str]:

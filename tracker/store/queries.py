@@ -1,4 +1,5 @@
-"""Load the analysis SQL in queries/*.sql by name; each file's leading `--` lines document it."""
+"""Load the analysis SQL in queries/*.sql by name; each file's leading `--` lines document it.
+queries/rules.sql is apart: the rule macros and views, defined at every start (db.py)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,18 @@ class Query:
     sql: str
 
 
+RULES = "rules"  # queries/rules.sql: the rule macros and views, not a query
+
+
 def names() -> list[str]:
-    return sorted(p.stem for p in settings.QUERIES_DIR.glob("*.sql"))
+    """Every query of queries/ (rules.sql, the macros and views, is not one)."""
+    return sorted(p.stem for p in settings.QUERIES_DIR.glob("*.sql") if p.stem != RULES)
+
+
+@cache
+def rules_sql() -> str:
+    """queries/rules.sql: the statements defining the rule macros and views."""
+    return (settings.QUERIES_DIR / f"{RULES}.sql").read_text(encoding="utf-8")
 
 
 @cache

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from tracker.accounts import auth
-from tracker.catalogue import catalogues, periods
+from tracker.catalogue import catalogues, periods, plans
 from tracker.store import db, queries
 from tracker.tools import bench_browser, demo
 from tracker.tools.bench_core import Case, _environment, median_time, sandbox
@@ -73,7 +73,7 @@ def query_params(name: str, path: Path) -> dict[str, Any]:
         "unit": "HCTC",
         "task": "II.4",
         "year": int(week[:4]),
-        "first_week": catalogues.setting("first_week", path),
+        "first_week": plans.first_week(int(week[:4]), path),
         "date_from": str(periods.week_start(periods.shift(week, -4))),
         "date_to": str(periods.week_end(week)),
         "set_id": 1,
@@ -111,16 +111,23 @@ def naive_frames(path: Path) -> dict[str, pd.DataFrame]:
 
 
 def naive_overview(f: dict[str, pd.DataFrame], week: str) -> pd.DataFrame:
-    """Task completion, coverage and reporting for one week, computed the straightforward way."""
+    """Task completion, coverage and reporting for one week, computed the straightforward way
+    (the week's plan: its year's tasks and assignments, its year's reports)."""
+    year = int(week[:4])
     cur = f["current_sheet"]
-    cur = cur[(cur["sheet"] == "progress") & (cur["period"] <= week)]
+    cur = cur[
+        (cur["sheet"] == "progress") & (cur["period"] <= week) & (cur["period"] >= f"{year}-W01")
+    ]
     rows = cur.merge(f["progress_row"], on="submission_id")
     rows = rows.sort_values("period").groupby(["unit_code", "task_code"]).tail(1)
-    merged = f["assignment"].merge(
+    assignment = f["assignment"][f["assignment"]["plan_year"] == year]
+    merged = assignment.merge(
         rows[["unit_code", "task_code", "percent"]], on=["unit_code", "task_code"], how="left"
     )
+    tasks = f["task"]
+    tasks = tasks[(tasks["plan_year"] == year) & ~tasks["retired"]].sort_values("sort_order")
     out = []
-    for task in f["task"].itertuples():
+    for task in tasks.itertuples():
         part = merged[merged["task_code"] == task.code]
         lead = part[part["role"] == "chu_tri"]["percent"]
         completion = lead.fillna(0).iloc[0] if len(lead) else part["percent"].fillna(0).mean()
@@ -425,6 +432,13 @@ def single_session_ratio(cases: list[Case], scale: str, sessions: int) -> Case:
 # --- the run -------------------------------------------------------------------------------
 
 
+def _quick_until(path: Path) -> str:
+    """The quick form's office data: the first plan's first 14 reporting weeks."""
+    catalogues.open_database(path)
+    first = min(plans.years(path))
+    return periods.shift(plans.first_week(first, path), 13)
+
+
 def run(quick: bool) -> list[Case]:
     repeat = 5 if quick else 9
     cases: list[Case] = []
@@ -433,7 +447,7 @@ def run(quick: bool) -> list[Case]:
         cases += bench_workbook(tmp, repeat)
         cases += bench_bulk(tmp, 250)
         office = tmp / "office.duckdb"
-        until = "2026-W20" if quick else None
+        until = _quick_until(office) if quick else None
         built = demo.build_office(office, 2026, until=until, files_dir=tmp / "office_files")
         cases.append(
             Case(

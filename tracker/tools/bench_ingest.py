@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from tracker.accounts import auth
-from tracker.catalogue import catalogues, periods
+from tracker.catalogue import periods, plans
 from tracker.ingest import bulk, contract, submissions, template
 from tracker.store import db
 from tracker.tools import terminal
@@ -52,7 +52,7 @@ def read_with_calamine(data: bytes) -> None:
 def bench_workbook(tmp: Path, repeat: int) -> list[Case]:
     path = tmp / "workbook.duckdb"
     db.connection(path)
-    first = catalogues.setting("first_week", path)
+    first = plans.first_week(plans.current(path), path)
     files = [filled_workbook("HCTC", periods.shift(first, i + 2), path, i) for i in range(repeat)]
     check_only = statistics.median(
         [
@@ -101,7 +101,7 @@ def bench_bulk(tmp: Path, count: int) -> list[Case]:
     path = tmp / "bulk.duckdb"
     db.connection(path)
     units = [u for u in db.query("units", path=path)["code"]]
-    first = catalogues.setting("first_week", path)
+    first = plans.first_week(plans.current(path), path)
     folder = tmp / "bulk"
     folder.mkdir()
     files = []

@@ -18,11 +18,12 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from tracker import settings
 from tracker.accounts import auth, backups
 from tracker.accounts.auth import User
-from tracker.catalogue import calendar, catalogues, periods, plan
+from tracker.catalogue import calendar, catalogues, periods, plan, plan_loading, plans
 from tracker.exports import export
 from tracker.ingest import bulk, template
 from tracker.store import backup, db
@@ -36,7 +37,8 @@ DB_HELP = "tệp cơ sở dữ liệu DuckDB (mặc định: $TRACKER_DB hoặc 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m tracker", description="Theo dõi Kế hoạch dân vận chính quyền 2026."
+        prog="python -m tracker",
+        description="Theo dõi Kế hoạch công tác dân vận chính quyền (một Kế hoạch mỗi năm).",
     )
     parser.add_argument("--db", help=DB_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -67,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=tuple(periods.DECREE_PERIODS),
         help="kỳ báo cáo theo Nghị định 09/2019 (report, baocao), cùng --year",
     )
-    export.add_argument("--year", help="năm của kỳ báo cáo, ví dụ 2026")
+    export.add_argument("--year", help="năm của kỳ báo cáo (năm của Kế hoạch)")
     export.add_argument("--number", help="số của Báo cáo (baocao); bỏ trống để văn thư ghi")
     export.add_argument("--request", help="mã yêu cầu của Sở Nội vụ mà Báo cáo trả lời (baocao)")
     export.add_argument("--out", required=True)
@@ -104,13 +106,66 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="khôi phục từ thư mục sao lưu")
     restore.add_argument("dir")
     cal = sub.add_parser("calendar", help="in lịch báo cáo một năm: hạn nộp, tuần được miễn")
-    cal.add_argument("--year", type=int, help="năm ISO (mặc định: tham số year)")
+    cal.add_argument("--year", type=int, help="năm ISO (mặc định: năm của Kế hoạch đang áp dụng)")
+    psub = _plan_parser(sub)
     # `--db PATH` after the command too (§9: `import FILE… [--db PATH]`), on every (sub)command.
     # SUPPRESS: a command given no --db keeps the value given before it; one after the command wins.
-    for commands in (sub, usub):
+    for commands in (sub, usub, psub):
         for command in commands.choices.values():
             command.add_argument("--db", default=argparse.SUPPRESS, help=DB_HELP)
     return parser
+
+
+def _plan_parser(sub: Any) -> Any:
+    plan_cmd = sub.add_parser("plan", help="Kế hoạch từng năm: nạp, chép sang năm sau, liệt kê")
+    psub = plan_cmd.add_subparsers(dest="plan_command", required=True)
+    load = psub.add_parser("load", help="nạp danh mục nhiệm vụ của Kế hoạch một năm (.csv/.xlsx)")
+    load.add_argument("--year", type=int, required=True)
+    load.add_argument("--tasks", required=True, help="tệp nhiệm vụ, các cột như data/tasks.csv")
+    load.add_argument("--groups", help="tệp tiêu đề mục, các cột như data/task_groups.csv")
+    load.add_argument("--number", help="số Kế hoạch, ví dụ 05/KH-VPUB")
+    load.add_argument("--date", help="ngày ban hành, dạng YYYY-MM-DD hoặc dd/mm/yyyy")
+    copy = psub.add_parser("copy", help="chép Kế hoạch một năm thành bản nháp của năm sau")
+    copy.add_argument("--from", dest="source", type=int, required=True)
+    copy.add_argument("--to", dest="target", type=int, required=True)
+    psub.add_parser("list", help="liệt kê các Kế hoạch")
+    return psub
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    """`python -m tracker plan load|copy|list` (plan_loading: the same functions as Quản trị)."""
+    catalogues.open_database()
+    if args.plan_command == "list":
+        print("\n".join(plan_loading.list_lines()))
+        return 0
+    try:
+        if args.plan_command == "copy":
+            loaded = plan_loading.copy(auth.SYSTEM, args.source, args.target)
+        else:
+            files = plan_loading.PlanFiles(
+                tasks=_read_bytes(args.tasks),
+                tasks_name=Path(args.tasks).name,
+                groups=_read_bytes(args.groups) if args.groups else None,
+                groups_name=Path(args.groups).name if args.groups else "task_groups.csv",
+                number=args.number,
+                issued_on=args.date,
+            )
+            loaded = plan_loading.load(auth.SYSTEM, args.year, files)
+    except plan_loading.PlanFileError as exc:
+        print("Không nạp được Kế hoạch:", file=sys.stderr)
+        print("\n".join(f"- {p}" for p in exc.problems), file=sys.stderr)
+        return 1
+    print("\n".join(loaded.lines()))
+    return 0
+
+
+def _read_bytes(name: str) -> bytes:
+    try:
+        return Path(name).read_bytes()
+    except OSError as exc:
+        raise plan_loading.PlanFileError(
+            [f"{name}: không đọc được tệp ({exc.strerror})."]
+        ) from None
 
 
 def _password(given: str | None) -> str:
@@ -279,7 +334,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     """`python -m tracker calendar [--year 2026]`: one line per ISO week (Monday–Sunday, deadline
     after moving off days off, exempt or not, why)."""
     catalogues.open_database()
-    year = args.year or int(catalogues.setting("year"))
+    year = args.year or plans.in_force() or plans.today_year()
     if not 2000 <= year <= 2100:
         print(f"Lỗi: năm {year} nằm ngoài khoảng 2000–2100.", file=sys.stderr)
         return 2
@@ -331,6 +386,7 @@ HANDLERS: dict[str, Handler] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "calendar": cmd_calendar,
+    "plan": cmd_plan,
 }
 
 

@@ -15,7 +15,7 @@ import streamlit as st
 from tracker import settings as app_settings
 from tracker.accounts import admin, auth, backups
 from tracker.accounts.auth import User
-from tracker.catalogue import catalogues, editing, periods, plan
+from tracker.catalogue import catalogues, editing, periods, plan, plans
 from tracker.ingest import history, kept, submissions
 from tracker.store import backup
 from tracker.ui import admin_tables, calendar_admin, display, filters, flash, upload_view
@@ -134,6 +134,12 @@ def catalogues_tab(user: User) -> None:
         "rồi bấm Lưu. Dữ liệu được kiểm tra như khi nạp tệp CSV; thứ tự dòng là thứ tự hiển thị. "
         "Đơn vị đã có báo cáo không xóa được: hãy bỏ chọn cột “Đang hoạt động”."
     )
+    if name in (*editing.PLAN_CATALOGUES, "settings"):
+        st.info(
+            f"Danh mục này của **Kế hoạch năm {filters.plan_year()}** (chọn năm ở thanh bên); "
+            "tham số hạn nộp, tuần báo cáo, xếp loại là của từng Kế hoạch.",
+            icon=":material/event_note:",
+        )
     # A new editor key after each save: the widget's pending edits must not be applied twice.
     version = st.session_state.setdefault("catalogue_version", 0)
     edited = _catalogue_editor(name, version)
@@ -146,12 +152,12 @@ def catalogues_tab(user: User) -> None:
 
 
 def _catalogue_editor(name: str, version: int) -> pd.DataFrame:
-    frame = editing.catalogue_frame(name)
+    frame = editing.catalogue_frame(name, year=filters.plan_year())
     return st.data_editor(
         frame,
         num_rows="dynamic",
         hide_index=True,
-        key=f"editor_{name}_{version}",
+        key=f"editor_{name}_{filters.plan_year()}_{version}",
         width="stretch",
         # Vietnamese headers; the CSV column name stays in the tooltip for those editing files.
         column_config={
@@ -165,7 +171,7 @@ def _catalogue_editor(name: str, version: int) -> pd.DataFrame:
 
 def _save_catalogue(user: User, name: str, edited: pd.DataFrame, version: int) -> None:
     try:
-        changed = editing.save_catalogue(name, edited, user)
+        changed = editing.save_catalogue(name, edited, user, year=filters.plan_year())
     except catalogues.CatalogueError as exc:
         st.error("Chưa lưu vì có lỗi. Sửa các dòng sau rồi lưu lại:")
         st.dataframe({"Lỗi": exc.problems}, hide_index=True, key="catalogue_problems")
@@ -183,7 +189,7 @@ def _catalogue_exports(user: User) -> None:
     for col, (key, label) in zip(cols, editing.CATALOGUE_LABELS.items(), strict=True):
         col.download_button(
             label,
-            editing.export_catalogue(key, user),
+            editing.export_catalogue(key, user, year=filters.plan_year()),
             file_name=catalogues.FILES[key][0],
             mime="text/csv",
             on_click="ignore",
@@ -197,7 +203,8 @@ def _catalogue_exports(user: User) -> None:
 
 def locks_tab(user: User) -> None:
     st.caption(
-        f"Sau hạn nộp {catalogues.setting('lock_days')} ngày, tuần báo cáo bị khóa đối với tài khoản "
+        f"Sau hạn nộp {plans.setting(filters.plan_year(), 'lock_days')} ngày, tuần báo cáo bị "
+        "khóa đối với tài khoản "
         "đơn vị. Quản trị có thể cho phép một đơn vị nộp tuần đã khóa đến một thời hạn."
     )
     _grant_exception_form(user)

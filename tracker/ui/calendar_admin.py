@@ -12,7 +12,7 @@ import streamlit as st
 
 from tracker.accounts.auth import User
 from tracker.catalogue import calendar, catalogues, workdays
-from tracker.ui import admin_tables, flash
+from tracker.ui import admin_tables, filters, flash
 
 SAVED = "calendar_saved"  # flash key: the save message, shown after the rerun
 DAY = "DD/MM/YYYY"
@@ -39,7 +39,7 @@ def calendar_section(user: User) -> None:
         "Năm",
         min_value=2000,
         max_value=2100,
-        value=int(catalogues.setting("year")),
+        value=filters.plan_year(),
         step=1,
         key="calendar_year",
     )

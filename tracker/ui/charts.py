@@ -211,9 +211,16 @@ def group_heatmap(grouped: Grouped, basis: str) -> go.Figure:
 
 
 def trend_line(
-    weeks: pd.Series, values: pd.Series, *, title: str, basis: str, name: str
+    weeks: pd.Series,
+    values: pd.Series,
+    *,
+    title: str,
+    basis: str,
+    name: str,
+    previous: pd.DataFrame | None = None,
 ) -> go.Figure:
-    """A weekly line (0..100%).
+    """A weekly line (0..100%); `previous` (columns week, value), last year's same weeks, is
+    drawn as a second, dashed line over the same week numbers (year over year).
 
     Weeks of one year go on a numeric axis of week numbers, so plotly thins the ticks to the
     width (40+ rotated "Tuần n/2026" labels were unreadable, worst on a phone); the hover keeps
@@ -239,12 +246,28 @@ def trend_line(
             hovertemplate="%{customdata}: %{y:.1f}%<extra></extra>",
         )
     )
+    if one_year and previous is not None and not previous.empty:
+        last_year = periods.parse_week_id(previous["week"].iloc[0])[0]
+        fig.data[0].name = f"Năm {next(iter(years))}"
+        fig.add_trace(
+            go.Scatter(
+                x=[periods.parse_week_id(w)[1] for w in previous["week"]],
+                y=list(previous["value"]),
+                mode="lines",
+                line={"color": MUTED, "width": 2, "dash": "dash"},
+                connectgaps=False,
+                name=f"Năm {last_year}",
+                customdata=[periods.label(w) for w in previous["week"]],
+                hovertemplate="%{customdata}: %{y:.1f}%<extra></extra>",
+            )
+        )
+        fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.25})
     fig.update_yaxes(range=[0, 105], ticksuffix="%", title=None)
     if one_year:
         # Whole weeks only: left to itself plotly put ticks at half weeks ("7 8 8 9 9").
         step = max(1, math.ceil(len(weeks) / 12))
         fig.update_xaxes(
-            title=f"Tuần (năm {years.pop()})",
+            title=f"Tuần (năm {next(iter(years))})",
             tickformat="d",
             tick0=x[0] if x else 1,
             dtick=step,

@@ -14,7 +14,7 @@ from tracker.accounts.auth import User
 from tracker.catalogue import periods, plan
 from tracker.metrics import difficulties
 from tracker.text import fmt_datetime
-from tracker.ui import display, flash, tables
+from tracker.ui import display, filters, flash, tables
 
 FLASH = "vuong_mac_flash"
 
@@ -71,7 +71,9 @@ def raise_form(user: User, tasks: pd.DataFrame) -> None:
     if not submitted:
         return
     try:
-        new_id = difficulties.raise_difficulty(user, target, raise_task or None, content, proposal)
+        new_id = difficulties.raise_difficulty(
+            user, target, raise_task or None, content, proposal, year=filters.plan_year()
+        )
     except (difficulties.DifficultyError, auth.PermissionDenied) as exc:
         st.error(str(exc))
     else:

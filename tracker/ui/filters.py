@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
 
 import streamlit as st
 
 from tracker import settings
 from tracker.accounts.auth import User
-from tracker.catalogue import calendar, catalogues, periods, plan
+from tracker.catalogue import calendar, periods, plan, plans
 from tracker.metrics import reporting
 
 # Pages where the week is the one being reported (the current week by default); every other
@@ -19,16 +18,39 @@ REPORTING_PAGES = frozenset({"nop_bao_cao"})
 PAGE_KEY = "current_page"
 
 
+PLAN_KEY = "plan_year"  # the plan chosen for this run (select_plan), read by plan_year()
+YEAR_PARAM = "nam"  # ?nam=2027
+
+
+def select_plan() -> int | None:
+    """The plan (year) filter, in the URL as ?nam=2027, default the plan in force today; the
+    shell draws it on every page. None when the database has no plan."""
+    years = [str(y) for y in plans.years()]
+    if not years:
+        st.session_state.pop(PLAN_KEY, None)
+        return None
+    default = str(plans.in_force())
+    chosen = select("Kế hoạch năm", years[::-1], key=YEAR_PARAM, default=default)
+    st.session_state[PLAN_KEY] = int(chosen or default)
+    return st.session_state[PLAN_KEY]
+
+
+def plan_year() -> int:
+    """The plan this page shows: the one chosen in the sidebar, else the plan in force."""
+    chosen = st.session_state.get(PLAN_KEY)
+    return int(chosen) if chosen else plans.current()
+
+
 def first_week() -> str:
-    return catalogues.setting("first_week")
+    return plans.first_week(plan_year())
 
 
 def current_week() -> str:
-    """This week, kept inside the plan's reporting span (first week .. last week of the year)."""
-    year = int(catalogues.setting("year"))
-    last = periods.week_id(date(year, 12, 28))
+    """This week, kept inside the chosen plan's reporting span (first week .. last week of its
+    year): a past plan's last week, a plan not yet started its first week."""
+    year = plan_year()
     today = periods.week_id(settings.now().date())
-    return max(first_week(), min(today, last)) if today[:4] <= str(year) else last
+    return max(first_week(), min(today, plans.last_week(year)))
 
 
 def closed_week() -> str:
@@ -40,7 +62,7 @@ def closed_week() -> str:
 
 
 def week_options() -> list[str]:
-    """Weeks from the first reporting week to the current one, newest first."""
+    """The chosen plan's weeks from its first reporting week to the current one, newest first."""
     return list(reversed(periods.weeks_between(first_week(), current_week())))
 
 

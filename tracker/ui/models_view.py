@@ -24,7 +24,7 @@ from tracker.metrics import models_register, scoring
 from tracker.metrics.models_register import Recognition, RecognitionError
 from tracker.store import db
 from tracker.text import is_missing
-from tracker.ui import display, flash, score_charts, tables
+from tracker.ui import display, filters, flash, score_charts, tables
 
 NO_KIND = "Chưa phân loại"
 SAVED = "recognition_saved"  # flash key
@@ -46,7 +46,10 @@ def register_view(unit: str | None, field: str | None, status: str | None) -> Re
 
     def build() -> RegisterView:
         shown = models_register.filtered(
-            models_register.register(), unit=unit, field=field, status=status
+            models_register.register(year=filters.plan_year()),
+            unit=unit,
+            field=field,
+            status=status,
         )
         counts = models_register.status_counts(shown)
         if shown.empty:
@@ -83,8 +86,9 @@ def models_chart(matrix: pd.DataFrame, basis: str) -> go.Figure:
 
 
 def models_csv() -> bytes:
-    """The register's CSV (scoring.models_csv), built once per data version."""
-    return db.derived("models_view.csv", scoring.models_csv)
+    """The register's CSV (scoring.models_csv) of the chosen plan, built once per data version."""
+    year = filters.plan_year()
+    return db.derived("models_view.csv", lambda: scoring.models_csv(year=year), None, year)
 
 
 def history_table(unit_code: str, model_key: str) -> pd.DataFrame:

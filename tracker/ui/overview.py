@@ -7,12 +7,14 @@ status, this week's reporting grid, and the weekly trends. Sample units show "(m
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
 from tracker.accounts.auth import User
-from tracker.catalogue import periods
-from tracker.metrics import difficulties, progress, reporting
+from tracker.catalogue import periods, plans
+from tracker.metrics import difficulties, progress, reporting, year_over_year
 from tracker.store import db
 from tracker.text import fmt_number, fmt_pct
 from tracker.ui import charts, display, filters, requests_view, tables
@@ -85,8 +87,9 @@ def _render(user: User) -> None:
     week = filters.select_week()
     st.title("Tổng quan")
     st.caption(
-        "Kế hoạch công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở năm 2026 - "
-        f"Văn phòng UBND thành phố Cần Thơ · số liệu đến hết {periods.label(week)}"
+        "Kế hoạch công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở năm "
+        f"{filters.plan_year()} - Văn phòng UBND thành phố Cần Thơ · số liệu đến hết "
+        f"{periods.label(week)}"
     )
     if user.role == "don_vi" and user.unit_code:
         _banner(user.unit_code, week)
@@ -103,6 +106,7 @@ def _render(user: User) -> None:
         )
     _reporting_section(week)
     _difficulties_section(week)
+    _year_section(week)
     if plan.has_data:
         _trend_section(week, plan)
 
@@ -235,6 +239,7 @@ def _trend_charts(week: str, plan_basis: str) -> None:
     replayed to every session (display.shared): building and serialising plotly figures was
     most of this page's server time, and every leader asks for the same ones."""
     trend = progress.plan_trend(week)
+    before = _last_year(week)
     if not trend.empty:
         fig = charts.trend_line(
             trend["week"],
@@ -242,6 +247,7 @@ def _trend_charts(week: str, plan_basis: str) -> None:
             title="Tỷ lệ hoàn thành Kế hoạch",
             basis=plan_basis,
             name="Hoàn thành Kế hoạch",
+            previous=_previous(before, lambda w: progress.plan_trend(w), "week", "plan_completion"),
         )
         st.plotly_chart(fig, width="stretch", key="overview_plan_trend")
     rates = reporting.trend(week)
@@ -258,5 +264,50 @@ def _trend_charts(week: str, plan_basis: str) -> None:
         title="Tỷ lệ đơn vị nộp báo cáo",
         basis=basis,
         name="Tỷ lệ nộp báo cáo",
+        previous=_previous(before, lambda w: reporting.trend(w), "period", "reporting_rate"),
     )
     st.plotly_chart(fig, width="stretch", key="overview_reporting_trend")
+
+
+def _last_year(week: str) -> str | None:
+    """Last year's same week when last year has a plan (a line per year on the trends)."""
+    year = plans.of_week(week)
+    has_both = plans.exists(year) and plans.exists(year - 1)
+    return year_over_year.same_week_last_year(week) if has_both else None
+
+
+def _previous(
+    week: str | None, read: Callable[[str], pd.DataFrame], weeks: str, values: str
+) -> pd.DataFrame | None:
+    if week is None:
+        return None
+    df = read(week)
+    return pd.DataFrame({"week": df[weeks], "value": df[values]})
+
+
+def _year_section(week: str) -> None:
+    """This year against last year at the same week (nothing when last year has no plan)."""
+    found = year_over_year.compare(week)
+    if found is None:
+        return
+    last = found.last
+    st.subheader(f"So với năm {last.year} (cùng {periods.short_label(last.week).lower()})")
+    cols = st.columns(3)
+    figures = (
+        ("carried_completion", f"Hoàn thành {len(found.carried_tasks)} nhiệm vụ chuyển tiếp"),
+        ("reporting_rate", "Tỷ lệ nộp báo cáo bình quân"),
+        ("on_time_rate", "Tỷ lệ nộp đúng hạn bình quân"),
+    )
+    for col, (name, label) in zip(cols, figures, strict=True):
+        now, before = getattr(found.this, name), getattr(last, name)
+        delta = found.change(name)
+        col.metric(
+            label,
+            fmt_pct(now) if now is not None else "—",
+            delta=None if delta is None else f"{fmt_number(delta)} điểm %",
+            help=f"Năm {last.year}: {fmt_pct(before) if before is not None else 'chưa có'}.",
+        )
+    st.caption(
+        "Nhiệm vụ chuyển tiếp: nhiệm vụ có cùng mã trong Kế hoạch hai năm; tỷ lệ nộp bình quân "
+        "trên các tuần phải báo cáo từ đầu năm đến tuần đang xem."
+    )

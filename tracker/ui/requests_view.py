@@ -16,7 +16,7 @@ from tracker.accounts import auth
 from tracker.accounts.auth import User
 from tracker.metrics import requests_register as rr
 from tracker.text import fmt_date
-from tracker.ui import display
+from tracker.ui import display, filters
 from tracker.ui.report_range_view import DOCX
 
 Button = Callable[..., None]
@@ -116,7 +116,7 @@ def _register_form(user: User) -> None:
                 task, number, doc_date, issuer, subject, due, content, period_from, period_to
             )
             try:
-                rr.register(user, req)
+                rr.register(user, req, year=filters.plan_year())
                 st.success("Đã ghi yêu cầu của Sở Nội vụ.")
             except (rr.RequestError, auth.PermissionDenied) as exc:
                 st.error(str(exc))

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from tracker.catalogue import periods
+from tracker.catalogue import periods, plans
 from tracker.metrics import scoring
 from tracker.store import db
 from tracker.text import fmt_datetime, fmt_number, is_missing
@@ -51,9 +51,9 @@ def gap_text(row: dict[str, Any] | pd.Series) -> str:
     return f"Cần thêm {score_text(row['gap_to_next'])} điểm để đạt {row['next_grade']}"
 
 
-def bands(path: Path | None = None) -> pd.DataFrame:
-    """Grade bands in force, highest first (grade, threshold)."""
-    return db.query("grade_bands", path=path)
+def bands(year: int, path: Path | None = None) -> pd.DataFrame:
+    """The grade bands of the plan of `year`, highest first (grade, threshold)."""
+    return db.query("grade_bands", path=path, year=int(year))
 
 
 def _styled(df: pd.DataFrame, numeric: list[str]) -> Styler:
@@ -71,7 +71,7 @@ def ranking(year: int, path: Path | None = None) -> pd.DataFrame:
 def _ranking(year: int, path: Path | None) -> pd.DataFrame:
     t = scoring.scores_table(year, path)
     t = t[t["unit_code"] != scoring.VP]
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Hạng": t["rank"].astype("Int64"),
             "Mã đơn vị": t["unit_code"],
@@ -87,10 +87,27 @@ def _ranking(year: int, path: Path | None) -> pd.DataFrame:
             "Kỳ chấm": t["period"].map(periods.short_label, na_action="ignore"),
         }
     ).reset_index(drop=True)
+    return _with_last_year(table, year, path)
+
+
+def _with_last_year(table: pd.DataFrame, year: int, path: Path | None) -> pd.DataFrame:
+    """Last year's final total, grade and rank beside this year's, and the change (year over
+    year), when last year has scores."""
+    before = scoring.last_year_beside(year, path).set_index("unit_code")
+    if before.empty:
+        return table
+    last = int(year) - 1
+    codes = table["Mã đơn vị"]
+    table[f"Điểm năm {last}"] = codes.map(before["last_final"]).astype("float64")
+    table[f"Xếp loại năm {last}"] = codes.map(before["last_grade"]).fillna("—")
+    table[f"Hạng năm {last}"] = codes.map(before["last_rank"]).astype("Int64")
+    table["Thay đổi (điểm)"] = codes.map(before["change"]).astype("float64")
+    return table
 
 
 def ranking_styler(df: pd.DataFrame) -> Styler:
     numeric = ["Điểm tự chấm", "Điểm cuối cùng", "Điểm áp dụng"]
+    numeric += [c for c in df.columns if c.startswith("Điểm năm ") or c == "Thay đổi (điểm)"]
     return _styled(df, numeric)
 
 
@@ -129,7 +146,8 @@ def matrix_frames(
     units = lines["unit_code"].drop_duplicates().tolist()
     shown = lines["final_score"].astype("float64").map(score_text)
     shown = shown.where(~lines["final_na"].astype(bool), NOT_APPLICABLE)
-    thresholds = sorted(bands(path)["threshold"].tolist(), reverse=True)
+    year = int(lines["year"].iloc[0]) if "year" in lines else plans.current(path)
+    thresholds = sorted(bands(year, path)["threshold"].tolist(), reverse=True)
     cells = lines.assign(shown=shown, style=_colours(lines, thresholds))
 
     def grid(column: str) -> pd.DataFrame:

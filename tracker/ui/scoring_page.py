@@ -60,9 +60,8 @@ def show_flash() -> None:
 
 
 def select_year() -> int:
-    years = [str(y) for y in scoring.years()]
-    chosen = filters.select("Năm chấm điểm", years, key="year", default=str(scoring.plan_year()))
-    return int(chosen or 0)
+    """The scoring year: the plan chosen in the sidebar (Kế hoạch năm)."""
+    return filters.plan_year()
 
 
 def load(user: User, year: int) -> View:
@@ -73,7 +72,7 @@ def load(user: User, year: int) -> View:
         return View(
             user=user,
             year=year,
-            active=criteria.active_set(),
+            active=criteria.active_set(year=year),
             is_admin=auth.can(user, "review"),
             totals={code: scoring.unit_total(code, year) for code in [scoring.VP, *own]},
             late=scoring.late_record(year),  # depends on the clock too: not shared
@@ -225,7 +224,7 @@ def ranking_section(view: View) -> None:
 
     def draw() -> None:
         chart = score_charts.ranking_bars(
-            view.table[view.table["unit_code"].isin(codes)], score_views.bands(), basis
+            view.table[view.table["unit_code"].isin(codes)], score_views.bands(year), basis
         )
         st.plotly_chart(chart, key="ranking_chart", config={"displayModeBar": False})
         st.dataframe(
@@ -491,7 +490,11 @@ def _edit_active_set(user: User, active: dict[str, Any]) -> None:
     )
     if st.button("Lưu thành phiên bản mới", key="criteria_save_edit") and _store(
         lambda: criteria.save_edited(
-            user, edited, edit_label, provisional=bool(active["provisional"])
+            user,
+            edited,
+            edit_label,
+            provisional=bool(active["provisional"]),
+            year=filters.plan_year(),
         )
     ):
         st.rerun()
@@ -511,7 +514,12 @@ def _preview_and_load(user: User, upload: UploadedFile, label: str, provisional:
     if rows and st.button("Nạp bộ tiêu chí này", type="primary", key="criteria_load"):
         set_id = _store(
             lambda: criteria.replace_set(
-                user, data, label, provisional=provisional, source=upload.name
+                user,
+                data,
+                label,
+                provisional=provisional,
+                source=upload.name,
+                year=filters.plan_year(),
             )
         )
         if set_id is not None:

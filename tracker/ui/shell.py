@@ -26,7 +26,7 @@ from streamlit.web.server.starlette.starlette_server_config import XSRF_COOKIE_N
 from tracker import settings
 from tracker.accounts import auth, sessions
 from tracker.accounts.auth import User
-from tracker.catalogue import catalogues
+from tracker.catalogue import catalogues, plans
 from tracker.store import backup, db
 from tracker.ui import filters, session_routes
 
@@ -83,23 +83,26 @@ def frame(page_key: str) -> User:
     """Set up the page; stop with a login form or a refusal unless the user may see it."""
     page = PAGES[page_key]
     st.session_state[filters.PAGE_KEY] = page_key
+    try:
+        catalogues.open_database()
+    except db.DatabaseBusyError as exc:
+        st.set_page_config(page_title=page.title, page_icon="🏛️", layout="wide")
+        st.error(str(exc))
+        st.stop()
     st.set_page_config(
-        page_title=f"{page.title} - Dân vận chính quyền 2026",
+        page_title=f"{page.title} - Dân vận chính quyền {_shown_year() or ''}".rstrip(),
         page_icon="🏛️",
         layout="wide",
         initial_sidebar_state="auto",
     )
-    try:
-        catalogues.open_database()
-    except db.DatabaseBusyError as exc:
-        st.error(str(exc))
-        st.stop()
     backup.ensure_daily()  # cheap after the first call of the day: the server's own daily backup
     user = _session_user()
     if user is None:
         _login_form(page)
         st.stop()
     _sidebar(user)
+    if notice := plans.missing_notice():
+        st.info(notice, icon=":material/event_upcoming:")
     if user.role not in page.roles:
         st.error(
             f"Trang **{page.title}** không dành cho vai trò {user.role_label}. "
@@ -108,6 +111,13 @@ def frame(page_key: str) -> User:
         )
         st.stop()
     return user
+
+
+def _shown_year() -> int | None:
+    """The plan year the page shows: ?nam= when it names a plan, else the plan in force."""
+    asked = st.query_params.get(filters.YEAR_PARAM, "")
+    known = plans.years()
+    return int(asked) if asked.isdigit() and int(asked) in known else plans.in_force()
 
 
 def _session_user() -> User | None:
@@ -237,9 +247,11 @@ def _signed_in(user: User, page: Page) -> None:
 
 def _login_form(page: Page) -> None:
     st.title("Đăng nhập")
+    year = _shown_year()
     st.caption(
-        "Theo dõi Kế hoạch công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở năm 2026 "
-        "- Văn phòng UBND thành phố Cần Thơ"
+        "Theo dõi Kế hoạch công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở"
+        + (f" năm {year}" if year else "")
+        + " - Văn phòng UBND thành phố Cần Thơ"
     )
     if auth.user_count() == 0:
         st.info(
@@ -264,11 +276,14 @@ def _login_form(page: Page) -> None:
     _sample_accounts_hint()
 
 
+SAMPLE_PASSWORD = "demo-2026"  # the sample accounts' (tracker/tools/demo/shared.py DEMO_PASSWORD)
+
+
 def _sample_accounts_hint() -> None:
     rows = db.query_rows("sample_accounts")
     if rows:
         with st.expander("Tài khoản mẫu (chỉ có trong chế độ dữ liệu mẫu)"):
-            st.write("Mật khẩu của mọi tài khoản mẫu: `demo-2026`")
+            st.write(f"Mật khẩu của mọi tài khoản mẫu: `{SAMPLE_PASSWORD}`")
             st.table(
                 [
                     {"Tên đăng nhập": u, "Vai trò": auth.ROLES[r], "Đơn vị": c or ""}
@@ -278,7 +293,7 @@ def _sample_accounts_hint() -> None:
 
 
 # Filters the sidebar's links carry to the next page, so a chosen week and unit stay chosen.
-FOLLOWED = ("week", "unit")
+FOLLOWED = (filters.YEAR_PARAM, "week", "unit")
 # (filter, page) pairs left out: Nộp báo cáo opens on the week being reported.
 _NOT_FOLLOWED = frozenset({("week", "nop_bao_cao")})
 
@@ -299,8 +314,10 @@ def _followed_filters() -> dict[str, str]:
 
 def _sidebar(user: User) -> None:
     with st.sidebar:
-        st.markdown("**Dân vận chính quyền 2026**")
+        heading = st.empty()  # filled once the plan is chosen below it
         st.caption("Văn phòng UBND thành phố Cần Thơ")
+        year = filters.select_plan()
+        heading.markdown(f"**Dân vận chính quyền {year or ''}**".replace(" **", "**"))
         follow = _followed_filters()
         for key, page in PAGES.items():
             if user.role in page.roles:

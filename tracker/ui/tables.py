@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker.catalogue import catalogues, periods, plan
+from tracker.catalogue import periods, plan, plans
 from tracker.catalogue.plan import ROLE_LABELS, TASK_KIND_LABELS
 from tracker.metrics import difficulties, models_register, reporting
 from tracker.text import fmt_number, is_missing
@@ -245,7 +245,7 @@ def unit_reporting_history(unit: str, week: str, path: Path | None = None) -> pd
     Uses reporting.week_status (the single definition of on time / late / missing), one cached
     query per week, newest week first.
     """
-    first = catalogues.setting("first_week", path)
+    first = plans.first_week(plans.of_week(week), path)
     rows = []
     for w in reversed(periods.weeks_between(first, week) if first <= week else []):
         status = reporting.week_status(w, path)

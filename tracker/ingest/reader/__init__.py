@@ -77,7 +77,9 @@ def _read_sheets(reading: Reading, data: bytes) -> ParsedWorkbook:
     result = reading.result
     if sheet := sheets.get(contract.SHEET_INDICATORS):
         result.indicators = IndicatorReader(reading).read_indicators(sheet)
-    if sheet := sheets.get(contract.SHEET_SCORES):
+    # A week whose year has no plan is refused already (plan_missing): no criteria to check.
+    planned = result.header.period is None or reading.ctx.has_plan
+    if (sheet := sheets.get(contract.SHEET_SCORES)) and planned:
         result.scores = _scored(ScoreReader(reading).read_scores(sheet))
     if sheet := sheets.get(contract.SHEET_MODELS):
         result.models = ModelReader(reading).read_models(sheet)

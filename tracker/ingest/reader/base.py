@@ -28,8 +28,12 @@ class SheetReader:
 
     def __init__(self, reading: Reading) -> None:
         self.reading = reading
-        self.ctx = reading.ctx
         self.result = reading.result
+
+    @property
+    def ctx(self) -> Context:
+        """The catalogues, under the plan of the workbook's week once the header is read."""
+        return self.reading.ctx
 
     def add(
         self, sheet: str, cell: str, code: str, message: str, fix: str = "", warning: bool = False

@@ -49,6 +49,7 @@ class MetaReader(SheetReader):
                 f"Tải biểu mẫu của đơn vị {header.unit_code} tại trang Nộp báo cáo, "
                 "hoặc sửa lại ô đơn vị cho đúng.",
             )
+        self.check_plan_year(progress, meta.get("plan_year", ""))
         meta_week = periods.parse_period(meta_period) if meta_period else None
         if meta_period and header.period and meta_week != header.period:
             cell = cells.get(contract.LABEL_PERIOD, (None, ""))
@@ -61,6 +62,23 @@ class MetaReader(SheetReader):
                 "Mỗi tuần dùng biểu mẫu của tuần đó: tải biểu mẫu đúng tuần tại trang Nộp báo "
                 "cáo, hoặc sửa lại ô 'Kỳ báo cáo:'.",
             )
+
+    def check_plan_year(self, progress: Sheet, meta_year: str) -> None:
+        """A template made from one year's plan, re-dated to a week of another year, lists the
+        wrong tasks: refused, naming both years and where to get the right template."""
+        period = self.result.header.period
+        if not meta_year.isdigit() or not period or int(meta_year) == int(period[:4]):
+            return
+        cell = self.reading.header_cells.get(contract.LABEL_PERIOD, (None, ""))
+        self.add(
+            progress.name,
+            cell[1],
+            "plan_year_mismatch",
+            f"Biểu mẫu này lập theo Kế hoạch năm {meta_year} nhưng kỳ báo cáo "
+            f"{_week_label(period)} thuộc Kế hoạch năm {period[:4]} (danh mục nhiệm vụ khác).",
+            f"Tải biểu mẫu của {_week_label(period)} tại trang Nộp báo cáo (biểu mẫu theo Kế hoạch "
+            f"năm {period[:4]}), chép số liệu sang rồi tải lên lại.",
+        )
 
 
 def _week_label(period: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from tracker.catalogue import periods
@@ -50,6 +51,8 @@ class ProgressReader(SheetReader):
         last_header_row = table.header_row - 1 if table else HEADER_SCAN_ROWS
         self.reading.header_cells = self.read_header(sheet, last_header_row)
         self.result.progress = []
+        if not self.choose_plan(sheet):
+            return
         if not self.table_ok(sheet, table, missing, contract.PROGRESS_COLUMNS) or table is None:
             return
         seen: dict[str, int] = {}
@@ -58,6 +61,26 @@ class ProgressReader(SheetReader):
             if row is not None:
                 self.result.progress.append(row)
         self.check_missing_tasks(seen)
+
+    def choose_plan(self, sheet: Sheet) -> bool:
+        """Read the rest under the plan of the week's year (the latest plan when the week is
+        unreadable, so the task codes are still checked); False when that year has no plan."""
+        period = self.result.header.period
+        year = periods.parse_week_id(period)[0] if period else max(self.ctx.plans, default=None)
+        self.reading.ctx = self.ctx.for_year(year)
+        if period is None or self.ctx.has_plan:
+            return True
+        cell = self.reading.header_cells.get(contract.LABEL_PERIOD, (None, ""))[1]
+        self.add(
+            sheet.name,
+            cell,
+            "plan_missing",
+            f"Kế hoạch năm {year} chưa được nạp vào hệ thống nên chưa nhận báo cáo "
+            f"{periods.short_label(period)}.",
+            f"Liên hệ Phòng Hành chính - Tổ chức (tài khoản Quản trị) để nạp Kế hoạch năm {year}, "
+            "rồi tải biểu mẫu của tuần này tại trang Nộp báo cáo.",
+        )
+        return False
 
     def read_header(self, sheet: Sheet, last_row: int) -> dict[str, tuple[Any, str]]:
         """Header block: label in column A (by text), value in the next non-empty cell."""
@@ -143,7 +166,12 @@ class ProgressReader(SheetReader):
 
     def header_period(self, sheet: Sheet, found: dict[str, tuple[Any, str]]) -> str | None:
         value, cell = found.get(contract.LABEL_PERIOD, (None, ""))
-        example = "'Tuần 10/2026', '2026-W10', một ngày trong tuần (06/03/2026) hoặc '02/03/2026 - 08/03/2026'"
+        y = periods.example_year()
+        monday = periods.week_start(f"{y}-W10")
+        example = (
+            f"'Tuần 10/{y}', '{y}-W10', một ngày trong tuần ({monday + timedelta(days=4):%d/%m/%Y}) "
+            f"hoặc '{monday:%d/%m/%Y} - {monday + timedelta(days=6):%d/%m/%Y}'"
+        )
         if blank(value):
             self.add(
                 sheet.name,

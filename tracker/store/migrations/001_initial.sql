@@ -233,33 +233,4 @@ create table review_score (
     primary key (set_id, year, unit_code, criterion_code)
 );
 
--- ISO week helpers used by every metric query. p is 'YYYY-Www'.
-create macro week_start(p) as
-    make_date(cast(substr(p, 1, 4) as integer), 1, 4)
-    - cast(isodow(make_date(cast(substr(p, 1, 4) as integer), 1, 4)) - 1 as integer)
-    + (cast(substr(p, 7, 2) as integer) - 1) * 7;
-
-create macro week_end(p) as week_start(p) + 6;
-
-create macro setting_value(k) as (select value from setting where key = k);
-
--- Who is assigned to what: the lead (chủ trì), then coordinating units ('*' = every active unit),
--- and for tasks without a lead every listed unit "thực hiện" (carries it out).
-create view assignment as
-with listed as (
-    select t.code as task_code, u.code as unit_code, t.lead_unit
-    from task as t
-    inner join unit as u
-        on u.active
-        and (
-            t.coordinating = '*'
-            or list_contains(string_split(coalesce(t.coordinating, ''), ';'), u.code)
-        )
-)
-select code as task_code, lead_unit as unit_code, 'chu_tri' as role
-from task
-where lead_unit is not null and lead_unit <> ''
-union all
-select task_code, unit_code, case when lead_unit is null or lead_unit = '' then 'thuc_hien' else 'phoi_hop' end
-from listed
-where unit_code is distinct from lead_unit;
+-- (Its macros and views: queries/rules.sql since migration 011.)

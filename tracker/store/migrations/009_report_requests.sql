@@ -30,17 +30,4 @@ create table report_answer (
     answered_at timestamp not null
 );
 
--- overdue_requests(w): per task, the requests unanswered past their deadline as of ISO week w:
--- received by the end of w (doc_date <= week_end(w)), due before the end of w
--- (due_date < week_end(w)), and with no answer sent by the end of w.
-create macro overdue_requests(w) as table
-    select
-        r.task_code,
-        count(*) as overdue,
-        min(r.due_date) as first_due
-    from report_request as r
-    left join report_answer as a on r.id = a.request_id
-    where r.doc_date <= week_end(w)
-        and r.due_date < week_end(w)
-        and (a.request_id is null or a.sent_date > week_end(w))
-    group by r.task_code;
+-- (Its macros and views: queries/rules.sql since migration 011.)

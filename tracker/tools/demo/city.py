@@ -6,13 +6,14 @@ from __future__ import annotations
 import random
 import time as clock
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from tracker.accounts import auth
-from tracker.catalogue import catalogues, periods, plan
+from tracker.catalogue import periods, plan, plans
 from tracker.ingest import contract, submissions, template
 from tracker.ingest.parsed import (
     Header,
@@ -25,6 +26,7 @@ from tracker.ingest.parsed import (
 from tracker.store import audit, db
 from tracker.text import fmt_date
 from tracker.tools.demo.office import upload_time
+from tracker.tools.demo.plans import ensure_plans
 from tracker.tools.demo.shared import (
     ADMIN,
     CITY_UNITS,
@@ -76,10 +78,30 @@ def add_city_units(path: Path, count: int) -> list[str]:
     return [r["code"] for r in rows]
 
 
+@dataclass(frozen=True)
+class _YearPlan:
+    """What a city unit reports on in one plan year."""
+
+    assigned: dict[str, list[str]]  # unit -> task codes
+    kinds: dict[str, str]  # task code -> kind
+    criteria: pd.DataFrame
+
+
+def _year_plan(path: Path, year: int) -> _YearPlan:
+    tasks = plan.tasks(path, year)
+    assigned = plan.assignments(path, year).groupby("unit_code")["task_code"].apply(list)
+    return _YearPlan(
+        assigned.to_dict(),
+        dict(zip(tasks["code"], tasks["kind"], strict=True)),
+        db.query("criteria_active", path=path, year=year),
+    )
+
+
 def build_city(
     path: Path, seed: int = 2026, units: int = CITY_UNITS, years: int = CITY_YEARS
 ) -> Summary:
-    """≈`units` active units × `years` years of weekly data from the first reporting week."""
+    """≈`units` active units × `years` years of weekly data, each year under its own plan
+    (carried-over, new and dropped tasks: demo/plans.py), from the first reporting week."""
     started = clock.perf_counter()
     path = Path(path).resolve()
     db.connection(path)
@@ -89,16 +111,16 @@ def build_city(
     users = create_accounts(path, [])
     add_city_units(path, units)
     codes = plan.units(path)["code"].tolist()
-    year = int(catalogues.setting("year", path))
-    weeks = reporting_weeks(path, periods.week_id(date(year + years - 1, 12, 28)))
+    first_year = min(plans.years(path))
+    ensure_plans(path, first_year + years - 1)
+    by_year = {y: _year_plan(path, y) for y in range(first_year, first_year + years)}
+    weeks = [w for y in by_year for w in reporting_weeks(path, plans.last_week(y))]
     summary = Summary("city", path, len(codes), len(weeks))
-    assigned = plan.assignments(path).groupby("unit_code")["task_code"].apply(list).to_dict()
-    kinds = dict(zip(plan.tasks(path)["code"], plan.tasks(path)["kind"], strict=True))
-    criteria = db.query("criteria_active", path=path)
     indicator_codes = db.query("indicator_catalogue", path=path)["code"].tolist()
-    sims = {c: _city_unit(c, assigned.get(c, []), kinds, rng) for c in codes}
+    first = by_year[first_year]
+    sims = {c: _city_unit(c, first.assigned.get(c, []), first.kinds, rng) for c in codes}
     for chunk in _chunks(weeks, CITY_CHUNK_WEEKS):
-        items = list(_city_items(path, chunk, weeks, sims, criteria, indicator_codes, summary))
+        items = list(_city_items(path, chunk, weeks, sims, by_year, indicator_codes, summary))
         submissions.store_batch(items, users[ADMIN], path=path)
         summary.accepted += len(items)
     summary.seconds = clock.perf_counter() - started
@@ -141,7 +163,7 @@ def _city_items(
     chunk: list[str],
     weeks: list[str],
     sims: dict[str, UnitSim],
-    criteria: pd.DataFrame,
+    by_year: dict[int, _YearPlan],
     indicator_codes: list[str],
     summary: Summary,
 ) -> Iterator[tuple[ParsedWorkbook, datetime]]:
@@ -150,18 +172,24 @@ def _city_items(
         due = deadline(week, path)
         monday = periods.week_start(week)
         new_year = index > 0 and weeks[index - 1][:4] != week[:4]
+        year_plan = by_year[plans.of_week(week)]
         for sim in sims.values():
             rng = sim.rng
-            if new_year:  # the next year's plan starts from zero again
-                for track in sim.tasks:
-                    track.percent, track.done_evidence = 0.0, ""
+            if new_year:  # the next year's plan: its own tasks, each from zero again
+                sim.tasks = [
+                    Track(t, year_plan.kinds[t], 0.0, rng.uniform(1.2, 3.4))
+                    for t in year_plan.assigned.get(sim.code, [])
+                ]
             if rng.random() < sim.miss_rate:
                 summary.missing += 1
                 continue
             late = rng.random() < sim.late_rate
             summary.late += late
             at = upload_time(rng, week, due, late)
-            yield _city_workbook(sim, week, index, monday, at, criteria, indicator_codes), at
+            yield (
+                _city_workbook(sim, week, index, monday, at, year_plan.criteria, indicator_codes),
+                at,
+            )
 
 
 def _city_workbook(

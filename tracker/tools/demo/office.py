@@ -16,16 +16,16 @@ from openpyxl import Workbook
 
 from tracker import settings
 from tracker.accounts.auth import User
-from tracker.catalogue import periods, plan
+from tracker.catalogue import periods, plan, plans
 from tracker.ingest import contract, submissions, template
 from tracker.store import db
 from tracker.text import fmt_date
+from tracker.tools.demo.plans import ensure_plans
 from tracker.tools.demo.shared import (
     ADMIN,
     DemoError,
     Summary,
     create_accounts,
-    current_week,
     deadline,
     enable_sample_mode,
     ensure_empty,
@@ -155,20 +155,44 @@ def build_office(
     until: str | None = None,
     files_dir: Path | None = None,
 ) -> Summary:
-    """Sample data for the catalogue's active units, first reporting week to `until` (default now)."""
+    """Sample data for the catalogue's active units, from the first plan's first reporting week
+    to `until` (default: this week). A year after the first gets a sample plan of its own
+    (demo/plans.py) and its units start the year afresh."""
     started = clock.perf_counter()
     path = Path(path).resolve()
     db.connection(path)
     ensure_empty(path)
     rng = random.Random(seed)
+    first_year = min(plans.years(path))
+    last = until or max(periods.week_id(settings.now().date()), plans.first_week(first_year, path))
+    ensure_plans(path, max(first_year, plans.of_week(last)))
     units = plan.units(path)["code"].tolist()
-    last = until or current_week(path)
-    weeks = reporting_weeks(path, last)
     files_dir = files_dir or path.parent / "demo"
     enable_sample_mode(path)
     users = create_accounts(path, units)
-    tasks = plan.tasks(path)[["code", "kind"]]
-    assigned = plan.assignments(path)
+    summary = Summary("office", path, len(units), 0, files_dir=files_dir)
+    for year in range(first_year, plans.of_week(last) + 1):
+        year_rng = rng if year == first_year else random.Random(f"{seed}-{year}")
+        weeks = reporting_weeks(path, min(last, plans.last_week(year)))
+        summary.weeks += len(weeks)
+        _office_year(path, year, weeks, year_rng, units, users, files_dir, summary)
+    summary.seconds = clock.perf_counter() - started
+    return summary
+
+
+def _office_year(
+    path: Path,
+    year: int,
+    weeks: list[str],
+    rng: random.Random,
+    units: list[str],
+    users: dict[str, User],
+    files_dir: Path,
+    summary: Summary,
+) -> None:
+    """One plan year of weekly reports (the first year's draws are the sample's historic ones)."""
+    tasks = plan.tasks(path, year)[["code", "kind"]]
+    assigned = plan.assignments(path, year)
     sims = {
         u: new_unit(
             u,
@@ -179,13 +203,10 @@ def build_office(
         for u in units
     }
     _plant_events(rng, sims, len(weeks))
-    criteria = db.query("criteria_active", path=path)
+    criteria = db.query("criteria_active", path=path, year=year)
     scoring = _scoring_weeks(rng, units, len(weeks))
-    summary = Summary("office", path, len(units), len(weeks), files_dir=files_dir)
     for index, week in enumerate(weeks):
         _office_week(path, week, index, sims, users, criteria, scoring, files_dir, summary)
-    summary.seconds = clock.perf_counter() - started
-    return summary
 
 
 def _plant_events(rng: random.Random, sims: dict[str, UnitSim], n_weeks: int) -> None:
@@ -216,7 +237,7 @@ def _office_week(
     due = deadline(week, path)
     monday = periods.week_start(week)
     now = settings.now()
-    plans = []
+    sends = []
     for code, sim in sims.items():
         rng = sim.rng
         forced = sim.forced.get(index)
@@ -228,8 +249,8 @@ def _office_week(
         if at > now:
             summary.missing += 1
             continue
-        plans.append((at, code, late))
-    for at, code, late in sorted(plans):
+        sends.append((at, code, late))
+    for at, code, late in sorted(sends):
         sim = sims[code]
         summary.late += late
         update_models(sim, index, monday)

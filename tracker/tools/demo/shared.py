@@ -4,13 +4,13 @@ into a database that holds real data, the weeks to report, and the run's summary
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from tracker import settings
 from tracker.accounts import auth
 from tracker.accounts.auth import User
-from tracker.catalogue import calendar, catalogues, periods
+from tracker.catalogue import calendar, periods, plans
 from tracker.ingest import template
 from tracker.store import audit, db
 
@@ -114,19 +114,18 @@ def create_accounts(path: Path, unit_codes: list[str]) -> dict[str, User]:
 
 
 def current_week(path: Path) -> str:
-    """This week, kept within the plan year (as the dashboards' default week)."""
-    year = int(catalogues.setting("year", path))
-    first = catalogues.setting("first_week", path)
+    """This week, kept within the plan in force (as the dashboards' default week)."""
+    year = plans.current(path)
     today = periods.week_id(settings.now().date())
-    last = periods.week_id(date(year, 12, 28))
-    return max(first, min(today, last))
+    return max(plans.first_week(year, path), min(today, plans.last_week(year)))
 
 
 def reporting_weeks(path: Path, last: str) -> list[str]:
-    """Weeks that expect a report: first reporting week to `last`, exempt weeks left out."""
-    first = catalogues.setting("first_week", path)
-    exempt = calendar.exempt_weeks(path)
-    return [w for w in periods.weeks_between(first, last) if w not in exempt]
+    """Weeks of `last`'s plan that expect a report: its first reporting week to `last`, exempt
+    weeks left out."""
+    year = plans.of_week(last)
+    exempt = calendar.exempt_weeks(path, year)
+    return [w for w in periods.weeks_between(plans.first_week(year, path), last) if w not in exempt]
 
 
 def deadline(period: str, path: Path) -> datetime:

@@ -28,7 +28,7 @@ RESULTS = {
         "Đăng tải văn bản về công tác dân vận, dân chủ ở cơ sở trên trang thông tin nội bộ",
     ),
     "II.1.c": (
-        'Xây dựng dự thảo kế hoạch thực hiện mô hình "Dân vận khéo" năm 2026',
+        'Xây dựng dự thảo kế hoạch thực hiện mô hình "Dân vận khéo" của đơn vị',
         "Rà soát, lựa chọn nội dung đăng ký mô hình gắn với nhiệm vụ chuyên môn",
         "Theo dõi, cập nhật kết quả thực hiện mô hình đã đăng ký",
     ),

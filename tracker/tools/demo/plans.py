@@ -1,0 +1,80 @@
+"""The sample data's plans after the first (issue 24): each later year gets its own plan, loaded
+through the real path (plan_loading.load from a task file), the way the Office writes next
+year's Kế hoạch: most tasks carried over (same code, dates moved), the election task of 2026
+dropped, a new task added, a number and date of its own."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+from tracker.catalogue import catalogues, plan_loading, plan_store, plans
+from tracker.csvsafe import rows_csv
+from tracker.roles import SYSTEM
+from tracker.store import db
+
+FIRST_WEEK = "{year}-W03"  # the week after the sample plan's date (12/01)
+DROPPED = "II.1.a"  # led the 2026 election campaign: no such task the year after
+NEW_CODE = "II.7"
+NEW_TASK = {
+    "code": NEW_CODE,
+    "group_code": NEW_CODE,
+    "short_title": "Chuyển đổi số trong công tác dân vận chính quyền",
+    "full_text": (
+        "7. Ứng dụng công nghệ thông tin, chuyển đổi số trong theo dõi, báo cáo công tác dân vận "
+        'chính quyền và thực hiện dân chủ ở cơ sở; số hóa hồ sơ mô hình "Dân vận khéo".'
+    ),
+    "directing": "Chánh Văn phòng",
+    "lead_unit": "HCTC",
+    "coordinating": "*",
+    "weight": "1",
+    "kind": "thuong_xuyen",
+    "assignment_inferred": "false",
+}
+
+
+def _rows(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def _csv(rows: list[dict[str, str]], columns: tuple[str, ...]) -> bytes:
+    """The file the Office would write, through the one guarded CSV writer."""
+    return rows_csv(columns, [[row.get(c, "") for c in columns] for row in rows])
+
+
+def next_year_plan(path: Path, year: int) -> plan_loading.Loaded:
+    """Load a sample plan for `year` from the latest earlier one (see the module)."""
+    source = max(y for y in plans.years(path) if y < year)
+    tasks = [
+        row | {"start_date": f"{year}-01-01", "due_date": f"{year}-12-31"}
+        for row in _rows(catalogues.export_csv("tasks", path, source))
+        if row["code"] != DROPPED
+    ]
+    if not any(t["code"] == NEW_CODE for t in tasks):
+        tasks.append(NEW_TASK | {"start_date": f"{year}-01-01", "due_date": f"{year}-12-31"})
+    groups = _rows(catalogues.export_csv("task_groups", path, source))
+    if not any(g["code"] == NEW_CODE for g in groups):
+        at = next(i for i, g in enumerate(groups) if g["code"] == "III")
+        groups.insert(at, {"code": NEW_CODE, "heading": ""})
+    files = plan_loading.PlanFiles(
+        tasks=_csv(tasks, catalogues.FILES["tasks"][1]),
+        tasks_name="tasks.csv",
+        groups=_csv(groups, catalogues.FILES["task_groups"][1]),
+        groups_name="task_groups.csv",
+        number=f"{year - 2020:02d}/KH-VPUB",
+        issued_on=date(year, 1, 12),
+    )
+    loaded = plan_loading.load(SYSTEM, year, files, path=path)
+    with db.transaction(path) as tx:  # reports from the week after the plan is issued
+        plan_store.store_settings(
+            tx, year, {"first_week": FIRST_WEEK.format(year=year)}, replace=True
+        )
+    return loaded
+
+
+def ensure_plans(path: Path, last_year: int) -> None:
+    """A plan for every year up to `last_year` (the first comes from data/)."""
+    for year in range(max(plans.years(path)) + 1, last_year + 1):
+        next_year_plan(path, year)
