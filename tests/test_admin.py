@@ -134,8 +134,8 @@ def test_indicator_edit_checks_the_task(users: dict) -> None:
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("first_week", "2026-10", "cần dạng 2026-W10"),
-        ("exempt_weeks", "2026-W08;tết", "cần dạng 2026-W10"),
+        ("first_week", "2026-10", r"cần dạng \d{4}-W10"),
+        ("exempt_weeks", "2026-W08;tết", r"cần dạng \d{4}-W10"),
         ("deadline_weekday", "8", "số nguyên từ 1 đến 7"),
         ("deadline_time", "16h30", "HH:MM"),
         ("lock_days", "-1", "số nguyên từ 0 đến 366"),

@@ -16,7 +16,7 @@ from tests.conftest import set_plan_setting
 from tests.workbook_factory import Book
 from tracker import settings
 from tracker.accounts import auth
-from tracker.catalogue import calendar, catalogues, workdays
+from tracker.catalogue import calendar, catalogues, periods, workdays
 from tracker.ingest import submissions, template
 from tracker.metrics import reporting
 from tracker.store import db
@@ -196,7 +196,8 @@ def test_admin_edit_is_checked_and_refused_as_a_whole(users: dict) -> None:
             users["quan_tri"],
         )
     assert err.value.problems == [
-        "Dòng 2: cột 'date' không được để trống (ngày dạng YYYY-MM-DD, ví dụ 2026-05-02)."
+        "Dòng 2: cột 'date' không được để trống (ngày dạng YYYY-MM-DD, ví dụ "
+        f"{periods.example_year()}-05-02)."
     ]
     assert calendar.override_frame().empty
     assert calendar.deadline("2026-W11") == datetime(2026, 3, 13, 16, 30)
