@@ -1,16 +1,16 @@
 -- Criterion × unit lines for a year: self score, reviewed score and comment, final score, and
 -- evidence, for every unit with a standing 'Tự chấm điểm' sheet plus the Office's assessment
 -- ('VP', whose "self" is the responsible unit's final score and "reviewed" HCTC's adjustment).
--- Lines and edge cases are defined in the views score_line / vp_line (queries/rules.sql):
+-- Lines and edge cases are defined in the macros score_lines / vp_lines (queries/rules.sql):
 -- a criterion missing from a sheet scores 0; *_na marks "không áp dụng" (leaves both sums).
 -- ratio = final_score / max_points (for colour bands; penalties give ratios ≤ 0).
 -- missing_evidence = positive final score with an empty "Tài liệu kiểm chứng".
 -- params: $year
 -- grain: one row per (unit or 'VP', criterion of the set the unit scored under)
 with lines as (
-    select * from score_line where year = $year
+    select * from score_lines($year)
     union all by name
-    select * from vp_line where year = $year
+    select * from vp_lines($year)
 )
 
 select

@@ -1,6 +1,6 @@
 -- Indicator totals over the dates $date_from..$date_to (PRODUCT.md §6 "flow summed over the weeks asked for, stock the latest value"), from the standing 'Chỉ số' sheets.
 -- A week belongs to the range when its Thursday falls in it (the ISO rule: a month of 2026 gets the weeks whose Thursday is in that month); "up to week W" is asked as 01/01 of W's year .. Sunday of W.
--- flow (kind 'flow'): sum of every unit's values over the weeks in the range. stock: for each unit, its latest value in a week whose Thursday is <= $date_to (carried forward, even from before $date_from), summed over units.
+-- flow (kind 'flow'): sum of every unit's values over the weeks in the range. stock: for each unit, its latest value in a week whose Thursday is <= $date_to, of the same plan year as $date_to (carried forward, even from before $date_from, never from an earlier plan's year), summed over units.
 -- total is NULL (not 0) when no unit reported the indicator in that window; units = how many units the total comes from; last_period = the latest week counted.
 -- params: $date_from, $date_to
 -- grain: one row per indicator, in catalogue order
@@ -13,6 +13,7 @@ with vals as (
         indicator_code,
         value
     from standing_indicator_values()
+    where period <= strftime(cast($date_to as date), '%G-W%V')
 ),
 
 flow as (
@@ -34,6 +35,7 @@ stock_unit as (
         period
     from vals
     where thursday <= cast($date_to as date)
+        and period >= strftime(cast($date_to as date), '%G') || '-W01'
     qualify row_number() over (partition by indicator_code, unit_code order by period desc) = 1
 ),
 

@@ -1,7 +1,7 @@
 -- The "Dân vận khéo" register of the plan of year $year: every unit's models as its latest standing
 -- 'Dân vận khéo' sheet of a week of that year lists them (the latest_models_sheet macro of
 -- queries/rules.sql: current_sheet of the unit's latest ISO week of the year with that sheet; a resubmission without the sheet leaves the earlier one standing). model_key identifies a model across submissions
--- (NFC, lower case, single spaces); first_period is the first week any accepted submission of the
+-- (NFC, lower case, single spaces); first_period is the first week of the year any accepted submission of the
 -- unit listed it. status_order follows Đăng ký (1) → Đang thực hiện → Được công nhận → Nhân rộng
 -- (4); an empty or unknown status sorts last (9). kind, decision_no, decision_date, sent_to_snv and
 -- sent_date are what the Office recorded for the model on the Dân vận khéo page
@@ -14,19 +14,28 @@ with latest as (
     from latest_models_sheet(cast($year as varchar) || '-W53')
 ),
 
+year_rows as (
+    -- the model rows of the year's accepted submissions (the register never reads other years)
+    select m.*, s.unit_code, s.period
+    from model_row as m
+    inner join submission as s on m.submission_id = s.id
+    where s.status = 'accepted'
+        and s.period >= cast($year as varchar) || '-W01'
+        and s.period <= cast($year as varchar) || '-W53'
+),
+
 keyed as (
     select
-        m.*,
-        lower(regexp_replace(trim(nfc_normalize(m.name)), '\s+', ' ', 'g')) as model_key
-    from model_row as m
+        r.* exclude (unit_code, period),
+        lower(regexp_replace(trim(nfc_normalize(r.name)), '\s+', ' ', 'g')) as model_key
+    from year_rows as r
 ),
 
 first_seen as (
-    select s.unit_code, k.model_key, min(s.period) as first_period
-    from keyed as k
-    inner join submission as s on k.submission_id = s.id
-    where s.status = 'accepted'
-    group by s.unit_code, k.model_key
+    select unit_code, lower(regexp_replace(trim(nfc_normalize(name)), '\s+', ' ', 'g')) as model_key,
+        min(period) as first_period
+    from year_rows
+    group by all
 )
 
 select

@@ -6,8 +6,7 @@ with assigned as (
         task_code,
         count(*) as assigned_units,
         string_agg(unit_code, ', ' order by unit_code) filter (where role <> 'chu_tri') as other_units
-    from assignment
-    where plan_year = $year
+    from assignments_of($year)
     group by task_code
 )
 

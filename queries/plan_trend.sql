@@ -22,8 +22,7 @@ assigned as (
         a.task_code,
         a.unit_code,
         a.role = 'chu_tri' as is_lead
-    from assignment as a
-    where a.plan_year = week_year($week)
+    from assignments_of(week_year($week)) as a
 ),
 
 rows_ as (

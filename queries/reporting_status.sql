@@ -24,13 +24,14 @@ week_sub as (
 ),
 
 contact as (
+    -- one aggregate pass (cheaper than a window over every year's submissions)
     select
         unit_code,
-        reporter,
-        phone
+        arg_max(reporter, (uploaded_at, id)) as reporter,
+        arg_max(phone, (uploaded_at, id)) as phone
     from submission
     where status = 'accepted'
-    qualify row_number() over (partition by unit_code order by uploaded_at desc, id desc) = 1
+    group by unit_code
 )
 
 select

@@ -57,6 +57,35 @@ select
 from listed
 where unit_code is distinct from lead_unit;
 
+-- assignments_of(y): the assignment rows of the plan of year y (its tasks only are read: a year's
+-- pages never compute the other plans' assignments).
+create or replace macro assignments_of(y) as table
+with tasks as (
+    select code, lead_unit, coordinating from task where plan_year = y and not retired
+),
+
+listed as (
+    select t.code as task_code, u.code as unit_code, t.lead_unit
+    from tasks as t
+    inner join unit as u
+        on u.active
+        and (
+            t.coordinating = '*'
+            or list_contains(string_split(coalesce(t.coordinating, ''), ';'), u.code)
+        )
+)
+select cast(y as integer) as plan_year, code as task_code, lead_unit as unit_code, 'chu_tri' as role
+from tasks
+where lead_unit is not null and lead_unit <> ''
+union all
+select
+    cast(y as integer),
+    task_code,
+    unit_code,
+    case when lead_unit is null or lead_unit = '' then 'thuc_hien' else 'phoi_hop' end
+from listed
+where unit_code is distinct from lead_unit;
+
 -- plan_tasks_of(y): the tasks of the plan of year y in plan order (retired ones left out).
 create or replace macro plan_tasks_of(y) as table
     select * from task where plan_year = y and not retired;
@@ -157,9 +186,8 @@ create or replace macro assigned_progress_as_of(w) as table
         a.role,
         l.percent,
         l.uploaded_at
-    from assignment as a
-    left join progress_as_of(w) as l on a.unit_code = l.unit_code and a.task_code = l.task_code
-    where a.plan_year = week_year(w);
+    from assignments_of(week_year(w)) as a
+    left join progress_as_of(w) as l on a.unit_code = l.unit_code and a.task_code = l.task_code;
 
 -- task_completion_as_of(w): per task of w's plan, its completion as of week w: the lead unit's
 -- (chủ trì) progress when the task has one, a lead that has not reported counting 0; otherwise
@@ -292,28 +320,31 @@ create or replace macro next_grade_of(y, total) as
 create or replace macro next_threshold_of(y, total) as
     (select min(threshold) from grade_bands(y) where threshold > total);
 
--- One line per (unit, year, criterion of the set the unit scored under): self and final scores.
-create or replace view score_line as
+-- score_lines(y): one line per (unit, criterion of the set the unit scored under) for year y:
+-- self and final scores. Only year y's sheets are read (a year's pages never scan the others).
+create or replace macro score_lines(y) as table
 with latest as (
     select
         unit_code,
-        cast(substr(period, 1, 4) as integer) as year,
         max(period) as period,
         arg_max(submission_id, period) as submission_id
     from current_sheet
     where sheet = 'scores'
-    group by unit_code, cast(substr(period, 1, 4) as integer)
+        and period >= cast(y as varchar) || '-W01'
+        and period <= cast(y as varchar) || '-W53'
+    group by unit_code
 ),
 
 sheet as (
     select
         l.*,
+        cast(y as integer) as year,
         s.uploaded_at,
         coalesce(
             s.criteria_set_id,
             (
                 select max(cs.id) from criteria_set as cs
-                where cs.loaded_at <= s.uploaded_at and coalesce(cs.plan_year, l.year) = l.year
+                where cs.loaded_at <= s.uploaded_at and coalesce(cs.plan_year, y) = y
             )
         ) as set_id
     from latest as l
@@ -365,21 +396,22 @@ select
     case when reviewed then review_score else self_score end as final_score
 from lines;
 
--- The Office's assessment (unit 'VP'), one line per (year, criterion of that year's active set),
--- shaped like score_line: "self" = the responsible unit's final line, "final" = after HCTC's
--- adjustment.
-create or replace view vp_line as
-with years as (
-    select distinct year from score_line
-    union
-    select distinct year from review_score
-    where unit_code = 'VP'
+-- vp_lines(y): the Office's assessment (unit 'VP') for year y, one line per criterion of that
+-- year's active set, shaped like score_lines: "self" = the responsible unit's final line, "final"
+-- = after HCTC's adjustment. Empty when nobody scored that year and HCTC adjusted nothing.
+create or replace macro vp_lines(y) as table
+with scored as (
+    select * from score_lines(y)
 ),
 
 active_set as (
-    select y.year, cs.id
-    from years as y
-    inner join criteria_set as cs on cs.active and cs.plan_year = y.year
+    select cast(y as integer) as year, cs.id
+    from criteria_set as cs
+    where cs.active and cs.plan_year = y
+        and (
+            exists (select 1 from scored)
+            or exists (select 1 from review_score as v where v.unit_code = 'VP' and v.year = y)
+        )
 ),
 
 lines as (
@@ -412,9 +444,8 @@ lines as (
         v.reviewed_at
     from active_set as a
     inner join criterion as c on c.set_id = a.id
-    left join score_line as r
+    left join scored as r
         on c.responsible_unit = r.unit_code
-        and a.year = r.year
         and c.set_id = r.set_id
         and c.code = r.criterion_code
     left join review_score as v
@@ -429,3 +460,7 @@ select
     case when reviewed then review_score is null else self_na end as final_na,
     case when reviewed then review_score else self_score end as final_score
 from lines;
+
+-- The views of migration 002 these macros replace (a view cannot take the year).
+drop view if exists vp_line;
+drop view if exists score_line;

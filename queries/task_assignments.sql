@@ -6,8 +6,7 @@ select
     a.unit_code,
     u.name as unit_name,
     a.role
-from assignment as a
+from assignments_of($year) as a
 inner join task as t on a.task_code = t.code and a.plan_year = t.plan_year
 inner join unit as u on a.unit_code = u.code
-where a.plan_year = $year
 order by t.sort_order, case a.role when 'chu_tri' then 0 else 1 end, u.sort_order

@@ -19,8 +19,8 @@ select
 from current_sheet as cs
 inner join submission as s on cs.submission_id = s.id and s.status = 'accepted'
 inner join progress_row as pr on cs.submission_id = pr.submission_id
-inner join assignment as a
-    on cs.unit_code = a.unit_code and pr.task_code = a.task_code and a.plan_year = week_year($week)
+inner join assignments_of(week_year($week)) as a
+    on cs.unit_code = a.unit_code and pr.task_code = a.task_code
 inner join unit as u on a.unit_code = u.code
 where cs.sheet = 'progress' and pr.task_code = $task and cs.period <= $week
     and week_year(cs.period) = week_year($week)

@@ -1,5 +1,5 @@
 -- One unit's indicators (chỉ số) for the year up to ISO week $week, from its standing 'Chỉ số' sheets (current_sheet, sheet 'indicators'; a superseded version never counts), PRODUCT.md §6.
--- flow: sum of the unit's values over the weeks of $week's ISO year up to $week. stock: the value in the unit's latest such sheet of a week <= $week that lists the indicator (carried forward, also from an earlier year).
+-- flow: sum of the unit's values over the weeks of $week's ISO year up to $week. stock: the value in the unit's latest such sheet of a week <= $week of the same plan year that lists the indicator (carried forward within the year; a new plan starts afresh).
 -- value is NULL when the unit never reported the indicator in that window; last_period = the latest week counted.
 -- params: $unit, $week
 -- grain: one row per indicator of the catalogue, in catalogue order
@@ -10,7 +10,7 @@ with vals as (
         period,
         value
     from standing_indicator_values()
-    where unit_code = $unit and period <= $week
+    where unit_code = $unit and period <= $week and period >= substr($week, 1, 4) || '-W01'
 ),
 
 flow as (

@@ -8,5 +8,5 @@ select
     max_points,
     self_na,
     self_score
-from score_line
-where unit_code = $unit and year = $year and criterion_code = $criterion
+from score_lines($year)
+where unit_code = $unit and criterion_code = $criterion

@@ -2,5 +2,5 @@
 -- params: $unit, $year
 -- grain: one row
 select count(*) as lines
-from score_line
-where unit_code = $unit and year = $year
+from score_lines($year)
+where unit_code = $unit

@@ -1,5 +1,5 @@
 -- Self-score totals per unit for a year, plus the Office's assessment as unit 'VP' (PRODUCT.md §6).
--- Lines come from the views score_line / vp_line (queries/rules.sql, which documents the edge
+-- Lines come from the macros score_lines / vp_lines (queries/rules.sql, which documents the edge
 -- cases); totals use score_total(), grades grade_of() on the plan's setting grade_bands. self_total uses the units'
 -- own scores; reviewed_total (NULL when nothing was reviewed) and final_total use the reviewed
 -- score per criterion where one exists. applicable_points = Σ maxima of the applicable ordinary
@@ -10,9 +10,9 @@
 -- params: $year
 -- grain: one row per unit with a standing 'Tự chấm điểm' sheet in the year, plus one 'VP' row
 with lines as (
-    select * from score_line where year = $year
+    select * from score_lines($year)
     union all by name
-    select * from vp_line where year = $year
+    select * from vp_lines($year)
 ),
 
 sums as (

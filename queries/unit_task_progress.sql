@@ -36,9 +36,8 @@ select
     l.submission_id,
     l.uploaded_at,
     l.reporter
-from assignment as a
+from assignments_of(week_year($week)) as a
 inner join task as t on a.task_code = t.code and a.plan_year = t.plan_year
 inner join unit as u on a.unit_code = u.code
 left join latest as l on a.unit_code = l.unit_code and a.task_code = l.task_code
-where a.plan_year = week_year($week)
 order by t.sort_order, case a.role when 'chu_tri' then 0 else 1 end, u.sort_order

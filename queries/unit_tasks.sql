@@ -6,7 +6,7 @@ select
     t.short_title,
     t.kind,
     a.role
-from assignment as a
+from assignments_of($year) as a
 inner join task as t on a.task_code = t.code and a.plan_year = t.plan_year
-where a.unit_code = $unit and a.plan_year = $year
+where a.unit_code = $unit
 order by t.sort_order

@@ -1,5 +1,5 @@
 -- The Office's assessment (VP) per criterion of the year's active set: the responsible
--- unit's final score (reviewed if reviewed; see vp_line in queries/rules.sql), HCTC's adjustment
+-- unit's final score (reviewed if reviewed; see vp_lines in queries/rules.sql), HCTC's adjustment
 -- with its comment, and the resulting score. has_source is false when the responsible unit has
 -- no standing sheet under the active set that year (the criterion then scores 0, like a missing
 -- row); base_na true when the responsible unit marked it "không áp dụng" (VP then treats it as
@@ -28,7 +28,6 @@ select
     v.reviewed_at as adjusted_at,
     v.final_na,
     v.final_score
-from vp_line as v
+from vp_lines($year) as v
 left join unit as u on v.responsible_unit = u.code
-where v.year = $year
 order by v.sort_order

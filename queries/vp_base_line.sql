@@ -6,5 +6,5 @@ select
     self_na,
     self_score,
     source_unit
-from vp_line
-where year = $year and criterion_code = $criterion
+from vp_lines($year)
+where criterion_code = $criterion
