@@ -2,16 +2,18 @@
 
 This one file has two roles. `streamlit run app.py` finds the `st.App` below and imports this
 file as the module `app` to serve it: the app plus the routes that set and clear the sign-in
-cookie (tracker/ui/session_routes.py). Streamlit then runs this same file as the Tổng quan page,
+cookie (tracker/ui/session_routes.py), after tracker/ui/serving.py has settled which proxies
+are trusted and refused a sample database served to the network. Streamlit then runs this same file as the Tổng quan page,
 as `__main__`, which draws the page.
 """
 
 import streamlit as st
 
-from tracker.ui import overview, session_routes, shell
+from tracker.ui import overview, serving, session_routes, shell
 
 if __name__ == "__main__":
     user = shell.frame("tong_quan")
     overview.render(user)
 else:
+    serving.configure()  # trusted proxies, and no sample database served to the network
     app = st.App("app.py", routes=session_routes.ROUTES)

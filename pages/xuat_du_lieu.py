@@ -40,10 +40,13 @@ def _button(label: str, kind: str, mime: str, key: str, **options: object) -> No
 
 st.subheader(f"Số liệu đến hết {periods.label(week)}")
 st.caption("Tỷ lệ hoàn thành do đơn vị tự đánh giá; mỗi đơn vị lấy báo cáo gần nhất đến hết tuần.")
-_button("Tổng hợp theo nhiệm vụ (CSV)", "summary", CSV, "dl_summary", week=week)
-_button("Chi tiết đơn vị × nhiệm vụ (CSV)", "detail", CSV, "dl_detail", week=week)
-_button("Chỉ số từ đầu năm (CSV)", "indicators", CSV, "dl_indicators", week=week)
-_button(f"Điểm tự chấm năm {week[:4]} (CSV)", "scores", CSV, "dl_scores", week=week)
+if refusal := export.week_refusal(week):  # a week still being reported is not data yet
+    st.warning(refusal, icon=":material/event_busy:")
+else:
+    _button("Tổng hợp theo nhiệm vụ (CSV)", "summary", CSV, "dl_summary", week=week)
+    _button("Chi tiết đơn vị × nhiệm vụ (CSV)", "detail", CSV, "dl_detail", week=week)
+    _button("Chỉ số từ đầu năm (CSV)", "indicators", CSV, "dl_indicators", week=week)
+    _button(f"Điểm tự chấm năm {week[:4]} (CSV)", "scores", CSV, "dl_scores", week=week)
 if criteria.active_set(year=filters.plan_year())[
     "provisional"
 ]:  # wherever scores appear, say the set is provisional

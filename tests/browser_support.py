@@ -71,22 +71,26 @@ def use_server_clock(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
 
 
 @contextmanager
-def running_server(path: Path, *extra_args: str) -> Iterator[str]:
+def running_server(
+    path: Path, *extra_args: str, env: dict[str, str] | None = None, port: int | None = None
+) -> Iterator[str]:
     """`streamlit run app.py` on a free local port over the database at `path`; yields its URL.
-    `extra_args` are more `streamlit run` options (e.g. a config option a test needs changed).
+    `extra_args` are more `streamlit run` options (e.g. a config option a test needs changed),
+    `env` more environment variables (e.g. $TRACKER_TRUSTED_PROXIES).
 
     The caller prepares the database in-process first; this hands it over (DuckDB lets one
     process open a file) and stops the server by its own PID afterwards. The server runs on the
     tests' clock: this process's $TRACKER_NOW (to the second), else the suite's default instant.
     """
     db.close_all()
-    port = free_port()
+    port = port or free_port()
     clock = os.environ.get("TRACKER_NOW") or clock_value(suite_now())
     env = {
         **os.environ,
         "TRACKER_DB": str(path),
         "TRACKER_DAILY_BACKUP": "0",
         "TRACKER_NOW": clock,
+        **(env or {}),
     }
     command = [
         sys.executable,
@@ -183,10 +187,16 @@ def _same_origin(url: str, origin: str) -> bool:
 # --- actions ---------------------------------------------------------------------------------
 
 
-def new_page(browser: Any, origin: str, *, width: int = 1280, height: int = 900) -> tuple:
-    """A fresh context (its own session and cookies) and a watched page in it."""
+def new_page(
+    browser: Any, origin: str, *, width: int = 1280, height: int = 900, **options: Any
+) -> tuple:
+    """A fresh context (its own session and cookies) and a watched page in it; `options` are
+    more context options (extra_http_headers, ignore_https_errors, storage_state)."""
     context = browser.new_context(
-        viewport={"width": width, "height": height}, accept_downloads=True, locale="vi-VN"
+        viewport={"width": width, "height": height},
+        accept_downloads=True,
+        locale="vi-VN",
+        **options,
     )
     context.set_default_timeout(TIMEOUT_MS)
     # A grid's "Download as CSV" opens the File System Access save dialog when the browser has
@@ -229,6 +239,23 @@ def login(page: Any, username: str) -> None:
     # phone the sidebar starts collapsed).
     expect(page.locator(".st-key-logout_button")).to_be_attached(timeout=TIMEOUT_MS)
     idle(page)
+
+
+def try_login(page: Any, username: str, password: str) -> bool:
+    """Submit the login form once: True when signed in, False when refused (the form's one
+    answer to every failure is shown)."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible(timeout=TIMEOUT_MS)
+    idle(page)
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    signed_in = page.locator(".st-key-logout_button")
+    refused = page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng.")
+    expect(signed_in.or_(refused)).to_be_attached(timeout=TIMEOUT_MS)
+    idle(page)
+    return signed_in.count() > 0
 
 
 def go(page: Any, title: str) -> None:

@@ -74,7 +74,8 @@ def test_lock_after_repeated_failures_then_it_expires(
 ) -> None:
     clock = [datetime(2026, 3, 9, 8, 0)]
     monkeypatch.setattr(settings, "now", lambda: clock[0])
-    monkeypatch.setattr(settings, "MAX_FAILED_LOGINS", 5)
+    # No client address (a local connection): the account's allowance for new browsers.
+    monkeypatch.setattr(settings, "MAX_FAILED_LOGINS_NEW_BROWSERS", 5)
     monkeypatch.setattr(settings, "LOGIN_LOCK_MINUTES", 15)
     for _ in range(4):
         with pytest.raises(auth.AccountError, match="không đúng"):
@@ -93,23 +94,38 @@ def test_lock_after_repeated_failures_then_it_expires(
     clock[0] += timedelta(minutes=2)
     assert auth.authenticate("hctc", PASSWORD).unit_code == "HCTC"
     failed = _audit("login_failed")
-    assert json.loads(failed[-1][5]) == {"failed_logins": 5, "locked": True, "client": None}
+    assert json.loads(failed[-1][5]) == {
+        "failed_logins": 5,
+        "locked": True,
+        "client": None,
+        "new_browser_failures": 5,
+    }
     (refused,) = _audit("login_refused_locked")  # one row per lock, however many refusals
-    assert json.loads(refused[5]) == {"client": None, "locked_until": "2026-03-09 08:15:00"}
+    assert json.loads(refused[5]) == {
+        "client": None,
+        "counter": "*",
+        "locked_until": "2026-03-09 08:15:00",
+    }
 
 
-def test_a_successful_login_resets_the_failure_count(users: dict) -> None:
+def test_a_successful_login_resets_its_clients_count_not_the_new_browser_count(
+    users: dict,
+) -> None:
     for _ in range(3):
         with pytest.raises(auth.AccountError):
-            auth.authenticate("hctc", "doan-sai")
-    auth.authenticate("hctc", PASSWORD)
-    assert db.scalar("select failed_logins from app_user where username = 'hctc'") == 0
+            auth.authenticate("hctc", "doan-sai", client="10.0.0.7")
+    auth.authenticate("hctc", PASSWORD, client="10.0.0.7")
+    counters = db.rows("select client, failures from login_throttle where username = 'hctc'")
+    # The shared new-browser count stays for its window: signing in from one browser must not
+    # hand whoever guesses from others a fresh allowance.
+    assert counters == [("*", 3)]
+    assert db.scalar("select failed_logins from app_user where username = 'hctc'") == 3
 
 
 def test_admin_unlocks_and_reset_clears_the_lock(
     users: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(settings, "MAX_FAILED_LOGINS", 2)
+    monkeypatch.setattr(settings, "MAX_FAILED_LOGINS_NEW_BROWSERS", 2)
     for username in ("hctc", "btcd"):
         for _ in range(2):
             with pytest.raises(auth.AccountError):

@@ -39,7 +39,8 @@ def test_login_normalises_username(users: dict) -> None:
 
 
 def test_wrong_password_and_lock(users: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(settings, "MAX_FAILED_LOGINS", 3)
+    # No client address (a local connection): the account's allowance for new browsers.
+    monkeypatch.setattr(settings, "MAX_FAILED_LOGINS_NEW_BROWSERS", 3)
     for _ in range(3):
         with pytest.raises(auth.AccountError, match="không đúng"):
             auth.authenticate("hctc", "sai-mat-khau")
@@ -49,6 +50,7 @@ def test_wrong_password_and_lock(users: dict, monkeypatch: pytest.MonkeyPatch) -
         r[0] for r in db.rows("select action from audit_log where username = 'hctc' order by id")
     ]
     assert actions.count("login_failed") == 3
+    assert actions.count("login_lock") == 1
     assert actions.count("login_refused_locked") == 1
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import shutil
 import subprocess
 import sys
 from datetime import date, datetime
@@ -26,7 +27,7 @@ from tests.conftest import ROOT, child_env
 from tracker import settings
 from tracker.accounts import auth
 from tracker.catalogue import periods, setting_rules
-from tracker.exports import baocao, baocao_text, export, tables
+from tracker.exports import baocao, baocao_annex, export, tables
 from tracker.store import db
 from tracker.tools import baocao_template, cli
 
@@ -156,12 +157,16 @@ def test_title_sections_and_closing(fx) -> None:
     # Each of II-IV keeps a marked place for HCTC's own judgement.
     for a, b in zip(positions[1:], [*positions[2:], len(lines)], strict=True):
         assert any(x.startswith("[HCTC bổ sung:") for x in lines[a:b])
-    assert any(
-        x.startswith(
-            "(Kèm theo Phụ lục: Báo cáo tổng hợp số liệu từ ngày 15/12/2025 đến ngày 14/03/2026"
+    (annexed,) = [x for x in lines if x.startswith("(Kèm theo Phụ lục I: ")]
+    assert "Báo cáo tổng hợp số liệu từ ngày 15/12/2025 đến ngày 14/03/2026" in annexed
+    # The annexes follow the signature, each headed as Nghị định 30/2020 heads a phụ lục.
+    for number in ("Phụ lục I", "Phụ lục II", "Phụ lục III"):
+        at = lines.index(number)
+        assert at > lines.index("PHÓ CHÁNH VĂN PHÒNG")
+        assert lines[at + 2] == (
+            "(Kèm theo Báo cáo số 12/BC-VPUB ngày 18 tháng 3 năm 2026 của Văn phòng UBND thành "
+            "phố Cần Thơ)"
         )
-        for x in lines
-    )
     nhan = lines.index("Nơi nhận:")
     assert lines[nhan + 1 : nhan + 4] == [
         "- Sở Nội vụ;",
@@ -177,10 +182,14 @@ def _summary(week: str) -> dict[str, list[str]]:
     return {r[0]: r for r in rows[1:]}
 
 
-@pytest.mark.parametrize(("period", "week"), [("quy1", "2026-W11"), ("6thang", "2026-W24")])
+@pytest.mark.parametrize(
+    ("period", "week", "now"),
+    [("quy1", "2026-W11", NOW), ("6thang", "2026-W24", datetime(2026, 6, 20, 9, 0))],
+)
 def test_every_task_in_plan_order_with_the_summary_csv_completion(
-    fx, period: str, week: str
+    fx, monkeypatch: pytest.MonkeyPatch, period: str, week: str, now: datetime
 ) -> None:
+    monkeypatch.setattr(settings, "now", lambda: now)
     data = export.build("baocao", period=period, year=2026)
     assert periods.as_of_week(periods.decree_range(period, 2026)[1]) == week
     summary = _summary(week)
@@ -200,7 +209,7 @@ def test_every_task_in_plan_order_with_the_summary_csv_completion(
     for h in headings:
         code = h.rsplit("(nhiệm vụ ", 1)[1].rstrip(")")
         figure = lines[lines.index(h) + 1]
-        assert figure.startswith(f"Tỷ lệ hoàn thành: {summary[code][5].replace('.', ',')}%"), figure
+        assert figure.startswith(f"Tiến độ: hoàn thành {summary[code][5].replace('.', ',')}%")
 
 
 def test_indicator_totals_equal_a_hand_computed_sum(fx) -> None:
@@ -223,14 +232,34 @@ def test_indicator_totals_equal_a_hand_computed_sum(fx) -> None:
     )
 
 
+def _annex(data: bytes, number: str) -> list[list[str]]:
+    """The rows (header first) of the table of Phụ lục `number`."""
+    document = docx.Document(io.BytesIO(data))
+    headers = {"I": "Kết quả thực hiện", "II": "Đề xuất, kiến nghị", "III": "Tên mô hình"}
+    (table,) = [t for t in document.tables if headers[number] in [c.text for c in t.rows[0].cells]]
+    return [[c.text for c in r.cells] for r in table.rows]
+
+
 def test_results_documents_models_difficulties(fx) -> None:
-    lines = paragraphs(_quy1())
-    assert "- Ban Tiếp công dân thành phố: Tiếp 8 lượt công dân; Tiếp 12 lượt công dân." in lines
-    assert "Văn bản, minh chứng: QĐ 12/QĐ-VP (Phòng Hành chính - Tổ chức)." in lines
+    data = _quy1()
+    lines = paragraphs(data)
+    assert (
+        "Kết quả nổi bật: Ban Tiếp công dân thành phố: Tiếp 8 lượt công dân; Tiếp 12 lượt công "
+        "dân (1 đơn vị nêu kết quả, xem Phụ lục I)." in lines
+    )
+    assert "Văn bản: các đơn vị nêu 1 văn bản: 1 quyết định." in lines
     assert any(x.startswith("Đến hết Tuần 11/2026, 1 đơn vị đăng ký 2 mô hình") for x in lines)
-    # followup_fixture: 6 open as of W11.
-    assert any("còn 6 khó khăn, vướng mắc chưa xử lý:" in x for x in lines)
-    assert "- Ban Tiếp công dân thành phố (nhiệm vụ II.4): Phòng tiếp dân xuống cấp." in lines
+    # followup_fixture: 6 open as of W11, counted by task in the body, listed in Phụ lục II.
+    (open_line,) = [x for x in lines if "còn 6 khó khăn, vướng mắc chưa xử lý (" in x]
+    assert "chi tiết tại Phụ lục II" in open_line
+    difficulties = _annex(data, "II")
+    assert len(difficulties) == 1 + 6
+    assert ["Ban Tiếp công dân thành phố", "II.4"] in [r[1:3] for r in difficulties]
+    assert "Phòng tiếp dân xuống cấp" in {r[3] for r in difficulties}
+    results = _annex(data, "I")
+    assert ["II.4", "Ban Tiếp công dân thành phố"] in [r[1:3] for r in results]
+    assert "QĐ 12/QĐ-VP" in {r[5] for r in results}
+    assert len(_annex(data, "III")) == 1 + 2
     assert any(x.startswith("Lưu ý: bộ tiêu chí đang dùng là bộ TẠM THỜI") for x in lines)
 
 
@@ -247,12 +276,21 @@ def test_documents_cited_once_with_their_units() -> None:
             ],
         }
     )
-    names = {"HCTC": "Phòng Hành chính - Tổ chức", "BTCD": "Ban Tiếp công dân thành phố"}
-    assert baocao_text.documents(ev, names) == {
-        "II.2": "Kế hoạch 5/KH-VPUB (Phòng Hành chính - Tổ chức, Ban Tiếp công dân thành phố); "
-        "QĐ 12/QĐ-VP (Phòng Hành chính - Tổ chức); Công văn 7 (Phòng Hành chính - Tổ chức)",
-        "II.4": "Sổ tiếp dân (Ban Tiếp công dân thành phố)",
+    found = baocao_annex.split_documents(ev)
+    assert found == {
+        "II.2": {
+            "Kế hoạch 5/KH-VPUB": ["HCTC", "BTCD"],
+            "QĐ 12/QĐ-VP": ["HCTC"],
+            "Công văn 7": ["HCTC"],
+        },
+        "II.4": {"Sổ tiếp dân": ["BTCD"]},
     }
+    assert baocao_annex.doc_counts(list(found["II.2"])) == (
+        "3 văn bản: 1 công văn, 1 kế hoạch, 1 quyết định"
+    )
+    assert baocao_annex.doc_type("Thông báo số 86/TB-HCTC ngày 24/02/2026") == "thông báo"
+    assert baocao_annex.doc_type("Số 144/TB-TTPVHCC ngày 12/05/2026") == "thông báo"
+    assert baocao_annex.doc_type("Sổ tiếp dân") == "văn bản khác"
 
 
 def test_signer_and_recipients_come_from_the_settings(fx) -> None:
@@ -309,9 +347,18 @@ def test_is_deterministic_and_names_its_file(fx) -> None:
     assert (
         export.file_name("baocao", period="6thang", year=2026) == "bao-cao_20251215-20260614.docx"
     )
+    # On 18/03/2026 the 6-month period has data to W11 only: the workbook holds (and is named
+    # after) those dates; the Báo cáo keeps its period's name and cites that workbook.
     assert (
         export.file_name("report", period="6thang", year=2026)
-        == "bao-cao-tong-hop_20251215-20260614.xlsx"
+        == "bao-cao-tong-hop_20251215-20260315.xlsx"
+    )
+    lines = paragraphs(export.build("baocao", period="6thang", year=2026))
+    assert any("bao-cao-tong-hop_20251215-20260315.xlsx" in x for x in lines)
+    assert any(
+        "tính đến hết Tuần 11/2026 (09/03 - 15/03/2026), tuần gần nhất đã hết hạn nộp báo cáo "
+        "(kỳ báo cáo đến ngày 14/06/2026 chưa kết thúc)." in x
+        for x in lines
     )
 
 
@@ -427,3 +474,25 @@ def test_page_offers_the_baocao_to_leaders_only(users, fx) -> None:
     assert not unit.exception
     assert "dl_baocao" not in [b.key for b in unit.get("download_button")]
     assert "dành cho tài khoản Lãnh đạo và Quản trị" in texts(unit)
+
+
+def test_an_edit_of_the_offices_template_shows_in_the_report(
+    fx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Office edits data/bao_cao_mau.docx in Word (no programmer): what it types is in the
+    next report, the fields around it still filled."""
+    folder = tmp_path / "danh-muc"
+    shutil.copytree(ROOT / "data", folder, ignore=shutil.ignore_patterns("*.duckdb*", "*_files"))
+    template = folder / baocao.TEMPLATE_NAME
+    edited = docx.Document(str(template))
+    (place,) = [p for p in edited.paragraphs if p.text == "BÁO CÁO"]
+    place.runs[0].text = "BÁO CÁO NHANH"
+    (annex,) = [p for p in edited.paragraphs if p.text == "Phụ lục II"]
+    annex.insert_paragraph_before("Ghi chú của Văn phòng: số liệu do các đơn vị tự báo cáo.")
+    edited.save(str(template))
+    monkeypatch.setenv("TRACKER_CATALOGUES", str(folder))
+    assert baocao.template_path() == template
+    lines = paragraphs(_quy1())
+    assert "BÁO CÁO NHANH" in lines and "BÁO CÁO" not in lines
+    assert "Ghi chú của Văn phòng: số liệu do các đơn vị tự báo cáo." in lines
+    assert lines[lines.index("BÁO CÁO NHANH") + 1] == f"{SUBJECT} quý I năm 2026"

@@ -15,7 +15,7 @@ from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_tok
 from tests.apptest_helpers import open_page, texts
 from tests.conftest import PASSWORD, set_now
 from tracker import settings
-from tracker.accounts import auth, sessions
+from tracker.accounts import auth, devices, sessions
 from tracker.store import db
 from tracker.ui import session_routes, shell
 
@@ -198,7 +198,13 @@ def test_logout_ends_the_session(users) -> None:
 # --- the routes --------------------------------------------------------------------------------
 
 
-def _request(path: str, query: str = "", cookies: dict | None = None, **headers: str) -> Request:
+def _request(
+    path: str,
+    query: str = "",
+    cookies: dict | None = None,
+    scheme: str = "http",
+    **headers: str,
+) -> Request:
     cookie = "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())
     raw = [(k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()]
     if cookie:
@@ -206,7 +212,7 @@ def _request(path: str, query: str = "", cookies: dict | None = None, **headers:
     scope = {
         "type": "http",
         "method": "GET",
-        "scheme": headers.pop("scheme", "http"),
+        "scheme": scheme,
         "path": path,
         "query_string": query.encode(),
         "headers": raw,
@@ -238,12 +244,22 @@ def test_session_route_sets_a_strict_httponly_cookie_and_redirects_home(users) -
     assert sessions.resume(morsel.value).user.username == "lanhdao"
 
 
-def test_session_route_over_https_marks_the_cookie_secure(users) -> None:
+def test_session_route_over_https_marks_the_cookies_secure(users) -> None:
+    """Secure follows the request's scheme: https served directly, or set by the server's
+    proxy-headers middleware from a trusted proxy (tests/test_client_identity.py). A raw
+    X-Forwarded-Proto that reached the route unjudged proves nothing and is ignored."""
     code = sessions.issue_code(users["lanh_dao"], BROWSER)
-    request = _request(
+    request = _request("/auth/session", f"code={code}", {"_streamlit_xsrf": XSRF}, "https")
+    jar = _set_cookie(session_routes.start_session(request))
+    device = devices.cookie_name("lanhdao")
+    assert jar[sessions.COOKIE]["secure"] and jar[device]["secure"]
+    assert jar[device]["httponly"] and jar[device]["samesite"].lower() == "strict"
+    assert auth.device_holds(jar[device].value, "lanhdao")
+    code = sessions.issue_code(users["lanh_dao"], BROWSER)
+    spoofed = _request(
         "/auth/session", f"code={code}", {"_streamlit_xsrf": XSRF}, x_forwarded_proto="https"
     )
-    assert _set_cookie(session_routes.start_session(request))[sessions.COOKIE]["secure"]
+    assert not _set_cookie(session_routes.start_session(spoofed))[sessions.COOKIE]["secure"]
 
 
 def test_session_route_refuses_other_sites_and_bad_codes(users) -> None:

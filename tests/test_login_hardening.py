@@ -80,11 +80,21 @@ def test_parallel_wrong_passwords_lock_the_account_for_that_client(
     with ThreadPoolExecutor(max_workers=30) as pool:
         answers = list(pool.map(attempt, range(30)))
     assert answers == [str(auth.login_error())] * 30
-    assert _throttle("admin") == [(ATTACKER, 0, clock[0] + timedelta(minutes=15))]
+    # The address's counter locked; the account's new-browser counter holds the same 5.
+    assert _throttle("admin") == [
+        (auth.NEW_BROWSERS, 5, None),
+        (ATTACKER, 0, clock[0] + timedelta(minutes=15)),
+    ]
     # Exactly MAX_FAILED_LOGINS failures were counted and audited; the rest were refused.
     failed = _audit("login_failed", "admin")
     assert [d["failed_logins"] for d in failed] == [1, 2, 3, 4, 5]
-    assert failed[-1] == {"failed_logins": 5, "locked": True, "client": ATTACKER}
+    assert failed[-1] == {
+        "failed_logins": 5,
+        "locked": True,
+        "client": ATTACKER,
+        "new_browser_failures": 5,
+    }
+    assert [d["counter"] for d in _audit("login_lock", "admin")] == [ATTACKER]
     assert len(_audit("login_refused_locked", "admin")) == 1
     _refusal("admin", PASSWORD, ATTACKER)  # the right password too, from that client
     assert auth.authenticate("admin", PASSWORD, client=OFFICE).username == "admin"
@@ -100,7 +110,7 @@ def test_a_storm_from_one_client_does_not_lock_out_another(
     assert auth.authenticate("admin", PASSWORD).role == "quan_tri"  # unknown client (CLI)
     # The admin's table shows the lock (latest on any client) until it expires.
     summary = db.rows("select failed_logins, locked_until from app_user where username = 'admin'")
-    assert summary == [(0, clock[0] + timedelta(minutes=15))]
+    assert summary == [(5, clock[0] + timedelta(minutes=15))]
     clock[0] += timedelta(minutes=15, seconds=1)
     assert auth.authenticate("admin", PASSWORD, client=ATTACKER).username == "admin"
     assert _throttle("admin") == []
@@ -111,7 +121,7 @@ def test_failures_are_forgotten_after_the_lock_window(users: dict, clock: list[d
         _refusal("hctc", "doan-sai", ATTACKER)
     clock[0] += timedelta(minutes=16)
     _refusal("hctc", "doan-sai", ATTACKER)  # counts as the first failure of a new window
-    assert _throttle("hctc") == [(ATTACKER, 1, None)]
+    assert _throttle("hctc") == [(auth.NEW_BROWSERS, 1, None), (ATTACKER, 1, None)]
     assert auth.authenticate("hctc", PASSWORD, client=ATTACKER).username == "hctc"
 
 
@@ -124,6 +134,7 @@ def test_one_client_spraying_usernames_is_capped(
     _refusal("btcd", PASSWORD, ATTACKER)  # a fourth username from that client: refused
     assert auth.authenticate("btcd", PASSWORD, client=OFFICE).username == "btcd"
     assert db.scalar("select count(*) from login_throttle where client = $c", {"c": ATTACKER}) == 3
+    assert db.scalar("select count(*) from login_throttle where client = '*'") == 3
     clock[0] += timedelta(minutes=16)
     assert auth.authenticate("btcd", PASSWORD, client=ATTACKER).username == "btcd"
     # No cap for the unknown client: everyone behind a local proxy would share it.
@@ -194,13 +205,14 @@ def test_unknown_username_attempts_leave_bounded_audit_rows(
     assert db.scalar("select count(*) from audit_log where action like 'login%'") <= (
         1 + settings.LOGIN_MAX_USERNAMES_PER_CLIENT
     )
+    # Per username counted: its address counter and its new-browser counter.
     assert db.scalar("select count(*) from login_throttle") <= (
-        settings.LOGIN_MAX_USERNAMES_PER_CLIENT
+        2 * settings.LOGIN_MAX_USERNAMES_PER_CLIENT
     )
     clock[0] += timedelta(minutes=16)  # a new window: one more row
     _refusal("khongco", "doan-sai", ATTACKER)
     assert len(_audit("login_failed", "khongco")) == 2
-    assert db.scalar("select count(*) from login_throttle") == 1  # expired rows were dropped
+    assert db.scalar("select count(*) from login_throttle") == 2  # expired rows were dropped
 
 
 # --- sessions -----------------------------------------------------------------------------------

@@ -65,6 +65,8 @@ RUNTIME_PATHS = [
     "data/demo_files/0a/0abc.xlsx",
     "data/demo/HCTC/2026-W10.xlsx",
     "may-chu/khac.backup-key",
+    "data/tracker.device-key",
+    "may-chu/khac.device-key",
 ]
 
 

@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 from tracker import settings
 from tracker.problems import Problem
+from tracker.text import fmt_number
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -89,7 +90,7 @@ def _check_size(data: bytes) -> list[Problem]:
     return [
         _problem(
             "file_too_large",
-            f"Tệp quá lớn ({size_mb:.1f} MB), vượt giới hạn {limit_mb:.0f} MB.",
+            f"Tệp quá lớn ({fmt_number(size_mb)} MB), vượt giới hạn {fmt_number(limit_mb, 0)} MB.",
             "Xóa các trang tính, hình ảnh và dòng trống không cần thiết rồi lưu lại; "
             "biểu mẫu tuần thường chỉ vài chục KB.",
         )

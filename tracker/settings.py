@@ -32,9 +32,20 @@ LOGIN_LOCK_MINUTES = int(os.environ.get("TRACKER_LOGIN_LOCK_MINUTES", "15"))
 # A known client (IP address) failing on this many different usernames within the lock window is
 # refused for any other username until the window passes (password spraying; bounds stored rows).
 LOGIN_MAX_USERNAMES_PER_CLIENT = int(os.environ.get("TRACKER_LOGIN_MAX_USERNAMES_PER_CLIENT", "20"))
+# Wrong passwords an account accepts per lock window from every browser that has never signed in
+# to it, whatever their addresses (OWASP "device cookie"); a browser its owner signed in from
+# holds a device cookie and keeps its own allowance of MAX_FAILED_LOGINS.
+MAX_FAILED_LOGINS_NEW_BROWSERS = int(os.environ.get("TRACKER_MAX_FAILED_LOGINS_NEW_BROWSERS", "10"))
+DEVICE_COOKIE_DAYS = int(os.environ.get("TRACKER_DEVICE_COOKIE_DAYS", "180"))
 SESSION_TIMEOUT_MINUTES = int(os.environ.get("TRACKER_SESSION_TIMEOUT_MINUTES", "60"))
 # Absolute lifetime of a login, however active the session is.
 SESSION_MAX_HOURS = int(os.environ.get("TRACKER_SESSION_MAX_HOURS", "12"))
+
+# The server. The reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed
+# (comma-separated addresses or networks; default none: the client is the socket's peer).
+TRUSTED_PROXIES = os.environ.get("TRACKER_TRUSTED_PROXIES", "").strip()
+# A sample database (demo accounts) may be served beyond this machine only when this is "1".
+DEMO = os.environ.get("TRACKER_DEMO", "").strip() == "1"
 
 
 def db_path() -> Path:
@@ -60,6 +71,13 @@ def backup_key_path(db: Path | None = None) -> Path:
     beside the database. Never inside a backup: whoever can edit a backup must not re-sign it."""
     db = db or db_path()
     return Path(os.environ.get("TRACKER_BACKUP_KEY") or db.parent / f"{db.stem}.backup-key")
+
+
+def device_key_path(db: Path | None = None) -> Path:
+    """The secret that signs device cookies (HMAC): $TRACKER_DEVICE_KEY, else <db stem>.device-key
+    beside the database (outside it: a copy of the database must not let anyone forge one)."""
+    db = db or db_path()
+    return Path(os.environ.get("TRACKER_DEVICE_KEY") or db.parent / f"{db.stem}.device-key")
 
 
 def catalogue_dir() -> Path:

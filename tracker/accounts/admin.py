@@ -7,11 +7,12 @@ the page's display tables in tracker/ui/admin_tables.py.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
 
+from tracker import settings
 from tracker.accounts import auth
 from tracker.csvsafe import frame_csv
 from tracker.roles import AdminError as AdminError  # re-exported: the admin API raises it
@@ -22,6 +23,7 @@ ACTION_LABELS = {
     "login": "Đăng nhập",
     "login_failed": "Đăng nhập sai",
     "login_refused_locked": "Đăng nhập bị từ chối (tạm khóa)",
+    "login_lock": "Tạm khóa đăng nhập",
     "login_refused_disabled": "Đăng nhập bị từ chối (vô hiệu hóa)",
     "user_create": "Tạo tài khoản",
     "user_update": "Sửa tài khoản",
@@ -45,6 +47,8 @@ ACTION_LABELS = {
     "vp_adjustment_clear": "Bỏ điều chỉnh đánh giá chung",
     "criteria_replace": "Nạp bộ tiêu chí",
     "criteria_edit": "Sửa bộ tiêu chí",
+    "plan_load": "Nạp Kế hoạch năm",
+    "plan_copy": "Chép Kế hoạch sang năm sau",
     "model_recognition": "Ghi phân loại, công nhận mô hình Dân vận khéo",
     "sample_mode": "Bật chế độ dữ liệu mẫu",
     "demo_city_units": "Thêm đơn vị mẫu (quy mô thành phố)",
@@ -64,6 +68,18 @@ AUDIT_COLUMNS = {
 def users_table(user: User, path: Path | None = None) -> pd.DataFrame:
     auth.require(user, "manage_users")
     return db.query("users", path=path)
+
+
+def login_pressure(user: User, path: Path | None = None) -> pd.DataFrame:
+    """Accounts being guessed at: each failed-login counter still counting or locked, with
+    what it counts (auth.counter_label)."""
+    auth.require(user, "manage_users")
+    now = settings.now()
+    since = now - timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+    df = db.query("login_pressure", path=path, since=since, now=now)
+    df["counter"] = df["client"].map(auth.counter_label)
+    df["locked"] = df["locked_until"].notna() & (df["locked_until"] > now)
+    return df
 
 
 def audit_entries(

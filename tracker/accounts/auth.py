@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from tracker import settings
+from tracker.accounts import devices
 from tracker.catalogue import catalogues
 from tracker.roles import (  # re-exported: the accounts API names them too
     ALL_ROLES as ALL_ROLES,
@@ -93,8 +94,11 @@ def login_error() -> AccountError:
     """The one answer to every failed login: unknown, disabled, throttled or wrong password."""
     return AccountError(
         "Tên đăng nhập hoặc mật khẩu không đúng. Sau "
-        f"{settings.MAX_FAILED_LOGINS} lần nhập sai, việc đăng nhập từ máy này tạm bị khóa "
-        f"{settings.LOGIN_LOCK_MINUTES} phút."
+        f"{settings.MAX_FAILED_LOGINS} lần nhập sai từ một máy, việc đăng nhập vào tài khoản "
+        f"từ máy đó tạm bị khóa {settings.LOGIN_LOCK_MINUTES} phút; sau "
+        f"{settings.MAX_FAILED_LOGINS_NEW_BROWSERS} lần nhập sai từ các máy chưa từng đăng nhập "
+        "tài khoản này, mọi máy mới đều phải chờ như vậy (máy đã đăng nhập trước đây vẫn đăng "
+        "nhập được)."
     )
 
 
@@ -112,25 +116,39 @@ def _verify(pw_hash: str, password: str) -> bool:
         return False
 
 
+# Where failed logins are counted (login_throttle.client): every browser that has never signed
+# in to the account shares NEW_BROWSERS; a browser holding the account's device cookie counts
+# under DEVICE + its id; a known client address counts under the address as well.
+NEW_BROWSERS = "*"
+DEVICE = "thiet-bi:"
+
+
 def authenticate(
-    username: str, password: str, path: Path | None = None, client: str | None = None
+    username: str,
+    password: str,
+    path: Path | None = None,
+    client: str | None = None,
+    device: str | None = None,
 ) -> User:
-    """Check a login from `client` (the browser's IP address; None = unknown client).
+    """Check a login from `client` (the browser's IP address as the server can trust it; None =
+    unknown) presenting `device` (its device cookie for this account, if any).
 
     Every attempt costs exactly one argon2 verification (against a dummy hash for an unknown
     username) and every refusal raises login_error(), so neither the answer nor its timing
     tells a stranger whether the account exists, is disabled or is locked. Failures are counted
-    per (username, client) inside the write transaction: see _settle_login.
+    inside the write transaction: see _settle_login.
     """
-    username = nfc(username).lower()
+    username = login_name(username)
     dummy = _dummy_hash(_hasher)  # the first call pays for it, whatever the username
     found = db.query_rows("account_credentials", path, username=username)
     # argon2 runs before the write lock is taken: a slow hash must not hold up other writers.
     password_ok = _verify(found[0][0] if found else dummy, password) and bool(found)
+    device_id = devices.verify(device, username, found[0][0] if found else None, path)
     with db.transaction(path) as tx:
         attempt = _Attempt(
             username,
             (client or "")[:100],
+            device_id,
             found[0][1:] if found else None,
             password_ok,
             settings.now(),
@@ -141,19 +159,51 @@ def authenticate(
     return user
 
 
+def counter_label(key: str) -> str:
+    """What a login_throttle counter counts, in words for the Quản trị page."""
+    if key == NEW_BROWSERS:
+        return "Mọi máy chưa từng đăng nhập tài khoản này"
+    if key.startswith(DEVICE):
+        return f"Máy đã đăng nhập trước đây (mã {key[len(DEVICE) :][:8]}…)"
+    return f"Địa chỉ {key}" if key else "Không rõ địa chỉ"
+
+
+def login_name(typed: str) -> str:
+    """The username a login form's text stands for (NFC, lower case)."""
+    return nfc(typed).lower()
+
+
+def sample_accounts(path: Path | None = None) -> list[tuple[str, str, str | None]]:
+    """The active sample accounts (username, role, unit): present only in a sample database."""
+    return [tuple(row) for row in db.query_rows("sample_accounts", path)]
+
+
+def device_holds(value: str | None, username: str, path: Path | None = None) -> bool:
+    """Whether `value` is a valid device cookie of `username` for its current password."""
+    found = db.query_rows("account_credentials", path, username=username)
+    return devices.verify(value, username, found[0][0] if found else None, path) is not None
+
+
 @dataclass(frozen=True)
 class _Attempt:
     """One login attempt as the throttle sees it."""
 
     username: str
-    client: str  # '' when unknown (command line, tests, a local connection)
+    client: str  # '' when unknown (command line, tests, a local or untrusted-proxy connection)
+    device: str | None  # the id of a valid device cookie for this account
     account: tuple | None  # (role, unit_code, full_name, active, session_epoch); None: unknown
     password_ok: bool
     now: datetime
 
     @property
-    def key(self) -> dict[str, str]:
-        return {"u": self.username, "c": self.client}
+    def counters(self) -> dict[str, int]:
+        """The counters this attempt is judged by and counted in, each with its limit."""
+        if self.device:
+            return {DEVICE + self.device: settings.MAX_FAILED_LOGINS}
+        found = {NEW_BROWSERS: settings.MAX_FAILED_LOGINS_NEW_BROWSERS}
+        if self.client:
+            found[self.client] = settings.MAX_FAILED_LOGINS
+        return found
 
     @property
     def since(self) -> datetime:
@@ -163,87 +213,127 @@ class _Attempt:
 
 def _settle_login(tx: db.Tx, a: _Attempt) -> User | None:
     """Decide the attempt and record it in one transaction (writers take turns, so parallel
-    attempts cannot lose a count): refuse while (username, client) is locked, else log in or
-    count one failure, locking the pair for LOGIN_LOCK_MINUTES at MAX_FAILED_LOGINS.
+    attempts cannot lose a count): refuse while one of its counters is locked, else log in or
+    count one failure in each, locking a counter for LOGIN_LOCK_MINUTES at its limit.
 
-    Audit rows stay bounded: a real account gets one row per failure (at most
-    MAX_FAILED_LOGINS per client per window) and one `login_refused_locked` per lock; an
-    unknown username gets one `login_failed` row per (username, client) per window, at its
-    first failure (later ones are only counted in login_throttle).
+    Audit rows stay bounded: a real account gets one row per counted failure (at most the
+    limits per window) and one `login_lock` and one `login_refused_locked` per lock; an unknown
+    username gets one `login_failed` row per window and client, at its first failure.
     """
     tx.execute(
         "delete from login_throttle where (locked_until is null or locked_until <= $now) "
         "and last_failed_at <= $since",
         {"now": a.now, "since": a.since},
     )
-    found = tx.rows(
-        queries.load("login_throttle_counter").sql, {"username": a.username, "client": a.client}
-    )
-    row = found[0] if found else None
-    if _throttled(tx, a, row):
-        _note_refusal(tx, a, row)
+    rows = {
+        key: _counter(tx, a.username, key) for key in a.counters
+    }  # key → (failures, locked_until, refusals) or None
+    locked = [key for key, row in rows.items() if row and row[1] and row[1] > a.now]
+    if locked:
+        for key in locked:
+            _note_refusal(tx, a, key, rows[key])
+        return None
+    if _over_client_cap(tx, a, rows):
         return None
     if a.password_ok and a.account is not None and a.account[3]:
         return _log_in(tx, a, a.account)
-    _count_failure(tx, a, row)
+    for key, limit in a.counters.items():
+        _count_failure(tx, a, key, limit, rows[key])
+    _sync_account_summary(tx, a)
+    _audit_failure(tx, a, rows)
     return None
 
 
-def _throttled(tx: db.Tx, a: _Attempt, row: tuple | None) -> bool:
-    if row is not None:
-        return row[1] is not None and row[1] > a.now
-    if not a.client:  # everyone behind a local proxy shares '': a cap would refuse them all
+def _counter(tx: db.Tx, username: str, key: str) -> tuple | None:
+    found = tx.rows(
+        queries.load("login_throttle_counter").sql, {"username": username, "client": key}
+    )
+    return found[0] if found else None
+
+
+def _over_client_cap(tx: db.Tx, a: _Attempt, rows: dict) -> bool:
+    """A new username from a known client already failing on many: refused, nothing stored."""
+    if not a.client or a.device or rows.get(a.client) is not None:
         return False
-    # A new username from a client already failing on many: refused, and nothing stored.
     tracked = tx.scalar(queries.load("client_throttled_usernames").sql, {"client": a.client})
     return tracked >= settings.LOGIN_MAX_USERNAMES_PER_CLIENT
 
 
-def _note_refusal(tx: db.Tx, a: _Attempt, row: tuple | None) -> None:
-    if row is None:  # over the client's cap: no row, so the table stays bounded
-        return
+def _note_refusal(tx: db.Tx, a: _Attempt, key: str, row: tuple) -> None:
     tx.execute(
         "update login_throttle set refusals = refusals + 1 where username = $u and client = $c",
-        a.key,
+        {"u": a.username, "c": key},
     )
     if row[2] == 0 and a.account is not None:
         audit.record(
             "login_refused_locked",
             username=a.username,
             role=a.account[0],
-            detail={"client": a.client or None, "locked_until": row[1]},
+            detail={"client": a.client or None, "counter": key, "locked_until": row[1]},
             tx=tx,
         )
 
 
 def _log_in(tx: db.Tx, a: _Attempt, account: tuple) -> User:
+    """Sign in; the browser's own counters start again (the shared NEW_BROWSERS one does not:
+    the owner signing in from a new browser must not hand a guesser a fresh allowance)."""
     role, unit_code, full_name, _, epoch = account
-    tx.execute("delete from login_throttle where username = $u and client = $c", a.key)
+    for key in a.counters:
+        if key != NEW_BROWSERS:
+            tx.execute(
+                "delete from login_throttle where username = $u and client = $c",
+                {"u": a.username, "c": key},
+            )
     _sync_account_summary(tx, a)
-    detail = {"client": a.client} if a.client else None
+    detail = {"client": a.client or None, "device": bool(a.device)}
     audit.record("login", username=a.username, role=role, detail=detail, tx=tx)
     return User(a.username, role, unit_code, full_name, epoch)
 
 
-def _count_failure(tx: db.Tx, a: _Attempt, row: tuple | None) -> None:
+def _count_failure(tx: db.Tx, a: _Attempt, key: str, limit: int, row: tuple | None) -> None:
     failures = (row[0] if row else 0) + 1
-    locked = failures >= settings.MAX_FAILED_LOGINS
+    locked_until = a.now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+    lock = failures >= limit
     tx.execute(
         "insert into login_throttle (username, client, failures, last_failed_at, locked_until) "
         "values ($u, $c, $f, $t, $l) on conflict do update set failures = excluded.failures, "
         "last_failed_at = excluded.last_failed_at, locked_until = excluded.locked_until, "
         "refusals = 0",
         {
-            **a.key,
-            "f": 0 if locked else failures,
+            "u": a.username,
+            "c": key,
+            "f": 0 if lock else failures,
             "t": a.now,
-            "l": a.now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES) if locked else None,
+            "l": locked_until if lock else None,
         },
     )
-    _sync_account_summary(tx, a)
-    detail = {"failed_logins": failures, "locked": locked, "client": a.client or None}
+    if lock and a.account is not None:
+        audit.record(
+            "login_lock",
+            username=a.username,
+            role=a.account[0],
+            detail={
+                "counter": key,
+                "client": a.client or None,
+                "failed_logins": failures,
+                "locked_until": locked_until,
+            },
+            tx=tx,
+        )
+
+
+def _audit_failure(tx: db.Tx, a: _Attempt, rows: dict) -> None:
+    counts = {key: (row[0] if row else 0) + 1 for key, row in rows.items()}
+    shown = a.client if a.client in counts else next(iter(counts))  # the address's, if known
+    detail = {
+        "failed_logins": counts[shown],
+        "locked": any(counts[key] >= limit for key, limit in a.counters.items()),
+        "client": a.client or None,
+    }
+    if NEW_BROWSERS in counts:
+        detail["new_browser_failures"] = counts[NEW_BROWSERS]
     if a.account is None:
-        if row is None:  # the first failure of this (unknown username, client) window
+        if all(row is None for row in rows.values()):  # the first failure of this window
             detail["reason"] = "không có tài khoản"
             audit.record("login_failed", username=a.username, role=None, detail=detail, tx=tx)
         return

@@ -21,7 +21,7 @@ from tracker import settings
 from tracker.catalogue import catalogues, periods
 from tracker.exports import report
 from tracker.exports.baocao_text import Para, Period, draft
-from tracker.metrics import requests_register
+from tracker.metrics import reporting, requests_register
 
 TEMPLATE_NAME = "bao_cao_mau.docx"
 SUBJECT = "Kết quả thực hiện công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở"
@@ -122,7 +122,9 @@ def context(
 ) -> dict[str, Any]:
     """Every field of the template (see tracker/tools/baocao_template.py for where each goes)."""
     body = {
-        name: [rich(x) for x in value] if isinstance(value, list) and name[:4] != "bang" else value
+        name: [rich(x) for x in value]
+        if isinstance(value, list) and not name.startswith(("bang", "phu_luc"))
+        else value
         for name, value in draft(p, now, path, citation(request)).items()
     }
     authority = _setting("report_signer_authority", path).strip()
@@ -139,7 +141,9 @@ def context(
             f"chủ ở cơ sở {p.title} của Văn phòng UBND thành phố./."
         ),
         "phu_luc": (
-            f"(Kèm theo Phụ lục: Báo cáo tổng hợp số liệu {p.dates}, tệp {annex_name(p)}.)"
+            "(Kèm theo Phụ lục I: Kết quả của các đơn vị theo nhiệm vụ; Phụ lục II: Khó khăn, "
+            'vướng mắc chưa xử lý; Phụ lục III: Mô hình, điển hình "Dân vận khéo"; và tệp Báo '
+            f"cáo tổng hợp số liệu {p.dates}, {annex_name(p)}.)"
         ),
         "noi_nhan": recipients(_setting("report_recipients", path)),
         "quyen_han": authority,
@@ -148,19 +152,39 @@ def context(
     }
 
 
+def period_dates(
+    period: str | None,
+    year: str | int | None,
+    date_from: str | date | None,
+    date_to: str | date | None,
+    request: dict[str, Any] | None = None,
+) -> tuple[date, date]:
+    """The report period's own dates: a decree period of a year, a custom range, else the
+    request's kỳ số liệu (RangeError if none is given)."""
+    if request and not (period or date_from or date_to) and request.get("period_from"):
+        date_from, date_to = request["period_from"], request["period_to"]
+    return periods.period_dates(period, year, date_from, date_to)
+
+
 def period_of(
     period: str | None,
     year: str | int | None,
     date_from: str | date | None,
     date_to: str | date | None,
     request: dict[str, Any] | None = None,
+    *,
+    now: datetime | None = None,
+    path: Path | None = None,
 ) -> Period:
     """The report's period: a decree period of a year, or a custom range, else the request's
-    kỳ số liệu (RangeError if none is given)."""
-    if request and not (period or date_from or date_to) and request.get("period_from"):
-        date_from, date_to = request["period_from"], request["period_to"]
-    start, end = periods.period_dates(period, year, date_from, date_to)
-    return Period(start, end, periods.period_title(period, year, start, end))
+    kỳ số liệu (RangeError if none is given). A period that has not ended at `now` is reported
+    up to the latest week whose deadline has passed (BaoCaoError when none of its weeks has)."""
+    start, end = period_dates(period, year, date_from, date_to, request)
+    title = periods.period_title(period, year, start, end)
+    data_end = reporting.data_end(start, end, now, path)
+    if data_end is None:
+        raise BaoCaoError(reporting.nothing_closed_message(start, title, path))
+    return Period(start, data_end, title, end if data_end < end else None)
 
 
 def report_docx(
@@ -187,4 +211,9 @@ def report_docx(
 
 
 def file_name(p: Period) -> str:
-    return f"bao-cao_{p.start:%Y%m%d}-{p.end:%Y%m%d}.docx"
+    """Named after the period it reports (its data may stop earlier: the text says so)."""
+    return file_name_of(p.start, p.period_end or p.end)
+
+
+def file_name_of(start: date, end: date) -> str:
+    return f"bao-cao_{start:%Y%m%d}-{end:%Y%m%d}.docx"

@@ -11,7 +11,6 @@ paragraph says what to write.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -20,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from tracker.catalogue import criteria, periods, plans
+from tracker.exports import baocao_annex as annex
 from tracker.exports.tables import KIND_LABELS, indicator_totals
 from tracker.metrics import difficulties, models_register, reporting, scoring, year_over_year
 from tracker.store import db
@@ -29,7 +29,6 @@ STATUS_ORDER = ("Hoàn thành", "Đúng tiến độ", "Đang thực hiện", "C
 BEHIND = ("Chậm tiến độ", "Quá hạn", "Chưa có báo cáo")
 RECOGNISED = ("Được công nhận", "Nhân rộng")
 MAX_RESULT = 1200  # characters of one unit's results in the body; the annex has them all
-_DOC_SPLIT = re.compile(r"\s*[;\n]\s*")
 
 
 @dataclass(frozen=True)
@@ -45,11 +44,21 @@ class Para:
 
 @dataclass(frozen=True)
 class Period:
-    """The report's dates, its name in the trích yếu and the week the status figures are as of."""
+    """The report's dates, its name in the trích yếu and the week the status figures are as of.
+
+    `end` is where the data stop: the period's own end, or, for a period that has not ended,
+    the Sunday of the latest week whose reporting deadline has passed (`period_end` then keeps
+    the period's own end). A week still being reported is never presented as data."""
 
     start: date
     end: date
     title: str
+    period_end: date | None = None
+
+    @property
+    def cut(self) -> bool:
+        """Whether the data stop before the period ends."""
+        return self.period_end is not None and self.period_end > self.end
 
     @property
     def week(self) -> str:
@@ -78,6 +87,20 @@ def _clip(text: str, limit: int = MAX_RESULT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "… (xem Phụ lục)"
 
 
+def _first_items(text: str, limit: int) -> str:
+    """The first whole '; '-separated items of a unit's results that fit in `limit` characters
+    (the first one cut with '…' when it alone is longer)."""
+    items = [i.strip().rstrip(".") for i in " ".join(nfc(text).split()).split(";") if i.strip()]
+    kept: list[str] = []
+    for item in items:
+        if len("; ".join([*kept, item])) > limit:
+            break
+        kept.append(item)
+    if not kept and items:
+        return items[0][: limit - 1].rstrip() + "…"
+    return "; ".join(kept)
+
+
 def _sentence(text: str) -> str:
     text = text.rstrip()
     return text if text.endswith((".", "!", "?", ":", "…")) else text + "."
@@ -103,7 +126,13 @@ def opening(p: Period, year: int, citation: str = "") -> list[Para]:
         Para(
             f"Số liệu tổng hợp từ báo cáo của các phòng, ban, đơn vị thuộc Văn phòng {p.dates} "
             f"(các tuần có ngày thứ Năm trong khoảng); tỷ lệ hoàn thành do đơn vị tự đánh giá, "
-            f"tính đến hết {periods.label(p.week)}."
+            f"tính đến hết {periods.label(p.week)}"
+            + (
+                f", tuần gần nhất đã hết hạn nộp báo cáo (kỳ báo cáo đến ngày "
+                f"{p.period_end:%d/%m/%Y} chưa kết thúc)."
+                if p.cut and p.period_end
+                else "."
+            )
         ),
     ]
 
@@ -186,22 +215,6 @@ def task_rows(tc: pd.DataFrame) -> list[dict[str, str]]:
     ]
 
 
-def documents(ev: pd.DataFrame, names: dict[str, str]) -> dict[str, str]:
-    """Per task: every document cited once (case and spacing ignored), with the units citing it."""
-    found: dict[str, dict[str, tuple[str, list[str]]]] = {}
-    for r in ev.itertuples(index=False):
-        for doc in filter(None, (d.strip(" .-–•") for d in _DOC_SPLIT.split(r.evidence))):
-            _, units = found.setdefault(r.task_code, {}).setdefault(key(doc), (doc, []))
-            if r.unit_code not in units:
-                units.append(r.unit_code)
-    return {
-        task: _join(
-            f"{doc} ({', '.join(names.get(u, u) for u in units)})" for doc, units in docs.values()
-        )
-        for task, docs in found.items()
-    }
-
-
 def _indicator_line(r: object) -> str:
     kind = "cộng dồn trong kỳ" if r.kind == "flow" else "số liệu mới nhất"  # type: ignore[attr-defined]
     return (
@@ -210,39 +223,74 @@ def _indicator_line(r: object) -> str:
     )
 
 
+HIGHLIGHTS = 2  # results quoted per task in the body; every unit's are in Phụ lục I
+HIGHLIGHT_CHARS = 150
+HIGHLIGHT_RULE = (
+    "Mỗi nhiệm vụ nêu tối đa 2 kết quả nổi bật: của đơn vị chủ trì, rồi của các đơn vị có tỷ lệ "
+    "hoàn thành cao nhất; kết quả của từng đơn vị và danh mục văn bản, minh chứng tại Phụ lục I."
+)
+
+
+def highlights(mine: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame:
+    """The task's results the body quotes (HIGHLIGHT_RULE): the lead unit's, then the highest
+    self-assessed completion at the data week, ties in catalogue order."""
+    ranked = mine.merge(
+        progress[["unit_code", "role", "percent"]], on="unit_code", how="left", sort=False
+    )
+    ranked = ranked.assign(
+        lead=(ranked["role"] == "chu_tri").astype(int),
+        pct=ranked["percent"].fillna(-1),
+        order=range(len(ranked)),
+    )
+    return ranked.sort_values(["lead", "pct", "order"], ascending=[False, False, True]).head(
+        HIGHLIGHTS
+    )
+
+
 def tasks(p: Period, tc: pd.DataFrame, ind: pd.DataFrame, path: Path | None) -> list[Para]:
-    """Per task: completion and pace, units reporting, results by unit, documents, indicators."""
+    """Per task, a synthesis whatever the number of units: completion, pace and status, how
+    many units reported, at most HIGHLIGHTS results, the documents counted by type, the
+    indicators. Each unit's results and every document are in Phụ lục I."""
     results = db.query("report_results", path=path, date_from=p.start, date_to=p.end)
-    ev = db.query("report_evidence", path=path, date_from=p.start, date_to=p.end)
-    names = _unit_names(path)
-    docs = documents(ev, names)
-    paras: list[Para] = []
+    docs = annex.split_documents(
+        db.query("report_evidence", path=path, date_from=p.start, date_to=p.end)
+    )
+    progress = db.query("unit_task_progress", path=path, week=p.week)
+    paras: list[Para] = [Para(HIGHLIGHT_RULE)]
     for i, t in enumerate(tc.itertuples(index=False), start=1):
         paras.append(Para(f"1.{i}. {t.short_title} (nhiệm vụ {t.code})", heading=True))
         pace = (
             ""
             if t.kind == "theo_yeu_cau" or is_missing(t.expected)
-            else f"; tiến độ theo kế hoạch {fmt_pct(t.expected)}"
+            else f" (theo kế hoạch {fmt_pct(t.expected)})"
         )
-        lead = "" if is_missing(t.lead_name) else f"; đơn vị chủ trì: {t.lead_name}"
+        lead = "" if is_missing(t.lead_name) else f"; chủ trì: {t.lead_name}"
         paras.append(
             Para(
-                f"{fmt_pct(t.completion) or '0,0%'} (đơn vị tự đánh giá){pace}; trạng thái: "
-                f"{t.status}; {t.reported_units}/{t.assigned_units} đơn vị đã báo cáo{lead}.",
-                lead="Tỷ lệ hoàn thành: ",
+                f"hoàn thành {fmt_pct(t.completion) or '0,0%'}{pace}, {t.status.lower()}; "
+                f"{t.reported_units}/{t.assigned_units} đơn vị đã báo cáo{lead}.",
+                lead="Tiến độ: ",
             )
         )
         mine = results[results["task_code"] == t.code]
         if mine.empty:
-            paras.append(Para("chưa có đơn vị nêu kết quả trong kỳ.", lead="Kết quả chủ yếu: "))
+            paras.append(Para("chưa có đơn vị nêu kết quả trong kỳ.", lead="Kết quả: "))
         else:
-            paras.append(Para("", lead="Kết quả chủ yếu:"))
-            paras += [
-                Para(f"- {r.unit_name}: {_sentence(_clip(r.results))}")
-                for r in mine.itertuples(index=False)
-            ]
+            chosen = highlights(mine, progress[progress["task_code"] == t.code])
+            quoted = "; ".join(
+                f"{r.unit_name}: {_first_items(r.results, HIGHLIGHT_CHARS)}"
+                for r in chosen.itertuples(index=False)
+            )
+            paras.append(
+                Para(
+                    f"{quoted} ({len(mine)} đơn vị nêu kết quả, xem Phụ lục I).",
+                    lead="Kết quả nổi bật: ",
+                )
+            )
         if t.code in docs:
-            paras.append(Para(_sentence(docs[t.code]), lead="Văn bản, minh chứng: "))
+            paras.append(
+                Para(f"các đơn vị nêu {annex.doc_counts(list(docs[t.code]))}.", lead="Văn bản: ")
+            )
         lines = [
             _indicator_line(r)
             for r in ind.itertuples(index=False)
@@ -251,11 +299,6 @@ def tasks(p: Period, tc: pd.DataFrame, ind: pd.DataFrame, path: Path | None) -> 
         if lines:
             paras.append(Para(_sentence(_join(lines)), lead="Chỉ số: "))
     return paras
-
-
-def _unit_names(path: Path | None) -> dict[str, str]:
-    df = db.query("units", path=path)
-    return dict(zip(df["code"], df["name"], strict=True))
 
 
 def indicator_rows(ind: pd.DataFrame) -> list[dict[str, str]]:
@@ -293,17 +336,16 @@ def models(p: Period, path: Path | None) -> list[Para]:
     counts = models_register.status_counts(df)
     recognised = sum(counts.get(s, 0) for s in RECOGNISED)
     by_status = ", ".join(f"{n} {s.lower()}" for s, n in counts.items() if n)
-    paras = [
+    fields = df["field"].fillna("").replace("", "chưa ghi lĩnh vực").value_counts()
+    return [
         Para(
             f"Đến hết {periods.short_label(p.week)}, {df['unit_code'].nunique()} đơn vị đăng ký "
             f'{len(df)} mô hình, điển hình "Dân vận khéo" ({by_status}); {recognised} mô hình '
-            "được công nhận hoặc nhân rộng."
+            f"được công nhận hoặc nhân rộng. Theo lĩnh vực: "
+            + ", ".join(f"{field} {n}" for field, n in fields.items())
+            + " (danh sách tại Phụ lục III)."
         )
     ]
-    for r in df.itertuples(index=False):
-        status = "chưa ghi trạng thái" if is_missing(r.status) or not r.status else r.status
-        paras.append(Para(f"- {r.unit_name}: {r.name} (lĩnh vực {r.field}; {status})."))
-    return paras
 
 
 def _in_period(values: pd.Series, p: Period) -> pd.Series:
@@ -315,6 +357,9 @@ def _in_period(values: pd.Series, p: Period) -> pd.Series:
     return times.notna() & (times >= start) & (times < after_end)
 
 
+THEMES = 3  # tasks named with their count of open difficulties, the most first
+
+
 def difficulty_lines(p: Period, path: Path | None) -> tuple[list[Para], pd.DataFrame]:
     """Raised and handled in the period, and the open ones as of its last week (also returned)."""
     # Raised and handled in the period: the registers of the plans its weeks belong to.
@@ -323,16 +368,21 @@ def difficulty_lines(p: Period, path: Path | None) -> tuple[list[Para], pd.DataF
     raised = int(_in_period(register["raised_at"], p).sum())
     handled = int(_in_period(register["handled_at"], p).sum())
     still_open = difficulties.open_list(p.week, path)
+    by_task = still_open["task_code"].fillna("").value_counts()
+    themes = ", ".join(
+        f"{n} về nhiệm vụ {task}" if task else f"{n} chưa gắn nhiệm vụ"
+        for task, n in by_task.head(THEMES).items()
+    )
+    if len(by_task) > THEMES:
+        themes = f"nhiều nhất: {themes}"
     paras = [
         Para(
             f"Trong kỳ, các đơn vị nêu {raised} khó khăn, vướng mắc; Lãnh đạo Văn phòng đã xử lý "
             f"{handled}; đến hết {periods.short_label(p.week)} còn {len(still_open)} khó khăn, "
-            f"vướng mắc chưa xử lý{':' if len(still_open) else '.'}"
+            "vướng mắc chưa xử lý"
+            + (f" ({themes}; chi tiết tại Phụ lục II)." if len(still_open) else ".")
         )
     ]
-    for r in still_open.itertuples(index=False):
-        task = "" if is_missing(r.task_code) else f" (nhiệm vụ {r.task_code})"
-        paras.append(Para(f"- {r.unit_name}{task}: {_sentence(_clip(r.content, 400))}"))
     return paras, still_open
 
 
@@ -365,8 +415,13 @@ def self_scores(year: int, path: Path | None) -> list[Para]:
 
 
 def _task_list(df: pd.DataFrame) -> str:
-    return _join(
-        f"{t.short_title} ({t.code}, {t.status.lower()})" for t in df.itertuples(index=False)
+    """'chậm tiến độ: II.1.a, II.2; quá hạn: III.1' (codes as in Bảng 1), by status."""
+    return (
+        _join(
+            f"{status.lower()}: {', '.join(group['code'])}"
+            for status, group in df.groupby("status", sort=False)
+        )
+        + " (xem Bảng 1)"
     )
 
 
@@ -433,6 +488,14 @@ def directions(tc: pd.DataFrame, late: pd.DataFrame, still_open: pd.DataFrame) -
     return paras
 
 
+PROPOSALS = 3  # proposals quoted in the body, those shared by most units first
+
+
+def _units_text(units: list[str], shown: int = 3) -> str:
+    more = f" và {len(units) - shown} đơn vị khác" if len(units) > shown else ""
+    return ", ".join(units[:shown]) + more
+
+
 def proposals(still_open: pd.DataFrame) -> list[Para]:
     """The units' proposals attached to open difficulties, each text once with its units."""
     seen: dict[str, tuple[str, list[str]]] = {}
@@ -442,7 +505,13 @@ def proposals(still_open: pd.DataFrame) -> list[Para]:
         _, units = seen.setdefault(key(r.proposal), (nfc(r.proposal), []))
         if r.unit_name not in units:
             units.append(r.unit_name)
-    paras = [Para(f"- {_sentence(_clip(t, 400))[:-1]} ({', '.join(u)}).") for t, u in seen.values()]
+    shared = sorted(seen.values(), key=lambda tu: -len(tu[1]))
+    paras = [
+        Para(f"- {_sentence(_clip(t, 400))[:-1]} ({_units_text(u)}).")
+        for t, u in shared[:PROPOSALS]
+    ]
+    if len(shared) > PROPOSALS:
+        paras.append(Para(f"- Và {len(shared) - PROPOSALS} đề xuất khác (Phụ lục II)."))
     if not paras:
         paras = [
             Para("Các đơn vị chưa có đề xuất, kiến nghị kèm theo khó khăn, vướng mắc chưa xử lý.")
@@ -479,4 +548,8 @@ def draft(
         "danh_gia": assessment(tc, late),
         "phuong_huong": directions(tc, late, still_open),
         "de_xuat": proposals(still_open),
+        "phu_luc_tuan": periods.label(p.week),
+        "phu_luc_ket_qua": annex.results(p.start, p.end, p.week, path),
+        "phu_luc_vuong_mac": annex.difficulties(still_open),
+        "phu_luc_mo_hinh": annex.models(p.week, path),
     }

@@ -15,7 +15,7 @@ from typing import Any
 from tracker import roles
 from tracker.catalogue import periods, plans
 from tracker.exports import baocao, report, tables
-from tracker.metrics import scoring
+from tracker.metrics import reporting, scoring
 from tracker.roles import User
 
 KINDS = ("summary", "detail", "indicators", "report", "scores", "models", "baocao")
@@ -39,6 +39,30 @@ def _report_dates(
     return periods.report_range(week, date_from, date_to)
 
 
+def week_refusal(week: str, path: Path | None = None) -> str | None:
+    """Why the exports as of `week` are refused (its deadline has not passed), or None."""
+    if week > reporting.last_closed_week(path=path):
+        return reporting.not_closed_message(week, path=path)
+    return None
+
+
+def data_until(start: date, end: date, path: Path | None = None) -> tuple[date | None, str]:
+    """Where the data of start..end stop now (None: none of its weeks has closed) and, in
+    Vietnamese, what a page says about it."""
+    stop = reporting.data_end(start, end, path=path)
+    if stop is None:
+        title = f"từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
+        return None, reporting.nothing_closed_message(start, title, path)
+    week = periods.as_of_week(stop)
+    note = f"trạng thái, vướng mắc và mô hình tính đến hết {periods.label(week)}"
+    if stop < end:
+        note = (
+            f"kỳ chưa kết thúc: số liệu đến hết {periods.label(week)}, tuần gần nhất đã hết hạn "
+            "nộp báo cáo (tệp .xlsx và Báo cáo cũng dừng ở tuần này)"
+        )
+    return stop, note
+
+
 def file_name(
     kind: str,
     week: str | None = None,
@@ -52,9 +76,11 @@ def file_name(
 ) -> str:
     if kind == "baocao":
         request_of = baocao.request_of(request)
-        return baocao.file_name(baocao.period_of(period, year, date_from, date_to, request_of))
+        start, end = baocao.period_dates(period, year, date_from, date_to, request_of)
+        return baocao.file_name_of(start, end)
     if kind == "report":
         start, end = _report_dates(week, period, year, date_from, date_to)
+        end = reporting.data_end(start, end) or end  # the dates the workbook holds
         return f"bao-cao-tong-hop_{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
     if kind == "indicators" and (date_from or date_to):
         start, end = periods.date_range(None, date_from, date_to)
@@ -92,6 +118,8 @@ def build(
         raise ExportError(f"Cần chọn tuần (--week), ví dụ {periods.example_week()}.")
     if week:
         periods.parse_week_id(week)
+        if kind != "models" and (refusal := week_refusal(week, path)):
+            raise ExportError(refusal)
     match kind:
         case "summary":
             return tables.summary_csv(week, path)
@@ -101,10 +129,14 @@ def build(
             return tables.indicators_csv(week, date_from, date_to, path)
         case "report":
             start, end = _report_dates(week, period, year, date_from, date_to)
-            return report.report_xlsx(start, end, path=path)
+            data_end = reporting.data_end(start, end, path=path)
+            if data_end is None:
+                title = periods.period_title(period, year, start, end)
+                raise ExportError(reporting.nothing_closed_message(start, title, path))
+            return report.report_xlsx(start, data_end, path=path)
         case "baocao":
             asked = baocao.request_of(request, path)
-            p = baocao.period_of(period, year, date_from, date_to, asked)
+            p = baocao.period_of(period, year, date_from, date_to, asked, path=path)
             return baocao.report_docx(p, number=number, path=path, request=asked)
         case "scores":
             return scoring.scores_csv(week, path)

@@ -7,7 +7,7 @@ shapes their results for the pages and the exports.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -71,6 +71,52 @@ def trend(week: str, first_week: str | None = None, path: Path | None = None) ->
 def deadline(week: str, path: Path | None = None) -> datetime:
     """The week's reporting deadline (default Friday 16:30 of that week), from the calendar rules."""
     return calendar.deadline(week, path)
+
+
+def last_closed_week(now: datetime | None = None, path: Path | None = None) -> str:
+    """The latest ISO week whose reporting deadline has passed at `now`: the newest week that
+    may be presented as data (a later one is still being reported)."""
+    now = now or settings.now()
+    week = periods.week_id(now.date())
+    while deadline(week, path) > now:
+        week = periods.shift(week, -1)
+    return week
+
+
+def data_end(
+    start: date, end: date, now: datetime | None = None, path: Path | None = None
+) -> date | None:
+    """Where the data of the dates start..end stop at `now`: `end`, or the Sunday of the latest
+    week whose deadline has passed when the range's last week is still being reported; None
+    when none of the range's weeks (by their Thursday) has closed."""
+    closed = last_closed_week(now, path)
+    if periods.as_of_week(end) <= closed:
+        return end
+    cut = periods.week_end(closed)
+    return (
+        cut
+        if periods.as_of_week(cut) >= periods.week_id(start + timedelta(days=3)) and cut >= start
+        else None
+    )
+
+
+def nothing_closed_message(start: date, title: str, path: Path | None = None) -> str:
+    first = periods.week_id(start + timedelta(days=3))
+    return (
+        f"Chưa lập được báo cáo {title}: chưa có tuần nào của kỳ hết hạn nộp báo cáo (tuần đầu "
+        f"là {periods.label(first)}, hạn nộp {fmt_deadline(deadline(first, path))}). Hãy lập "
+        "báo cáo sau hạn nộp đó."
+    )
+
+
+def not_closed_message(week: str, now: datetime | None = None, path: Path | None = None) -> str:
+    """Why `week` cannot be presented as data yet (Vietnamese), naming the week that can."""
+    closed = last_closed_week(now, path)
+    return (
+        f"{periods.label(week)} chưa hết hạn nộp báo cáo (hạn {fmt_deadline(deadline(week, path))})"
+        f": số liệu của tuần chưa đầy đủ nên chưa xuất được. Chọn một tuần đến hết "
+        f"{periods.label(closed)}, tuần gần nhất đã hết hạn nộp."
+    )
 
 
 def fmt_deadline(when: datetime) -> str:

@@ -28,7 +28,6 @@ import hmac
 import json
 import logging
 import os
-import secrets
 import shutil
 import threading
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from tracker import settings
-from tracker.store import audit, db, fileperms
+from tracker.store import audit, db, fileperms, keys
 from tracker.text import fmt_number
 
 log = logging.getLogger(__name__)
@@ -54,7 +53,7 @@ SAFETY_PREFIX = "truoc-khoi-phuc-"
 _PARTIAL = ".dang-tao"  # a directory still being written; renamed when complete
 SIGNATURE = "signature"  # manifest key: {"algorithm", "key_id", "value"}
 SIGNATURE_ALGORITHM = "HMAC-SHA256"
-KEY_BYTES = 32
+KEY_BYTES = keys.KEY_BYTES
 KINDS = {AUTO_PREFIX: "Tự động", MANUAL_PREFIX: "Thủ công", SAFETY_PREFIX: "Trước khôi phục"}
 
 
@@ -118,14 +117,8 @@ def _sha256(file: Path) -> str:
 
 
 def _read_key(key_file: Path) -> bytes:
-    try:
-        key = bytes.fromhex(key_file.read_text(encoding="ascii").strip())
-    except (ValueError, UnicodeDecodeError):
-        raise BackupError(
-            f"Tệp khóa ký sao lưu {key_file} bị hỏng (cần {KEY_BYTES} byte dạng hex). "
-            "Hãy chép lại tệp khóa gốc từ máy chủ đã tạo các bản sao lưu."
-        ) from None
-    if len(key) != KEY_BYTES:
+    key = keys.read(key_file)
+    if key is None:
         raise BackupError(
             f"Tệp khóa ký sao lưu {key_file} bị hỏng (cần {KEY_BYTES} byte dạng hex). "
             "Hãy chép lại tệp khóa gốc từ máy chủ đã tạo các bản sao lưu."
@@ -136,23 +129,17 @@ def _read_key(key_file: Path) -> bytes:
 def signing_key(db_file: Path, *, create: bool) -> bytes:
     """The backup key of this installation; made (0600, random) on first use when `create`."""
     key_file = settings.backup_key_path(db_file)
-    if not key_file.exists():
-        if not create:
-            raise BackupError(
-                f"Không tìm thấy khóa ký sao lưu {key_file}, nên không kiểm tra được bản sao lưu "
-                "có đúng do ứng dụng này tạo hay không; dữ liệu hiện tại giữ nguyên. Khi khôi phục "
-                "trên máy chủ mới, hãy chép tệp khóa từ máy chủ cũ vào đường dẫn này (hoặc đặt "
-                "TRACKER_BACKUP_KEY)."
-            )
-        fileperms.private_dir(key_file.parent)
-        try:
-            fileperms.write_private(key_file, secrets.token_bytes(KEY_BYTES).hex().encode() + b"\n")
-        except FileExistsError:  # made meanwhile by another backup: use that one
-            pass
-        else:
-            log.warning(
-                "Đã tạo khóa ký sao lưu %s: hãy giữ kỹ, thiếu nó không khôi phục được.", key_file
-            )
+    if not key_file.exists() and not create:
+        raise BackupError(
+            f"Không tìm thấy khóa ký sao lưu {key_file}, nên không kiểm tra được bản sao lưu "
+            "có đúng do ứng dụng này tạo hay không; dữ liệu hiện tại giữ nguyên. Khi khôi phục "
+            "trên máy chủ mới, hãy chép tệp khóa từ máy chủ cũ vào đường dẫn này (hoặc đặt "
+            "TRACKER_BACKUP_KEY)."
+        )
+    if keys.make(key_file):
+        log.warning(
+            "Đã tạo khóa ký sao lưu %s: hãy giữ kỹ, thiếu nó không khôi phục được.", key_file
+        )
     fileperms.private_file(key_file)
     return _read_key(key_file)
 

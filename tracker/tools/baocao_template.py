@@ -19,6 +19,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -59,8 +60,8 @@ def _styles(doc: DocxDocument) -> None:
     normal.paragraph_format.line_spacing = 1.0
     body = doc.styles.add_style(BODY_STYLE, 1)
     body.base_style = normal
-    _font(body, 14)
-    body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    _font(body, 13)
+    body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY  # 13 pt: NĐ 30 allows 13-14
     body.paragraph_format.first_line_indent = Mm(10)
     body.paragraph_format.space_before = Pt(6)
     body.paragraph_format.line_spacing = 1.1
@@ -185,8 +186,16 @@ def _heading(doc: DocxDocument, text: str) -> None:
     _font(paragraph.add_run(text), 14, bold=True)
 
 
-def _grid(doc: DocxDocument, rows: str, header: list[str], fields: list[str], widths: list[float]):
-    """A bordered table: the header row, then one row per item of `rows` (docxtpl {%tr %})."""
+def _grid(
+    doc: DocxDocument,
+    rows: str,
+    header: list[str],
+    fields: list[str],
+    widths: list[float],
+    left: frozenset[int] = frozenset({1}),
+) -> Table:
+    """A bordered table: the header row, then one row per item of `rows` (docxtpl {%tr %});
+    the columns in `left` are aligned left, the others centred."""
     table = doc.add_table(rows=4, cols=len(header))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -204,7 +213,7 @@ def _grid(doc: DocxDocument, rows: str, header: list[str], fields: list[str], wi
             else:
                 texts = tags[r - 1]
                 text = texts[c] if c < len(texts) else ""
-                align = WD_ALIGN_PARAGRAPH.LEFT if c == 1 else WD_ALIGN_PARAGRAPH.CENTER
+                align = WD_ALIGN_PARAGRAPH.LEFT if c in left else WD_ALIGN_PARAGRAPH.CENTER
                 _para(cell, text, 12, align=align)
     # The header row repeats on every printed page.
     trpr = table.rows[0]._tr.get_or_add_trPr()
@@ -262,6 +271,8 @@ def _body(doc: DocxDocument) -> None:
 def _signature(doc: DocxDocument) -> None:
     _para(doc, "", 14)
     table = _plain_table(doc, 1, [70, TEXT_WIDTH_MM - 70])
+    # Nơi nhận and the signature stay together on one page.
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     left, right = _first(table.cell(0, 0)), _first(table.cell(0, 1))
     _para(left, "Nơi nhận:", 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
     _para(left, "{%p for r in noi_nhan %}", 11, align=WD_ALIGN_PARAGRAPH.LEFT)
@@ -276,6 +287,80 @@ def _signature(doc: DocxDocument) -> None:
     _para(right, "{{ nguoi_ky }}", 14, bold=True)
 
 
+LANDSCAPE_WIDTH_MM = 252  # A4 landscape 297 mm - left 30 - right 15
+ANNEXES = (
+    (
+        "Phụ lục I",
+        "KẾT QUẢ CỦA CÁC ĐƠN VỊ THEO NHIỆM VỤ",
+        "phu_luc_ket_qua",
+        ["STT", "Nhiệm vụ", "Đơn vị", "Hoàn thành (%)", "Kết quả thực hiện", "Văn bản, minh chứng"],
+        ["stt", "nhiem_vu", "don_vi", "hoan_thanh", "ket_qua", "van_ban"],
+        [12, 20, 40, 20, 95, 65],
+        frozenset({2, 4, 5}),
+    ),
+    (
+        "Phụ lục II",
+        "KHÓ KHĂN, VƯỚNG MẮC CHƯA XỬ LÝ",
+        "phu_luc_vuong_mac",
+        ["STT", "Đơn vị", "Nhiệm vụ", "Nội dung", "Đề xuất, kiến nghị", "Tuần nêu"],
+        ["stt", "don_vi", "nhiem_vu", "noi_dung", "de_xuat", "tuan"],
+        [12, 40, 20, 85, 70, 25],
+        frozenset({1, 3, 4}),
+    ),
+    (
+        "Phụ lục III",
+        'MÔ HÌNH, ĐIỂN HÌNH "DÂN VẬN KHÉO"',
+        "phu_luc_mo_hinh",
+        ["STT", "Đơn vị", "Tên mô hình", "Lĩnh vực", "Trạng thái"],
+        ["stt", "don_vi", "ten", "linh_vuc", "trang_thai"],
+        [12, 50, 110, 45, 35],
+        frozenset({1, 2, 3}),
+    ),
+)
+
+
+def _landscape(doc: DocxDocument) -> None:
+    """The annexes start a new section, A4 landscape (wide tables), the same margins."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    # The break sits in an empty paragraph after the signature table: 1 pt high, so that it can
+    # never spill onto a blank page of its own.
+    breaker = doc.paragraphs[-1]
+    breaker.paragraph_format.line_spacing = Pt(1)
+    breaker.paragraph_format.space_before = breaker.paragraph_format.space_after = Pt(0)
+    ppr = breaker._p.get_or_add_pPr()
+    mark, size = OxmlElement("w:rPr"), OxmlElement("w:sz")  # the paragraph mark's size: 1 pt
+    size.set(qn("w:val"), "2")
+    mark.append(size)
+    ppr.find(qn("w:sectPr")).addprevious(mark)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+
+
+def _annexes(doc: DocxDocument) -> None:
+    """Phụ lục I-III as Nghị định 30/2020 heads a phụ lục: its number, its title, the document
+    it is attached to; then its table (one row per item, header repeated on every page)."""
+    _landscape(doc)
+    for i, (number, title, rows, header, fields, widths, left) in enumerate(ANNEXES):
+        if i:
+            doc.add_page_break()
+        _para(doc, number, 14, bold=True)
+        _para(doc, title, 14, bold=True)
+        _para(
+            doc,
+            "(Kèm theo Báo cáo số {{ so }}/{{ ky_hieu }} ngày {{ ngay }} tháng {{ thang }} năm {{ nam }} "
+            "của Văn phòng UBND thành phố Cần Thơ)",
+            13,
+            italic=True,
+        )
+        _para(doc, "Số liệu đến hết {{ phu_luc_tuan }}", 12, italic=True)
+        _rule(doc, 100)
+        _para(doc, "", 6)
+        assert sum(widths) == LANDSCAPE_WIDTH_MM, (number, sum(widths))
+        _grid(doc, rows, header, fields, widths, left)
+
+
 def build() -> DocxDocument:
     doc = Document()
     _styles(doc)
@@ -285,6 +370,7 @@ def build() -> DocxDocument:
     _title(doc)
     _body(doc)
     _signature(doc)
+    _annexes(doc)
     props = doc.core_properties
     props.author = props.last_modified_by = "Văn phòng UBND thành phố Cần Thơ"
     props.title = "Mẫu Báo cáo kết quả công tác dân vận chính quyền và dân chủ ở cơ sở"

@@ -32,12 +32,31 @@ def _unit_label(code: str) -> str:
 
 def accounts_tab(user: User) -> None:
     display.show(admin_tables.users_view(admin.users_table(user)), key="users_table")
+    _login_pressure(user)
     units = plan.units()["code"].tolist()
     left, right = st.columns(2)
     with left:
         _create_account(user, units)
     with right:
         _account_actions(user, units)
+
+
+def _login_pressure(user: User) -> None:
+    """Accounts under attack: shown only while some counter is counting or locked."""
+    pressure = admin.login_pressure(user)
+    if pressure.empty:
+        return
+    locked = sorted(set(pressure.loc[pressure["locked"], "username"]))
+    st.markdown("**Đăng nhập sai gần đây**")
+    if locked:
+        st.warning(
+            f"Đang tạm khóa đăng nhập: {', '.join(locked)}. Nếu không phải người dùng tự nhập "
+            "sai, có thể ai đó đang dò mật khẩu: máy người dùng đã đăng nhập trước đây vẫn vào "
+            "được; chọn tài khoản ở mục Cập nhật tài khoản rồi bấm **Mở khóa đăng nhập** để mở "
+            "cho mọi máy.",
+            icon=":material/lock_clock:",
+        )
+    display.show(admin_tables.login_pressure_view(pressure), key="login_pressure_table")
 
 
 def _create_account(user: User, units: list[str]) -> None:

@@ -38,6 +38,20 @@ def users_view(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def login_pressure_view(df: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Tài khoản": df["username"],
+            "Từ đâu": df["counter"],
+            "Trạng thái": df["locked"].map({True: "Tạm khóa", False: "Đang đếm"}),
+            "Lần sai đang đếm": df["failures"],
+            "Tạm khóa đến": _when(df["locked_until"]),
+            "Lần thử bị từ chối khi khóa": df["refusals"],
+            "Lần sai gần nhất": _when(df["last_failed_at"]),
+        }
+    )
+
+
 def exceptions_view(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {

@@ -85,11 +85,13 @@ def report_section(
     if not isinstance(start, date) or not isinstance(end, date) or start > end:
         st.error("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.")
         return None
-    as_of = periods.as_of_week(end)
+    stop, note = export.data_until(start, end)
+    if stop is None:
+        st.warning(note, icon=":material/event_busy:")
+        return None
     st.caption(
         f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}: kết quả và chỉ số của các tuần có "
-        f"ngày thứ Năm trong khoảng; trạng thái, vướng mắc và mô hình tính đến hết "
-        f"{periods.label(as_of)}. In khổ A4 ngang, lặp dòng tiêu đề."
+        f"ngày thứ Năm trong khoảng; {note}. In khổ A4 ngang, lặp dòng tiêu đề."
     )
     dates = {"date_from": start, "date_to": end}
     button("Báo cáo tổng hợp (.xlsx)", "report", xlsx, "dl_report", **dates)

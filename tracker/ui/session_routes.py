@@ -22,7 +22,7 @@ from streamlit.web.server.starlette.starlette_app_utils import decode_xsrf_token
 from streamlit.web.server.starlette.starlette_server_config import XSRF_COOKIE_NAME
 
 from tracker import settings
-from tracker.accounts import sessions
+from tracker.accounts import auth, devices, sessions
 
 SESSION_PATH = "/auth/session"
 SIGNOUT_PATH = "/auth/signout"
@@ -53,7 +53,20 @@ def _from_elsewhere(request: Request) -> bool:
 
 
 def _https(request: Request) -> bool:
-    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+    """Served over HTTPS: directly, or by a trusted proxy's X-Forwarded-Proto, which the server
+    (uvicorn's proxy-headers middleware, see serving.py) has already turned into the scheme.
+    The header itself is never read here: anyone could send it."""
+    return request.url.scheme == "https"
+
+
+def _cookie_options(request: Request, days: float) -> dict:
+    return {
+        "max_age": int(days * 86400),
+        "path": "/",
+        "httponly": True,
+        "samesite": "strict",
+        "secure": _https(request),
+    }
 
 
 def _redirect(to: str) -> Response:
@@ -75,15 +88,26 @@ def start_session(request: Request) -> Response:
     response = _redirect(safe_next(request.query_params.get("next")))
     if token is not None:
         response.set_cookie(
-            sessions.COOKIE,
-            token,
-            max_age=settings.SESSION_MAX_HOURS * 3600,
-            path="/",
-            httponly=True,
-            samesite="strict",
-            secure=_https(request),
+            sessions.COOKIE, token, **_cookie_options(request, settings.SESSION_MAX_HOURS / 24)
         )
+        _remember_device(request, response, token)
     return response
+
+
+def _remember_device(request: Request, response: Response, token: str) -> None:
+    """The owner has just signed in from this browser: it gets the account's device cookie, a
+    login allowance of its own (accounts/devices.py). A valid one already held is kept."""
+    session = sessions.resume(token)
+    if session is None:
+        return
+    username = session.user.username
+    name = devices.cookie_name(username)
+    held = request.cookies.get(name)
+    if auth.device_holds(held, username):
+        return
+    value = devices.issue(username)
+    if value is not None:
+        response.set_cookie(name, value, **_cookie_options(request, settings.DEVICE_COOKIE_DAYS))
 
 
 def end_session(request: Request) -> Response:

@@ -24,7 +24,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from streamlit.web.server.starlette.starlette_server_config import XSRF_COOKIE_NAME
 
 from tracker import settings
-from tracker.accounts import auth, sessions
+from tracker.accounts import auth, devices, sessions
 from tracker.accounts.auth import User
 from tracker.catalogue import catalogues, plans
 from tracker.store import backup, db
@@ -96,6 +96,7 @@ def frame(page_key: str) -> User:
         initial_sidebar_state="auto",
     )
     backup.ensure_daily()  # cheap after the first call of the day: the server's own daily backup
+    _sample_banner()
     user = _session_user()
     if user is None:
         _login_form(page)
@@ -264,11 +265,13 @@ def _login_form(page: Page) -> None:
         submitted = st.form_submit_button("Đăng nhập", type="primary")
     if submitted:
         try:
-            # Throttled per (account, client): a storm from one machine locks only that machine.
-            # The address is None locally (and not a string under AppTest's mocked context).
+            # Throttled per account for new browsers, per device cookie for the owner's browsers
+            # and per client address when the server knows it (accounts/auth.py). The address
+            # is None locally (and not a string under AppTest's mocked context).
             ip = st.context.ip_address
             client = ip if isinstance(ip, str) else None
-            user = auth.authenticate(username, password, client=client)
+            device = _cookie(devices.cookie_name(auth.login_name(username)))
+            user = auth.authenticate(username, password, client=client, device=device)
         except auth.AccountError as exc:
             st.error(str(exc))
         else:
@@ -279,8 +282,20 @@ def _login_form(page: Page) -> None:
 SAMPLE_PASSWORD = "demo-2026"  # the sample accounts' (tracker/tools/demo/shared.py DEMO_PASSWORD)
 
 
+def _sample_banner() -> None:
+    """Every page of a sample database says so: its accounts' password is public."""
+    if auth.sample_accounts():
+        st.warning(
+            "**Dữ liệu mẫu.** Cơ sở dữ liệu này có tài khoản mẫu với mật khẩu công khai: chỉ "
+            "dùng để xem thử, không nhập số liệu thật. Khi dùng thật, hãy chạy ứng dụng trên một "
+            "cơ sở dữ liệu mới và tạo tài khoản quản trị bằng lệnh `python -m tracker users "
+            "add --username admin --role quan_tri` (README, mục Triển khai).",
+            icon=":material/science:",
+        )
+
+
 def _sample_accounts_hint() -> None:
-    rows = db.query_rows("sample_accounts")
+    rows = auth.sample_accounts()
     if rows:
         with st.expander("Tài khoản mẫu (chỉ có trong chế độ dữ liệu mẫu)"):
             st.write(f"Mật khẩu của mọi tài khoản mẫu: `{SAMPLE_PASSWORD}`")

@@ -10,6 +10,7 @@ from typing import Any
 
 import streamlit as st
 
+from tracker import settings
 from tracker.accounts.auth import User
 from tracker.catalogue import periods
 from tracker.ingest import markup, submissions, template
@@ -46,7 +47,7 @@ def template_section(user: User, unit: str, week: str) -> None:
 def check_section(user: User) -> tuple[list[Any], dict[str, Checked]]:
     """Step 2: the uploader; every new file checked once. Returns the files and the checks."""
     st.subheader("2. Tải lên và kiểm tra")
-    st.caption(upload_view.uploader_note(int(st.get_option("server.maxUploadSize"))))
+    st.caption(upload_view.uploader_note(settings.MAX_UPLOAD_BYTES // (1024 * 1024)))
     files = st.file_uploader(
         "Chọn một hoặc nhiều tệp .xlsx",
         type=["xlsx"],

@@ -54,10 +54,12 @@ def results_frame(results: list[submissions.Result]) -> pd.DataFrame:
 
 def uploader_note(limit_mb: int) -> str:
     """Vietnamese words for Streamlit's own uploader, which 1.67 only draws in English (an
-    "Upload" button, "10MB per file • XLSX") and offers no parameter to change."""
+    "Upload" button, "11MB per file • XLSX") and offers no parameter to change. Its own limit
+    (server.maxUploadSize) sits 1 MB above the app's, so that a file just over the app's limit
+    reaches the app and gets its Vietnamese message."""
     return (
         "Bấm nút “Upload” (Tải lên) để chọn một hoặc nhiều tệp .xlsx, hoặc kéo thả tệp vào ô "
-        f"dưới đây; mỗi tệp tối đa {limit_mb} MB (“{limit_mb}MB per file”)."
+        f"dưới đây; mỗi tệp tối đa {limit_mb} MB."
     )
 
 
