@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from tests.apptest_helpers import open_page, texts
+from tests.conftest import set_plan_setting
 from tests.scoring_fixture import NA, add_models, add_scores, ordinary_scores
 from tests.test_criteria import OFFICIAL, xlsx
 from tracker.catalogue import criteria
@@ -69,6 +70,18 @@ def test_leader_sees_vp_ranking_and_matrix(scored) -> None:
     assert "A2 — " in " ".join(missing[missing["Mã đơn vị"] == "HCTC"]["Tiêu chí"])
     assert "Lưu điểm thẩm định" not in [b.label for b in at.button]
     assert at.get("plotly_chart")
+
+
+def test_the_ranking_rule_shown_is_the_setting_the_ranking_uses(scored) -> None:
+    """The caption states the threshold the SQL applies (rank_min_points), not a copy of it:
+    at 95 BTCD (94 applicable points: D2 does not apply) drops out and the caption says 95."""
+    shown = texts(open_page(scored["lanh_dao"], "tu_cham_diem"))
+    assert "Chỉ xếp hạng đơn vị có từ 50 điểm tiêu chí áp dụng trở lên" in shown
+    set_plan_setting("rank_min_points", "95")
+    at = open_page(scored["lanh_dao"], "tu_cham_diem")
+    assert "Chỉ xếp hạng đơn vị có từ 95 điểm tiêu chí áp dụng trở lên" in texts(at)
+    ranking = frame(at, "Hạng", "Xếp loại")
+    assert ranking.set_index("Mã đơn vị")["Hạng"].isna().tolist() == [False, False, True]
 
 
 def test_admin_enters_a_review(scored) -> None:

@@ -1,6 +1,6 @@
 """The standard workbook (biểu mẫu) generated per unit and ISO week, pre-filled (PRODUCT.md §4).
 
-Every sheet name, label and header comes from tracker.contract, so the reader accepts what this
+Every sheet name, label and header comes from tracker/ingest/contract.py, so the reader accepts what this
 module writes. Only cells that carry a value or a style are created (stack-notes G7): validations
 cover empty ranges without creating cells, so readers see no phantom rows.
 """

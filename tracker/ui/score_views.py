@@ -1,6 +1,6 @@
 """The Tự chấm điểm page's tables: Vietnamese headers, one-decimal formats and colour bands.
 
-Everything is computed in SQL (tracker.scoring); this module only reshapes and formats. The
+Everything is computed in SQL (queries/*.sql through tracker/metrics/scoring.py); this module only reshapes and formats. The
 reshaped tables depend on the data only, so each is built once per data version and shared by
 every session (db.derived); a page run only picks the rows it shows and styles them.
 """

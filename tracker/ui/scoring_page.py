@@ -20,10 +20,10 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from tracker.accounts import auth
 from tracker.accounts.auth import User
-from tracker.catalogue import criteria
+from tracker.catalogue import criteria, plans
 from tracker.metrics import scoring
 from tracker.store import db
-from tracker.text import fmt_datetime, nfc
+from tracker.text import fmt_datetime, fmt_number, nfc
 from tracker.ui import display, filters, flash, score_charts, score_views
 
 FLASH = "tu_cham_diem_flash"  # a write's success message, shown after the rerun
@@ -236,11 +236,24 @@ def ranking_section(view: View) -> None:
         )
 
     display.shared("scoring.ranking", year, codes, basis, draw=draw)
-    st.caption(
-        "Chỉ xếp hạng đơn vị có từ 50 điểm tiêu chí áp dụng trở lên; điểm cuối cùng dùng điểm "
-        "thẩm định nếu có."
+    threshold = _rank_min_points(year)
+    rule = (
+        f"có từ {threshold} điểm tiêu chí áp dụng trở lên"
+        if threshold
+        else "đủ số điểm tiêu chí áp dụng tối thiểu (tham số rank_min_points)"
     )
+    st.caption(f"Chỉ xếp hạng đơn vị {rule}; điểm cuối cùng dùng điểm thẩm định nếu có.")
     _scores_download(year)
+
+
+def _rank_min_points(year: int) -> str | None:
+    """The ranking threshold the rule reads (the plan's rank_min_points setting), as shown:
+    '50'; None when it cannot be read (the caption then names the setting)."""
+    try:
+        value = float(plans.setting(year, "rank_min_points"))
+    except (KeyError, ValueError):
+        return None
+    return fmt_number(value, 0 if value.is_integer() else 1)
 
 
 def _ranking_page(ranked: pd.DataFrame) -> pd.DataFrame:
