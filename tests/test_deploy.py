@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import configparser
 import io
-import json
 import os
 import shlex
 import shutil
@@ -30,12 +29,12 @@ from tests.test_e2e import table
 from tests.test_login_guessing_browser import (
     assert_no_spoofed_address,
     guessing_from_spoofed_addresses,
+    login_audit,
 )
 from tracker import settings
 from tracker.accounts import devices, sessions
 from tracker.catalogue import periods
 from tracker.ingest import template
-from tracker.store import db
 from tracker.tools.bench_browser import free_port
 
 DEPLOY = ROOT / "deploy"
@@ -296,14 +295,5 @@ def test_through_nginx_guessing_is_bounded_cookies_secure_uploads_answered(
         assert "Tệp quá lớn (10,0 MB), vượt giới hạn 10 MB." in problem.values()
         watch.assert_clean()
         context.close()
-    audit = _audit(path)
+    audit = login_audit(path)
     assert_no_spoofed_address(audit)
-
-
-def _audit(path: Path) -> list[tuple[str, dict]]:
-    db.close_all()
-    try:
-        rows = db.rows("select action, detail from audit_log where action like 'login%'", path=path)
-    finally:
-        db.close_all()
-    return [(action, json.loads(detail) if detail else {}) for action, detail in rows]

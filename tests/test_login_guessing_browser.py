@@ -23,7 +23,7 @@ pytestmark = bs.MARKS
 SPOOFED = [f"198.51.100.{i}" for i in range(1, 13)]
 
 
-def _audit(path: Path) -> list[tuple[str, dict]]:
+def login_audit(path: Path) -> list[tuple[str, dict]]:
     db.close_all()
     try:
         rows = db.rows("select action, detail from audit_log where action like 'login%'", path=path)
@@ -79,7 +79,7 @@ def test_spoofed_addresses_sent_straight_to_the_server(tmp_path: Path) -> None:
         with bs.running_server(path, env={"TRACKER_TRUSTED_PROXIES": ""}) as url:
             stranger, owner = guessing_from_spoofed_addresses(browser, url)
     assert (stranger, owner) == (False, True)
-    assert_no_spoofed_address(_audit(path))
+    assert_no_spoofed_address(login_audit(path))
 
 
 def test_behind_a_trusted_proxy_one_client_locks_alone(tmp_path: Path) -> None:
@@ -96,7 +96,7 @@ def test_behind_a_trusted_proxy_one_client_locks_alone(tmp_path: Path) -> None:
             context.close()
             other = {"X-Forwarded-For": "198.51.100.8"}
             assert _attempt(browser, url, PASSWORD, extra_http_headers=other)
-    audit = _audit(path)
+    audit = login_audit(path)
     locks = [d for action, d in audit if action == "login_lock"]
     assert [(lock["counter"], lock["client"]) for lock in locks] == [("198.51.100.7",) * 2]
     assert [d["client"] for action, d in audit if action == "login"] == ["198.51.100.8"]
