@@ -5,7 +5,9 @@ differ from the shipped files (each change must find its line, or the test fails
 
 from __future__ import annotations
 
+import base64
 import configparser
+import hashlib
 import io
 import os
 import shlex
@@ -137,6 +139,7 @@ def _site_for_test(https: int, http: int, upstream: int, cert: Path, key: Path) 
 
 
 def _certificate(folder: Path) -> tuple[Path, Path]:
+    folder.mkdir(exist_ok=True)
     cert, key = folder / "test.pem", folder / "test.key"
     subprocess.run(
         [
@@ -150,11 +153,30 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
+def _spki(cert: Path) -> str:
+    """The certificate's public-key pin, for chromium to trust the test's own certificate as
+    valid. A certificate error merely ignored is not the same: chromium then keeps no
+    connection for reuse and, on a busy machine, gives up on a stylesheet (ERR_TOO_MANY_RETRIES)."""
+    key = subprocess.run(
+        ["openssl", "x509", "-in", str(cert), "-noout", "-pubkey"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    ).stdout
+    der = subprocess.run(
+        ["openssl", "pkey", "-pubin", "-outform", "der"],
+        input=key,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    ).stdout
+    return base64.b64encode(hashlib.sha256(der).digest()).decode()
+
+
 @contextmanager
-def nginx(folder: Path, upstream: int) -> Iterator[tuple[str, str]]:
+def nginx(folder: Path, upstream: int, cert: Path, key: Path) -> Iterator[tuple[str, str]]:
     """Debian's nginx with the shipped site, on free loopback ports; yields (https, http) URLs."""
     folder.mkdir()
-    cert, key = _certificate(folder)
     https, http = free_port(), free_port()
     (folder / "site.conf").write_text(_site_for_test(https, http, upstream, cert, key))
     temp = {name: folder / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
@@ -213,9 +235,9 @@ def _wait_listening(url: str, proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def deployed(path: Path) -> Iterator[str]:
+def deployed(path: Path, cert: Path, key: Path) -> Iterator[str]:
     """The server as the unit starts it (its environment and options, the database at `path`),
-    behind nginx; yields the HTTPS address."""
+    behind nginx with the certificate `cert`; yields the HTTPS address."""
     tmp_path = path.parent
     upstream = free_port()
     options = unit_server_options()
@@ -225,7 +247,7 @@ def deployed(path: Path) -> Iterator[str]:
         bs.running_server(
             path, *options[:2], "--client.disableDataExport", "false", env=env, port=upstream
         ) as direct,
-        nginx(tmp_path / "nginx", upstream) as (https, http),
+        nginx(tmp_path / "nginx", upstream, cert, key) as (https, http),
     ):
         assert direct == f"http://127.0.0.1:{upstream}"
         status, headers = _get(http + "/nhiem_vu")
@@ -274,11 +296,13 @@ def test_through_nginx_guessing_is_bounded_cookies_secure_uploads_answered(
     with pinned(AT):
         bs.create_accounts(path)
         workbook = template.build("HCTC", periods.week_id(settings.now().date()), path=path)
-    with pinned(AT), bs.chromium() as browser, deployed(path) as url:
-        stranger, owner = guessing_from_spoofed_addresses(browser, url, ignore_https_errors=True)
+    cert, key = _certificate(tmp_path / "tls")
+    trusted = f"--ignore-certificate-errors-spki-list={_spki(cert)}"
+    with pinned(AT), bs.chromium(trusted) as browser, deployed(path, cert, key) as url:
+        stranger, owner = guessing_from_spoofed_addresses(browser, url)
         assert (stranger, owner) == (False, True)
 
-        context, page, watch = bs.new_page(browser, url, ignore_https_errors=True)
+        context, page, watch = bs.new_page(browser, url)
         page.goto(url + "/nop_bao_cao")
         bs.login(page, "hctc")
         cookies = {c["name"]: c for c in context.cookies()}
