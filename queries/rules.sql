@@ -30,6 +30,11 @@ create or replace macro plan_setting_value(y, k) as coalesce(
     setting_value(k)
 );
 
+-- plan_setting_number(y, k): plan_setting_value as a number; the settings validator accepts a
+-- decimal comma ("7,5"), as Vietnamese writes it.
+create or replace macro plan_setting_number(y, k) as
+    cast(replace(plan_setting_value(y, k), ',', '.') as double);
+
 -- Who is assigned to what in each plan: the lead (chủ trì), then coordinating units ('*' = every
 -- active unit), and for tasks without a lead every listed unit "thực hiện" (carries it out).
 -- Retired tasks (a plan reloaded without them while they had reports) have no assignment.
@@ -114,13 +119,13 @@ create or replace macro expects_report(w) as
     and not is_exempt(w);
 
 -- deadline_day(w): the nominal deadline day of week w, week_start(w) + (deadline_weekday - 1)
--- days (default Friday), deadline_weekday from the week's plan.
+-- days, deadline_weekday from the week's plan. (No default here: the settings catalogue has
+-- every key, data/settings.csv, and an edit may not remove one: catalogue/setting_rules.py.)
 create or replace macro deadline_day(w) as
-    week_start(w)
-    + (coalesce(try_cast(plan_setting_value(week_year(w), 'deadline_weekday') as integer), 5) - 1);
+    week_start(w) + (cast(plan_setting_number(week_year(w), 'deadline_weekday') as integer) - 1);
 
 -- week_deadline(w): the reporting deadline of week w: deadline_day(w) moved to the first working
--- day on or after it (calendar_day), at the plan's deadline_time (default 16:30). Outside the
+-- day on or after it (calendar_day), at the plan's deadline_time. Outside the
 -- calendar's years the nominal day stands. An upload at the deadline is on time.
 -- (One subquery joining the nominal day to calendar_day: measured 5x faster to plan than a
 -- lookup with deadline_day(w) written twice, which matters in week_calendar.sql.)
@@ -130,16 +135,12 @@ create or replace macro week_deadline(w) as
         from (select deadline_day(w) as day) as n
         left join calendar_day as c on n.day = c.day
     )
-    + coalesce(
-        try_cast(plan_setting_value(week_year(w), 'deadline_time') as time), time '16:30'
-    );
+    + cast(plan_setting_value(week_year(w), 'deadline_time') as time);
 
 -- week_lock_time(w): after this a week locks for unit users, the deadline + the plan's lock_days.
 create or replace macro week_lock_time(w) as
     week_deadline(w)
-    + to_days(
-        coalesce(try_cast(plan_setting_value(week_year(w), 'lock_days') as integer), 14)
-    );
+    + to_days(cast(plan_setting_number(week_year(w), 'lock_days') as integer));
 
 -- expected_pace(kind, start_date, due_date, w): the expected progress of a task at the end of
 -- week w, 100 * (days from start_date to week_end(w), inclusive) / (days from start_date to

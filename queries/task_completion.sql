@@ -22,7 +22,7 @@ with measured as (
         c.reported_units,
         c.completion,
         expected_pace(t.kind, t.start_date, t.due_date, $week) as expected,
-        coalesce(try_cast(plan_setting_value(week_year($week), 'tolerance') as double), 10)
+        plan_setting_number(week_year($week), 'tolerance')
             as tolerance,
         week_end($week) > t.due_date as past_due,
         t.kind = 'theo_yeu_cau' and coalesce(o.overdue, 0) > 0 as request_overdue,

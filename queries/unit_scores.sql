@@ -55,7 +55,7 @@ ranked as (
     from totals
     where
         unit_code <> 'VP'
-        and applicable_points >= cast(plan_setting_value($year, 'rank_min_points') as double)
+        and applicable_points >= plan_setting_number($year, 'rank_min_points')
 )
 
 select

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import PASSWORD, ROOT, child_env
 from tracker import settings
 from tracker.accounts import auth
-from tracker.ingest import history, submissions, template
+from tracker.ingest import locks, submissions, template
 from tracker.store import db
 
 NEW_PASSWORD = "mat-khau-moi-2026"
@@ -231,7 +231,7 @@ def test_locked_week_opens_only_with_an_exception(users: dict) -> None:
         p.code for p in submissions.check(data, "w08.xlsx", users["quan_tri"], now=late).errors
     ]
     assert "week_locked" not in admin_codes  # admins are never locked out
-    history.grant_exception(
+    locks.grant_exception(
         "HCTC", "2026-W08", "Bổ sung số liệu", datetime(2026, 3, 21), users["quan_tri"], now=late
     )
     codes = [p.code for p in submissions.check(data, "w08.xlsx", users["don_vi"], now=late).errors]

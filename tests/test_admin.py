@@ -12,7 +12,7 @@ import pytest
 from tracker import settings
 from tracker.accounts import admin, auth
 from tracker.catalogue import catalogues, editing, plans
-from tracker.ingest import history, submissions
+from tracker.ingest import locks, submissions
 from tracker.store import audit, db
 
 NOW = datetime(2026, 3, 20, 10, 0)
@@ -176,11 +176,11 @@ def test_export_catalogue_is_the_csv_file(users: dict) -> None:
 
 def test_grant_list_and_revoke_exception(users: dict) -> None:
     admin_user = users["quan_tri"]
-    new_id = history.grant_exception(
+    new_id = locks.grant_exception(
         "BTCD", "2026-W08", "Cán bộ nghỉ ốm", datetime(2026, 3, 27, 17, 0), admin_user, now=NOW
     )
-    assert submissions.has_exception("BTCD", "2026-W08", NOW)
-    listed = history.lock_exceptions(admin_user, now=NOW)
+    assert locks.has_exception("BTCD", "2026-W08", NOW)
+    listed = locks.lock_exceptions(admin_user, now=NOW)
     assert listed[["id", "unit_code", "period", "reason", "granted_by"]].values.tolist() == [
         [new_id, "BTCD", "2026-W08", "Cán bộ nghỉ ốm", "admin"]
     ]
@@ -189,18 +189,18 @@ def test_grant_list_and_revoke_exception(users: dict) -> None:
     assert row[:2] == ("admin", "BTCD|2026-W08")
     assert json.loads(row[3])["reason"] == "Cán bộ nghỉ ốm"
 
-    history.revoke_exception(new_id, admin_user, now=datetime(2026, 3, 21, 8, 0))
-    assert not submissions.has_exception("BTCD", "2026-W08", datetime(2026, 3, 21, 9, 0))
+    locks.revoke_exception(new_id, admin_user, now=datetime(2026, 3, 21, 8, 0))
+    assert not locks.has_exception("BTCD", "2026-W08", datetime(2026, 3, 21, 9, 0))
     (row,) = _audit("lock_exception_revoke")
     assert json.loads(row[2])["expires_at"] == "2026-03-27 17:00:00"
     assert json.loads(row[3])["expires_at"] == "2026-03-21 08:00:00"
     with pytest.raises(admin.AdminError, match="đã hết hạn"):
-        history.revoke_exception(new_id, admin_user, now=datetime(2026, 3, 22, 8, 0))
+        locks.revoke_exception(new_id, admin_user, now=datetime(2026, 3, 22, 8, 0))
 
 
 def test_grant_exception_lists_every_mistake(users: dict) -> None:
     with pytest.raises(admin.AdminError) as err:
-        history.grant_exception(
+        locks.grant_exception(
             "XX", "2026-W99", "  ", datetime(2026, 3, 1), users["quan_tri"], now=NOW
         )
     text = str(err.value)
@@ -261,9 +261,13 @@ def test_users_table_has_no_password_hashes(users: dict) -> None:
 
 def test_bulk_submit_keeps_each_outcome_and_reports_progress(users: dict) -> None:
     seen = []
-    results = history.bulk_submit(
-        [("a.xlsx", b"khong phai xlsx"), ("b.xls", b"\xd0\xcf\x11\xe0")],
+    results = submissions.submit_many(
+        [
+            submissions.Upload(b"khong phai xlsx", "a.xlsx"),
+            submissions.Upload(b"\xd0\xcf\x11\xe0", "b.xls"),
+        ],
         users["quan_tri"],
+        action="bulk_import",
         progress=lambda i, n, name: seen.append((i, n, name)),
     )
     assert [r.status for r in results] == ["rejected", "rejected"]
@@ -281,16 +285,16 @@ def _actions(users: dict, role: str) -> dict:
         "save_catalogue": lambda: editing.save_catalogue(
             "units", editing.catalogue_frame("units"), user
         ),
-        "grant_exception": lambda: history.grant_exception(
+        "grant_exception": lambda: locks.grant_exception(
             "HCTC", "2026-W08", "lý do", datetime(2099, 1, 1), user
         ),
-        "revoke_exception": lambda: history.revoke_exception(1, user),
-        "lock_exceptions": lambda: history.lock_exceptions(user),
+        "revoke_exception": lambda: locks.revoke_exception(1, user),
+        "lock_exceptions": lambda: locks.lock_exceptions(user),
         "users_table": lambda: admin.users_table(user),
         "audit_entries": lambda: admin.audit_entries(user, date_from=today, date_to=today),
         "audit_actions": lambda: admin.audit_actions(user),
         "audit_csv": lambda: admin.audit_csv(pd.DataFrame(), user),
-        "bulk_submit": lambda: history.bulk_submit([], user),
+        "bulk_import": lambda: submissions.submit_many([], user, action="bulk_import"),
     }
 
 

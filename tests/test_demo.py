@@ -1,8 +1,11 @@
-"""Sample data: office scale through real workbooks and ingest, city scale through store_batch."""
+"""Sample data: office scale through real workbooks and the upload path, city scale through
+plain generated workbooks kept and stored by the same store stage (submissions.store)."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -11,7 +14,8 @@ import pytest
 
 from tests.conftest import pinned
 from tracker.accounts import auth
-from tracker.ingest import kept, template
+from tracker.ingest import kept, reader, storing, submissions, template
+from tracker.ingest import parsed as parsed_rows
 from tracker.store import db
 from tracker.tools import cli, demo
 
@@ -229,6 +233,57 @@ def test_city_small(tmp_path: Path) -> None:
         assert _rows(path, "select max(percent), min(percent) from progress_row") == [(100.0, 0.0)]
     finally:
         db.close_all()
+
+
+def test_city_submissions_are_kept_and_audited_like_uploads(tmp_path: Path) -> None:
+    """Each generated week went the uploads' way: its workbook kept under its SHA-256, an
+    audit row naming it, and the kept file reads back to the rows stored for it."""
+    path, summary = _city(tmp_path, "a", 11)
+    try:
+        subs = _rows(
+            path, "select id, sha256, uploaded_at, uploaded_by from submission order by id"
+        )
+        assert len(subs) == summary.accepted
+        audited = {
+            json.loads(detail)["submission_id"]: (json.loads(detail)["sha256"], at, who)
+            for detail, at, who in _rows(
+                path, "select detail, logged_at, username from audit_log where action = 'upload'"
+            )
+        }
+        assert audited == {sid: (sha, at, who) for sid, sha, at, who in subs}
+        for _, sha, _, _ in subs:
+            assert hashlib.sha256(kept.kept_file(sha, path)).hexdigest() == sha
+        context = reader.Context.load(path)
+        for sid, sha, _, _ in subs[:: max(1, len(subs) // 25)]:
+            parsed = submissions.read_isolated(kept.kept_file(sha, path), context, "x.xlsx")
+            assert parsed.problems == []
+            assert _stored(path, sid) == _read_back(parsed)
+    finally:
+        db.close_all()
+
+
+_ROW_CLASSES = {
+    "progress": parsed_rows.ProgressRow,
+    "indicators": parsed_rows.IndicatorRow,
+    "scores": parsed_rows.ScoreRow,
+    "models": parsed_rows.ModelRow,
+}
+
+
+def _stored(path: Path, sid: int) -> dict[str, list[tuple]]:
+    out = {}
+    for sheet, table in storing.ROW_TABLES.items():
+        columns = ", ".join(f.name for f in dataclasses.fields(_ROW_CLASSES[sheet]))
+        sql = f"select {columns} from {table} where submission_id = $s order by row_no"
+        out[sheet] = db.rows(sql, {"s": sid}, path)
+    return out
+
+
+def _read_back(parsed: parsed_rows.ParsedWorkbook) -> dict[str, list[tuple]]:
+    return {
+        sheet: [dataclasses.astuple(r) for r in getattr(parsed, sheet) or []]
+        for sheet in storing.ROW_TABLES
+    }
 
 
 def test_city_is_deterministic_for_a_seed(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ import pytest
 from tests.conftest import ROOT
 from tests.workbook_factory import Book
 from tracker.accounts import auth
-from tracker.ingest import history, kept, submissions
-from tracker.store import db
+from tracker.ingest import kept, locks, submissions
+from tracker.store import audit, db
 
 ON_TIME = datetime(2026, 3, 5, 10, 0)  # Thursday of week 10, before Friday 16:30
 W10 = "2026-W10"
@@ -191,10 +191,10 @@ def test_locked_week_and_exception(users: dict) -> None:
     locked = submissions.submit(Book().to_bytes(), "x.xlsx", users["don_vi"], now=after_lock)
     assert "week_locked" in {p.code for p in locked.errors}
     with pytest.raises(auth.PermissionDenied):
-        history.grant_exception(
+        locks.grant_exception(
             "HCTC", W10, "Quên nộp", datetime(2026, 3, 25), users["don_vi"], now=after_lock
         )
-    history.grant_exception(
+    locks.grant_exception(
         "HCTC", W10, "Đơn vị đi công tác", datetime(2026, 3, 25), users["quan_tri"], now=after_lock
     )
     book = Book(reporter="Trần Văn Bình")  # different bytes: the locked one was rejected anyway
@@ -268,12 +268,13 @@ KILL_SCRIPT = textwrap.dedent("""
     from pathlib import Path
     from tracker.accounts import auth
     from tracker.ingest import submissions
-    original = submissions._make_current
-    def slow(tx, sid, parsed):
-        original(tx, sid, parsed)
+    from tracker.store import audit
+    original = audit.record_many
+    def slow(rows, *, tx=None, path=None):
+        original(rows, tx=tx, path=path)
         print("inside", flush=True)
         time.sleep(60)  # killed here: rows written, transaction not committed
-    submissions._make_current = slow
+    audit.record_many = slow
     data = Path(sys.argv[1]).read_bytes()
     submissions.submit(data, "kill.xlsx", auth.SYSTEM, now=datetime(2026, 3, 5, 10))
 """)
@@ -383,16 +384,29 @@ def test_duplicates_are_recognised_after_reopening_the_database(users: dict, tmp
     )
 
 
+def test_a_rejected_file_with_scores_and_no_week_is_recorded(users: dict) -> None:
+    """Its criteria set cannot be known without a week: recorded without one (the store stage
+    once failed on it, and the upload page showed a traceback)."""
+    data = Book(period="", meta=None).to_bytes()
+    result = submissions.submit(data, "khong-tuan.xlsx", users["quan_tri"], now=ON_TIME)
+    assert result.status == "rejected" and result.period is None
+    stored = db.rows(
+        "select status, has_scores, criteria_set_id from submission where id = $i",
+        {"i": result.submission_id},
+    )
+    assert stored == [("rejected", True, None)]
+
+
 def test_a_failed_import_does_not_count_as_accepted(users: dict, monkeypatch) -> None:
     data = Book().to_bytes()
 
-    def boom(*args: object) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("mất điện")
 
     # monkeypatch.context(), not undo(): undo() would also drop tmp_db's TRACKER_DB (the rest of
     # the test then wrote into data/tracker.duckdb).
     with monkeypatch.context() as patch:
-        patch.setattr(submissions, "_make_current", boom)
+        patch.setattr(audit, "record_many", boom)  # the store stage's last write
         with pytest.raises(RuntimeError):
             submissions.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME)
     assert submissions.submit(data, "a.xlsx", users["don_vi"], now=ON_TIME).status == "accepted"

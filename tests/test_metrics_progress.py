@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from tests import metric_fixture as fx
+from tracker.catalogue import calendar, setting_rules
 from tracker.metrics import progress
 from tracker.store import db
 from tracker.ui import charts, display, tables
@@ -159,6 +160,17 @@ def test_theo_yeu_cau_past_due_is_overdue_and_tolerance_setting(data: Path) -> N
     assert rows["III.2.a"]["status"] == "Quá hạn"
     assert rows["II.3"]["status"] == "Chậm tiến độ"  # 17.5 < 18.36 - 0
     assert rows["II.4"]["status"] == "Đúng tiến độ"
+
+
+def test_settings_with_a_decimal_comma_are_read_as_numbers(data: Path) -> None:
+    """The settings validator accepts "0,5" (Vietnamese writes a decimal comma); the rules read
+    it as 0.5 (they once fell back to a default written in SQL instead)."""
+    with db.transaction() as tx:
+        tx.execute("update plan_setting set value = '0,5' where key = 'tolerance'")
+        tx.execute("update plan_setting set value = '3,0' where key = 'lock_days'")
+    assert setting_rules.value_problem("tolerance", "0,5") is None
+    assert _by_code(progress.task_completion(W10))["II.3"]["status"] == "Chậm tiến độ"  # 17.5 < 18.36 - 0.5
+    assert calendar.lock_time(W10) == calendar.deadline(W10) + timedelta(days=3)
 
 
 def test_statuses_as_of_w07(data: Path) -> None:

@@ -16,6 +16,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export": ALL_ROLES,
     "upload": frozenset({"don_vi", "quan_tri"}),
     "upload_any_unit": frozenset({"quan_tri"}),
+    "upload_locked_week": frozenset({"quan_tri"}),  # after the lock, without an exception
     "raise_difficulty": frozenset({"don_vi", "quan_tri"}),
     "handle_difficulty": frozenset({"lanh_dao", "quan_tri"}),
     "review": frozenset({"quan_tri"}),

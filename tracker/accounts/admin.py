@@ -1,8 +1,9 @@
 """Admin actions on accounts and the audit log behind the Quản trị page.
 
 Each function checks the user's role itself (auth.require). Catalogue edits live in
-tracker/catalogue/editing.py, lock exceptions and bulk submit in tracker/ingest/history.py, and
-the page's display tables in tracker/ui/admin_tables.py.
+tracker/catalogue/editing.py, lock exceptions in tracker/ingest/locks.py, the bulk import in
+tracker/ingest/submissions.py (submit_many) and the page's display tables in
+tracker/ui/admin_tables.py.
 """
 
 from __future__ import annotations

@@ -116,9 +116,16 @@ def lookup(session_id: str, path: Path | None = None) -> tuple[Session | None, s
 
 def resume(token: str | None, path: Path | None = None) -> Session | None:
     """The live session a browser's cookie token stands for, or None."""
+    return resume_with_reason(token, path)[0]
+
+
+def resume_with_reason(
+    token: str | None, path: Path | None = None
+) -> tuple[Session | None, str | None]:
+    """resume(), and when the session has just ended, why (Vietnamese, to show once)."""
     if not token or len(token) > 200:
-        return None
-    return lookup(digest(token), path)[0]
+        return None, None
+    return lookup(digest(token), path)
 
 
 def _touch_interval() -> timedelta:

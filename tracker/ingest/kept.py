@@ -17,8 +17,11 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def keep_file(data: bytes, path: Path | None = None, digest: str | None = None) -> Path:
-    """Store the bytes under files_dir/<ab>/<sha256>.xlsx (idempotent, atomic, fsynced)."""
+def keep_file(
+    data: bytes, path: Path | None = None, digest: str | None = None, *, durable: bool = True
+) -> Path:
+    """Store the bytes under files_dir/<ab>/<sha256>.xlsx (idempotent, atomic, fsynced).
+    durable=False leaves the fsync to one make_durable() for a batch of files."""
     digest = digest or sha256(data)
     target = settings.files_dir(path or settings.db_path()) / digest[:2] / f"{digest}.xlsx"
     if not target.exists():
@@ -27,9 +30,16 @@ def keep_file(data: bytes, path: Path | None = None, digest: str | None = None) 
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                os.fsync(out.fileno())
         os.replace(tmp, target)
     return target
+
+
+def make_durable() -> None:
+    """Flush the files kept with durable=False to disk (before the submissions naming them
+    are recorded). sync(2): the whole machine's dirty pages, once per batch."""
+    os.sync()
 
 
 def kept_file(digest: str, path: Path | None = None) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,30 @@ def _text(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def entry(
+    action: str,
+    *,
+    username: str | None,
+    role: str | None,
+    target: str | None = None,
+    detail: Any = None,
+    before: Any = None,
+    after: Any = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """One audit row: who, when (default now), what, and before/after values where they apply."""
+    return {
+        "logged_at": at or settings.now(),
+        "username": username,
+        "role": role,
+        "action": action,
+        "target": target,
+        "detail": _text(detail),
+        "before_value": _text(before),
+        "after_value": _text(after),
+    }
 
 
 def record(
@@ -28,23 +53,25 @@ def record(
     tx: db.Tx | None = None,
     path: Path | None = None,
 ) -> None:
-    """Append one audit row: who, when, what, and before/after values where they apply."""
-    params = {
-        "t": settings.now(),
-        "u": username,
-        "r": role,
-        "a": action,
-        "tg": target,
-        "d": _text(detail),
-        "b": _text(before),
-        "af": _text(after),
-    }
-    sql = (
-        "insert into audit_log (logged_at, username, role, action, target, detail, before_value, "
-        "after_value) values ($t, $u, $r, $a, $tg, $d, $b, $af)"
+    """Append one audit row (entry()'s arguments)."""
+    row = entry(
+        action,
+        username=username,
+        role=role,
+        target=target,
+        detail=detail,
+        before=before,
+        after=after,
     )
+    record_many([row], tx=tx, path=path)
+
+
+def record_many(
+    rows: list[dict[str, Any]], *, tx: db.Tx | None = None, path: Path | None = None
+) -> None:
+    """Append entry() rows in one statement, inside `tx` when given."""
     if tx is not None:
-        tx.execute(sql, params)
+        tx.insert_rows("audit_log", rows)
         return
     with db.transaction(path) as own:
-        own.execute(sql, params)
+        own.insert_rows("audit_log", rows)

@@ -16,7 +16,7 @@ from tracker import settings as app_settings
 from tracker.accounts import admin, auth, backups
 from tracker.accounts.auth import User
 from tracker.catalogue import catalogues, editing, periods, plan, plans
-from tracker.ingest import history, kept, submissions
+from tracker.ingest import kept, locks, submissions
 from tracker.store import backup
 from tracker.ui import admin_tables, calendar_admin, display, filters, flash, upload_view
 
@@ -227,7 +227,7 @@ def locks_tab(user: User) -> None:
         "đơn vị. Quản trị có thể cho phép một đơn vị nộp tuần đã khóa đến một thời hạn."
     )
     _grant_exception_form(user)
-    table = history.lock_exceptions(user)
+    table = locks.lock_exceptions(user)
     if table.empty:
         st.caption("Chưa có ngoại lệ nào.")
     else:
@@ -236,7 +236,7 @@ def locks_tab(user: User) -> None:
     if active:
         chosen = st.selectbox("Thu hồi ngoại lệ số", active, key="revoke_id")
         if st.button("Thu hồi ngay", key="revoke_button"):
-            history.revoke_exception(int(chosen), user)
+            locks.revoke_exception(int(chosen), user)
             st.rerun()
 
 
@@ -261,7 +261,7 @@ def _grant_exception_form(user: User) -> None:
         grant = st.form_submit_button("Cho phép nộp", type="primary")
     if grant:
         try:
-            new_id = history.grant_exception(unit, week, reason, datetime.combine(day, hour), user)
+            new_id = locks.grant_exception(unit, week, reason, datetime.combine(day, hour), user)
         except (admin.AdminError, auth.PermissionDenied) as exc:
             st.error(str(exc))
         else:
@@ -354,9 +354,10 @@ def bulk_import_tab(user: User) -> None:
     clicked = bool(files) and st.button(f"Nhập {len(files)} tệp", type="primary", key="bulk_go")
     if clicked and batch not in done:  # guard: a rerun must not import the same files again
         bar = st.progress(0.0, text="Đang nhập…")
-        done[batch] = history.bulk_submit(
-            [(f.name, f.getvalue()) for f in files],
+        done[batch] = submissions.submit_many(
+            [submissions.Upload(f.getvalue(), f.name) for f in files],
             user,
+            action="bulk_import",
             progress=lambda i, n, name: bar.progress(i / n, text=f"Đã nhập {i}/{n}: {name}"),
         )
     if batch in done:

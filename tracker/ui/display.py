@@ -20,6 +20,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -27,6 +28,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from tracker.roles import User
 from tracker.store import db
 from tracker.text import fmt_number, fmt_pct, is_missing
 
@@ -159,28 +161,54 @@ def consistent() -> Iterator[None]:
         yield
 
 
-def shared(name: str, *parts: Hashable, draw: Callable[[], None]) -> None:
-    """Run `draw` (elements only, no widgets) once per data version and `parts`; later runs, in
-    any session, replay the elements it drew (Streamlit's cached element replay) instead of
-    building, styling and serialising them again.
+@dataclass(frozen=True)
+class Audience:
+    """Whom a shared view is drawn for, part of its replay key. EVERYONE: the picture depends
+    on no viewer (only on the data and the view's parts). viewer(user): it depends on who
+    looks (their role and unit), so each viewer gets a picture drawn for them. A required,
+    typed argument of shared(): a view cannot be shared without saying which."""
 
-    `name` and `parts` must determine everything `draw` shows besides the data: a view that
-    depends on the viewer's unit, the clock or a widget must carry it in `parts`. Inside a
+    role: str | None
+    unit: str | None
+
+
+EVERYONE = Audience(None, None)
+
+
+def viewer(user: User) -> Audience:
+    return Audience(user.role, user.unit_code)
+
+
+def shared(name: str, *parts: Hashable, audience: Audience, draw: Callable[[], None]) -> None:
+    """Run `draw` (elements only, no widgets) once per data version, `audience` and `parts`;
+    later runs, in any session of that audience, replay the elements it drew (Streamlit's
+    cached element replay) instead of building, styling and serialising them again.
+
+    `name`, `audience` and `parts` must determine everything `draw` shows besides the data: a
+    view that depends on the viewer is drawn for viewer(user), one that depends on the clock
+    or a widget carries it in `parts` (tests/test_shared_views.py renders every shared view as
+    two unit officers and a leader, each against a picture drawn for them alone). Inside a
     `with` block, `draw` must call `st.*` (not a container's method) so the replay lands there.
     The run must be inside consistent(): the data drawn and the version it is filed under then
     belong to the same committed state, so an upload committing meanwhile can never leave its
     predecessor's picture filed under its own version.
     """
+    if not isinstance(audience, Audience):
+        raise TypeError("display.shared() needs audience=display.EVERYONE or display.viewer(user)")
     if not db.in_snapshot():
         raise RuntimeError(
             f"display.shared({name!r}) needs display.consistent() around the page run"
         )
-    _replayed(db.data_version(), name, parts, draw)
+    _replayed(db.data_version(), name, audience, parts, draw)
 
 
 @st.cache_data(show_spinner=False, max_entries=SHARED_MAX)
 def _replayed(
-    version: tuple[str, int, int], name: str, parts: tuple, _draw: Callable[[], None]
+    version: tuple[str, int, int],
+    name: str,
+    audience: Audience,
+    parts: tuple,
+    _draw: Callable[[], None],
 ) -> None:
     _draw()
 
@@ -191,13 +219,15 @@ def show(
     key: str,
     placeholder: str = MISSING,
     share: tuple[Hashable, ...] | None = None,
+    audience: Audience | None = None,
     **kwargs: Any,
 ) -> None:
     """st.dataframe of a typed table (hide_index and width="stretch" unless given), a page at a
     time when it is longer than PAGE_ROWS.
 
-    `share`: the table is the same for every viewer given the data and these values (a week,
-    a year): it is drawn once per data version and page, and replayed (see shared()).
+    `share`: the table is the same for `audience` (required with it) given the data and these
+    values (a week, a year): it is drawn once per data version and page, and replayed (see
+    shared()).
     """
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
@@ -213,4 +243,6 @@ def show(
     if share is None:
         draw()
     else:
-        shared(f"table:{key}", *share, first, draw=draw)
+        if audience is None:
+            raise TypeError(f"display.show(key={key!r}, share=…) needs an audience")
+        shared(f"table:{key}", *share, first, audience=audience, draw=draw)

@@ -110,5 +110,6 @@ def _chart(
     display.shared(
         f"heatmap_view.{name}",
         *parts,
+        audience=display.EVERYONE,
         draw=lambda: st.plotly_chart(figure(), width="stretch", key=key),
     )

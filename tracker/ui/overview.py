@@ -181,7 +181,7 @@ def _status_section(week: str, plan: progress.PlanCompletion) -> None:
         fig = charts.status_bars(progress.status_counts(week), basis)
         st.plotly_chart(fig, width="stretch", key="overview_status_chart")
 
-    display.shared("overview.status_chart", week, basis, draw=draw)
+    display.shared("overview.status_chart", week, basis, audience=display.EVERYONE, draw=draw)
 
 
 def _reporting_section(week: str) -> None:
@@ -206,6 +206,7 @@ def _reporting_section(week: str) -> None:
         height="content" if len(grid) <= GRID_ROWS else GRID_HEIGHT,
         key="overview_grid",
         share=(week,),
+        audience=display.EVERYONE,
     )
 
 
@@ -218,7 +219,7 @@ def _difficulties_section(week: str) -> None:
     newest = db.derived(
         "overview.difficulties", lambda: open_difficulties(difficulties.open_list(week)), None, week
     )
-    display.show(newest, key="overview_difficulties", share=(week,))
+    display.show(newest, key="overview_difficulties", share=(week,), audience=display.EVERYONE)
     more = (
         f"{OPEN_SHOWN} vướng mắc mới nhất trong số {len(items)}. "
         if len(items) > OPEN_SHOWN
@@ -231,7 +232,13 @@ def _difficulties_section(week: str) -> None:
 def _trend_section(week: str, plan: progress.PlanCompletion) -> None:
     st.subheader("Diễn biến theo tuần")
     basis = tables.basis(week, plan.units_reported, plan.active_units)
-    display.shared("overview.trends", week, basis, draw=lambda: _trend_charts(week, basis))
+    display.shared(
+        "overview.trends",
+        week,
+        basis,
+        audience=display.EVERYONE,
+        draw=lambda: _trend_charts(week, basis),
+    )
 
 
 def _trend_charts(week: str, plan_basis: str) -> None:

@@ -155,6 +155,7 @@ def vp_section(view: View) -> None:
         display.shared(
             "scoring.vp_table",
             view.year,
+            audience=display.EVERYONE,
             draw=lambda: st.dataframe(
                 score_views.vp_table(view.vp), hide_index=True, width="stretch", key="vp_table"
             ),
@@ -235,7 +236,7 @@ def ranking_section(view: View) -> None:
             key="ranking_table",
         )
 
-    display.shared("scoring.ranking", year, codes, basis, draw=draw)
+    display.shared("scoring.ranking", year, codes, basis, audience=display.EVERYONE, draw=draw)
     threshold = _rank_min_points(year)
     rule = (
         f"có từ {threshold} điểm tiêu chí áp dụng trở lên"
@@ -310,6 +311,7 @@ def matrix_section(view: View) -> None:
         "scoring.matrix",
         view.year,
         None if units is None else tuple(units),
+        audience=display.EVERYONE,
         draw=lambda: st.dataframe(
             score_views.styled_matrix(values, styles, units),
             width="stretch",
@@ -376,6 +378,7 @@ def _unit_detail(view: View, codes: list[str]) -> str | None:
         "scoring.unit_detail",
         view.year,
         unit,
+        audience=display.EVERYONE,
         draw=lambda: st.dataframe(
             score_views.unit_detail_styler(score_views.unit_detail(view.unit_lines(unit))),
             hide_index=True,

@@ -14,7 +14,7 @@ started server (see README, "Thiết kế").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import PurePosixPath
 from urllib.parse import urlencode
 
@@ -145,10 +145,7 @@ def _cookie(name: str) -> str | None:
 def _cookie_user() -> User | None:
     """The user of the browser's sign-in cookie, read when this tab's session begins (a new
     tab, a reload, a server restart); None without a live one."""
-    token = _cookie(sessions.COOKIE)
-    if not token or len(token) > 200:
-        return None
-    session, reason = sessions.lookup(sessions.digest(token))
+    session, reason = sessions.resume_with_reason(_cookie(sessions.COOKIE))
     if session is None:
         if reason:
             st.warning(reason)
@@ -171,17 +168,19 @@ def _session_end(user: User, now: datetime) -> str | None:
         if session.user.session_epoch != user.session_epoch:
             return sessions.account_ended()
         return None
-    # A session set up without the login form (tests, benchmarks) starts its clocks now.
-    started = st.session_state.setdefault(SESSION_STARTED, now)
-    seen = st.session_state.get(SESSION_SEEN, now)
-    if now - started > timedelta(hours=settings.SESSION_MAX_HOURS):
-        return sessions.max_age_ended()
-    if now - seen > timedelta(minutes=settings.SESSION_TIMEOUT_MINUTES):
-        return sessions.idle_ended()
+    # A session of this tab alone (no browser cookie to bind to: tests, benchmarks) keeps its
+    # clocks here, under the cookie sessions' rule; its clocks start now.
+    reason = sessions.end_reason(
+        created_at=st.session_state.setdefault(SESSION_STARTED, now),
+        last_seen_at=st.session_state.get(SESSION_SEEN, now),
+        now=now,
+        session_epoch=user.session_epoch,
+        account=(True, user.session_epoch),  # the account is checked just below
+    )
     # Disabled, deleted, new role or unit, or a password change/reset since the login.
-    if not auth.session_valid(user):
-        return sessions.account_ended()
-    return None
+    if reason is None and not auth.session_valid(user):
+        reason = sessions.account_ended()
+    return reason
 
 
 def logout() -> None:

@@ -35,6 +35,7 @@ def completion(week: str, unit: str | None, tasks: pd.DataFrame) -> None:
         "tasks_view.bars",
         week,
         codes,
+        audience=display.EVERYONE,
         draw=lambda: st.plotly_chart(
             charts.completion_bars(tasks, week), width="stretch", key="task_bars"
         ),
@@ -44,7 +45,13 @@ def completion(week: str, unit: str | None, tasks: pd.DataFrame) -> None:
         "Nhiệm vụ có đơn vị chủ trì lấy tỷ lệ của đơn vị chủ trì; nhiệm vụ không có chủ trì lấy "
         "bình quân các đơn vị được giao, đơn vị chưa báo cáo tính 0%."
     )
-    display.show(tables.task_table(tasks), height="content", key="task_table", share=(week, codes))
+    display.show(
+        tables.task_table(tasks),
+        height="content",
+        key="task_table",
+        share=(week, codes),
+        audience=display.EVERYONE,
+    )
     heatmap_view.show(week, unit, list(codes))
 
 
@@ -82,7 +89,7 @@ def detail(week: str, unit: str | None, all_tasks: pd.DataFrame, tasks: pd.DataF
         week,
         unit,
     )
-    display.show(current, key="task_units", share=(task, week, unit))
+    display.show(current, key="task_units", share=(task, week, unit), audience=display.EVERYONE)
     _history(task, week, unit)
 
 
@@ -100,4 +107,4 @@ def _history(task: str, week: str, unit: str | None) -> None:
         st.info(f"{progress.NO_DATA}: chưa đơn vị nào báo cáo nhiệm vụ {task}.")
         return
     st.markdown("**Lịch sử báo cáo** (mới nhất trước)")
-    display.show(history, key="task_history", share=(task, week, unit))
+    display.show(history, key="task_history", share=(task, week, unit), audience=display.EVERYONE)

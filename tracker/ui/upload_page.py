@@ -123,9 +123,11 @@ def confirm_section(
     if ready and st.button(
         f"3. Xác nhận nộp {len(ready)} tệp hợp lệ", type="primary", key="confirm"
     ):
+        uploads = [submissions.Upload(data, result.file) for _, result, data in ready]
         outcomes = []
-        for file_id, result, data in ready:
-            done = submissions.submit(data, result.file, user)
+        for (file_id, _, data), done in zip(
+            ready, submissions.submit_many(uploads, user), strict=True
+        ):
             checked[file_id] = (done, data)
             outcomes.append((done.status == "accepted", f"{done.file}: {done.message}"))
         # Rerun so the table above shows the new outcome and the confirm button goes away

@@ -5,8 +5,9 @@ week with real workbooks (template.workbook filled like an officer would), each 
 submissions.submit as the unit's sample account: progress rising unevenly, some weeks late or
 missing, corrections, a few rejected files fixed and re-sent, difficulties, indicators,
 "Dân vận khéo" models and self-scores.
-city: ≈250 generated units × 3 years of weeks, parsed rows stored with submissions.store_batch
-(no files), for benchmarks.
+city: ≈250 generated units × 3 years of weeks for benchmarks, each week written as a plain
+workbook (demo/plainbook.py), kept, and stored by the uploads' store stage (submissions.store):
+a kept file and an audit row per submission, like a real one.
 
 Everything is deterministic for a seed. Sample accounts (password DEMO_PASSWORD, flagged
 sample) exist only here; demo refuses a database that already has accounts or submissions.

@@ -1,11 +1,14 @@
-"""City scale: ≈250 generated units × 3 years of weeks, parsed rows stored with
-submissions.store_batch (no files), for the benchmarks."""
+"""City scale: ≈250 generated units × 3 years of weeks, for the benchmarks. The weeks are
+generated as parsed workbooks and enter the one way in at its store stage
+(submissions.store): the same submission rows, current sheets and audit rows as an upload."""
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import time as clock
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -13,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from tracker.accounts import auth
-from tracker.catalogue import periods, plan, plans
-from tracker.ingest import contract, submissions, template
+from tracker.catalogue import calendar, periods, plan, plans
+from tracker.ingest import contract, kept, storing, submissions, template
 from tracker.ingest.parsed import (
     Header,
     IndicatorRow,
@@ -23,9 +26,12 @@ from tracker.ingest.parsed import (
     ProgressRow,
     ScoreRow,
 )
+from tracker.ingest.result import Result
+from tracker.roles import User
 from tracker.store import audit, db
-from tracker.text import fmt_date
+from tracker.text import fmt_date, fmt_datetime
 from tracker.tools.demo.office import upload_time
+from tracker.tools.demo.plainbook import keep_workbooks
 from tracker.tools.demo.plans import ensure_plans
 from tracker.tools.demo.shared import (
     ADMIN,
@@ -33,7 +39,6 @@ from tracker.tools.demo.shared import (
     CITY_YEARS,
     Summary,
     create_accounts,
-    deadline,
     enable_sample_mode,
     ensure_empty,
     reporting_weeks,
@@ -85,6 +90,7 @@ class _YearPlan:
     assigned: dict[str, list[str]]  # unit -> task codes
     kinds: dict[str, str]  # task code -> kind
     criteria: pd.DataFrame
+    deadlines: dict[str, datetime]  # week -> its deadline (the year's calendar, one query)
 
 
 def _year_plan(path: Path, year: int) -> _YearPlan:
@@ -94,6 +100,10 @@ def _year_plan(path: Path, year: int) -> _YearPlan:
         assigned.to_dict(),
         dict(zip(tasks["code"], tasks["kind"], strict=True)),
         db.query("criteria_active", path=path, year=year),
+        {
+            row.week: pd.Timestamp(row.deadline).to_pydatetime()
+            for row in calendar.year_calendar(year, path).itertuples()
+        },
     )
 
 
@@ -110,7 +120,9 @@ def build_city(
     enable_sample_mode(path)
     users = create_accounts(path, [])
     add_city_units(path, units)
-    codes = plan.units(path)["code"].tolist()
+    units_frame = plan.units(path)
+    codes = units_frame["code"].tolist()
+    names = dict(zip(units_frame["code"], units_frame["name"], strict=True))
     first_year = min(plans.years(path))
     ensure_plans(path, first_year + years - 1)
     by_year = {y: _year_plan(path, y) for y in range(first_year, first_year + years)}
@@ -119,12 +131,48 @@ def build_city(
     indicator_codes = db.query("indicator_catalogue", path=path)["code"].tolist()
     first = by_year[first_year]
     sims = {c: _city_unit(c, first.assigned.get(c, []), first.kinds, rng) for c in codes}
-    for chunk in _chunks(weeks, CITY_CHUNK_WEEKS):
-        items = list(_city_items(path, chunk, weeks, sims, by_year, indicator_codes, summary))
-        submissions.store_batch(items, users[ADMIN], path=path)
-        summary.accepted += len(items)
+    # A second process writes and keeps each chunk's workbooks while this one generates the
+    # next chunk and stores the previous one (the files before the rows that name them).
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as writer:
+        pending: tuple[list[tuple[ParsedWorkbook, datetime]], Future[list[str]]] | None = None
+        for chunk in _chunks(weeks, CITY_CHUNK_WEEKS):
+            items = list(_city_items(path, chunk, weeks, sims, by_year, indicator_codes, summary))
+            books = [(p, names[p.header.unit_code], fmt_datetime(at)) for p, at in items]
+            files = writer.submit(keep_workbooks, books, path)
+            if pending is not None:
+                _store_chunk(*pending, users[ADMIN], path, summary)
+            pending = (items, files)
+        if pending is not None:
+            _store_chunk(*pending, users[ADMIN], path, summary)
     summary.seconds = clock.perf_counter() - started
     return summary
+
+
+def _store_chunk(
+    items: list[tuple[ParsedWorkbook, datetime]],
+    files: Future[list[str]],
+    user: User,
+    path: Path,
+    summary: Summary,
+) -> None:
+    """Store a chunk of generated weeks once their workbooks are kept, as uploads are."""
+    digests = files.result()
+    kept.make_durable()
+    staged = [
+        _staged(parsed, at, digest) for (parsed, at), digest in zip(items, digests, strict=True)
+    ]
+    submissions.store(staged, user, path=path)
+    summary.accepted += len(staged)
+
+
+def _staged(parsed: ParsedWorkbook, at: datetime, digest: str) -> storing.Staged:
+    """A generated week as the checks leave a valid upload (its workbook kept under `digest`)."""
+    header = parsed.header
+    name = f"BaoCao_{header.unit_code}_{header.period}.xlsx"
+    result = Result(name, "checked", header.unit_code, header.period, rows=parsed.row_counts())
+    result.parsed = parsed
+    return storing.Staged(result, digest, at)
 
 
 def _chunks(weeks: list[str], size: int) -> Iterator[list[str]]:
@@ -169,10 +217,10 @@ def _city_items(
 ) -> Iterator[tuple[ParsedWorkbook, datetime]]:
     for week in chunk:
         index = weeks.index(week)
-        due = deadline(week, path)
+        year_plan = by_year[plans.of_week(week)]
+        due = year_plan.deadlines[week]
         monday = periods.week_start(week)
         new_year = index > 0 and weeks[index - 1][:4] != week[:4]
-        year_plan = by_year[plans.of_week(week)]
         for sim in sims.values():
             rng = sim.rng
             if new_year:  # the next year's plan: its own tasks, each from zero again

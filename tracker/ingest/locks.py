@@ -1,21 +1,41 @@
-"""The Office's actions on units' submissions: lock exceptions (a unit may upload to a locked
-week until a deadline) and the admin's bulk submit. Each checks the role and is audited.
+"""The week lock, in one place: when a week locks (its deadline plus its plan's lock_days, the
+calendar rules in queries/rules.sql), who may still upload to a locked week (the permission
+"upload_locked_week" in tracker/roles.py), and the exceptions Quản trị grants a unit (until a
+deadline; granted and revoked with an audit row).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
 from tracker import roles, settings
-from tracker.catalogue import catalogues, setting_rules
-from tracker.ingest import submissions
+from tracker.catalogue import calendar, catalogues, setting_rules
 from tracker.roles import AdminError, User
 from tracker.store import audit, db, queries
 from tracker.text import nfc
+
+
+def lock_time(period: str, path: Path | None = None) -> datetime:
+    """When a week locks for unit users: its deadline plus its plan's lock_days."""
+    return calendar.lock_time(period, path)
+
+
+def has_exception(unit: str, period: str, now: datetime, path: Path | None = None) -> bool:
+    """Whether an exception in force at `now` lets `unit` upload to the locked `period`."""
+    # Uncached: `now` differs on every call, so a cached result would never be reused.
+    found = db.query_rows("unit_week_lock_exceptions", path=path, unit=unit, week=period, now=now)
+    return bool(found[0][0])
+
+
+def is_locked(unit: str, period: str, user: User, now: datetime, path: Path | None = None) -> bool:
+    """Whether `user` is refused `unit`'s `period` at `now`: after the lock, unless the role may
+    upload to locked weeks or an exception is in force."""
+    if roles.can(user, "upload_locked_week"):
+        return False
+    return now > lock_time(period, path) and not has_exception(unit, period, now, path)
 
 
 def grant_exception(
@@ -101,19 +121,3 @@ def lock_exceptions(
     df = db.query("lock_exceptions", path=path)
     df["in_force"] = df["expires_at"] > (now or settings.now())
     return df
-
-
-def bulk_submit(
-    items: list[tuple[str, bytes]],
-    user: User,
-    progress: Callable[[int, int, str], None] | None = None,
-    path: Path | None = None,
-) -> list[submissions.Result]:
-    """Submit several workbooks (the admin's bulk import); each is checked and stored on its own."""
-    roles.require(user, "bulk_import")
-    results = []
-    for i, (name, data) in enumerate(items, start=1):
-        results.append(submissions.submit(data, name, user, path=path))
-        if progress:
-            progress(i, len(items), name)
-    return results

@@ -1,0 +1,164 @@
+"""Shared views cannot leak (issue 25): every page that replays shared views (display.shared)
+is rendered as two unit officers of different units and as a leader, one after the other with
+the replay cache shared, and each must see exactly the picture drawn for them alone (the page
+rendered with every cache empty). A view filed for the wrong audience shows the next viewer
+the previous viewer's picture, and the seeded violation below proves the check sees it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.apptest_helpers import open_page
+from tests.conftest import OFFICE_NOW, OFFICE_UNTIL
+from tracker.roles import User
+from tracker.store import db
+from tracker.ui import display, shell
+
+pytestmark = pytest.mark.now(OFFICE_NOW)
+
+VIEWERS = {
+    "don_vi_hctc": User("hctc", "don_vi", "HCTC", "Cán bộ HCTC"),
+    "don_vi_btcd": User("btcd", "don_vi", "BTCD", "Cán bộ BTCD"),
+    "lanh_dao": User("lanhdao", "lanh_dao", None, "Lãnh đạo"),
+}
+# The pages that draw shared views (grep display.shared in tracker/ui), with their filters.
+PAGES = {
+    "tong_quan": {"week": OFFICE_UNTIL},
+    "nhiem_vu": {"week": OFFICE_UNTIL},
+    "tu_cham_diem": {},
+}
+
+
+@pytest.fixture
+def office(office_w10: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TRACKER_DB", str(office_w10))
+    monkeypatch.setenv("TRACKER_DAILY_BACKUP", "0")  # its log is a write: a new data version
+    return office_w10
+
+
+@pytest.fixture
+def draws(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Counts shared() calls and the draws they ran (the rest were replays)."""
+    counts = {"calls": 0, "drawn": 0}
+    original = display.shared
+
+    def counting(name: str, *parts, audience, draw: Callable[[], None]) -> None:
+        counts["calls"] += 1
+
+        def drawing() -> None:
+            counts["drawn"] += 1
+            draw()
+
+        original(name, *parts, audience=audience, draw=drawing)
+
+    monkeypatch.setattr(display, "shared", counting)
+    return counts
+
+
+def _empty_caches() -> None:
+    st.cache_data.clear()
+    db.close_all()  # the query and derived-value caches go with the connection
+
+
+# An element's id hashes its parameters and where it was first drawn (a replay keeps it): not
+# part of what a viewer sees.
+_ELEMENT_ID = re.compile(rb"\$\$ID-[0-9a-f]{32}-")
+# DuckDB's parallel sums may differ in a float's last digits from one run to the next (a page
+# shows one decimal): a chart's numbers compare to nine decimals.
+_FLOAT_TAIL = re.compile(rb"(\d\.\d{9})\d+")
+
+
+def picture(at: AppTest) -> list[tuple[str, bytes]]:
+    """Every element the run drew, as its type and its message's bytes (without its id; a
+    table as its cells)."""
+    assert not at.exception, at.exception
+    return [
+        (node.type, _table(node) if node.type == "dataframe" else _message(node))
+        for root in (at.main, at.sidebar)
+        for node in root
+        if getattr(node, "proto", None) is not None and node.type != "block"
+    ]
+
+
+def _message(node: Any) -> bytes:
+    return _comparable(node.proto.SerializeToString(deterministic=True))
+
+
+def _table(node: Any) -> bytes:
+    """The cells and the table's settings (Arrow's bytes carry a float's last digits too, see
+    _FLOAT_TAIL)."""
+    settings = type(node.proto)()
+    settings.CopyFrom(node.proto)
+    settings.ClearField("arrow_data")
+    cells = node.value.to_csv(float_format="%.9f").encode()
+    return _comparable(cells + settings.SerializeToString(deterministic=True))
+
+
+def _comparable(message: bytes) -> bytes:
+    return _FLOAT_TAIL.sub(rb"\1", _ELEMENT_ID.sub(b"$$ID-", message))
+
+
+def _alone(page: str, query: dict) -> dict[str, list]:
+    pictures = {}
+    for name, user in VIEWERS.items():
+        _empty_caches()
+        pictures[name] = picture(open_page(user, page, query))
+    return pictures
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_each_viewer_gets_their_own_picture(office: Path, draws: dict, page: str) -> None:
+    query = PAGES[page]
+    alone = _alone(page, query)
+    _empty_caches()
+    draws.update(calls=0, drawn=0)
+    for name, user in VIEWERS.items():
+        assert picture(open_page(user, page, query)) == alone[name], name
+    assert draws["calls"] > draws["drawn"] > 0  # views were drawn, and replayed to others
+
+
+def test_a_view_filed_for_the_wrong_audience_is_caught(
+    office: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seeded violation: Tổng quan's status chart also names the viewer's unit. Filed for
+    EVERYONE, the second officer sees the first one's unit; for the viewer, their own."""
+    original = display.shared
+
+    def naming_the_viewer(audience_for: Callable[[User], display.Audience]):
+        def shared(name: str, *parts, audience, draw: Callable[[], None]) -> None:
+            user = st.session_state[shell.SESSION_USER]
+
+            def draw_with_unit() -> None:
+                draw()
+                st.caption(f"Đơn vị xem: {user.unit_code}")
+
+            original(name, *parts, audience=audience_for(user), draw=draw_with_unit)
+
+        return shared
+
+    query = PAGES["tong_quan"]
+    monkeypatch.setattr(display, "shared", naming_the_viewer(lambda _: display.EVERYONE))
+    alone = _alone("tong_quan", query)
+    _empty_caches()
+    shown = {name: picture(open_page(u, "tong_quan", query)) for name, u in VIEWERS.items()}
+    assert shown["don_vi_hctc"] == alone["don_vi_hctc"]
+    assert shown["don_vi_btcd"] != alone["don_vi_btcd"]  # BTCD was shown HCTC's picture
+
+    monkeypatch.setattr(display, "shared", naming_the_viewer(display.viewer))
+    _empty_caches()
+    for name, user in VIEWERS.items():
+        assert picture(open_page(user, "tong_quan", query)) == alone[name], name
+
+
+def test_shared_requires_an_audience() -> None:
+    with pytest.raises(TypeError):
+        display.shared("x", draw=lambda: None)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        display.shared("x", audience="everyone", draw=lambda: None)  # type: ignore[arg-type]
