@@ -169,7 +169,9 @@ def test_settings_with_a_decimal_comma_are_read_as_numbers(data: Path) -> None:
         tx.execute("update plan_setting set value = '0,5' where key = 'tolerance'")
         tx.execute("update plan_setting set value = '3,0' where key = 'lock_days'")
     assert setting_rules.value_problem("tolerance", "0,5") is None
-    assert _by_code(progress.task_completion(W10))["II.3"]["status"] == "Chậm tiến độ"  # 17.5 < 18.36 - 0.5
+    assert (
+        _by_code(progress.task_completion(W10))["II.3"]["status"] == "Chậm tiến độ"
+    )  # 17.5 < 18.36 - 0.5
     assert calendar.lock_time(W10) == calendar.deadline(W10) + timedelta(days=3)
 
 
