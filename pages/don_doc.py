@@ -5,14 +5,14 @@ import streamlit as st
 
 from tracker.catalogue import periods
 from tracker.metrics import reporting
-from tracker.text import fmt_pct
+from tracker.text import fmt_deadline, fmt_pct
 from tracker.ui import charts, display, filters, requests_view, shell, tables
 
 user = shell.frame("don_doc")
 week = filters.select_week("Tuần báo cáo")
 
 st.title("Đôn đốc")
-deadline = reporting.fmt_deadline(reporting.deadline(week))
+deadline = fmt_deadline(reporting.deadline(week))
 st.caption(f"{periods.label(week)} · hạn nộp {deadline}")
 requests_view.due_section(user, key="don_doc_requests")
 

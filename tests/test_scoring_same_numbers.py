@@ -87,7 +87,7 @@ def test_pages_of_units_show_the_whole_table(users) -> None:
     assert not at.exception, at.exception
     seen: list[pd.DataFrame] = []
     for page in range(3):
-        at.selectbox(key="ranking_page").set_value(page).run()
+        at.number_input(key="ranking_page").set_value(page + 1).run()
         at.selectbox(key="matrix_page").set_value(page).run()
         ranking = next(d.value for d in at.dataframe if "Hạng" in d.value.columns)
         matrix = next(d.value for d in at.dataframe if "VP" in d.value.columns)

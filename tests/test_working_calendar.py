@@ -14,7 +14,7 @@ import pytest
 from tests.apptest_helpers import open_page
 from tests.conftest import set_plan_setting
 from tests.workbook_factory import Book
-from tracker import settings
+from tracker import settings, text
 from tracker.accounts import auth
 from tracker.catalogue import calendar, catalogues, periods, workdays
 from tracker.ingest import submissions, template
@@ -246,7 +246,7 @@ def test_lateness_follows_the_moved_deadline(
 
 def test_template_and_reminders_print_the_moved_deadline(tmp_db: Path) -> None:
     assert template.deadline(W18) == datetime(2026, 5, 4, 16, 30)
-    assert reporting.fmt_deadline(reporting.deadline(W18)) == "16:30 thứ Hai 04/05/2026"
+    assert text.fmt_deadline(reporting.deadline(W18)) == "16:30 thứ Hai 04/05/2026"
 
 
 # --- Quản trị ---------------------------------------------------------------------------------

@@ -59,3 +59,16 @@ def fmt_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     return value.strftime("%d/%m/%Y %H:%M")
+
+
+WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+
+def weekday_label(day: date | datetime) -> str:
+    """'thứ Sáu 01/05/2026'."""
+    return f"{WEEKDAYS[day.weekday()]} {fmt_date(day)}"
+
+
+def fmt_deadline(when: datetime) -> str:
+    """A deadline as the Office writes it: '16:30 thứ Sáu 06/03/2026'."""
+    return f"{when:%H:%M} {weekday_label(when)}"

@@ -22,7 +22,7 @@ from tracker import roles
 from tracker.catalogue import catalogues, plans, workdays
 from tracker.roles import User
 from tracker.store import audit, db
-from tracker.text import is_missing, nfc
+from tracker.text import is_missing, nfc, weekday_label
 
 MANUAL_REASON = "Quản trị miễn báo cáo (tham số exempt_weeks)"
 
@@ -72,8 +72,7 @@ def _reason(row: dict[str, Any]) -> str:
             "nghỉ cuối tuần" if row["nominal_day"].weekday() >= 5 else "ngày nghỉ"
         )
         reasons.append(
-            f"Hạn dời từ {workdays.weekday_label(row['nominal_day'])} ({why}) "
-            f"sang {workdays.weekday_label(moved_to)}"
+            f"Hạn dời từ {weekday_label(row['nominal_day'])} ({why}) sang {weekday_label(moved_to)}"
         )
     return "; ".join(reasons)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,6 @@ _KIND_WORDS = {
 }
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _SUBSTITUTED = re.compile(r"thay cho ngày (\d{2}/\d{2}/\d{4})")
-WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 
 
 # --- the override file ------------------------------------------------------------------------
@@ -234,8 +233,3 @@ def refresh_if_stale(path: Path | None = None) -> None:
     if is_stale(path):
         with db.transaction(path) as tx:
             refresh(tx)
-
-
-def weekday_label(day: date | datetime) -> str:
-    """'thứ Sáu 01/05/2026'."""
-    return f"{WEEKDAYS[day.weekday()]} {day:%d/%m/%Y}"

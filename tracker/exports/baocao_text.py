@@ -21,12 +21,25 @@ import pandas as pd
 from tracker.catalogue import criteria, periods, plans
 from tracker.exports import baocao_annex as annex
 from tracker.exports.tables import KIND_LABELS, indicator_totals
-from tracker.metrics import difficulties, models_register, reporting, scoring, year_over_year
+from tracker.metrics import (
+    difficulties,
+    models_register,
+    progress,
+    reporting,
+    scoring,
+    year_over_year,
+)
 from tracker.store import db
 from tracker.text import fmt_number, fmt_pct, is_missing, key, nfc
 
-STATUS_ORDER = ("Hoàn thành", "Đúng tiến độ", "Đang thực hiện", "Chậm tiến độ", "Quá hạn")
-BEHIND = ("Chậm tiến độ", "Quá hạn", "Chưa có báo cáo")
+STATUS_ORDER = (
+    progress.DONE,
+    progress.ON_TRACK,
+    progress.ON_REQUEST,
+    progress.BEHIND,
+    progress.OVERDUE,
+)
+BEHIND = (progress.BEHIND, progress.OVERDUE, progress.NO_REPORT)
 RECOGNISED = ("Được công nhận", "Nhân rộng")
 MAX_RESULT = 1200  # characters of one unit's results in the body; the annex has them all
 
@@ -255,7 +268,7 @@ def tasks(p: Period, tc: pd.DataFrame, ind: pd.DataFrame, path: Path | None) -> 
     docs = annex.split_documents(
         db.query("report_evidence", path=path, date_from=p.start, date_to=p.end)
     )
-    progress = db.query("unit_task_progress", path=path, week=p.week)
+    unit_progress = db.query("unit_task_progress", path=path, week=p.week)
     paras: list[Para] = [Para(HIGHLIGHT_RULE)]
     for i, t in enumerate(tc.itertuples(index=False), start=1):
         paras.append(Para(f"1.{i}. {t.short_title} (nhiệm vụ {t.code})", heading=True))
@@ -276,7 +289,7 @@ def tasks(p: Period, tc: pd.DataFrame, ind: pd.DataFrame, path: Path | None) -> 
         if mine.empty:
             paras.append(Para("chưa có đơn vị nêu kết quả trong kỳ.", lead="Kết quả: "))
         else:
-            chosen = highlights(mine, progress[progress["task_code"] == t.code])
+            chosen = highlights(mine, unit_progress[unit_progress["task_code"] == t.code])
             quoted = "; ".join(
                 f"{r.unit_name}: {_first_items(r.results, HIGHLIGHT_CHARS)}"
                 for r in chosen.itertuples(index=False)
@@ -444,7 +457,7 @@ def _late_text(df: pd.DataFrame) -> str:
 
 
 def assessment(tc: pd.DataFrame, late: pd.DataFrame) -> list[Para]:
-    good = tc[tc["status"].isin(("Hoàn thành", "Đúng tiến độ", "Đang thực hiện"))]
+    good = tc[tc["status"].isin((progress.DONE, progress.ON_TRACK, progress.ON_REQUEST))]
     behind = tc[tc["status"].isin(BEHIND)]
     paras = [
         Para(

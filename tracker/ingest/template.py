@@ -27,7 +27,7 @@ from tracker.csvsafe import xlsx_text
 from tracker.ingest import contract
 from tracker.ingest import template_style as style
 from tracker.store import db
-from tracker.text import fmt_date, nfc
+from tracker.text import fmt_deadline, nfc
 
 # Layout of 'Tiến độ' (the reader finds everything by text; the demo and tests use these).
 TITLE_ROW = 1
@@ -45,8 +45,6 @@ PROGRESS_WIDTHS = (13, 11, 45, 11, 17, 12, 45, 35, 30, 30)
 INDICATOR_WIDTHS = (16, 50, 12, 12, 40)
 SCORE_WIDTHS = (11, 60, 11, 12, 12, 40, 40)
 MODEL_WIDTHS = (35, 24, 45, 18, 40, 18)
-
-_WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 
 
 class TemplateError(ValueError):
@@ -223,8 +221,7 @@ def deadline(period: str, path: Path | None = None) -> datetime:
 
 def deadline_text(period: str, path: Path | None = None) -> str:
     """'16:30 thứ Sáu 06/03/2026'."""
-    due = deadline(period, path)
-    return f"{due:%H:%M} {_WEEKDAYS[due.isoweekday() - 1]} {fmt_date(due)}"
+    return fmt_deadline(deadline(period, path))
 
 
 def _indicator_sheet(ws: Worksheet, path: Path | None) -> None:

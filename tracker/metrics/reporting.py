@@ -15,7 +15,7 @@ import pandas as pd
 from tracker import settings
 from tracker.catalogue import calendar, periods, plans
 from tracker.store import db
-from tracker.text import fmt_pct
+from tracker.text import fmt_deadline, fmt_pct
 
 ON_TIME = "Đúng hạn"
 LATE = "Trễ hạn"
@@ -23,7 +23,6 @@ MISSING = "Chưa nộp"
 NOT_EXPECTED = "Không yêu cầu"
 STATES = (ON_TIME, LATE, MISSING, NOT_EXPECTED)
 
-WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 
 STATUS_COLUMNS = ["unit_code", "unit_name", "state", "first_upload", "reporter", "phone"]
 
@@ -117,11 +116,6 @@ def not_closed_message(week: str, now: datetime | None = None, path: Path | None
         f": số liệu của tuần chưa đầy đủ nên chưa xuất được. Chọn một tuần đến hết "
         f"{periods.label(closed)}, tuần gần nhất đã hết hạn nộp."
     )
-
-
-def fmt_deadline(when: datetime) -> str:
-    """'16:30 thứ Sáu 06/03/2026'."""
-    return f"{when:%H:%M} {WEEKDAYS[when.weekday()]} {when:%d/%m/%Y}"
 
 
 def _week_no(week: str) -> int:

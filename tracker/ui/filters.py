@@ -9,7 +9,7 @@ import streamlit as st
 from tracker import settings
 from tracker.accounts.auth import User
 from tracker.catalogue import calendar, periods, plan, plans
-from tracker.metrics import reporting
+from tracker.text import fmt_deadline
 
 # Pages where the week is the one being reported (the current week by default); every other
 # page opens on the latest week whose deadline has passed, when the numbers are complete.
@@ -114,7 +114,7 @@ def select_week(
 def _current_week_hint(week: str, current: str, key: str) -> None:
     """The current week's deadline under the week filter, and a button to it when another week
     is shown."""
-    due = reporting.fmt_deadline(calendar.deadline(current))
+    due = fmt_deadline(calendar.deadline(current))
     if week == current:
         st.sidebar.caption(f"Đang xem tuần hiện tại · hạn nộp báo cáo: {due}.")
         return

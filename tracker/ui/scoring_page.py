@@ -263,26 +263,18 @@ def _ranking_page(ranked: pd.DataFrame) -> pd.DataFrame:
 
 def _paged(rows: pd.DataFrame, key: str, size: int) -> pd.DataFrame:
     """All rows when they fit on one page; else a search (unit code or name) and the chosen
-    page of `size` rows. The rows are shown as they are: a page is a slice, never a summary."""
+    page of `size` rows (display.page, every long table's pager). The rows are shown as they
+    are: a page is a slice, never a summary."""
     if len(rows) <= size:
         return rows
-    left, right = st.columns([2, 1])
-    search = nfc(left.text_input("Tìm đơn vị (mã hoặc tên)", key=f"{key}_search")).lower()
+    search = nfc(st.text_input("Tìm đơn vị (mã hoặc tên)", key=f"{key}_search")).lower()
     found = rows
     if search:
         text = (rows["Mã đơn vị"] + " " + rows["Đơn vị"]).str.lower()
         found = rows[text.str.contains(search, regex=False)]
-    pages = score_views.pages(list(range(len(found))), size)
-    if not pages:
+    if found.empty:
         st.info("Không có đơn vị nào khớp với từ khóa.")
-        return found
-    page = right.selectbox(
-        "Trang",
-        range(len(pages)),
-        format_func=lambda i: f"{pages[i][0] + 1}–{pages[i][-1] + 1} / {len(found)}",
-        key=f"{key}_page",
-    )
-    return found.iloc[pages[min(page, len(pages) - 1)]]
+    return display.page(found, key=key, rows=size)
 
 
 def _scores_download(year: int) -> None:
