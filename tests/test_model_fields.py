@@ -210,10 +210,9 @@ def test_register_table_marks_sample_units_and_shows_the_record(users: dict) -> 
 
 def test_csv_exports_keep_the_catalogue_s_unit_name(users: dict) -> None:
     """Exports are data: the name column holds the catalogue's name (no "(mẫu)")."""
-    from tracker.metrics import scoring
 
     _model()
-    rows = list(csv.reader(io.StringIO(scoring.models_csv().decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(models_register.models_csv().decode("utf-8-sig"))))
     assert rows[1][:4] == ["KT", "Phòng Kinh tế", "Chợ  Văn minh", KHCN]
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tests.scoring_fixture import add_models
-from tracker.metrics import models_register, scoring
+from tracker.metrics import models_register
 from tracker.ui import tables
 
 MODEL = "Tổ tiếp công dân lưu động"
@@ -99,10 +99,10 @@ def test_history_of_a_model(tmp_db: Path) -> None:
 def test_models_csv(tmp_db: Path) -> None:
     _setup()
     add_models("VX", "2026-W10", [{"name": "=cmd|' /C calc'!A0", "field": ECO, "status": ""}])
-    data = scoring.models_csv()
+    data = models_register.models_csv()
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0] == list(scoring.MODELS_CSV_COLUMNS)
+    assert rows[0] == list(models_register.MODELS_CSV_COLUMNS)
     hctc = rows[1]
     assert hctc[:4] == ["HCTC", "Phòng Hành chính - Tổ chức", hctc[2], POL]
     assert unicodedata.normalize("NFC", hctc[2]).split() == MODEL.split()

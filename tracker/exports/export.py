@@ -15,7 +15,7 @@ from typing import Any
 from tracker import roles
 from tracker.catalogue import periods, plans
 from tracker.exports import baocao, report, tables
-from tracker.metrics import reporting, scoring
+from tracker.metrics import models_register, reporting, scoring
 from tracker.roles import User
 
 KINDS = ("summary", "detail", "indicators", "report", "scores", "models", "baocao")
@@ -141,7 +141,7 @@ def build(
         case "scores":
             return scoring.scores_csv(week, path)
         case "models":
-            return scoring.models_csv(path, plans.of_week(week) if week else None)
+            return models_register.models_csv(path, plans.of_week(week) if week else None)
     raise ExportError(f"Loại dữ liệu xuất '{kind}' không hợp lệ; chọn: {', '.join(KINDS)}.")
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from tracker import roles, settings
 from tracker.catalogue import plan, plans
+from tracker.csvsafe import frame_csv
 from tracker.ingest.contract import MODEL_STATUSES
 from tracker.roles import User
 from tracker.store import audit, db
@@ -199,3 +200,54 @@ def record_recognition(
             tx=tx,
         )
     return True
+
+
+# --- the register as CSV (Xuất dữ liệu, Dân vận khéo) ---------------------------------------
+
+MODELS_CSV_COLUMNS = (
+    "Mã đơn vị",
+    "Đơn vị",
+    "Tên mô hình",
+    "Lĩnh vực",
+    "Nội dung, cách thức thực hiện",
+    "Thời gian thực hiện",
+    "Sản phẩm, kết quả",
+    "Trạng thái",
+    "Đăng ký từ tuần",
+    "Kỳ báo cáo",
+    "Loại",  # the Office's record (record_recognition), after the unit's columns
+    "Quyết định công nhận",
+    "Gửi Sở Nội vụ",
+)
+
+
+def models_frame(path: Path | None = None, year: int | None = None) -> pd.DataFrame:
+    r = register(path, year)
+    return pd.DataFrame(
+        {
+            "Mã đơn vị": r["unit_code"],
+            "Đơn vị": r["unit_name"],
+            "Tên mô hình": r["name"],
+            "Lĩnh vực": r["field"],
+            "Nội dung, cách thức thực hiện": r["content"],
+            "Thời gian thực hiện": r["timeframe"],
+            "Sản phẩm, kết quả": r["outcome"],
+            "Trạng thái": r["status"],
+            "Đăng ký từ tuần": r["first_period"],
+            "Kỳ báo cáo": r["period"],
+            "Loại": r["kind"],
+            "Quyết định công nhận": [
+                decision_text(n, d)
+                for n, d in zip(r["decision_no"], r["decision_date"], strict=True)
+            ],
+            "Gửi Sở Nội vụ": [
+                sent_text(s, d) for s, d in zip(r["sent_to_snv"], r["sent_date"], strict=True)
+            ],
+        },
+        columns=list(MODELS_CSV_COLUMNS),
+    )
+
+
+def models_csv(path: Path | None = None, year: int | None = None) -> bytes:
+    """The Dân vận khéo register of the plan year `year` as CSV (the scores CSV's rules)."""
+    return frame_csv(models_frame(path, year), float_format="%.1f")

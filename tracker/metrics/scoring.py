@@ -17,7 +17,7 @@ from tracker import roles, settings
 from tracker.catalogue import periods, plans
 from tracker.csvsafe import frame_csv
 from tracker.csvsafe import neutralise as neutralise  # re-exported: part of this API
-from tracker.metrics import models_register, reporting
+from tracker.metrics import reporting
 from tracker.roles import User
 from tracker.store import audit, db, queries
 from tracker.text import fmt_number, is_missing, nfc
@@ -38,21 +38,6 @@ SCORES_CSV_COLUMNS = (
     "Xếp loại",
     "Hạng",
     "Bộ tiêu chí",  # the set's name, so a provisional set shows in the file (PRODUCT.md §8)
-)
-MODELS_CSV_COLUMNS = (
-    "Mã đơn vị",
-    "Đơn vị",
-    "Tên mô hình",
-    "Lĩnh vực",
-    "Nội dung, cách thức thực hiện",
-    "Thời gian thực hiện",
-    "Sản phẩm, kết quả",
-    "Trạng thái",
-    "Đăng ký từ tuần",
-    "Kỳ báo cáo",
-    "Loại",  # the Office's record (models_register.record_recognition), after the unit's columns
-    "Quyết định công nhận",
-    "Gửi Sở Nội vụ",
 )
 
 
@@ -413,36 +398,3 @@ def scores_csv(week: str, path: Path | None = None) -> bytes:
     """The scores CSV for the year of `week` (PRODUCT.md §8)."""
     year, _ = periods.parse_week_id(week)
     return frame_csv(scores_frame(year, path), float_format="%.1f")
-
-
-def models_frame(path: Path | None = None, year: int | None = None) -> pd.DataFrame:
-    r = models_register.register(path, year)
-    return pd.DataFrame(
-        {
-            "Mã đơn vị": r["unit_code"],
-            "Đơn vị": r["unit_name"],
-            "Tên mô hình": r["name"],
-            "Lĩnh vực": r["field"],
-            "Nội dung, cách thức thực hiện": r["content"],
-            "Thời gian thực hiện": r["timeframe"],
-            "Sản phẩm, kết quả": r["outcome"],
-            "Trạng thái": r["status"],
-            "Đăng ký từ tuần": r["first_period"],
-            "Kỳ báo cáo": r["period"],
-            "Loại": r["kind"],
-            "Quyết định công nhận": [
-                models_register.decision_text(n, d)
-                for n, d in zip(r["decision_no"], r["decision_date"], strict=True)
-            ],
-            "Gửi Sở Nội vụ": [
-                models_register.sent_text(s, d)
-                for s, d in zip(r["sent_to_snv"], r["sent_date"], strict=True)
-            ],
-        },
-        columns=list(MODELS_CSV_COLUMNS),
-    )
-
-
-def models_csv(path: Path | None = None, year: int | None = None) -> bytes:
-    """The Dân vận khéo register of the plan year `year` as CSV (the scores CSV's rules)."""
-    return frame_csv(models_frame(path, year), float_format="%.1f")

@@ -20,7 +20,7 @@ import streamlit as st
 from tracker.accounts import auth
 from tracker.accounts.auth import User
 from tracker.catalogue import plan
-from tracker.metrics import models_register, scoring
+from tracker.metrics import models_register
 from tracker.metrics.models_register import Recognition, RecognitionError
 from tracker.store import db
 from tracker.text import is_missing
@@ -86,9 +86,9 @@ def models_chart(matrix: pd.DataFrame, basis: str) -> go.Figure:
 
 
 def models_csv() -> bytes:
-    """The register's CSV (scoring.models_csv) of the chosen plan, built once per data version."""
+    """The register's CSV (models_register.models_csv) of the chosen plan, built once per data version."""
     year = filters.plan_year()
-    return db.derived("models_view.csv", lambda: scoring.models_csv(year=year), None, year)
+    return db.derived("models_view.csv", lambda: models_register.models_csv(year=year), None, year)
 
 
 def history_table(unit_code: str, model_key: str) -> pd.DataFrame:
