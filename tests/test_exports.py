@@ -460,3 +460,19 @@ def test_report_prints_on_a4_landscape_in_libreoffice(fx, tmp_path: Path) -> Non
     for width, height in boxes:  # A4 landscape: 297 x 210 mm = 841.9 x 595.3 pt
         assert float(width) == pytest.approx(841.9, abs=1)
         assert float(height) == pytest.approx(595.3, abs=1)
+
+
+@pytest.mark.now("2026-03-18T10:00:00")
+def test_scores_and_models_read_the_database_asked_for(tmp_db: Path, tmp_path: Path) -> None:
+    """export.build(path=…) reads that database for every kind, not the default one (the
+    scores and models exports once dropped `path`)."""
+    other = tmp_path / "khac.duckdb"
+    result = submissions.submit(
+        Book().to_bytes(), "a.xlsx", auth.SYSTEM, now=datetime(2026, 3, 5, 10), path=other
+    )
+    assert result.status == "accepted" and result.rows["scores"] and result.rows["models"]
+    for kind in ("scores", "models"):
+        asked = _rows(export.build(kind, week="2026-W10", path=other))
+        default = _rows(export.build(kind, week="2026-W10"))
+        assert any(row[0] == "HCTC" for row in asked[1:]), kind
+        assert len(default) == 1, kind  # the default database has no data: the header alone
