@@ -14,7 +14,7 @@ from tests.apptest_helpers import open_page
 from tests.workbook_factory import Book
 from tracker.ingest import submissions
 from tracker.store import db
-from tracker.tools import bench
+from tracker.ui import page_runs
 
 UPLOADED = datetime(2026, 3, 5, 10, 0)  # on time for 2026-W10
 
@@ -115,7 +115,7 @@ def test_viewers_during_uploads_see_one_state_and_the_last_upload(users) -> None
     seen: list[tuple] = []
     errors: list[str] = []
     done = threading.Event()
-    with bench._one_runtime():
+    with page_runs.one_runtime():
         viewers = [open_page(users[role], "tu_cham_diem") for role in ("lanh_dao", "quan_tri")]
 
         def view(at: Any) -> None:

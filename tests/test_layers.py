@@ -28,8 +28,6 @@ from tests.conftest import ROOT
 from tests.seeded import plant, source_copy
 
 DOMAIN = ("catalogue", "ingest", "metrics", "exports", "accounts")
-# bench.py drives the pages through streamlit.testing to time them: a tool, not a UI module.
-STREAMLIT_EXCEPTIONS = {"tracker/tools/bench.py": "streamlit.testing"}
 MAX_MODULE_LINES = 600
 MAX_PAGE_LINES = 100
 
@@ -102,9 +100,8 @@ def streamlit_outside_the_ui(root: Path) -> list[str]:
         rel = _rel(path, root)
         if rel.startswith(("tracker/ui/", "pages/")) or rel == "app.py":
             continue
-        allowed = STREAMLIT_EXCEPTIONS.get(rel)
         for name in _imports(path, root):
-            if _under(name, "streamlit") and not (allowed and _under(name, allowed)):
+            if _under(name, "streamlit"):
                 bad.append(f"{rel}: {name}")
     return bad
 

@@ -18,10 +18,6 @@ from __future__ import annotations
 import resource
 import statistics
 import tempfile
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -252,25 +248,14 @@ def bench_server_memory(path: Path, scale: str) -> Case:
 
 def bench_apptest(path: Path) -> list[Case]:
     """Full page runs (AppTest, warm) at office scale: target < 1 s each."""
-    from streamlit.testing.v1 import AppTest
-
-    from tracker import settings
-    from tracker.ui import shell
+    from tracker.ui import page_runs  # streamlit, only when pages are measured
 
     admin = auth.User("quantri", "quan_tri", None, "Quản trị")
     cases = []
     with _environment(TRACKER_DB=str(path)):  # the app opens the default database
-        for page in shell.PAGES.values():
-            at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=120)
-            at.session_state[shell.SESSION_USER] = admin
-            at.run()
-            if page.path != "app.py":
-                at.switch_page(page.path).run()
-            start = time.perf_counter()
-            at.run()
-            seconds = time.perf_counter() - start
-            ok = seconds < 1.0 and not at.exception
-            cases.append(Case(f"[office] trang {page.title} (AppTest)", seconds, "s", "< 1 s", ok))
+        for title, seconds, failed in page_runs.warm_page_runs(admin):
+            ok = seconds < 1.0 and not failed
+            cases.append(Case(f"[office] trang {title} (AppTest)", seconds, "s", "< 1 s", ok))
     return cases
 
 
@@ -284,130 +269,11 @@ CONCURRENT_PAGES = {
 }
 
 
-@contextmanager
-def _one_runtime() -> Iterator[None]:
-    """Let AppTest runs overlap in threads, sharing one stand-in Streamlit runtime.
-
-    Each AppTest run installs its own mock runtime in a process-wide slot and empties the slot
-    when it ends, so two overlapping runs break each other ("Runtime hasn't been created").
-    During the block the slot holds one runtime (media files, dataframe sources, st.cache_data
-    storage) shared by every session, as one real server's runtime is, and AppTest's writes to
-    the slot go to a stand-in class instead; likewise its reset of the pages-folder flag.
-
-    Two more parts of the harness are made to work as a server does, so that what is measured
-    is the pages' work and not the harness's: one script cache for every session (AppTest makes
-    a new one per run, so each run re-read and re-compiled app.py and the page, and compiling in
-    several threads at once trips CPython 3.11's "AST constructor recursion depth mismatch"),
-    and a run's end awaited by joining its thread (AppTest polls every millisecond: eight
-    pollers took the GIL from the scripts they were waiting for).
-    """
-    from unittest.mock import MagicMock
-
-    from streamlit.testing.v1 import app_test as t  # the runtime parts AppTest itself uses
-    from streamlit.testing.v1 import local_script_runner as local
-
-    runtime = MagicMock(spec=t.Runtime)
-    runtime.media_file_mgr = t.MediaFileManager(t.MemoryMediaFileStorage("/mock/media"))
-    runtime.dataframe_source_mgr = t.DataframeSourceManager()
-    runtime.cache_storage_manager = t.MemoryCacheStorageManager()
-    components = t.BidiComponentManager()
-    components.discover_and_register_components(start_file_watching=False)
-    runtime.bidi_component_registry = components
-    scripts = t.ScriptCache()
-    Runtime = t.Runtime
-    pages = t.PagesManager
-    saved = Runtime._instance, pages.uses_pages_directory, t.Runtime, t.PagesManager
-    saved_harness = t.ScriptCache, local.ScriptCache, local.require_widgets_deltas
-    Runtime._instance = runtime
-    pages.uses_pages_directory = True  # app.py sits beside pages/
-    t.Runtime = type("RuntimeSlot", (), {"_instance": None})
-    t.PagesManager = _Unresettable("PagesSlot", (pages,), {"uses_pages_directory": True})
-    t.ScriptCache = local.ScriptCache = lambda: scripts
-    local.require_widgets_deltas = _await_run
-    try:
-        yield
-    finally:
-        Runtime._instance, pages.uses_pages_directory, t.Runtime, t.PagesManager = saved
-        t.ScriptCache, local.ScriptCache, local.require_widgets_deltas = saved_harness
-
-
-def _await_run(runner: Any, timeout: float = 3) -> None:
-    """AppTest's wait for a run, by joining the script thread instead of polling."""
-    thread = runner._script_thread
-    if thread is not None:
-        thread.join(timeout)
-    if not runner.script_stopped():
-        runner.request_stop()
-        runner.join()
-        raise RuntimeError(f"AppTest script run timed out after {timeout}(s)")
-
-
-class _Unresettable(type):
-    """A class whose `uses_pages_directory` AppTest cannot reset to None between runs."""
-
-    def __setattr__(cls, name: str, value: Any) -> None:
-        if name != "uses_pages_directory":
-            super().__setattr__(name, value)
-
-
-def _session() -> Any:
-    """A signed-in lanhdao session (AppTest always enters through app.py)."""
-    from streamlit.testing.v1 import AppTest
-
-    from tracker import settings
-    from tracker.ui import shell
-
-    at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=300)
-    at.session_state[shell.SESSION_USER] = auth.User("lanhdao", "lanh_dao", None, "Lãnh đạo")
-    return at.run()
-
-
-def _switch(at: Any, page_key: str) -> Any:
-    """The session opens the page (from the sidebar, as a leader would)."""
-    from tracker.ui import shell
-
-    at.switch_page(shell.PAGES[page_key].path).run()
-    if at.exception:
-        raise RuntimeError(f"{page_key}: {at.exception}")
-    return at
-
-
-def _rerun_all(sessions: list[Any]) -> list[float]:
-    """Each session's wait (seconds from the common start until its rerun finished), every
-    rerun started at the same moment; sorted, so the last is the last session's wait."""
-    start = threading.Barrier(len(sessions) + 1)
-    failures: list[str] = []
-    waits: list[float] = []
-    began = 0.0
-
-    def rerun(at: Any) -> None:
-        start.wait()
-        at.run()
-        waits.append(time.perf_counter() - began)
-        if at.exception:
-            failures.append(str(at.exception))
-
-    threads = [threading.Thread(target=rerun, args=(at,)) for at in sessions]
-    for thread in threads:
-        thread.start()
-    began = time.perf_counter()
-    start.wait()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise RuntimeError(failures[0])
-    return sorted(waits)
-
-
-def _one_after_another(sessions: list[Any]) -> float:
-    """Seconds for the same sessions' reruns run one at a time: the last one's wait in a queue."""
-    return sum(_rerun_all([at])[-1] for at in sessions)
-
-
 # One process runs one Python view at a time (the GIL: pinned to one core, eight views at once
 # took 1.02x eight in a row), so "at once" cannot beat "one after another"; what it must not do
 # is contend (locks, a thundering herd, cache stampedes): at most this much slower.
 CONTENTION_LIMIT = 1.25
+LEADER = auth.User("lanhdao", "lanh_dao", None, "Lãnh đạo")
 SESSIONS = 8  # a Monday morning's leaders on one page
 
 
@@ -418,13 +284,20 @@ def bench_sessions(path: Path, scale: str, sessions: int, repeat: int) -> list[C
 
     Each of `repeat` rounds runs the crowd, then the queue; the medians are compared.
     """
+    from tracker.ui import page_runs  # streamlit, only when pages are measured
+
     cases = []
-    with _environment(TRACKER_DB=str(path)), _one_runtime():
-        crowd = [_session() for _ in range(sessions)]
+    with _environment(TRACKER_DB=str(path)), page_runs.one_runtime():
+        crowd = [page_runs.signed_in(LEADER) for _ in range(sessions)]
         for key, title in CONCURRENT_PAGES.items():
-            crowd = [_switch(at, key) for at in crowd]  # opening it warms every cache
-            _rerun_all(crowd)  # and once together, so neither form runs colder
-            pairs = [(_rerun_all(crowd)[-1], _one_after_another(crowd)) for _ in range(repeat)]
+            crowd = [
+                page_runs.open_from_sidebar(at, key) for at in crowd
+            ]  # opening it warms every cache
+            page_runs.rerun_all(crowd)  # and once together, so neither form runs colder
+            pairs = [
+                (page_runs.rerun_all(crowd)[-1], page_runs.one_after_another(crowd))
+                for _ in range(repeat)
+            ]
             together = statistics.median(p[0] for p in pairs)
             queued = statistics.median(p[1] for p in pairs)
             cases.append(
