@@ -11,6 +11,8 @@ from pathlib import Path
 from tracker.accounts import auth
 from tracker.roles import User
 from tracker.store import backup as store
+from tracker.store.backup import KEEP_DAILY as KEEP_DAILY
+from tracker.store.backup import BackupError as BackupError
 from tracker.store.backup import BackupInfo
 
 
@@ -38,3 +40,19 @@ def restore(folder: Path, user: User, *, path: Path | None = None) -> BackupInfo
     """Replace the database and kept files by a verified backup (the current state kept first)."""
     auth.require(user, "restore_backup")
     return store.restore(folder, user, path=path)
+
+
+def backups_dir() -> Path:
+    """Where the server keeps its backups (beside the database)."""
+    return store.backups_dir()
+
+
+def verify(folder: Path | str) -> None:
+    """Check every file of a backup against its signed checksums (BackupError when one fails)."""
+    store.verify(Path(folder))
+
+
+def ensure_daily() -> None:
+    """Start today's automatic backup in the background, once per process and day (the server
+    itself, on any page)."""
+    store.ensure_daily()

@@ -18,6 +18,7 @@ from tracker import settings
 from tracker.catalogue import criteria_rules, plan_store, plans, setting_rules, workdays
 from tracker.csvsafe import frame_csv, restore
 from tracker.store import db
+from tracker.store.db import DatabaseBusyError as DatabaseBusyError  # open_database() raises it
 from tracker.text import nfc
 
 TASK_KINDS = ("thuong_xuyen", "san_pham", "theo_yeu_cau")

@@ -41,6 +41,11 @@ SCORES_CSV_COLUMNS = (
 )
 
 
+def grade_bands(year: int, path: Path | None = None) -> pd.DataFrame:
+    """The grade bands of the plan of `year`, highest first (grade, threshold)."""
+    return db.query("grade_bands", path=path, year=int(year))
+
+
 class ScoringError(ValueError):
     """A review or adjustment that cannot be stored; the message is Vietnamese."""
 

@@ -17,7 +17,6 @@ from tracker.accounts import admin, auth, backups
 from tracker.accounts.auth import User
 from tracker.catalogue import catalogues, editing, periods, plan, plans
 from tracker.ingest import kept, locks, submissions
-from tracker.store import backup
 from tracker.ui import admin_tables, calendar_admin, display, filters, flash, upload_view
 
 SAVED = "catalogue_saved"  # flash key: the catalogue save message, shown after the rerun
@@ -415,8 +414,8 @@ def _audit_entries(user: User, start: date, end: date, who: str, action: str) ->
 
 def backup_tab(user: User) -> None:
     st.caption(
-        f"Máy chủ tự sao lưu mỗi ngày một lần và giữ {backup.KEEP_DAILY} bản tự động gần nhất trong "
-        f"{backup.backups_dir()}. Mỗi bản gồm cơ sở dữ liệu, mọi tệp đã nộp và mã kiểm tra SHA-256."
+        f"Máy chủ tự sao lưu mỗi ngày một lần và giữ {backups.KEEP_DAILY} bản tự động gần nhất trong "
+        f"{backups.backups_dir()}. Mỗi bản gồm cơ sở dữ liệu, mọi tệp đã nộp và mã kiểm tra SHA-256."
     )
     if st.button("Sao lưu ngay", type="primary", key="backup_now", icon=":material/backup:"):
         _backup_now(user)
@@ -430,13 +429,13 @@ def backup_tab(user: User) -> None:
 def _backup_now(user: User) -> None:
     try:
         made = backups.backup_now(user)
-    except (backup.BackupError, auth.PermissionDenied) as exc:
+    except (backups.BackupError, auth.PermissionDenied) as exc:
         st.error(str(exc))
     else:
         st.success(f"Đã sao lưu vào {made.path} ({made.files} tệp đã nộp, {made.size_label}).")
 
 
-def _backups_table(kept: list[backup.BackupInfo]) -> None:
+def _backups_table(kept: list[backups.BackupInfo]) -> None:
     table = pd.DataFrame(
         {
             "Thời điểm": pd.to_datetime([b.created_at for b in kept]),
@@ -450,14 +449,14 @@ def _backups_table(kept: list[backup.BackupInfo]) -> None:
     display.show(table, key="backups_table")
 
 
-def _verify_backup(kept: list[backup.BackupInfo]) -> None:
+def _verify_backup(kept: list[backups.BackupInfo]) -> None:
     chosen = st.selectbox(
         "Kiểm tra toàn vẹn bản sao lưu", [str(b.path) for b in kept], key="verify_path"
     )
     if st.button("Kiểm tra mã SHA-256", key="verify_button"):
         try:
-            backup.verify(chosen)
-        except backup.BackupError as exc:
+            backups.verify(chosen)
+        except backups.BackupError as exc:
             st.error(str(exc))
         else:
             st.success("Bản sao lưu nguyên vẹn: mọi tệp khớp mã kiểm tra.")

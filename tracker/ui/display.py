@@ -28,8 +28,8 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from tracker.metrics import cache
 from tracker.roles import User
-from tracker.store import db
 from tracker.text import fmt_number, fmt_pct, is_missing
 
 PERCENT = "percent"  # 45,5%
@@ -157,7 +157,7 @@ def consistent() -> Iterator[None]:
     """One committed state of the database for the rest of the page run: its sections agree
     even while a unit uploads, and shared() files what it draws under that state. The run
     takes its turn among the sessions' dashboard runs (see _TURNS)."""
-    with _TURNS, db.snapshot():
+    with _TURNS, cache.snapshot():
         yield
 
 
@@ -195,11 +195,11 @@ def shared(name: str, *parts: Hashable, audience: Audience, draw: Callable[[], N
     """
     if not isinstance(audience, Audience):
         raise TypeError("display.shared() needs audience=display.EVERYONE or display.viewer(user)")
-    if not db.in_snapshot():
+    if not cache.in_snapshot():
         raise RuntimeError(
             f"display.shared({name!r}) needs display.consistent() around the page run"
         )
-    _replayed(db.data_version(), name, audience, parts, draw)
+    _replayed(cache.data_version(), name, audience, parts, draw)
 
 
 @st.cache_data(show_spinner=False, max_entries=SHARED_MAX)

@@ -7,7 +7,7 @@ in catalogue order, each cell the mean of the values its units reported, and a d
 one group's units in full: every unit's value is still one choice away (or the sidebar's unit
 filter).
 
-Figures are built once per data version and shared by every session (db.derived).
+Figures are built once per data version and shared by every session (metrics/cache.py derived).
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from tracker.metrics import heatmap
+from tracker.metrics import cache, heatmap
 from tracker.metrics.heatmap import Grid
-from tracker.store import db
 from tracker.text import fmt_number
 from tracker.ui import charts, display, filters, tables
 
@@ -30,7 +29,7 @@ NO_GROUP = "-"  # the drill-down's "no group chosen" option
 
 def grid(week: str, unit: str | None, codes: tuple[str, ...]) -> Grid:
     """The heatmap's grid (heatmap.unit_grid), built once per data version."""
-    return db.derived(
+    return cache.derived(
         "heatmap_view.grid", lambda: heatmap.unit_grid(week, unit, codes), None, week, unit, codes
     )
 
@@ -44,7 +43,7 @@ def _full_figure(week: str, unit: str | None, codes: tuple[str, ...], units: tup
         basis = tables.basis(week, part.reported, len(part.values))
         return charts.progress_heatmap(part.values, part.assigned, basis)
 
-    return db.derived("heatmap_view.full", build, None, week, unit, codes, units)
+    return cache.derived("heatmap_view.full", build, None, week, unit, codes, units)
 
 
 def _grouped_figure(week: str, unit: str | None, codes: tuple[str, ...]) -> go.Figure:
@@ -53,7 +52,7 @@ def _grouped_figure(week: str, unit: str | None, codes: tuple[str, ...]) -> go.F
         basis = tables.basis(week, full.reported, len(full.values))
         return charts.group_heatmap(heatmap.grouped(full), basis)
 
-    return db.derived("heatmap_view.grouped", build, None, week, unit, codes)
+    return cache.derived("heatmap_view.grouped", build, None, week, unit, codes)
 
 
 def show(week: str, unit: str | None, codes: list[str]) -> None:

@@ -2,7 +2,7 @@
 decision, sent to Sở Nội vụ) and the form in which HCTC records them.
 
 Speed (issue 13): what a filter combination shows (the models, their counts, the table and the
-chart) is built once per data version and shared by every session (db.derived), and the chart's
+chart) is built once per data version and shared by every session (metrics/cache.py derived), and the chart's
 count axis draws at most MAX_TICKS ticks. With one tick per model (score_charts.models_by_field),
 a city's 109 models in one field made plotly lay out ~110 tick labels with their grid lines on
 every view: most of the page's time in the browser (721 ms against 224 ms for the lightest page).
@@ -20,9 +20,8 @@ import streamlit as st
 from tracker.accounts import auth
 from tracker.accounts.auth import User
 from tracker.catalogue import plan
-from tracker.metrics import models_register
+from tracker.metrics import cache, models_register
 from tracker.metrics.models_register import Recognition, RecognitionError
-from tracker.store import db
 from tracker.text import is_missing
 from tracker.ui import display, filters, flash, score_charts, tables
 
@@ -42,7 +41,7 @@ class RegisterView:
 
 
 def register_view(unit: str | None, field: str | None, status: str | None) -> RegisterView:
-    """The register under the page's filters, built once per data version (db.derived)."""
+    """The register under the page's filters, built once per data version (metrics/cache.py derived)."""
 
     def build() -> RegisterView:
         shown = models_register.filtered(
@@ -61,7 +60,7 @@ def register_view(unit: str | None, field: str | None, status: str | None) -> Re
         chart = models_chart(models_register.field_status_matrix(shown), basis)
         return RegisterView(shown, counts, register_table(shown), chart)
 
-    return db.derived("models_view.register", build, None, unit, field, status)
+    return cache.derived("models_view.register", build, None, unit, field, status)
 
 
 def count_step(largest: int, ticks: int = MAX_TICKS) -> int:
@@ -88,7 +87,9 @@ def models_chart(matrix: pd.DataFrame, basis: str) -> go.Figure:
 def models_csv() -> bytes:
     """The register's CSV (models_register.models_csv) of the chosen plan, built once per data version."""
     year = filters.plan_year()
-    return db.derived("models_view.csv", lambda: models_register.models_csv(year=year), None, year)
+    return cache.derived(
+        "models_view.csv", lambda: models_register.models_csv(year=year), None, year
+    )
 
 
 def history_table(unit_code: str, model_key: str) -> pd.DataFrame:
@@ -97,7 +98,7 @@ def history_table(unit_code: str, model_key: str) -> pd.DataFrame:
     def build() -> pd.DataFrame:
         return tables.model_history_table(models_register.history(unit_code, model_key))
 
-    return db.derived("models_view.history", build, None, unit_code, model_key)
+    return cache.derived("models_view.history", build, None, unit_code, model_key)
 
 
 def register_table(df: pd.DataFrame) -> pd.DataFrame:

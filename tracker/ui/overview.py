@@ -14,8 +14,7 @@ import streamlit as st
 
 from tracker.accounts.auth import User
 from tracker.catalogue import periods, plans
-from tracker.metrics import difficulties, progress, reporting, year_over_year
-from tracker.store import db
+from tracker.metrics import cache, difficulties, progress, reporting, year_over_year
 from tracker.text import fmt_number, fmt_pct
 from tracker.ui import charts, display, filters, requests_view, tables
 
@@ -198,7 +197,7 @@ def _reporting_section(week: str) -> None:
         " · ".join(f"{s}: {int(counts.get(s, 0))}" for s in GRID_STATES)
         + f" (trên {int(status['expected'].sum())} đơn vị phải báo cáo)"
     )
-    grid = db.derived(
+    grid = cache.derived(
         "overview.grid", lambda: reporting_grid(reporting.week_status(week)), None, week
     )
     display.show(
@@ -216,7 +215,7 @@ def _difficulties_section(week: str) -> None:
     if items.empty:
         st.caption(f"Không có vướng mắc nào chờ xử lý đến hết {periods.short_label(week).lower()}.")
         return
-    newest = db.derived(
+    newest = cache.derived(
         "overview.difficulties", lambda: open_difficulties(difficulties.open_list(week)), None, week
     )
     display.show(newest, key="overview_difficulties", share=(week,), audience=display.EVERYONE)

@@ -2,7 +2,7 @@
 
 Everything is computed in SQL (queries/*.sql through tracker/metrics/scoring.py); this module only reshapes and formats. The
 reshaped tables depend on the data only, so each is built once per data version and shared by
-every session (db.derived); a page run only picks the rows it shows and styles them.
+every session (metrics/cache.py derived); a page run only picks the rows it shows and styles them.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from tracker.catalogue import periods, plans
-from tracker.metrics import scoring
-from tracker.store import db
+from tracker.metrics import cache, scoring
 from tracker.text import fmt_datetime, fmt_number, is_missing
 
 NOT_APPLICABLE = "Không áp dụng"
@@ -53,7 +52,7 @@ def gap_text(row: dict[str, Any] | pd.Series) -> str:
 
 def bands(year: int, path: Path | None = None) -> pd.DataFrame:
     """The grade bands of the plan of `year`, highest first (grade, threshold)."""
-    return db.query("grade_bands", path=path, year=int(year))
+    return scoring.grade_bands(year, path)
 
 
 def _styled(df: pd.DataFrame, numeric: list[str]) -> Styler:
@@ -65,7 +64,7 @@ def ranking(year: int, path: Path | None = None) -> pd.DataFrame:
 
     Built once per data version; the frame is shared, so callers slice it and never change it.
     """
-    return db.derived("score_views.ranking", lambda: _ranking(year, path), path, int(year))
+    return cache.derived("score_views.ranking", lambda: _ranking(year, path), path, int(year))
 
 
 def _ranking(year: int, path: Path | None) -> pd.DataFrame:
@@ -182,7 +181,7 @@ def styled_matrix(
 
 def year_matrix(year: int, path: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """matrix_frames() of a year's lines, built once per data version (shared: do not change)."""
-    return db.derived(
+    return cache.derived(
         "score_views.matrix",
         lambda: matrix_frames(scoring.criterion_lines(year, path=path), path),
         path,

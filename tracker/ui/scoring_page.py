@@ -21,8 +21,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from tracker.accounts import auth
 from tracker.accounts.auth import User
 from tracker.catalogue import criteria, plans
-from tracker.metrics import scoring
-from tracker.store import db
+from tracker.metrics import cache, scoring
 from tracker.text import fmt_datetime, fmt_number, nfc
 from tracker.ui import display, filters, flash, score_charts, score_views
 
@@ -66,8 +65,8 @@ def select_year() -> int:
 
 def load(user: User, year: int) -> View:
     """Everything the sections read, from one snapshot of the database."""
-    with db.snapshot():
-        shared = db.derived("scoring_page.load", lambda: _year_data(year), None, int(year))
+    with cache.snapshot():
+        shared = cache.derived("scoring_page.load", lambda: _year_data(year), None, int(year))
         own = [user.unit_code] if user.role == "don_vi" and user.unit_code else []
         return View(
             user=user,
@@ -280,7 +279,7 @@ def _paged(rows: pd.DataFrame, key: str, size: int) -> pd.DataFrame:
 def _scores_download(year: int) -> None:
     st.download_button(
         "Tải bảng điểm (CSV)",
-        db.derived("scoring.scores_csv", lambda: scoring.scores_csv(f"{year}-W01"), None, year),
+        cache.derived("scoring.scores_csv", lambda: scoring.scores_csv(f"{year}-W01"), None, year),
         file_name=f"diem_{year}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -411,7 +410,7 @@ def _late_note(view: View, unit: str) -> None:
 
 
 def _missing_evidence(year: int) -> None:
-    missing = db.derived(
+    missing = cache.derived(
         "score_views.missing_evidence",
         lambda: score_views.missing_evidence(scoring.criterion_lines(year)),
         None,

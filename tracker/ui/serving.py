@@ -28,7 +28,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from tracker import settings
 from tracker.accounts import auth
-from tracker.store import db
+from tracker.catalogue import catalogues
 
 # uvicorn.Config reads this variable when Streamlit builds its server (after the app is loaded).
 UVICORN_TRUSTED = "FORWARDED_ALLOW_IPS"
@@ -80,7 +80,7 @@ def sample_refusal(address: str | None) -> str | None:
     try:
         if not auth.sample_accounts():
             return None
-    except db.DatabaseBusyError:  # the pages say so; the check runs again at the next start
+    except catalogues.DatabaseBusyError:  # the pages say so; the check runs again at the next start
         return None
     return (
         f"Không khởi động: cơ sở dữ liệu {settings.db_path()} có tài khoản mẫu (mật khẩu công "

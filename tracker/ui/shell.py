@@ -24,10 +24,9 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from streamlit.web.server.starlette.starlette_server_config import XSRF_COOKIE_NAME
 
 from tracker import settings
-from tracker.accounts import auth, devices, sessions
+from tracker.accounts import auth, backups, devices, sessions
 from tracker.accounts.auth import User
 from tracker.catalogue import catalogues, plans
-from tracker.store import backup, db
 from tracker.ui import filters, session_routes
 
 
@@ -85,7 +84,7 @@ def frame(page_key: str) -> User:
     st.session_state[filters.PAGE_KEY] = page_key
     try:
         catalogues.open_database()
-    except db.DatabaseBusyError as exc:
+    except catalogues.DatabaseBusyError as exc:
         st.set_page_config(page_title=page.title, page_icon="🏛️", layout="wide")
         st.error(str(exc))
         st.stop()
@@ -95,7 +94,7 @@ def frame(page_key: str) -> User:
         layout="wide",
         initial_sidebar_state="auto",
     )
-    backup.ensure_daily()  # cheap after the first call of the day: the server's own daily backup
+    backups.ensure_daily()  # cheap after the first call of the day: the server's own daily backup
     _sample_banner()
     user = _session_user()
     if user is None:

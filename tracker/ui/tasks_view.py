@@ -11,8 +11,7 @@ import streamlit as st
 
 from tracker.catalogue import periods
 from tracker.catalogue.plan import TASK_KIND_LABELS
-from tracker.metrics import progress
-from tracker.store import db
+from tracker.metrics import cache, progress
 from tracker.text import fmt_pct
 from tracker.ui import charts, display, filters, heatmap_view, tables
 
@@ -81,7 +80,7 @@ def detail(week: str, unit: str | None, all_tasks: pd.DataFrame, tasks: pd.DataF
         f"Trạng thái: {row['status']} · "
         f"{tables.coverage(row['reported_units'], row['assigned_units'])}"
     )
-    current = db.derived(
+    current = cache.derived(
         "tasks_view.units",
         lambda: tables.current_units_table(progress.task_units(task, week, unit=unit)),
         None,
@@ -95,7 +94,7 @@ def detail(week: str, unit: str | None, all_tasks: pd.DataFrame, tasks: pd.DataF
 
 def _history(task: str, week: str, unit: str | None) -> None:
     # Built once per data version and shared by every session (city scale: 35,000 rows).
-    history = db.derived(
+    history = cache.derived(
         "tasks_view.history",
         lambda: tables.history_table(progress.task_history(task, week, unit=unit)),
         None,

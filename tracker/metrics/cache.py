@@ -1,0 +1,43 @@
+"""The one cache the pages use, over the store's: a value built from the database once per data
+version and shared by every session (derived), one committed state for a whole page run
+(snapshot), and the version a replayed picture is filed under (data_version).
+
+The key of every cached value is the database, its data version and the value's name and parts
+(tracker/store/db.py); a write transaction retires the versions it can change when it commits,
+so nothing here is ever invalidated by hand. A value that depends on the viewer, the clock or a
+widget carries it in its parts; a picture replayed to other sessions says its audience
+(tracker/ui/display.py shared()).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tracker.store import db
+
+T = TypeVar("T")
+
+
+def derived(name: str, build: Callable[[], T], path: Path | None, *parts: Any) -> T:
+    """`build()` on the database at `path` (None: the default), built once per data version
+    and `parts` and shared by every session: treat it as read-only."""
+    return db.derived(name, build, path, *parts)
+
+
+@contextmanager
+def snapshot(path: Path | None = None) -> Iterator[None]:
+    """Every read of this thread in the block sees one committed state of the database."""
+    with db.snapshot(path):
+        yield
+
+
+def in_snapshot(path: Path | None = None) -> bool:
+    return db.in_snapshot(path)
+
+
+def data_version(path: Path | None = None) -> tuple[str, int, int]:
+    """Changes whenever the data change (inside snapshot(): the version it reads)."""
+    return db.data_version(path)
