@@ -17,6 +17,7 @@ import docx
 import pytest
 
 from tests.conftest import ROOT, built_sample, pinned
+from tests.libreoffice import convert, needs_libreoffice
 from tests.test_states import baocao_agrees_with_summary
 from tracker import settings
 from tracker.exports import export
@@ -25,12 +26,11 @@ from tracker.tools import demo
 NOW = "2026-11-25T10:00:00"  # a Wednesday: W47 is the last week whose deadline has passed
 DATA_WEEK = "Tuần 47/2026 (16/11 - 22/11/2026)"
 MAX_BODY_PAGES = 8
-SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
 ARTIFACTS = ROOT / "test-artifacts" / "baocao-thanh-pho"
 pytestmark = [
     pytest.mark.now(NOW),
     pytest.mark.slow,
-    pytest.mark.skipif(not Path(SOFFICE).exists(), reason="LibreOffice not installed"),
+    needs_libreoffice,
     pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed"),
 ]
 
@@ -71,22 +71,12 @@ def _without_long_annexes(data: bytes, keep: int = 5) -> bytes:
 
 def _pdf_pages(data: bytes, folder: Path) -> list[str]:
     """The text of each page of the document as LibreOffice prints it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    source = folder / "bao-cao.docx"
+    source = folder.parent / f"{folder.name}-bao-cao" / "bao-cao.docx"
+    source.parent.mkdir(parents=True, exist_ok=True)
     source.write_bytes(data)
-    subprocess.run(
-        [
-            SOFFICE,
-            "--headless",
-            f"-env:UserInstallation=file://{folder}/lo-profile",
-            *("--convert-to", "pdf", "--outdir", str(folder), str(source)),
-        ],
-        capture_output=True,
-        timeout=300,
-        check=True,
-    )
+    pdf = convert(source, "pdf", folder)
     text = subprocess.run(
-        ["pdftotext", "-layout", str(folder / "bao-cao.pdf"), "-"],
+        ["pdftotext", "-layout", str(pdf), "-"],
         capture_output=True,
         timeout=120,
         check=True,

@@ -14,11 +14,11 @@ import pytest
 
 from tests import followup_fixture
 from tests.conftest import ROOT
+from tests.libreoffice import convert, needs_libreoffice
 from tracker import settings
 from tracker.exports import export
 
 ARTIFACTS = ROOT / "test-artifacts" / "baocao"
-SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
 
 
 def _run(argv: list[str], timeout: int = 180) -> subprocess.CompletedProcess:
@@ -26,7 +26,7 @@ def _run(argv: list[str], timeout: int = 180) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not Path(SOFFICE).exists(), reason="LibreOffice not installed")
+@needs_libreoffice
 def test_report_converts_to_pdf_in_libreoffice(
     tmp_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -34,21 +34,7 @@ def test_report_converts_to_pdf_in_libreoffice(
     monkeypatch.setattr(settings, "now", lambda: datetime(2026, 3, 18, 10, 0))
     source = tmp_path / "bao-cao.docx"
     source.write_bytes(export.build("baocao", period="quy1", year=2026, number="12"))
-    proc = _run(
-        [
-            SOFFICE,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ]
-    )
-    assert proc.returncode == 0, proc.stderr
-    pdf = tmp_path / "bao-cao.pdf"
-    assert pdf.exists(), proc.stdout + proc.stderr
+    pdf = convert(source, "pdf", tmp_path / "pdf")
     info = _run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)]).stdout.decode()
     boxes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)
     assert boxes, "no pages"

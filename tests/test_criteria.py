@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
+from tests.libreoffice import convert, needs_libreoffice
 from tests.scoring_fixture import add_scores, ordinary_scores
 from tracker.accounts import auth
 from tracker.catalogue import criteria
@@ -119,28 +118,13 @@ def test_round_trip_of_the_provisional_set(tmp_db: Path) -> None:
     assert [r["group_name"] for r in rows] == original["group_name"].tolist()
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@needs_libreoffice
 def test_reads_a_file_saved_by_libreoffice(tmp_db: Path, tmp_path: Path) -> None:
     source = tmp_path / "src" / "bo_tieu_chi.xlsx"
     source.parent.mkdir()
     source.write_bytes(xlsx(OFFICIAL))
-    out = tmp_path / "out"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-            "--headless",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    rows, problems = criteria.parse_xlsx((out / "bo_tieu_chi.xlsx").read_bytes())
+    saved = convert(source, "xlsx:Calc MS Excel 2007 XML", tmp_path / "out")
+    rows, problems = criteria.parse_xlsx(saved.read_bytes())
     assert problems == []
     assert [r["code"] for r in rows] == ["A1", "A2", "B1", "T1", "P1"]
     assert sum(r["max_points"] for r in rows if r["kind"] == "ordinary") == 100

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from tests import followup_fixture
 from tests.conftest import ROOT
+from tests.libreoffice import convert, needs_libreoffice
 from tests.workbook_factory import Book, save
 from tracker import csvsafe, settings
 from tracker.accounts import auth
@@ -435,26 +436,11 @@ def test_preset_ranges() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not Path("/usr/bin/soffice").exists(), reason="LibreOffice not installed")
+@needs_libreoffice
 def test_report_prints_on_a4_landscape_in_libreoffice(fx, tmp_path: Path) -> None:
     xlsx = tmp_path / "bao-cao.xlsx"
     xlsx.write_bytes(_report())
-    proc = subprocess.run(
-        [
-            "/usr/bin/soffice",
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(xlsx),
-        ],
-        capture_output=True,
-        timeout=180,
-    )
-    assert proc.returncode == 0, proc.stderr
-    pdf = (tmp_path / "bao-cao.pdf").read_bytes()
+    pdf = convert(xlsx, "pdf", tmp_path / "pdf").read_bytes()
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
     assert boxes, "no pages"
     for width, height in boxes:  # A4 landscape: 297 x 210 mm = 841.9 x 595.3 pt

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.workbook_factory import SOFFICE, Book, context
+from tests.libreoffice import convert, needs_libreoffice
+from tests.workbook_factory import Book, context
 from tracker import filesafety, settings
 from tracker.ingest import reader
 
@@ -101,28 +102,11 @@ def test_old_xls_with_its_own_name_gets_one_message() -> None:
     assert codes(problems) == ["file_wrong_extension"]
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+@needs_libreoffice
 def test_real_xls_saved_by_libreoffice(tmp_path: Path) -> None:
-    import subprocess
-
     src = tmp_path / "bao_cao.xlsx"
     src.write_bytes(Book(scores=None, models=None, indicators=None).to_bytes())
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "xls",
-            "--outdir",
-            str(tmp_path / "out"),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    data = (tmp_path / "out" / "bao_cao.xls").read_bytes()
+    data = convert(src, "xls", tmp_path / "out").read_bytes()
     assert codes(filesafety.check(data, "bao_cao.xlsx")) == ["file_old_format"]
     assert codes(filesafety.check(data, "bao_cao.xls")) == ["file_wrong_extension"]
 

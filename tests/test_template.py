@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 from datetime import datetime
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.libreoffice import convert, needs_libreoffice
 from tracker.accounts import auth
 from tracker.catalogue import plan, plan_loading
 from tracker.ingest import contract, reader, submissions, template
@@ -476,28 +475,12 @@ def test_filled_template_round_trips_through_reader_and_ingest(tmp_db: Path) -> 
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@needs_libreoffice
 def test_template_saved_by_libreoffice_is_accepted(tmp_db: Path, tmp_path: Path) -> None:
     src = tmp_path / "in" / "bieu-mau.xlsx"
     src.parent.mkdir()
     src.write_bytes(_fill(template.build("HCTC", "2026-W10"), 30))
-    out = tmp_path / "out"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
-            "--headless",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(out),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    data = (out / "bieu-mau.xlsx").read_bytes()
+    data = convert(src, "xlsx:Calc MS Excel 2007 XML", tmp_path / "out").read_bytes()
     assert data != src.read_bytes()
     parsed = reader.read(data, reader.Context.load(), "bieu-mau.xlsx")
     assert parsed.errors == []

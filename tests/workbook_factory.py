@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import functools
 import io
-import shutil
-import subprocess
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
@@ -23,10 +21,10 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from tests.libreoffice import SOFFICE as SOFFICE  # re-exported: tests import it here
+from tests.libreoffice import convert
 from tracker.ingest import contract, reader
 from tracker.store import db
-
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 # HCTC's tasks in plan order with the role label the template writes.
 HCTC_TASKS = (
@@ -370,35 +368,12 @@ def clean_cell_text(value: str) -> str:
 
 
 def resave_with_libreoffice(data: bytes, workdir: Path | None = None) -> bytes:
-    """Open and save the workbook with LibreOffice Calc (real cached formula values, its styles).
-
-    Uses a private LibreOffice profile so parallel runs do not fight over the user's profile.
-    """
-    if SOFFICE is None:
-        raise RuntimeError("LibreOffice (soffice) is not installed")
+    """Open and save the workbook with LibreOffice Calc (real cached formula values, its styles)."""
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        src, out = Path(tmp) / "in" / "book.xlsx", Path(tmp) / "out"
+        src = Path(tmp) / "in" / "book.xlsx"
         src.parent.mkdir()
-        out.mkdir()
         src.write_bytes(data)
-        profile = Path(tmp) / "profile"
-        subprocess.run(
-            [
-                SOFFICE,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                "xlsx:Calc MS Excel 2007 XML",
-                "--outdir",
-                str(out),
-                str(src),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-        return (out / "book.xlsx").read_bytes()
+        return convert(src, "xlsx:Calc MS Excel 2007 XML", Path(tmp) / "out").read_bytes()
 
 
 @functools.cache

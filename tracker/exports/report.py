@@ -23,7 +23,7 @@ from tracker.catalogue import criteria, periods, plans
 from tracker.catalogue.plan import ROLE_LABELS, TASK_KIND_LABELS
 from tracker.csvsafe import xlsx_text
 from tracker.exports.tables import KIND_LABELS, NOT_REPORTED, cell_text, fmt_time, indicator_totals
-from tracker.metrics import difficulties, reporting, scoring
+from tracker.metrics import difficulties, models_register, reporting, scoring
 from tracker.store import db
 from tracker.text import is_missing
 
@@ -303,16 +303,7 @@ def _sheet_models(wb: Workbook, week: str, path: Path | None) -> None:
         wb,
         "Dân vận khéo",
         f'Mô hình, điển hình "Dân vận khéo" (đăng ký gần nhất của mỗi đơn vị, đến hết {periods.label(week)})',
-        [
-            "STT",
-            "Đơn vị",
-            "Tên mô hình",
-            "Lĩnh vực",
-            "Nội dung, cách thức thực hiện",
-            "Thời gian thực hiện",
-            "Sản phẩm, kết quả",
-            "Trạng thái",
-        ],
+        ["STT", "Đơn vị", *models_register.MODELS_CSV_COLUMNS[2:8]],  # Tên mô hình … Trạng thái
         [5, 28, 30, 20, 40, 16, 30, 16],
         rows,
         "Chưa có mô hình nào được đăng ký.",

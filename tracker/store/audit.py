@@ -42,28 +42,10 @@ def entry(
 
 
 def record(
-    action: str,
-    *,
-    username: str | None,
-    role: str | None,
-    target: str | None = None,
-    detail: Any = None,
-    before: Any = None,
-    after: Any = None,
-    tx: db.Tx | None = None,
-    path: Path | None = None,
+    action: str, *, tx: db.Tx | None = None, path: Path | None = None, **fields: Any
 ) -> None:
-    """Append one audit row (entry()'s arguments)."""
-    row = entry(
-        action,
-        username=username,
-        role=role,
-        target=target,
-        detail=detail,
-        before=before,
-        after=after,
-    )
-    record_many([row], tx=tx, path=path)
+    """Append one audit row: entry(action, **fields), inside `tx` when given."""
+    record_many([entry(action, **fields)], tx=tx, path=path)
 
 
 def record_many(
