@@ -248,36 +248,20 @@ def try_login(page: Any, username: str, password: str) -> bool:
     answer to every failure is shown)."""
     from playwright.sync_api import expect
 
+    signed_in = page.locator(".st-key-logout_button")
+    refused = page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng.")
+    if refused.count():
+        # The previous attempt's refusal would answer for this one before the server has read
+        # it (and the next attempt would then interrupt this one's rerun): a fresh page.
+        page.reload()
     expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible(timeout=TIMEOUT_MS)
     idle(page)
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
-    # The refusal of the previous attempt is still on the page when this one is sent: wait for
-    # the script to run this attempt through before reading the answer (else the next attempt
-    # interrupts this one before its failure is counted).
-    page.evaluate(_WATCH_RERUN)
     page.get_by_role("button", name="Đăng nhập").click()
-    # (A sign-in navigates to a new document, where the flag is not set at all.)
-    page.wait_for_function("() => window.__trackerRerun !== false", timeout=TIMEOUT_MS)
-    signed_in = page.locator(".st-key-logout_button")
-    refused = page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng.")
     expect(signed_in.or_(refused)).to_be_attached(timeout=TIMEOUT_MS)
     idle(page)
     return signed_in.count() > 0
-
-
-# Sets window.__trackerRerun once the app's script starts running again (however briefly: a
-# MutationObserver sees every change of the attribute, a poll could miss it).
-_WATCH_RERUN = """() => {
-    window.__trackerRerun = false;
-    const app = document.querySelector('[data-testid="stApp"]');
-    new MutationObserver((changes, observer) => {
-        if (app.getAttribute('data-test-script-state') === 'running') {
-            window.__trackerRerun = true;
-            observer.disconnect();
-        }
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
 
 
 def go(page: Any, title: str) -> None:
