@@ -5,7 +5,7 @@ applicable rows, bonus and penalty rows, blank evidence, a unit below the rankin
 two reviews and one adjustment of the Office's assessment. `snapshot(at)` reads back every
 metric, table cell and chart bar the page drew, formatted the way a person reads them, so a
 change to how the page is built can be checked against numbers frozen before the change
-(tests/scoring_page_frozen.json, captured from the code as it was).
+(tests/test_scoring_same_numbers/, captured from the code as it was).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from tracker.accounts.auth import User
 from tracker.metrics import scoring
 from tracker.store import db
 
-FROZEN = Path(__file__).with_name("scoring_page_frozen.json")
 PERIOD = "2026-W10"
 _VN_NUMBER = re.compile(r"^-?\d{1,3}(?:\.\d{3})*(?:,\d+)?$|^-?\d+(?:,\d+)?$")
 

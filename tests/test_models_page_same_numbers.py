@@ -1,27 +1,24 @@
 """Dân vận khéo shows the same numbers as before it was rebuilt for speed (issue 13).
 
-tests/models_page_frozen.json holds what the page showed, before the change, on the seeded
+tests/test_models_page_same_numbers/page.yml holds what the page showed, before the change, on the seeded
 office-scale set built here: every metric, table cell, chart bar, caption and selectbox option,
 for a leader, an admin (who also sees the recognition form) and a unit, unfiltered and under each
 filter. The page must still show exactly those.
 
-To capture the file again from the code as it is (only before a change that must keep the
-numbers): `FREEZE_MODELS_PAGE=1 .venv/bin/pytest tests/test_models_page_same_numbers.py`.
+Re-freeze (only from code known to be right) with `pytest --force-regen` (tests/frozen.py).
 """
 
 from __future__ import annotations
 
-import json
-import os
 import random
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests import scoring_snapshot as snap
 from tests.apptest_helpers import open_page
+from tests.frozen import frozen
 from tests.scoring_fixture import add_models
 from tracker.accounts.auth import User
 from tracker.catalogue import plan
@@ -30,7 +27,6 @@ from tracker.metrics import models_register
 from tracker.metrics.models_register import Recognition
 from tracker.store import db
 
-FROZEN = Path(__file__).with_name("models_page_frozen.json")
 RETIRED_FIELD = "Lĩnh vực đã bỏ"  # a field models still name but the catalogue no longer has
 WEEKS = ("2026-W08", "2026-W09", "2026-W10", "2026-W11")
 # The instant the frozen file was captured at: after every week above and every recognition date
@@ -114,26 +110,19 @@ def _views(user: User) -> dict[str, dict[str, Any]]:
 ROLES = ("lanh_dao", "quan_tri", "don_vi")
 
 
-def test_page_shows_the_frozen_numbers(users) -> None:
+def test_page_shows_the_frozen_numbers(users, data_regression: Any) -> None:
     build(users["quan_tri"])
-    now = {role: _views(users[role]) for role in ROLES}
-    if os.environ.get("FREEZE_MODELS_PAGE") == "1":
-        FROZEN.write_text(json.dumps(now, ensure_ascii=False, indent=1), encoding="utf-8")
-        pytest.skip("froze the page's numbers")
-    frozen = json.loads(FROZEN.read_text(encoding="utf-8"))
-    for role in ROLES:
-        for view in VIEWS:
-            assert now[role][view] == frozen[role][view], (role, view)
+    data_regression.check({role: _views(users[role]) for role in ROLES}, basename="page")
 
 
 def test_the_fixture_is_not_trivial() -> None:
     """The frozen set covers filters, every status, the retired field and the Office's record."""
-    frozen = json.loads(FROZEN.read_text(encoding="utf-8"))
-    leader = frozen["lanh_dao"]["all"]
+    page = frozen(__file__, "page")
+    leader = page["lanh_dao"]["all"]
     assert leader["metrics"][0][0] == "Số mô hình" and 20 < leader["metrics"][0][1] < 200
     register = leader["tables"][0]
     cells = {c for row in register["rows"] for c in row}
     assert {RETIRED_FIELD, "Điển hình", "Mô hình", "Chưa phân loại"} <= cells
     assert any(isinstance(c, str) and c.startswith("Đã gửi ngày") for c in cells)
-    assert frozen["lanh_dao"]["no_status"]["metrics"][0][1] > 0
-    assert len(frozen["quan_tri"]["all"]["selects"]) > len(leader["selects"])  # the form
+    assert page["lanh_dao"]["no_status"]["metrics"][0][1] > 0
+    assert len(page["quan_tri"]["all"]["selects"]) > len(leader["selects"])  # the form

@@ -1,15 +1,15 @@
 """Tổng quan shows the same numbers as before its charts were shared across sessions (issue 16).
 
-tests/overview_page_frozen.json holds what the page showed, before the change, on the
+tests/test_overview_same_numbers/ holds what the page showed, before the change, on the
 office-scale sample (demo.build_office, seed 7, to 2026-W10): every metric, table cell, chart
 title and chart series, for a leader on two weeks and for a unit. The page must still show
-exactly those. Re-freeze (only from code known to be right) with OVERVIEW_FREEZE=1.
+exactly those. Re-freeze (only from code known to be right) with `pytest --force-regen`
+(tests/frozen.py).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,6 @@ from tracker.ingest import contract
 from tracker.store import db
 from tracker.ui import charts, display, overview
 
-FROZEN = Path(__file__).with_name("overview_page_frozen.json")
 UNTIL, NOW = OFFICE_UNTIL, OFFICE_NOW  # the shared office sample (tests/conftest.py)
 pytestmark = pytest.mark.now(NOW)
 
@@ -54,14 +53,10 @@ def _view(path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, A
 
 @pytest.mark.parametrize("name", list(VIEWS))
 def test_overview_shows_the_frozen_numbers(
-    office: Path, name: str, monkeypatch: pytest.MonkeyPatch
+    office: Path, name: str, monkeypatch: pytest.MonkeyPatch, data_regression: Any
 ) -> None:
     shot = _view(office, name, monkeypatch)
-    if os.environ.get("OVERVIEW_FREEZE"):
-        frozen = json.loads(FROZEN.read_text(encoding="utf-8")) if FROZEN.exists() else {}
-        frozen[name] = shot
-        FROZEN.write_text(json.dumps(frozen, ensure_ascii=False, indent=1), encoding="utf-8")
-    assert shot == json.loads(FROZEN.read_text(encoding="utf-8"))[name]
+    data_regression.check(shot, basename=name)
     assert shot["charts"] and shot["tables"] and shot["metrics"]  # the view is not empty
 
 

@@ -1,6 +1,6 @@
 """Tự chấm điểm shows the same numbers as before it was rebuilt for speed (issue 16).
 
-tests/scoring_page_frozen.json holds what the page showed, before the change, on the seeded
+tests/test_scoring_same_numbers/ holds what the page showed, before the change, on the seeded
 office-scale set of tests/scoring_snapshot.py: every metric, table cell and chart bar, for a
 leader, an admin and a unit. The page must still show exactly those (texts and one-decimal
 numbers), and at city scale (more units than a page) each page of units must show the same
@@ -9,7 +9,6 @@ cells as the whole table.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pandas as pd
@@ -17,6 +16,7 @@ import pytest
 
 from tests import scoring_snapshot as snap
 from tests.apptest_helpers import open_page
+from tests.frozen import frozen
 from tests.scoring_fixture import add_scores, ordinary_scores
 from tracker.store import db
 from tracker.ui import score_views
@@ -43,21 +43,19 @@ def _comparable(shot: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("role", ["lanh_dao", "quan_tri", "don_vi"])
-def test_page_shows_the_frozen_numbers(users, role: str) -> None:
+def test_page_shows_the_frozen_numbers(users, role: str, data_regression: Any) -> None:
     snap.build(users["quan_tri"])
     at = open_page(users[role], "tu_cham_diem")
     assert not at.exception, at.exception
-    frozen = json.loads(snap.FROZEN.read_text(encoding="utf-8"))[role]
-    now = snap.snapshot(at)
-    assert _comparable(now) == _comparable(frozen)
+    data_regression.check(_comparable(snap.snapshot(at)), basename=role)
 
 
 def test_the_fixture_is_not_trivial(users) -> None:
     """The frozen set covers what could go wrong: ranks, unranked, không áp dụng, deductions, reviews."""
-    frozen = json.loads(snap.FROZEN.read_text(encoding="utf-8"))["lanh_dao"]
-    ranking = next(t for t in frozen["tables"] if t["columns"][0] == "Hạng")
+    leader = frozen(__file__, "lanh_dao")
+    ranking = next(t for t in leader["tables"] if t["columns"][0] == "Hạng")
     assert None in [r[0] for r in ranking["rows"]]  # a unit below the ranking threshold
-    cells = [c for t in frozen["tables"] for r in t["rows"] for c in r]
+    cells = [c for t in leader["tables"] for r in t["rows"] for c in r]
     assert "Không áp dụng" in cells and any(isinstance(c, float) and c < 0 for c in cells)
 
 

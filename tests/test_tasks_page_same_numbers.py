@@ -1,16 +1,15 @@
 """Nhiệm vụ shows the same numbers as before it was rebuilt for speed (issue 13).
 
-tests/tasks_page_frozen.json holds what the page showed, before the change, on the office-scale
+tests/test_tasks_page_same_numbers/ holds what the page showed, before the change, on the office-scale
 sample (demo.build_office, seed 7, to 2026-W10: the catalogue's 10 units): every metric, table
 cell, chart series (heatmap values included), chart title and text, for a leader, a unit and a
-few filters. The page must still show exactly those. Re-freeze (only from code known to be
-right) with TASKS_FREEZE=1.
+few filters, a file per view. The page must still show exactly those. Re-freeze (only from
+code known to be right) with `pytest --force-regen` (tests/frozen.py).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +18,9 @@ import pytest
 from tests import scoring_snapshot as snap
 from tests.apptest_helpers import open_page
 from tests.conftest import OFFICE_NOW, OFFICE_UNTIL
+from tests.frozen import frozen
 from tracker.accounts import auth
 
-FROZEN = Path(__file__).with_name("tasks_page_frozen.json")
 UNTIL, NOW = OFFICE_UNTIL, OFFICE_NOW  # the shared office sample (tests/conftest.py)
 pytestmark = pytest.mark.now(NOW)
 
@@ -101,23 +100,21 @@ def open_view(office: Path, monkeypatch: pytest.MonkeyPatch, view: str) -> Any:
 
 
 @pytest.mark.parametrize("view", list(VIEWS))
-def test_page_shows_the_frozen_numbers(office: Path, monkeypatch, view: str) -> None:
-    now = page_snapshot(open_view(office, monkeypatch, view))
-    if os.environ.get("TASKS_FREEZE") == "1":
-        frozen = json.loads(FROZEN.read_text(encoding="utf-8")) if FROZEN.exists() else {}
-        frozen[view] = now
-        FROZEN.write_text(json.dumps(frozen, ensure_ascii=False, indent=1) + "\n", "utf-8")
-    frozen = json.loads(FROZEN.read_text(encoding="utf-8"))[view]
-    assert now == frozen
+def test_page_shows_the_frozen_numbers(
+    office: Path, monkeypatch, view: str, data_regression: Any
+) -> None:
+    data_regression.check(page_snapshot(open_view(office, monkeypatch, view)), basename=view)
 
 
 def test_the_fixture_is_not_trivial() -> None:
     """The frozen office views cover 10 units, blank cells of both kinds and a drill-down."""
-    frozen = json.loads(FROZEN.read_text(encoding="utf-8"))
+    views = {
+        view: frozen(__file__, view) for view in ("leader", "leader_first_week", "leader_task")
+    }
     texts = []
     for view in ("leader", "leader_first_week"):
-        heatmap = next(c for c in frozen[view]["charts"] if c["traces"][0]["type"] == "heatmap")
+        heatmap = next(c for c in views[view]["charts"] if c["traces"][0]["type"] == "heatmap")
         assert len(heatmap["traces"][0]["y"]) == 10
         texts += [t for row in heatmap["traces"][0]["text"] for t in row]
     assert "Chưa báo cáo" in texts and None in texts  # not reported; not assigned
-    assert len(frozen["leader_task"]["tables"]) >= 3  # tasks, the task's units, its history
+    assert len(views["leader_task"]["tables"]) >= 3  # tasks, the task's units, its history
