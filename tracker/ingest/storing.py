@@ -8,6 +8,7 @@ sheet) it supersedes, and its audit row.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ import pandas as pd
 from tracker.catalogue import periods
 from tracker.ingest.parsed import ParsedWorkbook
 from tracker.ingest.result import Result
+from tracker.problems import Problem
 from tracker.roles import User
 from tracker.store import audit, db, queries
 from tracker.text import fmt_datetime
@@ -41,12 +43,19 @@ ROW_TABLES = {
 class Staged:
     """A checked file waiting to be stored: its outcome so far ('checked' is stored as
     accepted; 'rejected' and 'duplicate' are recorded only), its SHA-256 (the file is kept
-    under it before this stage) and when it was sent."""
+    under it before this stage), when it was sent, and its regression warnings when they are
+    still being looked up (joined once its sheet rows are written)."""
 
     result: Result
     digest: str
     sent_at: datetime
     duplicate_of: int | None = None
+    warnings: Callable[[], list[Problem]] | None = None
+
+
+# Up to this many rows a table's rows travel as lists (tx.insert_rows); a DataFrame pays off
+# only for larger batches (one upload: 4 ms of storing instead of 16 ms).
+SMALL = 200
 
 
 def store(batch: list[Staged], user: User, path: Path | None = None) -> None:
@@ -61,9 +70,8 @@ def store(batch: list[Staged], user: User, path: Path | None = None) -> None:
                 "select nextval('submission_id_seq') from range($count)", {"count": len(batch)}
             )
         ]
-        set_ids = _criteria_set_ids(tx, batch)
         accepted_here: dict[str, tuple[int, datetime]] = {}
-        subs, rows, audits = [], {t: [] for t in ROW_TABLES.values()}, []
+        rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ROW_TABLES.values()}
         current: dict[tuple[str, str, str], int] = {}
         for sid, item in zip(ids, batch, strict=True):
             _settle_status(item, sid, accepted_here)
@@ -73,25 +81,49 @@ def store(batch: list[Staged], user: User, path: Path | None = None) -> None:
                     rows[table] += part
                 for sheet in _sheets(result.parsed):
                     current[(result.unit, result.period, sheet)] = sid
-            subs.append(_submission_row(item, user, set_ids))
-            audits.append(_audit_row(item, user))
-        # One insert per table for the whole batch: many small ones are the slow part.
-        tx.insert_frame("submission", pd.DataFrame(subs))
+        # The sheet rows first, while any regressions lookup may still run; the submission
+        # rows, which record its warnings, follow.
         for table, part in rows.items():
-            if part:
-                tx.insert_frame(table, pd.DataFrame(part))
-        if current:
-            tx.insert_frame(
-                "current_sheet",
-                pd.DataFrame(
-                    [
-                        {"unit_code": u, "period": p, "sheet": s, "submission_id": i}
-                        for (u, p, s), i in current.items()
-                    ]
-                ),
-                replace=True,
-            )
-        audit.record_many(audits, tx=tx)
+            _insert(tx, table, part)
+        _make_current(tx, current)
+        for item in batch:
+            if item.warnings is not None:
+                found = item.warnings()
+                item.result.warnings += found
+                if item.result.parsed is not None:
+                    item.result.parsed.problems += found
+        set_ids = _criteria_set_ids(tx, batch)
+        _insert(tx, "submission", [_submission_row(item, user, set_ids) for item in batch])
+        audit.record_many([_audit_row(item, user) for item in batch], tx=tx)
+
+
+def _insert(tx: db.Tx, table: str, rows: list[dict[str, Any]]) -> None:
+    if len(rows) <= SMALL:
+        tx.insert_rows(table, rows)
+    else:  # one DataFrame for the whole batch: many small inserts are the slow part
+        tx.insert_frame(table, pd.DataFrame(rows))
+
+
+def _make_current(tx: db.Tx, current: dict[tuple[str, str, str], int]) -> None:
+    """Point each (unit, week, sheet) at the submission that now stands for it."""
+    rows = [
+        {"unit_code": u, "period": p, "sheet": s, "submission_id": i}
+        for (u, p, s), i in current.items()
+    ]
+    if len(rows) > SMALL:
+        tx.insert_frame("current_sheet", pd.DataFrame(rows), replace=True)
+        return
+    # delete + insert: measured 3x cheaper in DuckDB than "insert or replace" on this table.
+    tx.execute(
+        "delete from current_sheet as c using (select unnest($u) as u, unnest($p) as p, "
+        "unnest($s) as s) as k where c.unit_code = k.u and c.period = k.p and c.sheet = k.s",
+        {
+            "u": [r["unit_code"] for r in rows],
+            "p": [r["period"] for r in rows],
+            "s": [r["sheet"] for r in rows],
+        },
+    )
+    tx.insert_rows("current_sheet", rows)
 
 
 def _settle_status(item: Staged, sid: int, accepted_here: dict[str, tuple[int, datetime]]) -> None:

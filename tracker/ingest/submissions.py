@@ -216,9 +216,9 @@ def _staged(upload: Upload, user: User, now: datetime, path: Path | None) -> sto
     except BaseException:
         _settle(regressions)  # no query of this upload outlives it (a restore may close)
         raise
-    _add_regressions(result, regressions)
     duplicate_of = result.submission_id if result.status == "duplicate" else None
-    return storing.Staged(result, digest, now, duplicate_of)
+    warnings = regressions.result if regressions is not None and result.parsed else None
+    return storing.Staged(result, digest, now, duplicate_of, warnings)
 
 
 def restore(submission_id: int, user: User, path: Path | None = None) -> list[str]:
