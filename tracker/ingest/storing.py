@@ -114,16 +114,20 @@ def _make_current(tx: db.Tx, current: dict[tuple[str, str, str], int]) -> None:
         tx.insert_frame("current_sheet", pd.DataFrame(rows), replace=True)
         return
     # delete + insert: measured 3x cheaper in DuckDB than "insert or replace" on this table.
-    tx.execute(
-        "delete from current_sheet as c using (select unnest($u) as u, unnest($p) as p, "
-        "unnest($s) as s) as k where c.unit_code = k.u and c.period = k.p and c.sheet = k.s",
-        {
-            "u": [r["unit_code"] for r in rows],
-            "p": [r["period"] for r in rows],
-            "s": [r["sheet"] for r in rows],
-        },
-    )
+    for (unit, week), sheets in _by_unit_week(rows).items():
+        tx.execute(
+            "delete from current_sheet where unit_code = $unit and period = $week "
+            "and list_contains($sheets, sheet)",
+            {"unit": unit, "week": week, "sheets": sheets},
+        )
     tx.insert_rows("current_sheet", rows)
+
+
+def _by_unit_week(rows: list[dict[str, Any]]) -> dict[tuple[str, str], list[str]]:
+    out: dict[tuple[str, str], list[str]] = {}
+    for r in rows:
+        out.setdefault((r["unit_code"], r["period"]), []).append(r["sheet"])
+    return out
 
 
 def _settle_status(item: Staged, sid: int, accepted_here: dict[str, tuple[int, datetime]]) -> None:
