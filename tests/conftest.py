@@ -8,10 +8,11 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from argon2 import PasswordHasher
 
 from tracker import settings
@@ -81,6 +82,50 @@ def set_now(monkeypatch: pytest.MonkeyPatch, when: str | datetime) -> datetime:
     value = clock_value(when)
     monkeypatch.setenv("TRACKER_NOW", value)
     return settings.parse_clock(value)[0]
+
+
+class StillClock:
+    """The clock held still at `when` until the test moves it, for tests that compare times to
+    the second or step through a lock window. It is set the one way every test sets the clock,
+    $TRACKER_NOW; time-machine stops this process's real clock under it, so settings.now()
+    reads exactly `when` (and `when` + each advance()). A subprocess shares the clock, ticking."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, when: str | datetime) -> None:
+        real = float(int(time.time()))  # a whole second: the anchor below then reads exactly
+        start, _ = settings.parse_clock(when if isinstance(when, str) else when.isoformat())
+        self._traveller = time_machine.travel(real, tick=False)
+        self._coordinates = self._traveller.start()
+        monkeypatch.setenv("TRACKER_NOW", f"{start.isoformat()}@{real:.0f}")
+
+    @property
+    def now(self) -> datetime:
+        return settings.now()
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move the clock on by `delta`; returns the new time."""
+        self._coordinates.shift(delta)
+        return self.now
+
+    def stop(self) -> None:
+        self._traveller.stop()
+
+
+@pytest.fixture
+def still_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[[str | datetime], StillClock]]:
+    """`still_clock(when)`: the clock held at `when` for the rest of the test (StillClock)."""
+    held: list[StillClock] = []
+
+    def hold(when: str | datetime) -> StillClock:
+        if held:  # a later hold replaces an earlier one
+            held.pop().stop()
+        held.append(StillClock(monkeypatch, when))
+        return held[0]
+
+    yield hold
+    if held:
+        held.pop().stop()
 
 
 def child_env(**extra: str) -> dict[str, str]:

@@ -70,10 +70,9 @@ def test_create_user_is_audited_without_the_password(users: dict) -> None:
 
 
 def test_lock_after_repeated_failures_then_it_expires(
-    users: dict, monkeypatch: pytest.MonkeyPatch
+    users: dict, monkeypatch: pytest.MonkeyPatch, still_clock
 ) -> None:
-    clock = [datetime(2026, 3, 9, 8, 0)]
-    monkeypatch.setattr(settings, "now", lambda: clock[0])
+    clock = still_clock(datetime(2026, 3, 9, 8, 0))
     # No client address (a local connection): the account's allowance for new browsers.
     monkeypatch.setattr(settings, "MAX_FAILED_LOGINS_NEW_BROWSERS", 5)
     monkeypatch.setattr(settings, "LOGIN_LOCK_MINUTES", 15)
@@ -88,10 +87,10 @@ def test_lock_after_repeated_failures_then_it_expires(
     )
     with pytest.raises(auth.AccountError, match="tạm bị khóa 15 phút"):
         auth.authenticate("hctc", PASSWORD)
-    clock[0] += timedelta(minutes=14)
+    clock.advance(timedelta(minutes=14))
     with pytest.raises(auth.AccountError, match="không đúng"):
         auth.authenticate("hctc", PASSWORD)
-    clock[0] += timedelta(minutes=2)
+    clock.advance(timedelta(minutes=2))
     assert auth.authenticate("hctc", PASSWORD).unit_code == "HCTC"
     failed = _audit("login_failed")
     assert json.loads(failed[-1][5]) == {

@@ -24,7 +24,6 @@ from docxtpl import DocxTemplate
 from tests import followup_fixture
 from tests.apptest_helpers import open_page, texts
 from tests.conftest import ROOT, child_env
-from tracker import settings
 from tracker.accounts import auth
 from tracker.catalogue import periods, setting_rules
 from tracker.exports import baocao, baocao_annex, export, tables
@@ -49,9 +48,9 @@ PLAN_ORDER = [
 
 
 @pytest.fixture
-def fx(tmp_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def fx(tmp_db: Path, still_clock) -> Path:
     followup_fixture.load()
-    monkeypatch.setattr(settings, "now", lambda: NOW)  # a clock that does not tick: equal bytes
+    still_clock(NOW)  # a clock that does not tick: equal bytes
     return tmp_db
 
 
@@ -187,9 +186,9 @@ def _summary(week: str) -> dict[str, list[str]]:
     [("quy1", "2026-W11", NOW), ("6thang", "2026-W24", datetime(2026, 6, 20, 9, 0))],
 )
 def test_every_task_in_plan_order_with_the_summary_csv_completion(
-    fx, monkeypatch: pytest.MonkeyPatch, period: str, week: str, now: datetime
+    fx, still_clock, period: str, week: str, now: datetime
 ) -> None:
-    monkeypatch.setattr(settings, "now", lambda: now)
+    still_clock(now)
     data = export.build("baocao", period=period, year=2026)
     assert periods.as_of_week(periods.decree_range(period, 2026)[1]) == week
     summary = _summary(week)

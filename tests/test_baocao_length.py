@@ -16,10 +16,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from tests.conftest import ROOT, built_sample, pinned
+from tests.conftest import ROOT, StillClock, built_sample, pinned
 from tests.libreoffice import convert, needs_libreoffice
 from tests.test_states import baocao_agrees_with_summary
-from tracker import settings
 from tracker.exports import export
 from tracker.tools import demo
 
@@ -110,8 +109,11 @@ def _checked_body(path: Path, folder: Path) -> tuple[int, float]:
     assert len(annex.rows) > 1
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TRACKER_DB", str(path))
-        mp.setattr(settings, "now", lambda: settings.parse_clock(NOW)[0])
-        baocao_agrees_with_summary("nam", path)  # Bảng 1 = export summary --week 2026-W47
+        clock = StillClock(mp, NOW)
+        try:
+            baocao_agrees_with_summary("nam", path)  # Bảng 1 = export summary --week 2026-W47
+        finally:
+            clock.stop()
     return body, took
 
 

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests import followup_fixture
-from tests.conftest import ROOT
+from tests.conftest import ROOT, set_now
 from tests.libreoffice import convert, needs_libreoffice
-from tracker import settings
 from tracker.exports import export
 
 ARTIFACTS = ROOT / "test-artifacts" / "baocao"
@@ -31,7 +30,7 @@ def test_report_converts_to_pdf_in_libreoffice(
     tmp_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     followup_fixture.load()
-    monkeypatch.setattr(settings, "now", lambda: datetime(2026, 3, 18, 10, 0))
+    set_now(monkeypatch, datetime(2026, 3, 18, 10, 0))
     source = tmp_path / "bao-cao.docx"
     source.write_bytes(export.build("baocao", period="quy1", year=2026, number="12"))
     pdf = convert(source, "pdf", tmp_path / "pdf")

@@ -24,7 +24,7 @@ import openpyxl
 import pytest
 
 from tests.apptest_helpers import open_page
-from tests.conftest import ROOT
+from tests.conftest import ROOT, set_now
 from tests.workbook_factory import Book, context
 from tracker.ingest import isolation, markup, reader, sheetextent, submissions
 from tracker.problems import MORE_PROBLEMS
@@ -284,11 +284,7 @@ def test_cli_verdict_in_under_five_seconds(kind: str, request, tmp_path: Path) -
 
 @pytest.mark.parametrize("kind", ["far_cell", "many_rows"])
 def test_upload_page_rejects_hostile_files(kind: str, request, users, monkeypatch) -> None:
-    from datetime import datetime
-
-    from tracker import settings
-
-    monkeypatch.setattr(settings, "now", lambda: datetime(2026, 3, 5, 10, 0))
+    set_now(monkeypatch, "2026-03-05T10:00:00")
     data = request.getfixturevalue(kind)
     at = open_page(users["don_vi"], "nop_bao_cao", {"week": "2026-W10"})
     at.file_uploader(key="upload_files").set_value([("xa.xlsx", data, XLSX)]).run()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -165,3 +166,14 @@ def test_weeks_offered_at_any_date(tmp_db: Path, monkeypatch, now: str, weeks: l
     assert filters.week_options() == weeks
     assert filters.current_week() == weeks[0]
     assert demo.current_week(tmp_db) == weeks[0]
+
+
+def test_a_still_clock_reads_exactly_its_time_and_moves_only_when_told(still_clock) -> None:
+    """The fixture for tests that compare times to the second: the real clock stops under
+    $TRACKER_NOW, so settings.now() neither ticks nor loses the second to rounding."""
+    start = datetime(2026, 4, 1, 8, 15)
+    clock = still_clock(start)
+    assert settings.now() == start
+    time.sleep(1.05)
+    assert settings.now() == start
+    assert clock.advance(timedelta(minutes=16)) == datetime(2026, 4, 1, 8, 31)

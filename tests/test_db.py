@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import ROOT, child_env
 from tracker import settings
-from tracker.store import db, queries
+from tracker.store import db, queries, relations
 
 
 def test_migrations_apply_from_empty_and_rerun(tmp_path: Path) -> None:
@@ -99,21 +99,71 @@ def test_result_cache_follows_what_each_query_reads(tmp_db: Path) -> None:
     names = db.query("units")["name"].tolist()
     history = db.query("submission_history", unit=None, period=None)
     assert history.empty
-    with db.transaction() as tx:  # a data write: the catalogue result stays cached
-        tx.execute(
-            "insert into difficulty (unit_code, content, raised_at) values ('HCTC', 'x', now())"
-        )
-        tx.execute(
-            "insert into submission (sha256, filename, status, uploaded_at) "
-            "values ('h', 'f.xlsx', 'rejected', now())"
+    with db.transaction() as tx:  # data writes, naming their tables: the catalogue result stays
+        tx.insert("difficulty", "(unit_code, content, raised_at) values ('HCTC', 'x', now())")
+        tx.insert(
+            "submission",
+            "(sha256, filename, status, uploaded_at) values ('h', 'f.xlsx', 'rejected', now())",
         )
     assert db.query("units")["name"].tolist() == names
     assert len(db.query("submission_history", unit=None, period=None)) == 1
     with db.transaction() as tx:  # a catalogue write: the catalogue result is recomputed
-        tx.execute("update unit set name = 'Phòng mới' where code = 'HCTC'")
+        tx.update("unit", "set name = 'Phòng mới' where code = 'HCTC'")
     assert "Phòng mới" in db.query("units")["name"].tolist()
-    macro_query = "select * from progress_as_of('2026-W10')"
-    assert not db._reads_only_catalogues(macro_query, str(tmp_db.resolve()))
+
+
+def test_a_write_that_names_no_table_retires_the_catalogue_results(tmp_db: Path) -> None:
+    """A write through tx.execute is judged by DuckDB's parser, not by its first words: an
+    UPDATE after a WITH (which the old pattern over the SQL text took for a read) or a data
+    write retires the catalogue results all the same."""
+    db.query("units")
+    for sql in (
+        "with renamed as (select 'Phòng A' as n) update unit set name = (select n from renamed) "
+        "where code = 'HCTC'",
+        "delete from difficulty where false",
+    ):
+        before = db.catalogue_version()
+        with db.transaction() as tx:
+            tx.execute(sql)
+        assert db.catalogue_version() != before, sql
+    assert "Phòng A" in db.query("units")["name"].tolist()
+    before = db.catalogue_version()
+    with db.transaction() as tx:  # reads only: nothing retired
+        tx.rows("with x as (select 1) select * from x")
+        tx.insert_rows("audit_log", [{"logged_at": settings.now(), "action": "t"}])
+    assert db.catalogue_version() == before
+
+
+def test_a_write_verb_runs_only_its_own_kind_of_statement(tmp_db: Path) -> None:
+    with db.transaction() as tx:
+        with pytest.raises(ValueError, match="one SQL statement"):
+            tx.delete("difficulty", "where false; update unit set name = 'x'")
+        with pytest.raises(ValueError, match="one SQL statement"):
+            tx.insert("difficulty", "select 1; delete from unit")
+
+
+def test_catalogue_macros_are_found_from_their_definitions(tmp_db: Path) -> None:
+    """Which rule macros read only catalogues is derived from DuckDB's parse of them, through
+    macros built on macros; the seeded ones read data one step or two away."""
+    con = db.connection()
+    data = relations.data_relations(con)
+    assert {"week_start", "deadline_day", "grade_bands", "assignment"}.isdisjoint(data)
+    assert {"progress_as_of", "score_lines", "submission"} <= data
+    with con.cursor() as cur:
+        cur.execute("create macro seeded_plan(y) as table select * from plan_tasks_of(y)")
+        cur.execute(
+            "create macro seeded_via(w) as table select * from seeded_plan(2026), progress_as_of(w)"
+        )
+        cur.execute(
+            "create macro seeded_count(u) as (select count(*) from submission where unit_code = u)"
+        )
+        seeded = relations.data_relations(con)
+    assert "seeded_plan" not in seeded
+    assert {"seeded_via", "seeded_count"} <= seeded
+    assert relations.reads_only_catalogues("select * from seeded_plan(2026)", seeded)
+    assert not relations.reads_only_catalogues("select seeded_count('HCTC')", seeded)
+    assert not relations.reads_only_catalogues("select * from progress_as_of('2026-W10')", data)
+    assert not relations.reads_only_catalogues("select 1; select 2", data)  # unparsable: data
 
 
 @pytest.mark.parametrize("name", queries.names())

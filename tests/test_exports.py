@@ -20,7 +20,7 @@ from tests import followup_fixture
 from tests.conftest import ROOT
 from tests.libreoffice import convert, needs_libreoffice
 from tests.workbook_factory import Book, save
-from tracker import csvsafe, settings
+from tracker import csvsafe
 from tracker.accounts import auth
 from tracker.catalogue import periods
 from tracker.exports import export, report, tables
@@ -377,9 +377,9 @@ def test_cli_usage_errors(
     ],
 )
 def test_cli_export_writes_the_same_bytes(
-    fx, tmp_path: Path, monkeypatch, kind, week, date_from, date_to, expected
+    fx, tmp_path: Path, still_clock, kind, week, date_from, date_to, expected
 ) -> None:
-    monkeypatch.setattr(settings, "now", lambda: NOW)
+    still_clock(NOW)
     out = tmp_path / "out.bin"
     args = argparse.Namespace(
         kind=kind, week=week, date_from=date_from, date_to=date_to, out=str(out)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.apptest_helpers import open_page, texts
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, StillClock
 from tracker import settings
 from tracker.accounts import admin, auth, devices
 from tracker.store import db
@@ -20,10 +20,9 @@ SPOOFED = [f"198.51.100.{i}" for i in range(1, 13)]
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
-    now = [datetime(2026, 3, 9, 8, 0)]
-    monkeypatch.setattr(settings, "now", lambda: now[0])
-    return now
+def clock(still_clock) -> StillClock:
+    """The clock held at 08:00 on a Monday; a test moves it with clock.advance()."""
+    return still_clock(datetime(2026, 3, 9, 8, 0))
 
 
 def _refused(username: str, password: str, **where: str | None) -> bool:
@@ -44,7 +43,7 @@ def _audit(action: str) -> list[dict]:
 
 
 def test_twelve_addresses_lock_new_browsers_not_the_owners_browser(
-    users: dict, clock: list[datetime]
+    users: dict, clock: StillClock
 ) -> None:
     owner = devices.issue("lanhdao")  # the owner signed in from this browser earlier
     for client in SPOOFED:  # twelve guesses, each from a "new" address
@@ -65,9 +64,7 @@ def test_twelve_addresses_lock_new_browsers_not_the_owners_browser(
     assert auth.authenticate("lanhdao", PASSWORD, client="192.0.2.99").username == "lanhdao"
 
 
-def test_the_owner_keeps_a_separate_allowance_per_device(
-    users: dict, clock: list[datetime]
-) -> None:
+def test_the_owner_keeps_a_separate_allowance_per_device(users: dict, clock: StillClock) -> None:
     owner = devices.issue("hctc")
     other = devices.issue("hctc")
     for _ in range(settings.MAX_FAILED_LOGINS):
@@ -75,7 +72,7 @@ def test_the_owner_keeps_a_separate_allowance_per_device(
     assert _refused("hctc", PASSWORD, device=owner)  # this device: locked
     assert auth.authenticate("hctc", PASSWORD, device=other).username == "hctc"
     assert auth.authenticate("hctc", PASSWORD).username == "hctc"  # new browsers untouched
-    clock[0] += timedelta(minutes=settings.LOGIN_LOCK_MINUTES, seconds=1)
+    clock.advance(timedelta(minutes=settings.LOGIN_LOCK_MINUTES, seconds=1))
     assert auth.authenticate("hctc", PASSWORD, device=owner).username == "hctc"
 
 
@@ -93,7 +90,7 @@ def test_a_device_cookie_is_per_account_and_revoked_by_a_password_change(users: 
 
 
 def test_a_forged_device_cookie_gets_the_new_browser_allowance(
-    users: dict, clock: list[datetime]
+    users: dict, clock: StillClock
 ) -> None:
     forged = "abc." + "0" * 64
     for _ in range(settings.MAX_FAILED_LOGINS_NEW_BROWSERS):
@@ -101,7 +98,7 @@ def test_a_forged_device_cookie_gets_the_new_browser_allowance(
     assert _refused("admin", PASSWORD, device=forged)
 
 
-def test_a_known_client_is_locked_alone(users: dict, clock: list[datetime]) -> None:
+def test_a_known_client_is_locked_alone(users: dict, clock: StillClock) -> None:
     """Trusted client addresses keep their own lock: one client's storm locks that client."""
     for _ in range(settings.MAX_FAILED_LOGINS + 3):
         assert _refused("admin", "doan-sai", client="203.0.113.66")
@@ -110,7 +107,7 @@ def test_a_known_client_is_locked_alone(users: dict, clock: list[datetime]) -> N
 
 
 def test_the_owner_signing_in_does_not_reset_the_new_browser_count(
-    users: dict, clock: list[datetime]
+    users: dict, clock: StillClock
 ) -> None:
     for client in SPOOFED[:9]:
         assert _refused("lanhdao", "doan-sai", client=client)
@@ -120,7 +117,7 @@ def test_the_owner_signing_in_does_not_reset_the_new_browser_count(
 
 
 def test_a_damaged_device_key_is_replaced_and_old_cookies_stop_counting(
-    users: dict, clock: list[datetime]
+    users: dict, clock: StillClock
 ) -> None:
     cookie = devices.issue("hctc")
     key_file = settings.device_key_path()
@@ -149,7 +146,7 @@ def test_a_sample_database_says_so_on_every_page(users: dict) -> None:
         assert "TRACKER_DB" not in banner.value and "users add" in banner.value
 
 
-def test_quan_tri_sees_accounts_under_attack(users: dict, clock: list[datetime]) -> None:
+def test_quan_tri_sees_accounts_under_attack(users: dict, clock: StillClock) -> None:
     at = open_page(users["quan_tri"], "quan_tri")
     assert "Đăng nhập sai gần đây" not in texts(at)  # nothing to show: nothing shown
     for client in SPOOFED[:10]:

@@ -18,7 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest_helpers import open_page, texts
-from tests.conftest import PASSWORD, ROOT, child_env
+from tests.conftest import PASSWORD, ROOT, StillClock, child_env
 from tracker import settings
 from tracker.accounts import auth
 from tracker.store import db
@@ -30,11 +30,9 @@ OFFICE = "10.0.0.7"
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
-    """settings.now() reads clock[0]; a test moves time by changing it."""
-    now = [datetime(2026, 3, 9, 8, 0)]
-    monkeypatch.setattr(settings, "now", lambda: now[0])
-    return now
+def clock(still_clock) -> StillClock:
+    """The clock held at 08:00 on a Monday; a test moves it with clock.advance()."""
+    return still_clock(datetime(2026, 3, 9, 8, 0))
 
 
 def _refusal(username: str, password: str, client: str | None = None) -> str:
@@ -65,7 +63,7 @@ def _throttle(username: str) -> list[tuple]:
 
 
 def test_parallel_wrong_passwords_lock_the_account_for_that_client(
-    users: dict, clock: list[datetime]
+    users: dict, clock: StillClock
 ) -> None:
     start = threading.Barrier(30)
 
@@ -83,7 +81,7 @@ def test_parallel_wrong_passwords_lock_the_account_for_that_client(
     # The address's counter locked; the account's new-browser counter holds the same 5.
     assert _throttle("admin") == [
         (auth.NEW_BROWSERS, 5, None),
-        (ATTACKER, 0, clock[0] + timedelta(minutes=15)),
+        (ATTACKER, 0, clock.now + timedelta(minutes=15)),
     ]
     # Exactly MAX_FAILED_LOGINS failures were counted and audited; the rest were refused.
     failed = _audit("login_failed", "admin")
@@ -100,9 +98,7 @@ def test_parallel_wrong_passwords_lock_the_account_for_that_client(
     assert auth.authenticate("admin", PASSWORD, client=OFFICE).username == "admin"
 
 
-def test_a_storm_from_one_client_does_not_lock_out_another(
-    users: dict, clock: list[datetime]
-) -> None:
+def test_a_storm_from_one_client_does_not_lock_out_another(users: dict, clock: StillClock) -> None:
     for _ in range(30):
         _refusal("admin", "doan-sai", ATTACKER)
     _refusal("admin", PASSWORD, ATTACKER)
@@ -110,23 +106,23 @@ def test_a_storm_from_one_client_does_not_lock_out_another(
     assert auth.authenticate("admin", PASSWORD).role == "quan_tri"  # unknown client (CLI)
     # The admin's table shows the lock (latest on any client) until it expires.
     summary = db.rows("select failed_logins, locked_until from app_user where username = 'admin'")
-    assert summary == [(5, clock[0] + timedelta(minutes=15))]
-    clock[0] += timedelta(minutes=15, seconds=1)
+    assert summary == [(5, clock.now + timedelta(minutes=15))]
+    clock.advance(timedelta(minutes=15, seconds=1))
     assert auth.authenticate("admin", PASSWORD, client=ATTACKER).username == "admin"
     assert _throttle("admin") == []
 
 
-def test_failures_are_forgotten_after_the_lock_window(users: dict, clock: list[datetime]) -> None:
+def test_failures_are_forgotten_after_the_lock_window(users: dict, clock: StillClock) -> None:
     for _ in range(4):
         _refusal("hctc", "doan-sai", ATTACKER)
-    clock[0] += timedelta(minutes=16)
+    clock.advance(timedelta(minutes=16))
     _refusal("hctc", "doan-sai", ATTACKER)  # counts as the first failure of a new window
     assert _throttle("hctc") == [(auth.NEW_BROWSERS, 1, None), (ATTACKER, 1, None)]
     assert auth.authenticate("hctc", PASSWORD, client=ATTACKER).username == "hctc"
 
 
 def test_one_client_spraying_usernames_is_capped(
-    users: dict, clock: list[datetime], monkeypatch: pytest.MonkeyPatch
+    users: dict, clock: StillClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(settings, "LOGIN_MAX_USERNAMES_PER_CLIENT", 3)
     for name in ("khongco1", "khongco2", "lanhdao"):
@@ -135,7 +131,7 @@ def test_one_client_spraying_usernames_is_capped(
     assert auth.authenticate("btcd", PASSWORD, client=OFFICE).username == "btcd"
     assert db.scalar("select count(*) from login_throttle where client = $c", {"c": ATTACKER}) == 3
     assert db.scalar("select count(*) from login_throttle where client = '*'") == 3
-    clock[0] += timedelta(minutes=16)
+    clock.advance(timedelta(minutes=16))
     assert auth.authenticate("btcd", PASSWORD, client=ATTACKER).username == "btcd"
     # No cap for the unknown client: everyone behind a local proxy would share it.
     for name in ("khongco1", "khongco2", "lanhdao"):
@@ -147,7 +143,7 @@ def test_one_client_spraying_usernames_is_capped(
 
 
 def test_unknown_disabled_locked_and_wrong_get_the_identical_message(
-    users: dict, clock: list[datetime]
+    users: dict, clock: StillClock
 ) -> None:
     auth.set_active("btcd", False, by=users["quan_tri"])
     for _ in range(settings.MAX_FAILED_LOGINS):
@@ -194,9 +190,7 @@ def test_unknown_and_real_accounts_take_the_same_time(users: dict) -> None:
 # --- bounded audit ------------------------------------------------------------------------------
 
 
-def test_unknown_username_attempts_leave_bounded_audit_rows(
-    users: dict, clock: list[datetime]
-) -> None:
+def test_unknown_username_attempts_leave_bounded_audit_rows(users: dict, clock: StillClock) -> None:
     for _ in range(100):
         _refusal("khongco", "doan-sai", ATTACKER)
     for i in range(100):
@@ -209,7 +203,7 @@ def test_unknown_username_attempts_leave_bounded_audit_rows(
     assert db.scalar("select count(*) from login_throttle") <= (
         2 * settings.LOGIN_MAX_USERNAMES_PER_CLIENT
     )
-    clock[0] += timedelta(minutes=16)  # a new window: one more row
+    clock.advance(timedelta(minutes=16))  # a new window: one more row
     _refusal("khongco", "doan-sai", ATTACKER)
     assert len(_audit("login_failed", "khongco")) == 2
     assert db.scalar("select count(*) from login_throttle") == 2  # expired rows were dropped
@@ -252,9 +246,9 @@ def _log_in(username: str) -> AppTest:
     return at
 
 
-def test_a_password_reset_logs_the_open_session_out(users: dict, clock: list[datetime]) -> None:
+def test_a_password_reset_logs_the_open_session_out(users: dict, clock: StillClock) -> None:
     at = _log_in("hctc")
-    assert at.session_state[shell.SESSION_STARTED] == clock[0]
+    assert at.session_state[shell.SESSION_STARTED] == clock.now
     auth.set_password("hctc", NEW_PASSWORD, by=users["quan_tri"])
     at.run()
     assert at.title[0].value == "Đăng nhập"
@@ -263,14 +257,14 @@ def test_a_password_reset_logs_the_open_session_out(users: dict, clock: list[dat
 
 
 def test_a_session_ends_after_its_absolute_lifetime(
-    users: dict, clock: list[datetime], monkeypatch: pytest.MonkeyPatch
+    users: dict, clock: StillClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(settings, "SESSION_TIMEOUT_MINUTES", 24 * 60)  # never idle here
     at = _log_in("lanhdao")
-    clock[0] += timedelta(hours=settings.SESSION_MAX_HOURS) - timedelta(minutes=1)
+    clock.advance(timedelta(hours=settings.SESSION_MAX_HOURS) - timedelta(minutes=1))
     at.run()
     assert at.title[0].value == "Tổng quan"
-    clock[0] += timedelta(minutes=2)
+    clock.advance(timedelta(minutes=2))
     at.run()
     assert at.title[0].value == "Đăng nhập"
     assert "Phiên đăng nhập đã quá thời hạn tối đa 12 giờ. Vui lòng đăng nhập lại." in texts(at)
@@ -280,9 +274,7 @@ def test_a_session_ends_after_its_absolute_lifetime(
 # --- command line -------------------------------------------------------------------------------
 
 
-def test_cli_users_unlock_clears_every_client(
-    users: dict, tmp_db: Path, clock: list[datetime]
-) -> None:
+def test_cli_users_unlock_clears_every_client(users: dict, tmp_db: Path, clock: StillClock) -> None:
     for client in (ATTACKER, OFFICE, None):
         for _ in range(settings.MAX_FAILED_LOGINS):
             _refusal("hctc", "doan-sai", client)

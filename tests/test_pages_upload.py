@@ -7,8 +7,8 @@ from datetime import datetime
 import pytest
 
 from tests.apptest_helpers import open_page, texts
+from tests.conftest import set_now
 from tests.workbook_factory import Book
-from tracker import settings
 from tracker.store import db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -16,7 +16,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @pytest.fixture(autouse=True)
 def thursday_of_week_10(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(settings, "now", lambda: datetime(2026, 3, 5, 10, 0))
+    set_now(monkeypatch, datetime(2026, 3, 5, 10, 0))
 
 
 def submissions(status: str) -> int:

@@ -16,6 +16,7 @@ import pytest
 
 from tests import metric_fixture as fx
 from tests.apptest_helpers import open_page, texts
+from tests.conftest import set_now
 from tests.scoring_fixture import add_scores, ordinary_scores
 from tracker.accounts import admin, auth
 from tracker.metrics import difficulties, progress
@@ -259,9 +260,8 @@ def test_recorded_actions_have_labels(action: str) -> None:
 
 def test_after_confirm_the_table_shows_the_outcome(users, monkeypatch) -> None:
     from tests.workbook_factory import Book
-    from tracker import settings
 
-    monkeypatch.setattr(settings, "now", lambda: datetime(2026, 3, 5, 10, 0))
+    set_now(monkeypatch, datetime(2026, 3, 5, 10, 0))
     at = open_page(users["don_vi"], "nop_bao_cao", {"week": W10})
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     at.file_uploader(key="upload_files").set_value([("hctc.xlsx", Book().to_bytes(), xlsx)]).run()

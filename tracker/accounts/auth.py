@@ -66,8 +66,9 @@ def create_user(
     if db.query_rows("account_session", path, username=username):
         raise AccountError(f"Tên đăng nhập '{username}' đã tồn tại.")
     with db.transaction(path) as tx:
-        tx.execute(
-            "insert into app_user (username, full_name, password_hash, role, unit_code, sample, "
+        tx.insert(
+            "app_user",
+            "(username, full_name, password_hash, role, unit_code, sample, "
             "created_at, password_changed_at) values ($u, $f, $h, $r, $c, $s, $t, $t)",
             {
                 "u": username,
@@ -220,9 +221,9 @@ def _settle_login(tx: db.Tx, a: _Attempt) -> User | None:
     limits per window) and one `login_lock` and one `login_refused_locked` per lock; an unknown
     username gets one `login_failed` row per window and client, at its first failure.
     """
-    tx.execute(
-        "delete from login_throttle where (locked_until is null or locked_until <= $now) "
-        "and last_failed_at <= $since",
+    tx.delete(
+        "login_throttle",
+        "where (locked_until is null or locked_until <= $now) and last_failed_at <= $since",
         {"now": a.now, "since": a.since},
     )
     rows = {
@@ -260,8 +261,9 @@ def _over_client_cap(tx: db.Tx, a: _Attempt, rows: dict) -> bool:
 
 
 def _note_refusal(tx: db.Tx, a: _Attempt, key: str, row: tuple) -> None:
-    tx.execute(
-        "update login_throttle set refusals = refusals + 1 where username = $u and client = $c",
+    tx.update(
+        "login_throttle",
+        "set refusals = refusals + 1 where username = $u and client = $c",
         {"u": a.username, "c": key},
     )
     if row[2] == 0 and a.account is not None:
@@ -280,8 +282,9 @@ def _log_in(tx: db.Tx, a: _Attempt, account: tuple) -> User:
     role, unit_code, full_name, _, epoch = account
     for key in a.counters:
         if key != NEW_BROWSERS:
-            tx.execute(
-                "delete from login_throttle where username = $u and client = $c",
+            tx.delete(
+                "login_throttle",
+                "where username = $u and client = $c",
                 {"u": a.username, "c": key},
             )
     _sync_account_summary(tx, a)
@@ -294,8 +297,9 @@ def _count_failure(tx: db.Tx, a: _Attempt, key: str, limit: int, row: tuple | No
     failures = (row[0] if row else 0) + 1
     locked_until = a.now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
     lock = failures >= limit
-    tx.execute(
-        "insert into login_throttle (username, client, failures, last_failed_at, locked_until) "
+    tx.insert(
+        "login_throttle",
+        "(username, client, failures, last_failed_at, locked_until) "
         "values ($u, $c, $f, $t, $l) on conflict do update set failures = excluded.failures, "
         "last_failed_at = excluded.last_failed_at, locked_until = excluded.locked_until, "
         "refusals = 0",
@@ -343,8 +347,9 @@ def _audit_failure(tx: db.Tx, a: _Attempt, rows: dict) -> None:
 
 def _sync_account_summary(tx: db.Tx, a: _Attempt) -> None:
     """Mirror the account's throttle rows into app_user for the admin's users table."""
-    tx.execute(
-        "update app_user set failed_logins = coalesce((select sum(t.failures) "
+    tx.update(
+        "app_user",
+        "set failed_logins = coalesce((select sum(t.failures) "
         "from login_throttle as t where t.username = $u and t.last_failed_at > $since), 0), "
         "locked_until = (select max(t.locked_until) from login_throttle as t "
         "where t.username = $u and t.locked_until > $now) where username = $u",
@@ -476,13 +481,11 @@ def _update_user(
         found = _audit_fields(tx, username, fields)
         if found is None:
             raise AccountError(f"Không có tài khoản '{username}'.")
-        tx.execute(
-            f"update app_user set {assignments} where username = $u", {**params, "u": username}
-        )
+        tx.update("app_user", f"set {assignments} where username = $u", {**params, "u": username})
         cleared = 0
         if clear_throttle:
             cleared = tx.scalar(queries.load("account_login_locks").sql, {"username": username})
-            tx.execute("delete from login_throttle where username = $u", {"u": username})
+            tx.delete("login_throttle", "where username = $u", {"u": username})
         after = _audit_fields(tx, username, fields)
         audit.record(
             action,

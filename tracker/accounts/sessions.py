@@ -106,8 +106,9 @@ def lookup(session_id: str, path: Path | None = None) -> tuple[Session | None, s
         return None, reason
     if now - seen >= _touch_interval():
         with db.transaction(path) as tx:
-            tx.execute(
-                "update auth_session set last_seen_at = $t where token_hash = $h",
+            tx.update(
+                "auth_session",
+                "set last_seen_at = $t where token_hash = $h",
                 {"t": now, "h": session_id},
             )
         seen = now
@@ -140,10 +141,10 @@ def issue_code(user: User, binding: str, path: Path | None = None) -> str:
     code = secrets.token_urlsafe(32)
     now = settings.now()
     with db.transaction(path) as tx:
-        tx.execute("delete from auth_login_code where expires_at < $now", {"now": now})
-        tx.execute(
-            "insert into auth_login_code (code_hash, username, session_epoch, binding, expires_at) "
-            "values ($h, $u, $e, $b, $x)",
+        tx.delete("auth_login_code", "where expires_at < $now", {"now": now})
+        tx.insert(
+            "auth_login_code",
+            "(code_hash, username, session_epoch, binding, expires_at) values ($h, $u, $e, $b, $x)",
             {
                 "h": digest(code),
                 "u": user.username,
@@ -169,7 +170,7 @@ def redeem_code(
     now = settings.now()
     with db.transaction(path) as tx:
         found = tx.rows(queries.load("login_code").sql, {"code_hash": digest(code)})
-        tx.execute("delete from auth_login_code where code_hash = $h", {"h": digest(code)})
+        tx.delete("auth_login_code", "where code_hash = $h", {"h": digest(code)})
         if not found:
             return None
         username, epoch, bound_to, expires = found[0]
@@ -183,11 +184,12 @@ def redeem_code(
         ):
             return None
         if replaces:
-            tx.execute("delete from auth_session where token_hash = $h", {"h": digest(replaces)})
+            tx.delete("auth_session", "where token_hash = $h", {"h": digest(replaces)})
         _purge(tx, now)
         token = secrets.token_urlsafe(32)
-        tx.execute(
-            "insert into auth_session (token_hash, username, session_epoch, created_at, "
+        tx.insert(
+            "auth_session",
+            "(token_hash, username, session_epoch, created_at, "
             "last_seen_at) values ($h, $u, $e, $t, $t)",
             {"h": digest(token), "u": username, "e": epoch, "t": now},
         )
@@ -196,8 +198,9 @@ def redeem_code(
 
 def _purge(tx: db.Tx, now: datetime) -> None:
     """Drop sessions past their idle or absolute limit: the table stays as small as its users."""
-    tx.execute(
-        "delete from auth_session where last_seen_at < $idle or created_at < $oldest",
+    tx.delete(
+        "auth_session",
+        "where last_seen_at < $idle or created_at < $oldest",
         {
             "idle": now - timedelta(minutes=settings.SESSION_TIMEOUT_MINUTES),
             "oldest": now - timedelta(hours=settings.SESSION_MAX_HOURS),
@@ -208,14 +211,15 @@ def _purge(tx: db.Tx, now: datetime) -> None:
 def end(session_id: str, path: Path | None = None) -> None:
     """End one session (logout): its cookie is refused from now on, in every tab."""
     with db.transaction(path) as tx:
-        tx.execute("delete from auth_session where token_hash = $h", {"h": session_id})
+        tx.delete("auth_session", "where token_hash = $h", {"h": session_id})
 
 
 def rebind(session_id: str, user: User, path: Path | None = None) -> None:
     """Keep this browser's session after its own password change (the User returned by
     auth.change_own_password carries the new epoch); the account's other sessions stay ended."""
     with db.transaction(path) as tx:
-        tx.execute(
-            "update auth_session set session_epoch = $e where token_hash = $h and username = $u",
+        tx.update(
+            "auth_session",
+            "set session_epoch = $e where token_hash = $h and username = $u",
             {"e": user.session_epoch, "h": session_id, "u": user.username},
         )

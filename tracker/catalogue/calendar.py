@@ -162,7 +162,7 @@ def save_overrides(edited: pd.DataFrame, user: User, path: Path | None = None) -
     if not changed and list(before) == list(after):
         return 0
     with db.transaction(path) as tx:
-        tx.execute("delete from calendar_override")
+        tx.delete("calendar_override")
         tx.insert_rows("calendar_override", parsed)
         workdays.refresh(tx)
         audit.record(

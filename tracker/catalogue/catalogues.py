@@ -393,13 +393,14 @@ def load_all(path: Path | None = None, source: Path | None = None, by: str = "há
             ("indicator", "indicators"),
             ("model_field", "model_fields"),
         ):
-            tx.execute(f"delete from {table}")
+            tx.delete(table)
             tx.insert_frame(table, pd.DataFrame(data[name]))
         plan_store.store_plan_row(tx, year, number=None, issued_on=None, by=by)
         plan_store.store_tasks(tx, year, data["tasks"], data["task_groups"])
         for row in data["settings"]:
-            tx.execute(
-                "insert into setting values ($key, $value, $description) on conflict do nothing",
+            tx.insert(
+                "setting",
+                "values ($key, $value, $description) on conflict do nothing",
                 row,
             )
         plan_store.store_settings(tx, year, {r["key"]: r["value"] for r in data["settings"]})
@@ -413,7 +414,7 @@ def load_all(path: Path | None = None, source: Path | None = None, by: str = "há
                 provisional=True,
                 by=by,
             )
-        tx.execute("delete from calendar_override")
+        tx.delete("calendar_override")
         tx.insert_rows("calendar_override", data["calendar"])
         workdays.refresh(tx)  # last: it reads the plans' years from the plans and tasks
 

@@ -263,8 +263,9 @@ def _write(tx: db.Tx, name: str, parsed: list[dict[str, Any]], year: int) -> Non
     if name in PLAN_CATALOGUES:
         # A retired task (history kept) stays, unless the table brings its code back.
         retired = " and (not retired or list_contains($codes, code))" if name == "tasks" else ""
-        tx.execute(
-            f"delete from {EDITABLE[name]} where plan_year = $y{retired}",
+        tx.delete(
+            EDITABLE[name],
+            f"where plan_year = $y{retired}",
             {"y": year, **({"codes": [r["code"] for r in parsed]} if name == "tasks" else {})},
         )
         frame = pd.DataFrame(parsed)
@@ -275,12 +276,10 @@ def _write(tx: db.Tx, name: str, parsed: list[dict[str, Any]], year: int) -> Non
         own = {r["key"]: r["value"] for r in parsed if r["key"] in plans.PLAN_KEYS}
         plan_store.store_settings(tx, year, own, replace=True)
         parsed = [r for r in parsed if r["key"] not in plans.PLAN_KEYS]
-        tx.execute(
-            "delete from setting where not list_contains($k, key)", {"k": list(plans.PLAN_KEYS)}
-        )
+        tx.delete("setting", "where not list_contains($k, key)", {"k": list(plans.PLAN_KEYS)})
         tx.insert_frame("setting", pd.DataFrame(parsed))
         return
-    tx.execute(f"delete from {EDITABLE[name]}")
+    tx.delete(EDITABLE[name])
     tx.insert_frame(EDITABLE[name], pd.DataFrame(parsed))
 
 

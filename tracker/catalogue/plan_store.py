@@ -44,8 +44,9 @@ def store_plan_row(
     title: str | None = None,
 ) -> None:
     """Insert or update the plan of `year` (a blank number or date keeps the stored one)."""
-    tx.execute(
-        "insert into plan (year, body, number, issued_on, title, loaded_at, loaded_by) "
+    tx.insert(
+        "plan",
+        "(year, body, number, issued_on, title, loaded_at, loaded_by) "
         "values ($y, $b, $n, $d, $t, $at, $by) on conflict (year) do update set "
         "number = coalesce(excluded.number, plan.number), "
         "issued_on = coalesce(excluded.issued_on, plan.issued_on), title = excluded.title, "
@@ -85,12 +86,14 @@ def store_tasks(
     result.kept = [c for c in codes if c in before]
     result.added = [c for c in codes if c not in before]
     keep = {"y": year, "keep": result.retired}
-    tx.execute(
-        "delete from task where plan_year = $y and not list_contains(cast($keep as varchar[]), code)",
+    tx.delete(
+        "task",
+        "where plan_year = $y and not list_contains(cast($keep as varchar[]), code)",
         keep,
     )
-    tx.execute(
-        "update task set retired = true where plan_year = $y and list_contains(cast($keep as varchar[]), code)",
+    tx.update(
+        "task",
+        "set retired = true where plan_year = $y and list_contains(cast($keep as varchar[]), code)",
         keep,
     )
     if tasks:
@@ -100,11 +103,12 @@ def store_tasks(
         frame["sort_order"] = range(1, len(frame) + 1)
         tx.insert_frame("task", frame)
     # Retired tasks sort after the plan's own, in their old order.
-    tx.execute(
-        "update task set sort_order = sort_order + 100000 where plan_year = $y and retired",
+    tx.update(
+        "task",
+        "set sort_order = sort_order + 100000 where plan_year = $y and retired",
         {"y": year},
     )
-    tx.execute("delete from task_group where plan_year = $y", {"y": year})
+    tx.delete("task_group", "where plan_year = $y", {"y": year})
     if groups:
         heads = pd.DataFrame(groups)
         heads.insert(0, "plan_year", year)
@@ -117,12 +121,14 @@ _SQL_CODES = "select code, retired from task where plan_year = $y"
 
 def store_settings(tx: db.Tx, year: int, values: dict[str, str], *, replace: bool = False) -> None:
     """The plan's own settings (plans.PLAN_KEYS): missing keys only, or all with replace."""
-    verb = "insert or replace" if replace else "insert or ignore"
+    keep_stored = "" if replace else " on conflict do nothing"
     for key, value in values.items():
         if key in plans.PLAN_KEYS:
-            tx.execute(
-                f"{verb} into plan_setting (plan_year, key, value) values ($y, $k, $v)",
+            tx.insert(
+                "plan_setting",
+                f"(plan_year, key, value) values ($y, $k, $v){keep_stored}",
                 {"y": year, "k": key, "v": value},
+                replace=replace,
             )
 
 
@@ -156,12 +162,13 @@ def store_criteria_set(
 ) -> int:
     """Store a new criteria set for the plan of `year` and make it that plan's active one;
     earlier sets (and the scores given under them) stay."""
-    tx.execute("update criteria_set set active = false where plan_year = $y", {"y": year})
-    set_id = tx.scalar(
-        "insert into criteria_set (label, source, provisional, active, loaded_at, loaded_by, "
+    tx.update("criteria_set", "set active = false where plan_year = $y", {"y": year})
+    set_id = tx.insert(
+        "criteria_set",
+        "(label, source, provisional, active, loaded_at, loaded_by, "
         "plan_year) values ($l, $s, $p, true, $t, $b, $y) returning id",
         {"l": label, "s": source, "p": provisional, "t": settings.now(), "b": by, "y": year},
-    )
+    )[0][0]
     frame = pd.DataFrame(criteria)
     frame.insert(0, "set_id", set_id)
     tx.insert_frame("criterion", frame)

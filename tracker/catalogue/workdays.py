@@ -214,9 +214,9 @@ def refresh(tx: db.Tx) -> None:
     days = compute_days(first, last, overrides)
     # TRUNCATE, not DELETE: db.Tx counts it as a catalogue write, so every cached deadline and
     # exemption (queries on the calendar macros are cached until a catalogue changes) is dropped.
-    tx.execute("truncate calendar_day")
+    tx.delete("calendar_day")
     tx.insert_rows("calendar_day", days)
-    tx.execute("truncate calendar_week")
+    tx.delete("calendar_week")
     tx.insert_rows("calendar_week", compute_weeks(days, overrides))
 
 

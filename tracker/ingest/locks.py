@@ -63,8 +63,9 @@ def grant_exception(
     if problems:
         raise AdminError(" ".join(problems))
     with db.transaction(path) as tx:
-        new_id = tx.scalar(
-            "insert into lock_exception (unit_code, period, reason, expires_at, granted_by, "
+        new_id = tx.insert(
+            "lock_exception",
+            "(unit_code, period, reason, expires_at, granted_by, "
             "granted_at) values ($u, $p, $r, $e, $b, $t) returning id",
             {
                 "u": unit_code,
@@ -74,7 +75,7 @@ def grant_exception(
                 "b": user.username,
                 "t": now,
             },
-        )
+        )[0][0]
         audit.record(
             "lock_exception",
             username=user.username,
@@ -99,8 +100,8 @@ def revoke_exception(
         unit_code, period, expires = found[0]
         if expires <= now:
             raise AdminError(f"Ngoại lệ số {exception_id} đã hết hạn.")
-        tx.execute(
-            "update lock_exception set expires_at = $n where id = $i", {"n": now, "i": exception_id}
+        tx.update(
+            "lock_exception", "set expires_at = $n where id = $i", {"n": now, "i": exception_id}
         )
         audit.record(
             "lock_exception_revoke",

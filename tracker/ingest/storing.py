@@ -115,9 +115,9 @@ def _make_current(tx: db.Tx, current: dict[tuple[str, str, str], int]) -> None:
         return
     # delete + insert: measured 3x cheaper in DuckDB than "insert or replace" on this table.
     for (unit, week), sheets in _by_unit_week(rows).items():
-        tx.execute(
-            "delete from current_sheet where unit_code = $unit and period = $week "
-            "and list_contains($sheets, sheet)",
+        tx.delete(
+            "current_sheet",
+            "where unit_code = $unit and period = $week and list_contains($sheets, sheet)",
             {"unit": unit, "week": week, "sheets": sheets},
         )
     tx.insert_rows("current_sheet", rows)

@@ -234,9 +234,11 @@ def restore(submission_id: int, user: User, path: Path | None = None) -> list[st
             tx.rows(queries.load("unit_week_current_sheets").sql, {"unit": unit, "week": period})
         )
         for sheet in sheets:
-            tx.execute(
-                "insert or replace into current_sheet values ($unit, $week, $sheet, $submission_id)",
+            tx.insert(
+                "current_sheet",
+                "values ($unit, $week, $sheet, $submission_id)",
                 {"unit": unit, "week": period, "sheet": sheet, "submission_id": submission_id},
+                replace=True,
             )
         audit.record(
             "submission_restore",

@@ -68,8 +68,9 @@ def raise_difficulty(
     if task_code and not _task_exists(task_code, path, year):
         raise DifficultyError(f"Không có nhiệm vụ mã '{task_code}' trong Kế hoạch năm {year}.")
     with db.transaction(path) as tx:
-        new_id = tx.scalar(
-            "insert into difficulty (unit_code, task_code, content, proposal, raised_by, "
+        new_id = tx.insert(
+            "difficulty",
+            "(unit_code, task_code, content, proposal, raised_by, "
             "raised_at, plan_year) values ($u, $t, $c, $p, $by, $at, $y) returning id",
             {
                 "y": year,
@@ -80,7 +81,7 @@ def raise_difficulty(
                 "by": user.username,
                 "at": settings.now(),
             },
-        )
+        )[0][0]
         audit.record(
             "difficulty_raise",
             username=user.username,
@@ -129,8 +130,9 @@ def mark_handled(
         handled = queries.load("difficulty_already_handled").sql
         if tx.scalar(handled, {"source": source, "ref": ref, "text_handled": key}):
             raise DifficultyError("Vướng mắc này đã được đánh dấu xử lý trước đó.")
-        tx.execute(
-            "insert into difficulty_handled (source, ref, text_handled, handled_by, handled_at, note) "
+        tx.insert(
+            "difficulty_handled",
+            "(source, ref, text_handled, handled_by, handled_at, note) "
             "values ($s, $r, $t, $by, $at, $n)",
             {"s": source, "r": ref, "t": key, "by": user.username, "at": settings.now(), "n": note},
         )

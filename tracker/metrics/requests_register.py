@@ -122,13 +122,14 @@ def register(
     user = _allowed(user)
     row = _checked(req, path, year or plans.current(path))
     with db.transaction(path) as tx:
-        new_id = tx.scalar(
-            "insert into report_request (plan_year, task_code, doc_number, doc_date, issuer, "
+        new_id = tx.insert(
+            "report_request",
+            "(plan_year, task_code, doc_number, doc_date, issuer, "
             "subject, content, due_date, period_from, period_to, registered_by, registered_at) "
             "values ($plan_year, $task_code, $doc_number, $doc_date, $issuer, $subject, "
             "$content, $due_date, $period_from, $period_to, $by, $at) returning id",
             {**row, "by": user.username, "at": settings.now()},
-        )
+        )[0][0]
         audit.record(
             "request_register",
             username=user.username,
@@ -187,8 +188,9 @@ def answer(
             raise RequestError("Tệp báo cáo trống hoặc lớn hơn 20 MB.")
         digest = _keep(data, suffix, path)
     with db.transaction(path) as tx:
-        tx.execute(
-            "insert into report_answer values ($id, $n, $d, $sha, $name, $by, $at)",
+        tx.insert(
+            "report_answer",
+            "values ($id, $n, $d, $sha, $name, $by, $at)",
             {
                 "id": int(request_id),
                 "n": number,

@@ -210,10 +210,10 @@ def _store_review(
     )
     with db.transaction(path) as tx:
         old = tx.rows(queries.load("review_score_row").sql, key)
-        tx.execute(f"delete from review_score where {where}", key)
-        tx.execute(
-            "insert into review_score values ($set_id, $year, $unit_code, $criterion_code, "
-            "$score, $comment, $by, $at)",
+        tx.delete("review_score", f"where {where}", key)
+        tx.insert(
+            "review_score",
+            "values ($set_id, $year, $unit_code, $criterion_code, $score, $comment, $by, $at)",
             {**key, "score": score, "comment": comment, "by": user.username, "at": settings.now()},
         )
         before = (
@@ -286,7 +286,7 @@ def _clear(user: User, action: str, target: dict[str, Any], path: Path | None) -
         old = tx.rows(queries.load("review_score_row").sql, target)
         if not old:
             return False
-        tx.execute(f"delete from review_score where {where}", target)
+        tx.delete("review_score", f"where {where}", target)
         audit.record(
             action,
             username=user.username,

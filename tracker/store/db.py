@@ -6,14 +6,16 @@ the GIL inside a query. Writes take turns (transaction()). Results are cached pe
 entry is computed once while other sessions asking for it wait (no thundering herd). A read and
 the data version it is filed under are taken together (_commit_lock), so a cached result never
 mixes data from before and after a commit, and nothing cached survives the commit that changes
-it.
+it. A result that reads only catalogues (relations.py) is filed under the catalogue version,
+which only a write to a catalogue table moves: a write names its table (Tx.insert, update,
+delete), and a statement through Tx.rows that DuckDB's parser does not call a SELECT counts as
+a write to every catalogue.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
-import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,7 +26,8 @@ import duckdb
 import pandas as pd
 
 from tracker import settings
-from tracker.store import fileperms, queries
+from tracker.store import fileperms, queries, relations
+from tracker.store.relations import CATALOGUE_TABLES
 
 
 class DatabaseBusyError(RuntimeError):
@@ -45,33 +48,13 @@ _catalogue_generation: dict[str, int] = {}  # bumped only when a catalogue table
 # reopened (after a restore, say), and a cache outside this module must not mistake them.
 _opening: dict[str, int] = {}
 _openings = itertools.count(1)
-_data_tables: dict[str, frozenset[str]] = {}  # per database: every relation but the catalogues
+_data_relations: dict[str, frozenset[str]] = {}  # per database: relations that may read data
 _cache: dict[tuple, pd.DataFrame] = {}
 _CACHE_MAX = 1024
 _MISS = object()  # a cached value may be None
 _memos: dict[str, dict[str, Any]] = {}
 # Run once per database per process, right after the migrations (see on_first_connect).
 _first_connect_hooks: list[Callable[[Path], None]] = []
-
-# Tables the Office edits rarely; queries that read only these (and the assignment view built
-# from them) stay cached across submissions, which keeps uploads and page loads fast.
-CATALOGUE_TABLES = frozenset(
-    {"unit", "task", "indicator", "criteria_set", "criterion", "setting"}
-    | {"calendar_override", "calendar_day", "calendar_week"}  # migration 007, from the catalogues
-    | {"model_field", "task_group"}  # migration 008
-    | {"plan", "plan_setting"}  # migration 011
-)
-# The calendar macros (migrations 006-007) read only the settings and the calendar tables above,
-# so they count as catalogues too.
-_CATALOGUE_VIEWS = frozenset(
-    {"assignment", "exempt_weeks", "is_exempt", "week_deadline", "week_lock_time"}
-)
-_WRITE_TARGET = re.compile(
-    r"^\s*(?:insert(?:\s+or\s+(?:replace|ignore))?\s+into|update|delete\s+from)\s+([a-z_]+)",
-    re.IGNORECASE,
-)
-_READ_ONLY = re.compile(r"^\s*(?:select|with)\b", re.IGNORECASE)
-_WORD = re.compile(r"[a-z_][a-z0-9_]*")
 
 BUSY_MESSAGE = (
     "Máy chủ đang chạy và đang giữ cơ sở dữ liệu {path} (tiến trình khác đang mở tệp). "
@@ -121,7 +104,7 @@ def connection(path: Path | None = None) -> duckdb.DuckDBPyConnection:
             try:
                 _migrate(con)
                 _define_rules(con)
-                _data_tables[key] = _relations(con) - CATALOGUE_TABLES - _CATALOGUE_VIEWS
+                _data_relations[key] = relations.data_relations(con)
                 for hook in _first_connect_hooks:
                     hook(path)
             except Exception:
@@ -175,26 +158,8 @@ def _define_rules(con: duckdb.DuckDBPyConnection) -> None:
         cur.execute(queries.rules_sql())
 
 
-def _relations(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
-    """Tables, views and our own macros: a query naming any of them may read what they read."""
-    with con.cursor() as cur:
-        names = cur.execute(
-            "select table_name from information_schema.tables union "
-            "select function_name from duckdb_functions() "
-            "where not internal and function_type in ('macro', 'table_macro')"
-        ).fetchall()
-    return frozenset(n[0].lower() for n in names)
-
-
 def _reads_only_catalogues(sql: str, path: str) -> bool:
-    return _names_no_data_table(sql, _data_tables[path])
-
-
-@functools.lru_cache(maxsize=1024)
-def _names_no_data_table(sql: str, data_tables: frozenset[str]) -> bool:
-    # Memoised: a page run asks this for every query it makes (strings and frozensets keep
-    # their hash, so a hit costs no scan of the SQL).
-    return not (set(_WORD.findall(sql.lower())) & data_tables)
+    return relations.reads_only_catalogues(sql, _data_relations[path])
 
 
 def on_first_connect(hook: Callable[[Path], None]) -> None:
@@ -384,29 +349,54 @@ def query_rows(name: str, path: Path | None = None, **params: Any) -> list[tuple
 
 
 class Tx:
-    """A write transaction's cursor, with the few verbs the package needs."""
+    """A write transaction's cursor. Writes name their table (insert, update, delete,
+    insert_rows, insert_frame): that is how the commit knows which cached results it retires.
+    A write through rows()/execute() names none, so it retires every catalogue result too."""
 
     def __init__(self, cur: duckdb.DuckDBPyConnection) -> None:
         self._cur = cur
-        self.catalogue_touched = False
+        self.written: set[str] = set()  # tables the verbs wrote
+        self.unnamed_write = False  # a statement other than SELECT went through rows()
 
-    def _note_write(self, sql: str) -> None:
-        target = _WRITE_TARGET.match(sql)
-        if target:
-            self.catalogue_touched |= target.group(1).lower() in CATALOGUE_TABLES
-        elif not _READ_ONLY.match(sql):
-            self.catalogue_touched = True  # DDL or anything unusual: assume the worst
+    @property
+    def catalogue_touched(self) -> bool:
+        return self.unnamed_write or not self.written.isdisjoint(CATALOGUE_TABLES)
 
     def execute(self, sql: str, params: dict[str, Any] | list[Any] | None = None) -> None:
         self.rows(sql, params)
 
     def rows(self, sql: str, params: dict[str, Any] | list[Any] | None = None) -> list[tuple]:
-        self._note_write(sql)
+        """One statement (DuckDB's parser tells a read from anything else)."""
+        if relations.kind_of(sql) is not relations.READ:
+            self.unnamed_write = True
         return self._cur.execute(sql, params or {}).fetchall()
 
     def scalar(self, sql: str, params: dict[str, Any] | None = None) -> Any:
         result = self.rows(sql, params)
         return result[0][0] if result else None
+
+    def insert(
+        self, table: str, rest: str, params: dict[str, Any] | None = None, replace: bool = False
+    ) -> list[tuple]:
+        """`insert [or replace] into <table> <rest>`; the rows of a `returning` clause."""
+        verb = "insert or replace" if replace else "insert"
+        return self._write(table, relations.Kind.INSERT, f"{verb} into {table} {rest}", params)
+
+    def update(self, table: str, rest: str, params: dict[str, Any] | None = None) -> None:
+        """`update <table> <rest>` (rest: `set ... where ...`)."""
+        self._write(table, relations.Kind.UPDATE, f"update {table} {rest}", params)
+
+    def delete(self, table: str, where: str = "", params: dict[str, Any] | None = None) -> None:
+        """`delete from <table> <where>` (no where: every row)."""
+        self._write(table, relations.Kind.DELETE, f"delete from {table} {where}", params)
+
+    def _write(
+        self, table: str, kind: relations.Kind, sql: str, params: dict[str, Any] | None
+    ) -> list[tuple]:
+        if relations.kind_of(sql) is not kind:  # `rest` smuggled in another statement kind
+            raise ValueError(f"not one {kind.name} statement on {table}: {sql[:80]}")
+        self.written.add(table)
+        return self._cur.execute(sql, params or {}).fetchall()
 
     def insert_rows(self, table: str, rows: list[dict[str, Any]], replace: bool = False) -> None:
         """Insert a few rows (same keys) in one statement: cheaper than a DataFrame for small sets.
@@ -417,11 +407,12 @@ class Tx:
         if not rows:
             return
         cols = list(rows[0])
-        verb = "insert or replace" if replace else "insert"
         select = ", ".join(f"unnest(${c})" for c in cols)
-        self.execute(
-            f"{verb} into {table} ({', '.join(cols)}) select {select}",
+        self.insert(
+            table,
+            f"({', '.join(cols)}) select {select}",
             {c: [row[c] for row in rows] for c in cols},
+            replace,
         )
 
     def insert_frame(self, table: str, df: pd.DataFrame, replace: bool = False) -> None:
@@ -433,8 +424,7 @@ class Tx:
             return
         self._cur.register("_incoming", df)
         cols = ", ".join(df.columns)
-        verb = "insert or replace" if replace else "insert"
-        self.execute(f"{verb} into {table} ({cols}) select {cols} from _incoming")
+        self.insert(table, f"({cols}) select {cols} from _incoming", replace=replace)
         self._cur.unregister("_incoming")
 
 

@@ -72,9 +72,11 @@ def ensure_empty(path: Path) -> None:
 
 def enable_sample_mode(path: Path) -> None:
     with db.transaction(path) as tx:
-        tx.execute(
-            "insert or replace into setting values ('sample_mode', '1', $d)",
+        tx.insert(
+            "setting",
+            "values ('sample_mode', '1', $d)",
             {"d": "Chế độ dữ liệu mẫu: có tài khoản mẫu, không dùng cho dữ liệu thật"},
+            replace=True,
         )
         audit.record(
             "sample_mode",
