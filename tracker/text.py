@@ -30,6 +30,23 @@ def nfc(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
+def cell_text(value: Any) -> str:
+    """A cell (from a workbook, a DataFrame or the database) as the text the catalogue files
+    hold, so that edits, uploads and stored rows compare equal: blank when missing, true/false,
+    ISO dates (a date-time's date), whole numbers without ".0", NFC."""
+    if is_missing(value):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return nfc(value)
+
+
 def key(value: Any) -> str:
     """Matching key: NFC, lower case, single spaces, no trailing colon."""
     return _SPACES.sub(" ", nfc(value)).rstrip(":").strip().casefold()

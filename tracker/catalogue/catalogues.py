@@ -46,19 +46,8 @@ FILES = {
         ),
     ),
     "indicators": ("indicators.csv", ("code", "name", "measure", "kind", "task_code")),
-    "criteria": (
-        "criteria.csv",
-        (
-            "code",
-            "group_code",
-            "group_name",
-            "title",
-            "max_points",
-            "kind",
-            "evidence_hint",
-            "responsible_unit",
-        ),
-    ),
+    # The stored criterion's columns but its order, which is the file's row order.
+    "criteria": ("criteria.csv", plan_store.CRITERION_FILE_COLUMNS),
     "settings": ("settings.csv", ("key", "value", "description")),
     "model_fields": ("model_fields.csv", ("code", "name", "active", "note")),
     "task_groups": ("task_groups.csv", ("code", "heading")),

@@ -7,7 +7,6 @@ records an audit row with only what changed, in the same transaction as the chan
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from tracker import roles
 from tracker.catalogue import catalogues, plan_store, plans, setting_rules
 from tracker.roles import AdminError, User
 from tracker.store import audit, db
-from tracker.text import is_missing, nfc
+from tracker.text import cell_text
 
 EDITABLE = {
     "units": "unit",
@@ -75,21 +74,6 @@ def _columns(name: str) -> tuple[str, ...]:
     return catalogues.FILES[name][1]
 
 
-def _norm(value: Any) -> str:
-    """One cell as the text the CSV files hold, so edits and the database compare equal."""
-    if is_missing(value):
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return nfc(value)
-
-
 def _stored(name: str, year: int, path: Path | None) -> pd.DataFrame:
     """The stored rows of a catalogue: a plan's tasks and headings for the plan of `year`; the
     settings with that plan's own values in place of the Office-wide ones."""
@@ -112,7 +96,7 @@ def catalogue_frame(name: str, path: Path | None = None, year: int | None = None
     """A catalogue in its file's columns and order: text cells, true/false as booleans. Tasks,
     headings and the plan's settings are those of the plan of `year` (default: in force)."""
     df = _stored(name, year or plans.current(path), path)
-    out = pd.DataFrame({c: [_norm(v) for v in df[c]] for c in _columns(name)}, dtype=object)
+    out = pd.DataFrame({c: [cell_text(v) for v in df[c]] for c in _columns(name)}, dtype=object)
     for column in BOOLEAN_COLUMNS.intersection(out.columns):
         out[column] = out[column].eq("true").astype(bool)
     return out
@@ -126,7 +110,7 @@ def _rows(name: str, df: pd.DataFrame) -> list[tuple[int, dict[str, str]]]:
         raise catalogues.CatalogueError([f"Thiếu cột {', '.join(missing)}."])
     out = []
     for i, record in enumerate(df[list(columns)].to_dict("records"), start=1):
-        clean = {c: _norm(record[c]) for c in columns}
+        clean = {c: cell_text(record[c]) for c in columns}
         if any(v and v != "false" for v in clean.values()):
             out.append((i, clean))
     return out
@@ -197,7 +181,7 @@ def _removal_problems(name: str, removed: set[str], path: Path | None, year: int
 
 def _keyed(name: str, records: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
     key = "key" if name == "settings" else "code"
-    return {r[key]: {c: _norm(r.get(c)) for c in _columns(name)} for r in records}
+    return {r[key]: {c: cell_text(r.get(c)) for c in _columns(name)} for r in records}
 
 
 def _diff(before: dict, after: dict) -> tuple[dict, dict]:

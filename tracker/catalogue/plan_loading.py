@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from tracker.catalogue import catalogues, periods, plan_store, plans, workdays
 from tracker.csvsafe import restore
 from tracker.roles import User
 from tracker.store import audit, db
-from tracker.text import fmt_date, nfc
+from tracker.text import cell_text, fmt_date, nfc
 
 NUMBER_MAX = 40
 Rows = list[tuple[int, dict[str, str]]]
@@ -93,7 +93,7 @@ def read_rows(data: bytes, name: str, catalogue: str, problems: list[str]) -> Ro
 def _xlsx_rows(data: bytes, name: str, catalogue: str, problems: list[str]) -> Rows:
     sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     rows = sheet.iter_rows(values_only=True)
-    header = [_cell(v).strip() for v in next(rows, ())]
+    header = [cell_text(v).strip() for v in next(rows, ())]
     _, columns = catalogues.FILES[catalogue]
     missing = [c for c in columns if c not in header]
     if missing:
@@ -101,22 +101,10 @@ def _xlsx_rows(data: bytes, name: str, catalogue: str, problems: list[str]) -> R
         return []
     out = []
     for line, values in enumerate(rows, start=2):
-        record = {h: nfc(restore(_cell(v))) for h, v in zip(header, values, strict=False) if h}
+        record = {h: nfc(restore(cell_text(v))) for h, v in zip(header, values, strict=False) if h}
         if any(record.values()):
             out.append((line, {c: record.get(c, "") for c in columns}))
     return out
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 # --- checking a year's plan ---------------------------------------------------------------------

@@ -218,3 +218,5 @@ _CRITERION_COLUMNS = (
     "evidence_hint",
     "responsible_unit",
 )
+# criteria.csv: the same columns, in that order, but sort_order (a file's row order is its order).
+CRITERION_FILE_COLUMNS = tuple(c for c in _CRITERION_COLUMNS if c != "sort_order")
