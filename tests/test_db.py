@@ -169,3 +169,27 @@ def test_catalogue_macros_are_found_from_their_definitions(tmp_db: Path) -> None
 @pytest.mark.parametrize("name", queries.names())
 def test_every_query_is_in_the_readme_catalogue(name: str) -> None:
     assert f"| `{name}` |" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_catalogue_value_survives_submissions_and_may_read_only_catalogues(tmp_db: Path) -> None:
+    """One rule for every cached value: filed under the version of what it reads. The reading
+    context is built once per catalogue version; the seeded value reads submissions while
+    declared catalogue-only and is refused."""
+    from tracker.ingest.reader.context import Context
+
+    context = Context.load()
+    with db.transaction() as tx:  # a data write
+        tx.insert("difficulty", "(unit_code, content, raised_at) values ('HCTC', 'x', now())")
+    assert Context.load() is context
+    with db.transaction() as tx:  # a catalogue write
+        tx.update("unit", "set name = 'Phòng mới' where code = 'HCTC'")
+    rebuilt = Context.load()
+    assert rebuilt is not context and rebuilt.units["HCTC"] == "Phòng mới"
+    for read in (
+        lambda: db.query("submission_history", unit=None, period=None),
+        lambda: db.rows("select count(*) from submission"),
+        lambda: db.derived("inner", lambda: db.query("units")),  # filed under the data version
+    ):
+        with pytest.raises(db.CatalogueReadError):
+            db.derived("seeded", read, None, id(read), catalogue=True)
+    assert db.derived("units", lambda: db.query("units"), catalogue=True) is not None

@@ -2,7 +2,8 @@
 version and shared by every session (derived), one committed state for a whole page run
 (snapshot), and the version a replayed picture is filed under (data_version).
 
-The key of every cached value is the database, its data version and the value's name and parts
+The key of every cached value is the database, the version of what it reads (the catalogue
+version when it reads only catalogues, else the data version) and the value's name and parts
 (tracker/store/db.py); a write transaction retires the versions it can change when it commits,
 so nothing here is ever invalidated by hand. A value that depends on the viewer, the clock or a
 widget carries it in its parts; a picture replayed to other sessions says its audience
@@ -21,10 +22,13 @@ from tracker.store import db
 T = TypeVar("T")
 
 
-def derived(name: str, build: Callable[[], T], path: Path | None, *parts: Any) -> T:
+def derived(
+    name: str, build: Callable[[], T], path: Path | None, *parts: Any, catalogue: bool = False
+) -> T:
     """`build()` on the database at `path` (None: the default), built once per data version
-    and `parts` and shared by every session: treat it as read-only."""
-    return db.derived(name, build, path, *parts)
+    and `parts` and shared by every session: treat it as read-only. With catalogue=True it is
+    built once per catalogue version instead, and may read only catalogues (checked)."""
+    return db.derived(name, build, path, *parts, catalogue=catalogue)
 
 
 @contextmanager

@@ -178,6 +178,7 @@ def migrations_applied(path: Path | None = None) -> list[int]:
 
 def rows(sql: str, params: dict[str, Any] | None = None, path: Path | None = None) -> list[tuple]:
     """Run one statement on a fresh cursor and return all rows."""
+    _check_raw_read(sql, path)
     with connection(path).cursor() as cur:
         return cur.execute(sql, params or {}).fetchall()
 
@@ -188,8 +189,16 @@ def scalar(sql: str, params: dict[str, Any] | None = None, path: Path | None = N
 
 
 def frame(sql: str, params: dict[str, Any] | None = None, path: Path | None = None) -> pd.DataFrame:
+    _check_raw_read(sql, path)
     with connection(path).cursor() as cur:
         return cur.execute(sql, params or {}).df()
+
+
+def _check_raw_read(sql: str, path: Path | None) -> None:
+    if getattr(_catalogue_builds, "names", None):  # only parsed inside a catalogue-only build
+        resolved = _resolve(path)
+        connection(resolved)
+        _check_read(_reads_only_catalogues(sql, str(resolved)), sql[:60])
 
 
 def _fill_once(key: tuple, compute: Callable[[], Any]) -> Any:
@@ -274,6 +283,7 @@ def _cached(name: str, path: Path | None, params: dict[str, Any], kind: str, fet
     connection(path)
     sql = queries.load(name).sql
     catalogue_only = _reads_only_catalogues(sql, str(path))
+    _check_read(catalogue_only, f"query {name}")
 
     def key(generation: int, catalogue_generation: int) -> tuple:
         version = catalogue_generation if catalogue_only else generation
@@ -299,21 +309,63 @@ def cached_rows(name: str, path: Path | None = None, **params: Any) -> tuple[tup
     return _cached(name, path, params, "rows", lambda result: tuple(result.fetchall()))
 
 
-def derived(name: str, build: Callable[[], Any], path: Path | None = None, *parts: Any) -> Any:
+def derived(
+    name: str,
+    build: Callable[[], Any],
+    path: Path | None = None,
+    *parts: Any,
+    catalogue: bool = False,
+) -> Any:
     """A value built from the database (tables for the screen, a chart, a CSV), built once per
-    data version and shared by every session; `parts` are its other inputs (a year, a unit).
+    version and shared by every session; `parts` are its other inputs (a year, a unit).
 
+    Filed like a query result: under the data version, or with catalogue=True under the
+    catalogue version, so that it survives submissions; such a build may read only catalogues,
+    and a read of anything else raises CatalogueReadError (checked on every build).
     `build` runs inside one snapshot(), so the value and the version it is filed under agree.
     Callers must treat the value as read-only: every session gets the same object.
     """
     path = _resolve(path)
     connection(path)
+    _check_read(catalogue, f"the value {name}")
+
+    def key(generation: int, catalogue_generation: int) -> tuple:
+        version = catalogue_generation if catalogue else generation
+        return (str(path), version, catalogue, "derived", name, parts)
+
     if not _pinned_snapshot(path):  # a hit needs no snapshot
-        hit = _cache.get((str(path), _generation[str(path)], "derived", name, parts), _MISS)
+        hit = _cache.get(key(_generation[str(path)], _catalogue_generation[str(path)]), _MISS)
         if hit is not _MISS:
             return hit
-    with snapshot(path), _read_cursor(path) as (_, generation, _catalogue):
-        return _fill_once((str(path), generation, "derived", name, parts), build)
+    with snapshot(path), _read_cursor(path) as (_, generation, catalogue_generation):
+        return _fill_once(
+            key(generation, catalogue_generation), lambda: _built(name, build, catalogue)
+        )
+
+
+class CatalogueReadError(RuntimeError):
+    """A value filed under the catalogue version read something that is not a catalogue."""
+
+
+_catalogue_builds = threading.local()  # per thread: the catalogue-only values being built
+
+
+def _built(name: str, build: Callable[[], Any], catalogue: bool) -> Any:
+    if not catalogue:
+        return build()
+    building = _catalogue_builds.__dict__.setdefault("names", [])
+    building.append(name)
+    try:
+        return build()
+    finally:
+        building.pop()
+
+
+def _check_read(catalogue_only: bool, what: str) -> None:
+    """Inside a catalogue-only build, refuse a read that is not catalogue-only."""
+    building = getattr(_catalogue_builds, "names", None)
+    if building and not catalogue_only:
+        raise CatalogueReadError(f"{building[-1]} is filed under the catalogue version: {what}")
 
 
 def data_version(path: Path | None = None) -> tuple[str, int, int]:
@@ -344,8 +396,10 @@ def catalogue_version(path: Path | None = None) -> tuple[str, int]:
 
 def query_rows(name: str, path: Path | None = None, **params: Any) -> list[tuple]:
     """Run queries/<name>.sql and return plain tuples (no DataFrame, no cache): for hot paths."""
+    sql = queries.load(name).sql
+    _check_raw_read(sql, path)
     with connection(path).cursor() as cur:
-        return cur.execute(queries.load(name).sql, params).fetchall()
+        return cur.execute(sql, params).fetchall()
 
 
 class Tx:
@@ -465,7 +519,7 @@ def _drop_retired(path: str) -> None:
     for key in list(_cache):
         if key[0] != path:
             continue
-        catalogue_only = key[2] is True  # query keys: (path, version, catalogue_only, ...)
+        catalogue_only = key[2] is True  # every key: (path, version, catalogue_only, ...)
         if key[1] < (current_catalogue if catalogue_only else current):
             del _cache[key]
 

@@ -1,9 +1,10 @@
 """The reading context: the catalogues a workbook's codes are checked against.
 
-Loaded once per catalogue version (db.catalogue_version) and pickled to the isolated reader
-worker. It holds every plan's tasks and criteria: a workbook is checked against the plan of its
-week's year, chosen once the header's period is read (Context.for_year); tracker.store is imported only inside load(), so the worker process, which receives a
-ready Context, never loads the database layer.
+Built once per catalogue version (a catalogue-only db.derived value, so submissions do not
+rebuild it) and pickled to the isolated reader worker. It holds every plan's tasks and
+criteria: a workbook is checked against the plan of its week's year, chosen once the header's
+period is read (Context.for_year); tracker.store is imported only inside load(), so the worker
+process, which receives a ready Context, never loads the database layer.
 """
 
 from __future__ import annotations
@@ -95,13 +96,7 @@ class Context:
         """The catalogues as the reader needs them; rebuilt only after a catalogue changes."""
         from tracker.store import db  # here, not at import: the reader's worker stays light
 
-        version = db.catalogue_version(path)
-        context = _CONTEXTS.get(version)
-        if context is None:
-            if len(_CONTEXTS) > 8:
-                _CONTEXTS.clear()
-            context = _CONTEXTS[version] = cls._build(path)
-        return context
+        return db.derived("reader.context", lambda: cls._build(path), path, catalogue=True)
 
     @classmethod
     def _build(cls, path: Path | None) -> Context:
@@ -159,6 +154,3 @@ def _plans(path: Path | None) -> dict[int, PlanCatalogue]:
             criteria_set_id=int(set_ids[0]) if set_ids else None,
         )
     return out
-
-
-_CONTEXTS: dict[tuple[str, int], Context] = {}
