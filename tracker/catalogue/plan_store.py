@@ -163,12 +163,18 @@ def store_criteria_set(
     """Store a new criteria set for the plan of `year` and make it that plan's active one;
     earlier sets (and the scores given under them) stay."""
     tx.update("criteria_set", "set active = false where plan_year = $y", {"y": year})
-    set_id = tx.insert(
+    set_id = tx.insert_row(
         "criteria_set",
-        "(label, source, provisional, active, loaded_at, loaded_by, "
-        "plan_year) values ($l, $s, $p, true, $t, $b, $y) returning id",
-        {"l": label, "s": source, "p": provisional, "t": settings.now(), "b": by, "y": year},
-    )[0][0]
+        {
+            "label": label,
+            "source": source,
+            "provisional": provisional,
+            "active": True,
+            "loaded_at": settings.now(),
+            "loaded_by": by,
+            "plan_year": year,
+        },
+    )
     frame = pd.DataFrame(criteria)
     frame.insert(0, "set_id", set_id)
     tx.insert_frame("criterion", frame)

@@ -63,19 +63,17 @@ def grant_exception(
     if problems:
         raise AdminError(" ".join(problems))
     with db.transaction(path) as tx:
-        new_id = tx.insert(
+        new_id = tx.insert_row(
             "lock_exception",
-            "(unit_code, period, reason, expires_at, granted_by, "
-            "granted_at) values ($u, $p, $r, $e, $b, $t) returning id",
             {
-                "u": unit_code,
-                "p": period,
-                "r": nfc(reason),
-                "e": expires_at,
-                "b": user.username,
-                "t": now,
+                "unit_code": unit_code,
+                "period": period,
+                "reason": nfc(reason),
+                "expires_at": expires_at,
+                "granted_by": user.username,
+                "granted_at": now,
             },
-        )[0][0]
+        )
         audit.record(
             "lock_exception",
             username=user.username,

@@ -68,20 +68,18 @@ def raise_difficulty(
     if task_code and not _task_exists(task_code, path, year):
         raise DifficultyError(f"Không có nhiệm vụ mã '{task_code}' trong Kế hoạch năm {year}.")
     with db.transaction(path) as tx:
-        new_id = tx.insert(
+        new_id = tx.insert_row(
             "difficulty",
-            "(unit_code, task_code, content, proposal, raised_by, "
-            "raised_at, plan_year) values ($u, $t, $c, $p, $by, $at, $y) returning id",
             {
-                "y": year,
-                "u": unit_code,
-                "t": task_code,
-                "c": content,
-                "p": proposal or None,
-                "by": user.username,
-                "at": settings.now(),
+                "plan_year": year,
+                "unit_code": unit_code,
+                "task_code": task_code,
+                "content": content,
+                "proposal": proposal or None,
+                "raised_by": user.username,
+                "raised_at": settings.now(),
             },
-        )[0][0]
+        )
         audit.record(
             "difficulty_raise",
             username=user.username,

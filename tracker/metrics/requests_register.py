@@ -122,14 +122,10 @@ def register(
     user = _allowed(user)
     row = _checked(req, path, year or plans.current(path))
     with db.transaction(path) as tx:
-        new_id = tx.insert(
+        new_id = tx.insert_row(
             "report_request",
-            "(plan_year, task_code, doc_number, doc_date, issuer, "
-            "subject, content, due_date, period_from, period_to, registered_by, registered_at) "
-            "values ($plan_year, $task_code, $doc_number, $doc_date, $issuer, $subject, "
-            "$content, $due_date, $period_from, $period_to, $by, $at) returning id",
-            {**row, "by": user.username, "at": settings.now()},
-        )[0][0]
+            {**row, "registered_by": user.username, "registered_at": settings.now()},
+        )
         audit.record(
             "request_register",
             username=user.username,

@@ -436,6 +436,12 @@ class Tx:
         verb = "insert or replace" if replace else "insert"
         return self._write(table, relations.Kind.INSERT, f"{verb} into {table} {rest}", params)
 
+    def insert_row(self, table: str, row: dict[str, Any]) -> Any:
+        """Insert one row (column -> value) and return the id the table gave it."""
+        cols = ", ".join(row)
+        values = ", ".join(f"${c}" for c in row)
+        return self.insert(table, f"({cols}) values ({values}) returning id", row)[0][0]
+
     def update(self, table: str, rest: str, params: dict[str, Any] | None = None) -> None:
         """`update <table> <rest>` (rest: `set ... where ...`)."""
         self._write(table, relations.Kind.UPDATE, f"update {table} {rest}", params)
