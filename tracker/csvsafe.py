@@ -6,14 +6,21 @@ with BOM, ',' separator, '.' decimals, CRLF rows unless told otherwise. No other
 
 Neutralisation rule (`neutralise`), applied to every text cell, never to numbers:
 
-* A text value is cut into segments at ';' and tab. Vietnamese-locale Excel splits a CSV line on
-  ';' (and a paste or a .txt import splits on tab), so every segment can become a cell of its own.
-* A segment is dangerous when, after leading spaces and double quotes, it starts with one of
-  `= + - @`, tab or CR: a spreadsheet would run it as a formula (`=cmd|' /C calc'!A0`,
-  `@SUM(...)`, `-2+3`). The first segment is the start of the value itself.
+* A text value is cut into segments at ';', tab and every line break (CR, LF and the rarer
+  ones: VT, FF, NEL, U+2028, U+2029). Vietnamese-locale Excel splits a CSV line on ';', a paste
+  or a .txt import splits on tab, and an import with the wrong separator (LibreOffice with ';'
+  on this comma file) loses track of the quotes around a multi-line field and starts a new row
+  at each of its lines: every segment can become a cell of its own.
+* A segment is dangerous when, after leading spaces, double quotes and invisible characters
+  (Unicode Zs and Cf: no-break and ideographic spaces, zero-width spaces and joiners, the BOM),
+  it starts with tab, CR or a character that is, or folds (NFKC) to, one of `= + - @` or the
+  minus sign: full-width `＝ ＋ － ＠`, small and super/subscript forms (OWASP CSV injection). A
+  spreadsheet would run it as a formula (`=cmd|' /C calc'!A0`, `@SUM(...)`, `-2+3`). The first
+  segment is the start of the value itself.
 * Each dangerous segment gets an apostrophe at its start, and nothing else changes, so the text
   stays readable: `=1+1` -> `'=1+1`, `-5` -> `'-5`,
-  `Đã họp giao ban;=cmd|' /C calc'!A0` -> `Đã họp giao ban;'=cmd|' /C calc'!A0`.
+  `Đã họp giao ban;=cmd|' /C calc'!A0` -> `Đã họp giao ban;'=cmd|' /C calc'!A0`,
+  `Đã triển khai\n=1+1+N(` -> `Đã triển khai\n'=1+1+N(` (issue 32).
 * Numbers (int, float, numpy numbers, `Number`), booleans, dates and missing values pass as they
   are: a negative number stored as a number stays `-5.2`; only text such as "-5" is prefixed.
 
@@ -39,14 +46,29 @@ from tracker.text import is_missing
 
 # Text starting with these is run as a formula by Excel/LibreOffice/WPS when the file is opened.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Where a spreadsheet may start a new cell inside one CSV field.
-SEGMENT_SEPARATORS = (";", "\t")
+# Where a spreadsheet may start a new cell inside one CSV field: ';', tab and the line breaks.
+SEGMENT_SEPARATORS = (";", "\t", "\r", "\n", "\v", "\f", "\x85", "\u2028", "\u2029")
+# Characters a segment may start with before its first visible one: spaces, double quotes and
+# the invisible ones (Unicode categories Zs and Cf; tests/test_csvsafe.py checks this covers
+# every such character of the running Python's Unicode).
+SKIPPED = (
+    ' "\u00a0\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u1680\u180e'
+    "\u2000-\u200f\u202a-\u202f\u205f-\u2064\u2066-\u206f\u3000\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f"
+)
+# Characters that start a formula: FORMULA_PREFIXES and every character NFKC folds to one of
+# = + - @ or to the minus sign (full-width, small, superscript and subscript forms).
+FORMULA_STARTS = (
+    "=+\\-@\t\r\u207a-\u207c\u208a-\u208c\u2212\u2a75\u2a76\ufb29\ufe62\ufe63\ufe66"
+    "\ufe6b\uff0b\uff0d\uff1d\uff20"
+)
 BOM = "\ufeff"
 
-# The start of the value or of a segment (after ';' or tab) followed, past spaces and double
-# quotes, by a formula character.
-_RISKY = re.compile(r"""(^|[;\t])(?=[ "]*[=+\-@\t\r])""")
-_NEUTRALISED = re.compile(r"""(^|[;\t])'(?=[ "]*[=+\-@\t\r])""")
+_SEPARATOR = "[" + "".join(SEGMENT_SEPARATORS) + "]"
+# The start of the value or of a segment followed, past skipped characters, by a formula start.
+_RISKY = re.compile(f"(^|{_SEPARATOR})(?=[{SKIPPED}]*[{FORMULA_STARTS}])")
+_NEUTRALISED = re.compile(f"(^|{_SEPARATOR})'(?=[{SKIPPED}]*[{FORMULA_STARTS}])")
 
 
 def is_formula_like(text: str) -> bool:
