@@ -3,10 +3,12 @@ bulk import, the audit log and backups. Every action is checked again in the pac
 
 import streamlit as st
 
-from tracker.ui import admin_page, plans_admin, shell
+from tracker.ui import admin_page, plans_admin, serving, shell
 
 user = shell.frame("quan_tri")
 st.title("Quản trị")
+if proxy_warning := serving.forwarding_warning():  # an unconfigured proxy in front
+    st.warning(proxy_warning, icon=":material/router:")
 
 tabs = {
     "Tài khoản": admin_page.accounts_tab,

@@ -175,8 +175,10 @@ def login_name(typed: str) -> str:
 
 
 def sample_accounts(path: Path | None = None) -> list[tuple[str, str, str | None]]:
-    """The active sample accounts (username, role, unit): present only in a sample database."""
-    return [tuple(row) for row in db.query_rows("sample_accounts", path)]
+    """The active sample accounts (username, role, unit): present only in a sample database.
+    Cached until the next write (every page shows the banner, every request from another
+    machine is checked: tracker/ui/sample_guard.py)."""
+    return [tuple(row) for row in db.cached_rows("sample_accounts", path)]
 
 
 def device_holds(value: str | None, username: str, path: Path | None = None) -> bool:

@@ -12,80 +12,143 @@ uvicorn is configured):
   middleware class that uvicorn's Config is about to use (uvicorn.config.ProxyHeadersMiddleware)
   with one that ignores the list it is given and uses ours. tests/test_client_identity.py and
   the browser tests check it through the real Config and a real server.
-- No sample accounts in production: a database holding them is served only on this machine
-  (loopback), unless $TRACKER_DEMO=1 says it is a demonstration.
+- The list is checked first (issue 32): an entry that is not an IP address or network
+  (`127.0.0.l`, `nginx`, `10.0.0.0/33`, `*`) or a network that matches every address
+  (`0.0.0.0/0`, `::/0`) stops the server with a message naming the variable and an example.
+  uvicorn alone takes a bad entry for a name no peer ever has (trusting nobody, silently: the
+  cookies lose Secure behind HTTPS, the per-address lock is off) and a match-all network as
+  leave to believe any forged address.
+- A proxy the list does not name: a request that arrives with Forwarded, X-Forwarded-* or
+  X-Real-IP from a peer that is not a trusted proxy means an unconfigured proxy fronts the
+  server. The first one is logged and Quản trị shows it (`forwarding_warning`).
+- No sample accounts in production: tracker/ui/sample_guard.py, at start and at every request
+  (the middleware below wraps the app in it, so it judges the client the proxies named).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
+import threading
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import uvicorn.config
 from streamlit import config
+from streamlit.logger import get_logger
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from tracker import settings
-from tracker.accounts import auth
-from tracker.catalogue import catalogues
+from tracker.text import fmt_datetime
+from tracker.ui import sample_guard
 
 # uvicorn.Config reads this variable when Streamlit builds its server (after the app is loaded).
 UVICORN_TRUSTED = "FORWARDED_ALLOW_IPS"
+VARIABLE = "TRACKER_TRUSTED_PROXIES"
+_LOG = get_logger(__name__)
 
 
 class RefusedToServe(SystemExit):
     """The server must not start; the message (Vietnamese) says why and what to do."""
 
 
+@dataclass(frozen=True)
+class Forwarding:
+    """The first request an untrusted proxy forwarded: when, from which peer, which headers."""
+
+    seen_at: datetime
+    peer: str
+    headers: tuple[str, ...]
+
+
+_first_forwarding: Forwarding | None = None
+_forwarding_lock = threading.Lock()
+
+
 class TrustedProxyHeaders(ProxyHeadersMiddleware):
-    """uvicorn's proxy-headers middleware believing $TRACKER_TRUSTED_PROXIES only."""
+    """uvicorn's proxy-headers middleware believing $TRACKER_TRUSTED_PROXIES only, noting a
+    request forwarded by anyone else, around the app behind the sample guard."""
 
     def __init__(self, app: Any, trusted_hosts: list[str] | str | None = None) -> None:
-        super().__init__(app, trusted_hosts=trusted_proxies())
+        super().__init__(sample_guard.SampleGuard(app), trusted_hosts=",".join(trusted_proxies()))
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket"):
+            peer = (scope.get("client") or ("",))[0]
+            names = sample_guard.forwarding_headers(scope["headers"])
+            if names and peer not in self.trusted_hosts:
+                _note_forwarding(peer, names)
+        await super().__call__(scope, receive, send)
 
 
 def configure() -> None:
-    """Set the trusted proxies for uvicorn, then refuse a sample database served to the network."""
-    os.environ[UVICORN_TRUSTED] = trusted_proxies()  # any Config created from now on
+    """Check and set the trusted proxies for uvicorn, then refuse a sample database served to
+    the network; raises RefusedToServe (the server does not start) with the reason."""
+    proxies = trusted_proxies()
+    os.environ[UVICORN_TRUSTED] = ",".join(proxies)  # any Config created from now on
     uvicorn.config.ProxyHeadersMiddleware = TrustedProxyHeaders  # the one loading this app
-    refusal = sample_refusal(config.get_option("server.address"))
+    refusal = sample_guard.start_refusal(config.get_option("server.address"), proxies)
     if refusal:
         raise RefusedToServe(refusal)
 
 
-def trusted_proxies() -> str:
-    """uvicorn's list from $TRACKER_TRUSTED_PROXIES; '' trusts nobody (an empty name matches no
-    peer address)."""
-    return ",".join(part.strip() for part in settings.TRUSTED_PROXIES.split(",") if part.strip())
+def trusted_proxies() -> list[str]:
+    """$TRACKER_TRUSTED_PROXIES as a list of addresses and networks (none: trust nobody);
+    raises RefusedToServe for an entry that is not one, or that matches every address."""
+    entries = [part.strip() for part in settings.TRUSTED_PROXIES.split(",") if part.strip()]
+    for entry in entries:
+        try:
+            network = ipaddress.ip_network(entry)  # an address is a network of one
+        except ValueError:
+            raise RefusedToServe(_proxy_problem(entry, *_NOT_AN_ADDRESS)) from None
+        if network.prefixlen == 0:
+            raise RefusedToServe(_proxy_problem(entry, *_EVERY_ADDRESS))
+    return entries
 
 
-def is_loopback(address: str | None) -> bool:
-    """Whether the server's bind address is reachable from this machine only (unset or 0.0.0.0
-    means every interface)."""
-    if not address:
-        return False
-    if address == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(address.strip("[]")).is_loopback
-    except ValueError:
-        return False
+_NOT_AN_ADDRESS = (
+    "không phải địa chỉ IP hay mạng (CIDR) hợp lệ",
+    "is not an IP address or a CIDR network",
+)
+_EVERY_ADDRESS = (
+    "khớp mọi địa chỉ: máy chủ sẽ tin địa chỉ giả do bất kỳ ai gửi",
+    "matches every address: the server would believe any forged address",
+)
 
 
-def sample_refusal(address: str | None) -> str | None:
-    """Why a sample database must not be served at `address`, or None."""
-    if settings.DEMO or is_loopback(address):
-        return None
-    try:
-        if not auth.sample_accounts():
-            return None
-    except catalogues.DatabaseBusyError:  # the pages say so; the check runs again at the next start
-        return None
+def _proxy_problem(entry: str, vietnamese: str, english: str) -> str:
     return (
-        f"Không khởi động: cơ sở dữ liệu {settings.db_path()} có tài khoản mẫu (mật khẩu công "
-        f"khai) mà máy chủ lại mở ra mạng (server.address = {address or 'mọi địa chỉ'}). Hãy "
-        "dùng cơ sở dữ liệu thật (TRACKER_DB) với tài khoản tạo bằng `python -m tracker users "
-        "add`, hoặc chỉ mở trên máy này (--server.address 127.0.0.1); nếu đây đúng là bản "
-        "trình diễn, đặt TRACKER_DEMO=1."
+        f"Không khởi động: {VARIABLE} có mục {entry!r} {vietnamese}. Ghi địa chỉ IP hoặc mạng "
+        "CIDR của reverse proxy, cách nhau bởi dấu phẩy, ví dụ "
+        f"{VARIABLE}=127.0.0.1 (nginx trên cùng máy, như deploy/) hoặc "
+        f"{VARIABLE}=10.0.0.5,10.0.1.0/24; để trống khi không có proxy.\n"
+        f"Refusing to start: {VARIABLE} entry {entry!r} {english}. List the reverse proxies' "
+        f"IP addresses or CIDR networks, comma-separated, e.g. {VARIABLE}=127.0.0.1."
+    )
+
+
+def _note_forwarding(peer: str, names: tuple[str, ...]) -> None:
+    global _first_forwarding
+    with _forwarding_lock:
+        if _first_forwarding is not None:
+            return
+        _first_forwarding = Forwarding(settings.now(), peer, names)
+    _LOG.warning(forwarding_warning())
+
+
+def forwarding_warning() -> str | None:
+    """What Quản trị (and the server's log, once) says when a proxy that is not trusted
+    forwarded a request since the server started; None when none did."""
+    seen = _first_forwarding
+    if seen is None:
+        return None
+    unset = "chưa đặt" if not settings.TRUSTED_PROXIES.strip() else f"chưa có {seen.peer}"
+    return (
+        f"Máy chủ đang chạy sau proxy nhưng {VARIABLE} {unset}: từ "
+        f"{fmt_datetime(seen.seen_at)}, máy {seen.peer} chuyển tiếp yêu cầu (tiêu đề "
+        f"{', '.join(seen.headers)}) mà máy chủ không tin. Khi đó máy chủ không biết địa chỉ "
+        "thật của người dùng (không khóa đăng nhập theo địa chỉ) và cookie không được đánh dấu "
+        f"Secure qua HTTPS. Đặt {VARIABLE} là địa chỉ của proxy (ví dụ 127.0.0.1 cho nginx trên "
+        "cùng máy, README mục Triển khai) rồi khởi động lại máy chủ."
     )
