@@ -1,4 +1,4 @@
-"""Tài khoản (every role): one's own account, change password, log out."""
+"""Tài khoản (every role): one's own account, change password, trusted browsers, log out."""
 
 import streamlit as st
 
@@ -6,7 +6,7 @@ from tracker import settings
 from tracker.accounts import auth
 from tracker.catalogue import plan
 from tracker.text import fmt_datetime
-from tracker.ui import shell
+from tracker.ui import devices_view, shell
 
 user = shell.frame("tai_khoan")
 st.title("Tài khoản của tôi")
@@ -61,6 +61,8 @@ if submitted:
             st.error(str(exc))
         else:
             st.success("Đã đổi mật khẩu. Lần đăng nhập sau hãy dùng mật khẩu mới.")
+
+devices_view.own_browsers(user)
 
 st.subheader("Đăng xuất")
 if st.button("Đăng xuất khỏi ứng dụng", key="logout_page", icon=":material/logout:"):

@@ -254,7 +254,9 @@ def test_session_route_over_https_marks_the_cookies_secure(users) -> None:
     device = devices.cookie_name("lanhdao")
     assert jar[sessions.COOKIE]["secure"] and jar[device]["secure"]
     assert jar[device]["httponly"] and jar[device]["samesite"].lower() == "strict"
-    assert auth.device_holds(jar[device].value, "lanhdao")
+    assert devices.trusted(jar[device].value, "lanhdao")
+    (trusted,) = devices.browsers("lanhdao").to_dict("records")
+    assert trusted["issued_client"] == "127.0.0.1"  # where it signed in from
     code = sessions.issue_code(users["lanh_dao"], BROWSER)
     spoofed = _request(
         "/auth/session", f"code={code}", {"_streamlit_xsrf": XSRF}, x_forwarded_proto="https"

@@ -1,7 +1,8 @@
-"""Guessing bounded, the owner never locked out (issue 27): an account takes at most
+"""Guessing bounded, the owner never locked out (issues 27 and 32): an account takes at most
 MAX_FAILED_LOGINS_NEW_BROWSERS wrong passwords per window from browsers that never signed in to
 it, whatever their addresses; a browser holding the account's device cookie keeps its own
-allowance; known client addresses keep their own lock too."""
+allowance, through the owner's password change too; known client addresses keep their own lock
+too; the owner sees and revokes their trusted browsers on Tài khoản, HCTC on Quản trị."""
 
 from __future__ import annotations
 
@@ -17,6 +18,15 @@ from tracker.accounts import admin, auth, devices
 from tracker.store import db
 
 SPOOFED = [f"198.51.100.{i}" for i in range(1, 13)]
+CHROME_WINDOWS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0.0.0 Safari/537.36"
+)
+
+
+def _browser(username: str, client: str | None = "192.0.2.10") -> str:
+    """The device cookie a browser receives when `username`'s owner signs in from it."""
+    return devices.issue(username, client=client, user_agent=CHROME_WINDOWS)
 
 
 @pytest.fixture
@@ -45,7 +55,7 @@ def _audit(action: str) -> list[dict]:
 def test_twelve_addresses_lock_new_browsers_not_the_owners_browser(
     users: dict, clock: StillClock
 ) -> None:
-    owner = devices.issue("lanhdao")  # the owner signed in from this browser earlier
+    owner = _browser("lanhdao")  # the owner signed in from this browser earlier
     for client in SPOOFED:  # twelve guesses, each from a "new" address
         assert _refused("lanhdao", "doan-sai", client=client)
     # Ten counted, then the account is locked for every browser without its device cookie.
@@ -65,8 +75,8 @@ def test_twelve_addresses_lock_new_browsers_not_the_owners_browser(
 
 
 def test_the_owner_keeps_a_separate_allowance_per_device(users: dict, clock: StillClock) -> None:
-    owner = devices.issue("hctc")
-    other = devices.issue("hctc")
+    owner = _browser("hctc")
+    other = _browser("hctc")
     for _ in range(settings.MAX_FAILED_LOGINS):
         assert _refused("hctc", "go-nham", device=owner)
     assert _refused("hctc", PASSWORD, device=owner)  # this device: locked
@@ -76,17 +86,117 @@ def test_the_owner_keeps_a_separate_allowance_per_device(users: dict, clock: Sti
     assert auth.authenticate("hctc", PASSWORD, device=owner).username == "hctc"
 
 
-def test_a_device_cookie_is_per_account_and_revoked_by_a_password_change(users: dict) -> None:
-    cookie = devices.issue("hctc")
-    assert auth.device_holds(cookie, "hctc")
-    assert not auth.device_holds(cookie, "btcd")  # another account's
-    device_id, signature = cookie.rsplit(".", 1)
-    assert not auth.device_holds(f"{device_id}x.{signature}", "hctc")  # edited
-    assert not auth.device_holds(None, "hctc") and not auth.device_holds("rác", "hctc")
+def test_a_device_cookie_is_per_account_and_outlives_a_password_change(
+    users: dict, clock: StillClock
+) -> None:
+    cookie = _browser("hctc")
+    assert devices.trusted(cookie, "hctc")
+    assert not devices.trusted(cookie, "btcd")  # another account's
+    assert not devices.trusted(cookie + "x", "hctc")  # edited
+    assert not devices.trusted(None, "hctc") and not devices.trusted("rác", "hctc")
     assert devices.cookie_name("hctc") != devices.cookie_name("btcd")
     assert "hctc" not in devices.cookie_name("hctc")
-    auth.set_password("hctc", "mat-khau-moi-2026", by=users["quan_tri"])
-    assert not auth.device_holds(cookie, "hctc")
+    # The owner's own change and HCTC's reset leave the owner's browsers trusted (issue 32).
+    auth.change_own_password(users["don_vi"], PASSWORD, "mat-khau-moi-2026")
+    auth.set_password("hctc", "mat-khau-moi-2027", by=users["quan_tri"])
+    assert devices.trusted(cookie, "hctc")
+    clock.advance(timedelta(days=settings.DEVICE_COOKIE_DAYS, seconds=1))
+    assert not devices.trusted(cookie, "hctc")  # it lasts DEVICE_COOKIE_DAYS
+
+
+def test_the_database_keeps_only_a_digest_of_the_device_cookie(users: dict) -> None:
+    cookie = _browser("hctc")
+    stored = db.rows("select * from auth_device")
+    assert len(stored) == 1 and cookie not in json.dumps(stored, default=str)
+
+
+def _owner_after_guessing(users: dict, owner: str) -> bool:
+    """After MAX_FAILED_LOGINS_NEW_BROWSERS wrong passwords from new browsers: whether the
+    owner's browser (`owner`, its device cookie) gets in with the new password."""
+    for client in SPOOFED[: settings.MAX_FAILED_LOGINS_NEW_BROWSERS]:
+        assert _refused("lanhdao", "doan-sai", client=client)
+    assert _refused("lanhdao", "mat-khau-moi-2026", client="192.0.2.99")  # new browsers: locked
+    return not _refused("lanhdao", "mat-khau-moi-2026", device=owner)
+
+
+def test_the_owner_keeps_the_browser_they_changed_the_password_in(
+    users: dict, clock: StillClock
+) -> None:
+    """Issue 32's finding: after the owner's own password change, a stranger's ten guesses
+    locked the owner out of their own browser."""
+    owner = _browser("lanhdao")
+    auth.change_own_password(users["lanh_dao"], PASSWORD, "mat-khau-moi-2026")
+    assert _owner_after_guessing(users, owner)
+    (login,) = _audit("login")
+    assert login["device"] is True
+
+
+def test_seeded_violation_a_password_change_that_forgets_the_browsers_locks_the_owner_out(
+    users: dict, clock: StillClock
+) -> None:
+    """The password change of issue 27 (every device cookie revoked with the old password):
+    the check above fails."""
+    owner = _browser("lanhdao")
+    auth.change_own_password(users["lanh_dao"], PASSWORD, "mat-khau-moi-2026")
+    devices.revoke("lanhdao", None, by=users["lanh_dao"])  # what the old change did
+    assert not _owner_after_guessing(users, owner)
+
+
+def test_a_refused_browser_is_told_how_the_owner_gets_in() -> None:
+    answer = str(auth.login_error())
+    assert answer.startswith("Tên đăng nhập hoặc mật khẩu không đúng.")
+    assert "đăng nhập từ máy đã dùng trước đây" in answer
+    assert "Phòng Hành chính - Tổ chức mở khóa" in answer
+
+
+def test_a_trusted_browser_records_when_and_where(users: dict, clock: StillClock) -> None:
+    cookie = _browser("lanhdao", client="192.0.2.10")
+    clock.advance(timedelta(hours=2))
+    auth.authenticate("lanhdao", PASSWORD, client="192.0.2.20", device=cookie)
+    (row,) = devices.browsers("lanhdao").to_dict("records")
+    assert row["browser"] == "Chrome trên Windows"
+    assert (row["issued_at"], row["issued_client"]) == (datetime(2026, 3, 9, 8), "192.0.2.10")
+    assert (row["last_used_at"], row["last_client"]) == (datetime(2026, 3, 9, 10), "192.0.2.20")
+
+
+@pytest.mark.parametrize(
+    ("agent", "label"),
+    [
+        (CHROME_WINDOWS, "Chrome trên Windows"),
+        (CHROME_WINDOWS + " Edg/120.0.0.0", "Edge trên Windows"),
+        (
+            "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0",
+            "Firefox trên Linux",
+        ),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
+            "Safari trên iPhone",
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "coc_coc_browser/120.0 Chrome/120.0 Mobile Safari/537.36",
+            "Cốc Cốc trên Android",
+        ),
+        (None, "Trình duyệt khác"),
+    ],
+)
+def test_a_browser_is_named_as_its_owner_would(agent: str | None, label: str) -> None:
+    assert devices.browser_label(agent) == label
+
+
+def test_only_the_owner_or_hctc_revokes_an_accounts_browsers(users: dict) -> None:
+    mine, other = _browser("hctc"), _browser("hctc")
+    with pytest.raises(auth.PermissionDenied):
+        devices.revoke("hctc", None, by=users["don_vi_btcd"])
+    assert devices.revoke("hctc", [devices.trusted(mine, "hctc")], by=users["don_vi"]) == 1
+    assert not devices.trusted(mine, "hctc") and devices.trusted(other, "hctc")
+    assert devices.revoke("hctc", None, by=users["quan_tri"]) == 1
+    assert devices.browsers("hctc").empty
+    assert [e["browsers"] for e in _audit("device_revoke")] == [
+        [devices._digest(mine)[:8]],
+        [devices._digest(other)[:8]],
+    ]
 
 
 def test_a_forged_device_cookie_gets_the_new_browser_allowance(
@@ -114,19 +224,6 @@ def test_the_owner_signing_in_does_not_reset_the_new_browser_count(
     assert auth.authenticate("lanhdao", PASSWORD, client="10.0.0.7").username == "lanhdao"
     assert _refused("lanhdao", "doan-sai", client=SPOOFED[9])  # the tenth: locks new browsers
     assert _refused("lanhdao", PASSWORD, client="10.0.0.7")
-
-
-def test_a_damaged_device_key_is_replaced_and_old_cookies_stop_counting(
-    users: dict, clock: StillClock
-) -> None:
-    cookie = devices.issue("hctc")
-    key_file = settings.device_key_path()
-    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
-    key_file.write_text("hỏng", encoding="utf-8")
-    devices._key.cache_clear()
-    assert not auth.device_holds(cookie, "hctc")
-    assert auth.device_holds(devices.issue("hctc"), "hctc")
-    devices._key.cache_clear()
 
 
 # --- what the pages show ------------------------------------------------------------------------
@@ -164,3 +261,27 @@ def test_quan_tri_sees_accounts_under_attack(users: dict, clock: StillClock) -> 
     at.selectbox(key="target_user").set_value("lanhdao").run()
     at.button(key="unlock_user").click().run()
     assert auth.authenticate("lanhdao", PASSWORD, client="192.0.2.1").username == "lanhdao"
+
+
+def test_tai_khoan_lists_the_owners_browsers_and_revokes_them(users: dict) -> None:
+    _browser("lanhdao", client="192.0.2.10")
+    at = open_page(users["lanh_dao"], "tai_khoan")
+    assert not at.exception
+    (table,) = [d.value for d in at.dataframe if "Trình duyệt" in d.value.columns]
+    assert list(table["Trình duyệt"]) == ["Chrome trên Windows"]
+    assert list(table["Địa chỉ lúc đó"]) == ["192.0.2.10"]
+    (chosen,) = at.multiselect
+    chosen.set_value([devices.browsers("lanhdao")["id"][0]]).run()
+    at.button(key="revoke_own_browsers").click().run()
+    assert not at.exception and "Đã thu hồi 1 máy." in texts(at)
+    assert devices.browsers("lanhdao").empty
+
+
+def test_quan_tri_revokes_every_browser_of_an_account(users: dict) -> None:
+    _browser("lanhdao"), _browser("lanhdao")
+    at = open_page(users["quan_tri"], "quan_tri")
+    at.selectbox(key="target_user").set_value("lanhdao").run()
+    assert "Máy 'lanhdao' đã đăng nhập, vẫn vào được khi có người dò mật khẩu: 2." in texts(at)
+    at.button(key="revoke_account_browsers").click().run()
+    assert not at.exception and "Đã thu hồi 2 máy của 'lanhdao'." in texts(at)
+    assert devices.browsers("lanhdao").empty

@@ -73,13 +73,6 @@ def backup_key_path(db: Path | None = None) -> Path:
     return Path(os.environ.get("TRACKER_BACKUP_KEY") or db.parent / f"{db.stem}.backup-key")
 
 
-def device_key_path(db: Path | None = None) -> Path:
-    """The secret that signs device cookies (HMAC): $TRACKER_DEVICE_KEY, else <db stem>.device-key
-    beside the database (outside it: a copy of the database must not let anyone forge one)."""
-    db = db or db_path()
-    return Path(os.environ.get("TRACKER_DEVICE_KEY") or db.parent / f"{db.stem}.device-key")
-
-
 def catalogue_dir() -> Path:
     """Where the catalogue CSV files are read from ($TRACKER_CATALOGUES, else data/)."""
     return Path(os.environ.get("TRACKER_CATALOGUES") or DATA_DIR)

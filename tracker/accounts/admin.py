@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "user_disable": "Vô hiệu hóa tài khoản",
     "user_enable": "Kích hoạt tài khoản",
     "user_unlock": "Mở khóa đăng nhập",
+    "device_revoke": "Thu hồi máy đã đăng nhập",
     "password_reset": "Đặt lại mật khẩu",
     "password_change": "Đổi mật khẩu",
     "catalogue_edit": "Sửa danh mục",

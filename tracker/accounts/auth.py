@@ -99,7 +99,8 @@ def login_error() -> AccountError:
         f"từ máy đó tạm bị khóa {settings.LOGIN_LOCK_MINUTES} phút; sau "
         f"{settings.MAX_FAILED_LOGINS_NEW_BROWSERS} lần nhập sai từ các máy chưa từng đăng nhập "
         "tài khoản này, mọi máy mới đều phải chờ như vậy (máy đã đăng nhập trước đây vẫn đăng "
-        "nhập được)."
+        "nhập được). Chủ tài khoản: hãy đăng nhập từ máy đã dùng trước đây, hoặc nhờ Phòng Hành "
+        "chính - Tổ chức mở khóa."
     )
 
 
@@ -144,7 +145,7 @@ def authenticate(
     found = db.query_rows("account_credentials", path, username=username)
     # argon2 runs before the write lock is taken: a slow hash must not hold up other writers.
     password_ok = _verify(found[0][0] if found else dummy, password) and bool(found)
-    device_id = devices.verify(device, username, found[0][0] if found else None, path)
+    device_id = devices.trusted(device, username, path)  # one lookup, account or not
     with db.transaction(path) as tx:
         attempt = _Attempt(
             username,
@@ -179,12 +180,6 @@ def sample_accounts(path: Path | None = None) -> list[tuple[str, str, str | None
     Cached until the next write (every page shows the banner, every request from another
     machine is checked: tracker/ui/sample_guard.py)."""
     return [tuple(row) for row in db.cached_rows("sample_accounts", path)]
-
-
-def device_holds(value: str | None, username: str, path: Path | None = None) -> bool:
-    """Whether `value` is a valid device cookie of `username` for its current password."""
-    found = db.query_rows("account_credentials", path, username=username)
-    return devices.verify(value, username, found[0][0] if found else None, path) is not None
 
 
 @dataclass(frozen=True)
@@ -290,6 +285,8 @@ def _log_in(tx: db.Tx, a: _Attempt, account: tuple) -> User:
                 {"u": a.username, "c": key},
             )
     _sync_account_summary(tx, a)
+    if a.device:
+        devices.note_sign_in(tx, a.device, a.client, a.now)
     detail = {"client": a.client or None, "device": bool(a.device)}
     audit.record("login", username=a.username, role=role, detail=detail, tx=tx)
     return User(a.username, role, unit_code, full_name, epoch)

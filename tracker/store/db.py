@@ -446,9 +446,11 @@ class Tx:
         """`update <table> <rest>` (rest: `set ... where ...`)."""
         self._write(table, relations.Kind.UPDATE, f"update {table} {rest}", params)
 
-    def delete(self, table: str, where: str = "", params: dict[str, Any] | None = None) -> None:
-        """`delete from <table> <where>` (no where: every row)."""
-        self._write(table, relations.Kind.DELETE, f"delete from {table} {where}", params)
+    def delete(
+        self, table: str, where: str = "", params: dict[str, Any] | None = None
+    ) -> list[tuple]:
+        """`delete from <table> <where>` (no where: every row); the rows of a `returning` clause."""
+        return self._write(table, relations.Kind.DELETE, f"delete from {table} {where}", params)
 
     def _write(
         self, table: str, kind: relations.Kind, sql: str, params: dict[str, Any] | None

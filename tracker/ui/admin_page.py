@@ -17,7 +17,15 @@ from tracker.accounts import admin, auth, backups
 from tracker.accounts.auth import User
 from tracker.catalogue import catalogues, editing, periods, plan, plans
 from tracker.ingest import kept, locks, submissions
-from tracker.ui import admin_tables, calendar_admin, display, filters, flash, upload_view
+from tracker.ui import (
+    admin_tables,
+    calendar_admin,
+    devices_view,
+    display,
+    filters,
+    flash,
+    upload_view,
+)
 
 SAVED = "catalogue_saved"  # flash key: the catalogue save message, shown after the rerun
 
@@ -51,8 +59,8 @@ def _login_pressure(user: User) -> None:
         st.warning(
             f"Đang tạm khóa đăng nhập: {', '.join(locked)}. Nếu không phải người dùng tự nhập "
             "sai, có thể ai đó đang dò mật khẩu: máy người dùng đã đăng nhập trước đây vẫn vào "
-            "được; chọn tài khoản ở mục Cập nhật tài khoản rồi bấm **Mở khóa đăng nhập** để mở "
-            "cho mọi máy.",
+            "được (kể cả sau khi đổi mật khẩu); chọn tài khoản ở mục Cập nhật tài khoản rồi bấm "
+            "**Mở khóa đăng nhập** để mở cho mọi máy (tài khoản mới, hoặc người dùng ở máy mới).",
             icon=":material/lock_clock:",
         )
     display.show(admin_tables.login_pressure_view(pressure), key="login_pressure_table")
@@ -89,6 +97,7 @@ def _account_actions(user: User, units: list[str]) -> None:
         return
     try:
         _toggle_and_unlock(user, target, info)
+        devices_view.account_browsers(user, target)
         _reset_password_form(user, target)
         _edit_user_form(user, target, info, units)
     except (auth.AccountError, auth.PermissionDenied) as exc:

@@ -22,7 +22,7 @@ from streamlit.web.server.starlette.starlette_app_utils import decode_xsrf_token
 from streamlit.web.server.starlette.starlette_server_config import XSRF_COOKIE_NAME
 
 from tracker import settings
-from tracker.accounts import auth, devices, sessions
+from tracker.accounts import devices, sessions
 
 SESSION_PATH = "/auth/session"
 SIGNOUT_PATH = "/auth/signout"
@@ -95,17 +95,21 @@ def start_session(request: Request) -> Response:
 
 
 def _remember_device(request: Request, response: Response, token: str) -> None:
-    """The owner has just signed in from this browser: it gets the account's device cookie, a
-    login allowance of its own (accounts/devices.py). A valid one already held is kept."""
+    """The owner has just signed in from this browser: it becomes one of the account's trusted
+    browsers, with a login allowance of its own (accounts/devices.py). One it already is stays
+    as it is (its cookie, and its place in the owner's list on Tài khoản)."""
     session = sessions.resume(token)
     if session is None:
         return
     username = session.user.username
     name = devices.cookie_name(username)
-    held = request.cookies.get(name)
-    if auth.device_holds(held, username):
+    if devices.trusted(request.cookies.get(name), username):
         return
-    value = devices.issue(username)
+    value = devices.issue(
+        username,
+        client=request.client.host if request.client else None,  # after the trusted proxies
+        user_agent=request.headers.get("user-agent"),
+    )
     if value is not None:
         response.set_cookie(name, value, **_cookie_options(request, settings.DEVICE_COOKIE_DAYS))
 

@@ -134,7 +134,7 @@ def _session_user() -> User | None:
     return user
 
 
-def _cookie(name: str) -> str | None:
+def cookie(name: str) -> str | None:
     """A cookie the browser sent when this tab's session began (None under AppTest, whose
     context is a mock)."""
     value = st.context.cookies.get(name)
@@ -144,7 +144,7 @@ def _cookie(name: str) -> str | None:
 def _cookie_user() -> User | None:
     """The user of the browser's sign-in cookie, read when this tab's session begins (a new
     tab, a reload, a server restart); None without a live one."""
-    session, reason = sessions.resume_with_reason(_cookie(sessions.COOKIE))
+    session, reason = sessions.resume_with_reason(cookie(sessions.COOKIE))
     if session is None:
         if reason:
             st.warning(reason)
@@ -232,7 +232,7 @@ def _page_url(page: Page) -> str:
 def _signed_in(user: User, page: Page) -> None:
     """After the password check: hand the browser a one-time code bound to it, which
     /auth/session trades for the cookie. Without a browser to bind to, this tab alone."""
-    binding = session_routes.binding(_cookie(XSRF_COOKIE_NAME))
+    binding = session_routes.binding(cookie(XSRF_COOKIE_NAME))
     if binding is None:
         now = settings.now()
         st.session_state[SESSION_USER] = user
@@ -268,7 +268,7 @@ def _login_form(page: Page) -> None:
             # is None locally (and not a string under AppTest's mocked context).
             ip = st.context.ip_address
             client = ip if isinstance(ip, str) else None
-            device = _cookie(devices.cookie_name(auth.login_name(username)))
+            device = cookie(devices.cookie_name(auth.login_name(username)))
             user = auth.authenticate(username, password, client=client, device=device)
         except auth.AccountError as exc:
             st.error(str(exc))
