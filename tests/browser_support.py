@@ -72,11 +72,16 @@ def use_server_clock(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
 
 @contextmanager
 def running_server(
-    path: Path, *extra_args: str, env: dict[str, str] | None = None, port: int | None = None
+    path: Path,
+    *extra_args: str,
+    env: dict[str, str] | None = None,
+    port: int | None = None,
+    root: Path = ROOT,
 ) -> Iterator[str]:
     """`streamlit run app.py` on a free local port over the database at `path`; yields its URL.
     `extra_args` are more `streamlit run` options (e.g. a config option a test needs changed),
-    `env` more environment variables (e.g. $TRACKER_TRUSTED_PROXIES).
+    `env` more environment variables (e.g. $TRACKER_TRUSTED_PROXIES), `root` the sources it
+    runs (a copy with a seeded violation: tests/seeded.py).
 
     The caller prepares the database in-process first; this hands it over (DuckDB lets one
     process open a file) and stops the server by its own PID afterwards. The server runs on the
@@ -109,7 +114,7 @@ def running_server(
         *extra_args,
     ]
     with (path.parent / "server.log").open("wb") as log:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         SERVER_CLOCKS[url] = clock
         try:

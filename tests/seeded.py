@@ -32,6 +32,20 @@ def source_copy(tmp_path: Path) -> Path:
     return root
 
 
+def server_copy(tmp_path: Path, relative: str, old: str, new: str) -> Path:
+    """A copy of the sources a server can run (the repository's .streamlit/config.toml beside
+    it, data/ linked) in which `old`, found exactly once in `relative`, is replaced by `new`:
+    a guard reverted, for a test to show its check then fails against a real server."""
+    root = source_copy(tmp_path)
+    (root / ".streamlit").mkdir()
+    shutil.copy2(ROOT / ".streamlit" / "config.toml", root / ".streamlit" / "config.toml")
+    (root / "data").symlink_to(ROOT / "data", target_is_directory=True)
+    text = (root / relative).read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{relative} no longer has exactly one {old!r}: update the test"
+    plant(root, relative, text.replace(old, new))
+    return root
+
+
 def plant(root: Path, relative: str, text: str) -> Path:
     """Write `text` to root/relative (folders made as needed); returns the file."""
     path = root / relative

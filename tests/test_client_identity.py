@@ -10,7 +10,7 @@ import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -270,27 +270,32 @@ def test_a_real_database_or_a_demo_is_served_to_every_machine(
 
 
 @contextmanager
-def held(path: Path) -> Iterator[None]:
-    """The database file held by another process (a command-line run, a second server)."""
+def held(path: Path) -> Iterator[Callable[[], None]]:
+    """The database file held by another process (a command-line run, a second server) until
+    the block ends or it calls the function it is given."""
     db.close_all()
     holder = subprocess.Popen(
         [
-            sys.executable,
-            "-c",
-            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
-            "print('held', flush=True); sys.stdin.read()",
+            *(sys.executable, "-c"),
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+            "sys.stdin.read()",
             str(path),
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
+
+    def release() -> None:
+        if holder.poll() is None:
+            holder.stdin.close()
+            holder.wait(timeout=30)
+
     try:
         assert holder.stdout.readline().strip() == "held"
-        yield
+        yield release
     finally:
-        holder.stdin.close()
-        holder.wait(timeout=30)
+        release()
 
 
 def test_a_busy_database_is_refused_to_another_machine_until_it_can_be_read(

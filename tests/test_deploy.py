@@ -1,13 +1,17 @@
-"""The shipped deployment, tested as shipped (issue 27): Debian's nginx with deploy/'s site in
-front of a server started as deploy/'s systemd unit starts it, over HTTPS with a certificate
-made here, driven by Debian's chromium. Only ports, certificate paths and the upstream port
-differ from the shipped files (each change must find its line, or the test fails)."""
+"""The shipped deployment, tested as shipped (issues 27 and 32): Debian's nginx with deploy/'s
+site in front of a server started as deploy/'s systemd unit starts it, over HTTPS with a
+certificate made here, driven by Debian's chromium. Only ports, listening address, certificate
+paths and the upstream port differ from the shipped files (each change must find its line, or
+the test fails). Here: guessing bounded, every cookie Secure, uploads answered, metrics denied,
+downloads not cached; tests/test_deploy_safe.py: the issue-32 guards, each with its reverted
+variant."""
 
 from __future__ import annotations
 
 import base64
 import configparser
 import hashlib
+import http.client
 import io
 import os
 import shlex
@@ -16,14 +20,17 @@ import ssl
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
 import pytest
+from streamlit.web.server.starlette.starlette_server_config import XSRF_COOKIE_NAME
 
 from tests import browser_support as bs
 from tests.conftest import ROOT, pinned
@@ -123,13 +130,15 @@ def _replace_once(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-def _site_for_test(https: int, http: int, upstream: int, cert: Path, key: Path) -> str:
+def _site_for_test(
+    https: int, http: int, upstream: int, cert: Path, key: Path, host: str = "127.0.0.1"
+) -> str:
     site = SITE.read_text(encoding="utf-8")
     for old, new in (
         ("server 127.0.0.1:8501;", f"server 127.0.0.1:{upstream};"),
-        ("listen 443 ssl;", f"listen 127.0.0.1:{https} ssl;"),
+        ("listen 443 ssl;", f"listen {host}:{https} ssl;"),
         ("listen [::]:443 ssl;", ""),
-        ("listen 80;", f"listen 127.0.0.1:{http};"),
+        ("listen 80;", f"listen {host}:{http};"),
         ("listen [::]:80;", ""),
         ("/etc/ssl/certs/dvcq-tracker.pem", str(cert)),
         ("/etc/ssl/private/dvcq-tracker.key", str(key)),
@@ -174,11 +183,14 @@ def _spki(cert: Path) -> str:
 
 
 @contextmanager
-def nginx(folder: Path, upstream: int, cert: Path, key: Path) -> Iterator[tuple[str, str]]:
-    """Debian's nginx with the shipped site, on free loopback ports; yields (https, http) URLs."""
+def nginx(
+    folder: Path, upstream: int, cert: Path, key: Path, host: str = "127.0.0.1"
+) -> Iterator[tuple[str, str]]:
+    """Debian's nginx with the shipped site, on free ports of `host` (IPv4; default loopback);
+    yields (https, http) URLs."""
     folder.mkdir()
     https, http = free_port(), free_port()
-    (folder / "site.conf").write_text(_site_for_test(https, http, upstream, cert, key))
+    (folder / "site.conf").write_text(_site_for_test(https, http, upstream, cert, key, host))
     temp = {name: folder / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
     user = "user root;\n" if os.geteuid() == 0 else ""  # workers must reach the temp folders
     (folder / "nginx.conf").write_text(
@@ -194,8 +206,8 @@ def nginx(folder: Path, upstream: int, cert: Path, key: Path) -> Iterator[tuple[
     with (folder / "nginx.log").open("wb") as log:
         proc = subprocess.Popen([*command, "-g", "daemon off;"], stdout=log, stderr=log)
     try:
-        _wait_listening(f"https://127.0.0.1:{https}/", proc)
-        yield f"https://127.0.0.1:{https}", f"http://127.0.0.1:{http}"
+        _wait_listening(f"https://{host}:{https}/", proc)
+        yield f"https://{host}:{https}", f"http://{host}:{http}"
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -212,14 +224,45 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def _get(url: str) -> tuple[int, dict[str, str]]:
+    status, headers, _ = get_page(url)
+    return status, dict(headers)
+
+
+def get_page(url: str) -> tuple[int, Message, str]:
+    """(status, headers, body) of a GET, redirects not followed, the test's certificate taken."""
     opener = urllib.request.build_opener(
         urllib.request.HTTPSHandler(context=_INSECURE), _NoRedirect()
     )
     try:
         with opener.open(url, timeout=10) as response:
-            return response.status, dict(response.headers)
+            return response.status, response.headers, response.read().decode(errors="replace")
     except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers)
+        return exc.code, exc.headers, exc.read().decode(errors="replace")
+
+
+def websocket_status(url: str) -> int:
+    """The status a websocket handshake to Streamlit's stream at `url` gets: 101 when the
+    server takes it."""
+    parts = urllib.parse.urlsplit(url)
+    connection = (
+        http.client.HTTPSConnection(parts.hostname, parts.port, context=_INSECURE, timeout=10)
+        if parts.scheme == "https"
+        else http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    )
+    connection.request(
+        "GET",
+        "/_stcore/stream",
+        headers={
+            "Upgrade": "websocket",
+            "Connection": "Upgrade",
+            "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(),
+            "Sec-WebSocket-Version": "13",
+        },
+    )
+    try:
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 def _wait_listening(url: str, proc: subprocess.Popen) -> None:
@@ -234,18 +277,31 @@ def _wait_listening(url: str, proc: subprocess.Popen) -> None:
     raise TimeoutError("nginx did not listen")
 
 
+def unit_env(**changes: str) -> dict[str, str]:
+    """The unit's environment for a server on a test's database, with `changes`."""
+    env = {k: v for k, v in unit_environment().items() if k not in {"TRACKER_DB", "HOME"}}
+    return {**env, **changes}
+
+
 @contextmanager
-def deployed(path: Path, cert: Path, key: Path) -> Iterator[str]:
-    """The server as the unit starts it (its environment and options, the database at `path`),
-    behind nginx with the certificate `cert`; yields the HTTPS address."""
+def deployed(
+    path: Path, cert: Path, key: Path, *, env: dict[str, str] | None = None, root: Path = ROOT
+) -> Iterator[str]:
+    """The server as the unit starts it (its environment and options, or `env`; the database
+    at `path`; the sources at `root`), behind nginx with the certificate `cert`; yields the
+    HTTPS address."""
     tmp_path = path.parent
     upstream = free_port()
     options = unit_server_options()
-    env = {k: v for k, v in unit_environment().items() if k not in {"TRACKER_DB", "HOME"}}
     with (
         # The one change: grids offer "Download as CSV", the only way a test reads their cells.
         bs.running_server(
-            path, *options[:2], "--client.disableDataExport", "false", env=env, port=upstream
+            path,
+            *options[:2],
+            *("--client.disableDataExport", "false"),
+            env=unit_env() if env is None else env,
+            port=upstream,
+            root=root,
         ) as direct,
         nginx(tmp_path / "nginx", upstream, cert, key) as (https, http),
     ):
@@ -254,7 +310,22 @@ def deployed(path: Path, cert: Path, key: Path) -> Iterator[str]:
         assert status == 301 and headers["Location"] == "https://127.0.0.1/nhiem_vu"
         status, headers = _get(https + "/")
         assert status == 200 and headers["Strict-Transport-Security"].startswith("max-age=")
+        assert_metrics_not_public(direct, https)
         yield https
+
+
+def assert_metrics_not_public(direct: str, https: str) -> None:
+    """Streamlit answers /_stcore/metrics (sessions, cache names, upload sizes) to anyone who
+    reaches it; through the shipped site, however the path is written, it is denied."""
+    assert _get(direct + "/_stcore/metrics")[0] == 200
+    for path in (
+        "/_stcore/metrics",
+        "//_stcore/metrics",
+        "/_stcore/metrics?format=protobuf",
+        "/_stcore/%6Detrics",
+        "/nhiem_vu/../_stcore/metrics",
+    ):
+        assert _get(https + path)[0] == 403, path
 
 
 def _padded(workbook: bytes, size: int) -> bytes:
@@ -308,6 +379,9 @@ def test_through_nginx_guessing_is_bounded_cookies_secure_uploads_answered(
         cookies = {c["name"]: c for c in context.cookies()}
         for name in (sessions.COOKIE, devices.cookie_name("hctc")):
             assert cookies[name]["secure"] and cookies[name]["httpOnly"], name
+        # Every cookie is Secure, Streamlit's own too (nginx's proxy_cookie_flags).
+        assert XSRF_COOKIE_NAME in cookies
+        assert [name for name, c in cookies.items() if not c["secure"]] == []
         bs.heading(page, "Nộp báo cáo")
         limit = settings.MAX_UPLOAD_BYTES
         _upload(page, "dung-gioi-han.xlsx", _padded(workbook, limit))
@@ -317,6 +391,12 @@ def test_through_nginx_guessing_is_bounded_cookies_secure_uploads_answered(
         (problem,) = table(page, "Cách sửa")
         assert problem["Mã"] == "file_too_large"
         assert "Tệp quá lớn (10,0 MB), vượt giới hạn 10 MB." in problem.values()
+        # A download (/media/…) is never kept by a cache.
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Tải biểu mẫu đã điền sẵn (.xlsx)").click()
+        assert "/media/" in download.value.url
+        status, headers, _ = get_page(download.value.url)
+        assert status == 200 and headers.get_all("Cache-Control") == ["no-store"]
         watch.assert_clean()
         context.close()
     audit = login_audit(path)

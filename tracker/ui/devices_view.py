@@ -55,7 +55,9 @@ def own_browsers(user: User) -> None:
     current = devices.trusted(shell.cookie(devices.cookie_name(user.username)), user.username)
     display.show(browsers_view(df, current), key="own_browsers")
     rows = {row["id"]: _label(row, current) for _, row in df.iterrows()}
-    chosen = st.multiselect("Chọn máy để thu hồi", list(rows), format_func=rows.get)
+    chosen = st.multiselect(
+        "Chọn máy để thu hồi", list(rows), format_func=rows.get, key="revoke_choice"
+    )
     if st.button("Thu hồi các máy đã chọn", key="revoke_own_browsers", disabled=not chosen):
         revoked = devices.revoke(user.username, chosen, by=user)
         flash.keep(_FLASH, f"Đã thu hồi {revoked} máy.")
