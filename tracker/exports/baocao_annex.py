@@ -35,7 +35,7 @@ def _pace(t: object) -> str:
 
 
 def difficulty_account(df: pd.DataFrame) -> str:
-    """'nêu 5: đã xử lý 1, không còn nêu 3, chưa xử lý 1' (zero parts left out)."""
+    """'đã nêu 5 (đã xử lý 1, không còn nêu 3, chưa xử lý 1)', zero parts left out."""
     n = accounting(df)
     if not n["raised"]:
         return "chưa có đơn vị nêu"
@@ -48,7 +48,7 @@ def difficulty_account(df: pd.DataFrame) -> str:
         )
         if n[state]
     ]
-    return f"nêu {fmt_number(n['raised'], 0)}: {', '.join(parts)}"
+    return f"đã nêu {fmt_number(n['raised'], 0)} ({', '.join(parts)})"
 
 
 def _figures(f: Figures, t: object, raised: pd.DataFrame) -> str:

@@ -171,7 +171,8 @@ def doc_type(doc: str) -> str:
 
 
 def doc_counts(docs: Iterable[str]) -> str:
-    """'35 văn bản (12 kế hoạch, 9 thông báo, …)' (most frequent type first)."""
+    """'35 văn bản (12 kế hoạch, 9 thông báo, …)', most frequent type first; '3 kế hoạch' when
+    every document is of one type."""
     counts: dict[str, int] = {}
     total = 0
     for doc in docs:
@@ -180,6 +181,8 @@ def doc_counts(docs: Iterable[str]) -> str:
         total += 1
     order = sorted(counts.items(), key=lambda kv: (kv[0] == OTHER_DOCS, -kv[1], kv[0]))
     kinds = ", ".join(f"{fmt_number(n, 0)} {name}" for name, n in order)
+    if len(order) == 1:  # one type: "3 kế hoạch", "2 văn bản khác"
+        return kinds
     return f"{fmt_number(total, 0)} văn bản ({kinds})"
 
 

@@ -257,12 +257,12 @@ def quotes_text(quotes: list[said.Quote]) -> str:
 def _task_lines(f: Figures, t: object, quoted: set[str]) -> list[Para]:
     code = t.code  # type: ignore[attr-defined]
     lead = "" if is_missing(t.lead_name) else f"; chủ trì: {t.lead_name}"  # type: ignore[attr-defined]
-    paras = [
-        Para(
-            f"{pace(t)}; {t.reported_units}/{t.assigned_units} đơn vị đã báo cáo{lead}.",  # type: ignore[attr-defined]
-            lead="Tiến độ: ",
-        )
-    ]
+    reported = (
+        f"{t.assigned_units} đơn vị được giao"  # type: ignore[attr-defined]
+        if t.status == progress.NO_REPORT  # type: ignore[attr-defined]
+        else f"{t.reported_units}/{t.assigned_units} đơn vị đã báo cáo"  # type: ignore[attr-defined]
+    )
+    paras = [Para(f"{pace(t)}; {reported}{lead}.", lead="Tiến độ: ")]
     mine = f.results[f.results["task_code"] == code]
     if not mine.empty:
         mine_progress = f.unit_progress[f.unit_progress["task_code"] == code]

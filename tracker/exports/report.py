@@ -32,6 +32,7 @@ from tracker import settings
 from tracker.catalogue import periods
 from tracker.catalogue.plan import ALL_UNITS_LABEL, ROLE_LABELS, TASK_KIND_LABELS
 from tracker.csvsafe import xlsx_text
+from tracker.exports import baocao_annex
 from tracker.exports import baocao_results as said
 from tracker.exports.baocao_figures import Figures, Period, accounting, gather
 from tracker.exports.tables import KIND_LABELS, NOT_REPORTED, cell_text
@@ -202,7 +203,7 @@ def _result_rows(f: Figures) -> list[list[Any]]:
                 cell_text(r.period),
                 NOT_REPORTED if is_missing(r.percent) else r.sheet_status,
                 None if is_missing(r.percent) else float(r.percent),
-                "; ".join(said.items(texts.get(pair, ""))),
+                texts.get(pair, ""),
                 "; ".join(cited.get(pair, [])),
             ]
         )
@@ -219,8 +220,8 @@ def _difficulty_rows(f: Figures) -> list[list[Any]]:
             nfc(r.content),
             cell_text(r.proposal),
             difficulties.SOURCES.get(r.source, r.source),
-            periods.short_label(r.first_period) if not is_missing(r.first_period) else "",
-            periods.short_label(r.last_period) if not is_missing(r.last_period) else "",
+            r.raised_at.to_pydatetime().date(),
+            cell_text(r.last_period),
             r.state,
             None if is_missing(r.handled_at) else r.handled_at.to_pydatetime().date(),
             cell_text(r.handled_note),
@@ -258,11 +259,10 @@ def _indicator_rows(f: Figures) -> list[list[Any]]:
 
 
 def _states_caption(f: Figures) -> str:
-    n = accounting(f.difficulties)
+    account = baocao_annex.difficulty_account(f.difficulties)
     return (
-        f"{_as_of(f)}: các đơn vị nêu {n['raised']}; đã xử lý {n[difficulties.HANDLED]}; không "
-        f"còn nêu {n[difficulties.DROPPED]} (báo cáo gần nhất của đơn vị về nhiệm vụ đó để trống "
-        f"hoặc nêu nội dung khác); chưa xử lý {n[difficulties.OPEN]}"
+        f"{_as_of(f)}, từ đầu năm {f.year}, khó khăn, vướng mắc {account} (không còn nêu: báo "
+        "cáo gần nhất của đơn vị về nhiệm vụ đó để trống hoặc nêu nội dung khác)"
     )
 
 
@@ -327,8 +327,8 @@ SHEETS = (
             ("Khó khăn, vướng mắc", 50),
             ("Đề xuất, kiến nghị", 40),
             ("Nguồn", 16),
-            ("Nêu lần đầu", 12),
-            ("Nêu gần nhất", 12),
+            ("Ngày nêu", 12),
+            ("Tuần nêu gần nhất", 11),
             ("Tình trạng", 14),
             ("Ngày xử lý", 12),
             ("Nội dung xử lý", 30),
