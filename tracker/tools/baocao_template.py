@@ -351,7 +351,9 @@ def _annexes(doc: DocxDocument) -> None:
     _para(doc, ANNEX_NOTE, 12, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
     _para(doc, "", 6)
     assert sum(widths) == LANDSCAPE_WIDTH_MM, (number, sum(widths))
-    _grid(doc, rows, header, fields, widths, left, rich=frozenset(fields[1:]))
+    table = _grid(doc, rows, header, fields, widths, left, rich=frozenset(fields[1:]))
+    # A task's block is never cut across two pages (it fits one: its lists are bounded).
+    table.rows[2]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
 def _page_number(section: Section, size: float = 13) -> None:
