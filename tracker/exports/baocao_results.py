@@ -84,6 +84,15 @@ def items(text: str) -> list[str]:
     return list(seen.values())
 
 
+def once_each(text: str) -> str:
+    """A unit's results with each item once (the same item reported in several weeks): the
+    text as the unit wrote it when nothing repeats."""
+    found = items(text)
+    if len(found) == len([i for i in _ITEM_SPLIT.split(nfc(text)) if i.strip(" .;-–•")]):
+        return text
+    return "; ".join(found)
+
+
 def is_boilerplate(item: str) -> bool:
     """Whether an item (from `items`) is a general phrase, not a result (BOILERPLATE openings,
     or shorter than MIN_WORDS words)."""

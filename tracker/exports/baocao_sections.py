@@ -290,8 +290,9 @@ def directions(f: Figures) -> list[Para]:
     if len(behind):
         paras.append(
             Para(
-                f"Tập trung đẩy nhanh tiến độ {count(len(behind), 'nhiệm vụ')} chậm tiến độ, quá "
-                "hạn nêu tại Mục II."
+                f"Tập trung đẩy nhanh tiến độ {count(len(behind), 'nhiệm vụ')} "
+                f"{', '.join(s.lower() for s in BEHIND if s in set(behind['status']))} nêu tại "
+                "Mục II."
             )
         )
     silent = tc[tc["status"] == progress.NO_REPORT]

@@ -203,7 +203,7 @@ def _result_rows(f: Figures) -> list[list[Any]]:
                 cell_text(r.period),
                 NOT_REPORTED if is_missing(r.percent) else r.sheet_status,
                 None if is_missing(r.percent) else float(r.percent),
-                texts.get(pair, ""),
+                said.once_each(texts.get(pair, "")),
                 "; ".join(cited.get(pair, [])),
             ]
         )
