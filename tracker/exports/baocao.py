@@ -4,10 +4,11 @@ The layout is the Word template data/bao_cao_mau.docx (the Office edits it in Wo
 names, place name, wording; recreate the starting layout with tracker/tools/baocao_template.py);
 docxtpl fills its fields. The number prefix, the signer and Nơi nhận come from the settings
 (report_* keys, validated in tracker/catalogue/setting_rules.py); every figure is read once as of
-the period's data week (baocao_figures.py) and written by baocao_text.py (the body) and
-baocao_annex.py (Phụ lục I, one block per task). Phụ lục II-V, unit by unit, are the annex
-workbook (`annex_xlsx`, report.py), made by the same button and command. "[HCTC …]" places are
-highlighted. Equal inputs and clock give equal bytes; only the date of signing follows the clock.
+the period's data week (baocao_figures.py) and written by baocao_text.py and baocao_sections.py
+(the body) and baocao_annex.py (Phụ lục I, one block per task). Phụ lục II-V, unit by unit, are
+the annex workbook (`annex_xlsx`, report.py), made by the same button and command. "[HCTC …]"
+places are highlighted. Equal inputs and clock give equal bytes; only the date of signing
+follows the clock.
 """
 
 from __future__ import annotations

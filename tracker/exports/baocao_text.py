@@ -125,6 +125,15 @@ def opening(f: Figures, citation: str = "") -> list[Para]:
 
 def nothing_closed(f: Figures) -> str:
     """Before the plan's first reporting week has closed: that, and nothing else."""
+    if f.plan is None:  # a week of a year whose plan is not loaded yet
+        return (
+            f"Chưa có tuần báo cáo nào của Kế hoạch năm {f.year} kết thúc; báo cáo này chưa có "
+            "số liệu về kết quả thực hiện. "
+            + check(
+                f"Kế hoạch năm {f.year} chưa được nạp vào hệ thống: nạp Kế hoạch (Quản trị › "
+                "Kế hoạch) rồi lập lại báo cáo."
+            )
+        )
     return (
         f"Đến hết {periods.label(f.week)}, chưa có tuần báo cáo nào của Kế hoạch kết thúc: tuần "
         f"báo cáo đầu tiên là {periods.label(f.first_reporting_week)}, hạn nộp "

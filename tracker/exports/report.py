@@ -50,7 +50,11 @@ OFFICE = "VĂN PHÒNG UBND THÀNH PHỐ CẦN THƠ"
 def put(ws: Worksheet, row: int, col: int, value: Any) -> str | None:
     """Write one cell: numbers stay numbers, dates dates, text is always a string (never a
     formula); returns the number format the value needs (None: text or nothing written)."""
-    cell = ws.cell(row=row, column=col)
+    return put_cell(ws.cell(row=row, column=col), value)
+
+
+def put_cell(cell: Any, value: Any) -> str | None:
+    """`put` into a cell already at hand."""
     if is_missing(value) or value == "":
         return None
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
@@ -130,8 +134,8 @@ def _write(wb: Workbook, sheet: Sheet, f: Figures, attached: str) -> Worksheet:
     styles = CellStyles()
     for r, values in enumerate(rows, start=HEADER_ROW + 1):
         for c, value in enumerate(values, start=1):
-            number_format = put(ws, r, c, value)
             cell = ws.cell(row=r, column=c)
+            number_format = put_cell(cell, value)
             quoted = cell.quotePrefix  # a formula-looking text keeps its quote prefix
             styles.apply(cell, number_format)
             if quoted:
