@@ -1,6 +1,6 @@
-"""Xuất dữ liệu: the CSV exports as of a week, the Báo cáo tổng hợp (.xlsx) for a report period or
-date range and, for leaders and admins, the Báo cáo (.docx) to Sở Nội vụ; files are built only
-when a button is clicked."""
+"""Xuất dữ liệu: the CSV exports as of a week (scores and models too), the Báo cáo tổng hợp (.xlsx)
+for a report period or date range and, for leaders and admins, the Báo cáo (.docx) to Sở Nội vụ
+with its annex workbook; files are built only when a button is clicked."""
 
 import streamlit as st
 
@@ -46,12 +46,12 @@ else:
     _button("Tổng hợp theo nhiệm vụ (CSV)", "summary", CSV, "dl_summary", week=week)
     _button("Chi tiết đơn vị × nhiệm vụ (CSV)", "detail", CSV, "dl_detail", week=week)
     _button("Chỉ số từ đầu năm (CSV)", "indicators", CSV, "dl_indicators", week=week)
-    _button(f"Điểm tự chấm năm {week[:4]} (CSV)", "scores", CSV, "dl_scores", week=week)
+    _button("Điểm tự chấm đến hết tuần (CSV)", "scores", CSV, "dl_scores", week=week)
+    _button('Mô hình "Dân vận khéo" đến hết tuần (CSV)', "models", CSV, "dl_models", week=week)
 if criteria.active_set(year=filters.plan_year())[
     "provisional"
 ]:  # wherever scores appear, say the set is provisional
     st.caption(progress.PROVISIONAL_NOTE + " Điểm trong tệp chỉ có tính tham khảo.")
-_button('Mô hình "Dân vận khéo" (CSV)', "models", CSV, "dl_models")
 
 dates = report_range_view.report_section(user, week, _button, XLSX, CSV)
 if dates:

@@ -6,12 +6,15 @@
 -- (4); an empty or unknown status sorts last (9). kind, decision_no, decision_date, sent_to_snv and
 -- sent_date are what the Office recorded for the model on the Dân vận khéo page
 -- (model_recognition, migration 008; NULL / false when nothing is recorded).
--- params: $year
+-- $week (an ISO week of $year, or NULL): the register as of that week (each unit's latest sheet of
+-- a week <= $week, first_period among those weeks), for the models export of a week and the Báo
+-- cáo; NULL gives every week of the year, as the Dân vận khéo page shows it.
+-- params: $year, $week
 -- grain: one row per (unit, model row of that unit's latest standing models sheet)
 with latest as (
     -- the latest-sheet rule, defined once in queries/rules.sql ('YYYY-W53': every week of the year)
     select unit_code, period, submission_id
-    from latest_models_sheet(cast($year as varchar) || '-W53')
+    from latest_models_sheet(coalesce($week, cast($year as varchar) || '-W53'))
 ),
 
 year_rows as (
@@ -21,7 +24,7 @@ year_rows as (
     inner join submission as s on m.submission_id = s.id
     where s.status = 'accepted'
         and s.period >= cast($year as varchar) || '-W01'
-        and s.period <= cast($year as varchar) || '-W53'
+        and s.period <= coalesce($week, cast($year as varchar) || '-W53')
 ),
 
 keyed as (

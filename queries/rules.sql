@@ -262,6 +262,93 @@ create or replace macro overdue_requests(w) as table
         and (a.request_id is null or a.sent_date > week_end(w))
     group by r.task_code;
 
+-- --- difficulties (PRODUCT.md §6) ----------------------------------------------------------------
+-- open_difficulties_as_of(w, marks_before): the open difficulties as of ISO week w. Sheet
+-- difficulties: for each (active unit, task), the row of the unit's latest standing progress sheet
+-- for a week <= w of w's plan year that contains the task (progress_as_of, carried forward like
+-- progress); open when its 'Khó khăn, vướng mắc' (trimmed) is not empty and no handling mark has
+-- source 'sheet', ref 'UNIT|TASK' and that exact text. App difficulties: rows of table difficulty of
+-- w's plan raised by the end of w, with no mark (source 'app', ref = id). A mark counts when it was
+-- made before marks_before; NULL counts every mark whenever made (the pages and the summary CSV:
+-- "what still needs action"); the Báo cáo passes the end of w (a snapshot of that week, which a
+-- later mark does not change). period = the week of the sheet row (NULL for app), reported_at its
+-- upload time (app: raised_at).
+create or replace macro open_difficulties_as_of(w, marks_before) as table
+with latest as (
+    select
+        unit_code,
+        task_code,
+        period,
+        trim(coalesce(difficulty, '')) as content,
+        nullif(trim(coalesce(proposal, '')), '') as proposal,
+        uploaded_at,
+        reporter
+    from progress_as_of(w)
+),
+
+marks as (
+    select source, ref, text_handled
+    from difficulty_handled
+    where marks_before is null or handled_at < marks_before
+),
+
+open_items as (
+    select
+        'sheet' as source,
+        l.unit_code || '|' || l.task_code as ref,
+        l.unit_code,
+        l.task_code,
+        l.content,
+        l.proposal,
+        l.period,
+        l.uploaded_at as reported_at,
+        l.reporter as raised_by
+    from latest as l
+    where l.content <> ''
+        and not exists (
+            select 1
+            from marks as h
+            where h.source = 'sheet'
+                and h.ref = l.unit_code || '|' || l.task_code
+                and h.text_handled = l.content
+        )
+    union all
+    select
+        'app' as source,
+        cast(d.id as varchar) as ref,
+        d.unit_code,
+        d.task_code,
+        d.content,
+        nullif(trim(coalesce(d.proposal, '')), '') as proposal,
+        null as period,
+        d.raised_at as reported_at,
+        d.raised_by
+    from difficulty as d
+    where d.plan_year = week_year(w)
+        and d.raised_at < week_end(w) + 1
+        and not exists (
+            select 1
+            from marks as h
+            where h.source = 'app' and h.ref = cast(d.id as varchar)
+        )
+)
+
+select
+    o.source,
+    o.ref,
+    o.unit_code,
+    u.name as unit_name,
+    o.task_code,
+    t.short_title as task_title,
+    o.content,
+    o.proposal,
+    o.period,
+    o.reported_at,
+    o.raised_by
+from open_items as o
+inner join unit as u on o.unit_code = u.code and u.active
+left join task as t on o.task_code = t.code and t.plan_year = week_year(w);
+
 -- --- self-scoring (PRODUCT.md §6) ----------------------------------------------------------------
 -- Decisions (edge cases):
 -- * A unit's scores for a year come from its standing 'scores' sheet (current_sheet) of the
@@ -321,9 +408,13 @@ create or replace macro next_grade_of(y, total) as
 create or replace macro next_threshold_of(y, total) as
     (select min(threshold) from grade_bands(y) where threshold > total);
 
--- score_lines(y): one line per (unit, criterion of the set the unit scored under) for year y:
+-- score_lines(y, w): one line per (unit, criterion of the set the unit scored under) for year y:
 -- self and final scores. Only year y's sheets are read (a year's pages never scan the others).
-create or replace macro score_lines(y) as table
+-- w, an ISO week of year y, gives the lines as of that week (the Báo cáo and the exports of a
+-- week): each unit's latest standing sheet of a week <= w, and only the reviews recorded by the
+-- end of w (a review saved later, or changed later, is not yet there). NULL (the default, the
+-- Tự chấm điểm page): the latest sheet of the year and every review.
+create or replace macro score_lines(y, w := null) as table
 with latest as (
     select
         unit_code,
@@ -332,7 +423,7 @@ with latest as (
     from current_sheet
     where sheet = 'scores'
         and period >= cast(y as varchar) || '-W01'
-        and period <= cast(y as varchar) || '-W53'
+        and period <= coalesce(w, cast(y as varchar) || '-W53')
     group by unit_code
 ),
 
@@ -389,6 +480,7 @@ lines as (
         and sh.year = rv.year
         and sh.unit_code = rv.unit_code
         and c.code = rv.criterion_code
+        and (w is null or rv.reviewed_at < week_end(w) + 1)
 )
 
 select
@@ -397,22 +489,38 @@ select
     case when reviewed then review_score else self_score end as final_score
 from lines;
 
--- vp_lines(y): the Office's assessment (unit 'VP') for year y, one line per criterion of that
+-- vp_lines(y, w): the Office's assessment (unit 'VP') for year y, one line per criterion of that
 -- year's active set, shaped like score_lines: "self" = the responsible unit's final line, "final"
 -- = after HCTC's adjustment. Empty when nobody scored that year and HCTC adjusted nothing.
-create or replace macro vp_lines(y) as table
+-- w as in score_lines: as of that week, under the set in force at its end (the year's latest set
+-- loaded by then; the year's first set when none was), with the adjustments recorded by then.
+create or replace macro vp_lines(y, w := null) as table
 with scored as (
-    select * from score_lines(y)
+    select * from score_lines(y, w := w)
+),
+
+adjusted as (
+    select *
+    from review_score as v
+    where v.unit_code = 'VP' and v.year = y and (w is null or v.reviewed_at < week_end(w) + 1)
+),
+
+set_as_of as (
+    select coalesce(
+        (
+            select max(cs.id) from criteria_set as cs
+            where cs.plan_year = y and cs.loaded_at < week_end(w) + 1
+        ),
+        (select min(cs.id) from criteria_set as cs where cs.plan_year = y)
+    ) as id
 ),
 
 active_set as (
     select cast(y as integer) as year, cs.id
     from criteria_set as cs
-    where cs.active and cs.plan_year = y
-        and (
-            exists (select 1 from scored)
-            or exists (select 1 from review_score as v where v.unit_code = 'VP' and v.year = y)
-        )
+    where cs.plan_year = y
+        and case when w is null then cs.active else cs.id = (select id from set_as_of) end
+        and (exists (select 1 from scored) or exists (select 1 from adjusted))
 ),
 
 lines as (
@@ -449,10 +557,8 @@ lines as (
         on c.responsible_unit = r.unit_code
         and c.set_id = r.set_id
         and c.code = r.criterion_code
-    left join review_score as v
+    left join adjusted as v
         on c.set_id = v.set_id
-        and a.year = v.year
-        and v.unit_code = 'VP'
         and c.code = v.criterion_code
 )
 

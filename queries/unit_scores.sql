@@ -7,12 +7,15 @@
 -- setting rank_min_points, by final_total descending, ties sharing a rank (1, 1, 3); NULL otherwise.
 -- gap_to_next = points missing to the next grade band (NULL at the top band).
 -- missing_evidence = criteria with a positive final score and an empty "Tài liệu kiểm chứng".
--- params: $year
+-- $week (an ISO week of $year, or NULL): the totals as of that week (score_lines / vp_lines with w:
+-- each unit's latest sheet up to $week, the reviews and the criteria set of its end), for the Báo
+-- cáo and the scores export of a week; NULL gives the whole year, as the Tự chấm điểm page shows it.
+-- params: $year, $week
 -- grain: one row per unit with a standing 'Tự chấm điểm' sheet in the year, plus one 'VP' row
 with lines as (
-    select * from score_lines($year)
+    select * from score_lines($year, w := $week)
     union all by name
-    select * from vp_lines($year)
+    select * from vp_lines($year, w := $week)
 ),
 
 sums as (

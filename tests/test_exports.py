@@ -175,7 +175,7 @@ def test_report_xlsx_has_no_formula_from_unit_text(users) -> None:
         assert sheets
         for name in sheets:
             assert "<f>" not in z.read(name).decode() and "<f " not in z.read(name).decode(), name
-    ws = load_workbook(io.BytesIO(data))["Báo cáo tổng hợp"]
+    ws = load_workbook(io.BytesIO(data))["Phụ lục II - Kết quả"]
     cells = {c.value: c for row in ws.iter_rows() for c in row if c.value in (ISSUE_10, EQUALS)}
     assert set(cells) == {ISSUE_10, EQUALS}  # the units' texts, unchanged and readable
     assert all(c.data_type == "s" and c.quotePrefix for c in cells.values())
@@ -229,68 +229,86 @@ def _cells(ws) -> list[tuple[int, int, object]]:
     ]
 
 
+def _table(ws) -> list[dict[str, object]]:
+    """A sheet's table (header on report.HEADER_ROW) as one dict per row."""
+    rows = list(ws.iter_rows(min_row=report.HEADER_ROW, values_only=True))
+    header = rows[0]
+    return [dict(zip(header, r, strict=True)) for r in rows[1:] if r[0] is not None or any(r)]
+
+
+SHEETS = [
+    "Bảng 1 - Nhiệm vụ",
+    "Phụ lục II - Kết quả",
+    "Phụ lục III - Vướng mắc",
+    "Phụ lục IV - Dân vận khéo",
+    "Phụ lục V - Tự chấm điểm",
+    "Bảng 2 - Chỉ số",
+]
+
+
 def test_report_xlsx_content(fx) -> None:
     wb = load_workbook(io.BytesIO(_report()))
-    # The scores sheet is always there (the product ships tracker.metrics.scoring).
-    assert wb.sheetnames == [
-        "Báo cáo tổng hợp",
-        "Chỉ số",
-        "Vướng mắc",
-        "Dân vận khéo",
-        "Tự chấm điểm",
-    ]
-    ws = wb["Báo cáo tổng hợp"]
-    assert "DÂN VẬN CHÍNH QUYỀN" in ws["A3"].value
-    assert ws["A4"].value.startswith(
-        "Từ ngày 01/03/2026 đến ngày 31/03/2026; tiến độ tính đến hết Tuần 13/2026"
+    assert wb.sheetnames == SHEETS
+    tasks = wb["Bảng 1 - Nhiệm vụ"]
+    assert tasks["A1"].value == "BẢNG 1. TIẾN ĐỘ CÁC NHIỆM VỤ"
+    assert tasks["A2"].value == (
+        "(VĂN PHÒNG UBND THÀNH PHỐ CẦN THƠ: Báo cáo tổng hợp từ ngày 01/03/2026 đến ngày "
+        "31/03/2026)"
     )
-    header = [c.value for c in ws[6]]
-    assert header[:4] == ["STT", "Mã nhiệm vụ", "Nội dung nhiệm vụ", "Đơn vị thực hiện"]
-    values = [v for _, _, v in _cells(ws)]
-    assert "Cần Thơ, ngày 01 tháng 04 năm 2026" in values
-    # Task rows in plan order, numbered.
-    tasks = [
-        (r[0].value, r[1].value) for r in ws.iter_rows(min_row=7) if isinstance(r[0].value, int)
-    ]
-    assert [t for _, t in tasks][:4] == ["II.1.a", "II.1.b", "II.1.c", "II.2"]
-    assert [n for n, _ in tasks] == list(range(1, 12))
-    # II.2: the task's completion as a number, then HCTC's result text of March (W10, corrected).
-    ii2 = next(r for r in ws.iter_rows(min_row=7) if r[1].value == "II.2")
-    assert ii2[6].value == pytest.approx(60.0)
-    assert ii2[5].value == "Đúng tiến độ"
-    unit_row = ws[ii2[0].row + 1]
-    assert unit_row[3].value == "Phòng Hành chính - Tổ chức (HCTC)"
-    assert unit_row[8].value == "Ban hành Quy chế dân chủ"
+    assert tasks["A3"].value.startswith("Số liệu đến hết Tuần 13/2026")
+    assert "Cần Thơ, ngày 01 tháng 04 năm 2026" in [c.value for c in tasks["C"]]
+    rows = [r for r in _table(tasks) if isinstance(r["STT"], int)]
+    assert [r["STT"] for r in rows] == list(range(1, 12))
+    assert [r["Mã nhiệm vụ"] for r in rows][:4] == ["II.1.a", "II.1.b", "II.1.c", "II.2"]
+    ii4 = next(r for r in rows if r["Mã nhiệm vụ"] == "II.4")
+    assert ii4["Tỷ lệ hoàn thành (%)"] == pytest.approx(50.0)
+    assert ii4["Trạng thái"] == "Đúng tiến độ"
+    # II.4 as of W13: BTCD's W09 text (handled) and its W10 text (open): 2 raised.
+    assert [ii4[c] for c in ("Khó khăn, vướng mắc đã nêu", "Đã xử lý", "Chưa xử lý")] == [2, 1, 1]
+    # Phụ lục II: one plain row per (task, unit), sortable: a filter on the header, no merge.
+    results = wb["Phụ lục II - Kết quả"]
+    assert results.auto_filter.ref.startswith(f"A{report.HEADER_ROW}:")
+    assert not results.merged_cells.ranges
+    ii2 = next(r for r in _table(results) if r["Mã nhiệm vụ"] == "II.2")
+    assert ii2["Đơn vị"] == "Phòng Hành chính - Tổ chức"
+    assert ii2["Tỷ lệ hoàn thành (%)"] == pytest.approx(60.0)
+    assert ii2["Kết quả thực hiện trong kỳ"] == "Ban hành Quy chế dân chủ"  # March: W10 only
+    values = [c.value for row in results.iter_rows() for c in row]
     assert "Bản nộp đầu bị thay" not in values  # the superseded sheet
     assert "Dự thảo Quy chế dân chủ" not in values  # W09 is February's
-    # Formula injection: kept as text, never as a formula.
-    inj = next(c for row in ws.iter_rows() for c in row if c.value == followup_fixture.INJECTION)
+    inj = next(
+        c
+        for row in wb["Phụ lục III - Vướng mắc"].iter_rows()
+        for c in row
+        if c.value == followup_fixture.INJECTION
+    )
     assert inj.data_type == "s"
     assert not any(
-        isinstance(v, str) and v.startswith("=") and c.data_type == "f"
-        for row in ws.iter_rows()
-        for c in row
-        for v in [c.value]
+        c.data_type == "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row
     )
 
 
 def test_report_xlsx_other_sheets(fx) -> None:
     wb = load_workbook(io.BytesIO(_report()))
-    ind = {r[0].value: r[5].value for r in wb["Chỉ số"].iter_rows(min_row=4)}
+    ind = {r["Mã chỉ số"]: r["Giá trị"] for r in _table(wb["Bảng 2 - Chỉ số"])}
     assert ind["TCD_LUOT"] == 12
     assert ind["MO_HINH"] == 3
     assert ind["TAP_HUAN"] is None
-    diff = [r[3].value for r in wb["Vướng mắc"].iter_rows(min_row=4)]
-    assert len(diff) == 6  # as of W13: the 5 of W10 plus TH's app difficulty of 10/03
-    assert diff[0] == "Chưa nhận được kế hoạch"
-    models = [(r[1].value, r[2].value) for r in wb["Dân vận khéo"].iter_rows(min_row=4)]
+    # Every difficulty raised by the end of W13, with what became of it (9 = 3 + 6).
+    raised = _table(wb["Phụ lục III - Vướng mắc"])
+    assert len(raised) == 9
+    assert sorted(r["Tình trạng"] for r in raised) == ["Chưa xử lý"] * 6 + ["Đã xử lý"] * 3
+    assert "đã nêu 9 (đã xử lý 3, chưa xử lý 6)" in wb["Phụ lục III - Vướng mắc"]["A3"].value
+    models = [(r["Đơn vị"], r["Tên mô hình"]) for r in _table(wb["Phụ lục IV - Dân vận khéo"])]
     assert models == [
-        ("Phòng Hành chính - Tổ chức (HCTC)", "Một cửa thân thiện"),
-        ("Phòng Hành chính - Tổ chức (HCTC)", "Dân vận khéo trong tiếp dân"),
+        ("Phòng Hành chính - Tổ chức", "Một cửa thân thiện"),
+        ("Phòng Hành chính - Tổ chức", "Dân vận khéo trong tiếp dân"),
     ]
-    scores = wb["Tự chấm điểm"]
-    assert "TẠM THỜI" in scores["A1"].value
-    assert [c.value for c in scores[3]][:3] == ["Mã đơn vị", "Đơn vị", "Năm"]
+    scores = wb["Phụ lục V - Tự chấm điểm"]
+    assert [c.value for c in scores[report.HEADER_ROW]][:3] == ["Mã đơn vị", "Đơn vị", "Năm"]
+    assert scores.cell(row=report.HEADER_ROW + 1, column=1).value == (
+        "Chưa có đơn vị nào tự chấm điểm."
+    )
 
 
 def test_report_xlsx_print_setup(fx) -> None:
@@ -300,9 +318,8 @@ def test_report_xlsx_print_setup(fx) -> None:
         assert str(ws.page_setup.paperSize) == "9", ws.title  # A4
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.page_setup.fitToWidth == 1
-        assert ws.print_title_rows is not None
-    assert wb["Báo cáo tổng hợp"].print_title_rows == "$6:$6"
-    assert wb["Chỉ số"].print_title_rows == "$3:$3"
+        assert ws.print_title_rows == f"${report.HEADER_ROW}:${report.HEADER_ROW}", ws.title
+        assert ws.freeze_panes == f"A{report.HEADER_ROW + 1}", ws.title
 
 
 def test_report_is_deterministic(fx) -> None:
@@ -321,7 +338,9 @@ def test_empty_database_exports(tmp_db: Path) -> None:
     assert len(rows) == 12
     assert all(r[7] == "Chưa có báo cáo" for r in rows[1:])
     wb = load_workbook(io.BytesIO(report.report_xlsx("2026-03-02", "2026-03-08", now=NOW)))
-    assert "Không có vướng mắc chưa xử lý." in [c.value for c in wb["Vướng mắc"]["A"]]
+    assert "Các đơn vị chưa nêu khó khăn, vướng mắc." in [
+        c.value for c in wb["Phụ lục III - Vướng mắc"]["A"]
+    ]
 
 
 @pytest.mark.now("2026-03-18T10:00:00")  # after W10's deadline: its data may be exported

@@ -3,24 +3,32 @@
 The layout is the Word template data/bao_cao_mau.docx (the Office edits it in Word: header
 names, place name, wording; recreate the starting layout with tracker/tools/baocao_template.py);
 docxtpl fills its fields. The number prefix, the signer and Nơi nhận come from the settings
-(report_* keys, validated in tracker/catalogue/setting_rules.py); the body is drafted from the
-period's data by baocao_text.py. The annex ("Phụ lục") is the Báo cáo tổng hợp workbook of the
-same dates (report.py), downloaded beside it. Equal inputs and clock give equal bytes.
+(report_* keys, validated in tracker/catalogue/setting_rules.py); every figure is read once as of
+the period's data week (baocao_figures.py) and written by baocao_text.py and baocao_sections.py
+(the body) and baocao_annex.py (Phụ lục I, one block per task). Phụ lục II-V, unit by unit, are
+the annex workbook (`annex_xlsx`, report.py), made by the same button and command. "[HCTC …]"
+places are highlighted. Equal inputs and clock give equal bytes; only the date of signing
+follows the clock.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate, RichText
 
 from tracker import settings
 from tracker.catalogue import catalogues, periods
-from tracker.exports import report
-from tracker.exports.baocao_text import Para, Period, draft
+from tracker.exports import baocao_annex, baocao_figures, report
+from tracker.exports.baocao_figures import Figures, Period
+from tracker.exports.baocao_sections import draft
+from tracker.exports.baocao_text import Para, slot
 from tracker.metrics import reporting, requests_register
 
 TEMPLATE_NAME = "bao_cao_mau.docx"
@@ -75,21 +83,32 @@ def number_text(number: str | None) -> str:
     return str(int(text))
 
 
-def rich(para: Para) -> RichText:
-    """A paragraph as docxtpl rich text: bold heading or lead, italic highlighted notes."""
+_SLOT = re.compile(r"(\[HCTC[^\]]*\])")
+FONT = "Times New Roman"
+HIGHLIGHT = "#FFF2CC"
+
+
+def _runs(text: RichText, value: str, bold: bool = False, size: int | None = None) -> None:
+    """`value` into `text`, its "[HCTC …]" places italic and highlighted."""
+    for part in filter(None, _SLOT.split(value)):
+        style = {"bold": bold, "font": FONT, "size": size}
+        if _SLOT.fullmatch(part):
+            style |= {"italic": True, "highlight": HIGHLIGHT}
+        text.add(part, **style)
+
+
+def rich(para: Para | str, *, bold: bool = False, size: int | None = None) -> RichText:
+    """A paragraph (or a cell's text, `size` in half-points) as docxtpl rich text: bold heading
+    or lead, highlighted places for HCTC, line breaks kept."""
     text = RichText()
-    if para.note:
-        text.add(para.text, italic=True, highlight="#FFF2CC", font="Times New Roman")
+    if isinstance(para, str):
+        _runs(text, para, bold, size)
         return text
     if para.lead:
-        text.add(para.lead, bold=True, font="Times New Roman")
+        text.add(para.lead, bold=True, font=FONT)
     if para.text:
-        text.add(para.text, bold=para.heading, font="Times New Roman")
+        _runs(text, para.text, bold=para.heading)
     return text
-
-
-def annex_name(p: Period) -> str:
-    return f"bao-cao-tong-hop_{p.start:%Y%m%d}-{p.end:%Y%m%d}.xlsx"
 
 
 def citation(request: dict[str, Any] | None) -> str:
@@ -113,23 +132,37 @@ def request_of(request_id: int | str | None, path: Path | None = None) -> dict[s
     return found.iloc[0].to_dict()
 
 
+CELL_SIZE = 24  # 12 pt, as the template's table cells
+ANNEX_FIELDS = ("nhiem_vu", "so_lieu", "ket_qua", "vuong_mac")
+
+
 def context(
     p: Period,
     number: str | None,
     now: datetime,
     path: Path | None = None,
     request: dict[str, Any] | None = None,
+    figures: Figures | None = None,
 ) -> dict[str, Any]:
     """Every field of the template (see tracker/tools/baocao_template.py for where each goes)."""
+    f = figures or baocao_figures.gather(p, path)
     body = {
         name: [rich(x) for x in value]
-        if isinstance(value, list) and not name.startswith(("bang", "phu_luc"))
+        if isinstance(value, list) and not name.startswith("bang")
         else value
-        for name, value in draft(p, now, path, citation(request)).items()
+        for name, value in draft(f, citation(request)).items()
     }
-    authority = _setting("report_signer_authority", path).strip()
+    blocks = baocao_annex.task_blocks(f) if f.started else []
+    signer = _setting("report_signer_name", path).strip()
     return {
         **body,
+        "phu_luc_nhiem_vu": [
+            {
+                k: rich(v, bold=k == "nhiem_vu", size=CELL_SIZE) if k in ANNEX_FIELDS else v
+                for k, v in row.items()
+            }
+            for row in blocks
+        ],
         "so": number_text(number),
         "ky_hieu": _setting("report_number_prefix", path),
         "ngay": f"{now:%d}",
@@ -140,15 +173,10 @@ def context(
             f"Trên đây là báo cáo kết quả thực hiện công tác dân vận chính quyền và thực hiện dân "
             f"chủ ở cơ sở {p.title} của Văn phòng UBND thành phố./."
         ),
-        "phu_luc": (
-            "(Kèm theo Phụ lục I: Kết quả của các đơn vị theo nhiệm vụ; Phụ lục II: Khó khăn, "
-            'vướng mắc chưa xử lý; Phụ lục III: Mô hình, điển hình "Dân vận khéo"; và tệp Báo '
-            f"cáo tổng hợp số liệu {p.dates}, {annex_name(p)}.)"
-        ),
         "noi_nhan": recipients(_setting("report_recipients", path)),
-        "quyen_han": authority,
+        "quyen_han": _setting("report_signer_authority", path).strip(),
         "chuc_vu": _setting("report_signer_title", path),
-        "nguoi_ky": _setting("report_signer_name", path),
+        "nguoi_ky": rich(signer or slot("họ và tên người ký"), bold=True),
     }
 
 
@@ -187,6 +215,24 @@ def period_of(
     return Period(start, data_end, title, end if data_end < end else None)
 
 
+def _drop_annex(document: DocxDocument) -> None:
+    """Remove Phụ lục I's section (a report before any reporting week has closed has none):
+    the body keeps its own section properties as the document's last."""
+    body = document.element.body
+    breaker = next(
+        p
+        for p in body.iterchildren(qn("w:p"))
+        if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
+    )
+    own = breaker.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+    last = body.find(qn("w:sectPr"))
+    for element in list(breaker.itersiblings()):
+        if element is not last:
+            body.remove(element)
+    breaker.find(qn("w:pPr")).remove(own)
+    body.replace(last, own)
+
+
 def report_docx(
     p: Period,
     *,
@@ -194,12 +240,16 @@ def report_docx(
     now: datetime | None = None,
     path: Path | None = None,
     request: dict[str, Any] | None = None,
+    figures: Figures | None = None,
 ) -> bytes:
     """The Báo cáo for period `p`, filled into the Office's template; `request` (request_of) is
     the request from Sở Nội vụ it answers, cited in the opening."""
     now = now or settings.now()
+    f = figures or baocao_figures.gather(p, path)
     doc = DocxTemplate(str(template_path()))
-    doc.render(context(p, number, now, path, request), autoescape=True)
+    doc.render(context(p, number, now, path, request, f), autoescape=True)
+    if not f.started:
+        _drop_annex(doc.docx)
     props = doc.docx.core_properties
     props.created = props.modified = now.replace(tzinfo=None)
     props.last_modified_by = "Văn phòng UBND thành phố Cần Thơ"
@@ -210,6 +260,26 @@ def report_docx(
     return report.stable_zip(buffer.getvalue(), now)
 
 
+def annex_xlsx(
+    p: Period,
+    *,
+    number: str | None = None,
+    now: datetime | None = None,
+    path: Path | None = None,
+    figures: Figures | None = None,
+) -> bytes:
+    """Phụ lục II-V of the Báo cáo for period `p`, unit by unit (report.py), headed as attached
+    to the Báo cáo of that number and date."""
+    now = now or settings.now()
+    f = figures or baocao_figures.gather(p, path)
+    attached = (
+        f"Kèm theo Báo cáo số {number_text(number)}/{_setting('report_number_prefix', path)} "
+        f"ngày {now:%d} tháng {month_text(now.date())} năm {now:%Y} của Văn phòng UBND thành "
+        "phố Cần Thơ"
+    )
+    return report.annex_workbook(f, now, attached)
+
+
 def file_name(p: Period) -> str:
     """Named after the period it reports (its data may stop earlier: the text says so)."""
     return file_name_of(p.start, p.period_end or p.end)
@@ -217,3 +287,8 @@ def file_name(p: Period) -> str:
 
 def file_name_of(start: date, end: date) -> str:
     return f"bao-cao_{start:%Y%m%d}-{end:%Y%m%d}.docx"
+
+
+def annex_file_name_of(start: date, end: date) -> str:
+    """The annex workbook beside the Báo cáo: its name with '_phu-luc.xlsx'."""
+    return file_name_of(start, end).removesuffix(".docx") + "_phu-luc.xlsx"

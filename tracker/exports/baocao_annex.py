@@ -1,130 +1,126 @@
-"""The Báo cáo's Phụ lục I-III (the tables after the signature, A4 landscape: every unit's
-results and documents, every open difficulty, every model) and the documents the units cite,
-split, deduplicated and counted by type for the body (baocao_text.py)."""
+"""The Báo cáo's Phụ lục I (after the signature, A4 landscape): one block per task, the same
+size at 10 units as at 250 (issue 33): its figures (progress, units reporting, results,
+documents, difficulties accounted for), the most significant results by the body's rule
+(baocao_results.RULE) and its difficulties still open at the data week, a few named and the
+rest counted. Each unit's results, every difficulty, every model and every score are in the
+annex workbook (report.py, Phụ lục II-V)."""
 
 from __future__ import annotations
-
-import re
-from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
 from tracker.catalogue import periods
-from tracker.store import db
-from tracker.text import fmt_number, is_missing, key, nfc
+from tracker.exports import baocao_results as said
+from tracker.exports.baocao_figures import Figures, accounting
+from tracker.metrics import difficulties, progress
+from tracker.text import fmt_number, fmt_pct, is_missing, nfc
 
-_DOC_SPLIT = re.compile(r"\s*[;\n]\s*")
-
-# Document types, by the name a document starts with or the code in its ký hiệu ("…/KH-…").
-DOC_TYPES = (
-    ("kế hoạch", "KH"),
-    ("thông báo", "TB"),
-    ("báo cáo", "BC"),
-    ("quyết định", "QĐ"),
-    ("công văn", "CV"),
-    ("tờ trình", "TTr"),
-    ("biên bản", "BB"),
-    ("hướng dẫn", "HD"),
-    ("chương trình", "CTr"),
-    ("giấy mời", "GM"),
-    ("kết luận", "KL"),
-)
+ANNEX_UNITS = 4  # units quoted per task in Phụ lục I (the body quotes 2, by the same rule)
+OPEN_NAMED = 4  # open difficulties named per task, the newest first; the others counted
+ITEM_CHARS = 220
 
 
-def doc_type(doc: str) -> str:
-    """'kế hoạch', 'thông báo', … for a cited document, 'văn bản khác' when neither its name
-    nor its ký hiệu says."""
-    lowered = key(doc)
-    for name, code in DOC_TYPES:
-        if lowered.startswith(name) or re.search(rf"/{re.escape(code)}-", doc):
-            return name
-    return "văn bản khác"
+def _clip(text: str) -> str:
+    text = " ".join(nfc(text).split())
+    return text if len(text) <= ITEM_CHARS else text[: ITEM_CHARS - 1].rstrip() + "…"
 
 
-def doc_counts(docs: list[str]) -> str:
-    """'35 văn bản: 12 kế hoạch, 9 thông báo, …' (most frequent type first)."""
-    counts: dict[str, int] = {}
-    for doc in docs:
-        counts[doc_type(doc)] = counts.get(doc_type(doc), 0) + 1
-    order = sorted(counts.items(), key=lambda kv: (kv[0] == "văn bản khác", -kv[1], kv[0]))
-    return f"{fmt_number(len(docs), 0)} văn bản: " + ", ".join(
-        f"{fmt_number(n, 0)} {name}" for name, n in order
-    )
+def _pace(t: object) -> str:
+    if t.status == progress.DONE:  # type: ignore[attr-defined]
+        return "Đã hoàn thành"
+    done = fmt_pct(t.completion) or "0,0%"  # type: ignore[attr-defined]
+    if t.kind == "theo_yeu_cau" or is_missing(t.expected):  # type: ignore[attr-defined]
+        return f"Đạt {done}, {t.status.lower()} (khi có yêu cầu)"  # type: ignore[attr-defined]
+    return f"Đạt {done} (kế hoạch {fmt_pct(t.expected)}), {t.status.lower()}"  # type: ignore[attr-defined]
 
 
-def split_documents(ev: pd.DataFrame) -> dict[str, dict[str, list[str]]]:
-    """Per task, every document cited once (case and spacing ignored) with the units citing it,
-    in first-cited order."""
-    found: dict[str, dict[str, tuple[str, list[str]]]] = {}
-    for r in ev.itertuples(index=False):
-        for doc in filter(None, (d.strip(" .-–•") for d in _DOC_SPLIT.split(r.evidence))):
-            _, units = found.setdefault(r.task_code, {}).setdefault(key(doc), (doc, []))
-            if r.unit_code not in units:
-                units.append(r.unit_code)
-    return {task: dict(docs.values()) for task, docs in found.items()}
+def difficulty_account(df: pd.DataFrame) -> str:
+    """'đã nêu 5 (đã xử lý 1, không còn nêu 3, chưa xử lý 1)', zero parts left out."""
+    n = accounting(df)
+    if not n["raised"]:
+        return "chưa có đơn vị nêu"
+    parts = [
+        f"{word} {fmt_number(n[state], 0)}"
+        for state, word in (
+            (difficulties.HANDLED, "đã xử lý"),
+            (difficulties.DROPPED, "không còn nêu"),
+            (difficulties.OPEN, "chưa xử lý"),
+        )
+        if n[state]
+    ]
+    return f"đã nêu {fmt_number(n['raised'], 0)} ({', '.join(parts)})"
 
 
-def _or_none(rows: list[dict[str, str]], columns: tuple[str, ...]) -> list[dict[str, str]]:
-    """A table with no row shows one saying so."""
-    return rows or [{c: ("Không có" if i == 1 else "") for i, c in enumerate(columns)}]
+def _figures(f: Figures, t: object, raised: pd.DataFrame) -> str:
+    code = t.code  # type: ignore[attr-defined]
+    results = f.results[f.results["task_code"] == code]
+    if t.status == progress.NO_REPORT:  # type: ignore[attr-defined]
+        lines = [f"Chưa có đơn vị báo cáo ({t.assigned_units} đơn vị được giao)"]  # type: ignore[attr-defined]
+    else:
+        lines = [
+            _pace(t),
+            f"Đơn vị đã báo cáo: {t.reported_units}/{t.assigned_units}",  # type: ignore[attr-defined]
+            f"Đơn vị nêu kết quả trong kỳ: {fmt_number(len(results), 0)}"
+            if len(results)
+            else "Chưa có đơn vị nêu kết quả trong kỳ",
+        ]
+    if code in f.documents:
+        lines.append(f"Văn bản, minh chứng: {said.doc_counts(f.documents[code])}")
+    lines.append(f"Khó khăn, vướng mắc: {difficulty_account(raised)}")
+    return "\n".join(lines)
 
 
-def results(start: date, end: date, week: str, path: Path | None) -> list[dict[str, str]]:
-    """Phụ lục I: per task and unit, the unit's completion at the data week, its results and
-    the documents it cited in the period (full texts)."""
-    found = db.query("report_results", path=path, date_from=start, date_to=end)
-    ev = db.query("report_evidence", path=path, date_from=start, date_to=end)
-    progress = db.query("unit_task_progress", path=path, week=week)
-    texts = {(r.task_code, r.unit_code): r.results for r in found.itertuples(index=False)}
-    cited: dict[tuple[str, str], list[str]] = {}
-    for r in ev.itertuples(index=False):
-        cited.setdefault((r.task_code, r.unit_code), []).append(nfc(r.evidence))
+def _results(f: Figures, code: str, quoted: set[str]) -> str:
+    mine = f.results[f.results["task_code"] == code]
+    progress_of = f.unit_progress[f.unit_progress["task_code"] == code]
+    quotes = said.highlights(mine, progress_of, ANNEX_UNITS, quoted)
+    if not quotes:
+        return "Chưa có kết quả cụ thể" if len(mine) else ""
+    return "\n".join(f"- {_clip(q.text)}" for q in quotes)
+
+
+def open_items(still_open: pd.DataFrame) -> str:
+    """The newest OPEN_NAMED open difficulties with their unit and week, the rest counted."""
+    if still_open.empty:
+        return ""
+    newest = still_open.sort_values("raised_at", ascending=False, kind="stable")
+    lines = [
+        f"- {r.unit_name}: {_clip(r.content)}"
+        + (f" ({periods.short_label(r.last_period)})" if not is_missing(r.last_period) else "")
+        for r in newest.head(OPEN_NAMED).itertuples(index=False)
+    ]
+    if len(newest) > OPEN_NAMED:
+        lines.append(
+            f"- Và {fmt_number(len(newest) - OPEN_NAMED, 0)} khó khăn, vướng mắc khác (Phụ lục III)"
+        )
+    return "\n".join(lines)
+
+
+def task_blocks(f: Figures) -> list[dict[str, str]]:
+    """Phụ lục I: one row per task in plan order (then the difficulties raised without a task)."""
     rows = []
-    for r in progress.itertuples(index=False):
-        pair = (r.task_code, r.unit_code)
-        if pair not in texts and pair not in cited:
-            continue
+    raised = f.difficulties
+    quoted: set[str] = set()  # a result quoted for one task is not quoted again (said.RULE)
+    for i, t in enumerate(f.tasks.itertuples(index=False), start=1):
+        mine = raised[raised["task_code"] == t.code]
+        rows.append(
+            {
+                "stt": str(i),
+                "nhiem_vu": said.named(t.code, t.short_title),
+                "so_lieu": _figures(f, t, mine),
+                "ket_qua": _results(f, t.code, quoted),
+                "vuong_mac": open_items(mine[mine["state"] == difficulties.OPEN]),
+            }
+        )
+    loose = raised[~raised["task_code"].isin(f.tasks["code"])]
+    if len(loose):
         rows.append(
             {
                 "stt": str(len(rows) + 1),
-                "nhiem_vu": r.task_code,
-                "don_vi": r.unit_name,
-                "hoan_thanh": fmt_number(r.percent, 0) if not is_missing(r.percent) else "",
-                "ket_qua": " ".join(nfc(texts.get(pair, "")).split()),
-                "van_ban": "; ".join(cited.get(pair, [])),
+                "nhiem_vu": "Khó khăn, vướng mắc không gắn với nhiệm vụ",
+                "so_lieu": f"Khó khăn, vướng mắc: {difficulty_account(loose)}",
+                "ket_qua": "",
+                "vuong_mac": open_items(loose[loose["state"] == difficulties.OPEN]),
             }
         )
-    return _or_none(rows, ("stt", "nhiem_vu", "don_vi", "hoan_thanh", "ket_qua", "van_ban"))
-
-
-def difficulties(still_open: pd.DataFrame) -> list[dict[str, str]]:
-    """Phụ lục II: every difficulty still open at the data week, with the unit's proposal."""
-    rows = [
-        {
-            "stt": str(i),
-            "don_vi": r.unit_name,
-            "nhiem_vu": "" if is_missing(r.task_code) else str(r.task_code),
-            "noi_dung": " ".join(nfc(r.content).split()),
-            "de_xuat": "" if is_missing(r.proposal) else " ".join(nfc(r.proposal).split()),
-            "tuan": periods.short_label(r.period) if not is_missing(r.period) else "",
-        }
-        for i, r in enumerate(still_open.itertuples(index=False), start=1)
-    ]
-    return _or_none(rows, ("stt", "don_vi", "nhiem_vu", "noi_dung", "de_xuat", "tuan"))
-
-
-def models(week: str, path: Path | None) -> list[dict[str, str]]:
-    """Phụ lục III: every registered "Dân vận khéo" model as of the data week."""
-    df = db.query("report_models", path=path, week=week)
-    rows = [
-        {
-            "stt": str(i),
-            "don_vi": r.unit_name,
-            "ten": nfc(r.name),
-            "linh_vuc": "" if is_missing(r.field) else nfc(r.field),
-            "trang_thai": "chưa ghi" if is_missing(r.status) or not r.status else r.status,
-        }
-        for i, r in enumerate(df.itertuples(index=False), start=1)
-    ]
-    return _or_none(rows, ("stt", "don_vi", "ten", "linh_vuc", "trang_thai"))
+    return rows

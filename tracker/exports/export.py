@@ -12,19 +12,27 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tracker import roles
+from tracker import roles, settings
 from tracker.catalogue import periods, plans
-from tracker.exports import baocao, report, tables
+from tracker.exports import baocao, baocao_figures, report, tables
 from tracker.metrics import models_register, reporting, scoring
 from tracker.roles import User
 
-KINDS = ("summary", "detail", "indicators", "report", "scores", "models", "baocao")
+KINDS = ("summary", "detail", "indicators", "report", "scores", "models", "baocao", "phu_luc")
+# The Báo cáo and its annex workbook (Phụ lục II-V) go out under the Office leader's signature.
+BAOCAO_KINDS = frozenset({"baocao", "phu_luc"})
 # The Báo cáo goes out under the Office leader's signature: only leaders and admins make it.
 BAOCAO_ROLES = frozenset({"lanh_dao", "quan_tri"})
 
 
 class ExportError(ValueError):
     """Bad export arguments; the message is Vietnamese."""
+
+
+NO_ANNEX = (
+    "Chưa có tuần báo cáo nào của kỳ kết thúc nên Báo cáo chưa có phụ lục số liệu; Báo cáo "
+    "(.docx) nói rõ tuần báo cáo đầu tiên và hạn nộp."
+)
 
 
 # --- one entry point for the page and the command line -----------------------------------------
@@ -74,10 +82,11 @@ def file_name(
     number: str | None = None,
     request: int | str | None = None,
 ) -> str:
-    if kind == "baocao":
+    if kind in BAOCAO_KINDS:
         request_of = baocao.request_of(request)
         start, end = baocao.period_dates(period, year, date_from, date_to, request_of)
-        return baocao.file_name_of(start, end)
+        name = baocao.file_name_of if kind == "baocao" else baocao.annex_file_name_of
+        return name(start, end)
     if kind == "report":
         start, end = _report_dates(week, period, year, date_from, date_to)
         end = reporting.data_end(start, end) or end  # the dates the workbook holds
@@ -118,7 +127,7 @@ def build(
         raise ExportError(f"Cần chọn tuần (--week), ví dụ {periods.example_week()}.")
     if week:
         periods.parse_week_id(week)
-        if kind != "models" and (refusal := week_refusal(week, path)):
+        if refusal := week_refusal(week, path):
             raise ExportError(refusal)
     match kind:
         case "summary":
@@ -134,22 +143,63 @@ def build(
                 title = periods.period_title(period, year, start, end)
                 raise ExportError(reporting.nothing_closed_message(start, title, path))
             return report.report_xlsx(start, data_end, path=path)
-        case "baocao":
-            asked = baocao.request_of(request, path)
-            p = baocao.period_of(period, year, date_from, date_to, asked, path=path)
-            return baocao.report_docx(p, number=number, path=path, request=asked)
+        case "baocao" | "phu_luc":
+            docx, xlsx = baocao_files(
+                period=period,
+                year=year,
+                date_from=date_from,
+                date_to=date_to,
+                number=number,
+                request=request,
+                path=path,
+                parts=(kind,),
+            )
+            if kind == "phu_luc" and not xlsx:
+                raise ExportError(NO_ANNEX)
+            return docx or xlsx
         case "scores":
-            return scoring.scores_csv(week, path)
+            return scoring.scores_csv(week, path, as_of=True)
         case "models":
-            return models_register.models_csv(path, plans.of_week(week) if week else None)
+            return models_register.models_csv(path, plans.of_week(week) if week else None, week)
     raise ExportError(f"Loại dữ liệu xuất '{kind}' không hợp lệ; chọn: {', '.join(KINDS)}.")
+
+
+def baocao_files(
+    *,
+    period: str | None = None,
+    year: str | int | None = None,
+    date_from: str | date | None = None,
+    date_to: str | date | None = None,
+    number: str | None = None,
+    request: int | str | None = None,
+    path: Path | None = None,
+    parts: tuple[str, ...] = ("baocao", "phu_luc"),
+) -> tuple[bytes, bytes]:
+    """The Báo cáo (.docx) and its annex workbook (Phụ lục II-V, .xlsx) from one reading of the
+    figures; a part not asked for comes back empty, and so does the workbook before any
+    reporting week has closed (the Báo cáo then says so and has no annex)."""
+    asked = baocao.request_of(request, path)
+    p = baocao.period_of(period, year, date_from, date_to, asked, path=path)
+    figures = baocao_figures.gather(p, path)
+    now = settings.now()
+    docx = (
+        baocao.report_docx(p, number=number, now=now, path=path, request=asked, figures=figures)
+        if "baocao" in parts
+        else b""
+    )
+    xlsx = (
+        baocao.annex_xlsx(p, number=number, now=now, path=path, figures=figures)
+        if "phu_luc" in parts and figures.started
+        else b""
+    )
+    return docx, xlsx
 
 
 def download(user: User | None, kind: str, **options: Any) -> bytes:
     """An export for a signed-in user (every role may export; refused when not signed in);
     the Báo cáo only for leaders and admins."""
     roles.require(user, "export")
-    if kind == "baocao" and user is not None and user.role not in BAOCAO_ROLES:
+    if kind in BAOCAO_KINDS and user is not None and user.role not in BAOCAO_ROLES:
         raise roles.PermissionDenied(
             "Chỉ tài khoản Lãnh đạo hoặc Quản trị được tạo Báo cáo gửi Sở Nội vụ."
         )

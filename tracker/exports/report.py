@@ -1,6 +1,13 @@
-"""The compiled report "Báo cáo tổng hợp" (.xlsx, PRODUCT.md §8): tasks with each unit's results,
-indicators, open difficulties, "Dân vận khéo" models and the self-assessment scores, one sheet
-each, print-ready on A4 landscape; equal inputs give equal bytes.
+"""The annex workbook (.xlsx, PRODUCT.md §8): the Báo cáo's Phụ lục II-V unit by unit, and the
+same workbook for any dates as the "Báo cáo tổng hợp".
+
+One sheet per table, each a plain sortable table (one header row with a filter, frozen under it,
+no merged cell inside), print-ready on A4 landscape with the header repeated: Bảng 1 (tasks, the
+figures of the Báo cáo's Bảng 1 and of every count the body gives per task), Phụ lục II (each
+unit's result and documents per task), Phụ lục III (every difficulty raised, with what became of
+it), Phụ lục IV (the Dân vận khéo register), Phụ lục V (self-scores), Bảng 2 (indicators). Every
+figure is the Báo cáo's own (baocao_figures.Figures, as of its data week). Text is always text,
+never a formula; numbers stay numbers; equal inputs give equal bytes.
 """
 
 from __future__ import annotations
@@ -9,74 +16,92 @@ import io
 import numbers
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
+from copy import copy
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker import settings
-from tracker.catalogue import criteria, periods, plans
-from tracker.catalogue.plan import ROLE_LABELS, TASK_KIND_LABELS
+from tracker.catalogue import periods
+from tracker.catalogue.plan import ALL_UNITS_LABEL, ROLE_LABELS, TASK_KIND_LABELS
 from tracker.csvsafe import xlsx_text
-from tracker.exports.tables import KIND_LABELS, NOT_REPORTED, cell_text, fmt_time, indicator_totals
-from tracker.metrics import difficulties, models_register, reporting, scoring
-from tracker.store import db
-from tracker.text import is_missing
+from tracker.exports import baocao_annex
+from tracker.exports import baocao_results as said
+from tracker.exports.baocao_figures import Figures, Period, accounting, gather
+from tracker.exports.tables import KIND_LABELS, NOT_REPORTED, cell_text
+from tracker.metrics import difficulties, models_register, scoring
+from tracker.text import is_missing, nfc
 
-THIN = Side(style="thin", color="808080")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-TASK_FILL = PatternFill("solid", fgColor="F2F2F2")
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 TITLE = "BÁO CÁO TỔNG HỢP"
-REPORT_SHEET = "Báo cáo tổng hợp"
+HEADER_ROW = 5  # rows 1-3: title, attached to, basis; the table's header row, then its rows
+OFFICE = "VĂN PHÒNG UBND THÀNH PHỐ CẦN THƠ"
 
 
-def put(ws: Worksheet, row: int, col: int, value: Any, *, number_format: str = "0.0") -> None:
-    """Write one cell: numbers stay numbers, text is always a string (never a formula)."""
-    cell = ws.cell(row=row, column=col)
-    if is_missing(value):
-        return
+def put(ws: Worksheet, row: int, col: int, value: Any) -> str | None:
+    """Write one cell: numbers stay numbers, dates dates, text is always a string (never a
+    formula); returns the number format the value needs (None: text or nothing written)."""
+    return put_cell(ws.cell(row=row, column=col), value)
+
+
+def put_cell(cell: Any, value: Any) -> str | None:
+    """`put` into a cell already at hand."""
+    if is_missing(value) or value == "":
+        return None
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         integral = isinstance(value, numbers.Integral)
         cell.value = int(value) if integral else float(value)
-        cell.number_format = "0" if integral else number_format
-        return
+        return "0" if integral else "0.0"
+    if isinstance(value, date):
+        cell.value = value
+        return "dd/mm/yyyy"
     xlsx_text(cell, value)  # never a formula; formula-looking text quote-prefixed
+    return None
 
 
-def _table(
-    ws: Worksheet,
-    top: int,
-    header: Sequence[str],
-    widths: Sequence[float],
-    rows: Iterable[Sequence[Any]],
-) -> int:
-    """Header at row `top` (repeated on every printed page), then the rows; returns the last row."""
-    for col, (name, width) in enumerate(zip(header, widths, strict=True), start=1):
-        put(ws, top, col, name)
-        cell = ws.cell(row=top, column=col)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = CENTER
-        cell.border = BORDER
-        ws.column_dimensions[cell.column_letter].width = width
-    ws.print_title_rows = f"{top}:{top}"
-    ws.freeze_panes = ws.cell(row=top + 1, column=1)
-    row = top
-    for values in rows:
-        row += 1
-        for col, value in enumerate(values, start=1):
-            put(ws, row, col, value)
-            cell = ws.cell(row=row, column=col)
-            cell.alignment = WRAP
-            cell.border = BORDER
-    return row
+class CellStyles:
+    """The style of each kind of table cell (wrapped, top-aligned, its number format), made
+    once per sheet and copied: openpyxl hashes a style object at every assignment, which took
+    most of the workbook's time at city scale (40,000 cells)."""
+
+    def __init__(self) -> None:
+        self._made: dict[str | None, Any] = {}
+
+    def apply(self, cell: Any, number_format: str | None) -> None:
+        made = self._made.get(number_format)
+        if made is not None:
+            cell._style = copy(made)
+            return
+        cell.alignment = WRAP
+        if number_format:
+            cell.number_format = number_format
+        self._made[number_format] = copy(cell._style)
+
+
+def signature_line(day: date) -> str:
+    """'Cần Thơ, ngày 08 tháng 03 năm 2026'."""
+    return f"Cần Thơ, ngày {day:%d} tháng {day:%m} năm {day:%Y}"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One table of the workbook: its sheet name, title, columns (name, width) and rows."""
+
+    name: str
+    title: str
+    columns: Sequence[tuple[str, float]]
+    rows: Callable[[Figures], list[list[Any]]]
+    caption: Callable[[Figures], str]
+    empty: str
 
 
 def _print_setup(ws: Worksheet) -> None:
@@ -88,154 +113,142 @@ def _print_setup(ws: Worksheet) -> None:
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.oddFooter.center.text = "Trang &P/&N"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
 
 
-def _heading(ws: Worksheet, lines: Sequence[str], width: int) -> None:
-    for i, text in enumerate(lines, start=1):
-        put(ws, i, 1, text)
-        ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=width)
-        ws.cell(row=i, column=1).font = Font(bold=i <= 3, size=13 if i == 3 else 11)
-        ws.cell(row=i, column=1).alignment = Alignment(
-            horizontal="center", vertical="center", wrap_text=True
-        )
-    ws.row_dimensions[3].height = 36
-
-
-def signature_line(day: date) -> str:
-    """'Cần Thơ, ngày 08 tháng 03 năm 2026'."""
-    return f"Cần Thơ, ngày {day:%d} tháng {day:%m} năm {day:%Y}"
-
-
-def _task_rows(week: str, start: date, end: date, path: Path | None) -> list[list[Any]]:
-    """Each task (its status) followed by the units that reported it, with their result texts."""
-    tc = db.query("task_completion", path=path, week=week)
-    utp = db.query("unit_task_progress", path=path, week=week)
-    results = db.query("report_results", path=path, date_from=start, date_to=end)
-    texts = {(r.task_code, r.unit_code): r.results for r in results.itertuples(index=False)}
-    rows: list[list[Any]] = []
-    for stt, t in enumerate(tc.itertuples(index=False), start=1):
-        lead = "" if is_missing(t.lead_unit) else f"Chủ trì: {t.lead_unit}; "
-        rows.append(
-            [
-                stt,
-                t.code,
-                t.short_title,
-                f"{lead}{t.reported_units}/{t.assigned_units} đơn vị đã báo cáo",
-                TASK_KIND_LABELS.get(t.kind, t.kind),
-                t.status,
-                None if is_missing(t.completion) else float(t.completion),
-                None if is_missing(t.expected) else float(t.expected),
-                "",
-                "",
-                "",
-            ]
-        )
-        units = utp[utp["task_code"] == t.code]
-        for u in units.itertuples(index=False):
-            text = texts.get((t.code, u.unit_code), "")
-            if is_missing(u.percent) and not text:
-                continue
-            rows.append(
-                [
-                    None,
-                    "",
-                    "",
-                    f"{u.unit_name} ({u.unit_code})",
-                    ROLE_LABELS.get(u.role, u.role),
-                    NOT_REPORTED if is_missing(u.percent) else u.sheet_status,
-                    None if is_missing(u.percent) else float(u.percent),
-                    None,
-                    text,
-                    cell_text(u.difficulty),
-                    cell_text(u.proposal),
-                ]
-            )
-    return rows
-
-
-def _style_task_rows(ws: Worksheet, top: int, last: int, width: int) -> None:
-    for row in range(top + 1, last + 1):
-        if ws.cell(row=row, column=1).value is not None:
-            for col in range(1, width + 1):
-                ws.cell(row=row, column=col).fill = TASK_FILL
-                ws.cell(row=row, column=col).font = Font(bold=True)
-
-
-def _sheet_tasks(
-    wb: Workbook, week: str, start: date, end: date, today: date, path: Path | None
-) -> None:
-    ws = wb.active
-    ws.title = REPORT_SHEET
-    year = plans.of_week(week)
-    header = [
-        "STT",
-        "Mã nhiệm vụ",
-        "Nội dung nhiệm vụ",
-        "Đơn vị thực hiện",
-        "Loại / vai trò",
-        "Trạng thái",
-        "Tỷ lệ hoàn thành (%)",
-        "Tiến độ theo kế hoạch (%)",
-        "Kết quả thực hiện (trong khoảng thời gian báo cáo)",
-        "Khó khăn, vướng mắc",
-        "Đề xuất, kiến nghị",
-    ]
-    widths = [5, 10, 38, 26, 14, 16, 11, 11, 50, 34, 30]
-    _heading(
-        ws,
-        [
-            "VĂN PHÒNG UBND THÀNH PHỐ CẦN THƠ",
-            "PHÒNG HÀNH CHÍNH - TỔ CHỨC",
-            f"BÁO CÁO TỔNG HỢP KẾT QUẢ THỰC HIỆN KẾ HOẠCH CÔNG TÁC DÂN VẬN CHÍNH QUYỀN "
-            f"VÀ THỰC HIỆN DÂN CHỦ Ở CƠ SỞ NĂM {year}",
-            f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}; tiến độ tính đến hết "
-            f"{periods.label(week)}. Tỷ lệ hoàn thành do đơn vị tự đánh giá.",
-        ],
-        len(header),
-    )
-    top = 6
-    last = _table(ws, top, header, widths, _task_rows(week, start, end, path))
-    _style_task_rows(ws, top, last, len(header))
-    r = reporting.rates(week, path)
-    basis = (
-        f"Tình hình báo cáo {periods.short_label(week)}: {r['reported']}/{r['expected']} "
-        f"đơn vị đã nộp, {r['on_time']} đơn vị nộp đúng hạn."
-        if r["expected"]
-        else f"{periods.short_label(week)} không yêu cầu báo cáo."
-    )
-    put(ws, last + 2, 1, basis)
-    ws.merge_cells(start_row=last + 2, start_column=1, end_row=last + 2, end_column=8)
-    put(ws, last + 4, 9, signature_line(today))
-    ws.cell(row=last + 4, column=9).font = Font(italic=True)
-    ws.cell(row=last + 4, column=9).alignment = Alignment(horizontal="center")
-    put(ws, last + 5, 9, "PHÒNG HÀNH CHÍNH - TỔ CHỨC")
-    ws.cell(row=last + 5, column=9).font = Font(bold=True)
-    ws.cell(row=last + 5, column=9).alignment = Alignment(horizontal="center")
-    _print_setup(ws)
-
-
-def _simple_sheet(
-    wb: Workbook,
-    title: str,
-    caption: str,
-    header: Sequence[str],
-    widths: Sequence[float],
-    rows: list[list[Any]],
-    empty: str,
-) -> Worksheet:
-    ws = wb.create_sheet(title)
-    put(ws, 1, 1, caption)
-    ws.cell(row=1, column=1).font = Font(bold=True)
-    last = _table(ws, 3, header, widths, rows)
+def _write(wb: Workbook, sheet: Sheet, f: Figures, attached: str) -> Worksheet:
+    ws = wb.create_sheet(sheet.name)
+    width = len(sheet.columns)
+    for row, (text, bold) in enumerate(
+        ((sheet.title, True), (f"({attached})", False), (sheet.caption(f), False)), start=1
+    ):
+        put(ws, row, 1, text)
+        ws.cell(row=row, column=1).font = Font(bold=bold, italic=row == 2)
+        ws.cell(row=row, column=1).alignment = Alignment(wrap_text=False)
+    for col, (name, size) in enumerate(sheet.columns, start=1):
+        put(ws, HEADER_ROW, col, name)
+        cell = ws.cell(row=HEADER_ROW, column=col)
+        cell.font, cell.fill, cell.alignment = Font(bold=True), HEADER_FILL, CENTER
+        ws.column_dimensions[get_column_letter(col)].width = size
+    rows = sheet.rows(f)
+    styles = CellStyles()
+    for r, values in enumerate(rows, start=HEADER_ROW + 1):
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c)
+            number_format = put_cell(cell, value)
+            quoted = cell.quotePrefix  # a formula-looking text keeps its quote prefix
+            styles.apply(cell, number_format)
+            if quoted:
+                cell.quotePrefix = True
+    last = HEADER_ROW + max(len(rows), 1)
     if not rows:
-        put(ws, last + 1, 1, empty)
+        put(ws, HEADER_ROW + 1, 1, sheet.empty)
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(width)}{last}"
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
     _print_setup(ws)
     return ws
 
 
-def _sheet_indicators(wb: Workbook, start: date, end: date, path: Path | None) -> None:
-    df = indicator_totals(start, end, path)
-    rows = [
+def _as_of(f: Figures) -> str:
+    return f"Số liệu đến hết {periods.label(f.week)}"
+
+
+# --- the sheets ----------------------------------------------------------------------------------
+
+
+def _task_rows(f: Figures) -> list[list[Any]]:
+    rows = []
+    for i, t in enumerate(f.tasks.itertuples(index=False), start=1):
+        n = accounting(f.difficulties[f.difficulties["task_code"] == t.code])
+        rows.append(
+            [
+                i,
+                t.code,
+                t.short_title,
+                ALL_UNITS_LABEL if is_missing(t.lead_name) else t.lead_name,
+                TASK_KIND_LABELS.get(t.kind, t.kind),
+                int(t.assigned_units),
+                int(t.reported_units),
+                float(t.completion),
+                None if t.kind == "theo_yeu_cau" or is_missing(t.expected) else float(t.expected),
+                t.status,
+                int((f.results["task_code"] == t.code).sum()),
+                len(f.documents.get(t.code, {})),
+                n["raised"],
+                n[difficulties.HANDLED],
+                n[difficulties.DROPPED],
+                n[difficulties.OPEN],
+            ]
+        )
+    return rows
+
+
+def _result_rows(f: Figures) -> list[list[Any]]:
+    """Per task and unit with a figure or a text in the period: its completion at the data week,
+    its results and the documents it cited in the period (full texts)."""
+    texts = {(r.task_code, r.unit_code): r.results for r in f.results.itertuples(index=False)}
+    cited: dict[tuple[str, str], list[str]] = {}
+    for task, docs in f.documents.items():
+        for doc, units in docs.items():
+            for unit in units:
+                cited.setdefault((task, unit), []).append(doc)
+    rows = []
+    for r in f.unit_progress.itertuples(index=False):
+        pair = (r.task_code, r.unit_code)
+        if is_missing(r.percent) and pair not in texts and pair not in cited:
+            continue
+        rows.append(
+            [
+                r.task_code,
+                said.short_name(r.short_title),
+                r.unit_code,
+                r.unit_name,
+                ROLE_LABELS.get(r.role, r.role),
+                cell_text(r.period),
+                NOT_REPORTED if is_missing(r.percent) else r.sheet_status,
+                None if is_missing(r.percent) else float(r.percent),
+                said.once_each(texts.get(pair, "")),
+                "; ".join(cited.get(pair, [])),
+            ]
+        )
+    return rows
+
+
+def _difficulty_rows(f: Figures) -> list[list[Any]]:
+    return [
+        [
+            cell_text(r.task_code),
+            "" if is_missing(r.task_title) else said.short_name(r.task_title),
+            r.unit_code,
+            r.unit_name,
+            nfc(r.content),
+            cell_text(r.proposal),
+            difficulties.SOURCES.get(r.source, r.source),
+            r.raised_at.to_pydatetime().date(),
+            cell_text(r.last_period),
+            r.state,
+            None if is_missing(r.handled_at) else r.handled_at.to_pydatetime().date(),
+            cell_text(r.handled_note),
+        ]
+        for r in f.difficulties.itertuples(index=False)
+    ]
+
+
+def _model_rows(f: Figures) -> list[list[Any]]:
+    frame = models_register.frame_of(f.models)
+    return [list(r) for r in frame.itertuples(index=False)]
+
+
+def _score_rows(f: Figures) -> list[list[Any]]:
+    frame = scoring.frame_of(f.scores)
+    return [
+        [v if isinstance(v, numbers.Real) and not is_missing(v) else cell_text(v) for v in r]
+        for r in frame.itertuples(index=False)
+    ]
+
+
+def _indicator_rows(f: Figures) -> list[list[Any]]:
+    return [
         [
             r.code,
             r.name,
@@ -245,96 +258,137 @@ def _sheet_indicators(wb: Workbook, start: date, end: date, path: Path | None) -
             None if is_missing(r.total) else float(r.total),
             int(r.units),
         ]
-        for r in df.itertuples(index=False)
+        for r in f.indicators.itertuples(index=False)
     ]
-    _simple_sheet(
-        wb,
-        "Chỉ số",
-        f"Chỉ số từ {start:%d/%m/%Y} đến {end:%d/%m/%Y} (cộng dồn: tổng các tuần có ngày thứ Năm "
-        "trong khoảng; giá trị mới nhất: số liệu gần nhất của mỗi đơn vị)",
-        ["Mã chỉ số", "Tên chỉ số", "Đơn vị tính", "Cách tính", "Nhiệm vụ", "Giá trị", "Số đơn vị"],
-        [16, 50, 12, 18, 10, 12, 10],
-        rows,
-        "Chưa có số liệu chỉ số.",
+
+
+def _states_caption(f: Figures) -> str:
+    account = baocao_annex.difficulty_account(f.difficulties)
+    return (
+        f"{_as_of(f)}, từ đầu năm {f.year}, khó khăn, vướng mắc {account} (không còn nêu: báo "
+        "cáo gần nhất của đơn vị về nhiệm vụ đó để trống hoặc nêu nội dung khác)"
     )
 
 
-def _sheet_difficulties(wb: Workbook, week: str, path: Path | None) -> None:
-    df = difficulties.open_list(week, path)
-    rows = [
+def _scores_caption(f: Figures) -> str:
+    name = f"bộ tiêu chí {f.criteria_label}" if f.criteria_label else "bộ tiêu chí đang áp dụng"
+    return f"{_as_of(f)}: bảng tự chấm điểm gần nhất của mỗi đơn vị; {name}"
+
+
+SHEETS = (
+    Sheet(
+        "Bảng 1 - Nhiệm vụ",
+        "BẢNG 1. TIẾN ĐỘ CÁC NHIỆM VỤ",
         [
-            i,
-            f"{r.unit_name} ({r.unit_code})",
-            cell_text(r.task_code) or "—",
-            r.content,
-            cell_text(r.proposal),
-            difficulties.SOURCES.get(r.source, r.source),
-            fmt_time(r.reported_at),
-        ]
-        for i, r in enumerate(df.itertuples(index=False), start=1)
-    ]
-    _simple_sheet(
-        wb,
-        "Vướng mắc",
-        f"Khó khăn, vướng mắc chưa xử lý và đề xuất, kiến nghị (đến hết {periods.label(week)})",
-        ["STT", "Đơn vị", "Nhiệm vụ", "Khó khăn, vướng mắc", "Đề xuất, kiến nghị", "Nguồn", "Ngày"],
-        [5, 30, 10, 50, 40, 18, 16],
-        rows,
-        "Không có vướng mắc chưa xử lý.",
-    )
-
-
-def _sheet_models(wb: Workbook, week: str, path: Path | None) -> None:
-    df = db.query("report_models", path=path, week=week)
-    rows = [
+            ("STT", 5),
+            ("Mã nhiệm vụ", 10),
+            ("Nhiệm vụ", 45),
+            ("Đơn vị chủ trì", 24),
+            ("Loại", 14),
+            ("Số đơn vị được giao", 10),
+            ("Số đơn vị đã báo cáo", 10),
+            ("Tỷ lệ hoàn thành (%)", 11),
+            ("Tiến độ theo kế hoạch (%)", 11),
+            ("Trạng thái", 15),
+            ("Số đơn vị nêu kết quả", 10),
+            ("Số văn bản, minh chứng", 10),
+            ("Khó khăn, vướng mắc đã nêu", 10),
+            ("Đã xử lý", 9),
+            ("Không còn nêu", 9),
+            ("Chưa xử lý", 9),
+        ],
+        _task_rows,
+        lambda f: f"{_as_of(f)}; tỷ lệ hoàn thành do đơn vị tự đánh giá",
+        "Kế hoạch chưa có nhiệm vụ.",
+    ),
+    Sheet(
+        "Phụ lục II - Kết quả",
+        "PHỤ LỤC II. KẾT QUẢ CỦA TỪNG ĐƠN VỊ THEO NHIỆM VỤ",
         [
-            i,
-            f"{r.unit_name} ({r.unit_code})",
-            r.name,
-            r.field,
-            cell_text(r.content),
-            cell_text(r.timeframe),
-            cell_text(r.outcome),
-            cell_text(r.status),
-        ]
-        for i, r in enumerate(df.itertuples(index=False), start=1)
-    ]
-    _simple_sheet(
-        wb,
-        "Dân vận khéo",
-        f'Mô hình, điển hình "Dân vận khéo" (đăng ký gần nhất của mỗi đơn vị, đến hết {periods.label(week)})',
-        ["STT", "Đơn vị", *models_register.MODELS_CSV_COLUMNS[2:8]],  # Tên mô hình … Trạng thái
-        [5, 28, 30, 20, 40, 16, 30, 16],
-        rows,
-        "Chưa có mô hình nào được đăng ký.",
-    )
-
-
-def _provisional_note(year: int, path: Path | None) -> str:
-    sets = criteria.sets(path)
-    if sets.loc[sets["active"] & (sets["plan_year"] == year), "provisional"].any():
-        return (
-            " - bộ tiêu chí TẠM THỜI, chờ Văn phòng nạp Phụ lục II chính thức "
-            "của Quyết định 2579/QĐ-UBND"
-        )
-    return ""
-
-
-def _sheet_scores(wb: Workbook, year: int, path: Path | None) -> None:
-    df = scoring.scores_frame(year, path)
-    rows = [
-        [v if isinstance(v, numbers.Real) and not is_missing(v) else cell_text(v) for v in r]
-        for r in df.itertuples(index=False)
-    ]
-    _simple_sheet(
-        wb,
-        "Tự chấm điểm",
-        f"Kết quả tự chấm điểm năm {year}{_provisional_note(year, path)}",
-        [str(c) for c in df.columns],
-        [max(10, min(40, len(str(c)) + 4)) for c in df.columns],
-        rows,
+            ("Mã nhiệm vụ", 10),
+            ("Nhiệm vụ", 36),
+            ("Mã đơn vị", 10),
+            ("Đơn vị", 28),
+            ("Vai trò", 11),
+            ("Tuần báo cáo gần nhất", 11),
+            ("Trạng thái", 15),
+            ("Tỷ lệ hoàn thành (%)", 11),
+            ("Kết quả thực hiện trong kỳ", 60),
+            ("Văn bản, minh chứng trong kỳ", 45),
+        ],
+        _result_rows,
+        lambda f: f"{_as_of(f)}; kết quả và văn bản {f.p.dates}",
+        "Chưa có đơn vị báo cáo.",
+    ),
+    Sheet(
+        "Phụ lục III - Vướng mắc",
+        "PHỤ LỤC III. KHÓ KHĂN, VƯỚNG MẮC VÀ VIỆC XỬ LÝ",
+        [
+            ("Mã nhiệm vụ", 10),
+            ("Nhiệm vụ", 30),
+            ("Mã đơn vị", 10),
+            ("Đơn vị", 26),
+            ("Khó khăn, vướng mắc", 50),
+            ("Đề xuất, kiến nghị", 40),
+            ("Nguồn", 16),
+            ("Ngày nêu", 12),
+            ("Tuần nêu gần nhất", 11),
+            ("Tình trạng", 14),
+            ("Ngày xử lý", 12),
+            ("Nội dung xử lý", 30),
+        ],
+        _difficulty_rows,
+        _states_caption,
+        "Các đơn vị chưa nêu khó khăn, vướng mắc.",
+    ),
+    Sheet(
+        "Phụ lục IV - Dân vận khéo",
+        'PHỤ LỤC IV. MÔ HÌNH, ĐIỂN HÌNH "DÂN VẬN KHÉO"',
+        [
+            (c, w)
+            for c, w in zip(models_register.MODELS_CSV_COLUMNS, models_register.WIDTHS, strict=True)
+        ],
+        _model_rows,
+        lambda f: f"{_as_of(f)}: danh sách mô hình gần nhất của mỗi đơn vị",
+        "Chưa có đơn vị đăng ký mô hình.",
+    ),
+    Sheet(
+        "Phụ lục V - Tự chấm điểm",
+        "PHỤ LỤC V. KẾT QUẢ TỰ CHẤM ĐIỂM",
+        [(c, max(10, min(40, len(c) + 4))) for c in scoring.SCORES_CSV_COLUMNS],
+        _score_rows,
+        _scores_caption,
         "Chưa có đơn vị nào tự chấm điểm.",
-    )
+    ),
+    Sheet(
+        "Bảng 2 - Chỉ số",
+        "BẢNG 2. CHỈ SỐ",
+        [
+            ("Mã chỉ số", 16),
+            ("Tên chỉ số", 50),
+            ("Đơn vị tính", 12),
+            ("Cách tính", 18),
+            ("Nhiệm vụ", 10),
+            ("Giá trị", 12),
+            ("Số đơn vị", 10),
+        ],
+        _indicator_rows,
+        lambda f: (
+            f"Chỉ số {f.p.dates} (cộng dồn: tổng các tuần có ngày thứ Năm trong khoảng; giá trị "
+            "mới nhất: số liệu gần nhất của mỗi đơn vị)"
+        ),
+        "Chưa có số liệu chỉ số.",
+    ),
+)
+
+
+def _signature(ws: Worksheet, day: date) -> None:
+    """The place and date of the workbook, below Bảng 1 (the Báo cáo tổng hợp is sent as is)."""
+    row = ws.max_row + 2
+    put(ws, row, 3, signature_line(day))
+    ws.cell(row=row, column=3).font = Font(italic=True)
+    put(ws, row + 1, 3, "PHÒNG HÀNH CHÍNH - TỔ CHỨC")
+    ws.cell(row=row + 1, column=3).font = Font(bold=True)
 
 
 _MODIFIED = re.compile(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
@@ -359,6 +413,21 @@ def stable_zip(data: bytes, when: datetime) -> bytes:
     return out.getvalue()
 
 
+def annex_workbook(f: Figures, now: datetime, attached: str) -> bytes:
+    """Every sheet of SHEETS for the figures `f`; `attached` says what the workbook goes with
+    (the Báo cáo's number and date, or the dates of a Báo cáo tổng hợp)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.creator = "Văn phòng UBND thành phố Cần Thơ"
+    wb.properties.title = TITLE
+    wb.properties.created = wb.properties.modified = now
+    sheets = [_write(wb, sheet, f, attached) for sheet in SHEETS]
+    _signature(sheets[0], now.date())
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return stable_zip(buffer.getvalue(), now)
+
+
 def report_xlsx(
     date_from: str | date,
     date_to: str | date,
@@ -366,19 +435,10 @@ def report_xlsx(
     now: datetime | None = None,
     path: Path | None = None,
 ) -> bytes:
-    """Báo cáo tổng hợp for the dates date_from..date_to, print-ready on A4 landscape."""
+    """Báo cáo tổng hợp for the dates date_from..date_to (the caller stops them at the latest
+    week whose deadline has passed), print-ready on A4 landscape."""
     start, end = periods.date_range(None, date_from, date_to)
     now = now or settings.now()
-    week = periods.as_of_week(end)
-    wb = Workbook()
-    wb.properties.creator = "Văn phòng UBND thành phố Cần Thơ"
-    wb.properties.title = TITLE
-    wb.properties.created = wb.properties.modified = now
-    _sheet_tasks(wb, week, start, end, now.date(), path)
-    _sheet_indicators(wb, start, end, path)
-    _sheet_difficulties(wb, week, path)
-    _sheet_models(wb, week, path)
-    _sheet_scores(wb, periods.parse_week_id(week)[0], path)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return stable_zip(buffer.getvalue(), now)
+    title = f"từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
+    f = gather(Period(start, end, title), path)
+    return annex_workbook(f, now, f"{OFFICE}: Báo cáo tổng hợp {title}")

@@ -49,11 +49,15 @@ class Recognition:
     sent_date: date | None = None
 
 
-def register(path: Path | None = None, year: int | None = None) -> pd.DataFrame:
+def register(
+    path: Path | None = None, year: int | None = None, week: str | None = None
+) -> pd.DataFrame:
     """Every unit's models as its latest standing sheet of the plan year `year` (default: the
-    plan in force) lists them (queries/models_register.sql), with the Office's record: kind,
-    decision_no, decision_date, sent_to_snv, sent_date."""
-    return db.query("models_register", path=path, year=year or plans.current(path))
+    plan in force; the year of `week` when that is given) lists them, as of ISO `week` when
+    given (queries/models_register.sql), with the Office's record: kind, decision_no,
+    decision_date, sent_to_snv, sent_date."""
+    year = plans.of_week(week) if week else year or plans.current(path)
+    return db.query("models_register", path=path, year=year, week=week)
 
 
 def filtered(
@@ -221,8 +225,18 @@ MODELS_CSV_COLUMNS = (
 )
 
 
-def models_frame(path: Path | None = None, year: int | None = None) -> pd.DataFrame:
-    r = register(path, year)
+# Column widths of the register in a workbook (the annex's Phụ lục IV), MODELS_CSV_COLUMNS' order.
+WIDTHS = (10, 26, 30, 20, 40, 16, 30, 16, 11, 11, 11, 22, 16)
+
+
+def models_frame(
+    path: Path | None = None, year: int | None = None, week: str | None = None
+) -> pd.DataFrame:
+    return frame_of(register(path, year, week))
+
+
+def frame_of(r: pd.DataFrame) -> pd.DataFrame:
+    """A register (`register()`) as the models export's table, MODELS_CSV_COLUMNS."""
     return pd.DataFrame(
         {
             "Mã đơn vị": r["unit_code"],
@@ -248,6 +262,7 @@ def models_frame(path: Path | None = None, year: int | None = None) -> pd.DataFr
     )
 
 
-def models_csv(path: Path | None = None, year: int | None = None) -> bytes:
-    """The Dân vận khéo register of the plan year `year` as CSV (the scores CSV's rules)."""
-    return frame_csv(models_frame(path, year), float_format="%.1f")
+def models_csv(path: Path | None = None, year: int | None = None, week: str | None = None) -> bytes:
+    """The Dân vận khéo register of the plan year `year` as CSV (the scores CSV's rules); as of
+    ISO `week` when given (the export of a week)."""
+    return frame_csv(models_frame(path, year, week), float_format="%.1f")

@@ -60,9 +60,10 @@ def years(path: Path | None = None) -> list[int]:
     return sorted(found | set(plans.years(path)), reverse=True)
 
 
-def scores_table(year: int, path: Path | None = None) -> pd.DataFrame:
-    """One row per unit with scores in `year` plus the 'VP' row (see queries/unit_scores.sql)."""
-    return db.query("unit_scores", path=path, year=int(year))
+def scores_table(year: int, path: Path | None = None, week: str | None = None) -> pd.DataFrame:
+    """One row per unit with scores in `year` plus the 'VP' row (see queries/unit_scores.sql);
+    as of ISO `week` of that year when given (sheets up to it, reviews recorded by its end)."""
+    return db.query("unit_scores", path=path, year=int(year), week=week)
 
 
 def last_year_beside(year: int, path: Path | None = None) -> pd.DataFrame:
@@ -368,9 +369,14 @@ def clear_vp_adjustment(
 # Exports
 
 
-def scores_frame(year: int, path: Path | None = None) -> pd.DataFrame:
-    """The scores export as a table: units by rank, then the VP row (full precision)."""
-    t = scores_table(year, path)
+def scores_frame(year: int, path: Path | None = None, week: str | None = None) -> pd.DataFrame:
+    """The scores export as a table: units by rank, then the VP row (full precision); as of
+    ISO `week` of `year` when given (scores_table)."""
+    return frame_of(scores_table(year, path, week))
+
+
+def frame_of(t: pd.DataFrame) -> pd.DataFrame:
+    """A scores table (`scores_table()`) as the scores export's: units by rank, then the VP row."""
     t = pd.concat([t[t["unit_code"] != VP], t[t["unit_code"] == VP]], ignore_index=True)
     return pd.DataFrame(
         {
@@ -399,7 +405,8 @@ def _set_name(label: Any, provisional: Any) -> str:
     return name
 
 
-def scores_csv(week: str, path: Path | None = None) -> bytes:
-    """The scores CSV for the year of `week` (PRODUCT.md §8)."""
+def scores_csv(week: str, path: Path | None = None, *, as_of: bool = False) -> bytes:
+    """The scores CSV for the year of `week` (PRODUCT.md §8); with `as_of`, the scores as of
+    `week` itself (the export of a week, the figures of the Báo cáo of that week)."""
     year, _ = periods.parse_week_id(week)
-    return frame_csv(scores_frame(year, path), float_format="%.1f")
+    return frame_csv(scores_frame(year, path, week if as_of else None), float_format="%.1f")

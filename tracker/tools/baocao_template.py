@@ -24,6 +24,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -193,16 +194,18 @@ def _grid(
     fields: list[str],
     widths: list[float],
     left: frozenset[int] = frozenset({1}),
+    rich: frozenset[str] = frozenset(),
 ) -> Table:
     """A bordered table: the header row, then one row per item of `rows` (docxtpl {%tr %});
-    the columns in `left` are aligned left, the others centred."""
+    the columns in `left` are aligned left, the others centred; the `rich` fields are docxtpl
+    rich text (line breaks, highlighted places)."""
     table = doc.add_table(rows=4, cols=len(header))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _fix_widths(table, widths)
     tags = [
         [f"{{%tr for r in {rows} %}}"],
-        [f"{{{{ r.{f} }}}}" for f in fields],
+        [f"{{{{r r.{f} }}}}" if f in rich else f"{{{{ r.{f} }}}}" for f in fields],
         ["{%tr endfor %}"],
     ]
     for r, row in enumerate(table.rows):
@@ -223,6 +226,8 @@ def _grid(
 
 def _body(doc: DocxDocument) -> None:
     _loop(doc, "mo_dau")
+    # Before any reporting week has closed the report says so (mo_dau) and nothing else.
+    _para(doc, "{%p if co_so_lieu %}", style=BODY_STYLE)
     _heading(doc, "I. KẾT QUẢ THỰC HIỆN")
     _loop(doc, "tong_quan")
     _heading(doc, "1. Kết quả thực hiện các nhiệm vụ của Kế hoạch")
@@ -264,8 +269,11 @@ def _body(doc: DocxDocument) -> None:
     _loop(doc, "phuong_huong")
     _heading(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ")
     _loop(doc, "de_xuat")
+    _para(doc, "{%p endif %}", style=BODY_STYLE)
     _para(doc, "{{ ket_thuc }}", style=BODY_STYLE)
+    _para(doc, "{%p if co_so_lieu %}", style=BODY_STYLE)
     _para(doc, "{{ phu_luc }}", style=BODY_STYLE).runs[0].italic = True
+    _para(doc, "{%p endif %}", style=BODY_STYLE)
 
 
 def _signature(doc: DocxDocument) -> None:
@@ -284,38 +292,24 @@ def _signature(doc: DocxDocument) -> None:
     _para(right, "{{ chuc_vu }}", 14, bold=True)
     for _ in range(4):  # room for the signature and the seal
         _para(right, "", 14)
-    _para(right, "{{ nguoi_ky }}", 14, bold=True)
+    _para(right, "{{r nguoi_ky }}", 14, bold=True)
 
 
 LANDSCAPE_WIDTH_MM = 252  # A4 landscape 297 mm - left 30 - right 15
-ANNEXES = (
-    (
-        "Phụ lục I",
-        "KẾT QUẢ CỦA CÁC ĐƠN VỊ THEO NHIỆM VỤ",
-        "phu_luc_ket_qua",
-        ["STT", "Nhiệm vụ", "Đơn vị", "Hoàn thành (%)", "Kết quả thực hiện", "Văn bản, minh chứng"],
-        ["stt", "nhiem_vu", "don_vi", "hoan_thanh", "ket_qua", "van_ban"],
-        [12, 20, 40, 20, 95, 65],
-        frozenset({2, 4, 5}),
-    ),
-    (
-        "Phụ lục II",
-        "KHÓ KHĂN, VƯỚNG MẮC CHƯA XỬ LÝ",
-        "phu_luc_vuong_mac",
-        ["STT", "Đơn vị", "Nhiệm vụ", "Nội dung", "Đề xuất, kiến nghị", "Tuần nêu"],
-        ["stt", "don_vi", "nhiem_vu", "noi_dung", "de_xuat", "tuan"],
-        [12, 40, 20, 85, 70, 25],
-        frozenset({1, 3, 4}),
-    ),
-    (
-        "Phụ lục III",
-        'MÔ HÌNH, ĐIỂN HÌNH "DÂN VẬN KHÉO"',
-        "phu_luc_mo_hinh",
-        ["STT", "Đơn vị", "Tên mô hình", "Lĩnh vực", "Trạng thái"],
-        ["stt", "don_vi", "ten", "linh_vuc", "trang_thai"],
-        [12, 50, 110, 45, 35],
-        frozenset({1, 2, 3}),
-    ),
+# Phụ lục I: one block per task, the same size at any number of units (issue 33); the unit-by-
+# unit detail is Phụ lục II-V of the annex workbook.
+ANNEX = (
+    "Phụ lục I",
+    "KẾT QUẢ THỰC HIỆN THEO NHIỆM VỤ",
+    "phu_luc_nhiem_vu",
+    ["STT", "Nhiệm vụ", "Tiến độ, số liệu", "Kết quả nổi bật", "Khó khăn, vướng mắc chưa xử lý"],
+    ["stt", "nhiem_vu", "so_lieu", "ket_qua", "vuong_mac"],
+    [12, 45, 62, 78, 55],
+    frozenset({1, 2, 3, 4}),
+)
+ANNEX_NOTE = (
+    "Kết quả nổi bật chọn theo cách nêu tại mục I.1 của Báo cáo; kết quả của từng đơn vị, danh "
+    "sách khó khăn, vướng mắc, mô hình và điểm tự chấm tại Phụ lục II - V (tệp Excel kèm theo)."
 )
 
 
@@ -339,26 +333,55 @@ def _landscape(doc: DocxDocument) -> None:
 
 
 def _annexes(doc: DocxDocument) -> None:
-    """Phụ lục I-III as Nghị định 30/2020 heads a phụ lục: its number, its title, the document
-    it is attached to; then its table (one row per item, header repeated on every page)."""
+    """Phụ lục I as Nghị định 30/2020 heads a phụ lục: its number, its title, the document it is
+    attached to; then its table (one row per task, header repeated on every page)."""
     _landscape(doc)
-    for i, (number, title, rows, header, fields, widths, left) in enumerate(ANNEXES):
-        if i:
-            doc.add_page_break()
-        _para(doc, number, 14, bold=True)
-        _para(doc, title, 14, bold=True)
-        _para(
-            doc,
-            "(Kèm theo Báo cáo số {{ so }}/{{ ky_hieu }} ngày {{ ngay }} tháng {{ thang }} năm {{ nam }} "
-            "của Văn phòng UBND thành phố Cần Thơ)",
-            13,
-            italic=True,
-        )
-        _para(doc, "Số liệu đến hết {{ phu_luc_tuan }}", 12, italic=True)
-        _rule(doc, 100)
-        _para(doc, "", 6)
-        assert sum(widths) == LANDSCAPE_WIDTH_MM, (number, sum(widths))
-        _grid(doc, rows, header, fields, widths, left)
+    number, title, rows, header, fields, widths, left = ANNEX
+    _para(doc, number, 14, bold=True)
+    _para(doc, title, 14, bold=True)
+    _para(
+        doc,
+        "(Kèm theo Báo cáo số {{ so }}/{{ ky_hieu }} ngày {{ ngay }} tháng {{ thang }} năm {{ nam }} "
+        "của Văn phòng UBND thành phố Cần Thơ)",
+        13,
+        italic=True,
+    )
+    _para(doc, "Số liệu đến hết {{ phu_luc_tuan }}", 12, italic=True)
+    _rule(doc, 100)
+    _para(doc, ANNEX_NOTE, 12, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _para(doc, "", 6)
+    assert sum(widths) == LANDSCAPE_WIDTH_MM, (number, sum(widths))
+    table = _grid(doc, rows, header, fields, widths, left, rich=frozenset(fields[1:]))
+    # A task's block is never cut across two pages (it fits one: its lists are bounded).
+    table.rows[2]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def _page_number(section: Section, size: float = 13) -> None:
+    """Nghị định 30/2020: the page number at the top centre, upright, 13-14 pt, not shown on the
+    first page; `restart` numbers a phụ lục on its own from 1."""
+    section.different_first_page_header_footer = True
+    header = section.header
+    header.is_linked_to_previous = False
+    paragraph = header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run()
+    _font(run, size)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {text} "
+        run._r.append(element)
+
+
+def _restart_numbering(section: Section) -> None:
+    """A phụ lục's pages are numbered on their own (Nghị định 30/2020), from 1."""
+    number_type = OxmlElement("w:pgNumType")
+    number_type.set(qn("w:start"), "1")
+    section._sectPr.append(number_type)
 
 
 def build() -> DocxDocument:
@@ -370,7 +393,10 @@ def build() -> DocxDocument:
     _title(doc)
     _body(doc)
     _signature(doc)
+    _page_number(doc.sections[0])
     _annexes(doc)
+    _page_number(doc.sections[1])
+    _restart_numbering(doc.sections[1])
     props = doc.core_properties
     props.author = props.last_modified_by = "Văn phòng UBND thành phố Cần Thơ"
     props.title = "Mẫu Báo cáo kết quả công tác dân vận chính quyền và dân chủ ở cơ sở"

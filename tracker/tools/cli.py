@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--number", help="số của Báo cáo (baocao); bỏ trống để văn thư ghi")
     export.add_argument("--request", help="mã yêu cầu của Sở Nội vụ mà Báo cáo trả lời (baocao)")
     export.add_argument("--out", required=True)
+    export.add_argument(
+        "--annex",
+        help="tệp .xlsx Phụ lục II-V của Báo cáo (baocao; mặc định: cạnh --out, đuôi _phu-luc.xlsx)",
+    )
 
     demo = sub.add_parser("demo", help="tạo dữ liệu mẫu (chế độ mẫu)")
     demo.add_argument("--scale", choices=("office", "city"), default="office")
@@ -263,8 +267,36 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if any(r.status == "rejected" for r in results) else 0
 
 
+def _write(out: Path, data: bytes) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"Đã ghi {out} ({len(data)} byte).")
+
+
+def cmd_baocao(args: argparse.Namespace) -> int:
+    """`export baocao … --out FILE.docx [--annex FILE.xlsx]`: the Báo cáo and its annex workbook
+    (Phụ lục II-V), the same bytes as the page's two buttons."""
+    try:
+        docx, xlsx = export.baocao_files(
+            **{k: getattr(args, k, None) for k in ("period", "year", "date_from", "date_to")},
+            number=getattr(args, "number", None),
+            request=getattr(args, "request", None),
+        )
+    except (export.ExportError, ValueError) as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    _write(out, docx)
+    if xlsx:
+        annex = getattr(args, "annex", None)
+        _write(Path(annex) if annex else out.with_name(f"{out.stem}_phu-luc.xlsx"), xlsx)
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """`python -m tracker export KIND --week W [--from D --to D | --period P --year Y] --out FILE`."""
+    if args.kind == "baocao":
+        return cmd_baocao(args)
     try:
         data = export.build(
             args.kind,
@@ -279,10 +311,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except (export.ExportError, ValueError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    print(f"Đã ghi {out} ({len(data)} byte).")
+    _write(Path(args.out), data)
     return 0
 
 

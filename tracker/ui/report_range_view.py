@@ -16,6 +16,7 @@ from tracker.exports import export
 from tracker.ui import filters
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Button = Callable[..., None]
 
@@ -64,11 +65,26 @@ def _baocao(user: User, button: Button, start: date, end: date, options: dict) -
     title = periods.period_title(options.get("period"), options.get("year"), start, end)
     st.caption(
         f"Báo cáo {title} theo thể thức Nghị định 30/2020/NĐ-CP, soạn sẵn từ số liệu; những chỗ "
-        "[HCTC bổ sung: …] để Phòng Hành chính - Tổ chức viết nhận định. Phụ lục kèm theo là tệp "
-        "Báo cáo tổng hợp (.xlsx) ở trên, cùng khoảng thời gian. Người ký và Nơi nhận lấy từ "
-        "tham số report_* (Quản trị > Danh mục); mẫu trình bày là tệp data/bao_cao_mau.docx."
+        "[HCTC …] (tô vàng) để Phòng Hành chính - Tổ chức viết nhận định hoặc kiểm tra rồi xóa. "
+        "Phụ lục I (theo nhiệm vụ) nằm trong Báo cáo; Phụ lục II - V (từng đơn vị, vướng mắc, "
+        "mô hình, điểm tự chấm) là tệp Excel kèm theo, cùng số và ngày với Báo cáo. Người ký và "
+        "Nơi nhận lấy từ tham số report_* (Quản trị > Danh mục); mẫu trình bày là tệp "
+        "data/bao_cao_mau.docx."
     )
-    button("Báo cáo gửi Sở Nội vụ (.docx)", "baocao", DOCX, "dl_baocao", number=number, **options)
+    cols = st.columns(2)
+    with cols[0]:
+        button(
+            "Báo cáo gửi Sở Nội vụ (.docx)", "baocao", DOCX, "dl_baocao", number=number, **options
+        )
+    with cols[1]:
+        button(
+            "Phụ lục II - V kèm Báo cáo (.xlsx)",
+            "phu_luc",
+            XLSX,
+            "dl_phu_luc",
+            number=number,
+            **options,
+        )
 
 
 def report_section(

@@ -17,7 +17,7 @@ from tracker.accounts.auth import User
 from tracker.metrics import requests_register as rr
 from tracker.text import fmt_date
 from tracker.ui import display, filters
-from tracker.ui.report_range_view import DOCX
+from tracker.ui.report_range_view import DOCX, XLSX
 
 Button = Callable[..., None]
 
@@ -166,11 +166,22 @@ def requests_section(user: User, button: Button, start: date, end: date) -> None
     )
     row = open_requests[open_requests["id"] == chosen].iloc[0]
     dates = {} if row["period_from"] is not None else {"date_from": start, "date_to": end}
-    button(
-        "Báo cáo trả lời yêu cầu (.docx)",
-        "baocao",
-        DOCX,
-        "dl_baocao_request",
-        request=chosen,
-        **dates,
-    )
+    cols = st.columns(2)
+    with cols[0]:
+        button(
+            "Báo cáo trả lời yêu cầu (.docx)",
+            "baocao",
+            DOCX,
+            "dl_baocao_request",
+            request=chosen,
+            **dates,
+        )
+    with cols[1]:  # its annex workbook (Phụ lục II - V), the same request and dates
+        button(
+            "Phụ lục II - V kèm Báo cáo (.xlsx)",
+            "phu_luc",
+            XLSX,
+            "dl_phu_luc_request",
+            request=chosen,
+            **dates,
+        )
