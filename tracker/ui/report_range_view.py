@@ -65,10 +65,20 @@ def _baocao(user: User, button: Button, start: date, end: date, options: dict) -
     st.caption(
         f"Báo cáo {title} theo thể thức Nghị định 30/2020/NĐ-CP, soạn sẵn từ số liệu; những chỗ "
         "[HCTC bổ sung: …] để Phòng Hành chính - Tổ chức viết nhận định. Phụ lục kèm theo là tệp "
-        "Báo cáo tổng hợp (.xlsx) ở trên, cùng khoảng thời gian. Người ký và Nơi nhận lấy từ "
-        "tham số report_* (Quản trị > Danh mục); mẫu trình bày là tệp data/bao_cao_mau.docx."
+        "Báo cáo tổng hợp (.xlsx) ở trên, cùng khoảng thời gian. " + _setup_note(user)
     )
     button("Báo cáo gửi Sở Nội vụ (.docx)", "baocao", DOCX, "dl_baocao", number=number, **options)
+
+
+def _setup_note(user: User) -> str:
+    """Where the signer, the recipients and the layout come from: for HCTC, which settings and
+    file to edit; for a leader, who sets them (no parameter names or file paths)."""
+    if user.role == "quan_tri":
+        return (
+            "Người ký và Nơi nhận lấy từ tham số report_* (Quản trị > Danh mục); mẫu trình bày là "
+            "tệp data/bao_cao_mau.docx."
+        )
+    return "Người ký, Nơi nhận và mẫu trình bày do Phòng Hành chính - Tổ chức thiết lập."
 
 
 def report_section(
