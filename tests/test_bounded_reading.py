@@ -290,7 +290,8 @@ def test_upload_page_rejects_hostile_files(kind: str, request, users, monkeypatc
     at.file_uploader(key="upload_files").set_value([("xa.xlsx", data, XLSX)]).run()
     assert not at.exception
     problems = at.dataframe[1].value
-    assert problems["Mã"].tolist() == ["sheet_too_large"]
+    assert "Mã" not in problems.columns  # the officer reads Vietnamese, not codes (issue 36)
+    assert problems["Nội dung"].str.contains("ngoài vùng được đọc").tolist() == [True]
     assert db.scalar("select count(*) from submission where status = 'rejected'") == 1
 
 
