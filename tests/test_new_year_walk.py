@@ -107,7 +107,7 @@ def _20_december(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "Tuần báo cáo đầu tiên: Tuần 1/2027 (04/01 - 10/01/2027)" in lines
     assert "hạn nộp 16:30 thứ Sáu 08/01/2027" in lines
     # The copy is next year's text: task names, criteria, the plan's title.
-    titles = dict(zip(plan.tasks(year=2027)["code"], plan.tasks(year=2027)["short_title"]))
+    titles = plan.tasks(year=2027).set_index("code")["short_title"]
     assert titles["II.1.c"].endswith("năm 2027") and titles["II.6"].endswith("và năm 2027")
     a1 = db.query("criteria_active", year=2027).set_index("code").loc["A1", "title"]
     assert "năm 2027 của đơn vị" in a1 and "2026" not in a1
