@@ -136,18 +136,18 @@ def _plan_parser(sub: Any) -> Any:
     load.add_argument("--groups", help="tệp tiêu đề mục, các cột như data/task_groups.csv")
     load.add_argument("--number", help="số Kế hoạch, ví dụ 05/KH-VPUB")
     load.add_argument("--date", help="ngày ban hành, dạng YYYY-MM-DD hoặc dd/mm/yyyy")
-    load.add_argument("--first-week", help=FIRST_WEEK_HELP)
+    load.add_argument("--first-week", help=first_week_help())
     copy = psub.add_parser("copy", help="chép Kế hoạch một năm thành bản nháp của năm sau")
     copy.add_argument("--from", dest="source", type=int, required=True)
     copy.add_argument("--to", dest="target", type=int, required=True)
-    copy.add_argument("--first-week", help=FIRST_WEEK_HELP)
+    copy.add_argument("--first-week", help=first_week_help())
     details = psub.add_parser(
         "set", help="ghi số, ngày ban hành hoặc tuần báo cáo đầu tiên của Kế hoạch (từng mục)"
     )
     details.add_argument("--year", type=int, required=True)
     details.add_argument("--number", help="số Kế hoạch, ví dụ 05/KH-VPUB")
     details.add_argument("--date", help="ngày ban hành, dạng YYYY-MM-DD hoặc dd/mm/yyyy")
-    details.add_argument("--first-week", help=FIRST_WEEK_HELP)
+    details.add_argument("--first-week", help=first_week_help())
     out = psub.add_parser(
         "export", help="ghi Kế hoạch một năm ra tệp .xlsx (hoặc .csv) mà plan load đọc lại"
     )
@@ -157,10 +157,13 @@ def _plan_parser(sub: Any) -> Any:
     return psub
 
 
-FIRST_WEEK_HELP = (
-    "tuần báo cáo đầu tiên, ví dụ 2027-W03 hoặc 'Tuần 3/2027' (mặc định: tuần trọn vẹn đầu tiên "
-    "sau ngày ban hành; chưa có ngày thì tuần trọn vẹn đầu tiên của năm)"
-)
+def first_week_help() -> str:
+    """The --first-week help, its example in the clock's year (no year written in the text)."""
+    year = periods.example_year()
+    return (
+        f"tuần báo cáo đầu tiên, ví dụ {year}-W03 hoặc 'Tuần 3/{year}' (mặc định: tuần trọn vẹn "
+        "đầu tiên sau ngày ban hành; chưa có ngày thì tuần trọn vẹn đầu tiên của năm)"
+    )
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
