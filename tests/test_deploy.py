@@ -27,7 +27,6 @@ import pytest
 
 from tests import browser_support as bs
 from tests.conftest import ROOT, pinned
-from tests.test_e2e import table
 from tests.test_login_guessing_browser import (
     assert_no_spoofed_address,
     guessing_from_spoofed_addresses,

@@ -341,12 +341,16 @@ def test_score_columns_are_numbers_shown_in_vietnamese(users: dict) -> None:
     detail = score_views.unit_detail(lines)
     for column in ("Điểm tối đa", "Tự chấm", "Thẩm định", "Điểm cuối cùng"):
         assert detail[column].dtype == "float64", column
+    d2 = detail.set_index("Mã").loc["D2"]
+    assert pd.isna(d2["Tự chấm"]) and d2["Không áp dụng"] == "Đơn vị"  # "—" on screen
     html = score_views.unit_detail_styler(detail).to_html()
-    assert "Không áp dụng" in html and "4,0" in html
+    assert "4,0" in html and "_shown:" not in html and "Đã thẩm định" not in html
     vp = score_views.vp_table(scoring.vp_lines(2026))
     for column in ("Điểm tối đa", "Điểm của đơn vị phụ trách", "Điều chỉnh của HCTC", "Điểm VP"):
         assert vp[column].dtype == "float64", column
     unscored = ~scoring.vp_lines(2026)["has_source"].astype(bool)
+    # A criterion its responsible unit has not scored counts 0, and says so over the 0.
+    assert (vp.loc[unscored.to_numpy(), "Điểm của đơn vị phụ trách"] == 0).all()
     assert unscored.any() and "Chưa chấm (0)" in score_views.score_styler(vp).to_html()
     missing = score_views.missing_evidence(scoring.criterion_lines(2026))
     assert missing["Điểm"].dtype == "float64"

@@ -217,42 +217,52 @@ def pages(codes: list[str], size: int = PAGE_SIZE) -> list[list[str]]:
 
 def _scores(values: pd.Series, not_applicable: pd.Series | None = None) -> pd.Series:
     """A score column as numbers (so it sorts as numbers); a not-applicable or missing score is
-    empty here and shown by score_styler()."""
+    empty ("—" on screen: st.dataframe draws an empty number cell with the table's placeholder,
+    whatever a Styler says)."""
     out = pd.to_numeric(values, errors="coerce").astype("float64").reset_index(drop=True)
     if not_applicable is not None:
         out = out.where(~not_applicable.astype(bool).reset_index(drop=True))
     return out
 
 
-EMPTY = "_empty:"  # a hidden column per score column: what its empty cells say, row by row
+SHOWN = "_shown:"  # a hidden column per score column: what a cell says instead of its number
+EMPTY_CELL = "—"  # the placeholder of every score table (an empty score)
 
 
 def score_styler(df: pd.DataFrame) -> Styler:
-    """The score columns in Vietnamese format ('3,0'); an empty score shows what its row of the
-    hidden column EMPTY + column says ('Không áp dụng', 'Chưa chấm (0)'), else nothing. The
-    numbers stay numbers: a click on the header sorts 9,5 before 10,0. The hidden columns go
-    with the rows, so a page or a search of the frame keeps them."""
-    hidden = [c for c in df.columns if str(c).startswith(EMPTY)]
-    shown = df.drop(columns=hidden)
-    styler = shown.style.hide(axis="index")
+    """The score columns in Vietnamese format ('3,0'), and a cell whose row of the hidden column
+    SHOWN + column holds a text shows that text over its number ("Chưa chấm (0)": a 0 that
+    counts). The numbers stay numbers: a click on the header sorts 9,5 before 10,0. The hidden
+    columns go with the rows, so a page or a search of the frame keeps them."""
+    hidden = [c for c in df.columns if str(c).startswith(SHOWN)]
+    styler = df.drop(columns=hidden).style.hide(axis="index")
+    scores = df.attrs.get("score_columns", [])
+    if scores:
+        styler = styler.format({c: score_text for c in scores}, na_rep=EMPTY_CELL)
     for column in hidden:
-        score = column.removeprefix(EMPTY)
+        score = column.removeprefix(SHOWN)
         for text, rows in df.groupby(column, sort=False).groups.items():
-            styler = styler.format(
-                score_text, subset=pd.IndexSlice[list(rows), [score]], na_rep=str(text)
-            )
+            if text:
+                styler = styler.format(
+                    lambda _, said=str(text): said, subset=pd.IndexSlice[list(rows), [score]]
+                )
     return styler
 
 
-def _scored(df: pd.DataFrame, empty_text: dict[str, list[str]]) -> pd.DataFrame:
-    """The frame with a hidden EMPTY column for each of its score columns (see score_styler)."""
-    for column, texts in empty_text.items():
-        df[EMPTY + column] = pd.Series(texts, index=df.index, dtype="object")
+def _scored(
+    df: pd.DataFrame, scores: list[str], shown: dict[str, list[str]] | None = None
+) -> pd.DataFrame:
+    """Mark the frame's score columns for score_styler(), with a hidden SHOWN column for each
+    column of `shown` (per row: the text to show, '' for the number)."""
+    df.attrs["score_columns"] = scores
+    for column, texts in (shown or {}).items():
+        df[SHOWN + column] = pd.Series(texts, index=df.index, dtype="object")
     return df
 
 
 def unit_detail(lines: pd.DataFrame) -> pd.DataFrame:
-    """One unit's criteria: maximum, self score, reviewed score and comment, final, evidence."""
+    """One unit's criteria: maximum, self score, reviewed score and comment, final, evidence.
+    A score not applicable is empty ("—"), and the column "Không áp dụng" says which."""
     na_self = lines["self_na"].astype(bool)
     na_final = lines["final_na"].astype(bool)
     reviewed = lines["reviewed"].astype(bool)
@@ -265,6 +275,10 @@ def unit_detail(lines: pd.DataFrame) -> pd.DataFrame:
             "Tự chấm": _scores(lines["self_score"], na_self),
             "Thẩm định": _scores(lines["review_score"].where(reviewed)),
             "Điểm cuối cùng": _scores(lines["final_score"], na_final),
+            NOT_APPLICABLE: [
+                _not_applicable(s, r)
+                for s, r in zip(na_self.to_numpy(), na_review.to_numpy(), strict=True)
+            ],
             "Nhận xét thẩm định": lines["review_comment"].fillna("").to_numpy(),
             "Tài liệu kiểm chứng": lines["evidence"].fillna("").to_numpy(),
             "Giải trình": lines["explanation"].fillna("").to_numpy(),
@@ -275,15 +289,12 @@ def unit_detail(lines: pd.DataFrame) -> pd.DataFrame:
         }
     )
     df["Đã thẩm định"] = reviewed.to_numpy()
-    return _scored(
-        df,
-        {
-            "Điểm tối đa": [""] * len(df),
-            "Tự chấm": [NOT_APPLICABLE if na else "" for na in na_self],
-            "Thẩm định": [NOT_APPLICABLE if na else "" for na in na_review],
-            "Điểm cuối cùng": [NOT_APPLICABLE if na else "" for na in na_final],
-        },
-    )
+    return _scored(df, ["Điểm tối đa", "Tự chấm", "Thẩm định", "Điểm cuối cùng"])
+
+
+def _not_applicable(by_unit: bool, by_review: bool) -> str:
+    """Who judged a criterion not applicable: '', 'Đơn vị', 'Thẩm định' or both."""
+    return ", ".join(w for w, on in (("Đơn vị", by_unit), ("Thẩm định", by_review)) if on)
 
 
 def unit_detail_styler(df: pd.DataFrame) -> Styler:
@@ -293,7 +304,9 @@ def unit_detail_styler(df: pd.DataFrame) -> Styler:
         style = _cell_style(REVIEWED_COLOUR) if changed[row.name] else ""
         return [style if c in ("Thẩm định", "Điểm cuối cùng") else "" for c in row.index]
 
-    return score_styler(df.drop(columns=["Đã thẩm định"])).apply(highlight, axis=1)
+    shown = df.drop(columns=["Đã thẩm định"])
+    shown.attrs.update(df.attrs)
+    return score_styler(shown).apply(highlight, axis=1)
 
 
 def missing_evidence(lines: pd.DataFrame) -> pd.DataFrame:
@@ -308,14 +321,19 @@ def missing_evidence(lines: pd.DataFrame) -> pd.DataFrame:
             "Giải trình": rows["explanation"].fillna("").to_numpy(),
         }
     )
-    return _scored(df, {"Điểm": [""] * len(df)})
+    return _scored(df, ["Điểm"])
+
+
+UNSCORED = "Chưa chấm (0)"
 
 
 def vp_table(vp: pd.DataFrame) -> pd.DataFrame:
-    """The Office's assessment per criterion: source unit, its score, HCTC's adjustment."""
+    """The Office's assessment per criterion: source unit, its score, HCTC's adjustment. A
+    criterion its responsible unit has not scored counts 0 and says so ("Chưa chấm (0)"); one
+    not applicable is empty ("—") and the column "Không áp dụng" says whose judgement it is."""
     adjusted = vp["adjusted"].astype(bool)
-    base_na = vp["base_na"].astype(bool) & vp["has_source"].astype(bool)
     unscored = ~vp["has_source"].astype(bool)
+    base_na = vp["base_na"].astype(bool) & ~unscored
     adjusted_na = adjusted & vp["adjusted_score"].isna()
     df = pd.DataFrame(
         {
@@ -323,24 +341,22 @@ def vp_table(vp: pd.DataFrame) -> pd.DataFrame:
             "Tiêu chí": vp["title"].to_numpy(),
             "Điểm tối đa": _scores(vp["max_points"]),
             "Đơn vị phụ trách": vp["responsible_unit"].to_numpy(),
-            # A criterion its responsible unit has not scored counts 0, said so in words.
-            "Điểm của đơn vị phụ trách": _scores(vp["base_score"].where(~unscored), base_na),
+            "Điểm của đơn vị phụ trách": _scores(
+                vp["base_score"].where(~unscored, 0.0), base_na
+            ),
             "Điều chỉnh của HCTC": _scores(vp["adjusted_score"].where(adjusted)),
             "Nhận xét": vp["adjustment_comment"].fillna("").to_numpy(),
             "Điểm VP": _scores(vp["final_score"], vp["final_na"]),
+            NOT_APPLICABLE: [
+                ", ".join(w for w, on in (("Đơn vị phụ trách", b), ("HCTC", a)) if on)
+                for b, a in zip(base_na.to_numpy(), adjusted_na.to_numpy(), strict=True)
+            ],
         }
     )
     return _scored(
         df,
-        {
-            "Điểm tối đa": [""] * len(df),
-            "Điểm của đơn vị phụ trách": [
-                "Chưa chấm (0)" if u else NOT_APPLICABLE if na else ""
-                for u, na in zip(unscored, base_na, strict=True)
-            ],
-            "Điều chỉnh của HCTC": [NOT_APPLICABLE if na else "" for na in adjusted_na],
-            "Điểm VP": [NOT_APPLICABLE if na else "" for na in vp["final_na"].astype(bool)],
-        },
+        ["Điểm tối đa", "Điểm của đơn vị phụ trách", "Điều chỉnh của HCTC", "Điểm VP"],
+        {"Điểm của đơn vị phụ trách": [UNSCORED if u else "" for u in unscored]},
     )
 
 

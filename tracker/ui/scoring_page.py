@@ -175,6 +175,7 @@ def vp_section(view: View) -> None:
                 score_views.score_styler(score_views.vp_table(view.vp)),
                 hide_index=True,
                 width="stretch",
+                placeholder=score_views.EMPTY_CELL,
                 key="vp_table",
             ),
         )
@@ -222,7 +223,11 @@ def own_unit_section(view: View) -> None:
         st.caption(f"Hạng hiện tại: {total['rank']}.")
     detail = score_views.unit_detail(view.unit_lines(unit_code))
     st.dataframe(
-        score_views.unit_detail_styler(detail), hide_index=True, width="stretch", key="own_detail"
+        score_views.unit_detail_styler(detail),
+        hide_index=True,
+        width="stretch",
+        placeholder=score_views.EMPTY_CELL,
+        key="own_detail",
     )
     _late_note(view, unit_code)
 
@@ -395,6 +400,7 @@ def _unit_detail(view: View, codes: list[str]) -> str | None:
             score_views.unit_detail_styler(score_views.unit_detail(view.unit_lines(unit))),
             hide_index=True,
             width="stretch",
+            placeholder=score_views.EMPTY_CELL,
             key="unit_detail",
         ),
     )
@@ -442,10 +448,12 @@ def _missing_evidence(year: int) -> None:
         st.success("Mọi điểm dương đều có tài liệu kiểm chứng.")
     else:
         shown = _paged(missing, "missing", MISSING_PAGE)
+        shown.attrs.update(missing.attrs)  # its score columns, on any page of it
         st.dataframe(
             score_views.score_styler(shown),
             hide_index=True,
             width="stretch",
+            placeholder=score_views.EMPTY_CELL,
             key="missing_evidence",
         )
 
