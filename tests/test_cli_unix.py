@@ -154,3 +154,19 @@ def test_the_sample_reports_its_weeks_as_it_goes(tmp_path: Path) -> None:
     assert [s[2] for s in seen] == ["Tuần 7/2026", "Tuần 9/2026"]
     assert time.monotonic() - started < 120
     db.close_all()
+
+
+def test_an_import_of_several_files_shows_its_bar_on_a_terminal(
+    tmp_db: Path, tmp_path: Path
+) -> None:
+    db.close_all()
+    files = []
+    for n in (1, 2):
+        file = tmp_path / f"w{n}.xlsx"
+        file.write_bytes(b"not a workbook")  # refused, but counted: the bar is about files
+        files.append(str(file))
+    code, out, err = _with_terminal_stderr("import", "--dry-run", *files, db_path=tmp_db)
+    assert code == 1 and out.count('"status": "rejected"') == 2
+    assert "2/2" in err
+    piped = _run("import", "--dry-run", *files, db_path=tmp_db)
+    assert "2/2" not in piped.stderr

@@ -217,6 +217,7 @@ def test_a_locked_week_says_so_before_its_template(users: dict) -> None:
     assert [b for b in admin.get("download_button") if "biểu mẫu" in b.proto.label]
 
 
+@pytest.mark.now("2026-11-25T10:00:00")
 def test_the_uploader_says_the_apps_own_limit(users: dict) -> None:
     at = open_page(users["don_vi"], "nop_bao_cao")
     (uploader,) = at.get("file_uploader")
@@ -254,6 +255,7 @@ def test_problems_are_listed_in_vietnamese_words(users: dict, monkeypatch) -> No
     assert not problems.apply(lambda c: c.str.fullmatch(r"[a-z]+(_[a-z]+)+")).any().any()
 
 
+@pytest.mark.now("2026-11-25T10:00:00")
 def test_a_leader_sees_no_setting_names_or_paths(users: dict) -> None:
     leader = texts(open_page(users["lanh_dao"], "xuat_du_lieu", {"week": "2026-W40"}))
     assert "report_" not in leader and "data/" not in leader and ".docx" in leader
