@@ -313,6 +313,7 @@ def run_cli(*args: str, db_path: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.now("2026-03-11T10:00:00")  # W10 has begun (a week not begun is refused)
 def test_cli_import_json_lines_and_exit_codes(tmp_path: Path) -> None:
     path = tmp_path / "cli.duckdb"
     good, bad = tmp_path / "good.xlsx", tmp_path / "bad.xlsx"
@@ -345,6 +346,7 @@ def test_cli_import_json_lines_and_exit_codes(tmp_path: Path) -> None:
     assert usage.returncode == 2
 
 
+@pytest.mark.now("2026-03-11T10:00:00")  # W10 has begun (a week not begun is refused)
 def test_cli_import_as_unit_and_dry_run(tmp_path: Path) -> None:
     path = tmp_path / "cli.duckdb"
     file = tmp_path / "hctc.xlsx"
