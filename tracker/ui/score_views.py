@@ -341,9 +341,7 @@ def vp_table(vp: pd.DataFrame) -> pd.DataFrame:
             "Tiêu chí": vp["title"].to_numpy(),
             "Điểm tối đa": _scores(vp["max_points"]),
             "Đơn vị phụ trách": vp["responsible_unit"].to_numpy(),
-            "Điểm của đơn vị phụ trách": _scores(
-                vp["base_score"].where(~unscored, 0.0), base_na
-            ),
+            "Điểm của đơn vị phụ trách": _scores(vp["base_score"].where(~unscored, 0.0), base_na),
             "Điều chỉnh của HCTC": _scores(vp["adjusted_score"].where(adjusted)),
             "Nhận xét": vp["adjustment_comment"].fillna("").to_numpy(),
             "Điểm VP": _scores(vp["final_score"], vp["final_na"]),
