@@ -9,7 +9,7 @@ from tracker.text import fmt_deadline, fmt_pct
 from tracker.ui import charts, display, filters, requests_view, shell, tables
 
 user = shell.frame("don_doc")
-week = filters.select_week("Tuần báo cáo")
+week = filters.select_week("Tuần báo cáo", while_waiting="begun")
 
 st.title("Đôn đốc")
 deadline = fmt_deadline(reporting.deadline(week))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker.catalogue import plan, plans
-from tracker.ui import filters, shell
+from tracker.ui import filters, shell, tables
 
 shell.frame("ke_hoach")
 year = filters.plan_year()
@@ -13,6 +13,7 @@ st.caption(
     f"{shown.label}: {shown.title} của Văn phòng UBND thành phố Cần Thơ"
     + ("" if shown.number else " (Kế hoạch chưa ghi số, ngày ban hành)")
 )
+st.caption(tables.reporting_weeks_text(year))
 
 st.dataframe(
     plan.plan_table(year=year), hide_index=True, width="stretch", height="content", key="plan_table"

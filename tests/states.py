@@ -26,7 +26,7 @@ from openpyxl import Workbook, load_workbook
 
 from tracker import settings
 from tracker.accounts import auth
-from tracker.catalogue import calendar, catalogues, periods, plan_loading, plan_store, plans
+from tracker.catalogue import calendar, catalogues, periods, plan_loading, plans
 from tracker.ingest import contract, submissions, template
 from tracker.metrics import difficulties, requests_register
 from tracker.roles import SYSTEM, User
@@ -54,6 +54,9 @@ class State:
     late: bool  # the reporters' last week came in after its deadline
     next_plan: bool = False  # the next year's plan is loaded (a copy of 2026's), when it is 2027
     seed: int = 0
+    # The next plan's first reporting week: on 06/01/2027, W01 has begun and not closed, W02 has
+    # not begun (issue 36: "new plan, no week closed").
+    first_week: str = "2027-W02"
 
     def describe(self) -> str:
         return ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items())
@@ -89,6 +92,7 @@ def states() -> st.SearchStrategy[State]:
         late=st.booleans(),
         next_plan=st.booleans(),
         seed=st.integers(0, 10_000),
+        first_week=st.sampled_from(("2027-W01", "2027-W02", "2027-W03")),
     )
 
 
@@ -224,9 +228,7 @@ def build(state: State, path: Path) -> dict[str, Any]:
     what was made: the weeks reported, the accounts, the rejected week."""
     rng = random.Random(state.seed)
     if state.next_plan and state.now.year > 2026:
-        plan_loading.copy(SYSTEM, 2026, 2027, path=path)
-        with db.transaction(path) as tx:  # reporting from January, as a plan issued early
-            plan_store.store_settings(tx, 2027, {"first_week": "2027-W02"}, replace=True)
+        plan_loading.copy(SYSTEM, 2026, 2027, first_week=state.first_week, path=path)
     weeks = closed_weeks(state.now, path)
     users = {u: _unit_user(u, state, path) for u in state.reporters}
     reported = weeks[-state.weeks :] if weeks else []

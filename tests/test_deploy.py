@@ -34,7 +34,6 @@ from streamlit.web.server.starlette.starlette_server_config import XSRF_COOKIE_N
 
 from tests import browser_support as bs
 from tests.conftest import ROOT, pinned
-from tests.test_e2e import table
 from tests.test_login_guessing_browser import (
     assert_no_spoofed_address,
     guessing_from_spoofed_addresses,
@@ -384,13 +383,17 @@ def test_through_nginx_guessing_is_bounded_cookies_secure_uploads_answered(
         assert [name for name, c in cookies.items() if not c["secure"]] == []
         bs.heading(page, "Nộp báo cáo")
         limit = settings.MAX_UPLOAD_BYTES
-        _upload(page, "dung-gioi-han.xlsx", _padded(workbook, limit))
+        # The picker has the app's own limit, 10 MB (issue 36). It counts a megabyte as the
+        # browser's system does: 1,048,576 bytes on Windows, as the app, 1,000,000 elsewhere
+        # (this chromium): 10,000,000 bytes is within the limit on every system.
+        within = min(limit, limit // (1024 * 1024) * 1_000_000)
+        _upload(page, "dung-gioi-han.xlsx", _padded(workbook, within))
         expect(page.get_by_role("button", name="3. Xác nhận nộp 1 tệp hợp lệ")).to_be_visible()
+        # A larger file is refused in the browser, under the page's Vietnamese caption, and never
+        # sent (the app's own refusal of one, from the command line: tests/test_filesafety.py).
         _upload(page, "qua-gioi-han.xlsx", _padded(workbook, limit + 1))
-        expect(page.get_by_text("qua-gioi-han.xlsx: Bị từ chối")).to_be_visible()
-        (problem,) = table(page, "Cách sửa")
-        assert problem["Mã"] == "file_too_large"
-        assert "Tệp quá lớn (10,0 MB), vượt giới hạn 10 MB." in problem.values()
+        expect(page.get_by_text("File must be 10.0MB or smaller.")).to_be_visible()
+        expect(page.get_by_text("mỗi tệp tối đa 10 MB", exact=False)).to_be_visible()
         # A download (/media/…) is never kept by a cache.
         with page.expect_download() as download:
             page.get_by_role("button", name="Tải biểu mẫu đã điền sẵn (.xlsx)").click()

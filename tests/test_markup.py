@@ -82,16 +82,19 @@ def test_error_sheet_first_lists_every_problem(marked: tuple) -> None:
     assert book.active.title == markup.ERROR_SHEET
     ws = book[markup.ERROR_SHEET]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:5] == ("Trang tính", "Ô", "Mã lỗi", "Nội dung", "Cách sửa")
+    # Vietnamese only: the problem codes stay in the command line's JSON (issue 36).
+    assert rows[0] == ("Trang tính", "Ô", "Nội dung", "Cách sửa", "Mức độ")
     assert len(rows) - 1 == len(parsed.problems) == 7
-    listed = {(r[0], r[1] or "", r[2]) for r in rows[1:]}
+    by_message = {p.message: p for p in parsed.problems}
+    listed = {(r[0], r[1] or "", by_message[r[2]].code) for r in rows[1:]}
     assert (PROGRESS, "", "task_missing") in listed
     assert (contract.SHEET_META, "B1", "template_outdated") in listed
+    assert not {p.code for p in parsed.problems} & {v for r in rows for v in r}
     # Errors first, then warnings.
-    severities = [r[5] for r in rows[1:]]
+    severities = [r[4] for r in rows[1:]]
     assert severities == sorted(severities, key=lambda s: s != "Lỗi")
-    missing = next(r for r in rows[1:] if r[2] == "task_missing")
-    assert "III.1" in missing[3] or "II.3" in missing[3]
+    missing = next(r for r in rows[1:] if by_message[r[2]].code == "task_missing")
+    assert "III.1" in missing[2] or "II.3" in missing[2]
 
 
 def test_rest_of_workbook_intact(marked: tuple) -> None:
@@ -173,9 +176,9 @@ def test_problems_without_a_usable_cell_only_listed() -> None:
     ]
     book = openpyxl.load_workbook(io.BytesIO(markup.mark(data, problems)))
     assert [r[2] for r in book[markup.ERROR_SHEET].iter_rows(min_row=2, values_only=True)] == [
-        "x1",
-        "x2",
-        "x3",
+        "Một.",
+        "Hai.",
+        "Ba.",
     ]
     assert all(c.comment is None for row in book[PROGRESS].iter_rows() for c in row)
 
@@ -187,13 +190,12 @@ def test_unopenable_file_gives_just_the_list() -> None:
     book = openpyxl.load_workbook(io.BytesIO(markup.mark(data, problems)))
     assert book.sheetnames == [markup.ERROR_SHEET]
     row = next(book[markup.ERROR_SHEET].iter_rows(min_row=2, values_only=True))
-    assert row[2] == "file_not_xlsx"
-    assert "văn bản" in row[3]
+    assert "văn bản" in row[2] and "file_not_xlsx" not in row
 
 
 def test_message_starting_with_equals_stays_text() -> None:
     data = Book().to_bytes()
     problem = Problem(PROGRESS, "", "x", "=SUM(A1:A2) không phải là số.", "")
     ws = openpyxl.load_workbook(io.BytesIO(markup.mark(data, [problem])))[markup.ERROR_SHEET]
-    assert ws["D2"].value == "=SUM(A1:A2) không phải là số."
-    assert ws["D2"].data_type == "s"
+    assert ws["C2"].value == "=SUM(A1:A2) không phải là số."
+    assert ws["C2"].data_type == "s"

@@ -18,7 +18,7 @@ from tests.apptest_helpers import open_page, texts
 from tests.conftest import ROOT, child_env, set_now
 from tests.workbook_factory import Book
 from tracker import settings
-from tracker.catalogue import calendar, plan, plan_loading, plans
+from tracker.catalogue import calendar, plan, plan_files, plan_loading, plans
 from tracker.exports import export
 from tracker.ingest import contract, submissions, template
 from tracker.metrics import progress, year_over_year
@@ -121,10 +121,11 @@ def test_copy_moves_dates_blanks_the_number_and_lists(tmp_db: Path) -> None:
     tasks = plan.tasks(year=2027)
     assert list(tasks["code"]) == list(plan.tasks(year=2026)["code"])
     assert {str(d)[:10] for d in tasks["start_date"]} == {"2027-01-01"}
-    assert plans.first_week(2027) == "2027-W07"  # the same week number as 2026's
+    # No date yet: the first full week of the year (issue 36), Monday 04/01/2027.
+    assert plans.first_week(2027) == "2027-W01"
     assert plans.setting(2027, "exempt_weeks") == ""  # Tết 2027 is exempted by the calendar
     assert db.scalar("select count(*) from criteria_set where plan_year = 2027 and active") == 1
-    lines = plan_loading.list_lines()
+    lines = plan_files.list_lines()
     assert lines[1].startswith("2027  Kế hoạch năm 2027 · 11 nhiệm vụ · 10 đơn vị được giao")
     with pytest.raises(plan_loading.PlanFileError, match="Đã có Kế hoạch năm 2027"):
         plan_loading.copy(SYSTEM, 2026, 2027)
@@ -134,6 +135,8 @@ def test_load_from_csv_and_xlsx_alike(tmp_db: Path) -> None:
     loaded = plan_loading.load(SYSTEM, 2027, _files(number="05/KH-VPUB", issued_on="12/01/2027"))
     assert loaded.label == "Kế hoạch số 05/KH-VPUB ngày 12/01/2027"
     assert list(plan.tasks(year=2027)["code"]) == ["II.3", "II.4", "II.7"]
+    # Dated Tuesday 12/01/2027: reports from the first full week after it (issue 36).
+    assert plans.first_week(2027) == "2027-W03"
     wb = Workbook()
     for line in TASKS_2027.strip().splitlines():
         wb.active.append(line.split(","))
@@ -196,7 +199,8 @@ def test_plan_commands(tmp_path: Path) -> None:
     assert refused.returncode == 1
     assert "cột 'lead_unit': đơn vị chủ trì 'XYZ'" in refused.stderr
     copied = _cli("plan", "copy", "--from", "2026", "--to", "2027", db_path=path)
-    assert copied.returncode == 0 and "Đã nạp Kế hoạch năm 2027" in copied.stdout
+    assert copied.returncode == 0
+    assert "Đã chép Kế hoạch năm 2026 thành Kế hoạch năm 2027" in copied.stdout
     listed = _cli("plan", "list", db_path=path).stdout.splitlines()
     assert [line[:4] for line in listed] == ["2026", "2027"]
     missing = _cli(

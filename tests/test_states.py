@@ -29,12 +29,16 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from openpyxl import load_workbook
 
+from tests.apptest_helpers import open_page, texts
 from tests.conftest import clock_value, fresh_database
 from tests.states import UNITS, State, as_of_weeks, build, one_task_catalogues, states
 from tests.sweep import VIETNAMESE, export_or_refusal
-from tracker.catalogue import criteria, periods, plans
+from tracker.accounts import auth
+from tracker.catalogue import criteria, periods, plans, year_start
 from tracker.exports import export
+from tracker.metrics import reporting
 from tracker.store import db, queries
+from tracker.text import fmt_deadline
 
 STATUSES = {
     "Hoàn thành",
@@ -83,6 +87,10 @@ NAMED = {
     ),
     "in the next year, its plan loaded": _named(
         now=datetime(2027, 2, 15, 10, 0), next_plan=True, requests="overdue"
+    ),
+    # Issue 36: 06/01/2027, the new plan copied, its first week begun and not closed.
+    "new plan, no week closed": _named(
+        now=datetime(2027, 1, 6, 9, 0), next_plan=True, first_week="2027-W01", late=True
     ),
 }
 
@@ -274,9 +282,28 @@ def refused_until_closed(week: str, path: Path) -> bool:
     return True
 
 
+def new_plans_wait(state: State, path: Path) -> None:
+    """No week after the current one, and no week of a plan before its first deadline, is data
+    (issue 36): a plan none of whose weeks has closed says so in one sentence naming its first
+    week and deadline, and every export as of its weeks is refused."""
+    today = periods.week_id(state.now.date())
+    assert reporting.last_closed_week(path=path) <= today
+    for year in plans.years(path):
+        start = year_start.start(year, path)
+        notice = year_start.waiting_notice(year, path)
+        if start.closed:
+            assert notice is None, notice
+            continue
+        assert notice and periods.label(start.first_week) in notice, notice
+        assert fmt_deadline(start.deadline) in notice and notice.count(". ") == 0
+        for week in plans.weeks(year, path):
+            assert export.week_refusal(week, path), week
+
+
 def check_state(state: State, env: dict[str, Path]) -> None:
     for path in _database(state, env):
         made = build(state, path)
+        new_plans_wait(state, path)
         weeks = as_of_weeks(state, made, path)
         for week in weeks:
             every_query_runs(state, week, path)
@@ -294,6 +321,26 @@ def check_state(state: State, env: dict[str, Path]) -> None:
 @pytest.mark.parametrize("name", list(NAMED))
 def test_named_state(name: str, state_env: dict[str, Path]) -> None:
     check_state(NAMED[name], state_env)
+
+
+def test_pages_of_a_new_plan_with_no_week_closed(state_env: dict[str, Path]) -> None:
+    """The generated state "new plan, no week closed" as its users open it: one sentence on
+    every page of figures, no metric, no chart, no status (issue 36)."""
+    state = NAMED["new plan, no week closed"]
+    for path in _database(state, state_env):
+        build(state, path)
+        leader = auth.create_user("lanhdao", "lanh_dao", "mat-khau-2026", path=path)
+        officer = auth.User("hctc", "don_vi", "HCTC", "Cán bộ HCTC")
+        notice = year_start.waiting_notice(2027, path)
+        assert notice and "Tuần 1/2027 (04/01 - 10/01/2027)" in notice
+        for user, key in [(leader, k) for k in ("tong_quan", "nhiem_vu", "don_vi")] + [
+            (officer, "tong_quan")
+        ]:
+            at = open_page(user, key)
+            assert not at.exception, at.exception
+            assert notice in [i.value for i in at.info], key
+            assert not at.metric and not at.get("plotly_chart"), key
+            assert "Chậm tiến độ" not in texts(at), key
 
 
 @settings(

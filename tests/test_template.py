@@ -126,6 +126,7 @@ def test_sheets_in_order_and_hidden_meta(tmp_db: Path) -> None:
         "period": "2026-W10",
         "generated_at": "2026-03-04T09:30:00",
         "plan_year": "2026",  # the plan the task list comes from (a re-dated copy is refused)
+        "done_before": None,  # nothing finished before W10 in a fresh database
     }
     assert wb.active.title == contract.SHEET_PROGRESS
 

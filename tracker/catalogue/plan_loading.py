@@ -12,7 +12,7 @@ year and retired (kept with its history, out of the plan) when something was (pl
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,14 +21,31 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from tracker import filesafety, roles
-from tracker.catalogue import catalogues, periods, plan_store, plans, workdays
+from tracker.catalogue import (
+    catalogues,
+    periods,
+    plan_store,
+    plan_years,
+    plans,
+    workdays,
+    year_start,
+)
 from tracker.csvsafe import restore
 from tracker.roles import User
 from tracker.store import audit, db
-from tracker.text import cell_text, fmt_date, nfc
+from tracker.text import cell_text, fmt_date, fmt_deadline, nfc
 
 NUMBER_MAX = 40
 Rows = list[tuple[int, dict[str, str]]]
+# The sheets of the workbook `plan export` writes and `plan load` reads: the tasks first (any
+# first sheet is read as the task list), the headings, and the plan's number, date and first
+# reporting week (label in A, value in B).
+TASK_SHEET, GROUP_SHEET, PLAN_SHEET = "Nhiệm vụ", "Tiêu đề mục", "Kế hoạch"
+PLAN_LABELS = {
+    "number": "Số Kế hoạch",
+    "issued_on": "Ngày ban hành",
+    "first_week": "Tuần báo cáo đầu tiên",
+}
 
 
 class PlanFileError(ValueError):
@@ -50,11 +67,13 @@ class PlanFiles:
     groups_name: str = "task_groups.csv"
     number: str | None = None
     issued_on: date | str | None = None
+    first_week: str | None = None  # '2027-W03', 'Tuần 3/2027'; blank: the default (year_start)
 
 
 @dataclass
 class Checked:
-    """A task file read and checked: the rows to store (empty when there are problems)."""
+    """A task file read and checked: the rows to store (empty when there are problems), and the
+    warnings that do not stop a load (a text naming another plan year)."""
 
     year: int
     tasks: list[dict[str, Any]]
@@ -62,14 +81,18 @@ class Checked:
     number: str | None
     issued_on: date | None
     problems: list[str]
+    first_week: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 # --- reading the files ----------------------------------------------------------------------
 
 
-def read_rows(data: bytes, name: str, catalogue: str, problems: list[str]) -> Rows:
-    """A catalogue file's rows with their row numbers: a .csv (UTF-8) or the first sheet of an
-    .xlsx, its first row the column names."""
+def read_rows(
+    data: bytes, name: str, catalogue: str, problems: list[str], sheet: str | None = None
+) -> Rows:
+    """A catalogue file's rows with their row numbers: a .csv (UTF-8) or a sheet of an .xlsx
+    (default its first), its first row the column names."""
     lower = name.lower()
     if lower.endswith(".csv"):
         try:
@@ -85,14 +108,23 @@ def read_rows(data: bytes, name: str, catalogue: str, problems: list[str]) -> Ro
         if unsafe:
             problems += [f"{name}: {p.message} {p.fix}".strip() for p in unsafe]
             return []
-        return _xlsx_rows(data, name, catalogue, problems)
+        return _xlsx_rows(data, name, catalogue, problems, sheet)
     problems.append(f"{name}: cần tệp .csv hoặc .xlsx (lưu lại dưới dạng CSV UTF-8 hoặc .xlsx).")
     return []
 
 
-def _xlsx_rows(data: bytes, name: str, catalogue: str, problems: list[str]) -> Rows:
-    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+def _sheet_names(data: bytes, name: str) -> list[str]:
+    """The sheets of an .xlsx task file (none for a .csv or an unreadable file)."""
+    if not name.lower().endswith(".xlsx") or filesafety.check(data, name):
+        return []
+    return load_workbook(io.BytesIO(data), read_only=True).sheetnames
+
+
+def _xlsx_rows(
+    data: bytes, name: str, catalogue: str, problems: list[str], sheet: str | None = None
+) -> Rows:
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    rows = (book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True)
     header = [cell_text(v).strip() for v in next(rows, ())]
     _, columns = catalogues.FILES[catalogue]
     missing = [c for c in columns if c not in header]
@@ -134,8 +166,9 @@ def _number(value: str | None, problems: list[str]) -> str | None:
 
 
 def _outside_year(rows: Rows, year: int, name: str) -> list[str]:
-    """Task rows whose start or due date falls outside the plan's year."""
-    found = []
+    """Task rows whose start or due date falls outside the plan's year; when they all lie in
+    one other year, a last line saying where the plan's own file comes from."""
+    found, others = [], set()
     for line, row in rows:
         for column in ("start_date", "due_date"):
             text = row.get(column, "")
@@ -144,11 +177,41 @@ def _outside_year(rows: Rows, year: int, name: str) -> list[str]:
             except ValueError:
                 continue  # parse_tasks reports it
             if day.year != year:
+                others.add(day.year)
                 found.append(
                     f"{name}, dòng {line}, cột {column}: ngày {fmt_date(day)} nằm ngoài năm "
                     f"{year} của Kế hoạch."
                 )
+    if len(others) == 1:
+        (other,) = others
+        found.append(
+            f"Các ngày trên thuộc năm {other}: có lẽ đây là tệp của Kế hoạch năm {other}. Tệp "
+            f"của Kế hoạch năm {year} (sau khi chép) lấy bằng lệnh python -m tracker plan export "
+            f"--year {year} --out {year}.xlsx, sửa rồi nạp lại; chỉ cần ghi số, ngày thì dùng "
+            f"python -m tracker plan set --year {year} --number … --date …."
+        )
     return found
+
+
+def _plan_details(files: PlanFiles) -> PlanFiles:
+    """The files with the number, date and first reporting week of the task workbook's sheet
+    "Kế hoạch" (as `plan export` writes it) where the command line or the page left them blank,
+    and its sheet "Tiêu đề mục" as the headings when no headings file is given."""
+    sheets = _sheet_names(files.tasks, files.tasks_name)
+    if GROUP_SHEET in sheets and files.groups is None:
+        files = replace(
+            files, groups=files.tasks, groups_name=f"{files.tasks_name} › {GROUP_SHEET}"
+        )
+    if PLAN_SHEET not in sheets:
+        return files
+    book = load_workbook(io.BytesIO(files.tasks), read_only=True, data_only=True)
+    found: dict[str, str] = {}
+    for label, value, *_ in book[PLAN_SHEET].iter_rows(values_only=True, max_col=2):
+        key = next((k for k, t in PLAN_LABELS.items() if cell_text(label).strip() == t), None)
+        if key and value not in (None, ""):
+            found[key] = value.date() if hasattr(value, "date") else nfc(cell_text(value))
+    given = {k: getattr(files, k) for k in PLAN_LABELS}
+    return replace(files, **{k: given[k] or found.get(k) for k in PLAN_LABELS})
 
 
 def check(year: int, files: PlanFiles, path: Path | None = None) -> Checked:
@@ -156,25 +219,63 @@ def check(year: int, files: PlanFiles, path: Path | None = None) -> Checked:
     problems: list[str] = []
     if not 2000 <= int(year) <= 2100:
         problems.append(f"Năm {year} không hợp lệ (cần một năm từ 2000 đến 2100).")
+    files = _plan_details(files)
     rows = read_rows(files.tasks, files.tasks_name, "tasks", problems)
     if files.tasks_name and not rows and not problems:
         problems.append(f"{files.tasks_name}: không có nhiệm vụ nào.")
     units = {r[0] for r in db.cached_rows("units", path=path)}
     parsed = catalogues.parse_tasks(rows, units, problems, file=files.tasks_name)
     problems += _outside_year(rows, int(year), files.tasks_name)
-    groups = _groups(int(year), files, rows, problems, path)
+    groups, group_rows = _groups(int(year), files, rows, problems, path)
     number = _number(files.number, problems)
     issued_on = _issued_on(files.issued_on, int(year), problems)
-    return Checked(int(year), [] if problems else parsed, groups, number, issued_on, problems)
+    first_week = _first_week(int(year), files.first_week, problems, path)
+    warnings = plan_years.year_warnings(rows, plan_years.TASK_TEXT, int(year), files.tasks_name)
+    warnings += plan_years.year_warnings(
+        group_rows, plan_years.GROUP_TEXT, int(year), files.groups_name
+    )
+    return Checked(
+        int(year),
+        [] if problems else parsed,
+        groups,
+        number,
+        issued_on,
+        problems,
+        first_week,
+        warnings,
+    )
+
+
+def _first_week(year: int, value: str | None, problems: list[str], path: Path | None) -> str | None:
+    """The first reporting week asked for, checked: a week of the plan's year, and not after a
+    week that already has accepted reports (they would fall outside the plan's weeks)."""
+    week, problem = year_start.parse_first_week(value, year)
+    if problem:
+        problems.append(problem)
+    if week is None:
+        return None
+    reported = sorted(
+        w for (w,) in db.query_rows("reported_weeks", path=path, year=year) if w < week
+    )
+    if reported:
+        problems.append(
+            f"Đã có báo cáo được chấp nhận cho {', '.join(map(periods.short_label, reported))}, "
+            f"trước {periods.short_label(week)}: chọn tuần báo cáo đầu tiên không muộn hơn "
+            f"{periods.short_label(reported[0])}."
+        )
+    return week
 
 
 def _groups(
     year: int, files: PlanFiles, tasks: Rows, problems: list[str], path: Path | None
-) -> list[dict[str, Any]]:
-    """The headings: the file given, else the year's own, else the latest earlier plan's; every
-    task's group must be among them."""
+) -> tuple[list[dict[str, Any]], Rows]:
+    """The headings (and the file's rows, when they come from a file): the file given, else the
+    year's own, else the latest earlier plan's; every task's group must be among them."""
+    raw: Rows = []
     if files.groups is not None:
-        raw = read_rows(files.groups, files.groups_name, "task_groups", problems)
+        sheet = GROUP_SHEET if files.groups_name.endswith(f"› {GROUP_SHEET}") else None
+        name = files.tasks_name if sheet else files.groups_name
+        raw = read_rows(files.groups, name, "task_groups", problems, sheet)
         groups = catalogues.parse_task_groups(raw, problems, file=files.groups_name)
     else:
         source = next((y for y in sorted(plans.years(path), reverse=True) if y <= year), None)
@@ -185,7 +286,7 @@ def _groups(
         ]
     codes = {g["code"] for g in groups}
     problems += catalogues.task_group_problems(tasks, codes, files.tasks_name)
-    return groups
+    return groups, raw
 
 
 def changes(checked: Checked, path: Path | None = None) -> dict[str, list[str]]:
@@ -208,7 +309,8 @@ def changes(checked: Checked, path: Path | None = None) -> dict[str, list[str]]:
 
 @dataclass(frozen=True)
 class Loaded:
-    """What a load or copy did, for the command line and the page."""
+    """What a load, a copy or a change of the plan's details did, for the command line and the
+    page."""
 
     year: int
     label: str
@@ -217,9 +319,43 @@ class Loaded:
     kept: list[str]
     retired: dict[str, str]  # code -> units and weeks of its history
     deleted: list[str]
+    first_week: str = ""
+    first_deadline: str = ""  # '16:30 thứ Sáu 08/01/2027'
+    warnings: tuple[str, ...] = ()
+    copied_from: int | None = None
+    moved_years: int = 0  # texts whose plan year the copy moved
+    details_only: bool = False  # set_details: the number, date or first week, nothing else
 
     def lines(self) -> list[str]:
-        out = [f"Đã nạp {self.label}: {len(self.added) + len(self.kept)} nhiệm vụ."]
+        tasks = len(self.added) + len(self.kept)
+        if self.details_only:
+            out = [f"Đã ghi: {self.label}."]
+        elif self.copied_from is not None:
+            out = [
+                f"Đã chép Kế hoạch năm {self.copied_from} thành {self.label} (bản nháp): "
+                f"{tasks} nhiệm vụ, cùng tiêu đề mục, phân công, tham số và bộ tiêu chí; năm "
+                f"{self.copied_from} trong nội dung đổi thành năm {self.year} ở "
+                f"{self.moved_years} chỗ."
+            ]
+        else:
+            out = [f"Đã nạp {self.label}: {tasks} nhiệm vụ."]
+            out += self._task_lines()
+        if self.first_week:
+            out.append(
+                f"Tuần báo cáo đầu tiên: {periods.label(self.first_week)}, hạn nộp "
+                f"{self.first_deadline}."
+            )
+        out += [f"Lưu ý: {w}" for w in self.warnings]
+        if not self.numbered:
+            out.append(
+                "Kế hoạch chưa ghi số, ngày ban hành: khi Văn phòng ban hành, ghi vào ở Quản trị › "
+                f"Kế hoạch hoặc bằng lệnh python -m tracker plan set --year {self.year} "
+                "--number … --date …."
+            )
+        return out
+
+    def _task_lines(self) -> list[str]:
+        out = []
         if self.kept:
             out.append(f"Giữ nguyên mã (giữ lịch sử báo cáo): {', '.join(self.kept)}.")
         if self.added:
@@ -231,12 +367,6 @@ class Loaded:
             )
         if self.deleted:
             out.append(f"Đã bỏ (chưa có báo cáo): {', '.join(self.deleted)}.")
-        if not self.numbered:
-            out.append(
-                "Kế hoạch chưa ghi số, ngày ban hành: khi Văn phòng ban hành, nạp lại tệp nhiệm vụ "
-                f"kèm số và ngày (python -m tracker plan load --year {self.year} --tasks … "
-                "--number … --date …)."
-            )
         return out
 
 
@@ -250,17 +380,31 @@ def load(user: User, year: int, files: PlanFiles, *, path: Path | None = None) -
     return _store(user, checked, "plan_load", path)
 
 
-def _store(user: User, checked: Checked, action: str, path: Path | None) -> Loaded:
+def _store(
+    user: User,
+    checked: Checked,
+    action: str,
+    path: Path | None,
+    *,
+    copied_from: int | None = None,
+    moved_years: int = 0,
+) -> Loaded:
     year = checked.year
     with db.transaction(path) as tx:
         new_plan = not tx.scalar("select count(*) from plan where year = $y", {"y": year})
         settings = plan_store.settings_for_new_plan(tx, year) if new_plan else {}
+        if new_plan:
+            settings["first_week"] = checked.first_week or year_start.default_first_week(
+                year, checked.issued_on
+            )
         plan_store.store_plan_row(
             tx, year, number=checked.number, issued_on=checked.issued_on, by=user.username
         )
         stored = plan_store.store_tasks(tx, year, checked.tasks, checked.groups)
         plan_store.store_settings(tx, year, settings)
-        plan_store.copy_criteria_set(tx, year, user.username)
+        if checked.first_week and not new_plan:
+            plan_store.store_settings(tx, year, {"first_week": checked.first_week}, replace=True)
+        moved_years += plan_store.copy_criteria_set(tx, year, user.username)
         workdays.refresh(tx)  # the calendar covers the new year and the next
         audit.record(
             action,
@@ -270,22 +414,41 @@ def _store(user: User, checked: Checked, action: str, path: Path | None) -> Load
             after={
                 "number": checked.number,
                 "issued_on": str(checked.issued_on) if checked.issued_on else None,
+                "first_week": settings.get("first_week") or checked.first_week,
                 "added": stored.added,
                 "kept": stored.kept,
                 "retired": stored.retired,
                 "deleted": stored.deleted,
+                "copied_from": copied_from,
             },
             tx=tx,
         )
+    return replace(
+        _loaded(year, path, tuple(checked.warnings)),
+        added=stored.added,
+        kept=stored.kept,
+        retired=stored.history,
+        deleted=stored.deleted,
+        copied_from=copied_from,
+        moved_years=moved_years,
+    )
+
+
+def _loaded(year: int, path: Path | None, warnings: tuple[str, ...] = ()) -> Loaded:
+    """What a plan is now, for the lines a load, copy or change prints."""
     shown = plans.require(year, path)
+    start = year_start.start(year, path)
     return Loaded(
         year,
         shown.label,
         bool(shown.number),
-        stored.added,
-        stored.kept,
-        stored.history,
-        stored.deleted,
+        [],
+        [],
+        {},
+        [],
+        first_week=start.first_week,
+        first_deadline=fmt_deadline(start.deadline),
+        warnings=warnings,
     )
 
 
@@ -297,11 +460,20 @@ def _moved(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def copy(user: User, source: int, target: int, *, path: Path | None = None) -> Loaded:
+def copy(
+    user: User,
+    source: int,
+    target: int,
+    *,
+    first_week: str | None = None,
+    path: Path | None = None,
+) -> Loaded:
     """Next year's draft from an earlier plan: the same tasks, headings and assignments, dates
-    moved to the target year, number and date blank (the Office fills them when it issues
-    the plan); its settings and criteria set follow the source's. Refused when the target year
-    already has a plan (load a file to change it)."""
+    moved to the target year and the plan's year in their text with them ("Dân vận khéo năm
+    2026" becomes "năm 2027"), number and date blank (the Office fills them when it issues the
+    plan); its settings and criteria set follow the source's (its text moved too). Its first
+    reporting week is `first_week`, by default the first full week of the target year. Refused
+    when the target year already has a plan (load a file to change it)."""
     roles.require(user, "edit_catalogue")
     problems = []
     if not plans.exists(source, path):
@@ -313,8 +485,19 @@ def copy(user: User, source: int, target: int, *, path: Path | None = None) -> L
         )
     if target <= source:
         problems.append(f"Năm đích ({target}) phải sau năm nguồn ({source}).")
+    week = _first_week(target, first_week, problems, path)
     if problems:
         raise PlanFileError(problems)
+    tasks, groups, moved = _copied_rows(source, target, path)
+    checked = Checked(target, tasks, groups, None, None, [], week)
+    return _store(user, checked, "plan_copy", path, copied_from=source, moved_years=moved)
+
+
+def _copied_rows(
+    source: int, target: int, path: Path | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
+    """The source plan's tasks and headings as the target's: dates and the plan's year in the
+    text moved; with how many texts changed."""
     shift = target - source
     tasks = db.frame(
         "select * exclude (plan_year, retired) from task where plan_year = $y and not retired "
@@ -330,39 +513,77 @@ def copy(user: User, source: int, target: int, *, path: Path | None = None) -> L
         {"y": source},
         path=path,
     ).to_dict("records")
-    checked = Checked(target, tasks, groups, None, None, [])
-    return _store(user, checked, "plan_copy", path)
+    moved_tasks = plan_years.moved_rows(tasks, plan_years.TASK_TEXT, source, target)
+    moved_groups = plan_years.moved_rows(groups, plan_years.GROUP_TEXT, source, target)
+    changed = sum(
+        a[c] != b[c]
+        for before, after, columns in (
+            (tasks, moved_tasks, plan_years.TASK_TEXT),
+            (groups, moved_groups, plan_years.GROUP_TEXT),
+        )
+        for a, b in zip(before, after, strict=True)
+        for c in columns
+    )
+    return moved_tasks, moved_groups, changed
 
 
-def table(path: Path | None = None) -> pd.DataFrame:
-    """The plans as `plan list` and Quản trị show them (Vietnamese headers)."""
-    df = db.query("plans", path=path)
-    known = {p.year: p for p in plans.all_plans(path)}
-    return pd.DataFrame(
-        {
-            "Năm": df["year"].astype("int64"),
-            "Kế hoạch": [known[int(y)].label for y in df["year"]],
-            "Nhiệm vụ": df["tasks"].astype("int64"),
-            "Lưu trữ": df["retired_tasks"].astype("int64"),
-            "Đơn vị được giao": df["assigned_units"].astype("int64"),
-            "Tuần báo cáo": [
-                f"{periods.short_label(f)} – {periods.short_label(plans.last_week(int(y)))}"
-                for f, y in zip(df["first_week"], df["year"], strict=True)
-            ],
-            "Bản nộp đã nhận": df["accepted_submissions"].astype("int64"),
-        }
+def set_details(
+    user: User,
+    year: int,
+    *,
+    number: str | None = None,
+    issued_on: date | str | None = None,
+    first_week: str | None = None,
+    path: Path | None = None,
+) -> Loaded:
+    """Give the plan of `year` its number, its date or its first reporting week, each alone
+    (blank ones keep what is stored); checked as a load checks them, audited."""
+    roles.require(user, "edit_catalogue")
+    problems: list[str] = []
+    if not plans.exists(year, path):
+        problems.append(plans.missing_message(int(year)))
+    if not any(v not in (None, "") for v in (number, issued_on, first_week)):
+        problems.append("Chưa ghi số, ngày ban hành hay tuần báo cáo đầu tiên để thay đổi.")
+    text = _number(number, problems)
+    day = _issued_on(issued_on, int(year), problems)
+    week = _first_week(int(year), first_week, problems, path)
+    if problems:
+        raise PlanFileError(problems)
+    before = plans.require(year, path)
+    with db.transaction(path) as tx:
+        if text or day:
+            tx.update(
+                "plan",
+                "set number = coalesce($n, number), issued_on = coalesce($d, issued_on) "
+                "where year = $y",
+                {"n": text, "d": day, "y": int(year)},
+            )
+        if week:
+            plan_store.store_settings(tx, int(year), {"first_week": week}, replace=True)
+        audit.record(
+            "plan_details",
+            username=user.username,
+            role=user.role,
+            target=f"plan/{year}",
+            before={"number": before.number, "issued_on": str(before.issued_on or "")},
+            after={"number": text, "issued_on": str(day or ""), "first_week": week},
+            tx=tx,
+        )
+    return replace(
+        _loaded(int(year), path, _date_hint(int(year), day, week, path)), details_only=True
     )
 
 
-def list_lines(path: Path | None = None) -> list[str]:
-    """`plan list`: one line per plan (year, number and date, tasks, units, weeks, reports)."""
-    rows = table(path)
-    if rows.empty:
-        return ["Chưa có Kế hoạch nào."]
-    return [
-        f"{r['Năm']}  {r['Kế hoạch']} · {r['Nhiệm vụ']} nhiệm vụ"
-        + (f" (+{r['Lưu trữ']} lưu trữ)" if r["Lưu trữ"] else "")
-        + f" · {r['Đơn vị được giao']} đơn vị được giao · tuần báo cáo {r['Tuần báo cáo']}"
-        + f" · {r['Bản nộp đã nhận']} bản nộp đã nhận"
-        for r in rows.to_dict("records")
-    ]
+def _date_hint(year: int, day: date | None, week: str | None, path: Path | None) -> tuple[str, ...]:
+    """When a date is given alone and the plan's first reporting week comes before the first
+    full week after it, say which week that is (the Office may want to start there)."""
+    if day is None or week:
+        return ()
+    suggested = year_start.default_first_week(year, day)
+    if plans.first_week(year, path) >= suggested:
+        return ()
+    return (
+        f"tuần đầu tiên trọn vẹn sau ngày ban hành {fmt_date(day)} là "
+        f"{periods.label(suggested)}; muốn bắt đầu nhận báo cáo từ tuần đó thì ghi tuần báo cáo "
+        "đầu tiên.",
+    )

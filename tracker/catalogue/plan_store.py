@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from tracker import settings
-from tracker.catalogue import periods, plans
+from tracker.catalogue import periods, plan_years, plans
 from tracker.store import db, queries
 
 TITLE = "Thực hiện công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở năm {year}"
@@ -133,9 +133,10 @@ def store_settings(tx: db.Tx, year: int, values: dict[str, str], *, replace: boo
 
 
 def settings_for_new_plan(tx: db.Tx, year: int) -> dict[str, str]:
-    """A new plan's settings: the latest earlier plan's (else the Office-wide values), its first
-    reporting week moved to the same week number of `year`, its listed exempt weeks dropped (the
-    working-day calendar exempts next year's Tết by itself; HCTC lists others for the new year)."""
+    """A new plan's settings: the latest earlier plan's (else the Office-wide values), its listed
+    exempt weeks dropped (the working-day calendar exempts next year's Tết by itself; HCTC lists
+    others for the new year). Its first reporting week is the caller's to set (plan_loading:
+    asked for, else year_start.default_first_week); here it is the year's first week."""
     source = tx.scalar("select max(year) from plan where year < $y", {"y": year})
     rows = tx.rows(
         "select key, coalesce((select value from plan_setting p where p.plan_year = $s "
@@ -143,9 +144,7 @@ def settings_for_new_plan(tx: db.Tx, year: int) -> dict[str, str]:
         {"s": source},
     )
     values = {key: value for key, value in rows if key in plans.PLAN_KEYS}
-    first = values.get("first_week") or f"{year}-W01"
-    week = min(int(first[-2:]), 52)
-    values["first_week"] = f"{year}-W{week:02d}"
+    values["first_week"] = f"{year}-W01"
     values["exempt_weeks"] = ""
     return values
 
@@ -181,20 +180,22 @@ def store_criteria_set(
     return set_id
 
 
-def copy_criteria_set(tx: db.Tx, year: int, by: str) -> int | None:
+def copy_criteria_set(tx: db.Tx, year: int, by: str) -> int:
     """Give the plan of `year` a copy of the latest earlier plan's active criteria set, when it
-    has none yet (the Office replaces it when next year's official set is issued)."""
+    has none yet (the Office replaces it when next year's official set is issued), the plan's
+    year in its text moved ("… năm 2026 của đơn vị" becomes "năm 2027"); returns how many texts
+    moved (0 when nothing was copied)."""
     if tx.scalar("select count(*) from criteria_set where plan_year = $y", {"y": year}):
-        return None
+        return 0
     found = tx.rows(
-        "select id, label, provisional from criteria_set where active and plan_year < $y "
-        "order by plan_year desc limit 1",
+        "select id, label, provisional, plan_year from criteria_set where active "
+        "and plan_year < $y order by plan_year desc limit 1",
         {"y": year},
     )
     if not found:
-        return None
-    set_id, label, provisional = found[0]
-    criteria = [
+        return 0
+    set_id, label, provisional, source = found[0]
+    rows = [
         dict(zip(_CRITERION_COLUMNS, row, strict=True))
         for row in tx.rows(
             f"select {', '.join(_CRITERION_COLUMNS)} from criterion where set_id = $s "
@@ -202,7 +203,11 @@ def copy_criteria_set(tx: db.Tx, year: int, by: str) -> int | None:
             {"s": set_id},
         )
     ]
-    return store_criteria_set(
+    criteria = plan_years.moved_rows(rows, plan_years.CRITERION_TEXT, source, year)
+    moved = sum(
+        a[c] != b[c] for a, b in zip(rows, criteria, strict=True) for c in plan_years.CRITERION_TEXT
+    )
+    store_criteria_set(
         tx,
         year,
         criteria,
@@ -211,6 +216,7 @@ def copy_criteria_set(tx: db.Tx, year: int, by: str) -> int | None:
         provisional=bool(provisional),
         by=by,
     )
+    return moved
 
 
 _CRITERION_COLUMNS = (

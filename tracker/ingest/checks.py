@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from tracker import roles
-from tracker.catalogue import calendar, periods
+from tracker.catalogue import calendar, periods, plans
 from tracker.ingest import locks
 from tracker.ingest.contract import SHEET_PROGRESS
 from tracker.ingest.parsed import ParsedWorkbook
@@ -51,16 +51,7 @@ def database_problems(
                 "Kiểm tra ô Đơn vị/Mã đơn vị, hoặc nhờ Phòng Hành chính - Tổ chức nộp thay.",
             )
         )
-    if locks.is_locked(unit, period, user, now, path):
-        problems.append(
-            Problem(
-                SHEET_PROGRESS,
-                _header_cell(parsed, "period"),
-                "week_locked",
-                f"{periods.short_label(period)} đã khóa từ {fmt_datetime(locks.lock_time(period, path))}.",
-                "Liên hệ Phòng Hành chính - Tổ chức để được mở khóa (ngoại lệ) cho tuần này.",
-            )
-        )
+    problems += week_problems(unit, period, user, now, path, _header_cell(parsed, "period"))
     deadline = calendar.deadline(period, path)
     if now > deadline:
         problems.append(
@@ -76,6 +67,56 @@ def database_problems(
     if regressions:
         problems += regressions(parsed, unit, period, path)
     return problems
+
+
+def week_problems(
+    unit: str, period: str, user: User, now: datetime, path: Path | None = None, cell: str = ""
+) -> list[Problem]:
+    """Why `user` may not report `unit`'s `period` at `now` (none when it may): a week that has
+    not started, a week before its plan's first reporting week (an exempt week keeps the rule
+    it always had: accepted), a week locked for this user. The upload page says the same before
+    the template is downloaded."""
+    year = plans.of_week(period)
+    if not plans.exists(year, path):
+        return []  # the reader refuses it already (plan_missing), naming whom to ask
+    label = periods.label(period)
+    if periods.week_start(period) > now.date():
+        current = periods.short_label(periods.week_id(now.date()))
+        return [
+            Problem(
+                SHEET_PROGRESS,
+                cell,
+                "week_not_started",
+                f"{label} chưa bắt đầu: chỉ nhận báo cáo của tuần đã bắt đầu.",
+                f"Kiểm tra ô Kỳ báo cáo (tuần này là {current}); nộp báo cáo tuần đó khi tuần "
+                "bắt đầu.",
+            )
+        ]
+    first = plans.first_week(year, path)
+    if period < first and not calendar.is_exempt(period, path):
+        return [
+            Problem(
+                SHEET_PROGRESS,
+                cell,
+                "week_before_plan",
+                f"{label} nằm ngoài các tuần báo cáo của Kế hoạch năm {year}: Kế hoạch nhận báo "
+                f"cáo từ {periods.label(first)}.",
+                f"Kiểm tra ô Kỳ báo cáo; báo cáo đầu tiên của năm {year} là "
+                f"{periods.short_label(first)}.",
+            )
+        ]
+    if locks.is_locked(unit, period, user, now, path):
+        return [
+            Problem(
+                SHEET_PROGRESS,
+                cell,
+                "week_locked",
+                f"{periods.short_label(period)} đã khóa từ "
+                f"{fmt_datetime(locks.lock_time(period, path))}.",
+                "Liên hệ Phòng Hành chính - Tổ chức để được mở khóa (ngoại lệ) cho tuần này.",
+            )
+        ]
+    return []
 
 
 def regressions(parsed: ParsedWorkbook, unit: str, period: str, path: Path | None) -> list[Problem]:

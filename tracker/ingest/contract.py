@@ -84,4 +84,13 @@ MODEL_STATUSES = ("Đăng ký", "Đang thực hiện", "Được công nhận", 
 
 NOT_APPLICABLE_MARK = "x"
 
-META_KEYS = ("template_version", "unit_code", "period", "generated_at", "plan_year")
+META_KEYS = (
+    "template_version",
+    "unit_code",
+    "period",
+    "generated_at",
+    "plan_year",
+    # The tasks the template pre-filled as 'Hoàn thành' (finished in an earlier week, evidence
+    # given then), ';'-separated: the reader does not ask again for their evidence.
+    "done_before",
+)

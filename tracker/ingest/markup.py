@@ -26,7 +26,8 @@ from tracker.ingest.reader import fold
 from tracker.problems import Problem
 
 ERROR_SHEET = "Lỗi cần sửa"
-ERROR_COLUMNS = ("Trang tính", "Ô", "Mã lỗi", "Nội dung", "Cách sửa", "Mức độ")
+# Vietnamese only: the problem codes stay in the command line's JSON and the audit log.
+ERROR_COLUMNS = ("Trang tính", "Ô", "Nội dung", "Cách sửa", "Mức độ")
 COMMENT_AUTHOR = "Kiểm tra biểu mẫu"
 # Our part of a cell comment starts here, so marking a re-uploaded file replaces only our text.
 COMMENT_MARK = "── Kiểm tra biểu mẫu ──"
@@ -34,7 +35,7 @@ ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
 NO_FILL = PatternFill(fill_type=None)
 SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo"}
-_WIDTHS = (16, 8, 26, 70, 70, 10)
+_WIDTHS = (16, 8, 70, 70, 10)
 _CELL_REF = re.compile(r"^[A-Z]{1,3}[1-9][0-9]{0,6}$")
 
 
@@ -169,7 +170,7 @@ def _error_sheet(book: Workbook, problems: list[Problem]) -> None:
         ws.column_dimensions[cell.column_letter].width = width
     ordered = sorted(problems, key=lambda p: (p.severity != "error",))
     for row, p in enumerate(ordered, start=2):
-        values = (p.sheet, p.cell, p.code, p.message, p.fix, SEVERITY_LABELS.get(p.severity, ""))
+        values = (p.sheet, p.cell, p.message, p.fix, SEVERITY_LABELS.get(p.severity, ""))
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col, value=value)
             cell.data_type = "s"  # text that begins with '=' must not become a formula

@@ -80,12 +80,12 @@ def workbook(
         raise TemplateError(plans.missing_message(year))
     now = now or settings.now()
     wb = Workbook()
-    _progress_sheet(wb.active, unit_code, names[unit_code], period, path)
+    done_before = _progress_sheet(wb.active, unit_code, names[unit_code], period, path)
     _indicator_sheet(wb.create_sheet(contract.SHEET_INDICATORS), path)
     _score_sheet(wb.create_sheet(contract.SHEET_SCORES), unit_code, period, path)
     _model_sheet(wb.create_sheet(contract.SHEET_MODELS), unit_code, period, path)
     _guide_sheet(wb.create_sheet(contract.SHEET_GUIDE), period, path)
-    _meta_sheet(wb.create_sheet(contract.SHEET_META), unit_code, period, now)
+    _meta_sheet(wb.create_sheet(contract.SHEET_META), unit_code, period, now, done_before)
     wb.active = 0
     return wb
 
@@ -129,7 +129,8 @@ def progress_title(year: int) -> str:
 
 def _progress_sheet(
     ws: Worksheet, unit_code: str, unit_name: str, period: str, path: Path | None
-) -> None:
+) -> list[str]:
+    """The progress sheet; returns the tasks it pre-filled as finished (for _meta)."""
     ws.title = contract.SHEET_PROGRESS
     cols = list(contract.PROGRESS_COLUMNS)
     style.widths(ws, PROGRESS_WIDTHS)
@@ -169,6 +170,12 @@ def _progress_sheet(
     ws.freeze_panes = f"C{PROGRESS_FIRST_ROW}"
     style.protect(ws)
     style.landscape(ws, PROGRESS_HEADER_ROW)
+    assigned = set(tasks["code"])
+    return [
+        code
+        for code, (status, _) in previous.items()
+        if status == contract.STATUS_DONE and code in assigned
+    ]
 
 
 def _number(value: float) -> int | float:
@@ -512,13 +519,16 @@ def guide_lines(period: str, path: Path | None = None) -> list[tuple[str, bool]]
     ]
 
 
-def _meta_sheet(ws: Worksheet, unit_code: str, period: str, now: datetime) -> None:
+def _meta_sheet(
+    ws: Worksheet, unit_code: str, period: str, now: datetime, done_before: list[str]
+) -> None:
     values = {
         "template_version": contract.TEMPLATE_VERSION,
         "unit_code": unit_code,
         "period": period,
         "generated_at": now.replace(microsecond=0).isoformat(),
         "plan_year": str(plans.of_week(period)),
+        "done_before": ";".join(done_before),
     }
     for row, key in enumerate(contract.META_KEYS, start=1):
         ws.cell(row=row, column=1, value=key)

@@ -7,7 +7,6 @@ criterion_scores.sql, vp_assessment.sql); this module fetches, writes reviews, a
 from __future__ import annotations
 
 import math
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -125,16 +124,44 @@ def late_record(year: int, path: Path | None = None) -> pd.DataFrame:
     """Per active unit, the reporting weeks of `year` whose deadline has passed that it reported
     late or not at all (the "Sổ theo dõi" behind P1), and the P1 deduction they imply under the
     criterion's rule, one point a week up to the criterion's maximum (≤ 0; 0 without P1).
+    Only weeks of the plan of `year` count: viewed in the next year, its last week; before the
+    plan's first deadline, none (`first` > `through`).
 
-    Columns: unit_code, expected_weeks, late, missing, through (last week counted), implied.
+    Columns: unit_code, expected_weeks, late, missing, first and through (the weeks counted),
+    late_weeks and missing_weeks (the week ids, in order), implied.
     """
     first = max(plans.first_week(int(year), path), f"{int(year)}-W01")
-    through = min(_last_closed_week(path), periods.week_id(date(int(year), 12, 28)))
+    through = min(_last_closed_week(path), plans.last_week(int(year)))
     df = db.query("unit_reporting_counts", path=path, first_week=first, week=through)
+    lapses = (
+        db.query("unit_reporting_lapses", path=path, first_week=first, week=through)
+        if first <= through
+        else pd.DataFrame(columns=["unit_code", "period", "lapse"])
+    )
+    weeks = {
+        kind: lapses[lapses["lapse"] == kind].groupby("unit_code")["period"].agg(list)
+        for kind in ("late", "missing")
+    }
     times = (df["late"] + df["missing"]).astype("float64")  # none when first > through
     implied = 0.0 - (times * LATE_POINTS).clip(upper=_late_maximum(int(year), path))  # never −0.0
-    return df.assign(through=through, implied=implied)[
-        ["unit_code", "expected_weeks", "late", "missing", "through", "implied"]
+    return df.assign(
+        first=first,
+        through=through,
+        late_weeks=[weeks["late"].get(u, []) for u in df["unit_code"]],
+        missing_weeks=[weeks["missing"].get(u, []) for u in df["unit_code"]],
+        implied=implied,
+    )[
+        [
+            "unit_code",
+            "expected_weeks",
+            "late",
+            "missing",
+            "first",
+            "through",
+            "late_weeks",
+            "missing_weeks",
+            "implied",
+        ]
     ]
 
 

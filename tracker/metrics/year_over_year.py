@@ -63,6 +63,10 @@ def _rates(week: str, path: Path | None) -> tuple[float | None, float | None]:
 
 
 def figures(week: str, codes: set[str], path: Path | None = None) -> YearFigures:
+    """A plan year's figures up to `week`; none before its first reporting week (nothing was
+    asked then: a 0% there would be no figure to compare with)."""
+    if week < plans.first_week(plans.of_week(week), path):
+        return YearFigures(plans.of_week(week), week, None, None, None)
     rate, on_time = _rates(week, path)
     return YearFigures(plans.of_week(week), week, _carried(week, codes, path), rate, on_time)
 

@@ -112,7 +112,7 @@ def bench_bulk(tmp: Path, count: int) -> list[Case]:
         files.append(file)
     with _environment(TRACKER_DB=str(path), TRACKER_FILES=None):  # bulk uses the default db
         start = time.perf_counter()
-        results = bulk.import_files(files, auth.SYSTEM, progress=terminal.stderr_bar)
+        results = bulk.import_files(files, auth.SYSTEM, progress=terminal.bar())
         seconds = time.perf_counter() - start
     accepted = sum(r.status == "accepted" for r in results)
     db.close_all()

@@ -23,7 +23,15 @@ from typing import Any
 from tracker import settings
 from tracker.accounts import auth, backups
 from tracker.accounts.auth import User
-from tracker.catalogue import calendar, catalogues, periods, plan, plan_loading, plans
+from tracker.catalogue import (
+    calendar,
+    catalogues,
+    periods,
+    plan,
+    plan_files,
+    plan_loading,
+    plans,
+)
 from tracker.exports import export
 from tracker.ingest import bulk, template
 from tracker.store import backup, db
@@ -36,12 +44,12 @@ DB_HELP = "tệp cơ sở dữ liệu DuckDB (mặc định: $TRACKER_DB hoặc 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = terminal.Parser(
         prog="python -m tracker",
         description="Theo dõi Kế hoạch công tác dân vận chính quyền (một Kế hoạch mỗi năm).",
     )
     parser.add_argument("--db", help=DB_HELP)
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
     init = sub.add_parser("init", help="tạo cơ sở dữ liệu và nạp danh mục")
     init.add_argument(
@@ -60,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--marked-out")
 
     export = sub.add_parser("export", help="xuất dữ liệu")
-    export.add_argument("kind", choices=EXPORT_KINDS)
+    export.add_argument("kind", choices=EXPORT_KINDS, metavar="LOẠI", help=", ".join(EXPORT_KINDS))
     export.add_argument("--week")
     export.add_argument("--from", dest="date_from")
     export.add_argument("--to", dest="date_to")
@@ -87,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--json")
 
     users = sub.add_parser("users", help="quản lý tài khoản")
-    usub = users.add_subparsers(dest="users_command", required=True)
+    usub = users.add_subparsers(dest="users_command", required=True, metavar="LỆNH")
     add = usub.add_parser("add")
     add.add_argument("--username", required=True)
     add.add_argument("--role", required=True, choices=sorted(auth.ROLES))
@@ -121,45 +129,105 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _plan_parser(sub: Any) -> Any:
-    plan_cmd = sub.add_parser("plan", help="Kế hoạch từng năm: nạp, chép sang năm sau, liệt kê")
-    psub = plan_cmd.add_subparsers(dest="plan_command", required=True)
+    plan_cmd = sub.add_parser(
+        "plan",
+        help="Kế hoạch từng năm: nạp, chép sang năm sau, ghi số và ngày, xuất ra tệp, liệt kê",
+    )
+    psub = plan_cmd.add_subparsers(dest="plan_command", required=True, metavar="LỆNH")
     load = psub.add_parser("load", help="nạp danh mục nhiệm vụ của Kế hoạch một năm (.csv/.xlsx)")
     load.add_argument("--year", type=int, required=True)
     load.add_argument("--tasks", required=True, help="tệp nhiệm vụ, các cột như data/tasks.csv")
     load.add_argument("--groups", help="tệp tiêu đề mục, các cột như data/task_groups.csv")
     load.add_argument("--number", help="số Kế hoạch, ví dụ 05/KH-VPUB")
     load.add_argument("--date", help="ngày ban hành, dạng YYYY-MM-DD hoặc dd/mm/yyyy")
+    load.add_argument("--first-week", help=first_week_help())
     copy = psub.add_parser("copy", help="chép Kế hoạch một năm thành bản nháp của năm sau")
     copy.add_argument("--from", dest="source", type=int, required=True)
     copy.add_argument("--to", dest="target", type=int, required=True)
+    copy.add_argument("--first-week", help=first_week_help())
+    details = psub.add_parser(
+        "set", help="ghi số, ngày ban hành hoặc tuần báo cáo đầu tiên của Kế hoạch (từng mục)"
+    )
+    details.add_argument("--year", type=int, required=True)
+    details.add_argument("--number", help="số Kế hoạch, ví dụ 05/KH-VPUB")
+    details.add_argument("--date", help="ngày ban hành, dạng YYYY-MM-DD hoặc dd/mm/yyyy")
+    details.add_argument("--first-week", help=first_week_help())
+    out = psub.add_parser(
+        "export", help="ghi Kế hoạch một năm ra tệp .xlsx (hoặc .csv) mà plan load đọc lại"
+    )
+    out.add_argument("--year", type=int, required=True)
+    out.add_argument("--out", required=True)
     psub.add_parser("list", help="liệt kê các Kế hoạch")
     return psub
+
+
+def first_week_help() -> str:
+    """The --first-week help, its example in the clock's year (no year written in the text)."""
+    year = periods.example_year()
+    return (
+        f"tuần báo cáo đầu tiên, ví dụ {year}-W03 hoặc 'Tuần 3/{year}' (mặc định: tuần trọn vẹn "
+        "đầu tiên sau ngày ban hành; chưa có ngày thì tuần trọn vẹn đầu tiên của năm)"
+    )
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """`python -m tracker plan load|copy|list` (plan_loading: the same functions as Quản trị)."""
     catalogues.open_database()
     if args.plan_command == "list":
-        print("\n".join(plan_loading.list_lines()))
+        print("\n".join(plan_files.list_lines()))
         return 0
+    if args.plan_command == "export":
+        return _plan_export(args.year, Path(args.out))
     try:
         if args.plan_command == "copy":
-            loaded = plan_loading.copy(auth.SYSTEM, args.source, args.target)
-        else:
-            files = plan_loading.PlanFiles(
-                tasks=_read_bytes(args.tasks),
-                tasks_name=Path(args.tasks).name,
-                groups=_read_bytes(args.groups) if args.groups else None,
-                groups_name=Path(args.groups).name if args.groups else "task_groups.csv",
+            loaded = plan_loading.copy(
+                auth.SYSTEM, args.source, args.target, first_week=args.first_week
+            )
+        elif args.plan_command == "set":
+            loaded = plan_loading.set_details(
+                auth.SYSTEM,
+                args.year,
                 number=args.number,
                 issued_on=args.date,
+                first_week=args.first_week,
             )
-            loaded = plan_loading.load(auth.SYSTEM, args.year, files)
+        else:
+            with terminal.working(f"Đang kiểm tra và nạp Kế hoạch năm {args.year}"):
+                loaded = plan_loading.load(auth.SYSTEM, args.year, _plan_files(args))
     except plan_loading.PlanFileError as exc:
         print("Không nạp được Kế hoạch:", file=sys.stderr)
         print("\n".join(f"- {p}" for p in exc.problems), file=sys.stderr)
         return 1
     print("\n".join(loaded.lines()))
+    return 0
+
+
+def _plan_files(args: argparse.Namespace) -> plan_loading.PlanFiles:
+    return plan_loading.PlanFiles(
+        tasks=_read_bytes(args.tasks),
+        tasks_name=Path(args.tasks).name,
+        groups=_read_bytes(args.groups) if args.groups else None,
+        groups_name=Path(args.groups).name if args.groups else "task_groups.csv",
+        number=args.number,
+        issued_on=args.date,
+        first_week=args.first_week,
+    )
+
+
+def _plan_export(year: int, out: Path) -> int:
+    """`plan export --year Y --out FILE`: the file `plan load` reads back."""
+    try:
+        data = plan_files.export(year, out.name)
+    except plan_files.PlanExportError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(
+        f"Đã ghi Kế hoạch năm {year} vào {out}. Sửa số, ngày ban hành, tuần báo cáo đầu tiên "
+        f"(trang tính “Kế hoạch”) hoặc nhiệm vụ, rồi nạp lại: python -m tracker plan load "
+        f"--year {year} --tasks {out}"
+    )
     return 0
 
 
@@ -257,7 +325,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     files = [Path(f) for f in args.files]
-    progress = terminal.stderr_bar if len(files) > 1 else None
+    progress = terminal.bar() if len(files) > 1 else None  # on a terminal only
     marked = Path(args.marked_out) if args.marked_out else None
     results = bulk.import_files(
         files, user, dry_run=args.dry_run, marked_out=marked, progress=progress
@@ -330,9 +398,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Đang tạo dữ liệu mẫu ({args.scale}) trong {path} …", file=sys.stderr)
     try:
         if args.scale == "city":
-            summary = demo.build_city(path, args.seed, units=demo.CITY_UNITS, years=demo.CITY_YEARS)
-        else:
-            summary = demo.build_office(path, args.seed)
+            with terminal.working("Đang tạo các tuần báo cáo mẫu"):
+                summary = demo.build_city(
+                    path, args.seed, units=demo.CITY_UNITS, years=demo.CITY_YEARS
+                )
+        else:  # about a minute: a bar per week on a terminal, nothing in a pipe
+            summary = demo.build_office(path, args.seed, progress=terminal.bar())
     except demo.DemoError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
@@ -377,7 +448,8 @@ def cmd_calendar(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     """`python -m tracker backup --out DIR` (server stopped; otherwise exit 3 with a message)."""
     try:
-        info = backups.backup(Path(args.out), auth.SYSTEM)
+        with terminal.working("Đang sao lưu cơ sở dữ liệu và các tệp đã nộp"):
+            info = backups.backup(Path(args.out), auth.SYSTEM)
     except backup.BackupError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
@@ -392,7 +464,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     """`python -m tracker restore DIR` (server stopped; the current state is backed up first)."""
     try:
-        info = backups.restore(Path(args.dir), auth.SYSTEM)
+        with terminal.working("Đang kiểm tra chữ ký và khôi phục bản sao lưu"):
+            info = backups.restore(Path(args.dir), auth.SYSTEM)
     except backup.BackupError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
@@ -420,6 +493,29 @@ HANDLERS: dict[str, Handler] = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; whatever happens, a Vietnamese message and an exit code, never a
+    traceback: 2 bad arguments, 3 the database held by the server or another writer, 141 the
+    reader of the output went away (`calendar | head`), 130 Ctrl+C, 1 anything else."""
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not in Python's flush at exit
+        return code
+    except BrokenPipeError:
+        return terminal.closed_pipe()
+    except KeyboardInterrupt:
+        print(terminal.INTERRUPTED, file=sys.stderr)
+        return terminal.INTERRUPTED_EXIT
+    except Exception as exc:  # the one place a command may end: in Vietnamese, exit 1
+        busy = db.busy_error(exc)
+        if busy is not None:
+            print(str(busy), file=sys.stderr)
+            return 3
+        return terminal.unexpected(exc)
+    finally:
+        db.close_all()
+
+
+def _run(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     # Whether the user chose a database (demo writes to data/demo.duckdb otherwise).
     args.db_explicit = bool(args.db or os.environ.get("TRACKER_DB"))
@@ -428,11 +524,6 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TRACKER_DB", str(db.settings.db_path()))
     try:
         return HANDLERS[args.command](args)
-    except db.DatabaseBusyError as exc:
-        print(str(exc), file=sys.stderr)
-        return 3
     except (auth.AccountError, auth.PermissionDenied, catalogues.CatalogueError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
-    finally:
-        db.close_all()

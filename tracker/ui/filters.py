@@ -8,14 +8,15 @@ import streamlit as st
 
 from tracker import settings
 from tracker.accounts.auth import User
-from tracker.catalogue import calendar, periods, plan, plans
+from tracker.catalogue import calendar, periods, plan, plans, year_start
 from tracker.text import fmt_deadline
 
 # Pages where the week is the one being reported (the current week by default); every other
 # page opens on the latest week whose deadline has passed, when the numbers are complete.
 REPORTING_PAGES = frozenset({"nop_bao_cao"})
-# The shell records the page being drawn here (see shell.frame).
+# The shell records the page being drawn here, and its title (see shell.frame).
 PAGE_KEY = "current_page"
+TITLE_KEY = "current_page_title"
 
 
 PLAN_KEY = "plan_year"  # the plan chosen for this run (select_plan), read by plan_year()
@@ -95,38 +96,69 @@ def select(
 
 
 def select_week(
-    label: str = "Số liệu đến hết tuần", key: str = "week", *, current_default: bool | None = None
+    label: str = "Số liệu đến hết tuần",
+    key: str = "week",
+    *,
+    current_default: bool | None = None,
+    while_waiting: str = "stop",
 ) -> str:
     """The week filter. Its default is the current week on a reporting page (or when
-    `current_default`), else closed_week(); under it, the current week is one click away."""
+    `current_default`), else closed_week(); under it, the current week is one click away.
+
+    While no week of the chosen plan has closed (a new year's first days), a page that shows
+    figures says so in one sentence and stops there (year_start.waiting_notice): no status, no
+    pace, no fall against last year that is not true. A reporting page goes on (units report
+    the current week); `while_waiting="begun"` goes on once the first week has begun (Đôn đốc
+    reminds units of the first deadline)."""
     current = current_week()
+    reporting = st.session_state.get(PAGE_KEY) in REPORTING_PAGES
     if current_default is None:
-        current_default = st.session_state.get(PAGE_KEY) in REPORTING_PAGES
+        current_default = reporting
     default = current if current_default else closed_week()
     week = (
         select(label, week_options(), key=key, default=default, format_func=periods.label)
         or current
     )
     _current_week_hint(week, current, key)
+    if not reporting:
+        _stop_while_waiting(while_waiting == "begun")
     return week
+
+
+def _stop_while_waiting(go_on_once_begun: bool) -> None:
+    start = year_start.start(plan_year())
+    if start.closed or (go_on_once_begun and start.begun):
+        return
+    st.title(st.session_state.get(TITLE_KEY, ""))
+    st.info(year_start.waiting_notice(plan_year()), icon=":material/event_upcoming:")
+    st.stop()
 
 
 def _current_week_hint(week: str, current: str, key: str) -> None:
     """The current week's deadline under the week filter, and a button to it when another week
-    is shown."""
+    is shown. For a past plan the week is its last one, for a plan not begun its first: they
+    are named so, never "this week"."""
     due = fmt_deadline(calendar.deadline(current))
+    today = periods.week_id(settings.now().date())
+    name = (
+        "tuần hiện tại"
+        if current == today
+        else "tuần cuối của Kế hoạch"
+        if current < today
+        else "tuần báo cáo đầu tiên"
+    )
     if week == current:
-        st.sidebar.caption(f"Đang xem tuần hiện tại · hạn nộp báo cáo: {due}.")
+        st.sidebar.caption(f"Đang xem {name} · hạn nộp báo cáo: {due}.")
         return
     st.sidebar.button(
-        f"Xem tuần hiện tại ({periods.short_label(current)})",
+        f"Xem {name} ({periods.short_label(current)})",
         key=f"current_{key}",
         icon=":material/today:",
         on_click=_choose_week,
         args=(key, current),
-        help="Tuần đang diễn ra; các đơn vị có thể chưa nộp báo cáo.",
+        help="Tuần đang diễn ra; các đơn vị có thể chưa nộp báo cáo." if current == today else None,
     )
-    st.sidebar.caption(f"Hạn nộp báo cáo tuần hiện tại: {due}.")
+    st.sidebar.caption(f"Hạn nộp báo cáo {name}: {due}.")
 
 
 def _choose_week(key: str, week: str) -> None:

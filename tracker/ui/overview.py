@@ -119,8 +119,12 @@ def _banner(unit_code: str, week: str) -> None:
 
 
 def key_figure_changes(week: str, plan: progress.PlanCompletion) -> dict[str, str]:
-    """The change of each key figure since the week before `week` (see change())."""
+    """The change of each key figure since the week before `week` (see change()), within the
+    plan of `week` only: a plan's first reporting week is compared with nothing (last year's
+    last week is another plan, its tasks and its units' figures started afresh)."""
     before = periods.shift(week, -1)
+    if before < plans.first_week(plans.of_week(week)):
+        return {"plan": "", "reported": "", "difficulties": ""}
     plan_before = progress.plan_completion(before)
     rates, rates_before = reporting.rates(week), reporting.rates(before)
     return {
@@ -181,6 +185,7 @@ def _status_section(week: str, plan: progress.PlanCompletion) -> None:
         st.plotly_chart(fig, width="stretch", key="overview_status_chart")
 
     display.shared("overview.status_chart", week, basis, audience=display.EVERYONE, draw=draw)
+    st.caption(tables.status_rule(week))
 
 
 def _reporting_section(week: str) -> None:

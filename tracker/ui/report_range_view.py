@@ -67,9 +67,8 @@ def _baocao(user: User, button: Button, start: date, end: date, options: dict) -
         f"Báo cáo {title} theo thể thức Nghị định 30/2020/NĐ-CP, soạn sẵn từ số liệu; những chỗ "
         "[HCTC …] (tô vàng) để Phòng Hành chính - Tổ chức viết nhận định hoặc kiểm tra rồi xóa. "
         "Phụ lục I (theo nhiệm vụ) nằm trong Báo cáo; Phụ lục II - V (từng đơn vị, vướng mắc, "
-        "mô hình, điểm tự chấm) là tệp Excel kèm theo, cùng số và ngày với Báo cáo. Người ký và "
-        "Nơi nhận lấy từ tham số report_* (Quản trị > Danh mục); mẫu trình bày là tệp "
-        "data/bao_cao_mau.docx."
+        "mô hình, điểm tự chấm) là tệp Excel kèm theo, cùng số và ngày với Báo cáo. "
+        + _setup_note(user)
     )
     cols = st.columns(2)
     with cols[0]:
@@ -85,6 +84,17 @@ def _baocao(user: User, button: Button, start: date, end: date, options: dict) -
             number=number,
             **options,
         )
+
+
+def _setup_note(user: User) -> str:
+    """Where the signer, the recipients and the layout come from: for HCTC, which settings and
+    file to edit; for a leader, who sets them (no parameter names or file paths)."""
+    if user.role == "quan_tri":
+        return (
+            "Người ký và Nơi nhận lấy từ tham số report_* (Quản trị > Danh mục); mẫu trình bày là "
+            "tệp data/bao_cao_mau.docx."
+        )
+    return "Người ký, Nơi nhận và mẫu trình bày do Phòng Hành chính - Tổ chức thiết lập."
 
 
 def report_section(

@@ -50,6 +50,22 @@ def gap_text(row: dict[str, Any] | pd.Series) -> str:
     return f"Cần thêm {score_text(row['gap_to_next'])} điểm để đạt {row['next_grade']}"
 
 
+def change_text(total: dict[str, Any], last: dict[str, Any] | None) -> str:
+    """This year's final score against last year's: '+3,2 điểm', 'Không đổi', '' without one."""
+    if last is None or is_missing(last.get("final_total")) or is_missing(total.get("final_total")):
+        return ""
+    diff = round(float(total["final_total"]) - float(last["final_total"]), 1)
+    if diff == 0:
+        return "Không đổi"
+    return f"{'+' if diff > 0 else '-'}{fmt_number(abs(diff), 1)} điểm"
+
+
+def last_year_text(last: dict[str, Any], year: int) -> str:
+    """'Năm 2026: 78,5 điểm, xếp loại Khá, hạng 3/10.' (no rank for VP or an unranked unit)."""
+    rank = f", hạng {last['rank']}" if last.get("rank") is not None else ""
+    return f"Năm {year}: {score_text(last['final_total'])} điểm, xếp loại {last['grade']}{rank}."
+
+
 def bands(year: int, path: Path | None = None) -> pd.DataFrame:
     """The grade bands of the plan of `year`, highest first (grade, threshold)."""
     return scoring.grade_bands(year, path)
@@ -70,23 +86,28 @@ def ranking(year: int, path: Path | None = None) -> pd.DataFrame:
 def _ranking(year: int, path: Path | None) -> pd.DataFrame:
     t = scoring.scores_table(year, path)
     t = t[t["unit_code"] != scoring.VP]
-    table = pd.DataFrame(
+    first = pd.DataFrame(
         {
             "Hạng": t["rank"].astype("Int64"),
             "Mã đơn vị": t["unit_code"],
             "Đơn vị": t["unit_name"],
-            "Điểm tự chấm": t["self_total"].astype("float64"),
-            # Text: st.dataframe shows a missing number as "None" whatever the Styler says.
-            "Điểm thẩm định": [score_text(v) or "—" for v in t["reviewed_total"]],
             "Điểm cuối cùng": t["final_total"].astype("float64"),
             "Xếp loại": t["grade"],
+        }
+    ).reset_index(drop=True)
+    rest = pd.DataFrame(
+        {
+            "Điểm tự chấm": t["self_total"].astype("float64"),
+            "Điểm thẩm định": t["reviewed_total"].astype("float64"),  # empty: "—"
             "Điểm áp dụng": t["applicable_points"].astype("float64"),
             "Lên mức xếp loại kế tiếp": [gap_text(r) for r in t.to_dict("records")],
             "Thiếu minh chứng": t["missing_evidence"].astype("int64"),
             "Kỳ chấm": t["period"].map(periods.short_label, na_action="ignore"),
         }
     ).reset_index(drop=True)
-    return _with_last_year(table, year, path)
+    # Last year beside this year's score and grade, where a leader looks first (not at the
+    # twelfth column, off screen).
+    return pd.concat([_with_last_year(first, year, path), rest], axis=1)
 
 
 def _with_last_year(table: pd.DataFrame, year: int, path: Path | None) -> pd.DataFrame:
@@ -105,7 +126,7 @@ def _with_last_year(table: pd.DataFrame, year: int, path: Path | None) -> pd.Dat
 
 
 def ranking_styler(df: pd.DataFrame) -> Styler:
-    numeric = ["Điểm tự chấm", "Điểm cuối cùng", "Điểm áp dụng"]
+    numeric = ["Điểm tự chấm", "Điểm thẩm định", "Điểm cuối cùng", "Điểm áp dụng"]
     numeric += [c for c in df.columns if c.startswith("Điểm năm ") or c == "Thay đổi (điểm)"]
     return _styled(df, numeric)
 
@@ -194,104 +215,172 @@ def pages(codes: list[str], size: int = PAGE_SIZE) -> list[list[str]]:
     return [codes[i : i + size] for i in range(0, len(codes), size)]
 
 
+def _scores(values: pd.Series, not_applicable: pd.Series | None = None) -> pd.Series:
+    """A score column as numbers (so it sorts as numbers); a not-applicable or missing score is
+    empty ("—" on screen: st.dataframe draws an empty number cell with the table's placeholder,
+    whatever a Styler says)."""
+    out = pd.to_numeric(values, errors="coerce").astype("float64").reset_index(drop=True)
+    if not_applicable is not None:
+        out = out.where(~not_applicable.astype(bool).reset_index(drop=True))
+    return out
+
+
+SHOWN = "_shown:"  # a hidden column per score column: what a cell says instead of its number
+EMPTY_CELL = "—"  # the placeholder of every score table (an empty score)
+
+
+def score_styler(df: pd.DataFrame) -> Styler:
+    """The score columns in Vietnamese format ('3,0'), and a cell whose row of the hidden column
+    SHOWN + column holds a text shows that text over its number ("Chưa chấm (0)": a 0 that
+    counts). The numbers stay numbers: a click on the header sorts 9,5 before 10,0. The hidden
+    columns go with the rows, so a page or a search of the frame keeps them."""
+    hidden = [c for c in df.columns if str(c).startswith(SHOWN)]
+    styler = df.drop(columns=hidden).style.hide(axis="index")
+    scores = df.attrs.get("score_columns", [])
+    if scores:
+        styler = styler.format({c: score_text for c in scores}, na_rep=EMPTY_CELL)
+    for column in hidden:
+        score = column.removeprefix(SHOWN)
+        for text, rows in df.groupby(column, sort=False).groups.items():
+            if text:
+                styler = styler.format(
+                    lambda _, said=str(text): said, subset=pd.IndexSlice[list(rows), [score]]
+                )
+    return styler
+
+
+def _scored(
+    df: pd.DataFrame, scores: list[str], shown: dict[str, list[str]] | None = None
+) -> pd.DataFrame:
+    """Mark the frame's score columns for score_styler(), with a hidden SHOWN column for each
+    column of `shown` (per row: the text to show, '' for the number)."""
+    df.attrs["score_columns"] = scores
+    for column, texts in (shown or {}).items():
+        df[SHOWN + column] = pd.Series(texts, index=df.index, dtype="object")
+    return df
+
+
 def unit_detail(lines: pd.DataFrame) -> pd.DataFrame:
-    """One unit's criteria: maximum, self score, reviewed score and comment, final, evidence."""
+    """One unit's criteria: maximum, self score, reviewed score and comment, final, evidence.
+    A score not applicable is empty ("—"), and the column "Không áp dụng" says which."""
     na_self = lines["self_na"].astype(bool)
     na_final = lines["final_na"].astype(bool)
-    return pd.DataFrame(
+    reviewed = lines["reviewed"].astype(bool)
+    na_review = reviewed & lines["review_score"].isna()
+    df = pd.DataFrame(
         {
-            "Mã": lines["criterion_code"],
-            "Tiêu chí": lines["title"],
-            "Điểm tối đa": lines["max_points"].astype("float64"),
-            "Tự chấm": [
-                NOT_APPLICABLE if na else score_text(s)
-                for na, s in zip(na_self, lines["self_score"], strict=True)
+            "Mã": lines["criterion_code"].to_numpy(),
+            "Tiêu chí": lines["title"].to_numpy(),
+            "Điểm tối đa": _scores(lines["max_points"]),
+            "Tự chấm": _scores(lines["self_score"], na_self),
+            "Thẩm định": _scores(lines["review_score"].where(reviewed)),
+            "Điểm cuối cùng": _scores(lines["final_score"], na_final),
+            NOT_APPLICABLE: [
+                _not_applicable(s, r)
+                for s, r in zip(na_self.to_numpy(), na_review.to_numpy(), strict=True)
             ],
-            "Thẩm định": [
-                (NOT_APPLICABLE if pd.isna(s) else score_text(s)) if r else ""
-                for r, s in zip(lines["reviewed"], lines["review_score"], strict=True)
-            ],
-            "Điểm cuối cùng": [
-                NOT_APPLICABLE if na else score_text(s)
-                for na, s in zip(na_final, lines["final_score"], strict=True)
-            ],
-            "Nhận xét thẩm định": lines["review_comment"].fillna(""),
-            "Tài liệu kiểm chứng": lines["evidence"].fillna(""),
-            "Giải trình": lines["explanation"].fillna(""),
+            "Nhận xét thẩm định": lines["review_comment"].fillna("").to_numpy(),
+            "Tài liệu kiểm chứng": lines["evidence"].fillna("").to_numpy(),
+            "Giải trình": lines["explanation"].fillna("").to_numpy(),
             "Thẩm định bởi": [
                 f"{b} ({fmt_datetime(t)})" if isinstance(b, str) else ""
                 for b, t in zip(lines["reviewed_by"], lines["reviewed_at"], strict=True)
             ],
         }
     )
+    df["Đã thẩm định"] = reviewed.to_numpy()
+    return _scored(df, ["Điểm tối đa", "Tự chấm", "Thẩm định", "Điểm cuối cùng"])
+
+
+def _not_applicable(by_unit: bool, by_review: bool) -> str:
+    """Who judged a criterion not applicable: '', 'Đơn vị', 'Thẩm định' or both."""
+    return ", ".join(w for w, on in (("Đơn vị", by_unit), ("Thẩm định", by_review)) if on)
 
 
 def unit_detail_styler(df: pd.DataFrame) -> Styler:
-    changed = df["Thẩm định"] != ""
+    changed = df["Đã thẩm định"].astype(bool).to_numpy()
 
     def highlight(row: pd.Series) -> list[str]:
         style = _cell_style(REVIEWED_COLOUR) if changed[row.name] else ""
-        return [style if c in ("Thẩm định", "Điểm cuối cùng") else "" for c in df.columns]
+        return [style if c in ("Thẩm định", "Điểm cuối cùng") else "" for c in row.index]
 
-    return df.style.format({"Điểm tối đa": score_text}).apply(highlight, axis=1).hide(axis="index")
+    shown = df.drop(columns=["Đã thẩm định"])
+    shown.attrs.update(df.attrs)
+    return score_styler(shown).apply(highlight, axis=1)
 
 
 def missing_evidence(lines: pd.DataFrame) -> pd.DataFrame:
     """Positive scores with no "Tài liệu kiểm chứng" (units only, not VP)."""
     rows = lines[lines["missing_evidence"].astype(bool) & (lines["unit_code"] != scoring.VP)]
-    return pd.DataFrame(
+    df = pd.DataFrame(
         {
-            "Mã đơn vị": rows["unit_code"],
-            "Đơn vị": rows["unit_name"],
-            "Tiêu chí": rows["criterion_code"] + " — " + rows["title"],
-            "Điểm": rows["final_score"].map(score_text),
-            "Giải trình": rows["explanation"].fillna(""),
+            "Mã đơn vị": rows["unit_code"].to_numpy(),
+            "Đơn vị": rows["unit_name"].to_numpy(),
+            "Tiêu chí": (rows["criterion_code"] + " — " + rows["title"]).to_numpy(),
+            "Điểm": _scores(rows["final_score"]),
+            "Giải trình": rows["explanation"].fillna("").to_numpy(),
         }
-    ).reset_index(drop=True)
+    )
+    return _scored(df, ["Điểm"])
+
+
+UNSCORED = "Chưa chấm (0)"
 
 
 def vp_table(vp: pd.DataFrame) -> pd.DataFrame:
-    """The Office's assessment per criterion: source unit, its score, HCTC's adjustment."""
-
-    def base(row: dict[str, Any]) -> str:
-        if not row["has_source"]:
-            return "Chưa chấm (0)"
-        return NOT_APPLICABLE if row["base_na"] else score_text(row["base_score"])
-
-    records = vp.to_dict("records")
-    return pd.DataFrame(
+    """The Office's assessment per criterion: source unit, its score, HCTC's adjustment. A
+    criterion its responsible unit has not scored counts 0 and says so ("Chưa chấm (0)"); one
+    not applicable is empty ("—") and the column "Không áp dụng" says whose judgement it is."""
+    adjusted = vp["adjusted"].astype(bool)
+    unscored = ~vp["has_source"].astype(bool)
+    base_na = vp["base_na"].astype(bool) & ~unscored
+    adjusted_na = adjusted & vp["adjusted_score"].isna()
+    df = pd.DataFrame(
         {
-            "Mã": vp["criterion_code"],
-            "Tiêu chí": vp["title"],
-            "Điểm tối đa": vp["max_points"].map(score_text),
-            "Đơn vị phụ trách": vp["responsible_unit"],
-            "Điểm của đơn vị phụ trách": [base(r) for r in records],
-            "Điều chỉnh của HCTC": [
-                (
-                    NOT_APPLICABLE
-                    if pd.isna(r["adjusted_score"])
-                    else score_text(r["adjusted_score"])
-                )
-                if r["adjusted"]
-                else ""
-                for r in records
-            ],
-            "Nhận xét": vp["adjustment_comment"].fillna(""),
-            "Điểm VP": [
-                NOT_APPLICABLE if r["final_na"] else score_text(r["final_score"]) for r in records
+            "Mã": vp["criterion_code"].to_numpy(),
+            "Tiêu chí": vp["title"].to_numpy(),
+            "Điểm tối đa": _scores(vp["max_points"]),
+            "Đơn vị phụ trách": vp["responsible_unit"].to_numpy(),
+            "Điểm của đơn vị phụ trách": _scores(vp["base_score"].where(~unscored, 0.0), base_na),
+            "Điều chỉnh của HCTC": _scores(vp["adjusted_score"].where(adjusted)),
+            "Nhận xét": vp["adjustment_comment"].fillna("").to_numpy(),
+            "Điểm VP": _scores(vp["final_score"], vp["final_na"]),
+            NOT_APPLICABLE: [
+                ", ".join(w for w, on in (("Đơn vị phụ trách", b), ("HCTC", a)) if on)
+                for b, a in zip(base_na.to_numpy(), adjusted_na.to_numpy(), strict=True)
             ],
         }
     )
+    return _scored(
+        df,
+        ["Điểm tối đa", "Điểm của đơn vị phụ trách", "Điều chỉnh của HCTC", "Điểm VP"],
+        {"Điểm của đơn vị phụ trách": [UNSCORED if u else "" for u in unscored]},
+    )
+
+
+def _weeks_text(weeks: list[str]) -> str:
+    """' (Tuần 9/2026 (23/02 - 01/03/2026); Tuần 12/2026 (…))', '' for none."""
+    return f" ({'; '.join(periods.label(w) for w in weeks)})" if len(weeks) else ""
 
 
 def late_note(record: dict[str, Any] | pd.Series, self_text: str) -> str:
-    """'P1 theo sổ theo dõi đến hết 2026-W47: 3 tuần trễ hạn, 1 tuần không báo cáo → −4,0
-    điểm (đơn vị tự chấm: −2,0).'"""
+    """'P1 theo sổ theo dõi, các tuần báo cáo từ Tuần 7/2026 (09/02 - 15/02/2026) đến hết
+    Tuần 47/2026 (16/11 - 22/11/2026): 3 tuần báo cáo trễ hạn (Tuần 9/2026 (…); …), 1 tuần
+    không báo cáo (…) → −4,0 điểm … (đơn vị tự chấm: −2,0).' Before the plan's first deadline:
+    that no week has been counted yet."""
+    if record["first"] > record["through"]:
+        return (
+            f"{scoring.LATE_CRITERION} theo sổ theo dõi: chưa có tuần báo cáo nào của năm "
+            f"{record['first'][:4]} hết hạn nộp (tuần báo cáo đầu tiên "
+            f"{periods.label(record['first'])}); đơn vị tự chấm: {self_text}."
+        )
     return (
-        f"{scoring.LATE_CRITERION} theo sổ theo dõi đến hết tuần {record['through']}: "
-        f"{int(record['late'])} tuần báo cáo trễ hạn, {int(record['missing'])} tuần không báo "
-        f"cáo → {score_text(record['implied'])} điểm theo quy tắc của tiêu chí (mỗi lần −1, "
-        f"tối đa như điểm tối đa của tiêu chí); đơn vị tự chấm: {self_text}."
+        f"{scoring.LATE_CRITERION} theo sổ theo dõi, các tuần báo cáo từ "
+        f"{periods.label(record['first'])} đến hết {periods.label(record['through'])}: "
+        f"{int(record['late'])} tuần báo cáo trễ hạn{_weeks_text(record['late_weeks'])}, "
+        f"{int(record['missing'])} tuần không báo cáo{_weeks_text(record['missing_weeks'])} → "
+        f"{score_text(record['implied'])} điểm theo quy tắc của tiêu chí (mỗi lần −1, tối đa như "
+        f"điểm tối đa của tiêu chí); đơn vị tự chấm: {self_text}."
     )
 
 

@@ -45,6 +45,7 @@ class View:
     is_admin: bool  # may review and adjust
     vp: pd.DataFrame  # the Office's assessment per criterion
     totals: dict[str, dict[str, Any] | None]  # unit_total() of 'VP' and of the viewer's unit
+    last_totals: dict[str, dict[str, Any] | None]  # the same, last year (year over year)
     late: pd.DataFrame  # scoring.late_record(): the reporting record behind P1
     by_unit: dict[str, pd.DataFrame]  # lines per unit code
 
@@ -74,6 +75,9 @@ def load(user: User, year: int) -> View:
             active=criteria.active_set(year=year),
             is_admin=auth.can(user, "review"),
             totals={code: scoring.unit_total(code, year) for code in [scoring.VP, *own]},
+            last_totals={
+                code: scoring.unit_total(code, int(year) - 1) for code in [scoring.VP, *own]
+            },
             late=scoring.late_record(year),  # depends on the clock too: not shared
             **shared,
         )
@@ -112,9 +116,17 @@ def intro(view: View) -> None:
     )
 
 
-def _metric_row(total: dict, label: str) -> None:
+def _metric_row(total: dict, label: str, last: dict | None, year: int) -> None:
+    """The headline: this year's final score and grade, with last year's beside them (the
+    change on the score, last year's score, grade and rank under it)."""
     cols = st.columns(4)
-    cols[0].metric(label, score_views.score_text(total["final_total"]))
+    change = score_views.change_text(total, last)
+    cols[0].metric(
+        label,
+        score_views.score_text(total["final_total"]),
+        delta=change or None,
+        delta_description=f"so với năm {year - 1}" if change else None,
+    )
     cols[1].metric("Xếp loại", total["grade"])
     cols[2].metric(
         "Điểm tự chấm",
@@ -123,6 +135,8 @@ def _metric_row(total: dict, label: str) -> None:
     )
     cols[3].metric("Điểm áp dụng", score_views.score_text(total["applicable_points"]))
     st.caption(score_views.gap_text(total))
+    if last is not None:
+        st.caption(score_views.last_year_text(last, year - 1))
 
 
 def _save(action: Callable[[], object], message: str) -> None:
@@ -141,11 +155,13 @@ def _save(action: Callable[[], object], message: str) -> None:
 
 def vp_section(view: View) -> None:
     st.header("Đánh giá chung của Văn phòng")
-    vp = view.totals[scoring.VP]
+    vp, last = view.totals[scoring.VP], view.last_totals[scoring.VP]
     if vp is None:
         st.info(f"Chưa có đơn vị nào nộp bảng Tự chấm điểm năm {view.year}.")
+        if last is not None:
+            st.caption(score_views.last_year_text(last, view.year - 1))
         return
-    _metric_row(vp, "Điểm của Văn phòng")
+    _metric_row(vp, "Điểm của Văn phòng", last, view.year)
     st.caption(
         "Mỗi tiêu chí lấy điểm cuối cùng của đơn vị phụ trách tiêu chí đó (mặc định HCTC); "
         "HCTC có thể điều chỉnh kèm nhận xét."
@@ -156,7 +172,11 @@ def vp_section(view: View) -> None:
             view.year,
             audience=display.EVERYONE,
             draw=lambda: st.dataframe(
-                score_views.vp_table(view.vp), hide_index=True, width="stretch", key="vp_table"
+                score_views.score_styler(score_views.vp_table(view.vp)),
+                hide_index=True,
+                width="stretch",
+                placeholder=score_views.EMPTY_CELL,
+                key="vp_table",
             ),
         )
     if view.is_admin:
@@ -189,19 +209,25 @@ def _vp_form(view: View) -> None:
 def own_unit_section(view: View) -> None:
     unit_code = view.user.unit_code
     st.header(f"Điểm của đơn vị {unit_code}")
-    total = view.totals[unit_code]
+    total, last = view.totals[unit_code], view.last_totals[unit_code]
     if total is None:
         st.info(
             f"Đơn vị chưa nộp bảng “Tự chấm điểm” năm {view.year}. Điền trang tính "
             "“Tự chấm điểm” trong biểu mẫu báo cáo tuần rồi nộp ở trang Nộp báo cáo."
         )
+        if last is not None:
+            st.caption(score_views.last_year_text(last, view.year - 1))
         return
-    _metric_row(total, "Điểm cuối cùng")
+    _metric_row(total, "Điểm cuối cùng", last, view.year)
     if total["rank"] is not None:
         st.caption(f"Hạng hiện tại: {total['rank']}.")
     detail = score_views.unit_detail(view.unit_lines(unit_code))
     st.dataframe(
-        score_views.unit_detail_styler(detail), hide_index=True, width="stretch", key="own_detail"
+        score_views.unit_detail_styler(detail),
+        hide_index=True,
+        width="stretch",
+        placeholder=score_views.EMPTY_CELL,
+        key="own_detail",
     )
     _late_note(view, unit_code)
 
@@ -240,7 +266,7 @@ def ranking_section(view: View) -> None:
     rule = (
         f"có từ {threshold} điểm tiêu chí áp dụng trở lên"
         if threshold
-        else "đủ số điểm tiêu chí áp dụng tối thiểu (tham số rank_min_points)"
+        else "đủ số điểm tiêu chí áp dụng tối thiểu Văn phòng quy định"
     )
     st.caption(f"Chỉ xếp hạng đơn vị {rule}; điểm cuối cùng dùng điểm thẩm định nếu có.")
     _scores_download(year)
@@ -374,6 +400,7 @@ def _unit_detail(view: View, codes: list[str]) -> str | None:
             score_views.unit_detail_styler(score_views.unit_detail(view.unit_lines(unit))),
             hide_index=True,
             width="stretch",
+            placeholder=score_views.EMPTY_CELL,
             key="unit_detail",
         ),
     )
@@ -421,7 +448,14 @@ def _missing_evidence(year: int) -> None:
         st.success("Mọi điểm dương đều có tài liệu kiểm chứng.")
     else:
         shown = _paged(missing, "missing", MISSING_PAGE)
-        st.dataframe(shown, hide_index=True, width="stretch", key="missing_evidence")
+        shown.attrs.update(missing.attrs)  # its score columns, on any page of it
+        st.dataframe(
+            score_views.score_styler(shown),
+            hide_index=True,
+            width="stretch",
+            placeholder=score_views.EMPTY_CELL,
+            key="missing_evidence",
+        )
 
 
 def _review_form(view: View, unit: str) -> None:

@@ -82,6 +82,7 @@ def frame(page_key: str) -> User:
     """Set up the page; stop with a login form or a refusal unless the user may see it."""
     page = PAGES[page_key]
     st.session_state[filters.PAGE_KEY] = page_key
+    st.session_state[filters.TITLE_KEY] = page.title
     try:
         catalogues.open_database()
     except catalogues.DatabaseBusyError as exc:

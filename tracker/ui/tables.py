@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker.catalogue import periods, plan, plans
+from tracker.catalogue import periods, plan, plans, year_start
 from tracker.catalogue.plan import ROLE_LABELS, TASK_KIND_LABELS
 from tracker.metrics import difficulties, models_register, reporting
-from tracker.text import fmt_number, is_missing
+from tracker.text import fmt_deadline, fmt_number, is_missing
 from tracker.ui.display import INTEGER, PERCENT, VALUE, mark
 
 NOT_REPORTED = "Chưa báo cáo"
@@ -48,6 +48,33 @@ def _source_week(period: object) -> str:
 def coverage(reported: int, assigned: int) -> str:
     """'3/4 đơn vị đã báo cáo'."""
     return f"{reported}/{assigned} đơn vị đã báo cáo"
+
+
+def reporting_weeks_text(year: int) -> str:
+    """'Tuần báo cáo: từ Tuần 1/2027 (04/01 - 10/01/2027) đến Tuần 52/2027; hạn nộp đầu tiên
+    16:30 thứ Sáu 08/01/2027.' (the plan's first reporting week, shown where the plan is)."""
+    start = year_start.start(year)
+    return (
+        f"Tuần báo cáo: từ {periods.label(start.first_week)} đến "
+        f"{periods.short_label(plans.last_week(year))}; hạn nộp đầu tiên "
+        f"{fmt_deadline(start.deadline)}."
+    )
+
+
+def status_rule(week: str) -> str:
+    """How a task's status is drawn, with the tolerance of `week`'s plan (its setting
+    'tolerance'): said wherever statuses are drawn, so 83,8% green against a 93,2% plan line
+    reads as intended."""
+    year = plans.of_week(week)
+    try:
+        points = fmt_number(float(plans.setting(year, "tolerance")), 1).removesuffix(",0")
+    except (KeyError, ValueError):
+        points = "?"
+    return (
+        f"Trạng thái: “Chậm tiến độ” khi tỷ lệ hoàn thành thấp hơn {PLANNED.lower()} quá "
+        f"{points} điểm phần trăm (ngưỡng của Kế hoạch năm {year}), nếu không là “Đúng tiến độ”; "
+        "“Quá hạn” khi đã qua hạn mà chưa hoàn thành; nhiệm vụ khi có yêu cầu “Đang thực hiện”."
+    )
 
 
 def basis(week: str, reported: int, assigned: int) -> str:

@@ -41,8 +41,8 @@ def completion(week: str, unit: str | None, tasks: pd.DataFrame) -> None:
     )
     st.caption(
         "Vạch đỏ: tiến độ theo kế hoạch, tính theo thời gian (nhiệm vụ khi có yêu cầu không có). "
-        "Nhiệm vụ có đơn vị chủ trì lấy tỷ lệ của đơn vị chủ trì; nhiệm vụ không có chủ trì lấy "
-        "bình quân các đơn vị được giao, đơn vị chưa báo cáo tính 0%."
+        f"{tables.status_rule(week)} Nhiệm vụ có đơn vị chủ trì lấy tỷ lệ của đơn vị chủ trì; "
+        "nhiệm vụ không có chủ trì lấy bình quân các đơn vị được giao, đơn vị chưa báo cáo tính 0%."
     )
     display.show(
         tables.task_table(tasks),

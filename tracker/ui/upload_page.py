@@ -13,7 +13,7 @@ import streamlit as st
 from tracker import settings
 from tracker.accounts.auth import User
 from tracker.catalogue import periods
-from tracker.ingest import markup, submissions, template
+from tracker.ingest import checks, markup, submissions, template
 from tracker.ui import display, flash, upload_view
 
 FLASH = "upload_flash"
@@ -23,8 +23,14 @@ Checked = tuple[submissions.Result, bytes]
 
 
 def template_section(user: User, unit: str, week: str) -> None:
-    """Step 1: the template to download, or resubmit last week's figures unchanged."""
+    """Step 1: the template to download, or resubmit last week's figures unchanged. A week this
+    user cannot report (not started, outside the plan's weeks, locked) says why first, and
+    offers no template: an upload of it would be refused for that reason."""
     st.subheader(f"1. Tải biểu mẫu {periods.label(week)}")
+    refused = checks.week_problems(unit, week, user, settings.now())
+    if refused:
+        st.warning(" ".join(f"{p.message} {p.fix}" for p in refused), icon=":material/event_busy:")
+        return
     st.download_button(
         "Tải biểu mẫu đã điền sẵn (.xlsx)",
         data=lambda: template.build(unit, week),  # built on click, not on every rerun
@@ -47,12 +53,13 @@ def template_section(user: User, unit: str, week: str) -> None:
 def check_section(user: User) -> tuple[list[Any], dict[str, Checked]]:
     """Step 2: the uploader; every new file checked once. Returns the files and the checks."""
     st.subheader("2. Tải lên và kiểm tra")
-    st.caption(upload_view.uploader_note(settings.MAX_UPLOAD_BYTES // (1024 * 1024)))
+    st.caption(upload_view.uploader_note(_limit_mb()))
     files = st.file_uploader(
         "Chọn một hoặc nhiều tệp .xlsx",
         type=["xlsx"],
         accept_multiple_files=True,
         key="upload_files",
+        max_upload_size=_limit_mb(),  # the app's own limit, so the widget says the same
     )
     checked: dict[str, Checked] = st.session_state.setdefault(CHECKED, {})
     bar = st.progress(0.0, text="Đang kiểm tra…") if files else None
@@ -62,6 +69,10 @@ def check_section(user: User) -> tuple[list[Any], dict[str, Checked]]:
             checked[f.file_id] = (_check(data, f.name, user), data)
         bar.progress(i / len(files), text=f"Đã kiểm tra {i}/{len(files)} tệp")
     return list(files or []), checked
+
+
+def _limit_mb() -> int:
+    return max(1, settings.MAX_UPLOAD_BYTES // (1024 * 1024))
 
 
 def _check(data: bytes, name: str, user: User) -> submissions.Result:

@@ -18,19 +18,20 @@ STATUS_LABELS = {
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    """The problems as the officer reads them: Vietnamese words only (the codes stay in the
+    command line's JSON and the audit log)."""
     return pd.DataFrame(
         [
             {
                 "Mức độ": "Lỗi" if p.severity == "error" else "Cảnh báo",
                 "Trang tính": p.sheet,
                 "Ô": p.cell,
-                "Mã": p.code,
                 "Nội dung": p.message,
                 "Cách sửa": p.fix,
             }
             for p in problems
         ],
-        columns=["Mức độ", "Trang tính", "Ô", "Mã", "Nội dung", "Cách sửa"],
+        columns=["Mức độ", "Trang tính", "Ô", "Nội dung", "Cách sửa"],
     )
 
 
@@ -54,12 +55,13 @@ def results_frame(results: list[submissions.Result]) -> pd.DataFrame:
 
 def uploader_note(limit_mb: int) -> str:
     """Vietnamese words for Streamlit's own uploader, which 1.67 only draws in English (an
-    "Upload" button, "11MB per file • XLSX") and offers no parameter to change. Its own limit
-    (server.maxUploadSize) sits 1 MB above the app's, so that a file just over the app's limit
-    reaches the app and gets its Vietnamese message."""
+    "Upload" button, "10MB per file • XLSX"). The uploader is given the app's own limit, so the
+    two say the same; a larger file is refused in the browser before it is sent."""
     return (
         "Bấm nút “Upload” (Tải lên) để chọn một hoặc nhiều tệp .xlsx, hoặc kéo thả tệp vào ô "
-        f"dưới đây; mỗi tệp tối đa {limit_mb} MB."
+        f"dưới đây; mỗi tệp tối đa {limit_mb} MB (tệp lớn hơn bị từ chối ngay khi chọn, với dòng "
+        f"chữ “File must be {limit_mb}.0MB or smaller”: hãy xóa bớt dòng, hình ảnh thừa rồi lưu "
+        "lại)."
     )
 
 

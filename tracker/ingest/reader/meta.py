@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from tracker.catalogue import periods
 from tracker.ingest import contract
 from tracker.ingest.reader.base import SheetReader
 from tracker.ingest.reader.cells import Sheet, address, as_text
 from tracker.text import key
+
+_CELL_ROW = re.compile(r"^[A-Z]+")  # 'H15' -> '15'
 
 
 class MetaReader(SheetReader):
@@ -33,6 +37,26 @@ class MetaReader(SheetReader):
             )
         if progress is not None:
             self.check_meta_agrees(progress, meta)
+            self.drop_prefilled_warnings(meta)
+
+    def drop_prefilled_warnings(self, meta: dict[str, str]) -> None:
+        """A task the template itself pre-filled as finished (in an earlier week, its evidence
+        given then) and still finished is not asked again for evidence, every week: the
+        'evidence_missing' warning is for a task finished in this sheet. Only for the template
+        of this unit and week (a re-dated copy is warned as before)."""
+        header = self.result.header
+        done = {code for code in meta.get("done_before", "").split(";") if code}
+        same = self.ctx.unit(meta.get("unit_code", "")) == header.unit_code and (
+            periods.parse_period(meta.get("period", "")) == header.period
+        )
+        if not done or not same or not self.result.progress:
+            return
+        rows = {str(r.row_no) for r in self.result.progress if r.task_code in done}
+        self.result.problems = [
+            p
+            for p in self.result.problems
+            if not (p.code == "evidence_missing" and _CELL_ROW.sub("", p.cell) in rows)
+        ]
 
     def check_meta_agrees(self, progress: Sheet, meta: dict[str, str]) -> None:
         header = self.result.header

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import random
 import time as clock
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -154,10 +155,12 @@ def build_office(
     *,
     until: str | None = None,
     files_dir: Path | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Summary:
     """Sample data for the catalogue's active units, from the first plan's first reporting week
     to `until` (default: this week). A year after the first gets a sample plan of its own
-    (demo/plans.py) and its units start the year afresh."""
+    (demo/plans.py) and its units start the year afresh. `progress(done, of, week)` is called
+    after each week (the command line's bar on a terminal)."""
     started = clock.perf_counter()
     path = Path(path).resolve()
     db.connection(path)
@@ -171,11 +174,22 @@ def build_office(
     enable_sample_mode(path)
     users = create_accounts(path, units)
     summary = Summary("office", path, len(units), 0, files_dir=files_dir)
-    for year in range(first_year, plans.of_week(last) + 1):
+    years = {
+        year: reporting_weeks(path, min(last, plans.last_week(year)))
+        for year in range(first_year, plans.of_week(last) + 1)
+    }
+    total, done = sum(len(w) for w in years.values()), 0
+
+    def step(week: str) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total, periods.short_label(week))
+
+    for year, weeks in years.items():
         year_rng = rng if year == first_year else random.Random(f"{seed}-{year}")
-        weeks = reporting_weeks(path, min(last, plans.last_week(year)))
         summary.weeks += len(weeks)
-        _office_year(path, year, weeks, year_rng, units, users, files_dir, summary)
+        _office_year(path, year, weeks, year_rng, units, users, files_dir, summary, step)
     summary.seconds = clock.perf_counter() - started
     return summary
 
@@ -189,6 +203,7 @@ def _office_year(
     users: dict[str, User],
     files_dir: Path,
     summary: Summary,
+    step: Callable[[str], None],
 ) -> None:
     """One plan year of weekly reports (the first year's draws are the sample's historic ones)."""
     tasks = plan.tasks(path, year)[["code", "kind"]]
@@ -207,6 +222,7 @@ def _office_year(
     scoring = _scoring_weeks(rng, units, len(weeks))
     for index, week in enumerate(weeks):
         _office_week(path, week, index, sims, users, criteria, scoring, files_dir, summary)
+        step(week)
 
 
 def _plant_events(rng: random.Random, sims: dict[str, UnitSim], n_weeks: int) -> None:

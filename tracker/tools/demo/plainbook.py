@@ -99,6 +99,7 @@ def workbook_bytes(parsed: ParsedWorkbook, unit_name: str, generated_at: str) ->
                     header.period,
                     generated_at,
                     header.period[:4],
+                    "",  # a plain workbook pre-fills nothing
                 ),
                 strict=True,
             )

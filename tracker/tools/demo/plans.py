@@ -10,12 +10,10 @@ import io
 from datetime import date
 from pathlib import Path
 
-from tracker.catalogue import catalogues, plan_loading, plan_store, plans
+from tracker.catalogue import catalogues, plan_loading, plan_years, plans
 from tracker.csvsafe import rows_csv
 from tracker.roles import SYSTEM
-from tracker.store import db
 
-FIRST_WEEK = "{year}-W03"  # the week after the sample plan's date (12/01)
 DROPPED = "II.1.a"  # led the 2026 election campaign: no such task the year after
 NEW_CODE = "II.7"
 NEW_TASK = {
@@ -54,6 +52,7 @@ def next_year_plan(path: Path, year: int) -> plan_loading.Loaded:
     ]
     if not any(t["code"] == NEW_CODE for t in tasks):
         tasks.append(NEW_TASK | {"start_date": f"{year}-01-01", "due_date": f"{year}-12-31"})
+    tasks = plan_years.moved_rows(tasks, plan_years.TASK_TEXT, source, year)  # as HCTC edits
     groups = _rows(catalogues.export_csv("task_groups", path, source))
     if not any(g["code"] == NEW_CODE for g in groups):
         at = next(i for i, g in enumerate(groups) if g["code"] == "III")
@@ -66,12 +65,9 @@ def next_year_plan(path: Path, year: int) -> plan_loading.Loaded:
         number=f"{year - 2020:02d}/KH-VPUB",
         issued_on=date(year, 1, 12),
     )
-    loaded = plan_loading.load(SYSTEM, year, files, path=path)
-    with db.transaction(path) as tx:  # reports from the week after the plan is issued
-        plan_store.store_settings(
-            tx, year, {"first_week": FIRST_WEEK.format(year=year)}, replace=True
-        )
-    return loaded
+    # Dated Tuesday 12/01: its first reporting week is the product's default, the first full
+    # week after the date (W03 of 2027).
+    return plan_loading.load(SYSTEM, year, files, path=path)
 
 
 def ensure_plans(path: Path, last_year: int) -> None:
