@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 from tests.conftest import PASSWORD, ROOT
 from tracker import settings
@@ -17,10 +18,30 @@ from tracker.store import db
 @pytest.mark.production_argon2
 def test_production_hashing_keeps_its_cost(tmp_db: Path) -> None:
     """The suite hashes cheaply (tests/conftest.py): here the product's own parameters are
-    pinned (OWASP: argon2id, at least 19 MiB; ours 64 MiB, 3 passes, 4 lanes)."""
+    pinned (OWASP's first argon2id configuration: 19 MiB, 2 passes, 1 lane)."""
     stored = auth.hash_password("Rat-Bi-Mat-9071")
-    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert auth._verify(stored, "Rat-Bi-Mat-9071")
+
+
+@pytest.mark.production_argon2
+def test_a_hash_of_other_parameters_verifies_and_is_replaced_at_login(tmp_db: Path) -> None:
+    """An account hashed before (argon2-cffi's default 64 MiB, 3 passes, 4 lanes) still signs
+    in, and that sign-in stores today's hash; a wrong password changes nothing."""
+    auth.create_user("canbo", "don_vi", "Rat-Bi-Mat-9071", unit_code="HCTC")
+    old = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash("Rat-Bi-Mat-9071")
+    with db.transaction() as tx:
+        tx.update("app_user", "set password_hash = $h where username = 'canbo'", {"h": old})
+    stored = "select password_hash, session_epoch from app_user where username = 'canbo'"
+    epoch = db.rows(stored)[0][1]
+    with pytest.raises(auth.AccountError):
+        auth.authenticate("canbo", "sai-mat-khau")
+    assert db.rows(stored)[0][0] == old
+    assert auth.authenticate("canbo", "Rat-Bi-Mat-9071").unit_code == "HCTC"
+    renewed, same_epoch = db.rows(stored)[0]
+    assert renewed.startswith("$argon2id$v=19$m=19456,t=2,p=1$") and same_epoch == epoch
+    assert auth.authenticate("canbo", "Rat-Bi-Mat-9071").username == "canbo"
+    assert db.rows(stored)[0][0] == renewed  # current: left as it is
 
 
 @pytest.mark.production_argon2

@@ -28,7 +28,11 @@ from tracker.store import audit, db, queries
 from tracker.text import nfc
 
 MIN_PASSWORD_LENGTH = 8
-_hasher = PasswordHasher()
+# OWASP Password Storage Cheat Sheet, argon2id's first configuration: 19 MiB, 2 passes, 1 lane
+# (about 20 ms a hash on the server; argon2-cffi's default, 64 MiB, 3 passes, 4 lanes, took
+# 175 ms, twice on a process's first sign-in). A hash made with other parameters still
+# verifies, and is replaced at its account's next successful login (authenticate).
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
 class AccountError(ValueError):
@@ -110,6 +114,12 @@ def _dummy_hash(hasher: PasswordHasher) -> str:
     return hasher.hash(secrets.token_urlsafe(16))
 
 
+def _rehashed(pw_hash: str, password: str) -> str | None:
+    """The password hashed with today's parameters when `pw_hash` was made with others (the
+    password has just verified); None when it is current. Hashed before the write lock."""
+    return hash_password(password) if _hasher.check_needs_rehash(pw_hash) else None
+
+
 def _verify(pw_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(pw_hash, password)
@@ -145,6 +155,7 @@ def authenticate(
     # argon2 runs before the write lock is taken: a slow hash must not hold up other writers.
     password_ok = _verify(found[0][0] if found else dummy, password) and bool(found)
     device_id = devices.verify(device, username, found[0][0] if found else None, path)
+    rehashed = _rehashed(found[0][0], password) if password_ok else None
     with db.transaction(path) as tx:
         attempt = _Attempt(
             username,
@@ -155,6 +166,12 @@ def authenticate(
             settings.now(),
         )
         user = _settle_login(tx, attempt)
+        if user is not None and rehashed:
+            tx.update(
+                "app_user",
+                "set password_hash = $new where username = $u and password_hash = $old",
+                {"new": rehashed, "u": username, "old": found[0][0]},
+            )
     if user is None:  # raised after the commit, so the counted failure stays counted
         raise login_error()
     return user

@@ -210,7 +210,8 @@ def _replayed(
     parts: tuple,
     _draw: Callable[[], None],
 ) -> None:
-    _draw()
+    with cache.building(f"display.shared({name!r})"):  # filed under the data version
+        _draw()
 
 
 def show(
