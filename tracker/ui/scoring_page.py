@@ -373,7 +373,7 @@ def _unit_detail(view: View, codes: list[str]) -> str | None:
     )
     unit = filters.select(
         "Đơn vị",
-        codes,
+        filters.searched(codes, labels, key="score_unit", sidebar=False),  # 4,000: a search
         key="score_unit",
         default=codes[0],
         format_func=lambda c: labels.get(c, c),
