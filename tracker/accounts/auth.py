@@ -114,10 +114,19 @@ def _dummy_hash(hasher: PasswordHasher) -> str:
     return hasher.hash(secrets.token_urlsafe(16))
 
 
-def _rehashed(pw_hash: str, password: str) -> str | None:
-    """The password hashed with today's parameters when `pw_hash` was made with others (the
-    password has just verified); None when it is current. Hashed before the write lock."""
-    return hash_password(password) if _hasher.check_needs_rehash(pw_hash) else None
+def _upgrade_hash(username: str, pw_hash: str, password: str, path: Path | None) -> None:
+    """After a successful login: a hash made with other parameters is replaced by today's (same
+    password, sessions untouched). Only then, so that a refused attempt never takes longer for
+    being the right password; hashed before the write lock is taken."""
+    if not _hasher.check_needs_rehash(pw_hash):
+        return
+    new = hash_password(password)
+    with db.transaction(path) as tx:
+        tx.update(
+            "app_user",
+            "set password_hash = $new where username = $u and password_hash = $old",
+            {"new": new, "u": username, "old": pw_hash},
+        )
 
 
 def _verify(pw_hash: str, password: str) -> bool:
@@ -155,7 +164,6 @@ def authenticate(
     # argon2 runs before the write lock is taken: a slow hash must not hold up other writers.
     password_ok = _verify(found[0][0] if found else dummy, password) and bool(found)
     device_id = devices.verify(device, username, found[0][0] if found else None, path)
-    rehashed = _rehashed(found[0][0], password) if password_ok else None
     with db.transaction(path) as tx:
         attempt = _Attempt(
             username,
@@ -166,14 +174,9 @@ def authenticate(
             settings.now(),
         )
         user = _settle_login(tx, attempt)
-        if user is not None and rehashed:
-            tx.update(
-                "app_user",
-                "set password_hash = $new where username = $u and password_hash = $old",
-                {"new": rehashed, "u": username, "old": found[0][0]},
-            )
     if user is None:  # raised after the commit, so the counted failure stays counted
         raise login_error()
+    _upgrade_hash(username, found[0][0], password, path)
     return user
 
 
