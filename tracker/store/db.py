@@ -9,7 +9,10 @@ mixes data from before and after a commit, and nothing cached survives the commi
 it. A result that reads only catalogues (relations.py) is filed under the catalogue version,
 which only a write to a catalogue table moves: a write names its table (Tx.insert, update,
 delete), and a statement through Tx.rows that DuckDB's parser does not call a SELECT counts as
-a write to every catalogue.
+a write to every catalogue. Likewise a commit that wrote only the sign-in tables (sessions,
+login counters, accounts, audit: relations.SIGN_IN_TABLES) leaves the data version standing, so
+a sign-in does not retire the pages' results; a result that may read those tables follows every
+write instead, and a value filed under the data version may not read them (checked).
 """
 
 from __future__ import annotations
