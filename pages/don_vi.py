@@ -19,54 +19,72 @@ if unit is None:
 st.title(f"Đơn vị: {plan.unit_labels().get(unit, unit)}")  # sample units "(mẫu)"
 st.caption(f"Mã đơn vị {unit} · số liệu đến hết {periods.label(week)}. {progress.SELF_REPORTED}")
 
-tasks = progress.unit_tasks(unit, week)
-reported = int(tasks["percent"].notna().sum())
-cols = st.columns(3)
-cols[0].metric("Nhiệm vụ được giao", len(tasks))
-cols[1].metric("Nhiệm vụ đã báo cáo", f"{reported}/{len(tasks)}")
-cols[2].metric(
-    f"Nộp báo cáo {periods.short_label(week).lower()}",
-    progress.unit_week_state(unit, week),
-)
-
-st.subheader("Nhiệm vụ của đơn vị")
-if tasks.empty:
-    st.info("Đơn vị chưa được giao nhiệm vụ nào trong Kế hoạch.")
-else:
-    if reported == 0:
-        st.info(f"{progress.NO_DATA}: đơn vị chưa báo cáo tiến độ nhiệm vụ nào.")
-    display.show(tables.unit_task_table(tasks), height="content", key="unit_tasks")
-    st.caption(
-        f"{tables.task_basis(week, reported, len(tasks))}; "
-        "tỷ lệ của đơn vị là số liệu mới nhất đơn vị báo cáo, giữ nguyên qua các tuần không báo cáo."
+# One committed state for the sections below; the tables are the same for every viewer of
+# this unit and week: drawn once per data version and replayed (styling them was most of a view).
+with display.consistent():
+    tasks = progress.unit_tasks(unit, week)
+    reported = int(tasks["percent"].notna().sum())
+    cols = st.columns(3)
+    cols[0].metric("Nhiệm vụ được giao", len(tasks))
+    cols[1].metric("Nhiệm vụ đã báo cáo", f"{reported}/{len(tasks)}")
+    cols[2].metric(
+        f"Nộp báo cáo {periods.short_label(week).lower()}",
+        progress.unit_week_state(unit, week),
     )
 
-st.subheader("Lịch sử nộp báo cáo")
-history = tables.unit_reporting_history(unit, week)
-if history.empty:
-    st.info("Chưa đến tuần báo cáo đầu tiên.")
-else:
-    display.show(history, key="unit_history")
+    st.subheader("Nhiệm vụ của đơn vị")
+    if tasks.empty:
+        st.info("Đơn vị chưa được giao nhiệm vụ nào trong Kế hoạch.")
+    else:
+        if reported == 0:
+            st.info(f"{progress.NO_DATA}: đơn vị chưa báo cáo tiến độ nhiệm vụ nào.")
+        display.show(
+            tables.unit_task_table(tasks),
+            height="content",
+            key="unit_tasks",
+            share=(unit, week),
+            audience=display.EVERYONE,
+        )
+        st.caption(
+            f"{tables.task_basis(week, reported, len(tasks))}; "
+            "tỷ lệ của đơn vị là số liệu mới nhất đơn vị báo cáo, giữ nguyên qua các tuần không báo cáo."
+        )
 
-st.subheader("Chỉ số")
-indicators = progress.unit_indicators(unit, week)
-if indicators["value"].notna().any():
-    display.show(tables.indicator_table(indicators), key="unit_indicators")
-else:
-    st.info(f"{progress.NO_DATA}: đơn vị chưa báo cáo chỉ số nào trong năm.")
+    st.subheader("Lịch sử nộp báo cáo")
+    history = tables.unit_reporting_history(unit, week)
+    if history.empty:
+        st.info("Chưa đến tuần báo cáo đầu tiên.")
+    else:
+        display.show(history, key="unit_history", share=(unit, week), audience=display.EVERYONE)
 
-st.subheader("Mô hình “Dân vận khéo”")
-models = progress.unit_models(unit, week)
-if models.empty:
-    st.info(f"{progress.NO_DATA}: đơn vị chưa đăng ký mô hình nào.")
-else:
-    st.dataframe(tables.models_table(models), hide_index=True, width="stretch", key="unit_models")
+    st.subheader("Chỉ số")
+    indicators = progress.unit_indicators(unit, week)
+    if indicators["value"].notna().any():
+        display.show(
+            tables.indicator_table(indicators),
+            key="unit_indicators",
+            share=(unit, week),
+            audience=display.EVERYONE,
+        )
+    else:
+        st.info(f"{progress.NO_DATA}: đơn vị chưa báo cáo chỉ số nào trong năm.")
 
-st.subheader("Tự chấm điểm")
-total = scoring.unit_total(unit, periods.parse_week_id(week)[0])
-if total is None:
-    st.info(f"{progress.NO_DATA}: đơn vị chưa nộp bảng tự chấm điểm.")
-else:
-    if total.get("provisional"):
-        st.warning(progress.PROVISIONAL_NOTE, icon=":material/warning:")
-    st.dataframe(tables.score_summary(total), hide_index=True, width="stretch", key="unit_score")
+    st.subheader("Mô hình “Dân vận khéo”")
+    models = progress.unit_models(unit, week)
+    if models.empty:
+        st.info(f"{progress.NO_DATA}: đơn vị chưa đăng ký mô hình nào.")
+    else:
+        st.dataframe(
+            tables.models_table(models), hide_index=True, width="stretch", key="unit_models"
+        )
+
+    st.subheader("Tự chấm điểm")
+    total = scoring.unit_total(unit, periods.parse_week_id(week)[0])
+    if total is None:
+        st.info(f"{progress.NO_DATA}: đơn vị chưa nộp bảng tự chấm điểm.")
+    else:
+        if total.get("provisional"):
+            st.warning(progress.PROVISIONAL_NOTE, icon=":material/warning:")
+        st.dataframe(
+            tables.score_summary(total), hide_index=True, width="stretch", key="unit_score"
+        )

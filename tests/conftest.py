@@ -193,7 +193,7 @@ def set_plan_setting(key: str, value: str, year: int = 2026, path: Path | None =
         )
 
 
-# Argon2 at the production cost (t=3, 64 MiB, p=4) takes ~0.15 s a hash: the suite hashes with
+# Argon2 at the production cost (t=2, 19 MiB, p=1) takes ~0.02 s a hash: the suite hashes with
 # these instead; a test marked `production_argon2` (the hashing and timing tests) keeps the real
 # parameters, which tests/test_auth.py pins.
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)

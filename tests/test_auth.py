@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 from tests.conftest import PASSWORD, ROOT
 from tracker import settings
@@ -17,10 +18,37 @@ from tracker.store import db
 @pytest.mark.production_argon2
 def test_production_hashing_keeps_its_cost(tmp_db: Path) -> None:
     """The suite hashes cheaply (tests/conftest.py): here the product's own parameters are
-    pinned (OWASP: argon2id, at least 19 MiB; ours 64 MiB, 3 passes, 4 lanes)."""
+    pinned (OWASP's first argon2id configuration: 19 MiB, 2 passes, 1 lane)."""
     stored = auth.hash_password("Rat-Bi-Mat-9071")
-    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert auth._verify(stored, "Rat-Bi-Mat-9071")
+
+
+@pytest.mark.production_argon2
+def test_a_hash_of_other_parameters_verifies_and_is_replaced_at_login(tmp_db: Path) -> None:
+    """An account hashed before (argon2-cffi's default 64 MiB, 3 passes, 4 lanes) still signs
+    in, and that sign-in stores today's hash (sessions untouched); a wrong password, or the right
+    one refused (a disabled account), changes nothing."""
+    auth.create_user("canbo", "don_vi", "Rat-Bi-Mat-9071", unit_code="HCTC")
+    old = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash("Rat-Bi-Mat-9071")
+    with db.transaction() as tx:
+        tx.update("app_user", "set password_hash = $h where username = 'canbo'", {"h": old})
+    stored = "select password_hash, session_epoch from app_user where username = 'canbo'"
+    with pytest.raises(auth.AccountError):
+        auth.authenticate("canbo", "sai-mat-khau")
+    assert db.rows(stored)[0][0] == old
+    admin = auth.create_user("quantri", "quan_tri", "Rat-Bi-Mat-9072")
+    auth.set_active("canbo", False, by=admin)  # refused with the right password: not replaced,
+    with pytest.raises(auth.AccountError):  # so a refusal never tells the password was right
+        auth.authenticate("canbo", "Rat-Bi-Mat-9071")
+    assert db.rows(stored)[0][0] == old
+    auth.set_active("canbo", True, by=admin)
+    epoch = db.rows(stored)[0][1]
+    assert auth.authenticate("canbo", "Rat-Bi-Mat-9071").unit_code == "HCTC"
+    renewed, same_epoch = db.rows(stored)[0]
+    assert renewed.startswith("$argon2id$v=19$m=19456,t=2,p=1$") and same_epoch == epoch
+    assert auth.authenticate("canbo", "Rat-Bi-Mat-9071").username == "canbo"
+    assert db.rows(stored)[0][0] == renewed  # current: left as it is
 
 
 @pytest.mark.production_argon2

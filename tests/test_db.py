@@ -193,3 +193,51 @@ def test_a_catalogue_value_survives_submissions_and_may_read_only_catalogues(tmp
         with pytest.raises(db.CatalogueReadError):
             db.derived("seeded", read, None, id(read), catalogue=True)
     assert db.derived("units", lambda: db.query("units"), catalogue=True) is not None
+
+
+def test_a_sign_in_leaves_the_dashboards_cached(users: dict) -> None:
+    """A sign-in, its session and a keep-alive write only the sign-in tables: the data version,
+    a dashboard's query result and a derived value stand (the first page after a sign-in is
+    not computed again), while results that read accounts follow every write."""
+    from tracker.accounts import auth, sessions
+
+    completion = db.query("plan_trend", week="2026-W10")
+    filed = [k for k in db._cache if k[4] == "plan_trend"]
+    value = db.derived("seeded_dashboard", lambda: db.query("plan_completion", week="2026-W10"))
+    version = db.data_version()
+    before = db.query("users")
+    user = auth.authenticate("lanhdao", "mat-khau-2026", client="10.0.0.1")
+    sessions.redeem_code(sessions.issue_code(user, "b"), "b")
+    assert db.data_version() == version
+    assert db.derived("seeded_dashboard", lambda: None) is value
+    assert db.query("plan_trend", week="2026-W10").equals(completion)
+    assert [k for k in db._cache if k[4] == "plan_trend"] == filed  # the same entry, kept
+    after = db.query("users")
+    assert after.loc[after["username"] == "lanhdao", "last_login"].notna().all()
+    assert before.loc[before["username"] == "lanhdao", "last_login"].isna().all()
+    with db.transaction() as tx:  # any other write moves it
+        tx.insert("difficulty", "(unit_code, content, raised_at) values ('HCTC', 'x', now())")
+    assert db.data_version() != version
+
+
+def test_a_value_filed_under_the_data_version_may_not_read_sign_in_tables(tmp_db: Path) -> None:
+    """The seeded builds read accounts (directly, raw, and through a seeded macro) while filed
+    under the data version, which a sign-in does not move: refused."""
+    con = db.connection()
+    with con.cursor() as cur:
+        cur.execute("create macro seeded_accounts() as (select count(*) from app_user)")
+    reaching = relations.reaching(con, relations.SIGN_IN_TABLES)
+    assert "seeded_accounts" in reaching and "progress_as_of" not in reaching
+    assert relations.may_read("select seeded_accounts()", reaching)
+    assert relations.may_read("select 1; select 2", reaching)  # unparsable: it may
+    key = str(tmp_db.resolve())
+    db._data_relations[key], db._sign_in_relations[key] = relations.data_relations(con), reaching
+    for read in (
+        lambda: db.query("users"),
+        lambda: db.rows("select seeded_accounts()"),
+        lambda: db.rows("select count(*) from auth_session"),
+    ):
+        with pytest.raises(db.CatalogueReadError, match="data version"):
+            db.derived("seeded", read, None, id(read))
+    with db.building("seeded picture"), pytest.raises(db.CatalogueReadError):
+        db.query("account_count")

@@ -28,11 +28,13 @@ VIEWERS = {
     "don_vi_btcd": User("btcd", "don_vi", "BTCD", "Cán bộ BTCD"),
     "lanh_dao": User("lanhdao", "lanh_dao", None, "Lãnh đạo"),
 }
-# The pages that draw shared views (grep display.shared in tracker/ui), with their filters.
+# The pages that draw shared views (grep "display.shared\|share=" in tracker/ui and pages),
+# with their filters (Đơn vị opens on each officer's own unit, the leader's on the first).
 PAGES = {
     "tong_quan": {"week": OFFICE_UNTIL},
     "nhiem_vu": {"week": OFFICE_UNTIL},
     "tu_cham_diem": {},
+    "don_vi": {"week": OFFICE_UNTIL},
 }
 
 

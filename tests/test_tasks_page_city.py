@@ -113,6 +113,32 @@ def test_page_shows_groups_and_every_unit_on_drill_down(on_city: Path) -> None:
     assert seen == list(full.values.index)  # every unit's value is reachable
 
 
+def test_many_groups_are_drawn_a_page_at_a_time(
+    on_city: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above heatmap_view.GROUPS_SHOWN groups (4,000 units: 160) the chart draws one page of
+    groups, chosen above it and kept in the link; every group is on some page, with the same
+    cells as the whole grouped grid."""
+    monkeypatch.setattr(heatmap_view, "GROUPS_SHOWN", 2)  # 60 units: 3 groups, 2 pages
+    at = open_page(_leader(on_city), "nhiem_vu", {"week": WEEK})
+    assert not at.exception, at.exception
+    full = heatmap_view.grid(WEEK, None, tuple(_heatmaps(at)["group"]["x"]))
+    grouped, members = heatmap.grouped(full), heatmap.groups(list(full.values.index))
+    labels = list(grouped.mean.index)
+    assert _heatmaps(at)["group"]["y"] == labels[:2]
+    picker = at.selectbox(key="filter_unit_groups")
+    assert picker.options == [
+        f"Nhóm 1–2: {members[0][0]}–{members[1][-1]}",
+        f"Nhóm 3: {members[2][0]}–{members[2][-1]}",
+    ]
+    picker.set_value("2").run()
+    assert not at.exception, at.exception
+    assert at.query_params["unit_groups"] == "2"
+    shown = _heatmaps(at)["group"]
+    assert shown["y"] == labels[2:]
+    assert _same(shown["z"][0], grouped.mean.loc[labels[2]].tolist())
+
+
 def test_one_unit_chosen_shows_its_own_row(on_city: Path) -> None:
     unit = "P030"
     at = open_page(_leader(on_city), "nhiem_vu", {"week": WEEK, "unit": unit})

@@ -65,7 +65,13 @@ class Plan:
 
 def all_plans(path: Path | None = None) -> list[Plan]:
     """Every plan, oldest first."""
-    return [
+    # Every page asks several times a run (the sidebar's year, the plan in force, the notice):
+    # built once per data version and shared, instead of a DataFrame copy walked each time.
+    return list(db.derived("plans.all_plans", lambda: _read_plans(path), path))
+
+
+def _read_plans(path: Path | None) -> tuple[Plan, ...]:
+    return tuple(
         Plan(
             int(r.year),
             None if is_missing(r.number) or not r.number else r.number,
@@ -74,7 +80,7 @@ def all_plans(path: Path | None = None) -> list[Plan]:
             r.body,
         )
         for r in db.query("plans", path=path).itertuples(index=False)
-    ]
+    )
 
 
 def years(path: Path | None = None) -> list[int]:

@@ -13,7 +13,7 @@ widget carries it in its parts; a picture replayed to other sessions says its au
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -43,5 +43,12 @@ def in_snapshot(path: Path | None = None) -> bool:
 
 
 def data_version(path: Path | None = None) -> tuple[str, int, int]:
-    """Changes whenever the data change (inside snapshot(): the version it reads)."""
+    """Changes whenever the data change (inside snapshot(): the version it reads); a sign-in,
+    sign-out or session keep-alive does not change it."""
     return db.data_version(path)
+
+
+def building(name: str) -> AbstractContextManager[None]:
+    """The block builds a value filed under data_version(): a read of what that version does
+    not follow (the sign-in tables) raises, as in derived()."""
+    return db.building(name)

@@ -16,7 +16,7 @@ from tracker import roles, settings
 from tracker.catalogue import periods, plans
 from tracker.csvsafe import frame_csv
 from tracker.csvsafe import neutralise as neutralise  # re-exported: part of this API
-from tracker.metrics import reporting
+from tracker.metrics import cache, reporting
 from tracker.roles import User
 from tracker.store import audit, db, queries
 from tracker.text import fmt_number, is_missing, nfc
@@ -95,14 +95,25 @@ def unit_total(unit_code: str, year: int, path: Path | None = None) -> dict[str,
     final_total, grade, rank (None when not ranked), applicable_points, next_grade, gap_to_next,
     missing_evidence, reviewed_count, set_id, set_label, provisional, period.
     """
-    df = scores_table(year, path)
-    found = df[df["unit_code"] == unit_code]
-    if found.empty:
+    df, rows = _totals(year, path)
+    found = rows.get(unit_code)
+    if found is None:
         return None
-    row = found.iloc[0]
+    row = df.iloc[found]
     out = {k: _plain(row[k]) for k in df.columns if k != "uploaded_at"}
     out["rank"] = None if out["rank"] is None else int(out["rank"])
     return out
+
+
+def _totals(year: int, path: Path | None) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The year's totals and each unit code's row in them, once per data version: a page asks
+    for a unit's totals every run, and a copy of 4,000 units' table each time was most of it."""
+
+    def build() -> tuple[pd.DataFrame, dict[str, int]]:
+        df = scores_table(year, path)
+        return df, {code: i for i, code in enumerate(df["unit_code"])}
+
+    return cache.derived("scoring.totals", build, path, int(year))
 
 
 def criterion_lines(
@@ -129,9 +140,21 @@ def late_record(year: int, path: Path | None = None) -> pd.DataFrame:
 
     Columns: unit_code, expected_weeks, late, missing, first and through (the weeks counted),
     late_weeks and missing_weeks (the week ids, in order), implied.
+    Built once per data version and closing week, shared by every caller: read, never change.
     """
     first = max(plans.first_week(int(year), path), f"{int(year)}-W01")
     through = min(_last_closed_week(path), plans.last_week(int(year)))
+    return cache.derived(
+        "scoring.late_record",
+        lambda: _late_record(int(year), first, through, path),
+        path,
+        int(year),
+        first,
+        through,
+    )
+
+
+def _late_record(year: int, first: str, through: str, path: Path | None) -> pd.DataFrame:
     df = db.query("unit_reporting_counts", path=path, first_week=first, week=through)
     lapses = (
         db.query("unit_reporting_lapses", path=path, first_week=first, week=through)
@@ -143,7 +166,7 @@ def late_record(year: int, path: Path | None = None) -> pd.DataFrame:
         for kind in ("late", "missing")
     }
     times = (df["late"] + df["missing"]).astype("float64")  # none when first > through
-    implied = 0.0 - (times * LATE_POINTS).clip(upper=_late_maximum(int(year), path))  # never −0.0
+    implied = 0.0 - (times * LATE_POINTS).clip(upper=_late_maximum(year, path))  # never −0.0
     return df.assign(
         first=first,
         through=through,

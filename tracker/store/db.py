@@ -9,7 +9,10 @@ mixes data from before and after a commit, and nothing cached survives the commi
 it. A result that reads only catalogues (relations.py) is filed under the catalogue version,
 which only a write to a catalogue table moves: a write names its table (Tx.insert, update,
 delete), and a statement through Tx.rows that DuckDB's parser does not call a SELECT counts as
-a write to every catalogue.
+a write to every catalogue. Likewise a commit that wrote only the sign-in tables (sessions,
+login counters, accounts, audit: relations.SIGN_IN_TABLES) leaves the data version standing, so
+a sign-in does not retire the pages' results; a result that may read those tables follows every
+write instead, and a value filed under the data version may not read them (checked).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import pandas as pd
 
 from tracker import settings
 from tracker.store import fileperms, queries, relations
-from tracker.store.relations import CATALOGUE_TABLES
+from tracker.store.relations import CATALOGUE_TABLES, SIGN_IN_TABLES
 
 
 class DatabaseBusyError(RuntimeError):
@@ -42,13 +45,18 @@ _commit_lock = threading.Lock()
 _filling: dict[tuple, threading.Event] = {}  # keys being computed by one thread right now
 _pinned = threading.local()  # the snapshot a thread's reads use inside snapshot()
 _connections: dict[str, duckdb.DuckDBPyConnection] = {}
+# What a cached value may read decides the version it is filed under (relations.py): CATALOGUE
+# (catalogue tables only) < DATA (anything but the sign-in tables) < EVERYTHING.
+CATALOGUE, DATA, EVERYTHING = 0, 1, 2
 _generation: dict[str, int] = {}  # bumped by every write transaction
+_data_generation: dict[str, int] = {}  # bumped unless the writes were to sign-in tables only
 _catalogue_generation: dict[str, int] = {}  # bumped only when a catalogue table is written
 # Which opening of the file a version belongs to: versions restart at 0 when a connection is
 # reopened (after a restore, say), and a cache outside this module must not mistake them.
 _opening: dict[str, int] = {}
 _openings = itertools.count(1)
 _data_relations: dict[str, frozenset[str]] = {}  # per database: relations that may read data
+_sign_in_relations: dict[str, frozenset[str]] = {}  # ... and those that may read sign-in tables
 _cache: dict[tuple, pd.DataFrame] = {}
 _CACHE_MAX = 1024
 _MISS = object()  # a cached value may be None
@@ -120,12 +128,14 @@ def connection(path: Path | None = None) -> duckdb.DuckDBPyConnection:
             con = _open(path)
             _connections[key] = con
             _generation[key] = 0
+            _data_generation[key] = 0
             _catalogue_generation[key] = 0
             _opening[key] = next(_openings)
             try:
                 _migrate(con)
                 _define_rules(con)
                 _data_relations[key] = relations.data_relations(con)
+                _sign_in_relations[key] = relations.reaching(con, relations.SIGN_IN_TABLES)
                 for hook in _first_connect_hooks:
                     hook(path)
             except Exception:
@@ -179,8 +189,19 @@ def _define_rules(con: duckdb.DuckDBPyConnection) -> None:
         cur.execute(queries.rules_sql())
 
 
-def _reads_only_catalogues(sql: str, path: str) -> bool:
-    return relations.reads_only_catalogues(sql, _data_relations[path])
+def _scope(sql: str, path: str) -> int:
+    """What the SELECT `sql` reads: CATALOGUE, DATA, or EVERYTHING (it may read a sign-in
+    table, or the parser cannot tell)."""
+    if relations.reads_only_catalogues(sql, _data_relations[path]):
+        return CATALOGUE
+    if relations.may_read(sql, _sign_in_relations[path]):
+        return EVERYTHING
+    return DATA
+
+
+def _versions(path: str) -> tuple[int, int, int]:
+    """The current version of each scope (indexed by CATALOGUE, DATA, EVERYTHING)."""
+    return _catalogue_generation[path], _data_generation[path], _generation[path]
 
 
 def on_first_connect(hook: Callable[[Path], None]) -> None:
@@ -216,10 +237,10 @@ def frame(sql: str, params: dict[str, Any] | None = None, path: Path | None = No
 
 
 def _check_raw_read(sql: str, path: Path | None) -> None:
-    if getattr(_catalogue_builds, "names", None):  # only parsed inside a catalogue-only build
+    if getattr(_builds, "stack", None):  # only parsed inside the build of a cached value
         resolved = _resolve(path)
         connection(resolved)
-        _check_read(_reads_only_catalogues(sql, str(resolved)), sql[:60])
+        _check_read(_scope(sql, str(resolved)), sql[:60])
 
 
 def _fill_once(key: tuple, compute: Callable[[], Any]) -> Any:
@@ -246,14 +267,17 @@ def _fill_once(key: tuple, compute: Callable[[], Any]) -> Any:
         event.set()
 
 
-def _pinned_snapshot(path: Path) -> tuple[duckdb.DuckDBPyConnection, int, int] | None:
+Versions = tuple[int, int, int]  # _versions(): by scope
+
+
+def _pinned_snapshot(path: Path) -> tuple[duckdb.DuckDBPyConnection, Versions] | None:
     return getattr(_pinned, "snapshots", {}).get(str(path))
 
 
 @contextmanager
-def _read_cursor(path: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, int, int]]:
-    """A cursor and the (data, catalogue) versions it sees: the snapshot() in force on this
-    thread, else a fresh read transaction opened together with reading the versions."""
+def _read_cursor(path: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, Versions]]:
+    """A cursor and the versions it sees (by scope): the snapshot() in force on this thread,
+    else a fresh read transaction opened together with reading the versions."""
     pinned = _pinned_snapshot(path)
     if pinned is not None:
         yield pinned
@@ -265,9 +289,9 @@ def _read_cursor(path: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, int, i
             # DuckDB takes a transaction's snapshot when it first reads the database, not at
             # BEGIN: read here, so the snapshot and the version belong to the same moment.
             cur.execute("select version from schema_migration limit 1").fetchall()
-            versions = _generation[str(path)], _catalogue_generation[str(path)]
+            versions = _versions(str(path))
         try:
-            yield cur, *versions
+            yield cur, versions
         finally:
             cur.execute("rollback")  # read only: nothing to keep
 
@@ -303,21 +327,18 @@ def _cached(name: str, path: Path | None, params: dict[str, Any], kind: str, fet
     path = _resolve(path)
     connection(path)
     sql = queries.load(name).sql
-    catalogue_only = _reads_only_catalogues(sql, str(path))
-    _check_read(catalogue_only, f"query {name}")
+    scope = _scope(sql, str(path))
+    _check_read(scope, f"query {name}")
 
-    def key(generation: int, catalogue_generation: int) -> tuple:
-        version = catalogue_generation if catalogue_only else generation
-        return (str(path), version, catalogue_only, kind, name, tuple(sorted(params.items())))
+    def key(versions: Versions) -> tuple:
+        return (str(path), versions[scope], scope, kind, name, tuple(sorted(params.items())))
 
     if not _pinned_snapshot(path):  # a hit needs no cursor
-        hit = _cache.get(key(_generation[str(path)], _catalogue_generation[str(path)]), _MISS)
+        hit = _cache.get(key(_versions(str(path))), _MISS)
         if hit is not _MISS:
             return hit
-    with _read_cursor(path) as (cur, generation, catalogue_generation):
-        return _fill_once(
-            key(generation, catalogue_generation), lambda: fetch(cur.execute(sql, params))
-        )
+    with _read_cursor(path) as (cur, versions):
+        return _fill_once(key(versions), lambda: fetch(cur.execute(sql, params)))
 
 
 def query(name: str, path: Path | None = None, **params: Any) -> pd.DataFrame:
@@ -340,64 +361,73 @@ def derived(
     """A value built from the database (tables for the screen, a chart, a CSV), built once per
     version and shared by every session; `parts` are its other inputs (a year, a unit).
 
-    Filed like a query result: under the data version, or with catalogue=True under the
-    catalogue version, so that it survives submissions; such a build may read only catalogues,
-    and a read of anything else raises CatalogueReadError (checked on every build).
+    Filed like a query result: under the data version, which sign-ins and sign-outs do not move
+    (a build may not read their tables), or with catalogue=True under the catalogue version, so
+    that it survives submissions (a build may read only catalogues). A read outside what the
+    value is filed under raises CatalogueReadError (checked on every build).
     `build` runs inside one snapshot(), so the value and the version it is filed under agree.
     Callers must treat the value as read-only: every session gets the same object.
     """
     path = _resolve(path)
     connection(path)
-    _check_read(catalogue, f"the value {name}")
+    scope = CATALOGUE if catalogue else DATA
+    _check_read(scope, f"the value {name}")
 
-    def key(generation: int, catalogue_generation: int) -> tuple:
-        version = catalogue_generation if catalogue else generation
-        return (str(path), version, catalogue, "derived", name, parts)
+    def key(versions: Versions) -> tuple:
+        return (str(path), versions[scope], scope, "derived", name, parts)
 
     if not _pinned_snapshot(path):  # a hit needs no snapshot
-        hit = _cache.get(key(_generation[str(path)], _catalogue_generation[str(path)]), _MISS)
+        hit = _cache.get(key(_versions(str(path))), _MISS)
         if hit is not _MISS:
             return hit
-    with snapshot(path), _read_cursor(path) as (_, generation, catalogue_generation):
-        return _fill_once(
-            key(generation, catalogue_generation), lambda: _built(name, build, catalogue)
-        )
+    with snapshot(path), _read_cursor(path) as (_, versions):
+        return _fill_once(key(versions), lambda: _built(name, build, scope))
 
 
 class CatalogueReadError(RuntimeError):
-    """A value filed under the catalogue version read something that is not a catalogue."""
+    """A cached value read something outside what it is filed under: a catalogue value read
+    data, or a data value read a sign-in table."""
 
 
-_catalogue_builds = threading.local()  # per thread: the catalogue-only values being built
+_builds = threading.local()  # per thread: the cached values being built, with their scopes
 
 
-def _built(name: str, build: Callable[[], Any], catalogue: bool) -> Any:
-    if not catalogue:
-        return build()
-    building = _catalogue_builds.__dict__.setdefault("names", [])
-    building.append(name)
+@contextmanager
+def building(name: str, scope: int = DATA) -> Iterator[None]:
+    """Reads in the block are checked against `scope` (see derived): for a value cached by
+    data_version() outside this module, e.g. a replayed picture."""
+    stack = _builds.__dict__.setdefault("stack", [])
+    stack.append((name, scope))
     try:
-        return build()
+        yield
     finally:
-        building.pop()
+        stack.pop()
 
 
-def _check_read(catalogue_only: bool, what: str) -> None:
-    """Inside a catalogue-only build, refuse a read that is not catalogue-only."""
-    building = getattr(_catalogue_builds, "names", None)
-    if building and not catalogue_only:
-        raise CatalogueReadError(f"{building[-1]} is filed under the catalogue version: {what}")
+def _built(name: str, build: Callable[[], Any], scope: int) -> Any:
+    with building(name, scope):
+        return build()
+
+
+def _check_read(scope: int, what: str) -> None:
+    """Inside the build of a cached value, refuse a read wider than the value's scope."""
+    stack = getattr(_builds, "stack", None)
+    if stack and scope > stack[-1][1]:
+        name, allowed = stack[-1]
+        kind = "catalogue" if allowed == CATALOGUE else "data"
+        raise CatalogueReadError(f"{name} is filed under the {kind} version: {what}")
 
 
 def data_version(path: Path | None = None) -> tuple[str, int, int]:
-    """Changes whenever any table is written: a cache key (e.g. st.cache_data) for values built
-    from the data. Inside snapshot() it is the version that snapshot reads, so a value built
-    from the snapshot is never filed under a later version."""
+    """Changes whenever a table other than the sign-in tables is written: a cache key (e.g.
+    st.cache_data) for values built from the data (build them inside building()). Inside
+    snapshot() it is the version that snapshot reads, so a value built from the snapshot is
+    never filed under a later version."""
     path = _resolve(path)
     connection(path)
     pinned = _pinned_snapshot(path)
-    generation = pinned[1] if pinned is not None else _generation[str(path)]
-    return str(path), _opening[str(path)], generation
+    versions = pinned[1] if pinned is not None else _versions(str(path))
+    return str(path), _opening[str(path)], versions[DATA]
 
 
 def memo(path: Path | None = None) -> dict[str, Any]:
@@ -436,6 +466,12 @@ class Tx:
     @property
     def catalogue_touched(self) -> bool:
         return self.unnamed_write or not self.written.isdisjoint(CATALOGUE_TABLES)
+
+    @property
+    def data_touched(self) -> bool:
+        """Whether it wrote anything besides the sign-in tables (sessions, login counters,
+        the audit log): a sign-in must not retire every page's cached results."""
+        return self.unnamed_write or not self.written <= SIGN_IN_TABLES
 
     def execute(self, sql: str, params: dict[str, Any] | list[Any] | None = None) -> None:
         self.rows(sql, params)
@@ -524,18 +560,20 @@ def transaction(path: Path | None = None) -> Iterator[Tx]:
             yield tx
             with _commit_lock:  # a reader sees the commit and its new version, or neither
                 cur.execute("commit")
-                _bump(key, tx.catalogue_touched)
+                _bump(key, tx)
         except BaseException:
             cur.execute("rollback")
             with _commit_lock:
-                _bump(key, tx.catalogue_touched)  # as before: any attempted write retires caches
+                _bump(key, tx)  # as before: any attempted write retires caches
             raise
 
 
-def _bump(key: str, catalogue_touched: bool) -> None:
+def _bump(key: str, tx: Tx) -> None:
     with _lock:
         _generation[key] = _generation.get(key, 0) + 1
-        if catalogue_touched:
+        if tx.data_touched:
+            _data_generation[key] = _data_generation.get(key, 0) + 1
+        if tx.catalogue_touched:
             _catalogue_generation[key] = _catalogue_generation.get(key, 0) + 1
         _drop_retired(key)
 
@@ -543,13 +581,11 @@ def _bump(key: str, catalogue_touched: bool) -> None:
 def _drop_retired(path: str) -> None:
     """Forget what no new reader can ask for any more: results of an older version of `path`
     (a morning of uploads would otherwise keep a copy of every page's tables per upload)."""
-    current = _generation[path]
-    current_catalogue = _catalogue_generation[path]
+    current = _versions(path)
     for key in list(_cache):
         if key[0] != path:
             continue
-        catalogue_only = key[2] is True  # every key: (path, version, catalogue_only, ...)
-        if key[1] < (current_catalogue if catalogue_only else current):
+        if key[1] < current[key[2]]:  # every key: (path, version, scope, ...)
             del _cache[key]
 
 

@@ -25,6 +25,14 @@ CATALOGUE_TABLES = frozenset(
     | {"plan", "plan_setting"}  # migration 011
 )
 
+# Tables a sign-in, a sign-out or a session's keep-alive writes (sessions and their one-time
+# codes, login counters, the account's login summary, the audit log). No dashboard reads them,
+# so a write to them alone leaves the data version, and every page's cached results, standing
+# (db.py); a result that may read them is retired by every write.
+SIGN_IN_TABLES = frozenset(
+    {"auth_session", "auth_login_code", "login_throttle", "app_user", "audit_log"}
+)
+
 Kind = duckdb.StatementType
 READ = Kind.SELECT
 
@@ -90,6 +98,27 @@ def data_relations(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
                 catalogue.add(name)
                 grown = True
     return frozenset(relations - catalogue)
+
+
+def reaching(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> frozenset[str]:
+    """`tables` and every view and macro that, through each other, may read one of them (one
+    whose definition the parser cannot read counts: the safe side)."""
+    reads = {name: names_read(sql) for name, sql in _definitions(con).items()}
+    found = set(tables)
+    grown = True
+    while grown:
+        grown = False
+        for name, names in reads.items():
+            if name not in found and (names is None or not names.isdisjoint(found)):
+                found.add(name)
+                grown = True
+    return frozenset(found)
+
+
+def may_read(sql: str, relations: frozenset[str]) -> bool:
+    """Whether the SELECT `sql` may read one of `relations` (unparsable: it may)."""
+    names = names_read(sql)
+    return names is None or not names.isdisjoint(relations)
 
 
 def reads_only_catalogues(sql: str, data: frozenset[str]) -> bool:

@@ -15,6 +15,10 @@ from typing import Any
 
 @dataclass
 class Case:
+    """One measured figure. With several runs, `value` (and `baseline_value`) is their median,
+    the target is judged on it, and `spread` is the lowest and highest run; with a baseline
+    timed in the same rounds, `ratio_spread` is the lowest and highest ratio of a round."""
+
     name: str
     value: float
     unit: str
@@ -22,12 +26,70 @@ class Case:
     ok: bool
     baseline: str = ""
     baseline_value: float | None = None
+    spread: tuple[float, float] | None = None
+    baseline_spread: tuple[float, float] | None = None
+    ratio_spread: tuple[float, float] | None = None
 
     @property
     def ratio(self) -> float | None:
         if not self.baseline_value:
             return None
         return self.value / self.baseline_value
+
+
+@dataclass(frozen=True)
+class Runs:
+    """The seconds of several runs of one thing."""
+
+    times: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def spread(self) -> tuple[float, float]:
+        return min(self.times), max(self.times)
+
+
+def interleaved(runs: dict[str, Callable[[], Any]], repeat: int) -> dict[str, Runs]:
+    """Each function timed `repeat` times, taking turns (A B C, then B C A, ...): a busy moment
+    of the machine falls on all of them alike, where timing one and then the other let it fall
+    on one (a target measured so flipped between runs)."""
+    names = list(runs)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for round_ in range(repeat):
+        shift = round_ % len(names)
+        for name in names[shift:] + names[:shift]:
+            times[name].append(_timed(runs[name]))
+    return {name: Runs(tuple(t)) for name, t in times.items()}
+
+
+def compared(
+    name: str,
+    ours: Runs,
+    base: Runs,
+    *,
+    target: str,
+    within: float,
+    baseline: str,
+    also: bool = True,
+) -> Case:
+    """ours against a baseline timed in the same rounds: met when ours' median is at most
+    `within` × the baseline's (and `also`), with both spreads and each round's ratio."""
+    ratios = [a / b for a, b in zip(ours.times, base.times, strict=True) if b]
+    return Case(
+        name,
+        ours.median,
+        "s",
+        target,
+        also and ours.median <= within * base.median,
+        baseline,
+        base.median,
+        spread=ours.spread,
+        baseline_spread=base.spread,
+        ratio_spread=(min(ratios), max(ratios)) if ratios else None,
+    )
 
 
 @contextmanager

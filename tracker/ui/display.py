@@ -210,7 +210,8 @@ def _replayed(
     parts: tuple,
     _draw: Callable[[], None],
 ) -> None:
-    _draw()
+    with cache.building(f"display.shared({name!r})"):  # filed under the data version
+        _draw()
 
 
 def show(
@@ -220,10 +221,11 @@ def show(
     placeholder: str = MISSING,
     share: tuple[Hashable, ...] | None = None,
     audience: Audience | None = None,
+    rows: int = PAGE_ROWS,
     **kwargs: Any,
 ) -> None:
     """st.dataframe of a typed table (hide_index and width="stretch" unless given), a page at a
-    time when it is longer than PAGE_ROWS.
+    time when it is longer than `rows` (default PAGE_ROWS).
 
     `share`: the table is the same for `audience` (required with it) given the data and these
     values (a week, a year): it is drawn once per data version and page, and replayed (see
@@ -231,10 +233,10 @@ def show(
     """
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    first = _page_start(df, key, PAGE_ROWS)
+    first = _page_start(df, key, rows)
 
     def draw() -> None:
-        shown = _rows_from(df, first, PAGE_ROWS)
+        shown = _rows_from(df, first, rows)
         config = {**column_config(shown), **kwargs.pop("column_config", {})}
         st.dataframe(
             styled(shown), column_config=config, placeholder=placeholder, key=key, **kwargs

@@ -9,7 +9,7 @@ import streamlit as st
 from tracker import settings
 from tracker.accounts.auth import User
 from tracker.catalogue import calendar, periods, plan, plans, year_start
-from tracker.text import fmt_deadline
+from tracker.text import fmt_deadline, fmt_number, nfc
 
 # Pages where the week is the one being reported (the current week by default); every other
 # page opens on the latest week whose deadline has passed, when the numbers are complete.
@@ -200,13 +200,49 @@ def select_unit(
     """Unit filter; returns a unit code or None for "every unit"."""
     names = plan.unit_labels()  # sample units marked "(mẫu)"
     active = plan.units()["code"].tolist()
-    options = ([ALL] if allow_all else []) + active
-    default = user.unit_code if default_own and user.unit_code in active else options[0]
+    default = user.unit_code if default_own and user.unit_code in active else None
+    listed = searched(active, names, key=key, keep=[default] if default else [])
+    options = ([ALL] if allow_all else []) + listed
     value = select(
         "Đơn vị",
         options,
         key=key,
-        default=default,
+        default=default or options[0],
         format_func=all_or(lambda c: f"{c} - {names.get(c, c)}", f"{ALL_LABEL} đơn vị"),
     )
     return chosen(value)
+
+
+# Above this many units a unit selector lists the matches of a search box instead of every unit:
+# 4,000 units in one body made a 4,000-option list (200 KB) every view of every page that has one.
+LONG_LIST = 300
+MATCHES_SHOWN = 100  # matches listed at most (type more to narrow them)
+
+
+def searched(
+    codes: list[str],
+    names: dict[str, str],
+    *,
+    key: str,
+    keep: Sequence[str] = (),
+    sidebar: bool = True,
+) -> list[str]:
+    """The units a selector keyed `key` offers: all of `codes` when there are at most
+    LONG_LIST; else those whose code or name contains what is typed in a search box above it
+    (the first MATCHES_SHOWN), always with the unit in the link, the one chosen, and `keep`."""
+    if len(codes) <= LONG_LIST:
+        return codes
+    where = st.sidebar if sidebar else st
+    typed = nfc(where.text_input("Tìm đơn vị (mã hoặc tên)", key=f"{key}_search")).casefold()
+    found = [c for c in codes if typed in f"{c} {names.get(c, '')}".casefold()] if typed else codes
+    if len(found) > MATCHES_SHOWN:
+        where.caption(
+            f"{fmt_number(len(found), 0)} đơn vị khớp; danh sách có {MATCHES_SHOWN} đơn vị đầu, "
+            "gõ thêm mã hoặc tên để thu hẹp."
+        )
+    elif not found:
+        where.caption("Không có đơn vị nào khớp từ khóa.")
+    known, shown = set(codes), found[:MATCHES_SHOWN]
+    current = [st.query_params.get(key), st.session_state.get(f"filter_{key}"), *keep]
+    held = [c for c in dict.fromkeys(current) if c in known and c not in shown]
+    return held + shown or codes[:1]

@@ -24,6 +24,10 @@ from tracker.text import fmt_number
 from tracker.ui import charts, display, filters, tables
 
 FULL_UNITS = 40  # up to this many units every unit has its own row
+# Groups drawn at once (city scale, 250 units: all 10). At 4,000 units the 160 groups were a chart
+# 5,900 px tall whose 1,760 cell labels the browser measured one by one (2 s of a 3 s view);
+# above this a selector shows the groups a page at a time, like the scoring matrix's units.
+GROUPS_SHOWN = 10
 NO_GROUP = "-"  # the drill-down's "no group chosen" option
 
 
@@ -46,13 +50,20 @@ def _full_figure(week: str, unit: str | None, codes: tuple[str, ...], units: tup
     return cache.derived("heatmap_view.full", build, None, week, unit, codes, units)
 
 
-def _grouped_figure(week: str, unit: str | None, codes: tuple[str, ...]) -> go.Figure:
+def _grouped_figure(
+    week: str, unit: str | None, codes: tuple[str, ...], shown: tuple[int, int]
+) -> go.Figure:
+    """The heatmap of the groups numbered shown[0] <= i < shown[1], built once per version."""
+
     def build() -> go.Figure:
         full = grid(week, unit, codes)
         basis = tables.basis(week, full.reported, len(full.values))
-        return charts.group_heatmap(heatmap.grouped(full), basis)
+        part = heatmap.grouped(full)
+        rows = slice(*shown)
+        page = heatmap.Grouped(part.mean[rows], part.reported[rows], part.assigned[rows])
+        return charts.group_heatmap(page, basis)
 
-    return cache.derived("heatmap_view.grouped", build, None, week, unit, codes)
+    return cache.derived("heatmap_view.grouped", build, None, week, unit, codes, shown)
 
 
 def show(week: str, unit: str | None, codes: list[str]) -> None:
@@ -66,17 +77,41 @@ def show(week: str, unit: str | None, codes: list[str]) -> None:
     if len(full.values) <= FULL_UNITS:
         _chart("full", lambda: _full_figure(week, unit, key, ()), week, unit, key)
         return
-    _chart("grouped", lambda: _grouped_figure(week, unit, key), week, unit, key)
+    members = heatmap.groups(list(full.values.index))
+    shown = _groups_shown(members)
+    _chart("grouped", lambda: _grouped_figure(week, unit, key, shown), week, unit, key, shown)
     st.caption(
         f"{fmt_number(len(full.values), 0)} đơn vị, xếp theo danh mục thành nhóm {heatmap.GROUP_UNITS} đơn vị: mỗi ô là "
         "bình quân tỷ lệ các đơn vị trong nhóm đã báo cáo (đơn vị chưa báo cáo không tính). "
         "Chọn một nhóm bên dưới để xem từng đơn vị, hoặc chọn một đơn vị ở thanh bên."
     )
-    _drill_down(week, unit, key, full)
+    _drill_down(week, unit, key, members)
 
 
-def _drill_down(week: str, unit: str | None, codes: tuple[str, ...], full: Grid) -> None:
-    members = heatmap.groups(list(full.values.index))
+def _groups_shown(members: list[list[str]]) -> tuple[int, int]:
+    """Which groups the chart draws: all of them, or the page chosen above it (by number,
+    first and last: "Nhóm 11–20: P251–P500")."""
+    if len(members) <= GROUPS_SHOWN:
+        return 0, len(members)
+    labels = {}
+    for first in range(0, len(members), GROUPS_SHOWN):
+        last = min(first + GROUPS_SHOWN, len(members)) - 1
+        numbers = f"{first + 1}–{last + 1}" if last > first else f"{first + 1}"
+        labels[str(first)] = f"Nhóm {numbers}: {members[first][0]}–{members[last][-1]}"
+    chosen = filters.select(
+        "Các nhóm trong biểu đồ",
+        list(labels),
+        key="unit_groups",
+        format_func=lambda i: labels.get(i, i),
+        sidebar=False,
+    )
+    first = int(chosen or 0)
+    return first, min(first + GROUPS_SHOWN, len(members))
+
+
+def _drill_down(
+    week: str, unit: str | None, codes: tuple[str, ...], members: list[list[str]]
+) -> None:
     labels = {
         str(i + 1): f"{heatmap.group_label(i, m)} ({len(m)} đơn vị)" for i, m in enumerate(members)
     }

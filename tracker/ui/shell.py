@@ -243,6 +243,7 @@ def _signed_in(user: User, page: Page) -> None:
     code = sessions.issue_code(user, binding)
     st.info("Đang đăng nhập…", icon=":material/login:")
     _navigate(f"{session_routes.SESSION_PATH}?{urlencode({'code': code, 'next': _page_url(page)})}")
+    st.stop()  # the browser leaves now: nothing more to draw (the sample accounts' list, …)
 
 
 def _login_form(page: Page) -> None:

@@ -15,6 +15,10 @@ from tracker.metrics import cache, progress
 from tracker.text import fmt_pct
 from tracker.ui import charts, display, filters, heatmap_view, tables
 
+# A task's history, a page at a time: its rows carry four long texts each; 200 of them were
+# 150 KB and a quarter of the page's time in the browser (office scale).
+HISTORY_ROWS = 50
+
 
 def completion(week: str, unit: str | None, tasks: pd.DataFrame) -> None:
     """The completion bars, the task table and the heatmap of the filtered tasks."""
@@ -106,4 +110,10 @@ def _history(task: str, week: str, unit: str | None) -> None:
         st.info(f"{progress.NO_DATA}: chưa đơn vị nào báo cáo nhiệm vụ {task}.")
         return
     st.markdown("**Lịch sử báo cáo** (mới nhất trước)")
-    display.show(history, key="task_history", share=(task, week, unit), audience=display.EVERYONE)
+    display.show(
+        history,
+        key="task_history",
+        share=(task, week, unit),
+        audience=display.EVERYONE,
+        rows=HISTORY_ROWS,
+    )
