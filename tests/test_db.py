@@ -199,7 +199,7 @@ def test_a_sign_in_leaves_the_dashboards_cached(users: dict) -> None:
     """A sign-in, its session and a keep-alive write only the sign-in tables: the data version,
     a dashboard's query result and a derived value stand (the first page after a sign-in is
     not computed again), while results that read accounts follow every write."""
-    from tracker.accounts import auth, sessions
+    from tracker.accounts import auth, devices, sessions
 
     completion = db.query("plan_trend", week="2026-W10")
     filed = [k for k in db._cache if k[4] == "plan_trend"]
@@ -208,6 +208,7 @@ def test_a_sign_in_leaves_the_dashboards_cached(users: dict) -> None:
     before = db.query("users")
     user = auth.authenticate("lanhdao", "mat-khau-2026", client="10.0.0.1")
     sessions.redeem_code(sessions.issue_code(user, "b"), "b")
+    devices.issue("lanhdao", client="10.0.0.1", user_agent=None)  # the browser becomes trusted
     assert db.data_version() == version
     assert db.derived("seeded_dashboard", lambda: None) is value
     assert db.query("plan_trend", week="2026-W10").equals(completion)

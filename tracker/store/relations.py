@@ -26,11 +26,12 @@ CATALOGUE_TABLES = frozenset(
 )
 
 # Tables a sign-in, a sign-out or a session's keep-alive writes (sessions and their one-time
-# codes, login counters, the account's login summary, the audit log). No dashboard reads them,
+# codes, login counters, the account's login summary, its trusted browsers, the audit log). No dashboard reads them,
 # so a write to them alone leaves the data version, and every page's cached results, standing
 # (db.py); a result that may read them is retired by every write.
 SIGN_IN_TABLES = frozenset(
     {"auth_session", "auth_login_code", "login_throttle", "app_user", "audit_log"}
+    | {"auth_device"}  # migration 013: a trusted browser is made and touched at sign-in
 )
 
 Kind = duckdb.StatementType
