@@ -2,7 +2,7 @@
 body of at most 8 A4 pages and a whole document of at most 30 whatever the number of units (Phụ
 lục I is one block per task; the unit-by-unit detail is the annex workbook), page numbers where
 Nghị định 30/2020 puts them, Bảng 1 equal to `export summary` for the week the text names, the
-city's annual report and its annex made in at most 5 s. The .docx is converted to PDF by
+city's annual report and its annex made in at most 5 s (a `timing` test). The .docx is converted to PDF by
 LibreOffice and its pages counted; its first and last pages are kept as images under
 test-artifacts/baocao-thanh-pho/ for a person to look at."""
 
@@ -83,10 +83,10 @@ def _page_numbers(pages: list[str]) -> list[str]:
     return [next((ln.strip() for ln in page.splitlines() if ln.strip()), "") for page in pages]
 
 
-def _checked(path: Path, folder: Path) -> tuple[int, int, float]:
-    """The annual report of the sample at `path`: its body's and whole document's page counts
-    and how long making it and its annex took, after checking what it says."""
-    data, annex, took = _annual(path)
+def _checked(path: Path, folder: Path) -> tuple[int, int]:
+    """The annual report of the sample at `path`: its body's and whole document's page counts,
+    after checking what it says."""
+    data, annex, _ = _annual(path)
     assert annex.startswith(b"PK")
     pdf, pages = _pdf(data, folder)
     body = _body_pages(pages)
@@ -111,7 +111,7 @@ def _checked(path: Path, folder: Path) -> tuple[int, int, float]:
         finally:
             clock.stop()
     _keep_images(pdf, folder.name, len(pages))
-    return body, len(pages), took
+    return body, len(pages)
 
 
 def _keep_images(pdf: Path, name: str, pages: int) -> None:
@@ -132,13 +132,20 @@ def _keep_images(pdf: Path, name: str, pages: int) -> None:
 def test_the_report_is_short_whatever_the_units_and_true_to_its_date(
     samples: dict[int, Path], tmp_path: Path
 ) -> None:
-    office_body, office_pages, _ = _checked(samples[10], tmp_path / "10")
-    city_body, city_pages, took = _checked(samples[250], tmp_path / "250")
+    office_body, office_pages = _checked(samples[10], tmp_path / "10")
+    city_body, city_pages = _checked(samples[250], tmp_path / "250")
     assert office_body <= MAX_BODY_PAGES and city_body <= MAX_BODY_PAGES, (office_body, city_body)
     assert office_pages <= MAX_PAGES and city_pages <= MAX_PAGES, (office_pages, city_pages)
     # The same blocks at 10 units and at 250: Phụ lục I does not grow with the units.
     assert city_pages - city_body <= office_pages - office_body + 2, (office_pages, city_pages)
-    assert took <= 5, f"the city's annual report and its annex took {took:.1f} s"
+
+
+@pytest.mark.timing
+def test_the_citys_annual_report_takes_at_most_five_seconds(samples: dict[int, Path]) -> None:
+    """Issue 33's bar, a wall-clock one (run by `pytest -m timing`, not the default suite):
+    the median of three makings of the city's annual report and its annex."""
+    times = sorted(_annual(samples[250])[2] for _ in range(3))
+    assert times[1] <= 5, f"the city's annual report and its annex took {times} s"
 
 
 def test_a_future_week_is_refused_in_vietnamese(samples: dict[int, Path]) -> None:
