@@ -1,25 +1,6 @@
-"""Quản trị (HCTC): accounts, the plans of each year, catalogues, lock exceptions, submission history and restore,
-bulk import, the audit log and backups. Every action is checked again in the package."""
+"""The Quản trị page: its scope from the shell, its body in tracker/ui/pages/quan_tri.py."""
 
-import streamlit as st
+from tracker.ui import shell
+from tracker.ui.pages import quan_tri
 
-from tracker.ui import admin_page, plans_admin, serving, shell
-
-user = shell.frame("quan_tri")
-st.title("Quản trị")
-if proxy_warning := serving.forwarding_warning():  # an unconfigured proxy in front
-    st.warning(proxy_warning, icon=":material/router:")
-
-tabs = {
-    "Tài khoản": admin_page.accounts_tab,
-    "Kế hoạch": plans_admin.plans_tab,
-    "Danh mục": admin_page.catalogues_tab,
-    "Khóa tuần & ngoại lệ": admin_page.locks_tab,
-    "Lịch sử nộp": admin_page.submissions_tab,
-    "Nhập hàng loạt": admin_page.bulk_import_tab,
-    "Nhật ký": admin_page.audit_tab,
-    "Sao lưu": admin_page.backup_tab,
-}
-for tab, render in zip(st.tabs(list(tabs)), tabs.values(), strict=True):
-    with tab:
-        render(user)
+quan_tri.render(shell.frame("quan_tri"))

@@ -1,23 +1,6 @@
-"""Tự chấm điểm: the Office's assessment (VP), units' totals and ranking, criterion × unit,
-self vs reviewed, missing evidence; reviews, VP adjustments and criteria sets for HCTC."""
+"""The Tự chấm điểm page: its scope from the shell, its body in tracker/ui/pages/tu_cham_diem.py."""
 
-import streamlit as st
+from tracker.ui import shell
+from tracker.ui.pages import tu_cham_diem
 
-from tracker.accounts import auth
-from tracker.ui import display, scoring_page, shell
-
-user = shell.frame("tu_cham_diem")
-st.title("Tự chấm điểm")
-scoring_page.show_flash()
-
-with display.consistent():  # every section reads the same committed state
-    view = scoring_page.load(user, scoring_page.select_year())
-    scoring_page.intro(view)
-    scoring_page.vp_section(view)
-    if user.role == "don_vi" and user.unit_code:
-        scoring_page.own_unit_section(view)
-    scoring_page.ranking_section(view)
-    scoring_page.matrix_section(view)
-    scoring_page.detail_section(view)
-    if auth.can(user, "edit_catalogue"):
-        scoring_page.criteria_admin(view)
+tu_cham_diem.render(shell.frame("tu_cham_diem"))

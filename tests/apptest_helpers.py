@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,7 +12,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tracker.accounts.auth import User
+from tracker import settings
+from tracker.accounts.auth import SYSTEM, User
+from tracker.catalogue import plans
+from tracker.scope import Scope
 from tracker.ui import shell
 
 
@@ -62,3 +68,62 @@ def texts(at: AppTest) -> str:
     ):
         parts += [str(e.value) for e in getattr(at, kind)]
     return "\n".join(parts)
+
+
+def page_scope(
+    user: User = SYSTEM,
+    page: str = "tong_quan",
+    *,
+    path: Path | None = None,
+    year: int | None = None,
+) -> Scope:
+    """The scope shell.frame() builds for `page` when the URL names no year: the database at
+    `path` (default: the test's) and its plan in force, for a test calling a filter or a view
+    outside a page run."""
+    db = Path(path or settings.db_path()).resolve()
+    shown = year or plans.in_force(db)
+    return Scope(user, plans.BODY, db, shown, accounts=db, page=page, title=shell.PAGES[page].title)
+
+
+# An element's id hashes its parameters and where it was first drawn (a replay keeps it): not
+# part of what a viewer sees.
+_ELEMENT_ID = re.compile(rb"\$\$ID-[0-9a-f]{32}-")
+# DuckDB's parallel sums may differ in a float's last digits from one run to the next (a page
+# shows one decimal): a chart's numbers compare to nine decimals.
+_FLOAT_TAIL = re.compile(rb"(\d\.\d{9})\d+")
+
+
+def picture(at: AppTest, downloads: Callable[[Any], None] | None = None) -> list[tuple[str, bytes]]:
+    """Every element the run drew, as its type and its message's bytes (without its id; a
+    table as its cells); `downloads` may clear what a download button's message holds that a
+    comparison must leave out."""
+    assert not at.exception, at.exception
+    return [
+        (node.type, _table(node) if node.type == "dataframe" else _message(node, downloads))
+        for root in (at.main, at.sidebar)
+        for node in root
+        if getattr(node, "proto", None) is not None and node.type != "block"
+    ]
+
+
+def _message(node: Any, downloads: Callable[[Any], None] | None = None) -> bytes:
+    proto = node.proto
+    if downloads is not None and node.type == "download_button":
+        proto = type(proto)()
+        proto.CopyFrom(node.proto)
+        downloads(proto)
+    return _comparable(proto.SerializeToString(deterministic=True))
+
+
+def _table(node: Any) -> bytes:
+    """The cells and the table's settings (Arrow's bytes carry a float's last digits too, see
+    _FLOAT_TAIL)."""
+    settings = type(node.proto)()
+    settings.CopyFrom(node.proto)
+    settings.ClearField("arrow_data")
+    cells = node.value.to_csv(float_format="%.9f").encode()
+    return _comparable(cells + settings.SerializeToString(deterministic=True))
+
+
+def _comparable(message: bytes) -> bytes:
+    return _FLOAT_TAIL.sub(rb"\1", _ELEMENT_ID.sub(b"$$ID-", message))

@@ -125,7 +125,7 @@ def closed_weeks(now: datetime, path: Path) -> list[str]:
     weeks = []
     for year in plans.years(path):
         first, last = plans.first_week(year, path), min(today, plans.last_week(year))
-        exempt = calendar.exempt_weeks(path, year)
+        exempt = calendar.exempt_weeks(path, year=year)
         weeks += (
             [w for w in periods.weeks_between(first, last) if w not in exempt]
             if first <= last
@@ -307,6 +307,7 @@ def _requests(state: State, path: Path) -> None:
             due_date=due,
         ),
         path=path,
+        year=plans.current(path),
     )
     if state.requests == "answered":
         requests_register.answer(SYSTEM, request_id, "25", today, path=path)

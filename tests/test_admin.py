@@ -30,30 +30,35 @@ def _audit(action: str) -> list[tuple]:
 
 
 def test_catalogue_frame_matches_the_file_columns(tmp_db: Path) -> None:
-    units = editing.catalogue_frame("units")
+    units = editing.catalogue_frame("units", year=2026)
     assert list(units.columns) == ["code", "name", "active", "sample", "note"]
     assert units["code"].tolist()[:2] == ["HCTC", "TH"]
     assert units["active"].tolist()[0] is True
-    tasks = editing.catalogue_frame("tasks")
+    tasks = editing.catalogue_frame("tasks", year=2026)
     row = tasks[tasks["code"] == "II.4"].iloc[0]
     assert (row["lead_unit"], row["start_date"], row["weight"]) == ("BTCD", "2026-01-01", "1")
 
 
 def test_unchanged_catalogue_saves_nothing(users: dict) -> None:
     for name in editing.EDITABLE:
-        assert editing.save_catalogue(name, editing.catalogue_frame(name), users["quan_tri"]) == 0
+        assert (
+            editing.save_catalogue(
+                name, editing.catalogue_frame(name, year=2026), users["quan_tri"], year=2026
+            )
+            == 0
+        )
     assert _audit("catalogue_edit") == []
 
 
 def test_edit_a_unit_records_before_and_after(users: dict) -> None:
-    units = editing.catalogue_frame("units")
+    units = editing.catalogue_frame("units", year=2026)
     units.loc[units["code"] == "TH", "name"] = "Phòng Tổng hợp - Thư ký"
     units.loc[units["code"] == "KT", "active"] = False
     new = pd.DataFrame(
         [{"code": "PC", "name": "Phòng Pháp chế", "active": True, "sample": True, "note": ""}]
     )
     units = pd.concat([units, new], ignore_index=True)
-    assert editing.save_catalogue("units", units, users["quan_tri"]) == 3
+    assert editing.save_catalogue("units", units, users["quan_tri"], year=2026) == 3
     got = dict(db.rows("select code, name from unit"))
     assert got["TH"] == "Phòng Tổng hợp - Thư ký"
     assert got["PC"] == "Phòng Pháp chế"
@@ -73,13 +78,13 @@ def test_edit_a_unit_records_before_and_after(users: dict) -> None:
 
 
 def test_every_mistake_is_listed_and_nothing_is_saved(users: dict) -> None:
-    tasks = editing.catalogue_frame("tasks")
+    tasks = editing.catalogue_frame("tasks", year=2026)
     tasks.loc[0, "lead_unit"] = "KHONGCO"
     tasks.loc[1, "code"] = tasks.loc[2, "code"]
     tasks.loc[3, "kind"] = "hang_ngay"
     tasks.loc[4, "due_date"] = "31/12/2026"
     with pytest.raises(catalogues.CatalogueError) as err:
-        editing.save_catalogue("tasks", tasks, users["quan_tri"])
+        editing.save_catalogue("tasks", tasks, users["quan_tri"], year=2026)
     problems = err.value.problems
     assert "Dòng 1: cột 'lead_unit': đơn vị chủ trì 'KHONGCO' không có trong units.csv." in problems
     assert "Dòng 3: cột 'code': mã 'II.1.c' bị trùng." in problems
@@ -91,26 +96,33 @@ def test_every_mistake_is_listed_and_nothing_is_saved(users: dict) -> None:
 
 def test_units_in_use_cannot_be_removed(users: dict) -> None:
     auth.create_user("qt_kt", "don_vi", "mat-khau-2026", unit_code="KT", by=users["quan_tri"])
-    units = editing.catalogue_frame("units")
+    units = editing.catalogue_frame("units", year=2026)
     keep = units[~units["code"].isin(["BTCD", "KT", "TTCBTH"])]
     with pytest.raises(catalogues.CatalogueError) as err:
-        editing.save_catalogue("units", keep, users["quan_tri"])
+        editing.save_catalogue("units", keep, users["quan_tri"], year=2026)
     text = "\n".join(err.value.problems)
     assert "Không xóa được 'BTCD' vì là đơn vị chủ trì của nhiệm vụ" in text
     assert "Không xóa được 'KT' vì có tài khoản" in text
     assert "TTCBTH" not in text
     assert "bỏ chọn cột “Đang hoạt động”" in text
     # An unused unit can go.
-    assert editing.save_catalogue("units", units[units["code"] != "TTCBTH"], users["quan_tri"]) == 1
+    assert (
+        editing.save_catalogue(
+            "units", units[units["code"] != "TTCBTH"], users["quan_tri"], year=2026
+        )
+        == 1
+    )
     assert db.scalar("select count(*) from unit where code = 'TTCBTH'") == 0
 
 
 def test_tasks_with_indicators_cannot_be_removed_but_can_be_reordered(users: dict) -> None:
-    tasks = editing.catalogue_frame("tasks")
+    tasks = editing.catalogue_frame("tasks", year=2026)
     with pytest.raises(catalogues.CatalogueError, match="có chỉ số gắn với nó"):
-        editing.save_catalogue("tasks", tasks[tasks["code"] != "II.4"], users["quan_tri"])
+        editing.save_catalogue(
+            "tasks", tasks[tasks["code"] != "II.4"], users["quan_tri"], year=2026
+        )
     reordered = pd.concat([tasks.iloc[[1]], tasks.drop(index=1)], ignore_index=True)
-    assert editing.save_catalogue("tasks", reordered, users["quan_tri"]) == 1
+    assert editing.save_catalogue("tasks", reordered, users["quan_tri"], year=2026) == 1
     assert db.rows("select code from task order by sort_order limit 2") == [
         ("II.1.b",),
         ("II.1.a",),
@@ -120,15 +132,15 @@ def test_tasks_with_indicators_cannot_be_removed_but_can_be_reordered(users: dic
 
 
 def test_indicator_edit_checks_the_task(users: dict) -> None:
-    indicators = editing.catalogue_frame("indicators")
+    indicators = editing.catalogue_frame("indicators", year=2026)
     indicators.loc[0, "task_code"] = "II.9"
     indicators.loc[1, "kind"] = "tong"
     with pytest.raises(catalogues.CatalogueError) as err:
-        editing.save_catalogue("indicators", indicators, users["quan_tri"])
+        editing.save_catalogue("indicators", indicators, users["quan_tri"], year=2026)
     assert len(err.value.problems) == 2
-    indicators = editing.catalogue_frame("indicators")
+    indicators = editing.catalogue_frame("indicators", year=2026)
     indicators.loc[0, "name"] = "Lượt tiếp công dân (cả tiếp định kỳ)"
-    assert editing.save_catalogue("indicators", indicators, users["quan_tri"]) == 1
+    assert editing.save_catalogue("indicators", indicators, users["quan_tri"], year=2026) == 1
 
 
 @pytest.mark.parametrize(
@@ -144,21 +156,23 @@ def test_indicator_edit_checks_the_task(users: dict) -> None:
     ],
 )
 def test_settings_values_are_validated(users: dict, key: str, value: str, message: str) -> None:
-    table = editing.catalogue_frame("settings")
+    table = editing.catalogue_frame("settings", year=2026)
     table.loc[table["key"] == key, "value"] = value
     with pytest.raises(catalogues.CatalogueError, match=message):
-        editing.save_catalogue("settings", table, users["quan_tri"])
+        editing.save_catalogue("settings", table, users["quan_tri"], year=2026)
 
 
 def test_settings_edit_and_required_keys(users: dict) -> None:
-    table = editing.catalogue_frame("settings")
+    table = editing.catalogue_frame("settings", year=2026)
     with pytest.raises(
         catalogues.CatalogueError, match="Không được xóa tham số bắt buộc 'lock_days'"
     ):
-        editing.save_catalogue("settings", table[table["key"] != "lock_days"], users["quan_tri"])
+        editing.save_catalogue(
+            "settings", table[table["key"] != "lock_days"], users["quan_tri"], year=2026
+        )
     table.loc[table["key"] == "lock_days", "value"] = "7"
     table.loc[table["key"] == "exempt_weeks", "value"] = "2026-W08;2026-W09"
-    assert editing.save_catalogue("settings", table, users["quan_tri"]) == 2
+    assert editing.save_catalogue("settings", table, users["quan_tri"], year=2026) == 2
     assert plans.setting(2026, "lock_days") == "7"
     (row,) = _audit("catalogue_edit")
     assert json.loads(row[2])["lock_days"] == {"value": "14"}
@@ -166,7 +180,7 @@ def test_settings_edit_and_required_keys(users: dict) -> None:
 
 
 def test_export_catalogue_is_the_csv_file(users: dict) -> None:
-    data = editing.export_catalogue("units", users["lanh_dao"])
+    data = editing.export_catalogue("units", users["lanh_dao"], year=2026)
     assert data.startswith("\ufeffcode,name,active,sample,note".encode())
     assert "Ban Tiếp công dân thành phố" in data.decode("utf-8")
 
@@ -283,7 +297,7 @@ def _actions(users: dict, role: str) -> dict:
     today = date(2026, 3, 20)
     return {
         "save_catalogue": lambda: editing.save_catalogue(
-            "units", editing.catalogue_frame("units"), user
+            "units", editing.catalogue_frame("units", year=2026), user, year=2026
         ),
         "grant_exception": lambda: locks.grant_exception(
             "HCTC", "2026-W08", "lý do", datetime(2099, 1, 1), user

@@ -80,10 +80,10 @@ def test_the_register_as_of_a_week(tmp_db: Path) -> None:
             {"name": "B", "field": "Kinh tế", "status": "Đăng ký"},
         ],
     )
-    at_w20 = models_register.register(week="2026-W20")
+    at_w20 = models_register.register(year=2026, week="2026-W20")
     assert at_w20["name"].tolist() == ["A"] and at_w20["status"].tolist() == ["Đăng ký"]
     assert len(models_register.register(year=2026)) == 2  # the page: the year's latest sheet
-    assert len(models_register.register(week="2026-W09")) == 0
+    assert len(models_register.register(year=2026, week="2026-W09")) == 0
 
 
 def _states(week: str) -> dict[str, list[str]]:

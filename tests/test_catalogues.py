@@ -16,7 +16,7 @@ ALL_UNIT_TASKS = ["II.1.a", "II.1.b", "II.1.c", "II.2", "II.3", "II.4", "II.5", 
 
 
 def test_shipped_catalogues_load(tmp_db: Path) -> None:
-    tasks = plan.tasks()
+    tasks = plan.tasks(year=2026)
     assert tasks["code"].tolist() == [
         "II.1.a",
         "II.1.b",
@@ -50,7 +50,7 @@ def test_shipped_catalogues_load(tmp_db: Path) -> None:
 
 
 def test_assignments_follow_the_plan(tmp_db: Path) -> None:
-    a = plan.assignments()
+    a = plan.assignments(year=2026)
     active = set(plan.units()["code"])
     by_task = {code: g for code, g in a.groupby("task_code")}
     for code in ALL_UNIT_TASKS:
@@ -68,7 +68,7 @@ def test_assignments_follow_the_plan(tmp_db: Path) -> None:
 def test_inactive_unit_drops_out_of_assignments(tmp_db: Path) -> None:
     with db.transaction() as tx:
         tx.execute("update unit set active = false where code = 'KT'")
-    assert "KT" not in set(plan.assignments()["unit_code"])
+    assert "KT" not in set(plan.assignments(year=2026)["unit_code"])
 
 
 def _copy(tmp_path: Path) -> Path:
@@ -145,7 +145,7 @@ def test_reload_keeps_settings_edited_in_app(tmp_db: Path) -> None:
 def test_export_round_trips(tmp_db: Path, tmp_path: Path) -> None:
     out = _copy(tmp_path)
     for name, (file, _) in catalogues.FILES.items():
-        (out / file).write_bytes(catalogues.export_csv(name))
+        (out / file).write_bytes(catalogues.export_csv(name, year=2026))
     data = catalogues.read_dir(out)
     assert [t["code"] for t in data["tasks"]][-1] == "III.2.b"
     assert len(data["criteria"]) == 24

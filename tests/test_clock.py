@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import time_machine
 
+from tests.apptest_helpers import page_scope
 from tests.conftest import DEFAULT_NOW, ROOT, set_now
 from tests.seeded import plant, source_copy
 from tracker import settings
@@ -163,8 +164,8 @@ def test_the_clock_guard_sees_reads_in_code_queries_and_migrations(tmp_path: Pat
 )
 def test_weeks_offered_at_any_date(tmp_db: Path, monkeypatch, now: str, weeks: list[str]) -> None:
     set_now(monkeypatch, now)
-    assert filters.week_options() == weeks
-    assert filters.current_week() == weeks[0]
+    assert filters.week_options(page_scope()) == weeks
+    assert filters.current_week(page_scope()) == weeks[0]
     assert demo.current_week(tmp_db) == weeks[0]
 
 

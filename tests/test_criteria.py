@@ -133,17 +133,19 @@ def test_reads_a_file_saved_by_libreoffice(tmp_db: Path, tmp_path: Path) -> None
 @pytest.mark.parametrize("role", ["lanh_dao", "don_vi"])
 def test_replacement_refused_for_non_admins(users, role: str) -> None:
     with pytest.raises(auth.PermissionDenied):
-        criteria.replace_set(users[role], xlsx(OFFICIAL), "Phụ lục II chính thức")
+        criteria.replace_set(users[role], xlsx(OFFICIAL), "Phụ lục II chính thức", year=2026)
     with pytest.raises(auth.PermissionDenied):
-        criteria.save_edited(users[role], criteria.edit_frame(1), "Sửa", provisional=True)
+        criteria.save_edited(
+            users[role], criteria.edit_frame(1), "Sửa", provisional=True, year=2026
+        )
     assert db.scalar("select count(*) from criteria_set") == 1
 
 
 def test_replacement_with_errors_changes_nothing(users) -> None:
     with pytest.raises(criteria.CriteriaError) as info:
-        criteria.replace_set(users["quan_tri"], xlsx([["A1", "", "x", "", ""]]), "Lỗi")
+        criteria.replace_set(users["quan_tri"], xlsx([["A1", "", "x", "", ""]]), "Lỗi", year=2026)
     assert {p.code for p in info.value.problems} >= {"criterion_title_missing"}
-    assert criteria.active_set()["id"] == 1
+    assert criteria.active_set(year=2026)["id"] == 1
 
 
 def test_replacement_versions_the_set_and_keeps_earlier_scores(users) -> None:
@@ -152,8 +154,8 @@ def test_replacement_versions_the_set_and_keeps_earlier_scores(users) -> None:
     add_scores("HCTC", "2026-W10", ordinary_scores(75))
     before = scoring.unit_total("KT", 2026)
     assert before["provisional"] is True
-    new_id = criteria.replace_set(admin, xlsx(OFFICIAL), "Phụ lục II - QĐ 2579/QĐ-UBND")
-    active = criteria.active_set()
+    new_id = criteria.replace_set(admin, xlsx(OFFICIAL), "Phụ lục II - QĐ 2579/QĐ-UBND", year=2026)
+    active = criteria.active_set(year=2026)
     assert (active["id"], active["provisional"]) == (new_id, False)
     assert criteria.sets()["active"].sum() == 1
     # KT's sheet was given under set 1: same total, same set, still labelled provisional.
@@ -180,15 +182,15 @@ def test_edit_creates_a_new_version(users) -> None:
     table = criteria.edit_frame(1)
     table.loc[table["Mã tiêu chí"] == "A1", "Điểm tối đa"] = 5.0
     table.loc[table["Mã tiêu chí"] == "A2", "Đơn vị phụ trách"] = "BTCD"
-    new_id = criteria.save_edited(admin, table, "Bộ tạm thời (sửa A1)", provisional=True)
+    new_id = criteria.save_edited(admin, table, "Bộ tạm thời (sửa A1)", provisional=True, year=2026)
     edited = criteria.criteria_of(new_id).set_index("code")
     assert edited.loc["A1", "max_points"] == 5.0
     assert edited.loc["A2", "responsible_unit"] == "BTCD"
     assert criteria.criteria_of(1).set_index("code").loc["A1", "max_points"] == 4.0
     assert scoring.unit_total("KT", 2026)["final_total"] == pytest.approx(75.0)
-    assert criteria.active_set()["provisional"] is True
+    assert criteria.active_set(year=2026)["provisional"] is True
     bad = table.copy()
     bad.loc[0, "Điểm tối đa"] = 0.0
     with pytest.raises(criteria.CriteriaError) as info:
-        criteria.save_edited(admin, bad, "Sai", provisional=True)
+        criteria.save_edited(admin, bad, "Sai", provisional=True, year=2026)
     assert info.value.problems[0].cell == "dòng 1, cột Điểm tối đa"

@@ -13,6 +13,8 @@ from tracker.metrics import difficulties
 from tracker.store import db
 from tracker.ui import tables
 
+YEAR = 2026  # the plan of the fixture's database
+
 
 @pytest.fixture
 def fx(tmp_db: Path) -> dict[str, int]:
@@ -57,7 +59,7 @@ def test_open_by_task(fx) -> None:
 
 
 def test_register_states_newest_first(fx) -> None:
-    df = difficulties.all()
+    df = difficulties.all(year=YEAR)
     got = list(zip(df["ref"], df["content"].str[:12], df["state"], strict=True))
     assert got == [
         (str(fx["app_th"]), "Chưa nhận đư", "Chưa xử lý"),
@@ -77,9 +79,14 @@ def test_register_states_newest_first(fx) -> None:
 
 
 def test_register_filters(fx) -> None:
-    assert difficulties.all({"unit": "BTCD"})["state"].tolist() == ["Chưa xử lý", "Đã xử lý"]
-    assert len(difficulties.all({"state": "Đã xử lý"})) == 3
-    assert difficulties.all({"task": "II.6", "source": "app"})["unit_code"].tolist() == ["TTPVHCC"]
+    assert difficulties.all({"unit": "BTCD"}, year=YEAR)["state"].tolist() == [
+        "Chưa xử lý",
+        "Đã xử lý",
+    ]
+    assert len(difficulties.all({"state": "Đã xử lý"}, year=YEAR)) == 3
+    assert difficulties.all({"task": "II.6", "source": "app"}, year=YEAR)["unit_code"].tolist() == [
+        "TTPVHCC"
+    ]
 
 
 def test_dropped_text_is_no_longer_open(fx) -> None:
@@ -97,13 +104,13 @@ def test_dropped_text_is_no_longer_open(fx) -> None:
         )
     assert "KT|II.1.a" not in [ref for _, ref, _ in _keys("2026-W11")]
     assert "KT|II.1.a" in [ref for _, ref, _ in _keys("2026-W10")]
-    row = difficulties.all({"unit": "KT"}).iloc[0]
+    row = difficulties.all({"unit": "KT"}, year=YEAR).iloc[0]
     assert row["state"] == "Không còn nêu"
 
 
 def test_raise_by_unit_user_and_audit(users, fx) -> None:
     new_id = difficulties.raise_difficulty(
-        users["don_vi"], "HCTC", "II.2", "  Cần thêm máy in  ", "Trang bị máy in"
+        users["don_vi"], "HCTC", "II.2", "  Cần thêm máy in  ", "Trang bị máy in", year=YEAR
     )
     row = db.rows(
         "select unit_code, task_code, content, proposal, raised_by from difficulty where id = $i",
@@ -114,24 +121,28 @@ def test_raise_by_unit_user_and_audit(users, fx) -> None:
         "select username, action, target from audit_log where action = 'difficulty_raise'"
     )
     assert audit == [("hctc", "difficulty_raise", f"app|{new_id}")]
-    assert difficulties.all({"source": "app", "unit": "HCTC"})["state"].tolist() == ["Chưa xử lý"]
+    assert difficulties.all({"source": "app", "unit": "HCTC"}, year=YEAR)["state"].tolist() == [
+        "Chưa xử lý"
+    ]
 
 
 def test_unit_user_cannot_raise_for_another_unit(users, fx) -> None:
     with pytest.raises(auth.PermissionDenied, match="chỉ được nêu vướng mắc của đơn vị mình"):
-        difficulties.raise_difficulty(users["don_vi"], "BTCD", None, "Nội dung", "")
+        difficulties.raise_difficulty(users["don_vi"], "BTCD", None, "Nội dung", "", year=YEAR)
     assert db.scalar("select count(*) from difficulty") == 3
 
 
 def test_leader_cannot_raise(users) -> None:
     with pytest.raises(auth.PermissionDenied):
-        difficulties.raise_difficulty(users["lanh_dao"], "HCTC", None, "Nội dung", "")
+        difficulties.raise_difficulty(users["lanh_dao"], "HCTC", None, "Nội dung", "", year=YEAR)
     with pytest.raises(auth.PermissionDenied):
-        difficulties.raise_difficulty(None, "HCTC", None, "Nội dung", "")
+        difficulties.raise_difficulty(None, "HCTC", None, "Nội dung", "", year=YEAR)
 
 
 def test_admin_raises_for_any_unit(users) -> None:
-    new_id = difficulties.raise_difficulty(users["quan_tri"], "BTCD", None, "Thiếu phòng", "")
+    new_id = difficulties.raise_difficulty(
+        users["quan_tri"], "BTCD", None, "Thiếu phòng", "", year=YEAR
+    )
     assert db.scalar("select unit_code from difficulty where id = $i", {"i": new_id}) == "BTCD"
 
 
@@ -145,7 +156,7 @@ def test_admin_raises_for_any_unit(users) -> None:
 )
 def test_raise_validation(users, unit, task, content, message) -> None:
     with pytest.raises(difficulties.DifficultyError, match=message):
-        difficulties.raise_difficulty(users["quan_tri"], unit, task, content, "")
+        difficulties.raise_difficulty(users["quan_tri"], unit, task, content, "", year=YEAR)
 
 
 def test_mark_handled_sheet_then_new_text_reopens(users, fx) -> None:
@@ -178,7 +189,7 @@ def test_mark_handled_app(users, fx) -> None:
     ref = str(fx["app_nc"])
     difficulties.mark_handled(users["quan_tri"], "app", ref, "", "Đã hướng dẫn bằng văn bản")
     assert ref not in [r for _, r, _ in _keys("2026-W10")]
-    row = difficulties.all({"source": "app", "unit": "NC"}).iloc[0]
+    row = difficulties.all({"source": "app", "unit": "NC"}, year=YEAR).iloc[0]
     assert (row["state"], row["handled_by"], row["handled_note"]) == (
         "Đã xử lý",
         "admin",
@@ -213,8 +224,8 @@ def test_mark_handled_validation(users, fx, source, ref, text, note, message) ->
         difficulties.mark_handled(users["lanh_dao"], source, ref, text, note)
 
 
-def test_table_has_vietnamese_headers(fx) -> None:
-    t = tables.difficulty_table(difficulties.all())
+def test_table_has_vietnamese_headers(fx, tmp_db: Path) -> None:
+    t = tables.difficulty_table(difficulties.all(year=YEAR), tmp_db)
     assert list(t.columns) == [
         "Ngày nêu",
         "Đơn vị",
@@ -231,4 +242,4 @@ def test_table_has_vietnamese_headers(fx) -> None:
 
 def test_empty_database(tmp_db: Path) -> None:
     assert difficulties.open_count("2026-W10") == 0
-    assert difficulties.all().empty
+    assert difficulties.all(year=YEAR).empty

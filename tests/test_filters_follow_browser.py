@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests import browser_support as bs
+from tests.apptest_helpers import page_scope
 from tests.conftest import pinned
 from tracker.catalogue import periods
 from tracker.store import db
@@ -26,7 +27,8 @@ def test_a_week_chosen_on_the_overview_follows_to_the_tasks_page(
     monkeypatch.setenv("TRACKER_DB", str(path))  # the week options below read this database
     with pinned(), bs.chromium() as browser:
         bs.create_accounts(path)
-        oldest = filters.week_options()[-1]  # the first week: the default only before it ends
+        # the first week: the default only before it ends
+        oldest = filters.week_options(page_scope(path=path))[-1]
         db.close_all()
         context, page, watch = bs.new_page(browser, "http://127.0.0.1")
         try:

@@ -14,6 +14,11 @@ The layers, bottom up (README "Folders"):
 - the domain packages: catalogue, accounts, ingest, metrics, exports, in any order but without
   a circle between them;
 - tracker/ui (the only importer of streamlit, with pages/ and app.py) and tracker/tools.
+
+Two rules of the page's scope (tracker/scope.py) too: every page is one shape, pages/<name>.py
+calling `<name>.render(shell.frame("<name>"))` with its body in tracker/ui/pages/<name>.py; and
+the UI passes the database explicitly, `path=` to every function of the package that takes one
+(the domain's `path=None` default is for the command line and tests).
 """
 
 from __future__ import annotations
@@ -219,6 +224,174 @@ def missing_docstrings(root: Path) -> list[str]:
     return [_rel(path, root) for path in _sources(root) if _lacks_docstring(path)]
 
 
+# --- every page one shape ---------------------------------------------------------------------
+
+
+def _render_call(node: ast.stmt, name: str) -> bool:
+    """Whether `node` is `<name>.render(shell.frame("<name>"))`."""
+    match node:
+        case ast.Expr(
+            value=ast.Call(
+                func=ast.Attribute(value=ast.Name(id=module), attr="render"),
+                args=[
+                    ast.Call(
+                        func=ast.Attribute(value=ast.Name(id="shell"), attr="frame"),
+                        args=[ast.Constant(value=key)],
+                        keywords=[],
+                    )
+                ],
+                keywords=[],
+            )
+        ):
+            return module == name and key == name
+    return False
+
+
+def _page_imports(body: list[ast.stmt], name: str) -> bool:
+    """Whether the imports are exactly the shell and the page's own body module."""
+    imports = sorted(
+        (node.module, alias.name, alias.asname)
+        for node in body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    )
+    plain = [node for node in body if isinstance(node, ast.Import)]
+    return not plain and imports == sorted(
+        [("tracker.ui", "shell", None), ("tracker.ui.pages", name, None)]
+    )
+
+
+def _has_render(root: Path, name: str) -> bool:
+    """Whether tracker/ui/pages/<name>.py defines render(scope) at its top level."""
+    body = root / "tracker" / "ui" / "pages" / f"{name}.py"
+    if not body.is_file():
+        return False
+    tree = ast.parse(body.read_text(encoding="utf-8"))
+    return any(
+        isinstance(node, ast.FunctionDef)
+        and node.name == "render"
+        and [a.arg for a in node.args.args] == ["scope"]
+        for node in tree.body
+    )
+
+
+def _main_branch(tree: ast.Module) -> list[ast.stmt] | None:
+    """The body of app.py's `if __name__ == "__main__":` (None without one)."""
+    for node in tree.body:
+        if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test):
+            return node.body
+    return None
+
+
+def page_shape_violations(root: Path) -> list[str]:
+    """Pages that are more than `<name>.render(shell.frame("<name>"))` (app.py: its main
+    branch, for tong_quan), or whose body module lacks render(scope)."""
+    bad = []
+    for page in sorted((root / "pages").glob("*.py")):
+        name, tree = page.stem, ast.parse(page.read_text(encoding="utf-8"))
+        body = tree.body[1:] if ast.get_docstring(tree) else tree.body
+        code = [n for n in body if not isinstance(n, ast.Import | ast.ImportFrom)]
+        if not (_page_imports(body, name) and len(code) == 1 and _render_call(code[0], name)):
+            bad.append(f"pages/{page.name}: not {name}.render(shell.frame({name!r}))")
+        if not _has_render(root, name):
+            bad.append(f"tracker/ui/pages/{name}.py: no render(scope)")
+    main = _main_branch(ast.parse((root / "app.py").read_text(encoding="utf-8")))
+    if not (main and len(main) == 1 and _render_call(main[0], "tong_quan")):
+        bad.append("app.py: its page is not tong_quan.render(shell.frame('tong_quan'))")
+    if not _has_render(root, "tong_quan"):
+        bad.append("tracker/ui/pages/tong_quan.py: no render(scope)")
+    return bad
+
+
+# --- the UI passes the database explicitly ----------------------------------------------------
+
+
+def _functions(path: Path) -> dict[str, ast.FunctionDef]:
+    """A module's top-level functions by name."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+
+def _module_file(root: Path, module: str) -> Path | None:
+    base = root.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _callables(root: Path, tree: ast.Module) -> dict[str, tuple[str, str | None]]:
+    """Local name -> (tracker module, function or None for the module itself), from the file's
+    `from tracker… import …` and `import tracker… as …` statements."""
+    named: dict[str, tuple[str, str | None]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tracker"):
+            for alias in node.names:
+                module = f"{node.module}.{alias.name}"
+                local = alias.asname or alias.name
+                if _module_file(root, module):
+                    named[local] = (module, None)
+                else:
+                    named[local] = (node.module or "", alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("tracker") and alias.asname:
+                    named[alias.asname] = (alias.name, None)
+    return named
+
+
+def _target(call: ast.Call, named: dict[str, tuple[str, str | None]]) -> tuple[str, str] | None:
+    """(module, function) a call reaches through the file's tracker imports, if any."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        module, function = named.get(func.value.id, ("", "?"))
+        return (module, func.attr) if module and function is None else None
+    if isinstance(func, ast.Name) and func.id in named:
+        module, function = named[func.id]
+        return (module, function) if function else None
+    return None
+
+
+def _passes_path(call: ast.Call, defined: ast.FunctionDef) -> bool | None:
+    """Whether the call gives `path` a value other than None; None when the function takes no
+    `path`."""
+    positional = [a.arg for a in defined.args.posonlyargs + defined.args.args]
+    if "path" not in positional + [a.arg for a in defined.args.kwonlyargs]:
+        return None
+    given = next((k.value for k in call.keywords if k.arg == "path"), None)
+    if (
+        given is None
+        and "path" in positional
+        and not any(isinstance(a, ast.Starred) for a in call.args)
+    ):
+        index = positional.index("path")
+        given = call.args[index] if index < len(call.args) else None
+    return given is not None and not (isinstance(given, ast.Constant) and given.value is None)
+
+
+def calls_without_path(root: Path) -> list[str]:
+    """Calls from tracker/ui, pages/ and app.py to a domain function that takes `path` but is
+    not given one (or is given None): each would read the default database, not the page's.
+    (The UI's own functions take `path` without a default: Python refuses a call without it.)"""
+    files = [
+        *sorted((root / "tracker" / "ui").rglob("*.py")),
+        *sorted((root / "pages").glob("*.py")),
+    ]
+    bad = []
+    for file in [*files, root / "app.py"]:
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        named = _callables(root, tree)
+        for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+            target = _target(call, named)
+            if target is None or _layer(target[0]) not in DOMAIN:
+                continue
+            source = _module_file(root, target[0])
+            defined = _functions(source).get(target[1]) if source else None
+            if defined is not None and _passes_path(call, defined) is False:
+                bad.append(f"{_rel(file, root)}:{call.lineno}: {ast.unparse(call.func)}()")
+    return bad
+
+
 # --- the repository keeps them -------------------------------------------------------------------
 
 
@@ -265,6 +438,16 @@ def test_no_page_over_the_limit() -> None:
 @pytest.mark.parametrize("path", _sources(ROOT), ids=lambda p: _rel(p, ROOT))
 def test_every_module_has_a_docstring(path: Path) -> None:
     assert not _lacks_docstring(path), _rel(path, ROOT)
+
+
+def test_every_page_is_one_shape() -> None:
+    bad = page_shape_violations(ROOT)
+    assert not bad, "a page is more than render(shell.frame(…)):\n" + "\n".join(bad)
+
+
+def test_the_ui_passes_the_database_to_every_call() -> None:
+    bad = calls_without_path(ROOT)
+    assert not bad, "a call from the UI without path= (the default database):\n" + "\n".join(bad)
 
 
 # --- each guard fails on a planted violation -------------------------------------------------------
@@ -389,3 +572,40 @@ def test_size_guards_see_a_long_module_and_page(tmp_path: Path) -> None:
 def test_docstring_guard_sees_a_module_without_one(tmp_path: Path) -> None:
     root = _seeded(tmp_path, ("tracker/metrics/seeded.py", "x = 1\n"))
     assert missing_docstrings(root) == ["tracker/metrics/seeded.py"]
+
+
+def test_page_shape_guard_sees_a_page_with_a_body(tmp_path: Path) -> None:
+    page = (
+        '"""x."""\n\nimport streamlit as st\n\nfrom tracker.ui import shell\n'
+        "from tracker.ui.pages import ke_hoach\n\n"
+        'ke_hoach.render(shell.frame("ke_hoach"))\nst.caption("x")\n'
+    )
+    root = _seeded(tmp_path, ("pages/ke_hoach.py", page))
+    assert page_shape_violations(root) == [
+        "pages/ke_hoach.py: not ke_hoach.render(shell.frame('ke_hoach'))"
+    ]
+
+
+def test_page_shape_guard_sees_another_page_s_frame_and_a_missing_body(tmp_path: Path) -> None:
+    page = (
+        '"""x."""\n\nfrom tracker.ui import shell\nfrom tracker.ui.pages import seeded\n\n'
+        'seeded.render(shell.frame("ke_hoach"))\n'
+    )
+    root = _seeded(tmp_path, ("pages/seeded.py", page))
+    assert page_shape_violations(root) == [
+        "pages/seeded.py: not seeded.render(shell.frame('seeded'))",
+        "tracker/ui/pages/seeded.py: no render(scope)",
+    ]
+
+
+def test_path_guard_sees_a_call_without_path_and_one_given_none(tmp_path: Path) -> None:
+    body = (
+        '"""x."""\n\nfrom tracker.catalogue import plan\nfrom tracker.metrics.progress import '
+        "task_groups\n\n\ndef f(path):\n    plan.units(path)\n    plan.unit_labels()\n"
+        "    task_groups(path=None, year=2026)\n    plan.units(path=path)\n"
+    )
+    root = _seeded(tmp_path, ("tracker/ui/seeded.py", body))
+    assert calls_without_path(root) == [
+        "tracker/ui/seeded.py:9: plan.unit_labels()",
+        "tracker/ui/seeded.py:10: task_groups()",
+    ]

@@ -284,7 +284,7 @@ def test_task_history_current_rows_only(data: Path) -> None:
     assert top["difficulty"] == "Thiếu phòng tiếp dân"
     assert top["proposal"] == "Bố trí thêm phòng tiếp công dân"
     assert top["evidence"] == "Báo cáo số 15/BC-BTCD ngày 06/03/2026"
-    table = tables.history_table(df)
+    table = tables.history_table(df, data)
     assert table.iloc[0]["Tuần"] == "Tuần 10/2026"
     assert table.iloc[0]["Tỷ lệ"] == 30
     assert display.display_text(table)["Tỷ lệ"][0] == "30,0%"
@@ -311,7 +311,7 @@ def test_unit_filter_on_task_views(data: Path) -> None:
     assert progress.task_units("II.4", W10, unit="HCTC")["percent"].tolist() == [10]
     history = progress.task_history("II.4", W10, unit="HCTC")
     assert history["period"].tolist() == ["2026-W09", "2026-W07"]
-    table = tables.current_units_table(units)
+    table = tables.current_units_table(units, data)
     assert display.display_text(table)["Tỷ lệ"] == ["30,0%", "10,0%", "", "20,0%"]
     assert table["Từ báo cáo"].tolist() == [
         "Tuần 10/2026",
@@ -360,11 +360,11 @@ def test_unit_indicators_flow_and_stock(data: Path) -> None:
 
 
 def test_unit_reporting_history(data: Path) -> None:
-    df = tables.unit_reporting_history("TTPVHCC", W10)
+    df = tables.unit_reporting_history("TTPVHCC", W10, data)
     weeks = [label.split(" (")[0] for label in df["Tuần"]]
     assert weeks == ["Tuần 10/2026", "Tuần 9/2026", "Tuần 8/2026", "Tuần 7/2026"]
     assert df["Tình trạng"].tolist() == ["Chưa nộp", "Trễ hạn", "Không yêu cầu", "Chưa nộp"]
-    hctc = tables.unit_reporting_history("HCTC", W10)
+    hctc = tables.unit_reporting_history("HCTC", W10, data)
     assert hctc.iloc[0]["Tình trạng"] == "Đúng hạn"
     assert hctc.iloc[0]["Số lần nộp"] == 2  # sub 5 and its correction 6 (the rejected 8 not)
     assert hctc.iloc[0]["Nộp lần đầu lúc"] == pd.Timestamp("2026-03-05 10:00")
@@ -380,7 +380,7 @@ def test_status_counts_and_tables(data: Path) -> None:
         "Quá hạn": 1,
         "Chưa có báo cáo": 4,
     }
-    table = tables.task_table(progress.task_completion(W10))
+    table = tables.task_table(progress.task_completion(W10), data)
     shown = pd.DataFrame(display.display_text(table), index=table["Mã"])
     table = table.set_index("Mã")
     assert shown.loc["II.3", "Hoàn thành"] == "17,5%"

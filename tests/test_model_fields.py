@@ -41,9 +41,9 @@ def _book(field: str) -> bytes:
 
 
 def _deactivate(user: auth.User, name: str) -> None:
-    frame = editing.catalogue_frame("model_fields")
+    frame = editing.catalogue_frame("model_fields", year=2026)
     frame.loc[frame["name"] == name, "active"] = False
-    assert editing.save_catalogue("model_fields", frame, user) == 1
+    assert editing.save_catalogue("model_fields", frame, user, year=2026) == 1
 
 
 def test_shipped_fields_keep_the_old_wording_and_add_the_guide_s(tmp_db: Path) -> None:
@@ -74,7 +74,7 @@ def test_migration_seed_matches_the_shipped_files() -> None:
 def test_a_science_and_technology_model_is_accepted(users: dict) -> None:
     result = submissions.submit(_book(KHCN), "hctc.xlsx", users["don_vi"], now=ON_TIME)
     assert result.status == "accepted", result.errors
-    register = models_register.register()
+    register = models_register.register(year=2026)
     assert register["field"].tolist() == [KHCN]
     matrix = models_register.field_status_matrix(register)
     assert matrix.index.tolist() == SHIPPED
@@ -99,34 +99,36 @@ def test_a_deactivated_field_is_refused_with_the_allowed_list(users: dict) -> No
 
 
 def test_a_field_edit_is_validated_with_vietnamese_messages(users: dict) -> None:
-    frame = editing.catalogue_frame("model_fields")
+    frame = editing.catalogue_frame("model_fields", year=2026)
     frame.loc[0, "name"] = "Kinh tế, tài chính"
     frame.loc[1, "name"] = "quốc phòng - an ninh"
     with pytest.raises(catalogues.CatalogueError) as err:
-        editing.save_catalogue("model_fields", frame, users["quan_tri"])
+        editing.save_catalogue("model_fields", frame, users["quan_tri"], year=2026)
     assert err.value.problems == [
         "Dòng 1: tên lĩnh vực 'Kinh tế, tài chính' không được chứa dấu phẩy hoặc dấu nháy kép "
         "(danh sách chọn của Excel dùng dấu phẩy để ngăn cách); hãy dùng dấu gạch ngang.",
         "Dòng 3: tên lĩnh vực 'Quốc phòng - an ninh' bị trùng.",
     ]
-    none_active = editing.catalogue_frame("model_fields").assign(active=False)
+    none_active = editing.catalogue_frame("model_fields", year=2026).assign(active=False)
     with pytest.raises(catalogues.CatalogueError, match="ít nhất một lĩnh vực đang dùng"):
-        editing.save_catalogue("model_fields", none_active, users["quan_tri"])
+        editing.save_catalogue("model_fields", none_active, users["quan_tri"], year=2026)
     assert plan.model_fields() == SHIPPED  # nothing saved
 
 
 def test_a_field_models_use_cannot_be_deleted_only_deactivated(users: dict) -> None:
     add_models("KT", "2026-W10", [{"name": "Chợ văn minh", "field": KHCN, "status": "Đăng ký"}])
-    frame = editing.catalogue_frame("model_fields")
+    frame = editing.catalogue_frame("model_fields", year=2026)
     with pytest.raises(catalogues.CatalogueError) as err:
-        editing.save_catalogue("model_fields", frame[frame["code"] != "KHCN"], users["quan_tri"])
+        editing.save_catalogue(
+            "model_fields", frame[frame["code"] != "KHCN"], users["quan_tri"], year=2026
+        )
     assert err.value.problems[0].startswith(
         "Không xóa được 'KHCN' vì đã có mô hình báo cáo thuộc lĩnh vực này. Hãy bỏ chọn cột"
     )
     _deactivate(users["quan_tri"], KHCN)
     assert KHCN in plan.model_fields(active_only=False)
     # The register still counts the model under its field, after the active ones.
-    matrix = models_register.field_status_matrix(models_register.register())
+    matrix = models_register.field_status_matrix(models_register.register(year=2026))
     assert matrix.index.tolist() == [*SHIPPED[:-1], KHCN]
 
 
@@ -153,15 +155,15 @@ def test_the_field_file_is_checked_with_file_and_line(tmp_path: Path) -> None:
 
 def _model(unit: str = "KT") -> str:
     add_models(unit, "2026-W10", [{"name": "Chợ  Văn minh", "field": KHCN, "status": "Đăng ký"}])
-    return models_register.register()["model_key"].iloc[0]
+    return models_register.register(year=2026)["model_key"].iloc[0]
 
 
 def test_hctc_records_kind_decision_and_sending(users: dict) -> None:
     key = _model()
     value = Recognition("Điển hình", " 125/QĐ-VP ", date(2026, 1, 5), True, date(2026, 1, 6))
-    assert models_register.record_recognition(users["quan_tri"], "KT", key, value)
-    assert not models_register.record_recognition(users["quan_tri"], "KT", key, value)
-    row = models_register.register().iloc[0]
+    assert models_register.record_recognition(users["quan_tri"], "KT", key, value, year=2026)
+    assert not models_register.record_recognition(users["quan_tri"], "KT", key, value, year=2026)
+    row = models_register.register(year=2026).iloc[0]
     assert (row["kind"], row["decision_no"], bool(row["sent_to_snv"])) == (
         "Điển hình",
         "125/QĐ-VP",
@@ -183,7 +185,7 @@ def test_recognition_mistakes_are_listed_and_nothing_is_stored(users: dict) -> N
     future = settings.now().date().replace(year=settings.now().year + 1)
     bad = Recognition("Tập thể", "125/QĐ-VP", None, False, future)
     with pytest.raises(RecognitionError) as err:
-        models_register.record_recognition(users["quan_tri"], "KT", key, bad)
+        models_register.record_recognition(users["quan_tri"], "KT", key, bad, year=2026)
     assert err.value.problems == [
         "Loại 'Tập thể' không hợp lệ; chọn một trong: Mô hình, Điển hình.",
         "Ghi đủ cả số và ngày của quyết định công nhận (hoặc để trống cả hai nếu chưa có).",
@@ -191,9 +193,13 @@ def test_recognition_mistakes_are_listed_and_nothing_is_stored(users: dict) -> N
         f"Ngày gửi Sở Nội vụ {future:%d/%m/%Y} ở tương lai; kiểm tra lại.",
     ]
     with pytest.raises(RecognitionError, match="Không tìm thấy mô hình"):
-        models_register.record_recognition(users["quan_tri"], "HCTC", key, Recognition("Mô hình"))
+        models_register.record_recognition(
+            users["quan_tri"], "HCTC", key, Recognition("Mô hình"), year=2026
+        )
     with pytest.raises(auth.PermissionDenied):
-        models_register.record_recognition(users["don_vi"], "KT", key, Recognition("Mô hình"))
+        models_register.record_recognition(
+            users["don_vi"], "KT", key, Recognition("Mô hình"), year=2026
+        )
     assert db.scalar("select count(*) from model_recognition") == 0
 
 
@@ -201,8 +207,10 @@ def test_register_table_marks_sample_units_and_shows_the_record(users: dict) -> 
     from tracker.ui import models_view
 
     key = _model("KT")
-    models_register.record_recognition(users["quan_tri"], "KT", key, Recognition("Mô hình"))
-    table = models_view.register_table(models_register.register())
+    models_register.record_recognition(
+        users["quan_tri"], "KT", key, Recognition("Mô hình"), year=2026
+    )
+    table = models_view.register_table(models_register.register(year=2026), settings.db_path())
     row = table.iloc[0]
     assert row["Đơn vị"] == "Phòng Kinh tế (mẫu)"
     assert (row["Loại"], row["Quyết định công nhận"], row["Gửi Sở Nội vụ"]) == ("Mô hình", "", "")
@@ -212,7 +220,7 @@ def test_csv_exports_keep_the_catalogue_s_unit_name(users: dict) -> None:
     """Exports are data: the name column holds the catalogue's name (no "(mẫu)")."""
 
     _model()
-    rows = list(csv.reader(io.StringIO(models_register.models_csv().decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(models_register.models_csv(year=2026).decode("utf-8-sig"))))
     assert rows[1][:4] == ["KT", "Phòng Kinh tế", "Chợ  Văn minh", KHCN]
 
 

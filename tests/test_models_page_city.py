@@ -14,6 +14,7 @@ import pytest
 from tests import scoring_snapshot as snap
 from tests.apptest_helpers import open_page
 from tests.scoring_fixture import add_models
+from tracker import settings
 from tracker.catalogue import plan
 from tracker.ingest.contract import MODEL_STATUSES
 from tracker.metrics import models_register
@@ -41,7 +42,7 @@ def _city() -> pd.DataFrame:
             for i in range(PER_UNIT)
         ]
         add_models(unit, "2026-W10", models, uploaded_at=datetime(2026, 3, 6, 10, u))
-    register = models_register.register()
+    register = models_register.register(year=2026)
     assert len(register) > display.PAGE_ROWS  # at least two pages
     return register
 
@@ -66,7 +67,7 @@ def test_count_step_keeps_few_ticks() -> None:
 
 def test_pages_chart_and_history_cover_every_model(users) -> None:
     register = _city()
-    whole = models_view.register_table(register)
+    whole = models_view.register_table(register, settings.db_path())
     at = open_page(users["lanh_dao"], "dan_van_kheo")
     assert not at.exception, at.exception
     assert at.metric[0].value == str(len(register))
@@ -105,7 +106,7 @@ def test_a_saved_record_shows_at_once(users) -> None:
     assert table["Loại"].iloc[0] == models_view.NO_KIND
     value = Recognition(kind="Điển hình")
     assert models_register.record_recognition(
-        users["quan_tri"], first.unit_code, first.model_key, value
+        users["quan_tri"], first.unit_code, first.model_key, value, year=2026
     )
     at.run()
     table = next(d.value for d in at.dataframe if "Tên mô hình" in d.value.columns)

@@ -67,7 +67,7 @@ def build(admin: User, seed: int = 13) -> None:
                     m["status"] = MODEL_STATUSES[MODEL_STATUSES.index(m["status"]) + 1]
                     m["outcome"] = f"Kết quả tuần {week}"
             add_models(unit, week, [dict(m) for m in models], uploaded_at=datetime(2026, 3, w + 1))
-    register = models_register.register()
+    register = models_register.register(year=2026)
     for r in register.itertuples():
         roll = rng.random()
         if roll < 0.25:
@@ -77,7 +77,7 @@ def build(admin: User, seed: int = 13) -> None:
             value = Recognition("Điển hình", number, date(2026, 2, 10), True, date(2026, 2, 20))
         else:
             continue
-        models_register.record_recognition(admin, r.unit_code, r.model_key, value)
+        models_register.record_recognition(admin, r.unit_code, r.model_key, value, year=2026)
 
 
 def page_snapshot(at: Any) -> dict[str, Any]:

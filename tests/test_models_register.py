@@ -53,7 +53,7 @@ def _setup() -> None:
 
 def test_register_lists_latest_sheets(tmp_db: Path) -> None:
     _setup()
-    reg = models_register.register()
+    reg = models_register.register(year=2026)
     assert list(zip(reg["unit_code"], reg["status"], strict=True)) == [
         ("HCTC", "Đang thực hiện"),
         ("KT", "Được công nhận"),
@@ -66,7 +66,7 @@ def test_register_lists_latest_sheets(tmp_db: Path) -> None:
 
 def test_filters_and_counts(tmp_db: Path) -> None:
     _setup()
-    reg = models_register.register()
+    reg = models_register.register(year=2026)
     assert len(models_register.filtered(reg, unit="KT")) == 1
     assert models_register.filtered(reg, field="kinh tế")["unit_code"].tolist() == ["KT"]
     assert models_register.filtered(reg, status="Đang thực hiện")["unit_code"].tolist() == ["HCTC"]
@@ -99,7 +99,7 @@ def test_history_of_a_model(tmp_db: Path) -> None:
 def test_models_csv(tmp_db: Path) -> None:
     _setup()
     add_models("VX", "2026-W10", [{"name": "=cmd|' /C calc'!A0", "field": ECO, "status": ""}])
-    data = models_register.models_csv()
+    data = models_register.models_csv(year=2026)
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == list(models_register.MODELS_CSV_COLUMNS)

@@ -18,6 +18,7 @@ from tests.apptest_helpers import open_page, texts
 from tests.conftest import set_now, set_plan_setting
 from tests.scoring_fixture import NA, add_scores, ordinary_scores
 from tests.workbook_factory import Book
+from tracker import settings
 from tracker.catalogue import plan, plan_files, plan_loading, plan_years, plans, year_start
 from tracker.ingest import checks, submissions, template
 from tracker.metrics import scoring
@@ -268,7 +269,7 @@ def test_cards_compare_within_a_plan_year(tmp_db: Path) -> None:
     """The first reporting week's cards are not compared with last year's last week."""
     plan_loading.copy(SYSTEM, 2026, 2027)
     week = plans.first_week(2027)
-    figures = overview.key_figure_changes(week, overview.progress.plan_completion(week))
+    figures = overview.key_figure_changes(week, overview.progress.plan_completion(week), tmp_db)
     assert figures == {"plan": "", "reported": "", "difficulties": ""}
 
 
@@ -356,5 +357,5 @@ def test_score_columns_are_numbers_shown_in_vietnamese(users: dict) -> None:
     assert unscored.any() and "Chưa chấm (0)" in score_views.score_styler(vp).to_html()
     missing = score_views.missing_evidence(scoring.criterion_lines(2026))
     assert missing["Điểm"].dtype == "float64"
-    ranking = score_views.ranking(2026)
+    ranking = score_views.ranking(2026, settings.db_path())
     assert pd.api.types.is_float_dtype(ranking["Điểm thẩm định"])

@@ -113,4 +113,4 @@ def test_shared_charts_are_drawn_once_per_data_version(
 def test_a_shared_view_outside_a_snapshot_is_refused(tmp_db) -> None:
     """Filed under a version read apart from its data, a picture could outlive an upload."""
     with pytest.raises(RuntimeError, match="consistent"):
-        display.shared("loose", audience=display.EVERYONE, draw=lambda: None)
+        display.shared("loose", audience=display.EVERYONE, draw=lambda: None, path=tmp_db)

@@ -47,9 +47,9 @@ ANSWERED = rr.Request(  # answered on time: never listed
 @pytest.fixture
 def registered(users) -> dict[str, int]:
     ids = {
-        "overdue": rr.register(users["quan_tri"], OVERDUE),
-        "waiting": rr.register(users["lanh_dao"], WAITING),
-        "answered": rr.register(users["quan_tri"], ANSWERED),
+        "overdue": rr.register(users["quan_tri"], OVERDUE, year=2026),
+        "waiting": rr.register(users["lanh_dao"], WAITING, year=2026),
+        "answered": rr.register(users["quan_tri"], ANSWERED, year=2026),
     }
     rr.answer(users["quan_tri"], ids["answered"], "20/BC-VPUB", "2026-03-04")
     return ids

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests import metric_fixture as fx
 from tests.apptest_helpers import open_page
+from tracker import settings
 from tracker.accounts import auth
 from tracker.exports import tables as exports
 from tracker.metrics import difficulties
@@ -92,7 +93,8 @@ def test_follow_up_and_difficulties_mark_sample_units(data) -> None:
                 "handled_note": [None, None],
                 "source": ["app", "app"],
             }
-        )
+        ),
+        settings.db_path(),
     )
     assert register["Đơn vị"].tolist() == ["TH (mẫu)", "HCTC"]
 

@@ -136,7 +136,9 @@ def test_admin_sees_criteria_management(scored) -> None:
 
 def test_official_set_removes_warning(scored) -> None:
     table = criteria.edit_frame(1)
-    criteria.save_edited(scored["quan_tri"], table, "Phụ lục II chính thức", provisional=False)
+    criteria.save_edited(
+        scored["quan_tri"], table, "Phụ lục II chính thức", provisional=False, year=2026
+    )
     at = open_page(scored["lanh_dao"], "tu_cham_diem")
     shown = texts(at)
     assert "bộ tạm thời" not in shown
@@ -224,7 +226,10 @@ def test_admin_loads_a_criteria_set_from_the_page(scored) -> None:
     at.button(key="criteria_load").click().run()
     assert not at.exception, at.exception
     assert "Đã lưu bộ tiêu chí mới (phiên bản 2)" in texts(at)
-    assert criteria.active_set()["label"] == "Phụ lục II - Quyết định 2579/QĐ-UBND ngày 21/11/2025"
+    assert (
+        criteria.active_set(year=2026)["label"]
+        == "Phụ lục II - Quyết định 2579/QĐ-UBND ngày 21/11/2025"
+    )
     assert "bộ tạm thời**" not in texts(at)
     # HCTC's earlier sheet keeps its set and total.
     assert scoring.unit_total("HCTC", 2026)["set_id"] == 1

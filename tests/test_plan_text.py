@@ -30,7 +30,7 @@ TEAM = "Tổ thực hiện công tác dân vận chính quyền và thực hiệ
 
 
 def test_groups_carry_the_plan_s_headings(tmp_db: Path) -> None:
-    groups = plan.groups().set_index("code")
+    groups = plan.groups(year=2026).set_index("code")
     assert groups.loc["II.1", "heading"] == II_1
     assert groups.loc["III.2", "heading"] == III_2
     assert groups.loc["II", "heading"] == "NỘI DUNG THỰC HIỆN"
@@ -39,7 +39,7 @@ def test_groups_carry_the_plan_s_headings(tmp_db: Path) -> None:
 
 
 def test_outline_reads_like_the_document(tmp_db: Path) -> None:
-    entries = [(e["kind"], e["code"]) for e in plan.outline()]
+    entries = [(e["kind"], e["code"]) for e in plan.outline(year=2026)]
     assert entries[:6] == [
         ("section", "II"),
         ("group", "II.1"),
@@ -55,19 +55,19 @@ def test_outline_reads_like_the_document(tmp_db: Path) -> None:
         ("task", "III.2.a"),
         ("task", "III.2.b"),
     ]
-    heading = next(e for e in plan.outline() if e["code"] == "III.2")
+    heading = next(e for e in plan.outline(year=2026) if e["code"] == "III.2")
     assert (heading["number"], heading["text"]) == ("2.", III_2)
 
 
 def test_inferred_directing_is_marked_and_the_plan_s_terms_are_used(tmp_db: Path) -> None:
-    table = plan.plan_table().set_index("Mã")
+    table = plan.plan_table(year=2026).set_index("Mã")
     for code in ("II.1.a", "II.1.b", "III.1", "III.2.a", "III.2.b"):
         assert table.loc[code, "Chỉ đạo"].endswith(plan.INFERRED_MARK), code
         assert table.loc[code, "Phân công suy ra"] == "Có"
     assert table.loc["III.1", "Chỉ đạo"] == "Chánh Văn phòng (suy ra)"
     assert table.loc["II.1.c", "Chỉ đạo"] == "Lãnh đạo Văn phòng"
     assert TEAM in table.loc["II.2", "Nhiệm vụ"]
-    assert all("Tổ dân vận" not in t for t in plan.tasks()["short_title"])
+    assert all("Tổ dân vận" not in t for t in plan.tasks(year=2026)["short_title"])
 
 
 def test_a_task_in_an_unknown_group_is_refused(tmp_path: Path, users: dict) -> None:
@@ -86,12 +86,16 @@ def test_a_task_in_an_unknown_group_is_refused(tmp_path: Path, users: dict) -> N
         "tasks.csv, dòng 12: nhóm 'III.2' không có trong task_groups.csv; thêm nhóm đó hoặc sửa "
         "cột 'group_code'.",
     ]
-    frame = editing.catalogue_frame("task_groups")
+    frame = editing.catalogue_frame("task_groups", year=2026)
     with pytest.raises(catalogues.CatalogueError, match=r"Không xóa được 'III\.2' vì còn nhiệm vụ"):
-        editing.save_catalogue("task_groups", frame[frame["code"] != "III.2"], users["quan_tri"])
+        editing.save_catalogue(
+            "task_groups", frame[frame["code"] != "III.2"], users["quan_tri"], year=2026
+        )
     frame.loc[frame["code"] == "II.3", "heading"] = "Triển khai Nghị quyết"
-    assert editing.save_catalogue("task_groups", frame, users["quan_tri"]) == 1
-    assert plan.groups().set_index("code").loc["II.3", "heading"] == "Triển khai Nghị quyết"
+    assert editing.save_catalogue("task_groups", frame, users["quan_tri"], year=2026) == 1
+    assert (
+        plan.groups(year=2026).set_index("code").loc["II.3", "heading"] == "Triển khai Nghị quyết"
+    )
 
 
 def test_plan_page_shows_headings_and_the_inferred_note(users: dict) -> None:

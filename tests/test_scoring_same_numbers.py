@@ -18,6 +18,7 @@ from tests import scoring_snapshot as snap
 from tests.apptest_helpers import open_page
 from tests.frozen import frozen
 from tests.scoring_fixture import add_scores, ordinary_scores
+from tracker import settings
 from tracker.store import db
 from tracker.ui import score_views
 
@@ -77,8 +78,8 @@ def test_pages_of_units_show_the_whole_table(users) -> None:
     codes = _city_units(2 * score_views.PAGE_SIZE + 5)
     for i, code in enumerate(codes):
         add_scores(code, snap.PERIOD, ordinary_scores(40 + i % 60))
-    whole = score_views.ranking(2026)
-    frames = score_views.year_matrix(2026)
+    whole = score_views.ranking(2026, settings.db_path())
+    frames = score_views.year_matrix(2026, settings.db_path())
     assert frames is not None
     values, _ = frames
     at = open_page(users["lanh_dao"], "tu_cham_diem")

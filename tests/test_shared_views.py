@@ -6,16 +6,13 @@ the previous viewer's picture, and the seeded violation below proves the check s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-from tests.apptest_helpers import open_page
+from tests.apptest_helpers import open_page, picture
 from tests.conftest import OFFICE_NOW, OFFICE_UNTIL
 from tracker.roles import User
 from tracker.store import db
@@ -51,14 +48,14 @@ def draws(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     counts = {"calls": 0, "drawn": 0}
     original = display.shared
 
-    def counting(name: str, *parts, audience, draw: Callable[[], None]) -> None:
+    def counting(name: str, *parts, audience, draw: Callable[[], None], path: Path) -> None:
         counts["calls"] += 1
 
         def drawing() -> None:
             counts["drawn"] += 1
             draw()
 
-        original(name, *parts, audience=audience, draw=drawing)
+        original(name, *parts, audience=audience, draw=drawing, path=path)
 
     monkeypatch.setattr(display, "shared", counting)
     return counts
@@ -67,44 +64,6 @@ def draws(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 def _empty_caches() -> None:
     st.cache_data.clear()
     db.close_all()  # the query and derived-value caches go with the connection
-
-
-# An element's id hashes its parameters and where it was first drawn (a replay keeps it): not
-# part of what a viewer sees.
-_ELEMENT_ID = re.compile(rb"\$\$ID-[0-9a-f]{32}-")
-# DuckDB's parallel sums may differ in a float's last digits from one run to the next (a page
-# shows one decimal): a chart's numbers compare to nine decimals.
-_FLOAT_TAIL = re.compile(rb"(\d\.\d{9})\d+")
-
-
-def picture(at: AppTest) -> list[tuple[str, bytes]]:
-    """Every element the run drew, as its type and its message's bytes (without its id; a
-    table as its cells)."""
-    assert not at.exception, at.exception
-    return [
-        (node.type, _table(node) if node.type == "dataframe" else _message(node))
-        for root in (at.main, at.sidebar)
-        for node in root
-        if getattr(node, "proto", None) is not None and node.type != "block"
-    ]
-
-
-def _message(node: Any) -> bytes:
-    return _comparable(node.proto.SerializeToString(deterministic=True))
-
-
-def _table(node: Any) -> bytes:
-    """The cells and the table's settings (Arrow's bytes carry a float's last digits too, see
-    _FLOAT_TAIL)."""
-    settings = type(node.proto)()
-    settings.CopyFrom(node.proto)
-    settings.ClearField("arrow_data")
-    cells = node.value.to_csv(float_format="%.9f").encode()
-    return _comparable(cells + settings.SerializeToString(deterministic=True))
-
-
-def _comparable(message: bytes) -> bytes:
-    return _FLOAT_TAIL.sub(rb"\1", _ELEMENT_ID.sub(b"$$ID-", message))
 
 
 def _alone(page: str, query: dict) -> dict[str, list]:
@@ -134,14 +93,14 @@ def test_a_view_filed_for_the_wrong_audience_is_caught(
     original = display.shared
 
     def naming_the_viewer(audience_for: Callable[[User], display.Audience]):
-        def shared(name: str, *parts, audience, draw: Callable[[], None]) -> None:
+        def shared(name: str, *parts, audience, draw: Callable[[], None], path: Path) -> None:
             user = st.session_state[shell.SESSION_USER]
 
             def draw_with_unit() -> None:
                 draw()
                 st.caption(f"Đơn vị xem: {user.unit_code}")
 
-            original(name, *parts, audience=audience_for(user), draw=draw_with_unit)
+            original(name, *parts, audience=audience_for(user), draw=draw_with_unit, path=path)
 
         return shared
 
@@ -161,6 +120,6 @@ def test_a_view_filed_for_the_wrong_audience_is_caught(
 
 def test_shared_requires_an_audience() -> None:
     with pytest.raises(TypeError):
-        display.shared("x", draw=lambda: None)  # type: ignore[call-arg]
-    with pytest.raises(TypeError):
-        display.shared("x", audience="everyone", draw=lambda: None)  # type: ignore[arg-type]
+        display.shared("x", draw=lambda: None, path=Path("x"))  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="audience"):
+        display.shared("x", audience="everyone", draw=lambda: None, path=Path("x"))  # type: ignore[arg-type]

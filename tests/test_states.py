@@ -143,7 +143,7 @@ def _params(state: State, week: str, path: Path) -> dict[str, Any]:
         "date_from": periods.decree_range("nam", 2026)[0],
         "date_to": end,
         "first_week": "2026-W07",
-        "set_id": criteria.active_set(path, plans.current(path))["id"],
+        "set_id": criteria.active_set(path, year=plans.current(path))["id"],
         "source": None,
         "username": None,
         "action": None,

@@ -18,6 +18,7 @@ import pytest
 from tests.apptest_helpers import dataframe_heights, open_page
 from tests.conftest import built_sample
 from tests.test_tasks_page_same_numbers import _series
+from tracker import settings
 from tracker.accounts import auth
 from tracker.metrics import heatmap, progress
 from tracker.tools import demo
@@ -68,7 +69,7 @@ def _same(shown: list[Any], expected: list[float]) -> bool:
 
 def test_grouped_cells_are_the_mean_of_the_cells_they_cover(on_city: Path) -> None:
     codes = tuple(progress.task_completion(WEEK)["code"])
-    full = heatmap_view.grid(WEEK, None, codes)
+    full = heatmap_view.grid(WEEK, None, codes, settings.db_path())
     assert len(full.values) == UNITS > heatmap_view.FULL_UNITS
     grouped = heatmap.grouped(full)
     members = heatmap.groups(list(full.values.index))
@@ -92,7 +93,7 @@ def test_page_shows_groups_and_every_unit_on_drill_down(on_city: Path) -> None:
     at = open_page(_leader(on_city), "nhiem_vu", {"week": WEEK})
     assert not at.exception, at.exception
     codes = tuple(progress.task_completion(WEEK)["code"])
-    full = heatmap_view.grid(WEEK, None, codes)
+    full = heatmap_view.grid(WEEK, None, codes, settings.db_path())
     grouped = heatmap.grouped(full)
     maps = _heatmaps(at)
     assert set(maps) == {"group"}  # no group chosen: no per-unit grid yet
@@ -122,7 +123,7 @@ def test_many_groups_are_drawn_a_page_at_a_time(
     monkeypatch.setattr(heatmap_view, "GROUPS_SHOWN", 2)  # 60 units: 3 groups, 2 pages
     at = open_page(_leader(on_city), "nhiem_vu", {"week": WEEK})
     assert not at.exception, at.exception
-    full = heatmap_view.grid(WEEK, None, tuple(_heatmaps(at)["group"]["x"]))
+    full = heatmap_view.grid(WEEK, None, tuple(_heatmaps(at)["group"]["x"]), settings.db_path())
     grouped, members = heatmap.grouped(full), heatmap.groups(list(full.values.index))
     labels = list(grouped.mean.index)
     assert _heatmaps(at)["group"]["y"] == labels[:2]
@@ -146,7 +147,7 @@ def test_one_unit_chosen_shows_its_own_row(on_city: Path) -> None:
     maps = _heatmaps(at)
     assert set(maps) == {"units"} and maps["units"]["y"] == [unit]
     codes = tuple(progress.task_completion(WEEK)["code"])
-    row = heatmap_view.grid(WEEK, None, codes).values.loc[unit]
+    row = heatmap_view.grid(WEEK, None, codes, settings.db_path()).values.loc[unit]
     assert _same(maps["units"]["z"][0], row.tolist())
 
 

@@ -15,6 +15,7 @@ from streamlit import dataframe_util
 
 from tests import metric_fixture as fx
 from tests.apptest_helpers import open_page
+from tracker import settings
 from tracker.accounts import auth
 from tracker.metrics import difficulties, progress, reporting
 from tracker.ui import display, overview, tables, upload_view
@@ -59,7 +60,7 @@ def _check_times(table: pd.DataFrame, *names: str) -> None:
 
 
 def test_task_table_sorts_by_percent_and_time(data: dict[str, auth.User]) -> None:
-    table = tables.task_table(progress.task_completion(W10))
+    table = tables.task_table(progress.task_completion(W10), settings.db_path())
     _check_numbers(table, "Hoàn thành", tables.PLANNED)
     _check_times(table, "Cập nhật lần cuối")
     # As text, "100,0%" sorted before "17,5%"; as numbers the completed task comes first.
@@ -74,10 +75,10 @@ def test_task_table_sorts_by_percent_and_time(data: dict[str, auth.User]) -> Non
 def test_unit_and_task_drill_down_tables(data: dict[str, auth.User]) -> None:
     unit_tasks = tables.unit_task_table(progress.unit_tasks("HCTC", W10))
     _check_numbers(unit_tasks, "Tỷ lệ của đơn vị", "Hoàn thành của nhiệm vụ", tables.PLANNED)
-    current = tables.current_units_table(progress.task_units("II.4", W10))
+    current = tables.current_units_table(progress.task_units("II.4", W10), settings.db_path())
     _check_numbers(current, "Tỷ lệ")
     _check_times(current, "Nộp lúc")
-    history = tables.history_table(progress.task_history("II.4", W10))
+    history = tables.history_table(progress.task_history("II.4", W10), settings.db_path())
     _check_numbers(history, "Tỷ lệ")
     _check_times(history, "Nộp lúc")
     # Sorted by time, the W07 sheets (13/02) come before the W10 one (06/03): by dd/mm text,
@@ -89,14 +90,16 @@ def test_unit_and_task_drill_down_tables(data: dict[str, auth.User]) -> None:
 
 def test_reporting_and_difficulty_tables(data: dict[str, auth.User]) -> None:
     status = reporting.week_status(W10)
-    _check_times(tables.status_table(status), "Nộp lần đầu lúc")
-    _check_times(overview.reporting_grid(status), "Nộp lần đầu lúc")
-    history = tables.unit_reporting_history("HCTC", W10)
+    _check_times(tables.status_table(status, settings.db_path()), "Nộp lần đầu lúc")
+    _check_times(overview.reporting_grid(status, settings.db_path()), "Nộp lần đầu lúc")
+    history = tables.unit_reporting_history("HCTC", W10, settings.db_path())
     _check_times(history, "Nộp lần đầu lúc", "Nộp lần cuối lúc")
     assert pd.api.types.is_integer_dtype(history["Số lần nộp"])
-    register = difficulties.all()
-    _check_times(tables.difficulty_table(register), "Ngày nêu")
-    _check_times(overview.open_difficulties(difficulties.open_list(W10)), "Ngày nêu")
+    register = difficulties.all(year=2026)
+    _check_times(tables.difficulty_table(register, settings.db_path()), "Ngày nêu")
+    _check_times(
+        overview.open_difficulties(difficulties.open_list(W10), settings.db_path()), "Ngày nêu"
+    )
 
 
 def test_pages_draw_typed_tables(data: dict[str, auth.User]) -> None:
@@ -126,7 +129,7 @@ def test_change_since_previous_week() -> None:
 
 def test_key_figures_show_change_since_previous_week(data: dict[str, auth.User]) -> None:
     plan = progress.plan_completion(W10)
-    changes = overview.key_figure_changes(W10, plan)
+    changes = overview.key_figure_changes(W10, plan, settings.db_path())
     before = progress.plan_completion("2026-W09").value
     assert changes["plan"] == overview.change(plan.value, before, "điểm %", 1)
     assert changes["plan"].startswith("+")

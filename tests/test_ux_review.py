@@ -18,6 +18,7 @@ from tests import metric_fixture as fx
 from tests.apptest_helpers import open_page, texts
 from tests.conftest import set_now
 from tests.scoring_fixture import add_scores, ordinary_scores
+from tracker import settings
 from tracker.accounts import admin, auth
 from tracker.metrics import difficulties, progress
 from tracker.store import db
@@ -135,7 +136,7 @@ def test_reporting_grid_puts_code_and_state_first(tmp_db) -> None:
             "first_upload": [pd.Timestamp("2026-03-05 10:00"), pd.NaT],
         }
     )
-    grid = overview.reporting_grid(status)
+    grid = overview.reporting_grid(status, settings.db_path())
     assert list(grid.columns) == ["Đơn vị", "Tình trạng", "Tên đơn vị", "Nộp lần đầu lúc"]
     record = grid.to_dict("records")[1]
     assert pd.isna(record.pop("Nộp lần đầu lúc"))
@@ -221,7 +222,7 @@ def test_gap_text_unchanged_for_top_band() -> None:
 
 
 def test_audit_view_has_no_none_and_names_every_action(data) -> None:
-    difficulties.raise_difficulty(data["don_vi"], "HCTC", "II.6", "Thiếu kinh phí")
+    difficulties.raise_difficulty(data["don_vi"], "HCTC", "II.6", "Thiếu kinh phí", year=2026)
     entries = admin.audit_entries(
         data["quan_tri"], date_from=date(2000, 1, 1), date_to=date(2100, 1, 1)
     )

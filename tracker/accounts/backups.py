@@ -42,14 +42,15 @@ def restore(folder: Path, user: User, *, path: Path | None = None) -> BackupInfo
     return store.restore(folder, user, path=path)
 
 
-def backups_dir() -> Path:
-    """Where the server keeps its backups (beside the database)."""
-    return store.backups_dir()
+def backups_dir(path: Path | None = None) -> Path:
+    """Where the server keeps the backups of the database at `path` (beside it)."""
+    return store.backups_dir(path)
 
 
-def verify(folder: Path | str) -> None:
-    """Check every file of a backup against its signed checksums (BackupError when one fails)."""
-    store.verify(Path(folder))
+def verify(folder: Path | str, path: Path | None = None) -> None:
+    """Check every file of a backup against its signed checksums, with the key of the database
+    at `path` (BackupError when one fails)."""
+    store.verify(Path(folder), path=path)
 
 
 def ensure_daily() -> None:

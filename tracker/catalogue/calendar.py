@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from tracker import roles
-from tracker.catalogue import catalogues, plans, workdays
+from tracker.catalogue import catalogues, workdays
 from tracker.roles import User
 from tracker.store import audit, db
 from tracker.text import is_missing, nfc, weekday_label
@@ -49,10 +49,9 @@ def is_exempt(period: str, path: Path | None = None) -> bool:
     return _week(period, path)[2]
 
 
-def exempt_weeks(path: Path | None = None, year: int | None = None) -> frozenset[str]:
-    """Every exempt week of the plan of `year` (default: the plan in force): those it lists in
-    its setting exempt_weeks and those without a working day."""
-    year = year or plans.current(path)
+def exempt_weeks(path: Path | None = None, *, year: int) -> frozenset[str]:
+    """Every exempt week of the plan of `year`: those it lists in its setting exempt_weeks and
+    those without a working day."""
     return frozenset(week for (week,) in db.cached_rows("exempt_weeks", path=path, year=year))
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from tracker import settings
-from tracker.catalogue import criteria_rules, plan_store, plans, setting_rules, workdays
+from tracker.catalogue import criteria_rules, plan_store, setting_rules, workdays
 from tracker.csvsafe import frame_csv, restore
 from tracker.store import db
 from tracker.store.db import DatabaseBusyError as DatabaseBusyError  # open_database() raises it
@@ -447,13 +447,18 @@ def setting(key: str, path: Path | None = None) -> str:
     raise KeyError(key)
 
 
-def export_csv(name: str, path: Path | None = None, year: int | None = None) -> bytes:
+# The catalogues that belong to a plan: exporting one names its year.
+PLAN_FILES = frozenset({"tasks", "task_groups", "criteria", "settings"})
+
+
+def export_csv(name: str, path: Path | None = None, *, year: int | None = None) -> bytes:
     """A catalogue back as CSV in the file's own columns, through the guarded writer
     (tracker/csvsafe.py: UTF-8 with BOM, formula-looking text neutralised, LF rows as in data/).
-    Tasks, headings, criteria and the plan's settings are those of the plan of `year` (default:
-    the plan in force)."""
+    Tasks, headings, criteria and the plan's settings (PLAN_FILES) are those of the plan of
+    `year`, which the caller names; the other catalogues are the Office's, of no plan."""
     _, columns = FILES[name]
-    year = year or plans.current(path)
+    if name in PLAN_FILES and year is None:
+        raise ValueError(f"export_csv({name!r}) needs the plan's year")
     if name == "criteria":
         df = db.query("criteria_active", path=path, year=year)
     elif name == "calendar":

@@ -72,10 +72,9 @@ class CriteriaError(ValueError):
 # Reading
 
 
-def active_set(path: Path | None = None, year: int | None = None) -> dict[str, Any]:
-    """The criteria set in force for the plan of `year` (default: the plan in force): id,
-    label, source, provisional, loaded_at, loaded_by."""
-    year = year or plans.current(path)
+def active_set(path: Path | None = None, *, year: int) -> dict[str, Any]:
+    """The criteria set in force for the plan of `year`: id, label, source, provisional,
+    loaded_at, loaded_by."""
     df = sets(path)
     mine = df[df["active"] & (df["plan_year"] == year)]
     if mine.empty:
@@ -261,13 +260,13 @@ def replace_set(
     provisional: bool = False,
     source: str = "bo_tieu_chi.xlsx",
     path: Path | None = None,
-    year: int | None = None,
+    year: int,
 ) -> int:
-    """Load a new criteria set from an .xlsx and make it the active one of the plan of `year`
-    (default: the plan in force); returns its id."""
+    """Load a new criteria set from an .xlsx and make it the active one of the plan of `year`;
+    returns its id."""
     roles.require(user, "edit_catalogue")
     rows, problems = parse_xlsx(data, source, path)
-    stored = _Stored(label, provisional, source, "criteria_replace", year or plans.current(path))
+    stored = _Stored(label, provisional, source, "criteria_replace", year)
     return _store(user, rows, problems, stored, path)
 
 
@@ -278,14 +277,14 @@ def save_edited(
     *,
     provisional: bool,
     path: Path | None = None,
-    year: int | None = None,
+    year: int,
 ) -> int:
-    """Store an edited copy of a set as a new version of the plan of `year` (default: the plan
-    in force); earlier scores keep their own set."""
+    """Store an edited copy of a set as a new version of the plan of `year`; earlier scores
+    keep their own set."""
     roles.require(user, "edit_catalogue")
     rows, problems = rows_from_frame(table, path)
     source = "chỉnh sửa trên ứng dụng"
-    stored = _Stored(label, provisional, source, "criteria_edit", year or plans.current(path))
+    stored = _Stored(label, provisional, source, "criteria_edit", year)
     return _store(user, rows, problems, stored, path)
 
 
@@ -314,7 +313,7 @@ def _store(
         errors.append(Problem("", "", "criteria_label_missing", "Cần đặt tên cho bộ tiêu chí.", ""))
     if errors:
         raise CriteriaError(errors)
-    before = active_set(path, new.year)
+    before = active_set(path, year=new.year)
     with db.transaction(path) as tx:
         set_id = plan_store.store_criteria_set(
             tx,

@@ -92,10 +92,10 @@ def _stored(name: str, year: int, path: Path | None) -> pd.DataFrame:
     return db.frame(f"select * from {EDITABLE[name]} order by sort_order", path=path)
 
 
-def catalogue_frame(name: str, path: Path | None = None, year: int | None = None) -> pd.DataFrame:
+def catalogue_frame(name: str, path: Path | None = None, *, year: int) -> pd.DataFrame:
     """A catalogue in its file's columns and order: text cells, true/false as booleans. Tasks,
-    headings and the plan's settings are those of the plan of `year` (default: in force)."""
-    df = _stored(name, year or plans.current(path), path)
+    headings and the plan's settings are those of the plan of `year`."""
+    df = _stored(name, year, path)
     out = pd.DataFrame({c: [cell_text(v) for v in df[c]] for c in _columns(name)}, dtype=object)
     for column in BOOLEAN_COLUMNS.intersection(out.columns):
         out[column] = out[column].eq("true").astype(bool)
@@ -200,22 +200,21 @@ def _diff(before: dict, after: dict) -> tuple[dict, dict]:
 
 
 def save_catalogue(
-    name: str, edited: pd.DataFrame, user: User, path: Path | None = None, year: int | None = None
+    name: str, edited: pd.DataFrame, user: User, path: Path | None = None, *, year: int
 ) -> int:
     """Validate an edited catalogue and store it; returns how many entries changed (0 = nothing).
-    Tasks, headings and the plan's settings are those of the plan of `year` (default: in force).
+    Tasks, headings and the plan's settings are those of the plan of `year`.
 
     Raises catalogues.CatalogueError listing every problem (by row of the edited table).
     """
     roles.require(user, "edit_catalogue")
     if name not in EDITABLE:
         raise AdminError(f"Danh mục '{name}' không sửa được ở đây.")
-    year = year or plans.current(path)
     problems: list[str] = []
     parsed = _parse(name, _rows(name, edited), problems, path, year)
     file = catalogues.FILES[name][0]
     problems = [p.replace(f"{file}, dòng ", "Dòng ", 1) for p in problems]
-    before = _keyed(name, catalogue_frame(name, path, year).to_dict("records"))
+    before = _keyed(name, catalogue_frame(name, path, year=year).to_dict("records"))
     after = _keyed(name, parsed)
     problems += _removal_problems(name, set(before) - set(after), path, year)
     if problems:
@@ -267,9 +266,8 @@ def _write(tx: db.Tx, name: str, parsed: list[dict[str, Any]], year: int) -> Non
     tx.insert_frame(EDITABLE[name], pd.DataFrame(parsed))
 
 
-def export_catalogue(
-    name: str, user: User, path: Path | None = None, year: int | None = None
-) -> bytes:
-    """A catalogue as CSV in its file's format (the same file data/ holds)."""
+def export_catalogue(name: str, user: User, path: Path | None = None, *, year: int) -> bytes:
+    """A catalogue as CSV in its file's format (the same file data/ holds); a plan's catalogues
+    (tasks, headings, settings, criteria) those of the plan of `year`."""
     roles.require(user, "export")
-    return catalogues.export_csv(name, path, year)
+    return catalogues.export_csv(name, path, year=year)

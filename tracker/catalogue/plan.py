@@ -1,8 +1,9 @@
 """A plan's catalogue as the pages and the report show it: tasks under their headings,
 assignments, units (sample ones marked), and the fields of "Dân vận khéo" models.
 
-Tasks, assignments and headings belong to the plan of a year (`year`, default: the plan in force,
-tracker/catalogue/plans.py); units and model fields are the Office's, shared by every plan."""
+Tasks, assignments and headings belong to the plan of a year (`year`, always named by the caller:
+a page's scope, a command's plan; tracker/catalogue/plans.py); units and model fields are the
+Office's, shared by every plan."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from typing import Any
 
 import pandas as pd
 
-from tracker.catalogue import plans
 from tracker.store import db
 from tracker.text import fmt_date
 
@@ -33,8 +33,9 @@ INFERRED_NOTE = (
 )
 
 
-def tasks(path: Path | None = None, year: int | None = None) -> pd.DataFrame:
-    return db.query("plan_tasks", path=path, year=year or plans.current(path))
+def tasks(path: Path | None = None, *, year: int) -> pd.DataFrame:
+    """The tasks of the plan of `year`, in plan order (queries/plan_tasks.sql)."""
+    return db.query("plan_tasks", path=path, year=year)
 
 
 def units(path: Path | None = None, active_only: bool = True) -> pd.DataFrame:
@@ -77,8 +78,9 @@ def sample_units(path: Path | None = None) -> list[str]:
     return df.loc[df["sample"], "code"].tolist()
 
 
-def assignments(path: Path | None = None, year: int | None = None) -> pd.DataFrame:
-    return db.query("task_assignments", path=path, year=year or plans.current(path))
+def assignments(path: Path | None = None, *, year: int) -> pd.DataFrame:
+    """Who carries out each task of the plan of `year` (queries/task_assignments.sql)."""
+    return db.query("task_assignments", path=path, year=year)
 
 
 def model_fields(path: Path | None = None, active_only: bool = True) -> list[str]:
@@ -87,13 +89,13 @@ def model_fields(path: Path | None = None, active_only: bool = True) -> list[str
     return df.loc[df["active"] | (not active_only), "name"].tolist()
 
 
-def groups(path: Path | None = None, year: int | None = None) -> pd.DataFrame:
+def groups(path: Path | None = None, *, year: int) -> pd.DataFrame:
     """The plan's sections (II, III) and items (II.1 … III.2) with their headings, in plan order.
 
     Columns: code, heading ('' when the item is itself a task), level (1 section, 2 item),
     number (what the plan prints: 'II.' or '1.'), sort_order (queries/task_groups.sql).
     """
-    return db.query("task_groups", path=path, year=year or plans.current(path))
+    return db.query("task_groups", path=path, year=year)
 
 
 def directing_label(directing: str, inferred: bool) -> str:
@@ -101,16 +103,16 @@ def directing_label(directing: str, inferred: bool) -> str:
     return f"{directing} {INFERRED_MARK}" if inferred else directing
 
 
-def outline(path: Path | None = None, year: int | None = None) -> list[dict[str, Any]]:
+def outline(path: Path | None = None, *, year: int) -> list[dict[str, Any]]:
     """The plan as the document reads: each section heading, each item heading (when it has
     one), then the item's tasks, in order. Every entry: kind ('section' | 'group' | 'task'),
     code, number, text (heading, or the task's short title), and for tasks the task's row
     (plan_tasks.sql columns) under 'task'. For the Kế hoạch page and the report."""
-    heads = groups(path, year)
+    heads = groups(path, year=year)
     by_code = {g.code: g for g in heads.itertuples(index=False)}
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for task in tasks(path, year).itertuples(index=False):
+    for task in tasks(path, year=year).itertuples(index=False):
         group = task.group_code
         section = group.split(".")[0]
         for code, kind in ((section, "section"), (group, "group")):
@@ -134,9 +136,9 @@ def outline(path: Path | None = None, year: int | None = None) -> list[dict[str,
     return out
 
 
-def plan_table(path: Path | None = None, year: int | None = None) -> pd.DataFrame:
-    """The Kế hoạch page's table, with Vietnamese headers and formats."""
-    t = tasks(path, year)
+def plan_table(path: Path | None = None, *, year: int) -> pd.DataFrame:
+    """The Kế hoạch page's table of the plan of `year`, with Vietnamese headers and formats."""
+    t = tasks(path, year=year)
     labels = unit_labels(path)
     lead = t["lead_unit"].map(labels).fillna("")
     inferred = t["assignment_inferred"].astype(bool)

@@ -36,7 +36,7 @@ def export(year: int, name: str, path: Path | None = None) -> bytes:
         raise PlanExportError(plans.missing_message(int(year)))
     lower = name.lower()
     if lower.endswith(".csv"):
-        return catalogues.export_csv("tasks", path, int(year))
+        return catalogues.export_csv("tasks", path, year=int(year))
     if not lower.endswith(".xlsx"):
         raise PlanExportError(f"{name}: cần tên tệp .xlsx (hoặc .csv, chỉ danh mục nhiệm vụ).")
     book = Workbook()
@@ -50,7 +50,7 @@ def export(year: int, name: str, path: Path | None = None) -> bytes:
 
 def _rows(catalogue: str, year: int, path: Path | None) -> list[dict[str, str]]:
     """The catalogue's rows as its CSV holds them (the one export of a catalogue)."""
-    data = catalogues.export_csv(catalogue, path, int(year)).decode("utf-8-sig")
+    data = catalogues.export_csv(catalogue, path, year=int(year)).decode("utf-8-sig")
     return [{k: restore(v) for k, v in row.items()} for row in csv.DictReader(io.StringIO(data))]
 
 

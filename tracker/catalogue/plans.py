@@ -116,11 +116,17 @@ def in_force(path: Path | None = None, year: int | None = None) -> int | None:
 
 
 def current(path: Path | None = None) -> int:
-    """The plan in force today (what pages and commands use when no year is chosen)."""
+    """The plan in force today: a command's year when none is given (the pages' year is their
+    scope's, chosen in the sidebar)."""
     found = in_force(path)
     if found is None:
-        raise PlanError("Chưa có Kế hoạch nào trong cơ sở dữ liệu. " + _load_hint(today_year()))
+        raise PlanError(none_loaded())
     return found
+
+
+def none_loaded() -> str:
+    """Why there is nothing to show on a database without any plan, and whom to ask."""
+    return "Chưa có Kế hoạch nào trong cơ sở dữ liệu. " + _load_hint(today_year())
 
 
 def of_week(week: str) -> int:

@@ -74,7 +74,7 @@ def start(year: int, path: Path | None = None, now: datetime | None = None) -> S
     """The plan of `year` at `now` (default: the clock)."""
     now = now or settings.now()
     weeks = plans.weeks(year, path)
-    exempt = calendar.exempt_weeks(path, year)
+    exempt = calendar.exempt_weeks(path, year=year)
     first = next((w for w in weeks if w not in exempt), weeks[0])
     due = calendar.deadline(first, path)
     return Start(year, first, due, periods.week_start(first) <= now.date(), due <= now)

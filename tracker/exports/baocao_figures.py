@@ -159,7 +159,7 @@ def gather(p: Period, path: Path | None = None) -> Figures:
             db.query("report_evidence", path=path, date_from=p.start, date_to=p.end)
         ),
         indicators=indicator_totals(p.start, p.end, path),
-        models=models_register.register(path, week=week),
+        models=models_register.register(path, year=year, week=week),
         difficulties=db.query("difficulty_accounting", path=path, week=week),
         scores=scores,
         active_units=len(plan.units(path)),

@@ -81,15 +81,18 @@ def file_name(
     year: Any = None,
     number: str | None = None,
     request: int | str | None = None,
+    path: Path | None = None,
 ) -> str:
+    """The file name of an export: its kind, and its week or the dates it holds (the Báo cáo's
+    from the request it answers, in the database at `path`)."""
     if kind in BAOCAO_KINDS:
-        request_of = baocao.request_of(request)
+        request_of = baocao.request_of(request, path)
         start, end = baocao.period_dates(period, year, date_from, date_to, request_of)
         name = baocao.file_name_of if kind == "baocao" else baocao.annex_file_name_of
         return name(start, end)
     if kind == "report":
         start, end = _report_dates(week, period, year, date_from, date_to)
-        end = reporting.data_end(start, end) or end  # the dates the workbook holds
+        end = reporting.data_end(start, end, path=path) or end  # the dates the workbook holds
         return f"bao-cao-tong-hop_{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
     if kind == "indicators" and (date_from or date_to):
         start, end = periods.date_range(None, date_from, date_to)
@@ -160,7 +163,10 @@ def build(
         case "scores":
             return scoring.scores_csv(week, path, as_of=True)
         case "models":
-            return models_register.models_csv(path, plans.of_week(week) if week else None, week)
+            if not week and not year:
+                raise ExportError("Cần chọn tuần (--week) hoặc năm của Kế hoạch (--year).")
+            plan_year = plans.of_week(week) if week else int(year)  # type: ignore[arg-type]
+            return models_register.models_csv(path, year=plan_year, week=week)
     raise ExportError(f"Loại dữ liệu xuất '{kind}' không hợp lệ; chọn: {', '.join(KINDS)}.")
 
 
@@ -195,12 +201,12 @@ def baocao_files(
     return docx, xlsx
 
 
-def download(user: User | None, kind: str, **options: Any) -> bytes:
-    """An export for a signed-in user (every role may export; refused when not signed in);
-    the Báo cáo only for leaders and admins."""
+def download(user: User | None, kind: str, *, path: Path | None = None, **options: Any) -> bytes:
+    """An export of the database at `path` for a signed-in user (every role may export;
+    refused when not signed in); the Báo cáo only for leaders and admins."""
     roles.require(user, "export")
     if kind in BAOCAO_KINDS and user is not None and user.role not in BAOCAO_ROLES:
         raise roles.PermissionDenied(
             "Chỉ tài khoản Lãnh đạo hoặc Quản trị được tạo Báo cáo gửi Sở Nội vụ."
         )
-    return build(kind, **options)
+    return build(kind, path=path, **options)

@@ -24,22 +24,23 @@ def import_files(
     dry_run: bool = False,
     marked_out: Path | None = None,
     progress: Progress | None = None,
+    path: Path | None = None,
 ) -> list[submissions.Result]:
-    """Check (dry run) or submit files from disk, in order; a missing file is a rejection.
-    Submitted through submissions.submit_many, the one way in, one file at a time (a file's
-    bytes are read when its turn comes, not all at once)."""
+    """Check (dry run) or submit files from disk into the database at `path`, in order; a
+    missing file is a rejection. Submitted through submissions.submit_many, the one way in, one
+    file at a time (a file's bytes are read when its turn comes, not all at once)."""
     roles.require(user, "upload")
     files = list(files)
     results = []
     for i, file in enumerate(files, start=1):
-        results.append(_import_one(file, user, dry_run, marked_out))
+        results.append(_import_one(file, user, dry_run, marked_out, path))
         if progress:
             progress(i, len(files), file.name)
     return results
 
 
 def _import_one(
-    file: Path, user: User, dry_run: bool, marked_out: Path | None
+    file: Path, user: User, dry_run: bool, marked_out: Path | None, path: Path | None
 ) -> submissions.Result:
     if not file.is_file():
         problem = Problem(
@@ -48,9 +49,9 @@ def _import_one(
         return submissions.Result(str(file), "rejected", errors=[problem])
     data = file.read_bytes()
     if dry_run:
-        result = submissions.check(data, file.name, user)
+        result = submissions.check(data, file.name, user, path=path)
     else:
-        (result,) = submissions.submit_many([submissions.Upload(data, file.name)], user)
+        (result,) = submissions.submit_many([submissions.Upload(data, file.name)], user, path=path)
     result.file = str(file)
     if marked_out is not None and result.status == "rejected":
         marked_out.mkdir(parents=True, exist_ok=True)

@@ -47,10 +47,10 @@ def raise_difficulty(
     proposal: str = "",
     *,
     path: Path | None = None,
-    year: int | None = None,
+    year: int,
 ) -> int:
-    """Record a difficulty raised in the app under the plan of `year` (default: the plan in
-    force); a unit user only for their own unit. Returns its id."""
+    """Record a difficulty raised in the app under the plan of `year`; a unit user only for
+    their own unit. Returns its id."""
     roles.require(user, "raise_difficulty")
     if user.role == "don_vi" and user.unit_code != unit_code:
         raise roles.PermissionDenied(
@@ -64,7 +64,6 @@ def raise_difficulty(
         raise DifficultyError(f"Nội dung quá dài (tối đa {MAX_TEXT} ký tự mỗi ô).")
     if not catalogues.unit_exists(unit_code, path, active_only=True):
         raise DifficultyError(f"Không có đơn vị đang hoạt động với mã '{unit_code}'.")
-    year = year or plans.current(path)
     if task_code and not _task_exists(task_code, path, year):
         raise DifficultyError(f"Không có nhiệm vụ mã '{task_code}' trong Kế hoạch năm {year}.")
     with db.transaction(path) as tx:
@@ -163,11 +162,12 @@ def open_by_task(week: str, path: Path | None = None) -> dict[str, int]:
 def all(
     filters: Mapping[str, str | None] | None = None,
     path: Path | None = None,
-    year: int | None = None,
+    *,
+    year: int,
 ) -> pd.DataFrame:
-    """The register of the plan of `year` (default: the plan in force), newest first; filters:
-    unit, task, state, source (None = any)."""
-    df = db.query("difficulties", path=path, year=year or plans.current(path))
+    """The register of the plan of `year`, newest first; filters: unit, task, state, source
+    (None = any)."""
+    df = db.query("difficulties", path=path, year=year)
     for column, key in (
         ("unit_code", "unit"),
         ("task_code", "task"),

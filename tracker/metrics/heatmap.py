@@ -5,6 +5,7 @@ values its units reported, with how many reported and are assigned (PRODUCT.md Â
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -38,12 +39,14 @@ class Grouped:
     assigned: pd.DataFrame  # units of the group assigned the task
 
 
-def unit_grid(week: str, unit: str | None, codes: tuple[str, ...]) -> Grid:
+def unit_grid(
+    week: str, unit: str | None, codes: tuple[str, ...], path: Path | None = None
+) -> Grid:
     """The grid of `codes` (plan order) for every unit, or one, in catalogue order."""
-    values = progress.heatmap_frame(week, unit=unit)
+    values = progress.heatmap_frame(week, path, unit=unit)
     if values.empty:
         return Grid(values, values)
-    assigned = progress.heatmap_assigned(week, unit=unit)
+    assigned = progress.heatmap_assigned(week, path, unit=unit)
     return Grid(values[list(codes)], assigned[list(codes)])
 
 

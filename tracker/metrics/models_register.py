@@ -49,14 +49,12 @@ class Recognition:
     sent_date: date | None = None
 
 
-def register(
-    path: Path | None = None, year: int | None = None, week: str | None = None
-) -> pd.DataFrame:
-    """Every unit's models as its latest standing sheet of the plan year `year` (default: the
-    plan in force; the year of `week` when that is given) lists them, as of ISO `week` when
-    given (queries/models_register.sql), with the Office's record: kind, decision_no,
-    decision_date, sent_to_snv, sent_date."""
-    year = plans.of_week(week) if week else year or plans.current(path)
+def register(path: Path | None = None, *, year: int, week: str | None = None) -> pd.DataFrame:
+    """Every unit's models as its latest standing sheet of the plan year `year` lists them, as
+    of ISO `week` (a week of that year) when given (queries/models_register.sql), with the
+    Office's record: kind, decision_no, decision_date, sent_to_snv, sent_date."""
+    if week and plans.of_week(week) != year:
+        raise ValueError(f"week {week} is not of the plan year {year}")
     return db.query("models_register", path=path, year=year, week=week)
 
 
@@ -161,10 +159,17 @@ def _audit_value(row: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def record_recognition(
-    user: User, unit_code: str, model_key: str, value: Recognition, path: Path | None = None
+    user: User,
+    unit_code: str,
+    model_key: str,
+    value: Recognition,
+    path: Path | None = None,
+    *,
+    year: int,
 ) -> bool:
-    """Store what the Office records about a model of the register; returns False when nothing
-    changed. Raises RecognitionError listing every mistake; roles.PermissionDenied for non-HCTC."""
+    """Store what the Office records about a model of the register of the plan year `year`;
+    returns False when nothing changed. Raises RecognitionError listing every mistake;
+    roles.PermissionDenied for non-HCTC."""
     roles.require(user, "review")
     value = Recognition(
         kind=nfc(value.kind).strip(),
@@ -173,7 +178,7 @@ def record_recognition(
         sent_to_snv=bool(value.sent_to_snv),
         sent_date=value.sent_date,
     )
-    reg = register(path)
+    reg = register(path, year=year)
     if not ((reg["unit_code"] == unit_code) & (reg["model_key"] == model_key)).any():
         raise RecognitionError(
             [
@@ -229,10 +234,8 @@ MODELS_CSV_COLUMNS = (
 WIDTHS = (10, 26, 30, 20, 40, 16, 30, 16, 11, 11, 11, 22, 16)
 
 
-def models_frame(
-    path: Path | None = None, year: int | None = None, week: str | None = None
-) -> pd.DataFrame:
-    return frame_of(register(path, year, week))
+def models_frame(path: Path | None = None, *, year: int, week: str | None = None) -> pd.DataFrame:
+    return frame_of(register(path, year=year, week=week))
 
 
 def frame_of(r: pd.DataFrame) -> pd.DataFrame:
@@ -262,7 +265,7 @@ def frame_of(r: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def models_csv(path: Path | None = None, year: int | None = None, week: str | None = None) -> bytes:
+def models_csv(path: Path | None = None, *, year: int, week: str | None = None) -> bytes:
     """The Dân vận khéo register of the plan year `year` as CSV (the scores CSV's rules); as of
-    ISO `week` when given (the export of a week)."""
-    return frame_csv(models_frame(path, year, week), float_format="%.1f")
+    ISO `week` (of that year) when given (the export of a week)."""
+    return frame_csv(models_frame(path, year=year, week=week), float_format="%.1f")

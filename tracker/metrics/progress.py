@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker.catalogue import plans
 from tracker.metrics import reporting
 from tracker.store import db
 
@@ -115,9 +114,9 @@ def filter_tasks(
     return df[keep].reset_index(drop=True)
 
 
-def task_groups(path: Path | None = None, year: int | None = None) -> list[str]:
-    """The group codes of the plan of `year` (default: in force) that hold tasks, in order."""
-    tasks = db.query("plan_tasks", path=path, year=year or plans.current(path))
+def task_groups(path: Path | None = None, *, year: int) -> list[str]:
+    """The group codes of the plan of `year` that hold tasks, in order."""
+    tasks = db.query("plan_tasks", path=path, year=year)
     return list(dict.fromkeys(tasks["group_code"]))
 
 

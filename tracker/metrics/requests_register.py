@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from tracker import roles, settings
-from tracker.catalogue import periods, plans
+from tracker.catalogue import periods
 from tracker.roles import User
 from tracker.store import audit, db, fileperms
 from tracker.text import nfc
@@ -78,15 +78,15 @@ def _text(value: str, label: str, *, required: bool = True, limit: int = 300) ->
     return text
 
 
-def on_request_tasks(path: Path | None = None, year: int | None = None) -> pd.DataFrame:
-    """The tasks done on request (theo_yeu_cau) of the plan of `year` (default: the plan in
-    force), in plan order: what a request may ask for."""
-    tasks = db.query("plan_tasks", path=path, year=year or plans.current(path))
+def on_request_tasks(path: Path | None = None, *, year: int) -> pd.DataFrame:
+    """The tasks done on request (theo_yeu_cau) of the plan of `year`, in plan order: what a
+    request may ask for."""
+    tasks = db.query("plan_tasks", path=path, year=year)
     return tasks[tasks["kind"] == "theo_yeu_cau"].reset_index(drop=True)
 
 
 def _checked(req: Request, path: Path | None, year: int) -> dict[str, object]:
-    if req.task_code not in set(on_request_tasks(path, year)["code"]):
+    if req.task_code not in set(on_request_tasks(path, year=year)["code"]):
         raise RequestError(
             f"Nhiệm vụ '{req.task_code}' không phải nhiệm vụ thực hiện khi có yêu cầu."
         )
@@ -114,13 +114,11 @@ def _checked(req: Request, path: Path | None, year: int) -> dict[str, object]:
     return row
 
 
-def register(
-    user: User | None, req: Request, *, path: Path | None = None, year: int | None = None
-) -> int:
-    """Record a request from Sở Nội vụ under the plan of `year` (default: the plan in force,
-    whose on-request task it asks for); returns its id."""
+def register(user: User | None, req: Request, *, path: Path | None = None, year: int) -> int:
+    """Record a request from Sở Nội vụ under the plan of `year` (whose on-request task it asks
+    for); returns its id."""
     user = _allowed(user)
-    row = _checked(req, path, year or plans.current(path))
+    row = _checked(req, path, year)
     with db.transaction(path) as tx:
         new_id = tx.insert_row(
             "report_request",

@@ -366,13 +366,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.kind == "baocao":
         return cmd_baocao(args)
     try:
+        year = getattr(args, "year", None)
+        if args.kind == "models" and not args.week and not year:
+            year = plans.current()  # the register of the plan in force: this command's year
         data = export.build(
             args.kind,
             week=args.week,
             date_from=getattr(args, "date_from", None),
             date_to=getattr(args, "date_to", None),
             period=getattr(args, "period", None),
-            year=getattr(args, "year", None),
+            year=year,
             number=getattr(args, "number", None),
             request=getattr(args, "request", None),
         )

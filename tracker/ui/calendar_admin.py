@@ -2,17 +2,21 @@
 the Office's days off and working days added to the public holidays (data/calendar.csv).
 
 The data and the checks live in tracker/catalogue/calendar.py and workdays.py; saving is checked
-again there (role, validation, audit), so this module only lays out widgets.
+again there (role, validation, audit), so this module only lays out widgets, for the database
+of the page's scope.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from tracker.accounts.auth import User
 from tracker.catalogue import calendar, catalogues, workdays
-from tracker.ui import admin_tables, filters, flash
+from tracker.scope import Scope
+from tracker.ui import admin_tables, flash
 
 SAVED = "calendar_saved"  # flash key: the save message, shown after the rerun
 DAY = "DD/MM/YYYY"
@@ -25,7 +29,7 @@ CALENDAR_COLUMNS = {
 }
 
 
-def calendar_section(user: User) -> None:
+def calendar_section(scope: Scope) -> None:
     """The reporting calendar of a year, then the override table with its save button."""
     st.subheader("Lịch báo cáo và ngày nghỉ")
     st.caption(
@@ -39,11 +43,11 @@ def calendar_section(user: User) -> None:
         "Năm",
         min_value=2000,
         max_value=2100,
-        value=filters.plan_year(),
+        value=scope.year,
         step=1,
         key="calendar_year",
     )
-    table = calendar.year_calendar(int(year))
+    table = calendar.year_calendar(int(year), scope.db)
     if not table["known"].all():
         st.warning(calendar.UNKNOWN_NOTE)
     st.dataframe(
@@ -53,10 +57,10 @@ def calendar_section(user: User) -> None:
         column_config=CALENDAR_COLUMNS,
         key="calendar_table",
     )
-    _overrides(user)
+    _overrides(scope.user, scope.db)
 
 
-def _overrides(user: User) -> None:
+def _overrides(user: User, path: Path) -> None:
     st.markdown("**Ngày nghỉ, ngày làm việc bổ sung** (tệp data/calendar.csv)")
     st.caption(
         "Loại 'nghi': thêm một ngày nghỉ (nghỉ bù); 'lam_viec': thêm một ngày làm việc (làm việc "
@@ -66,7 +70,7 @@ def _overrides(user: User) -> None:
     # A new editor key after each save: the widget's pending edits must not be applied twice.
     version = st.session_state.setdefault("calendar_version", 0)
     edited = st.data_editor(
-        calendar.override_frame(),
+        calendar.override_frame(path),
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
@@ -89,10 +93,10 @@ def _overrides(user: User) -> None:
     flash.show(SAVED)
     left, right = st.columns(2)
     if left.button("Lưu ngày nghỉ, ngày làm việc", type="primary", key="save_calendar"):
-        _save(user, edited, version)
+        _save(user, edited, version, path)
     right.download_button(
         "Tải tệp calendar.csv",
-        calendar.export_overrides(user),
+        calendar.export_overrides(user, path),
         file_name=workdays.FILE,
         mime="text/csv",
         on_click="ignore",
@@ -101,9 +105,9 @@ def _overrides(user: User) -> None:
     )
 
 
-def _save(user: User, edited: pd.DataFrame, version: int) -> None:
+def _save(user: User, edited: pd.DataFrame, version: int, path: Path) -> None:
     try:
-        changed = calendar.save_overrides(edited, user)
+        changed = calendar.save_overrides(edited, user, path)
     except catalogues.CatalogueError as exc:
         st.error("Chưa lưu vì có lỗi. Sửa các dòng sau rồi lưu lại:")
         st.dataframe({"Lỗi": exc.problems}, hide_index=True, key="calendar_problems")

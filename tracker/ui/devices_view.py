@@ -3,6 +3,8 @@ trị, each listed with when and where it signed in, and revocable (accounts/dev
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -39,8 +41,9 @@ def _label(row: pd.Series, current: str | None) -> str:
     )
 
 
-def own_browsers(user: User) -> None:
-    """Tài khoản: the signed-in user's trusted browsers, this one marked, any of them revocable."""
+def own_browsers(user: User, accounts: Path) -> None:
+    """Tài khoản: the signed-in user's trusted browsers (in `accounts`, the store of their
+    account), this one marked, any of them revocable."""
     st.subheader("Máy đã đăng nhập")
     flash.show(_FLASH)
     st.caption(
@@ -48,34 +51,35 @@ def own_browsers(user: User) -> None:
         "của bạn từ máy khác, các máy này vẫn đăng nhập được. Đổi mật khẩu không làm mất chúng. "
         "Thấy máy lạ, hãy thu hồi và đổi mật khẩu."
     )
-    df = devices.browsers(user.username)
+    df = devices.browsers(user.username, accounts)
     if df.empty:
         st.info("Chưa có máy nào được ghi nhớ: lần đăng nhập sau từ trình duyệt này sẽ được ghi.")
         return
-    current = devices.trusted(shell.cookie(devices.cookie_name(user.username)), user.username)
+    cookie = shell.cookie(devices.cookie_name(user.username))
+    current = devices.trusted(cookie, user.username, accounts)
     display.show(browsers_view(df, current), key="own_browsers")
     rows = {row["id"]: _label(row, current) for _, row in df.iterrows()}
     chosen = st.multiselect(
         "Chọn máy để thu hồi", list(rows), format_func=rows.get, key="revoke_choice"
     )
     if st.button("Thu hồi các máy đã chọn", key="revoke_own_browsers", disabled=not chosen):
-        revoked = devices.revoke(user.username, chosen, by=user)
+        revoked = devices.revoke(user.username, chosen, by=user, path=accounts)
         flash.keep(_FLASH, f"Đã thu hồi {revoked} máy.")
         st.rerun()
 
 
-def account_browsers(admin: User, target: str) -> None:
-    """Quản trị › Tài khoản: how many browsers the chosen account trusts; revoke them all (after
-    a password reset for a stolen password, say)."""
+def account_browsers(admin: User, target: str, path: Path) -> None:
+    """Quản trị › Tài khoản: how many browsers the chosen account (of the database at `path`)
+    trusts; revoke them all (after a password reset for a stolen password, say)."""
     flash.show(_FLASH)
-    df = devices.browsers(target)
+    df = devices.browsers(target, path)
     st.caption(f"Máy '{target}' đã đăng nhập, vẫn vào được khi có người dò mật khẩu: {len(df)}.")
     if df.empty:
         return
     display.show(browsers_view(df), key="account_browsers")
     if st.button("Thu hồi mọi máy đã đăng nhập", key="revoke_account_browsers"):
         try:
-            revoked = devices.revoke(target, None, by=admin)
+            revoked = devices.revoke(target, None, by=admin, path=path)
         except auth.PermissionDenied as exc:
             st.error(str(exc))
         else:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -153,11 +154,11 @@ _TURNS = threading.Lock()
 
 
 @contextmanager
-def consistent() -> Iterator[None]:
-    """One committed state of the database for the rest of the page run: its sections agree
-    even while a unit uploads, and shared() files what it draws under that state. The run
-    takes its turn among the sessions' dashboard runs (see _TURNS)."""
-    with _TURNS, cache.snapshot():
+def consistent(path: Path) -> Iterator[None]:
+    """One committed state of the database at `path` (the page's scope) for the rest of the
+    page run: its sections agree even while a unit uploads, and shared() files what it draws
+    under that state. The run takes its turn among the sessions' dashboard runs (see _TURNS)."""
+    with _TURNS, cache.snapshot(path):
         yield
 
 
@@ -179,27 +180,31 @@ def viewer(user: User) -> Audience:
     return Audience(user.role, user.unit_code)
 
 
-def shared(name: str, *parts: Hashable, audience: Audience, draw: Callable[[], None]) -> None:
-    """Run `draw` (elements only, no widgets) once per data version, `audience` and `parts`;
-    later runs, in any session of that audience, replay the elements it drew (Streamlit's
-    cached element replay) instead of building, styling and serialising them again.
+def shared(
+    name: str, *parts: Hashable, audience: Audience, draw: Callable[[], None], path: Path
+) -> None:
+    """Run `draw` (elements only, no widgets) once per data version of the database at `path`,
+    `audience` and `parts`; later runs, in any session of that audience, replay the elements it
+    drew (Streamlit's cached element replay) instead of building, styling and serialising them
+    again.
 
     `name`, `audience` and `parts` must determine everything `draw` shows besides the data: a
     view that depends on the viewer is drawn for viewer(user), one that depends on the clock
     or a widget carries it in `parts` (tests/test_shared_views.py renders every shared view as
     two unit officers and a leader, each against a picture drawn for them alone). Inside a
     `with` block, `draw` must call `st.*` (not a container's method) so the replay lands there.
-    The run must be inside consistent(): the data drawn and the version it is filed under then
-    belong to the same committed state, so an upload committing meanwhile can never leave its
-    predecessor's picture filed under its own version.
+    The run must be inside consistent(path): the data drawn and the version it is filed under
+    then belong to the same committed state, so an upload committing meanwhile can never leave
+    its predecessor's picture filed under its own version. The version names the database, so a
+    picture of one body's data is never replayed for another's.
     """
     if not isinstance(audience, Audience):
         raise TypeError("display.shared() needs audience=display.EVERYONE or display.viewer(user)")
-    if not cache.in_snapshot():
+    if not cache.in_snapshot(path):
         raise RuntimeError(
             f"display.shared({name!r}) needs display.consistent() around the page run"
         )
-    _replayed(cache.data_version(), name, audience, parts, draw)
+    _replayed(cache.data_version(path), name, audience, parts, draw)
 
 
 @st.cache_data(show_spinner=False, max_entries=SHARED_MAX)
@@ -221,15 +226,16 @@ def show(
     placeholder: str = MISSING,
     share: tuple[Hashable, ...] | None = None,
     audience: Audience | None = None,
+    path: Path | None = None,
     rows: int = PAGE_ROWS,
     **kwargs: Any,
 ) -> None:
     """st.dataframe of a typed table (hide_index and width="stretch" unless given), a page at a
     time when it is longer than `rows` (default PAGE_ROWS).
 
-    `share`: the table is the same for `audience` (required with it) given the data and these
-    values (a week, a year): it is drawn once per data version and page, and replayed (see
-    shared()).
+    `share`: the table is the same for `audience` (required with it) given the data of the
+    database at `path` (required with it too) and these values (a week, a year): it is drawn
+    once per data version and page, and replayed (see shared()).
     """
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
@@ -245,6 +251,6 @@ def show(
     if share is None:
         draw()
     else:
-        if audience is None:
-            raise TypeError(f"display.show(key={key!r}, share=…) needs an audience")
-        shared(f"table:{key}", *share, first, audience=audience, draw=draw)
+        if audience is None or path is None:
+            raise TypeError(f"display.show(key={key!r}, share=…) needs an audience and a path")
+        shared(f"table:{key}", *share, first, audience=audience, draw=draw, path=path)

@@ -1,70 +1,69 @@
-"""Sidebar filters kept in the URL (st.query_params), so a view can be shared as a link."""
+"""Sidebar filters kept in the URL (st.query_params), so a view can be shared as a link.
+
+What a filter needs of the page's scope (the plan year, the database, the user, the page) it
+is given as an argument (tracker/scope.py); only the widgets' own values live in the session.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import streamlit as st
 
 from tracker import settings
-from tracker.accounts.auth import User
 from tracker.catalogue import calendar, periods, plan, plans, year_start
+from tracker.scope import Scope
 from tracker.text import fmt_deadline, fmt_number, nfc
 
 # Pages where the week is the one being reported (the current week by default); every other
 # page opens on the latest week whose deadline has passed, when the numbers are complete.
 REPORTING_PAGES = frozenset({"nop_bao_cao"})
-# The shell records the page being drawn here, and its title (see shell.frame).
-PAGE_KEY = "current_page"
-TITLE_KEY = "current_page_title"
 
-
-PLAN_KEY = "plan_year"  # the plan chosen for this run (select_plan), read by plan_year()
 YEAR_PARAM = "nam"  # ?nam=2027
 
 
-def select_plan() -> int | None:
-    """The plan (year) filter, in the URL as ?nam=2027, default the plan in force today; the
-    shell draws it on every page. None when the database has no plan."""
-    years = [str(y) for y in plans.years()]
+def select_plan(path: Path) -> int | None:
+    """The plan (year) filter of the database at `path`, in the URL as ?nam=2027, default the
+    plan in force today; the shell draws it on every page and puts the year in the page's
+    scope. None when the database has no plan."""
+    years = [str(y) for y in plans.years(path)]
     if not years:
-        st.session_state.pop(PLAN_KEY, None)
         return None
-    default = str(plans.in_force())
-    chosen = select("Kế hoạch năm", years[::-1], key=YEAR_PARAM, default=default)
-    st.session_state[PLAN_KEY] = int(chosen or default)
-    return st.session_state[PLAN_KEY]
+    default = str(plans.in_force(path))
+    return int(select("Kế hoạch năm", years[::-1], key=YEAR_PARAM, default=default) or default)
 
 
-def plan_year() -> int:
-    """The plan this page shows: the one chosen in the sidebar, else the plan in force."""
-    chosen = st.session_state.get(PLAN_KEY)
-    return int(chosen) if chosen else plans.current()
+def _year(scope: Scope) -> int:
+    """The scope's plan year, for a week filter: the shell stops a page before any filter when
+    its database has no plan (shell.frame)."""
+    if scope.year is None:
+        raise LookupError(f"{scope.page}: a week filter without a plan year")
+    return scope.year
 
 
-def first_week() -> str:
-    return plans.first_week(plan_year())
+def first_week(scope: Scope) -> str:
+    return plans.first_week(_year(scope), scope.db)
 
 
-def current_week() -> str:
-    """This week, kept inside the chosen plan's reporting span (first week .. last week of its
+def current_week(scope: Scope) -> str:
+    """This week, kept inside the scope's plan's reporting span (first week .. last week of its
     year): a past plan's last week, a plan not yet started its first week."""
-    year = plan_year()
     today = periods.week_id(settings.now().date())
-    return max(first_week(), min(today, plans.last_week(year)))
+    return max(first_week(scope), min(today, plans.last_week(_year(scope))))
 
 
-def closed_week() -> str:
+def closed_week(scope: Scope) -> str:
     """The latest reporting week whose deadline has passed (else the first week): the week
     leaders look at by default, because units may still report the current one."""
     now = settings.now()
-    options = week_options()
-    return next((w for w in options if calendar.deadline(w) <= now), options[-1])
+    options = week_options(scope)
+    return next((w for w in options if calendar.deadline(w, scope.db) <= now), options[-1])
 
 
-def week_options() -> list[str]:
-    """The chosen plan's weeks from its first reporting week to the current one, newest first."""
-    return list(reversed(periods.weeks_between(first_week(), current_week())))
+def week_options(scope: Scope) -> list[str]:
+    """The scope's plan's weeks from its first reporting week to the current one, newest first."""
+    return list(reversed(periods.weeks_between(first_week(scope), current_week(scope))))
 
 
 def _from_url(key: str, options: Sequence[str], default: str | None) -> str | None:
@@ -96,6 +95,7 @@ def select(
 
 
 def select_week(
+    scope: Scope,
     label: str = "Số liệu đến hết tuần",
     key: str = "week",
     *,
@@ -110,35 +110,36 @@ def select_week(
     pace, no fall against last year that is not true. A reporting page goes on (units report
     the current week); `while_waiting="begun"` goes on once the first week has begun (Đôn đốc
     reminds units of the first deadline)."""
-    current = current_week()
-    reporting = st.session_state.get(PAGE_KEY) in REPORTING_PAGES
+    current = current_week(scope)
+    reporting = scope.page in REPORTING_PAGES
     if current_default is None:
         current_default = reporting
-    default = current if current_default else closed_week()
+    default = current if current_default else closed_week(scope)
     week = (
-        select(label, week_options(), key=key, default=default, format_func=periods.label)
+        select(label, week_options(scope), key=key, default=default, format_func=periods.label)
         or current
     )
-    _current_week_hint(week, current, key)
+    _current_week_hint(scope, week, current, key)
     if not reporting:
-        _stop_while_waiting(while_waiting == "begun")
+        _stop_while_waiting(scope, while_waiting == "begun")
     return week
 
 
-def _stop_while_waiting(go_on_once_begun: bool) -> None:
-    start = year_start.start(plan_year())
+def _stop_while_waiting(scope: Scope, go_on_once_begun: bool) -> None:
+    year = _year(scope)
+    start = year_start.start(year, scope.db)
     if start.closed or (go_on_once_begun and start.begun):
         return
-    st.title(st.session_state.get(TITLE_KEY, ""))
-    st.info(year_start.waiting_notice(plan_year()), icon=":material/event_upcoming:")
+    st.title(scope.title)
+    st.info(year_start.waiting_notice(year, scope.db), icon=":material/event_upcoming:")
     st.stop()
 
 
-def _current_week_hint(week: str, current: str, key: str) -> None:
+def _current_week_hint(scope: Scope, week: str, current: str, key: str) -> None:
     """The current week's deadline under the week filter, and a button to it when another week
     is shown. For a past plan the week is its last one, for a plan not begun its first: they
     are named so, never "this week"."""
-    due = fmt_deadline(calendar.deadline(current))
+    due = fmt_deadline(calendar.deadline(current, scope.db))
     today = periods.week_id(settings.now().date())
     name = (
         "tuần hiện tại"
@@ -195,12 +196,13 @@ def select_any(
 
 
 def select_unit(
-    user: User, *, key: str = "unit", allow_all: bool = True, default_own: bool = True
+    scope: Scope, *, key: str = "unit", allow_all: bool = True, default_own: bool = True
 ) -> str | None:
-    """Unit filter; returns a unit code or None for "every unit"."""
-    names = plan.unit_labels()  # sample units marked "(mẫu)"
-    active = plan.units()["code"].tolist()
-    default = user.unit_code if default_own and user.unit_code in active else None
+    """Unit filter over the scope's units; returns a unit code or None for "every unit"."""
+    names = plan.unit_labels(scope.db)  # sample units marked "(mẫu)"
+    active = plan.units(scope.db)["code"].tolist()
+    own = scope.user.unit_code
+    default = own if default_own and own in active else None
     listed = searched(active, names, key=key, keep=[default] if default else [])
     options = ([ALL] if allow_all else []) + listed
     value = select(

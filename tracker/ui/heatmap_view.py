@@ -13,6 +13,7 @@ Figures are built once per data version and shared by every session (metrics/cac
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
@@ -31,61 +32,77 @@ GROUPS_SHOWN = 10
 NO_GROUP = "-"  # the drill-down's "no group chosen" option
 
 
-def grid(week: str, unit: str | None, codes: tuple[str, ...]) -> Grid:
-    """The heatmap's grid (heatmap.unit_grid), built once per data version."""
+def grid(week: str, unit: str | None, codes: tuple[str, ...], path: Path) -> Grid:
+    """The heatmap's grid (heatmap.unit_grid) of the database at `path`, built once per data
+    version."""
     return cache.derived(
-        "heatmap_view.grid", lambda: heatmap.unit_grid(week, unit, codes), None, week, unit, codes
+        "heatmap_view.grid",
+        lambda: heatmap.unit_grid(week, unit, codes, path),
+        path,
+        week,
+        unit,
+        codes,
     )
 
 
-def _full_figure(week: str, unit: str | None, codes: tuple[str, ...], units: tuple) -> go.Figure:
+def _full_figure(
+    week: str, unit: str | None, codes: tuple[str, ...], units: tuple, path: Path
+) -> go.Figure:
     """The heatmap of every unit of `units` (all units when empty), built once per version."""
 
     def build() -> go.Figure:
-        full = grid(week, unit, codes)
+        full = grid(week, unit, codes, path)
         part = full.rows(list(units)) if units else full
         basis = tables.basis(week, part.reported, len(part.values))
         return charts.progress_heatmap(part.values, part.assigned, basis)
 
-    return cache.derived("heatmap_view.full", build, None, week, unit, codes, units)
+    return cache.derived("heatmap_view.full", build, path, week, unit, codes, units)
 
 
 def _grouped_figure(
-    week: str, unit: str | None, codes: tuple[str, ...], shown: tuple[int, int]
+    week: str, unit: str | None, codes: tuple[str, ...], shown: tuple[int, int], path: Path
 ) -> go.Figure:
     """The heatmap of the groups numbered shown[0] <= i < shown[1], built once per version."""
 
     def build() -> go.Figure:
-        full = grid(week, unit, codes)
+        full = grid(week, unit, codes, path)
         basis = tables.basis(week, full.reported, len(full.values))
         part = heatmap.grouped(full)
         rows = slice(*shown)
         page = heatmap.Grouped(part.mean[rows], part.reported[rows], part.assigned[rows])
         return charts.group_heatmap(page, basis)
 
-    return cache.derived("heatmap_view.grouped", build, None, week, unit, codes, shown)
+    return cache.derived("heatmap_view.grouped", build, path, week, unit, codes, shown)
 
 
-def show(week: str, unit: str | None, codes: list[str]) -> None:
+def show(week: str, unit: str | None, codes: list[str], path: Path) -> None:
     """The heatmap section: every unit, or the groups and one group's units in full."""
     st.subheader("Tiến độ theo đơn vị")
     key = tuple(codes)
-    full = grid(week, unit, key)
+    full = grid(week, unit, key, path)
     if full.values.empty:
         st.info("Đơn vị đang chọn không được giao nhiệm vụ nào.")
         return
     if len(full.values) <= FULL_UNITS:
-        _chart("full", lambda: _full_figure(week, unit, key, ()), week, unit, key)
+        _chart("full", lambda: _full_figure(week, unit, key, (), path), path, week, unit, key)
         return
     members = heatmap.groups(list(full.values.index))
     shown = _groups_shown(members)
-    _chart("grouped", lambda: _grouped_figure(week, unit, key, shown), week, unit, key, shown)
+    _chart(
+        "grouped",
+        lambda: _grouped_figure(week, unit, key, shown, path),
+        path,
+        week,
+        unit,
+        key,
+        shown,
+    )
     st.caption(
         f"{fmt_number(len(full.values), 0)} đơn vị, xếp theo danh mục thành nhóm {heatmap.GROUP_UNITS} đơn vị: mỗi ô là "
         "bình quân tỷ lệ các đơn vị trong nhóm đã báo cáo (đơn vị chưa báo cáo không tính). "
         "Chọn một nhóm bên dưới để xem từng đơn vị, hoặc chọn một đơn vị ở thanh bên."
     )
-    _drill_down(week, unit, key, members)
+    _drill_down(week, unit, key, members, path)
 
 
 def _groups_shown(members: list[list[str]]) -> tuple[int, int]:
@@ -110,7 +127,7 @@ def _groups_shown(members: list[list[str]]) -> tuple[int, int]:
 
 
 def _drill_down(
-    week: str, unit: str | None, codes: tuple[str, ...], members: list[list[str]]
+    week: str, unit: str | None, codes: tuple[str, ...], members: list[list[str]], path: Path
 ) -> None:
     labels = {
         str(i + 1): f"{heatmap.group_label(i, m)} ({len(m)} đơn vị)" for i, m in enumerate(members)
@@ -127,7 +144,8 @@ def _drill_down(
     units = tuple(members[int(chosen) - 1])
     _chart(
         "group",
-        lambda: _full_figure(week, unit, codes, units),
+        lambda: _full_figure(week, unit, codes, units, path),
+        path,
         week,
         unit,
         codes,
@@ -137,7 +155,7 @@ def _drill_down(
 
 
 def _chart(
-    name: str, figure: Callable[[], go.Figure], *parts: Any, key: str = "task_heatmap"
+    name: str, figure: Callable[[], go.Figure], path: Path, *parts: Any, key: str = "task_heatmap"
 ) -> None:
     """The heatmap drawn once per data version and replayed to every session (display.shared):
     serialising a figure of hundreds of cells every view was most of the page's server time."""
@@ -146,4 +164,5 @@ def _chart(
         *parts,
         audience=display.EVERYONE,
         draw=lambda: st.plotly_chart(figure(), width="stretch", key=key),
+        path=path,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -23,7 +24,7 @@ from tracker.catalogue import plan
 from tracker.metrics import cache, models_register
 from tracker.metrics.models_register import Recognition, RecognitionError
 from tracker.text import is_missing
-from tracker.ui import display, filters, flash, score_charts, tables
+from tracker.ui import display, flash, score_charts, tables
 
 NO_KIND = "Chưa phân loại"
 SAVED = "recognition_saved"  # flash key
@@ -40,12 +41,15 @@ class RegisterView:
     chart: go.Figure | None  # models_chart of shown; None when nothing is shown
 
 
-def register_view(unit: str | None, field: str | None, status: str | None) -> RegisterView:
-    """The register under the page's filters, built once per data version (metrics/cache.py derived)."""
+def register_view(
+    path: Path, year: int, unit: str | None, field: str | None, status: str | None
+) -> RegisterView:
+    """The register of the plan of `year` in the database at `path` under the page's filters,
+    built once per data version (metrics/cache.py derived)."""
 
     def build() -> RegisterView:
         shown = models_register.filtered(
-            models_register.register(year=filters.plan_year()),
+            models_register.register(path, year=year),
             unit=unit,
             field=field,
             status=status,
@@ -57,10 +61,10 @@ def register_view(unit: str | None, field: str | None, status: str | None) -> Re
             f"{len(shown)} mô hình của {shown['unit_code'].nunique()} đơn vị, "
             "theo bảng “Dân vận khéo” mới nhất của mỗi đơn vị"
         )
-        chart = models_chart(models_register.field_status_matrix(shown), basis)
-        return RegisterView(shown, counts, register_table(shown), chart)
+        chart = models_chart(models_register.field_status_matrix(shown, path), basis)
+        return RegisterView(shown, counts, register_table(shown, path), chart)
 
-    return cache.derived("models_view.register", build, None, unit, field, status)
+    return cache.derived("models_view.register", build, path, year, unit, field, status)
 
 
 def count_step(largest: int, ticks: int = MAX_TICKS) -> int:
@@ -84,32 +88,32 @@ def models_chart(matrix: pd.DataFrame, basis: str) -> go.Figure:
     return fig
 
 
-def models_csv() -> bytes:
-    """The register's CSV (models_register.models_csv) of the chosen plan, built once per data version."""
-    year = filters.plan_year()
+def models_csv(path: Path, year: int) -> bytes:
+    """The register's CSV (models_register.models_csv) of the plan of `year`, built once per
+    data version."""
     return cache.derived(
-        "models_view.csv", lambda: models_register.models_csv(year=year), None, year
+        "models_view.csv", lambda: models_register.models_csv(path, year=year), path, year
     )
 
 
-def history_table(unit_code: str, model_key: str) -> pd.DataFrame:
+def history_table(unit_code: str, model_key: str, path: Path) -> pd.DataFrame:
     """One model's history as tables.model_history_table shows it, once per data version."""
 
     def build() -> pd.DataFrame:
-        return tables.model_history_table(models_register.history(unit_code, model_key))
+        return tables.model_history_table(models_register.history(unit_code, model_key, path))
 
-    return cache.derived("models_view.history", build, None, unit_code, model_key)
+    return cache.derived("models_view.history", build, path, unit_code, model_key)
 
 
-def register_table(df: pd.DataFrame) -> pd.DataFrame:
+def register_table(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     """The register as tables.register_table shows it (sample units marked), then the Office's
     record: Loại, Quyết định công nhận, Gửi Sở Nội vụ."""
     df = df.sort_values(["unit_code", "status_order", "row_no"], kind="stable").reset_index(
         drop=True
     )
     names = df["unit_name"].fillna(df["unit_code"])
-    df["unit_name"] = plan.label_units(names, df["unit_code"])
-    table = tables.register_table(df)
+    df["unit_name"] = plan.label_units(names, df["unit_code"], path)
+    table = tables.register_table(df, path)
     table.insert(2, "Loại", df["kind"].fillna("").replace("", NO_KIND))
     table["Quyết định công nhận"] = [
         models_register.decision_text(n, d)
@@ -131,7 +135,7 @@ def _day(value: object) -> date | None:
     return None if is_missing(value) else pd.Timestamp(value).date()
 
 
-def recognition_form(user: User, shown: pd.DataFrame) -> None:
+def recognition_form(user: User, shown: pd.DataFrame, path: Path, year: int) -> None:
     """HCTC's form: kind, recognition decision and sending to Sở Nội vụ for one listed model."""
     if not auth.can(user, "review") or shown.empty:
         return
@@ -142,7 +146,7 @@ def recognition_form(user: User, shown: pd.DataFrame) -> None:
         "và việc đã gửi Sở Nội vụ (III.2.a của Kế hoạch). Đơn vị không cần ghi các mục này trong "
         "biểu mẫu."
     )
-    labels = plan.unit_labels()
+    labels = plan.unit_labels(path)
     choices = {
         f"{r.unit_code}|{r.model_key}": f"{labels.get(r.unit_code, r.unit_code)} — {r.name}"
         for r in shown.itertuples()
@@ -154,10 +158,11 @@ def recognition_form(user: User, shown: pd.DataFrame) -> None:
         return
     unit_code, model_key = chosen.split("|", 1)
     row = shown[(shown["unit_code"] == unit_code) & (shown["model_key"] == model_key)].iloc[0]
-    _form(user, unit_code, model_key, row)
+    _form(user, (unit_code, model_key), row, path, year)
 
 
-def _form(user: User, unit_code: str, model_key: str, row: pd.Series) -> None:
+def _form(user: User, model: tuple[str, str], row: pd.Series, path: Path, year: int) -> None:
+    unit_code, model_key = model
     kinds = ["", *models_register.KINDS]
     kind_now = "" if is_missing(row["kind"]) else str(row["kind"])
     suffix = f"{unit_code}|{model_key}"  # one set of widgets per model
@@ -195,7 +200,9 @@ def _form(user: User, unit_code: str, model_key: str, row: pd.Series) -> None:
             return
     value = Recognition(kind, number, decided, sent, sent_on)
     try:
-        changed = models_register.record_recognition(user, unit_code, model_key, value)
+        changed = models_register.record_recognition(
+            user, unit_code, model_key, value, path, year=year
+        )
     except RecognitionError as exc:
         st.error("Chưa lưu được:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
         return

@@ -1,22 +1,23 @@
-"""Tổng quan page body (kept in the package so app.py stays a thin entry point).
+"""The sections of Tổng quan (tracker/ui/pages/tong_quan.py draws them in order).
 
 One column of sections, so it reads on a ≈390 px phone: the unit's deadline banner, the key
 figures, the requests of Sở Nội vụ still unanswered (leaders and admins, when any), tasks by
-status, this week's reporting grid, and the weekly trends. Sample units show "(mẫu)".
+status, this week's reporting grid, and the weekly trends. Sample units show "(mẫu)". Each
+section reads the database at `path` (the page's scope).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from tracker.accounts.auth import User
 from tracker.catalogue import periods, plans
 from tracker.metrics import cache, difficulties, progress, reporting, year_over_year
 from tracker.text import fmt_number, fmt_pct
-from tracker.ui import charts, display, filters, requests_view, tables
+from tracker.ui import charts, display, tables
 
 GRID_STATES = (reporting.ON_TIME, reporting.LATE, reporting.MISSING)
 OPEN_SHOWN = 5  # open difficulties listed on Tổng quan; the rest are on Vướng mắc
@@ -27,7 +28,7 @@ GRID_ROWS = 16
 GRID_HEIGHT = 38 + 35 * GRID_ROWS  # px: the header and GRID_ROWS rows of st.dataframe
 
 
-def reporting_grid(status: pd.DataFrame) -> pd.DataFrame:
+def reporting_grid(status: pd.DataFrame, path: Path) -> pd.DataFrame:
     """One row per unit: code, this week's state (Đúng hạn / Trễ hạn / Chưa nộp), name, time.
 
     The code and the state come first: on a ≈390 px phone the table shows two columns, and
@@ -35,20 +36,20 @@ def reporting_grid(status: pd.DataFrame) -> pd.DataFrame:
     """
     return pd.DataFrame(
         {
-            "Đơn vị": tables.unit_codes(status["unit_code"]),
+            "Đơn vị": tables.unit_codes(status["unit_code"], path),
             "Tình trạng": status["state"],
-            "Tên đơn vị": tables.unit_names(status["unit_name"], status["unit_code"]),
+            "Tên đơn vị": tables.unit_names(status["unit_name"], status["unit_code"], path),
             "Nộp lần đầu lúc": pd.to_datetime(status["first_upload"]),
         }
     )
 
 
-def open_difficulties(items: pd.DataFrame) -> pd.DataFrame:
+def open_difficulties(items: pd.DataFrame, path: Path) -> pd.DataFrame:
     """The newest open difficulties for Tổng quan: unit, task, content, when (short on a phone)."""
     items = items.head(OPEN_SHOWN)
     return pd.DataFrame(
         {
-            "Đơn vị": tables.unit_codes(items["unit_code"]),
+            "Đơn vị": tables.unit_codes(items["unit_code"], path),
             "Nhiệm vụ": items["task_code"].fillna("—"),
             "Khó khăn, vướng mắc": items["content"],
             "Ngày nêu": pd.to_datetime(items["reported_at"]),
@@ -75,58 +76,24 @@ def _delta(text: str, *, inverse: bool = False) -> dict:
     return {"delta": text, "delta_color": "inverse" if inverse else "normal"}
 
 
-def render(user: User) -> None:
-    # One committed state for the whole page: the figures, the grid and the charts agree even
-    # while a unit uploads, and the shared (replayed) parts are filed under that state.
-    with display.consistent():
-        _render(user)
-
-
-def _render(user: User) -> None:
-    week = filters.select_week()
-    st.title("Tổng quan")
-    st.caption(
-        "Kế hoạch công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở năm "
-        f"{filters.plan_year()} - Văn phòng UBND thành phố Cần Thơ · số liệu đến hết "
-        f"{periods.label(week)}"
-    )
-    if user.role == "don_vi" and user.unit_code:
-        _banner(user.unit_code, week)
-    plan = progress.plan_completion(week)
-    _key_figures(week, plan)
-    requests_view.due_section(user, key="overview_requests")
-    if plan.has_data:
-        _status_section(week, plan)
-    else:
-        st.info(
-            f"{progress.NO_DATA}: chưa đơn vị nào nộp báo cáo tiến độ đến hết "
-            f"{periods.short_label(week).lower()}.",
-            icon=":material/info:",
-        )
-    _reporting_section(week)
-    _difficulties_section(week)
-    _year_section(week)
-    if plan.has_data:
-        _trend_section(week, plan)
-
-
-def _banner(unit_code: str, week: str) -> None:
-    text = reporting.deadline_banner(unit_code, week)
+def banner(unit_code: str, week: str, path: Path) -> None:
+    """A unit's own deadline: reported on time, late, or not yet (and until when)."""
+    text = reporting.deadline_banner(unit_code, week, path=path)
     if "chưa nộp" in text:
         st.warning(text, icon=":material/schedule:")
     else:
         st.success(text, icon=":material/task_alt:")
 
 
-def key_figure_changes(week: str, plan: progress.PlanCompletion) -> dict[str, str]:
+def key_figure_changes(week: str, plan: progress.PlanCompletion, path: Path) -> dict[str, str]:
     """The change of each key figure since the week before `week` (see change()), within the
     plan of `week` only: a plan's first reporting week is compared with nothing (last year's
     last week is another plan, its tasks and its units' figures started afresh)."""
     before = periods.shift(week, -1)
-    if before < plans.first_week(plans.of_week(week)):
+    if before < plans.first_week(plans.of_week(week), path):
         return {"plan": "", "reported": "", "difficulties": ""}
-    plan_before = progress.plan_completion(before)
-    rates, rates_before = reporting.rates(week), reporting.rates(before)
+    plan_before = progress.plan_completion(before, path)
+    rates, rates_before = reporting.rates(week, path), reporting.rates(before, path)
     return {
         "plan": change(
             plan.value if plan.has_data else None,
@@ -140,14 +107,15 @@ def key_figure_changes(week: str, plan: progress.PlanCompletion) -> dict[str, st
             "đơn vị",
         ),
         "difficulties": change(
-            difficulties.open_count(week), difficulties.open_count(before), "vướng mắc"
+            difficulties.open_count(week, path), difficulties.open_count(before, path), "vướng mắc"
         ),
     }
 
 
-def _key_figures(week: str, plan: progress.PlanCompletion) -> None:
-    rates = reporting.rates(week)
-    changes = key_figure_changes(week, plan)
+def key_figures(week: str, plan: progress.PlanCompletion, path: Path) -> None:
+    """Completion of the plan, units reported, open difficulties, each with its change."""
+    rates = reporting.rates(week, path)
+    changes = key_figure_changes(week, plan, path)
     since = f"so với {periods.short_label(periods.shift(week, -1)).lower()}"
     cols = st.columns(3)
     cols[0].metric(
@@ -166,7 +134,7 @@ def _key_figures(week: str, plan: progress.PlanCompletion) -> None:
     )
     cols[2].metric(
         "Vướng mắc chưa xử lý",
-        difficulties.open_count(week),
+        difficulties.open_count(week, path),
         delta_description=since if changes["difficulties"] else None,
         **_delta(changes["difficulties"], inverse=True),
     )
@@ -177,20 +145,31 @@ def _key_figures(week: str, plan: progress.PlanCompletion) -> None:
     )
 
 
-def _status_section(week: str, plan: progress.PlanCompletion) -> None:
+def status_section(week: str, plan: progress.PlanCompletion, path: Path) -> None:
+    """Tasks by status (a chart), or why there is nothing to count yet."""
+    if not plan.has_data:
+        st.info(
+            f"{progress.NO_DATA}: chưa đơn vị nào nộp báo cáo tiến độ đến hết "
+            f"{periods.short_label(week).lower()}.",
+            icon=":material/info:",
+        )
+        return
     basis = tables.basis(week, plan.units_reported, plan.active_units)
 
     def draw() -> None:
-        fig = charts.status_bars(progress.status_counts(week), basis)
+        fig = charts.status_bars(progress.status_counts(week, path), basis)
         st.plotly_chart(fig, width="stretch", key="overview_status_chart")
 
-    display.shared("overview.status_chart", week, basis, audience=display.EVERYONE, draw=draw)
-    st.caption(tables.status_rule(week))
+    display.shared(
+        "overview.status_chart", week, basis, audience=display.EVERYONE, draw=draw, path=path
+    )
+    st.caption(tables.status_rule(week, path))
 
 
-def _reporting_section(week: str) -> None:
+def reporting_section(week: str, path: Path) -> None:
+    """The week's reporting grid: every unit's state."""
     st.subheader(f"Tình hình nộp báo cáo {periods.short_label(week).lower()}")
-    status = reporting.week_status(week)
+    status = reporting.week_status(week, path)
     if status.empty:
         st.info(f"{progress.NO_DATA}: chưa có đơn vị nào trong danh mục.")
         return
@@ -203,7 +182,7 @@ def _reporting_section(week: str) -> None:
         + f" (trên {int(status['expected'].sum())} đơn vị phải báo cáo)"
     )
     grid = cache.derived(
-        "overview.grid", lambda: reporting_grid(reporting.week_status(week)), None, week
+        "overview.grid", lambda: reporting_grid(reporting.week_status(week, path), path), path, week
     )
     display.show(
         grid,
@@ -211,19 +190,30 @@ def _reporting_section(week: str) -> None:
         key="overview_grid",
         share=(week,),
         audience=display.EVERYONE,
+        path=path,
     )
 
 
-def _difficulties_section(week: str) -> None:
+def difficulties_section(week: str, path: Path) -> None:
+    """The newest open difficulties, and the way to the rest."""
     st.subheader("Vướng mắc chưa xử lý")
-    items = difficulties.open_list(week)
+    items = difficulties.open_list(week, path)
     if items.empty:
         st.caption(f"Không có vướng mắc nào chờ xử lý đến hết {periods.short_label(week).lower()}.")
         return
     newest = cache.derived(
-        "overview.difficulties", lambda: open_difficulties(difficulties.open_list(week)), None, week
+        "overview.difficulties",
+        lambda: open_difficulties(difficulties.open_list(week, path), path),
+        path,
+        week,
     )
-    display.show(newest, key="overview_difficulties", share=(week,), audience=display.EVERYONE)
+    display.show(
+        newest,
+        key="overview_difficulties",
+        share=(week,),
+        audience=display.EVERYONE,
+        path=path,
+    )
     more = (
         f"{OPEN_SHOWN} vướng mắc mới nhất trong số {len(items)}. "
         if len(items) > OPEN_SHOWN
@@ -233,7 +223,10 @@ def _difficulties_section(week: str) -> None:
     st.page_link("pages/vuong_mac.py", label="Mở trang Vướng mắc", icon=":material/report:")
 
 
-def _trend_section(week: str, plan: progress.PlanCompletion) -> None:
+def trend_section(week: str, plan: progress.PlanCompletion, path: Path) -> None:
+    """The plan's and the reporting rate's weekly lines (nothing before any progress report)."""
+    if not plan.has_data:
+        return
     st.subheader("Diễn biến theo tuần")
     basis = tables.basis(week, plan.units_reported, plan.active_units)
     display.shared(
@@ -241,16 +234,17 @@ def _trend_section(week: str, plan: progress.PlanCompletion) -> None:
         week,
         basis,
         audience=display.EVERYONE,
-        draw=lambda: _trend_charts(week, basis),
+        draw=lambda: _trend_charts(week, basis, path),
+        path=path,
     )
 
 
-def _trend_charts(week: str, plan_basis: str) -> None:
+def _trend_charts(week: str, plan_basis: str, path: Path) -> None:
     """The plan's and the reporting rate's weekly lines. Drawn once per data version and
     replayed to every session (display.shared): building and serialising plotly figures was
     most of this page's server time, and every leader asks for the same ones."""
-    trend = progress.plan_trend(week)
-    before = _last_year(week)
+    trend = progress.plan_trend(week, path)
+    before = _last_year(week, path)
     if not trend.empty:
         fig = charts.trend_line(
             trend["week"],
@@ -258,13 +252,15 @@ def _trend_charts(week: str, plan_basis: str) -> None:
             title="Tỷ lệ hoàn thành Kế hoạch",
             basis=plan_basis,
             name="Hoàn thành Kế hoạch",
-            previous=_previous(before, lambda w: progress.plan_trend(w), "week", "plan_completion"),
+            previous=_previous(
+                before, lambda w: progress.plan_trend(w, path), "week", "plan_completion"
+            ),
         )
         st.plotly_chart(fig, width="stretch", key="overview_plan_trend")
-    rates = reporting.trend(week)
+    rates = reporting.trend(week, path=path)
     if rates.empty:
         return
-    last = reporting.rates(week)
+    last = reporting.rates(week, path)
     basis = (
         f"{last['reported']}/{last['expected']} đơn vị đã báo cáo, số liệu đến hết "
         f"{periods.short_label(week).lower()}; tuần không yêu cầu báo cáo để trống"
@@ -275,15 +271,17 @@ def _trend_charts(week: str, plan_basis: str) -> None:
         title="Tỷ lệ đơn vị nộp báo cáo",
         basis=basis,
         name="Tỷ lệ nộp báo cáo",
-        previous=_previous(before, lambda w: reporting.trend(w), "period", "reporting_rate"),
+        previous=_previous(
+            before, lambda w: reporting.trend(w, path=path), "period", "reporting_rate"
+        ),
     )
     st.plotly_chart(fig, width="stretch", key="overview_reporting_trend")
 
 
-def _last_year(week: str) -> str | None:
+def _last_year(week: str, path: Path) -> str | None:
     """Last year's same week when last year has a plan (a line per year on the trends)."""
     year = plans.of_week(week)
-    has_both = plans.exists(year) and plans.exists(year - 1)
+    has_both = plans.exists(year, path) and plans.exists(year - 1, path)
     return year_over_year.same_week_last_year(week) if has_both else None
 
 
@@ -296,9 +294,9 @@ def _previous(
     return pd.DataFrame({"week": df[weeks], "value": df[values]})
 
 
-def _year_section(week: str) -> None:
+def year_section(week: str, path: Path) -> None:
     """This year against last year at the same week (nothing when last year has no plan)."""
-    found = year_over_year.compare(week)
+    found = year_over_year.compare(week, path)
     if found is None:
         return
     last = found.last

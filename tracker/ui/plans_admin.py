@@ -1,11 +1,13 @@
 """Quản trị › Kế hoạch: the plans (one per year), next year's draft copied from this year's, a
 plan's number, date and first reporting week (each alone), the plan as a workbook to edit, and
-loading a year's task list (checked, previewed with every problem, then committed). The same
-functions as `python -m tracker plan copy|set|export|load|list` (tracker/catalogue/)."""
+loading a year's task list (checked, previewed with every problem, then committed), all of the
+database of the page's scope (`path`). The same functions as `python -m tracker plan
+copy|set|export|load|list` (tracker/catalogue/)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +15,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from tracker.catalogue import periods, plan_files, plan_loading, plans, year_start
 from tracker.roles import User
+from tracker.scope import Scope
 from tracker.ui import display, flash
 
 FLASH = "plans_admin_flash"
@@ -20,18 +23,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KEEP = ""  # the first-week option that keeps the stored week (or takes the default)
 
 
-def plans_tab(user: User) -> None:
+def plans_tab(scope: Scope) -> None:
+    user, path = scope.user, scope.db
     flash.show(FLASH, icon=":material/check_circle:")
     st.caption(
         "Mỗi năm một Kế hoạch: danh mục nhiệm vụ, tiêu đề mục, tham số (tuần báo cáo đầu tiên, "
         "hạn nộp, xếp loại) và bộ tiêu chí riêng. Tuần báo cáo thuộc Kế hoạch của năm ISO của "
         "tuần đó; sửa nhiệm vụ, tham số của một Kế hoạch ở thẻ Danh mục (chọn năm ở thanh bên)."
     )
-    display.show(plan_files.table(), key="plans_table")
-    _copy_form(user)
-    _details_form(user)
-    _export_button()
-    _load_form(user)
+    display.show(plan_files.table(path), key="plans_table")
+    _copy_form(user, path)
+    _details_form(user, path)
+    _export_button(path)
+    _load_form(user, path)
 
 
 def _week_choice(label: str, year: int, default: str, key: str, *, keep: str = "") -> str:
@@ -48,9 +52,9 @@ def _week_choice(label: str, year: int, default: str, key: str, *, keep: str = "
     )
 
 
-def _copy_form(user: User) -> None:
+def _copy_form(user: User, path: Path) -> None:
     st.subheader("Chép sang năm sau (bản nháp)")
-    known = plans.years()
+    known = plans.years(path)
     source = st.selectbox("Từ Kế hoạch năm", known[::-1], key="plan_copy_from")
     target = int(
         st.number_input(
@@ -66,15 +70,17 @@ def _copy_form(user: User) -> None:
         "vẹn đầu tiên của năm; khi có ngày ban hành, ghi số, ngày và đổi tuần ở mục dưới."
     )
     if st.button("Chép Kế hoạch", key="plan_copy"):
-        _done(lambda: plan_loading.copy(user, int(source), target, first_week=week or None))
+        _done(
+            lambda: plan_loading.copy(user, int(source), target, first_week=week or None, path=path)
+        )
 
 
-def _details_form(user: User) -> None:
+def _details_form(user: User, path: Path) -> None:
     st.subheader("Số, ngày ban hành và tuần báo cáo đầu tiên")
-    known = plans.years()
+    known = plans.years(path)
     year = int(st.selectbox("Kế hoạch năm", known[::-1], key="plan_details_year"))
-    shown = plans.require(year)
-    start = year_start.start(year)
+    shown = plans.require(year, path)
+    start = year_start.start(year, path)
     with st.form("plan_details_form"):
         number = st.text_input(
             "Số Kế hoạch (ví dụ 05/KH-VPUB)", value=shown.number or "", key="plan_details_number"
@@ -104,16 +110,17 @@ def _details_form(user: User) -> None:
                 number=number if number != (shown.number or "") else None,
                 issued_on=issued or None,
                 first_week=week or None,
+                path=path,
             )
         )
 
 
-def _export_button() -> None:
-    known = plans.years()
+def _export_button(path: Path) -> None:
+    known = plans.years(path)
     year = int(st.selectbox("Tải Kế hoạch năm", known[::-1], key="plan_export_year"))
     st.download_button(
         f"Tải Kế hoạch năm {year} (.xlsx) để sửa rồi nạp lại",
-        data=lambda: plan_files.export(year, f"ke-hoach-{year}.xlsx"),
+        data=lambda: plan_files.export(year, f"ke-hoach-{year}.xlsx", path),
         file_name=f"ke-hoach-{year}.xlsx",
         mime=XLSX,
         key="plan_export",
@@ -126,7 +133,7 @@ def _export_button() -> None:
     )
 
 
-def _load_form(user: User) -> None:
+def _load_form(user: User, path: Path) -> None:
     st.subheader("Nạp Kế hoạch một năm từ tệp")
     st.caption(
         "Tệp nhiệm vụ (.csv UTF-8 hoặc .xlsx) có các cột như tệp tải về ở trên; tệp tiêu đề mục "
@@ -138,7 +145,7 @@ def _load_form(user: User) -> None:
             "Năm của Kế hoạch",
             min_value=2000,
             max_value=2100,
-            value=max(plans.years()),
+            value=max(plans.years(path)),
             key="plan_year",
         )
     )
@@ -149,28 +156,27 @@ def _load_form(user: User) -> None:
         year,
         year_start.first_full_week_of(year),
         "plan_load_first_week",
-        keep=_load_keep_label(year),
+        keep=_load_keep_label(year, path),
     )
     tasks = st.file_uploader("Tệp nhiệm vụ", type=["csv", "xlsx"], key="plan_tasks_file")
     groups = st.file_uploader("Tệp tiêu đề mục", type=["csv", "xlsx"], key="plan_groups_file")
     if tasks is None:
         return
     files = _files(tasks, groups, number, issued, week)
-    checked = plan_loading.check(year, files)
+    checked = plan_loading.check(year, files, path)
     if checked.problems:
         st.error("Chưa nạp được vì có lỗi; sửa tệp rồi tải lên lại:")
         st.dataframe({"Lỗi": checked.problems}, hide_index=True, key="plan_problems")
         return
-    _preview(checked)
+    _preview(checked, path)
     if st.button("Nạp Kế hoạch", type="primary", key="plan_load"):
-        _done(lambda: plan_loading.load(user, year, files))
+        _done(lambda: plan_loading.load(user, year, files, path=path))
 
 
-def _load_keep_label(year: int) -> str:
-    if plans.exists(year):
-        return (
-            f"Giữ như đã lưu (hoặc như tệp ghi): {periods.label(year_start.start(year).first_week)}"
-        )
+def _load_keep_label(year: int, path: Path) -> str:
+    if plans.exists(year, path):
+        first = year_start.start(year, path).first_week
+        return f"Giữ như đã lưu (hoặc như tệp ghi): {periods.label(first)}"
     return "Mặc định: tuần trọn vẹn đầu tiên sau ngày ban hành (hoặc như tệp ghi)"
 
 
@@ -188,8 +194,8 @@ def _files(
     )
 
 
-def _preview(checked: plan_loading.Checked) -> None:
-    change = plan_loading.changes(checked)
+def _preview(checked: plan_loading.Checked, path: Path) -> None:
+    change = plan_loading.changes(checked, path)
     labels = {
         "kept": "Giữ nguyên mã",
         "added": "Nhiệm vụ mới",

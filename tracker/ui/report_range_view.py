@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -98,10 +99,10 @@ def _setup_note(user: User) -> str:
 
 
 def report_section(
-    user: User, week: str, button: Button, xlsx: str, csv: str
+    user: User, week: str, button: Button, xlsx: str, csv: str, path: Path
 ) -> tuple[date, date] | None:
     """The period picker, the workbook and range CSV, then the Báo cáo (leaders and admins);
-    returns the dates chosen (None when they are not valid)."""
+    returns the dates chosen (None when they are not valid). Reads the database at `path`."""
     st.subheader("Báo cáo theo kỳ hoặc khoảng thời gian")
     st.caption(
         "Kỳ báo cáo theo Nghị định 09/2019/NĐ-CP (Điều 12): số liệu tính từ ngày 15/12 năm trước "
@@ -111,7 +112,7 @@ def report_section(
     if not isinstance(start, date) or not isinstance(end, date) or start > end:
         st.error("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.")
         return None
-    stop, note = export.data_until(start, end)
+    stop, note = export.data_until(start, end, path)
     if stop is None:
         st.warning(note, icon=":material/event_busy:")
         return None

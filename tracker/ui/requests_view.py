@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -15,8 +16,9 @@ from tracker import settings
 from tracker.accounts import auth
 from tracker.accounts.auth import User
 from tracker.metrics import requests_register as rr
+from tracker.scope import Scope
 from tracker.text import fmt_date
-from tracker.ui import display, filters
+from tracker.ui import display
 from tracker.ui.report_range_view import DOCX, XLSX
 
 Button = Callable[..., None]
@@ -68,12 +70,12 @@ def may_see(user: User | None) -> bool:
     return user is not None and auth.can(user, "export") and user.role in rr.ROLES
 
 
-def due_section(user: User | None, *, key: str) -> None:
+def due_section(scope: Scope, *, key: str) -> None:
     """The requests still unanswered, soonest deadline first, overdue ones "Quá hạn"; nothing at
-    all when none is waiting or `user` may not see the register."""
-    if not may_see(user):
+    all when none is waiting or the scope's user may not see the register."""
+    if not may_see(scope.user):
         return
-    df = rr.due()
+    df = rr.due(scope.db)
     if df.empty:
         return
     overdue = int((df["state"] == rr.OVERDUE).sum())
@@ -90,8 +92,8 @@ def due_section(user: User | None, *, key: str) -> None:
     st.page_link("pages/xuat_du_lieu.py", label="Mở trang Xuất dữ liệu", icon=":material/download:")
 
 
-def _register_form(user: User) -> None:
-    tasks = rr.on_request_tasks()
+def _register_form(scope: Scope) -> None:
+    tasks = rr.on_request_tasks(scope.db, year=scope.year)
     with st.form("request_new", clear_on_submit=False):
         st.markdown("**Ghi yêu cầu mới của Sở Nội vụ**")
         task = st.selectbox(
@@ -116,13 +118,13 @@ def _register_form(user: User) -> None:
                 task, number, doc_date, issuer, subject, due, content, period_from, period_to
             )
             try:
-                rr.register(user, req, year=filters.plan_year())
+                rr.register(scope.user, req, path=scope.db, year=scope.year)
                 st.success("Đã ghi yêu cầu của Sở Nội vụ.")
             except (rr.RequestError, auth.PermissionDenied) as exc:
                 st.error(str(exc))
 
 
-def _answer_form(user: User, open_requests: pd.DataFrame) -> None:
+def _answer_form(user: User, open_requests: pd.DataFrame, path: Path) -> None:
     with st.form("request_answer", clear_on_submit=False):
         st.markdown("**Ghi nhận Văn phòng đã trả lời**")
         labels = {int(r["id"]): _label(r) for _, r in open_requests.iterrows()}
@@ -134,14 +136,15 @@ def _answer_form(user: User, open_requests: pd.DataFrame) -> None:
         if st.form_submit_button("Ghi nhận đã trả lời"):
             data, name = (upload.getvalue(), upload.name) if upload else (None, None)
             try:
-                rr.answer(user, chosen, number, sent, data=data, file_name=name)
+                rr.answer(user, chosen, number, sent, data=data, file_name=name, path=path)
                 st.success("Đã ghi nhận trả lời; nhiệm vụ không còn quá hạn vì yêu cầu này.")
             except (rr.RequestError, auth.PermissionDenied) as exc:
                 st.error(str(exc))
 
 
-def requests_section(user: User, button: Button, start: date, end: date) -> None:
+def requests_section(scope: Scope, button: Button, start: date, end: date) -> None:
     """The section itself; `start`, `end` are the page's dates, used when a request has no kỳ."""
+    user = scope.user
     if user.role not in rr.ROLES:
         return
     st.subheader("Yêu cầu báo cáo của Sở Nội vụ")
@@ -150,16 +153,16 @@ def requests_section(user: User, button: Button, start: date, end: date) -> None
         "mà chưa trả lời thì nhiệm vụ ở trạng thái Quá hạn trên mọi trang, cho đến khi ghi nhận "
         "đã trả lời."
     )
-    df = rr.requests()
+    df = rr.requests(scope.db)
     if df.empty:
         st.caption("Chưa ghi yêu cầu nào.")
     else:
         st.dataframe(_table(df), hide_index=True, width="stretch")
-    _register_form(user)
+    _register_form(scope)
     open_requests = df[df["state"] != rr.ANSWERED]
     if open_requests.empty:
         return
-    _answer_form(user, open_requests)
+    _answer_form(user, open_requests, scope.db)
     labels = {int(r["id"]): _label(r) for _, r in open_requests.iterrows()}
     chosen = st.selectbox(
         "Tạo Báo cáo trả lời yêu cầu", list(labels), format_func=labels.get, key="baocao_request"

@@ -33,6 +33,7 @@ from streamlit.logger import get_logger
 from tracker import settings
 from tracker.accounts import auth
 from tracker.catalogue import catalogues
+from tracker.scope import home_db
 
 _LOG = get_logger(__name__)
 _logged: set[str] = set()
@@ -97,7 +98,7 @@ def start_refusal(address: str | None, proxies: list[str]) -> str | None:
     if settings.DEMO or (is_loopback(address) and not proxies):
         return None
     try:
-        if not auth.sample_accounts():
+        if not auth.sample_accounts(home_db()):
             return None
     except catalogues.DatabaseBusyError:
         _LOG.warning(
@@ -124,7 +125,7 @@ def start_refusal(address: str | None, proxies: list[str]) -> str | None:
 def refusal_now() -> tuple[int, str, str] | None:
     """(HTTP status, title, text) for a request from another machine now, or None to serve it."""
     try:
-        sample = bool(auth.sample_accounts())
+        sample = bool(auth.sample_accounts(home_db()))
     except catalogues.DatabaseBusyError:
         return 503, BUSY_TITLE, BUSY_TEXT
     return (403, SAMPLE_TITLE, SAMPLE_TEXT) if sample else None

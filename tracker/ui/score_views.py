@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from tracker.catalogue import periods, plans
+from tracker.catalogue import periods
 from tracker.metrics import cache, scoring
 from tracker.text import fmt_datetime, fmt_number, is_missing
 
@@ -66,7 +66,7 @@ def last_year_text(last: dict[str, Any], year: int) -> str:
     return f"Năm {year}: {score_text(last['final_total'])} điểm, xếp loại {last['grade']}{rank}."
 
 
-def bands(year: int, path: Path | None = None) -> pd.DataFrame:
+def bands(year: int, path: Path) -> pd.DataFrame:
     """The grade bands of the plan of `year`, highest first (grade, threshold)."""
     return scoring.grade_bands(year, path)
 
@@ -75,7 +75,7 @@ def _styled(df: pd.DataFrame, numeric: list[str]) -> Styler:
     return df.style.format({c: score_text for c in numeric}, na_rep="—").hide(axis="index")
 
 
-def ranking(year: int, path: Path | None = None) -> pd.DataFrame:
+def ranking(year: int, path: Path) -> pd.DataFrame:
     """Units (not VP) with their totals, grade, rank and gap to the next band; by rank.
 
     Built once per data version; the frame is shared, so callers slice it and never change it.
@@ -83,7 +83,7 @@ def ranking(year: int, path: Path | None = None) -> pd.DataFrame:
     return cache.derived("score_views.ranking", lambda: _ranking(year, path), path, int(year))
 
 
-def _ranking(year: int, path: Path | None) -> pd.DataFrame:
+def _ranking(year: int, path: Path) -> pd.DataFrame:
     t = scoring.scores_table(year, path)
     t = t[t["unit_code"] != scoring.VP]
     first = pd.DataFrame(
@@ -110,7 +110,7 @@ def _ranking(year: int, path: Path | None) -> pd.DataFrame:
     return pd.concat([_with_last_year(first, year, path), rest], axis=1)
 
 
-def _with_last_year(table: pd.DataFrame, year: int, path: Path | None) -> pd.DataFrame:
+def _with_last_year(table: pd.DataFrame, year: int, path: Path) -> pd.DataFrame:
     """Last year's final total, grade and rank beside this year's, and the change (year over
     year), when last year has scores."""
     before = scoring.last_year_beside(year, path).set_index("unit_code")
@@ -147,9 +147,10 @@ def _colours(lines: pd.DataFrame, thresholds: list[float]) -> np.ndarray:
 
 
 def matrix_frames(
-    lines: pd.DataFrame, path: Path | None = None
+    lines: pd.DataFrame, year: int, path: Path
 ) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """Criteria (rows) × units (columns): the shown final scores and each cell's style.
+    """Criteria (rows) × units (columns) of the plan of `year`: the shown final scores and each
+    cell's style (coloured by that plan's grade bands).
 
     Columns are unit codes ('VP' first); 'Không áp dụng' marks a criterion not applicable. Units scored
     under different criteria sets show each set's criteria (rows keyed by code).
@@ -166,7 +167,6 @@ def matrix_frames(
     units = lines["unit_code"].drop_duplicates().tolist()
     shown = lines["final_score"].astype("float64").map(score_text)
     shown = shown.where(~lines["final_na"].astype(bool), NOT_APPLICABLE)
-    year = int(lines["year"].iloc[0]) if "year" in lines else plans.current(path)
     thresholds = sorted(bands(year, path)["threshold"].tolist(), reverse=True)
     cells = lines.assign(shown=shown, style=_colours(lines, thresholds))
 
@@ -183,10 +183,10 @@ def matrix_frames(
 
 
 def matrix(
-    lines: pd.DataFrame, path: Path | None = None, units: list[str] | None = None
+    lines: pd.DataFrame, year: int, path: Path, units: list[str] | None = None
 ) -> Styler | None:
     """The criterion × unit table, coloured by score / maximum; only `units` when given."""
-    frames = matrix_frames(lines, path)
+    frames = matrix_frames(lines, year, path)
     if frames is None:
         return None
     return styled_matrix(*frames, units)
@@ -200,11 +200,11 @@ def styled_matrix(
     return values.style.apply(lambda _: styles, axis=None)
 
 
-def year_matrix(year: int, path: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+def year_matrix(year: int, path: Path) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """matrix_frames() of a year's lines, built once per data version (shared: do not change)."""
     return cache.derived(
         "score_views.matrix",
-        lambda: matrix_frames(scoring.criterion_lines(year, path=path), path),
+        lambda: matrix_frames(scoring.criterion_lines(year, path=path), year, path),
         path,
         int(year),
     )

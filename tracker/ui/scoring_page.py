@@ -1,27 +1,29 @@
 """Tự chấm điểm page body, one function per section (kept in the package so the page stays thin).
 
 The Office's assessment (VP), a unit's own totals, the ranking, criterion × unit, self vs
-reviewed with missing evidence, and for HCTC: reviews, VP adjustments and criteria sets.
-Scores and tables come from scoring and score_views; every write is checked again there.
-Everything a run shows is read in one snapshot of the database (load()), so a commit during a
-run cannot show totals from before it beside lines from after it. At city scale the ranking and
-the criterion × unit table show a page of units at a time (with a search), not 250 at once.
+reviewed with missing evidence, and for HCTC: reviews and VP adjustments (the criteria sets:
+tracker/ui/criteria_admin.py). Scores and tables come from scoring and score_views; every write
+is checked again there. Everything a run shows is read in one snapshot of the database of the
+page's scope (load()), so a commit during a run cannot show totals from before it beside lines
+from after it. At city scale the ranking and the criterion × unit table show a page of units at
+a time (with a search), not 250 at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from tracker.accounts import auth
 from tracker.accounts.auth import User
 from tracker.catalogue import criteria, plans
 from tracker.metrics import cache, scoring
+from tracker.scope import Scope
 from tracker.text import fmt_datetime, fmt_number, nfc
 from tracker.ui import display, filters, flash, score_charts, score_views
 
@@ -31,12 +33,14 @@ MISSING_PAGE = 100  # rows of "Điểm dương chưa có tài liệu kiểm ch�
 
 @dataclass(frozen=True)
 class View:
-    """What every section of one run reads: the viewer, the year and its score tables.
+    """What every section of one run reads: the viewer, the database and year of the page's
+    scope, and the year's score tables.
 
     The frames are built once per data version and shared by every session: read, never change.
     """
 
     user: User
+    db: Path
     year: int
     active: dict[str, Any]  # the criteria set in force
     table: pd.DataFrame  # one row per unit (and VP): totals, grade, rank
@@ -62,34 +66,32 @@ def show_flash() -> None:
     flash.show(FLASH)
 
 
-def select_year() -> int:
-    """The scoring year: the plan chosen in the sidebar (Kế hoạch năm)."""
-    return filters.plan_year()
-
-
-def load(user: User, year: int) -> View:
-    """Everything the sections read, from one snapshot of the database."""
-    with cache.snapshot():
-        shared = cache.derived("scoring_page.load", lambda: _year_data(year), None, int(year))
+def load(scope: Scope) -> View:
+    """Everything the sections read of the scope's plan year (the plan chosen in the sidebar),
+    from one snapshot of the scope's database."""
+    user, path, year = scope.user, scope.db, scope.year
+    with cache.snapshot(path):
+        shared = cache.derived("scoring_page.load", lambda: _year_data(year, path), path, year)
         own = [user.unit_code] if user.role == "don_vi" and user.unit_code else []
         return View(
             user=user,
+            db=path,
             year=year,
-            active=criteria.active_set(year=year),
+            active=criteria.active_set(path, year=year),
             is_admin=auth.can(user, "review"),
-            totals={code: scoring.unit_total(code, year) for code in [scoring.VP, *own]},
+            totals={code: scoring.unit_total(code, year, path) for code in [scoring.VP, *own]},
             last_totals={
-                code: scoring.unit_total(code, int(year) - 1) for code in [scoring.VP, *own]
+                code: scoring.unit_total(code, year - 1, path) for code in [scoring.VP, *own]
             },
-            late=scoring.late_record(year),  # depends on the clock too: not shared
+            late=scoring.late_record(year, path),  # depends on the clock too: not shared
             **shared,
         )
 
 
-def _year_data(year: int) -> dict[str, Any]:
+def _year_data(year: int, path: Path) -> dict[str, Any]:
     """The year's score tables, as every session's View shares them."""
-    table = scoring.scores_table(year)
-    lines = scoring.criterion_lines(year)
+    table = scoring.scores_table(year, path)
+    lines = scoring.criterion_lines(year, path=path)
     order = {code: i for i, code in enumerate(lines["unit_code"].unique())}  # as first seen
     by_unit = lines.iloc[lines["unit_code"].map(order).argsort(kind="stable")]
     codes = by_unit["unit_code"].tolist()
@@ -99,7 +101,7 @@ def _year_data(year: int) -> dict[str, Any]:
         "table": table,
         "lines": lines,
         "units": table[table["unit_code"] != scoring.VP],
-        "vp": scoring.vp_lines(year),
+        "vp": scoring.vp_lines(year, path),
         "by_unit": by_unit,
         "unit_rows": {code: (starts[code], ends[code]) for code in starts},
     }
@@ -184,13 +186,14 @@ def vp_section(view: View) -> None:
                 placeholder=score_views.EMPTY_CELL,
                 key="vp_table",
             ),
+            path=view.db,
         )
     if view.is_admin:
         _vp_form(view)
 
 
 def _vp_form(view: View) -> None:
-    user, year = view.user, view.year
+    user, year, path = view.user, view.year, view.db
     options = score_views.criterion_options(view.vp)
     with st.expander("Điều chỉnh đánh giá chung (HCTC)"), st.form("vp_form"):
         code = st.selectbox("Tiêu chí", list(options), format_func=options.get, key="vp_criterion")
@@ -201,9 +204,11 @@ def _vp_form(view: View) -> None:
         if st.form_submit_button("Lưu điều chỉnh", type="primary"):
             _save(
                 lambda: (
-                    scoring.clear_vp_adjustment(user, year, code)
+                    scoring.clear_vp_adjustment(user, year, code, path=path)
                     if clear
-                    else scoring.set_vp_adjustment(user, year, code, None if na else score, comment)
+                    else scoring.set_vp_adjustment(
+                        user, year, code, None if na else score, comment, path=path
+                    )
                 ),
                 f"Đã lưu điều chỉnh tiêu chí {code}.",
             )
@@ -251,12 +256,14 @@ def ranking_section(view: View) -> None:
         f"{len(view.units)} đơn vị có bảng tự chấm điểm năm {year}; điểm cuối cùng "
         "(điểm thẩm định nếu có)" + ("; bộ tiêu chí tạm thời" if view.active["provisional"] else "")
     )
-    shown = _ranking_page(score_views.ranking(year))
+    shown = _ranking_page(score_views.ranking(year, view.db))
     codes = tuple(shown["Mã đơn vị"])
 
     def draw() -> None:
         chart = score_charts.ranking_bars(
-            view.table[view.table["unit_code"].isin(codes)], score_views.bands(year), basis
+            view.table[view.table["unit_code"].isin(codes)],
+            score_views.bands(year, view.db),
+            basis,
         )
         st.plotly_chart(chart, key="ranking_chart", config={"displayModeBar": False})
         st.dataframe(
@@ -267,22 +274,24 @@ def ranking_section(view: View) -> None:
             key="ranking_table",
         )
 
-    display.shared("scoring.ranking", year, codes, basis, audience=display.EVERYONE, draw=draw)
-    threshold = _rank_min_points(year)
+    display.shared(
+        "scoring.ranking", year, codes, basis, audience=display.EVERYONE, draw=draw, path=view.db
+    )
+    threshold = _rank_min_points(year, view.db)
     rule = (
         f"có từ {threshold} điểm tiêu chí áp dụng trở lên"
         if threshold
         else "đủ số điểm tiêu chí áp dụng tối thiểu Văn phòng quy định"
     )
     st.caption(f"Chỉ xếp hạng đơn vị {rule}; điểm cuối cùng dùng điểm thẩm định nếu có.")
-    _scores_download(year)
+    _scores_download(year, view.db)
 
 
-def _rank_min_points(year: int) -> str | None:
+def _rank_min_points(year: int, path: Path) -> str | None:
     """The ranking threshold the rule reads (the plan's rank_min_points setting), as shown:
     '50'; None when it cannot be read (the caption then names the setting)."""
     try:
-        value = float(plans.setting(year, "rank_min_points"))
+        value = float(plans.setting(year, "rank_min_points", path))
     except (KeyError, ValueError):
         return None
     return fmt_number(value, 0 if value.is_integer() else 1)
@@ -308,10 +317,12 @@ def _paged(rows: pd.DataFrame, key: str, size: int) -> pd.DataFrame:
     return display.page(found, key=key, rows=size)
 
 
-def _scores_download(year: int) -> None:
+def _scores_download(year: int, path: Path) -> None:
     st.download_button(
         "Tải bảng điểm (CSV)",
-        cache.derived("scoring.scores_csv", lambda: scoring.scores_csv(f"{year}-W01"), None, year),
+        cache.derived(
+            "scoring.scores_csv", lambda: scoring.scores_csv(f"{year}-W01", path), path, year
+        ),
         file_name=f"diem_{year}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -324,7 +335,7 @@ def _scores_download(year: int) -> None:
 
 def matrix_section(view: View) -> None:
     st.header("Bảng điểm theo tiêu chí")
-    frames = score_views.year_matrix(view.year)
+    frames = score_views.year_matrix(view.year, view.db)
     if frames is None:
         st.info("Chưa có dữ liệu.")
         return
@@ -340,6 +351,7 @@ def matrix_section(view: View) -> None:
             width="stretch",
             key="criterion_matrix",
         ),
+        path=view.db,
     )
     st.caption(
         "Điểm cuối cùng; màu theo tỷ lệ điểm / điểm tối đa (xanh đậm: mức Tốt, xanh nhạt: Khá, "
@@ -382,7 +394,7 @@ def detail_section(view: View) -> None:
     else:
         unit = None
         st.caption("Chưa có đơn vị nào khác nộp bảng tự chấm điểm.")
-    _missing_evidence(view.year)
+    _missing_evidence(view.year, view.db)
     if view.is_admin and unit:
         _review_form(view, unit)
 
@@ -394,7 +406,7 @@ def _unit_detail(view: View, codes: list[str]) -> str | None:
             c: f"{c} - {n}"
             for c, n in zip(view.units["unit_code"], view.units["unit_name"], strict=True)
         },
-        None,
+        view.db,
         view.year,
     )
     unit = filters.select(
@@ -417,6 +429,7 @@ def _unit_detail(view: View, codes: list[str]) -> str | None:
             placeholder=score_views.EMPTY_CELL,
             key="unit_detail",
         ),
+        path=view.db,
     )
     _late_note(view, unit)
     return unit
@@ -444,17 +457,17 @@ def _late_note(view: View, unit: str) -> None:
     if st.button(label, key=f"late_review_{unit}"):
         _save(
             lambda: scoring.set_review(
-                view.user, unit, view.year, scoring.LATE_CRITERION, implied, note
+                view.user, unit, view.year, scoring.LATE_CRITERION, implied, note, path=view.db
             ),
             f"Đã lưu điểm thẩm định P1 của {unit} theo sổ theo dõi.",
         )
 
 
-def _missing_evidence(year: int) -> None:
+def _missing_evidence(year: int, path: Path) -> None:
     missing = cache.derived(
         "score_views.missing_evidence",
-        lambda: score_views.missing_evidence(scoring.criterion_lines(year)),
-        None,
+        lambda: score_views.missing_evidence(scoring.criterion_lines(year, path=path)),
+        path,
         year,
     )
     st.subheader("Điểm dương chưa có tài liệu kiểm chứng")
@@ -473,7 +486,7 @@ def _missing_evidence(year: int) -> None:
 
 
 def _review_form(view: View, unit: str) -> None:
-    user, year = view.user, view.year
+    user, year, path = view.user, view.year, view.db
     options = score_views.criterion_options(view.unit_lines(unit))
     st.subheader(f"Nhập điểm thẩm định cho {unit}")
     with st.form("review_form"):
@@ -493,105 +506,11 @@ def _review_form(view: View, unit: str) -> None:
         if st.form_submit_button("Lưu điểm thẩm định", type="primary"):
             _save(
                 lambda: (
-                    scoring.clear_review(user, unit, year, code)
+                    scoring.clear_review(user, unit, year, code, path=path)
                     if clear
-                    else scoring.set_review(user, unit, year, code, None if na else score, comment)
+                    else scoring.set_review(
+                        user, unit, year, code, None if na else score, comment, path=path
+                    )
                 ),
                 f"Đã lưu điểm thẩm định tiêu chí {code} của {unit}.",
             )
-
-
-# --- Quản trị bộ tiêu chí ---------------------------------------------------------------------
-
-
-def criteria_admin(view: View) -> None:
-    active = view.active
-    with st.expander("Quản trị bộ tiêu chí (thay thế, chỉnh sửa, các phiên bản)"):
-        st.dataframe(criteria.sets_table(), hide_index=True, width="stretch", key="criteria_sets")
-        st.download_button(
-            "Tải bộ tiêu chí đang áp dụng (.xlsx)",
-            criteria.to_xlsx(active["id"]),
-            file_name="bo_tieu_chi.xlsx",
-            on_click="ignore",
-            key="criteria_xlsx",
-        )
-        _load_new_set(view.user)
-        _edit_active_set(view.user, active)
-
-
-def _load_new_set(user: User) -> None:
-    st.markdown("**Nạp bộ tiêu chí mới từ tệp .xlsx** (ví dụ Phụ lục II chính thức)")
-    upload = st.file_uploader("Tệp bộ tiêu chí", type=["xlsx"], key="criteria_upload")
-    label = st.text_input(
-        "Tên bộ tiêu chí",
-        value="Phụ lục II - Quyết định 2579/QĐ-UBND ngày 21/11/2025",
-        key="criteria_label",
-    )
-    provisional = st.checkbox("Vẫn là bộ tạm thời", key="criteria_provisional")
-    if upload is not None:
-        _preview_and_load(user, upload, label, provisional)
-
-
-def _edit_active_set(user: User, active: dict[str, Any]) -> None:
-    st.markdown("**Chỉnh sửa bộ đang áp dụng** (lưu thành phiên bản mới)")
-    edited = st.data_editor(
-        criteria.edit_frame(active["id"]),
-        num_rows="dynamic",
-        hide_index=True,
-        key="criteria_editor",
-    )
-    edit_label = st.text_input(
-        "Tên phiên bản mới", value=f"{active['label']} (chỉnh sửa)", key="criteria_edit_label"
-    )
-    if st.button("Lưu thành phiên bản mới", key="criteria_save_edit") and _store(
-        lambda: criteria.save_edited(
-            user,
-            edited,
-            edit_label,
-            provisional=bool(active["provisional"]),
-            year=filters.plan_year(),
-        )
-    ):
-        st.rerun()
-
-
-def _preview_and_load(user: User, upload: UploadedFile, label: str, provisional: bool) -> None:
-    data = upload.getvalue()
-    rows, problems = criteria.parse_xlsx(data, upload.name)
-    if problems:
-        st.dataframe(criteria.problems_frame(problems), hide_index=True, key="criteria_problems")
-    if rows:
-        st.dataframe(criteria.preview_frame(rows), hide_index=True, key="criteria_preview")
-    done_key = f"criteria_loaded_{upload.file_id}"  # guard: a rerun must not load it twice
-    if st.session_state.get(done_key):
-        st.success(f"Đã nạp tệp này thành phiên bản {st.session_state[done_key]}.")
-        return
-    if rows and st.button("Nạp bộ tiêu chí này", type="primary", key="criteria_load"):
-        set_id = _store(
-            lambda: criteria.replace_set(
-                user,
-                data,
-                label,
-                provisional=provisional,
-                source=upload.name,
-                year=filters.plan_year(),
-            )
-        )
-        if set_id is not None:
-            st.session_state[done_key] = set_id
-            st.rerun()
-
-
-def _store(action: Callable[[], int]) -> int | None:
-    """Save a criteria set; on failure show why and return None."""
-    try:
-        set_id = action()
-    except criteria.CriteriaError as exc:
-        st.error("Bộ tiêu chí có lỗi, chưa được lưu:")
-        st.dataframe(criteria.problems_frame(exc.problems), hide_index=True, key="store_errors")
-        return None
-    except auth.PermissionDenied as exc:
-        st.error(str(exc))
-        return None
-    flash.keep(FLASH, f"Đã lưu bộ tiêu chí mới (phiên bản {set_id}); bộ này đang được áp dụng.")
-    return set_id

@@ -23,6 +23,7 @@ from streamlit.web.server.starlette.starlette_server_config import XSRF_COOKIE_N
 
 from tracker import settings
 from tracker.accounts import devices, sessions
+from tracker.scope import home_db
 
 SESSION_PATH = "/auth/session"
 SIGNOUT_PATH = "/auth/signout"
@@ -84,6 +85,7 @@ def start_session(request: Request) -> Response:
         request.query_params.get("code", ""),
         binding(request.cookies.get(XSRF_COOKIE_NAME)),
         replaces=request.cookies.get(sessions.COOKIE),
+        path=home_db(),
     )
     response = _redirect(safe_next(request.query_params.get("next")))
     if token is not None:
@@ -98,17 +100,19 @@ def _remember_device(request: Request, response: Response, token: str) -> None:
     """The owner has just signed in from this browser: it becomes one of the account's trusted
     browsers, with a login allowance of its own (accounts/devices.py). One it already is stays
     as it is (its cookie, and its place in the owner's list on Tài khoản)."""
-    session = sessions.resume(token)
+    home = home_db()
+    session = sessions.resume(token, home)
     if session is None:
         return
     username = session.user.username
     name = devices.cookie_name(username)
-    if devices.trusted(request.cookies.get(name), username):
+    if devices.trusted(request.cookies.get(name), username, home):
         return
     value = devices.issue(
         username,
         client=request.client.host if request.client else None,  # after the trusted proxies
         user_agent=request.headers.get("user-agent"),
+        path=home,
     )
     if value is not None:
         response.set_cookie(name, value, **_cookie_options(request, settings.DEVICE_COOKIE_DAYS))
@@ -120,7 +124,7 @@ def end_session(request: Request) -> Response:
         return PlainTextResponse("Yêu cầu không hợp lệ.", status_code=403)
     token = request.cookies.get(sessions.COOKIE)
     if token:
-        sessions.end(sessions.digest(token))
+        sessions.end(sessions.digest(token), home_db())
     response = _redirect(safe_next(request.query_params.get("next")))
     response.delete_cookie(
         sessions.COOKIE, path="/", httponly=True, samesite="strict", secure=_https(request)

@@ -1,4 +1,5 @@
-"""The shared page frame every page calls first: page config, login, role check, sidebar.
+"""The shared page frame every page calls first: page config, login, role check, sidebar, and
+the page's scope (tracker/scope.py), which frame() returns for the page's render(scope).
 
 A sign-in lives in a server-side session carried by an HttpOnly cookie (tracker/accounts/
 sessions.py, tracker/ui/session_routes.py), so it survives a reload, a new tab and a server
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -27,6 +28,7 @@ from tracker import settings
 from tracker.accounts import auth, backups, devices, sessions
 from tracker.accounts.auth import User
 from tracker.catalogue import catalogues, plans
+from tracker.scope import Scope, home_db
 from tracker.ui import filters, session_routes
 
 
@@ -36,6 +38,7 @@ class Page:
     title: str
     icon: str
     roles: frozenset[str]
+    needs_plan: bool = True  # stops with a notice, not a traceback, on a database with no plan
 
 
 _ALL = auth.ALL_ROLES
@@ -63,7 +66,9 @@ PAGES: dict[str, Page] = {
     "quan_tri": Page(
         "pages/quan_tri.py", "Quản trị", ":material/admin_panel_settings:", frozenset({"quan_tri"})
     ),
-    "tai_khoan": Page("pages/tai_khoan.py", "Tài khoản", ":material/person:", _ALL),
+    "tai_khoan": Page(
+        "pages/tai_khoan.py", "Tài khoản", ":material/person:", _ALL, needs_plan=False
+    ),
 }
 
 SESSION_USER = "auth_user"
@@ -78,31 +83,32 @@ def current_user() -> User | None:
     return st.session_state.get(SESSION_USER)
 
 
-def frame(page_key: str) -> User:
-    """Set up the page; stop with a login form or a refusal unless the user may see it."""
+def frame(page_key: str) -> Scope:
+    """Set up the page and return its scope; stop with a login form or a refusal unless the
+    user may see it (and, for a page that shows a plan, unless the database holds one)."""
     page = PAGES[page_key]
-    st.session_state[filters.PAGE_KEY] = page_key
-    st.session_state[filters.TITLE_KEY] = page.title
+    home = home_db()  # where sign-in finds accounts and sessions
     try:
-        catalogues.open_database()
+        catalogues.open_database(home)
     except catalogues.DatabaseBusyError as exc:
         st.set_page_config(page_title=page.title, page_icon="🏛️", layout="wide")
         st.error(str(exc))
         st.stop()
     st.set_page_config(
-        page_title=f"{page.title} - Dân vận chính quyền {_shown_year() or ''}".rstrip(),
+        page_title=f"{page.title} - Dân vận chính quyền {_shown_year(home) or ''}".rstrip(),
         page_icon="🏛️",
         layout="wide",
         initial_sidebar_state="auto",
     )
     backups.ensure_daily()  # cheap after the first call of the day: the server's own daily backup
-    _sample_banner()
-    user = _session_user()
+    _sample_banner(home)
+    user = _session_user(home)
     if user is None:
-        _login_form(page)
+        _login_form(page, home)
         st.stop()
-    _sidebar(user)
-    if notice := plans.missing_notice():
+    body, db = place(user, home)
+    year = _sidebar(user, db, home)
+    if notice := plans.missing_notice(db):
         st.info(notice, icon=":material/event_upcoming:")
     if user.role not in page.roles:
         st.error(
@@ -111,24 +117,36 @@ def frame(page_key: str) -> User:
             icon=":material/block:",
         )
         st.stop()
-    return user
+    if year is None and page.needs_plan:
+        st.title(page.title)
+        st.info(plans.none_loaded(), icon=":material/event_upcoming:")
+        st.stop()
+    return Scope(user, body, db, year, accounts=home, page=page_key, title=page.title)
 
 
-def _shown_year() -> int | None:
+def place(user: User, home: Path) -> tuple[str, Path]:
+    """The body whose data the user's page shows, and its database: the one decision of where a
+    page reads. A body user's scope is always their own body, whatever the URL; a city role
+    will pick a body with ?co_quan=CODE here (issue 34). Today every account belongs to the
+    home body, whose database is `home`."""
+    return plans.BODY, home
+
+
+def _shown_year(path: Path) -> int | None:
     """The plan year the page shows: ?nam= when it names a plan, else the plan in force."""
     asked = st.query_params.get(filters.YEAR_PARAM, "")
-    known = plans.years()
-    return int(asked) if asked.isdigit() and int(asked) in known else plans.in_force()
+    known = plans.years(path)
+    return int(asked) if asked.isdigit() and int(asked) in known else plans.in_force(path)
 
 
-def _session_user() -> User | None:
-    user = current_user() or _cookie_user()
+def _session_user(home: Path) -> User | None:
+    user = current_user() or _cookie_user(home)
     if user is None:
         return None
     now = settings.now()
-    ended = _session_end(user, now)
+    ended = _session_end(user, now, home)
     if ended:
-        logout()
+        logout(home)
         st.warning(ended)
         return None
     st.session_state[SESSION_SEEN] = now
@@ -142,10 +160,10 @@ def cookie(name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _cookie_user() -> User | None:
+def _cookie_user(home: Path) -> User | None:
     """The user of the browser's sign-in cookie, read when this tab's session begins (a new
     tab, a reload, a server restart); None without a live one."""
-    session, reason = sessions.resume_with_reason(cookie(sessions.COOKIE))
+    session, reason = sessions.resume_with_reason(cookie(sessions.COOKIE), path=home)
     if session is None:
         if reason:
             st.warning(reason)
@@ -156,13 +174,13 @@ def _cookie_user() -> User | None:
     return session.user
 
 
-def _session_end(user: User, now: datetime) -> str | None:
+def _session_end(user: User, now: datetime, home: Path) -> str | None:
     """Why the session must end now (Vietnamese), or None while it stands."""
     session_id = st.session_state.get(SESSION_ID)
     if session_id:
         # The browser's session is shared by its tabs: its clocks and its end live in the
         # database, so a logout or an expiry in one tab ends them all.
-        session, reason = sessions.lookup(session_id)
+        session, reason = sessions.lookup(session_id, path=home)
         if session is None:
             return reason or sessions.signed_out()
         if session.user.session_epoch != user.session_epoch:
@@ -178,38 +196,39 @@ def _session_end(user: User, now: datetime) -> str | None:
         account=(True, user.session_epoch),  # the account is checked just below
     )
     # Disabled, deleted, new role or unit, or a password change/reset since the login.
-    if reason is None and not auth.session_valid(user):
+    if reason is None and not auth.session_valid(user, path=home):
         reason = sessions.account_ended()
     return reason
 
 
-def logout() -> None:
-    """End this tab's sign-in, and the browser's cookie session with it (every tab)."""
+def logout(accounts: Path) -> None:
+    """End this tab's sign-in, and the browser's cookie session with it (every tab), in the
+    store `accounts` that holds it."""
     session_id = st.session_state.get(SESSION_ID)
     if session_id:
-        sessions.end(session_id)
+        sessions.end(session_id, path=accounts)
     for key in (SESSION_USER, SESSION_SEEN, SESSION_STARTED, SESSION_ID):
         st.session_state.pop(key, None)
 
 
-def sign_out() -> None:
+def sign_out(accounts: Path) -> None:
     """The sign-out button: end the session, then let /auth/signout clear the cookie (the
     browser comes back to the login form); a tab-only sign-in just reruns."""
     had_cookie = bool(st.session_state.get(SESSION_ID))
-    logout()
+    logout(accounts)
     if had_cookie:
         _navigate(f"{session_routes.SIGNOUT_PATH}?{urlencode({'next': '/'})}")
         st.stop()
     st.rerun()
 
 
-def keep_signed_in(user: User) -> None:
+def keep_signed_in(user: User, accounts: Path) -> None:
     """After one's own password change: this tab and this browser stay signed in with the new
-    session epoch; the account's other sessions have ended."""
+    session epoch; the account's other sessions (in the store `accounts`) have ended."""
     st.session_state[SESSION_USER] = user
     session_id = st.session_state.get(SESSION_ID)
     if session_id:
-        sessions.rebind(session_id, user)
+        sessions.rebind(session_id, user, path=accounts)
 
 
 def _navigate(url: str) -> None:
@@ -230,7 +249,7 @@ def _page_url(page: Page) -> str:
     return f"{path}?{query}" if query else path
 
 
-def _signed_in(user: User, page: Page) -> None:
+def _signed_in(user: User, page: Page, home: Path) -> None:
     """After the password check: hand the browser a one-time code bound to it, which
     /auth/session trades for the cookie. Without a browser to bind to, this tab alone."""
     binding = session_routes.binding(cookie(XSRF_COOKIE_NAME))
@@ -240,21 +259,21 @@ def _signed_in(user: User, page: Page) -> None:
         st.session_state[SESSION_STARTED] = now
         st.session_state[SESSION_SEEN] = now
         st.rerun()
-    code = sessions.issue_code(user, binding)
+    code = sessions.issue_code(user, binding, path=home)
     st.info("Đang đăng nhập…", icon=":material/login:")
     _navigate(f"{session_routes.SESSION_PATH}?{urlencode({'code': code, 'next': _page_url(page)})}")
     st.stop()  # the browser leaves now: nothing more to draw (the sample accounts' list, …)
 
 
-def _login_form(page: Page) -> None:
+def _login_form(page: Page, home: Path) -> None:
     st.title("Đăng nhập")
-    year = _shown_year()
+    year = _shown_year(home)
     st.caption(
         "Theo dõi Kế hoạch công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở"
         + (f" năm {year}" if year else "")
         + " - Văn phòng UBND thành phố Cần Thơ"
     )
-    if auth.user_count() == 0:
+    if auth.user_count(home) == 0:
         st.info(
             "Chưa có tài khoản nào. Quản trị viên tạo tài khoản đầu tiên bằng lệnh: "
             "`python -m tracker users add --username admin --role quan_tri`"
@@ -271,20 +290,20 @@ def _login_form(page: Page) -> None:
             ip = st.context.ip_address
             client = ip if isinstance(ip, str) else None
             device = cookie(devices.cookie_name(auth.login_name(username)))
-            user = auth.authenticate(username, password, client=client, device=device)
+            user = auth.authenticate(username, password, client=client, device=device, path=home)
         except auth.AccountError as exc:
             st.error(str(exc))
         else:
-            _signed_in(user, page)
-    _sample_accounts_hint()
+            _signed_in(user, page, home)
+    _sample_accounts_hint(home)
 
 
 SAMPLE_PASSWORD = "demo-2026"  # the sample accounts' (tracker/tools/demo/shared.py DEMO_PASSWORD)
 
 
-def _sample_banner() -> None:
+def _sample_banner(home: Path) -> None:
     """Every page of a sample database says so: its accounts' password is public."""
-    if auth.sample_accounts():
+    if auth.sample_accounts(home):
         st.warning(
             "**Dữ liệu mẫu.** Cơ sở dữ liệu này có tài khoản mẫu với mật khẩu công khai: chỉ "
             "dùng để xem thử, không nhập số liệu thật. Khi dùng thật, hãy chạy ứng dụng trên một "
@@ -294,8 +313,8 @@ def _sample_banner() -> None:
         )
 
 
-def _sample_accounts_hint() -> None:
-    rows = auth.sample_accounts()
+def _sample_accounts_hint(home: Path) -> None:
+    rows = auth.sample_accounts(home)
     if rows:
         with st.expander("Tài khoản mẫu (chỉ có trong chế độ dữ liệu mẫu)"):
             st.write(f"Mật khẩu của mọi tài khoản mẫu: `{SAMPLE_PASSWORD}`")
@@ -327,11 +346,14 @@ def _followed_filters() -> dict[str, str]:
     return values
 
 
-def _sidebar(user: User) -> None:
+def _sidebar(user: User, db: Path, accounts: Path) -> int | None:
+    """The sidebar: the plan-year selector of the database `db`, the pages' links, who is
+    signed in (their session in `accounts`); returns the plan year chosen (None when `db`
+    holds no plan)."""
     with st.sidebar:
         heading = st.empty()  # filled once the plan is chosen below it
         st.caption("Văn phòng UBND thành phố Cần Thơ")
-        year = filters.select_plan()
+        year = filters.select_plan(db)
         heading.markdown(f"**Dân vận chính quyền {year or ''}**".replace(" **", "**"))
         follow = _followed_filters()
         for key, page in PAGES.items():
@@ -342,4 +364,5 @@ def _sidebar(user: User) -> None:
         unit = f" · {user.unit_code}" if user.unit_code else ""
         st.caption(f"{user.full_name or user.username} ({user.role_label}{unit})")
         if st.button("Đăng xuất", key="logout_button", icon=":material/logout:"):
-            sign_out()
+            sign_out(accounts)
+    return year

@@ -4,7 +4,9 @@ The metrics modules return data (codes, floats, timestamps); this module alone r
 their Vietnamese labels. Numbers and timestamps stay numbers and timestamps, so every column
 sorts right; tracker.ui.display shows them in Vietnamese (mark() records each number column's
 format, show() draws the table). Units show as lists show them: a sample unit marked "(mẫu)"
-(unit_names(), unit_codes()); exports keep the catalogue's plain name.
+(unit_names(), unit_codes()); exports keep the catalogue's plain name. What a table reads of the
+database (which units are samples, a plan's setting) it reads at the `path` it is given: the
+page's scope.
 """
 
 from __future__ import annotations
@@ -50,10 +52,10 @@ def coverage(reported: int, assigned: int) -> str:
     return f"{reported}/{assigned} đơn vị đã báo cáo"
 
 
-def reporting_weeks_text(year: int) -> str:
+def reporting_weeks_text(year: int, path: Path) -> str:
     """'Tuần báo cáo: từ Tuần 1/2027 (04/01 - 10/01/2027) đến Tuần 52/2027; hạn nộp đầu tiên
     16:30 thứ Sáu 08/01/2027.' (the plan's first reporting week, shown where the plan is)."""
-    start = year_start.start(year)
+    start = year_start.start(year, path)
     return (
         f"Tuần báo cáo: từ {periods.label(start.first_week)} đến "
         f"{periods.short_label(plans.last_week(year))}; hạn nộp đầu tiên "
@@ -61,13 +63,13 @@ def reporting_weeks_text(year: int) -> str:
     )
 
 
-def status_rule(week: str) -> str:
+def status_rule(week: str, path: Path) -> str:
     """How a task's status is drawn, with the tolerance of `week`'s plan (its setting
     'tolerance'): said wherever statuses are drawn, so 83,8% green against a 93,2% plan line
     reads as intended."""
     year = plans.of_week(week)
     try:
-        points = fmt_number(float(plans.setting(year, "tolerance")), 1).removesuffix(",0")
+        points = fmt_number(float(plans.setting(year, "tolerance", path)), 1).removesuffix(",0")
     except (KeyError, ValueError):
         points = "?"
     return (
@@ -87,14 +89,14 @@ def task_basis(week: str, reported: int, tasks: int) -> str:
     return f"{reported}/{tasks} nhiệm vụ có báo cáo, số liệu đến hết {periods.short_label(week).lower()}"
 
 
-def unit_names(names: pd.Series, codes: pd.Series) -> pd.Series:
+def unit_names(names: pd.Series, codes: pd.Series, path: Path) -> pd.Series:
     """A column of unit names as lists show them: a sample unit's name ends in "(mẫu)"."""
-    return plan.label_units(names, codes)
+    return plan.label_units(names, codes, path)
 
 
-def _samples() -> set[str]:
+def samples(path: Path) -> set[str]:
     """Codes of the units of the sample list (active or not)."""
-    units = plan.units(active_only=False)
+    units = plan.units(path, active_only=False)
     return set(units.loc[units["sample"], "code"])
 
 
@@ -102,37 +104,37 @@ def _marked(code: str, samples: set[str]) -> str:
     return f"{code} {plan.SAMPLE_MARK}" if code in samples else code
 
 
-def unit_codes(codes: pd.Series) -> pd.Series:
+def unit_codes(codes: pd.Series, path: Path) -> pd.Series:
     """A column of unit codes as lists show them: a sample unit's code is followed by "(mẫu)"
     (where a table names units by code alone)."""
-    samples = _samples()
-    return pd.Series([_marked(c, samples) for c in codes], index=codes.index, dtype=object)
+    marked = samples(path)
+    return pd.Series([_marked(c, marked) for c in codes], index=codes.index, dtype=object)
 
 
-def _code_and_name(df: pd.DataFrame) -> pd.Series:
+def _code_and_name(df: pd.DataFrame, path: Path) -> pd.Series:
     """A frame's unit_code and unit_name as one column, 'TH - Phòng Tổng hợp (mẫu)'."""
-    return df["unit_code"] + " - " + unit_names(df["unit_name"], df["unit_code"])
+    return df["unit_code"] + " - " + unit_names(df["unit_name"], df["unit_code"], path)
 
 
-def lead_label(lead_unit: object, samples: set[str] | None = None) -> str:
-    """The lead unit's code ("(mẫu)" after a sample unit's), or the plan's wording for tasks
-    every unit leads."""
+def lead_label(lead_unit: object, sample_units: set[str]) -> str:
+    """The lead unit's code ("(mẫu)" after a sample unit's, of `sample_units`: samples()), or
+    the plan's wording for tasks every unit leads."""
     if is_missing(lead_unit) or not lead_unit:
         return plan.ALL_UNITS_LABEL
-    return _marked(str(lead_unit), _samples() if samples is None else samples)
+    return _marked(str(lead_unit), sample_units)
 
 
 # --- progress -------------------------------------------------------------------------------
 
 
-def task_table(df: pd.DataFrame) -> pd.DataFrame:
+def task_table(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     """A task_completion frame with Vietnamese headers, for display.show."""
-    samples = _samples()
+    marked = samples(path)
     table = pd.DataFrame(
         {
             "Mã": df["code"],
             "Nhiệm vụ": df["short_title"],
-            "Chủ trì": df["lead_unit"].map(lambda u: lead_label(u, samples)),
+            "Chủ trì": df["lead_unit"].map(lambda u: lead_label(u, marked)),
             "Loại": df["kind"].map(TASK_KIND_LABELS),
             "Hoàn thành": _number(df["completion"]),
             PLANNED: _number(df["expected"]),
@@ -166,11 +168,11 @@ def unit_task_table(df: pd.DataFrame) -> pd.DataFrame:
     return mark(table, **dict.fromkeys(percents, PERCENT))
 
 
-def current_units_table(df: pd.DataFrame) -> pd.DataFrame:
+def current_units_table(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     """unit_task_progress rows of one task: each assigned unit's standing value and source."""
     table = pd.DataFrame(
         {
-            "Đơn vị": _code_and_name(df),
+            "Đơn vị": _code_and_name(df, path),
             "Vai trò": df["role"].map(ROLE_LABELS),
             "Tỷ lệ": _number(df["percent"]),
             "Trạng thái đơn vị ghi": df["sheet_status"].fillna(""),
@@ -181,12 +183,12 @@ def current_units_table(df: pd.DataFrame) -> pd.DataFrame:
     return mark(table, **{"Tỷ lệ": PERCENT})
 
 
-def history_table(df: pd.DataFrame) -> pd.DataFrame:
+def history_table(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     """progress.task_history() with Vietnamese headers, texts included, for display.show."""
     table = pd.DataFrame(
         {
             "Tuần": df["period"].map(periods.short_label),
-            "Đơn vị": _code_and_name(df),
+            "Đơn vị": _code_and_name(df, path),
             "Vai trò": df["role"].map(ROLE_LABELS),
             "Trạng thái": df["sheet_status"],
             "Tỷ lệ": _number(df["percent"]),
@@ -252,12 +254,12 @@ def score_summary(total: dict) -> pd.DataFrame:
 # --- reporting discipline -------------------------------------------------------------------
 
 
-def status_table(df: pd.DataFrame) -> pd.DataFrame:
+def status_table(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     """reporting.week_status()/follow_up() with Vietnamese headers and formats, for display."""
     return pd.DataFrame(
         {
             "Mã đơn vị": df["unit_code"],
-            "Đơn vị": unit_names(df["unit_name"], df["unit_code"]),
+            "Đơn vị": unit_names(df["unit_name"], df["unit_code"], path),
             "Tình trạng": df["state"],
             "Nộp lần đầu lúc": _time(df["first_upload"]),
             "Người lập": df["reporter"].fillna(""),
@@ -266,7 +268,7 @@ def status_table(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def unit_reporting_history(unit: str, week: str, path: Path | None = None) -> pd.DataFrame:
+def unit_reporting_history(unit: str, week: str, path: Path) -> pd.DataFrame:
     """One unit's reporting state for every week from the first reporting week to `week`.
 
     Uses reporting.week_status (the single definition of on time / late / missing), one cached
@@ -282,7 +284,7 @@ def unit_reporting_history(unit: str, week: str, path: Path | None = None) -> pd
     )
 
 
-def _unit_reporting_history(unit: str, week: str, path: Path | None) -> pd.DataFrame:
+def _unit_reporting_history(unit: str, week: str, path: Path) -> pd.DataFrame:
     first = plans.first_week(plans.of_week(week), path)
     rows = []
     for w in reversed(periods.weeks_between(first, week) if first <= week else []):
@@ -311,7 +313,7 @@ def _unit_reporting_history(unit: str, week: str, path: Path | None) -> pd.DataF
 # --- difficulties ---------------------------------------------------------------------------
 
 
-def difficulty_table(df: pd.DataFrame) -> pd.DataFrame:
+def difficulty_table(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     """The difficulty register with Vietnamese headers and formats, for display.
 
     The state comes before the long texts: after them it was off screen, and a reader saw
@@ -320,7 +322,7 @@ def difficulty_table(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Ngày nêu": _time(df["raised_at"]),
-            "Đơn vị": unit_codes(df["unit_code"]),
+            "Đơn vị": unit_codes(df["unit_code"], path),
             "Nhiệm vụ": df["task_code"].fillna("—"),
             "Tình trạng": df["state"],
             "Khó khăn, vướng mắc": df["content"],
@@ -338,12 +340,12 @@ def _model_status(df: pd.DataFrame) -> pd.Series:
     return df["status"].fillna("").replace("", models_register.NO_STATUS)
 
 
-def register_table(df: pd.DataFrame) -> pd.DataFrame:
+def register_table(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     """The models register with Vietnamese headers, ordered by unit then status."""
     df = df.sort_values(["unit_code", "status_order", "row_no"], kind="stable")
     return pd.DataFrame(
         {
-            "Đơn vị": unit_names(df["unit_name"].fillna(df["unit_code"]), df["unit_code"]),
+            "Đơn vị": unit_names(df["unit_name"].fillna(df["unit_code"]), df["unit_code"], path),
             "Tên mô hình": df["name"],
             "Lĩnh vực": df["field"],
             "Trạng thái": _model_status(df),

@@ -1,10 +1,13 @@
 """The Nhiệm vụ page body: completion per task, the unit × task heatmap (tracker.ui.heatmap_view)
 and one task's detail.
 
-pages/nhiem_vu.py reads the filters and calls these sections in order.
+tracker/ui/pages/nhiem_vu.py reads the filters and calls these sections in order, with the
+database of the page's scope (`path`).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -20,9 +23,9 @@ from tracker.ui import charts, display, filters, heatmap_view, tables
 HISTORY_ROWS = 50
 
 
-def completion(week: str, unit: str | None, tasks: pd.DataFrame) -> None:
+def completion(week: str, unit: str | None, tasks: pd.DataFrame, path: Path) -> None:
     """The completion bars, the task table and the heatmap of the filtered tasks."""
-    if not progress.plan_completion(week).has_data:
+    if not progress.plan_completion(week, path).has_data:
         st.info(
             f"{progress.NO_DATA}: chưa đơn vị nào nộp báo cáo tiến độ đến hết "
             f"{periods.short_label(week).lower()}. Các nhiệm vụ của Kế hoạch ở trang Kế hoạch.",
@@ -42,23 +45,28 @@ def completion(week: str, unit: str | None, tasks: pd.DataFrame) -> None:
         draw=lambda: st.plotly_chart(
             charts.completion_bars(tasks, week), width="stretch", key="task_bars"
         ),
+        path=path,
     )
     st.caption(
         "Vạch đỏ: tiến độ theo kế hoạch, tính theo thời gian (nhiệm vụ khi có yêu cầu không có). "
-        f"{tables.status_rule(week)} Nhiệm vụ có đơn vị chủ trì lấy tỷ lệ của đơn vị chủ trì; "
-        "nhiệm vụ không có chủ trì lấy bình quân các đơn vị được giao, đơn vị chưa báo cáo tính 0%."
+        f"{tables.status_rule(week, path)} Nhiệm vụ có đơn vị chủ trì lấy tỷ lệ của đơn vị chủ "
+        "trì; nhiệm vụ không có chủ trì lấy bình quân các đơn vị được giao, đơn vị chưa báo cáo "
+        "tính 0%."
     )
     display.show(
-        tables.task_table(tasks),
+        tables.task_table(tasks, path),
         height="content",
         key="task_table",
         share=(week, codes),
         audience=display.EVERYONE,
+        path=path,
     )
-    heatmap_view.show(week, unit, list(codes))
+    heatmap_view.show(week, unit, list(codes), path)
 
 
-def detail(week: str, unit: str | None, all_tasks: pd.DataFrame, tasks: pd.DataFrame) -> None:
+def detail(
+    week: str, unit: str | None, all_tasks: pd.DataFrame, tasks: pd.DataFrame, path: Path
+) -> None:
     """One task chosen below the charts: its figures, each unit's standing value, its history."""
     st.subheader("Chi tiết một nhiệm vụ")
     titles = dict(zip(all_tasks["code"], all_tasks["short_title"], strict=True))
@@ -77,7 +85,7 @@ def detail(week: str, unit: str | None, all_tasks: pd.DataFrame, tasks: pd.DataF
     row = all_tasks[all_tasks["code"] == task].iloc[0]
     st.markdown(f"**{task} — {row['short_title']}**")
     st.caption(
-        f"Chủ trì: {tables.lead_label(row['lead_unit'])} · "
+        f"Chủ trì: {tables.lead_label(row['lead_unit'], tables.samples(path))} · "
         f"Loại: {TASK_KIND_LABELS[row['kind']]} · "
         f"Hoàn thành: {fmt_pct(row['completion'])} · "
         f"{tables.PLANNED}: {fmt_pct(row['expected']) or 'không áp dụng'} · "
@@ -86,22 +94,28 @@ def detail(week: str, unit: str | None, all_tasks: pd.DataFrame, tasks: pd.DataF
     )
     current = cache.derived(
         "tasks_view.units",
-        lambda: tables.current_units_table(progress.task_units(task, week, unit=unit)),
-        None,
+        lambda: tables.current_units_table(progress.task_units(task, week, path, unit=unit), path),
+        path,
         task,
         week,
         unit,
     )
-    display.show(current, key="task_units", share=(task, week, unit), audience=display.EVERYONE)
-    _history(task, week, unit)
+    display.show(
+        current,
+        key="task_units",
+        share=(task, week, unit),
+        audience=display.EVERYONE,
+        path=path,
+    )
+    _history(task, week, unit, path)
 
 
-def _history(task: str, week: str, unit: str | None) -> None:
+def _history(task: str, week: str, unit: str | None, path: Path) -> None:
     # Built once per data version and shared by every session (city scale: 35,000 rows).
     history = cache.derived(
         "tasks_view.history",
-        lambda: tables.history_table(progress.task_history(task, week, unit=unit)),
-        None,
+        lambda: tables.history_table(progress.task_history(task, week, path, unit=unit), path),
+        path,
         task,
         week,
         unit,
@@ -115,5 +129,6 @@ def _history(task: str, week: str, unit: str | None) -> None:
         key="task_history",
         share=(task, week, unit),
         audience=display.EVERYONE,
+        path=path,
         rows=HISTORY_ROWS,
     )

@@ -1,11 +1,13 @@
 """The Nộp báo cáo page body: the pre-filled template, checking uploads, confirming them.
 
 Streamlit reruns the page on every click, and the uploader keeps its files across reruns: each
-file is checked (and, when rejected, recorded) once, keyed by its file id in the session.
+file is checked (and, when rejected, recorded) once, keyed by its file id in the session. Files
+are checked against, and stored in, the database of the page's scope (`path`).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -22,18 +24,18 @@ CHECKED = "upload_checked"  # file id -> (result, bytes) for this session
 Checked = tuple[submissions.Result, bytes]
 
 
-def template_section(user: User, unit: str, week: str) -> None:
+def template_section(user: User, unit: str, week: str, path: Path) -> None:
     """Step 1: the template to download, or resubmit last week's figures unchanged. A week this
     user cannot report (not started, outside the plan's weeks, locked) says why first, and
     offers no template: an upload of it would be refused for that reason."""
     st.subheader(f"1. Tải biểu mẫu {periods.label(week)}")
-    refused = checks.week_problems(unit, week, user, settings.now())
+    refused = checks.week_problems(unit, week, user, settings.now(), path)
     if refused:
         st.warning(" ".join(f"{p.message} {p.fix}" for p in refused), icon=":material/event_busy:")
         return
     st.download_button(
         "Tải biểu mẫu đã điền sẵn (.xlsx)",
-        data=lambda: template.build(unit, week),  # built on click, not on every rerun
+        data=lambda: template.build(unit, week, path=path),  # built on click, not every rerun
         file_name=f"bieu-mau-{unit}-{week}.xlsx",
         on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -45,12 +47,15 @@ def template_section(user: User, unit: str, week: str) -> None:
     )
     if st.button("Không có thay đổi: nộp lại số liệu tuần trước cho tuần này", key="no_change"):
         result = submissions.submit(
-            template.build(unit, week), f"khong-thay-doi-{unit}-{week}.xlsx", user
+            template.build(unit, week, path=path),
+            f"khong-thay-doi-{unit}-{week}.xlsx",
+            user,
+            path=path,
         )
         (st.success if result.status == "accepted" else st.error)(result.message)
 
 
-def check_section(user: User) -> tuple[list[Any], dict[str, Checked]]:
+def check_section(user: User, path: Path) -> tuple[list[Any], dict[str, Checked]]:
     """Step 2: the uploader; every new file checked once. Returns the files and the checks."""
     st.subheader("2. Tải lên và kiểm tra")
     st.caption(upload_view.uploader_note(_limit_mb()))
@@ -66,7 +71,7 @@ def check_section(user: User) -> tuple[list[Any], dict[str, Checked]]:
     for i, f in enumerate(files or [], start=1):
         if f.file_id not in checked:  # guard: a rerun must not check or record the same file twice
             data = f.getvalue()
-            checked[f.file_id] = (_check(data, f.name, user), data)
+            checked[f.file_id] = (_check(data, f.name, user, path), data)
         bar.progress(i / len(files), text=f"Đã kiểm tra {i}/{len(files)} tệp")
     return list(files or []), checked
 
@@ -75,11 +80,11 @@ def _limit_mb() -> int:
     return max(1, settings.MAX_UPLOAD_BYTES // (1024 * 1024))
 
 
-def _check(data: bytes, name: str, user: User) -> submissions.Result:
-    result = submissions.check(data, name, user)
+def _check(data: bytes, name: str, user: User, path: Path) -> submissions.Result:
+    result = submissions.check(data, name, user, path=path)
     if result.status == "rejected":
         # Rejected files are kept and recorded too (without reading them again).
-        result = submissions.submit(data, name, user, rejected=result)
+        result = submissions.submit(data, name, user, path=path, rejected=result)
     return result
 
 
@@ -125,7 +130,7 @@ def _result_detail(n: int, result: submissions.Result, data: bytes) -> None:
 
 
 def confirm_section(
-    user: User, files: list[Any], checked: dict[str, Checked], current: list[Checked]
+    user: User, files: list[Any], checked: dict[str, Checked], current: list[Checked], path: Path
 ) -> None:
     """Step 3: submit every file that passed the check, then show each outcome once."""
     ready = [
@@ -137,7 +142,7 @@ def confirm_section(
         uploads = [submissions.Upload(data, result.file) for _, result, data in ready]
         outcomes = []
         for (file_id, _, data), done in zip(
-            ready, submissions.submit_many(uploads, user), strict=True
+            ready, submissions.submit_many(uploads, user, path=path), strict=True
         ):
             checked[file_id] = (done, data)
             outcomes.append((done.status == "accepted", f"{done.file}: {done.message}"))

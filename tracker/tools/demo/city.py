@@ -94,8 +94,8 @@ class _YearPlan:
 
 
 def _year_plan(path: Path, year: int) -> _YearPlan:
-    tasks = plan.tasks(path, year)
-    assigned = plan.assignments(path, year).groupby("unit_code")["task_code"].apply(list)
+    tasks = plan.tasks(path, year=year)
+    assigned = plan.assignments(path, year=year).groupby("unit_code")["task_code"].apply(list)
     return _YearPlan(
         assigned.to_dict(),
         dict(zip(tasks["code"], tasks["kind"], strict=True)),

@@ -206,8 +206,8 @@ def _office_year(
     step: Callable[[str], None],
 ) -> None:
     """One plan year of weekly reports (the first year's draws are the sample's historic ones)."""
-    tasks = plan.tasks(path, year)[["code", "kind"]]
-    assigned = plan.assignments(path, year)
+    tasks = plan.tasks(path, year=year)[["code", "kind"]]
+    assigned = plan.assignments(path, year=year)
     sims = {
         u: new_unit(
             u,

@@ -47,13 +47,13 @@ def next_year_plan(path: Path, year: int) -> plan_loading.Loaded:
     source = max(y for y in plans.years(path) if y < year)
     tasks = [
         row | {"start_date": f"{year}-01-01", "due_date": f"{year}-12-31"}
-        for row in _rows(catalogues.export_csv("tasks", path, source))
+        for row in _rows(catalogues.export_csv("tasks", path, year=source))
         if row["code"] != DROPPED
     ]
     if not any(t["code"] == NEW_CODE for t in tasks):
         tasks.append(NEW_TASK | {"start_date": f"{year}-01-01", "due_date": f"{year}-12-31"})
     tasks = plan_years.moved_rows(tasks, plan_years.TASK_TEXT, source, year)  # as HCTC edits
-    groups = _rows(catalogues.export_csv("task_groups", path, source))
+    groups = _rows(catalogues.export_csv("task_groups", path, year=source))
     if not any(g["code"] == NEW_CODE for g in groups):
         at = next(i for i, g in enumerate(groups) if g["code"] == "III")
         groups.insert(at, {"code": NEW_CODE, "heading": ""})

@@ -126,7 +126,7 @@ def reporting_weeks(path: Path, last: str) -> list[str]:
     """Weeks of `last`'s plan that expect a report: its first reporting week to `last`, exempt
     weeks left out."""
     year = plans.of_week(last)
-    exempt = calendar.exempt_weeks(path, year)
+    exempt = calendar.exempt_weeks(path, year=year)
     return [w for w in periods.weeks_between(plans.first_week(year, path), last) if w not in exempt]
 
 

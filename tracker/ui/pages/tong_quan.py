@@ -1,0 +1,40 @@
+"""Tổng quan: the unit's deadline banner, the key figures, the requests of Sở Nội vụ still
+unanswered, tasks by status, this week's reporting grid, the open difficulties, this year
+against last, and the weekly trends (the sections: tracker/ui/overview.py)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tracker.catalogue import periods
+from tracker.metrics import progress
+from tracker.scope import Scope
+from tracker.ui import display, filters, overview, requests_view
+
+
+def render(scope: Scope) -> None:
+    # One committed state for the whole page: the figures, the grid and the charts agree even
+    # while a unit uploads, and the shared (replayed) parts are filed under that state.
+    with display.consistent(scope.db):
+        _render(scope)
+
+
+def _render(scope: Scope) -> None:
+    path, user = scope.db, scope.user
+    week = filters.select_week(scope)
+    st.title("Tổng quan")
+    st.caption(
+        "Kế hoạch công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở năm "
+        f"{scope.year} - Văn phòng UBND thành phố Cần Thơ · số liệu đến hết "
+        f"{periods.label(week)}"
+    )
+    if user.role == "don_vi" and user.unit_code:
+        overview.banner(user.unit_code, week, path)
+    plan = progress.plan_completion(week, path)
+    overview.key_figures(week, plan, path)
+    requests_view.due_section(scope, key="overview_requests")
+    overview.status_section(week, plan, path)
+    overview.reporting_section(week, path)
+    overview.difficulties_section(week, path)
+    overview.year_section(week, path)
+    overview.trend_section(week, plan, path)

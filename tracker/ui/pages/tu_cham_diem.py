@@ -1,0 +1,28 @@
+"""Tự chấm điểm: the Office's assessment (VP), units' totals and ranking, criterion × unit,
+self vs reviewed, missing evidence; reviews, VP adjustments and criteria sets for HCTC."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tracker.accounts import auth
+from tracker.scope import Scope
+from tracker.ui import criteria_admin, display, scoring_page
+
+
+def render(scope: Scope) -> None:
+    user = scope.user
+    st.title("Tự chấm điểm")
+    scoring_page.show_flash()
+
+    with display.consistent(scope.db):  # every section reads the same committed state
+        view = scoring_page.load(scope)
+        scoring_page.intro(view)
+        scoring_page.vp_section(view)
+        if user.role == "don_vi" and user.unit_code:
+            scoring_page.own_unit_section(view)
+        scoring_page.ranking_section(view)
+        scoring_page.matrix_section(view)
+        scoring_page.detail_section(view)
+        if auth.can(user, "edit_catalogue"):
+            criteria_admin.section(view)
