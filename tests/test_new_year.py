@@ -19,7 +19,16 @@ from tests.conftest import set_now, set_plan_setting
 from tests.scoring_fixture import NA, add_scores, ordinary_scores
 from tests.workbook_factory import Book
 from tracker import settings
-from tracker.catalogue import plan, plan_files, plan_loading, plan_years, plans, year_start
+from tracker.catalogue import (
+    catalogues,
+    editing,
+    plan,
+    plan_files,
+    plan_loading,
+    plan_years,
+    plans,
+    year_start,
+)
 from tracker.ingest import checks, submissions, template
 from tracker.metrics import scoring
 from tracker.roles import SYSTEM
@@ -170,6 +179,13 @@ def test_number_date_and_first_week_each_alone(users: dict) -> None:
     with pytest.raises(plan_loading.PlanFileError, match="không muộn hơn Tuần 1/2027"):
         plan_loading.set_details(SYSTEM, 2027, first_week="2027-W03")
     assert db.scalar("select count(*) from audit_log where action = 'plan_details'") == 2
+    # The plan's settings edited in Quản trị › Danh mục apply the same check, not a second rule.
+    edited = editing.catalogue_frame("settings", year=2027)
+    edited.loc[edited["key"] == "first_week", "value"] = "2027-W03"
+    with pytest.raises(catalogues.CatalogueError, match="không muộn hơn Tuần 1/2027"):
+        editing.save_catalogue("settings", edited, SYSTEM, year=2027)
+    edited.loc[edited["key"] == "first_week", "value"] = "2027-W01"  # unchanged: saved
+    assert editing.save_catalogue("settings", edited, SYSTEM, year=2027) == 0
 
 
 def test_the_page_sets_the_details(users: dict) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from tracker import roles
-from tracker.catalogue import catalogues, plan_store, plans, setting_rules
+from tracker.catalogue import catalogues, plan_store, plans, setting_rules, year_start
 from tracker.roles import AdminError, User
 from tracker.store import audit, db
 from tracker.text import cell_text
@@ -135,7 +135,17 @@ def _parse(
         return catalogues.parse_indicators(rows, tasks, problems)
     parsed = catalogues.parse_settings(rows, problems, check_values=False)
     problems += setting_rules.problems(parsed, catalogues.required_settings())
+    problems += _first_week_problems(parsed, path, year)
     return parsed
+
+
+def _first_week_problems(parsed: list[dict[str, Any]], path: Path | None, year: int) -> list[str]:
+    """A first reporting week changed here passes the check `plan set` applies (year_start):
+    it may not move past a week that already has accepted reports."""
+    asked = next((row["value"] for row in parsed if row["key"] == "first_week"), None)
+    if asked is None or asked == plans.first_week(year, path):
+        return []
+    return year_start.checked_first_week(year, asked, path)[1]
 
 
 # Where a removed code may still be used: catalogue -> [(use in catalogue_codes_in_use.sql, why)].

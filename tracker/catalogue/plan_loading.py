@@ -247,22 +247,8 @@ def check(year: int, files: PlanFiles, path: Path | None = None) -> Checked:
 
 
 def _first_week(year: int, value: str | None, problems: list[str], path: Path | None) -> str | None:
-    """The first reporting week asked for, checked: a week of the plan's year, and not after a
-    week that already has accepted reports (they would fall outside the plan's weeks)."""
-    week, problem = year_start.parse_first_week(value, year)
-    if problem:
-        problems.append(problem)
-    if week is None:
-        return None
-    reported = sorted(
-        w for (w,) in db.query_rows("reported_weeks", path=path, year=year) if w < week
-    )
-    if reported:
-        problems.append(
-            f"Đã có báo cáo được chấp nhận cho {', '.join(map(periods.short_label, reported))}, "
-            f"trước {periods.short_label(week)}: chọn tuần báo cáo đầu tiên không muộn hơn "
-            f"{periods.short_label(reported[0])}."
-        )
+    week, found = year_start.checked_first_week(year, value, path)
+    problems += found
     return week
 
 

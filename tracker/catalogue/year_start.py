@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tracker import settings
 from tracker.catalogue import calendar, periods, plans
+from tracker.store import db
 from tracker.text import fmt_deadline
 
 
@@ -56,6 +57,25 @@ def parse_first_week(value: object, year: int) -> tuple[str | None, str | None]:
             f"Tuần báo cáo đầu tiên {periods.label(week)} không thuộc năm {year} của Kế hoạch."
         )
     return week, None
+
+
+def checked_first_week(year: int, value: object, path: Path | None) -> tuple[str | None, list[str]]:
+    """A first reporting week asked for (plan load, copy, set, or the plan's settings edited in
+    Quản trị), checked: a week of the plan's year, and not after a week that already has
+    accepted reports (they would fall outside the plan's weeks). (week or None, problems)."""
+    week, problem = parse_first_week(value, year)
+    if week is None:
+        return None, [problem] if problem else []
+    reported = sorted(
+        w for (w,) in db.query_rows("reported_weeks", path=path, year=int(year)) if w < week
+    )
+    if not reported:
+        return week, []
+    return week, [
+        f"Đã có báo cáo được chấp nhận cho {', '.join(map(periods.short_label, reported))}, "
+        f"trước {periods.short_label(week)}: chọn tuần báo cáo đầu tiên không muộn hơn "
+        f"{periods.short_label(reported[0])}."
+    ]
 
 
 @dataclass(frozen=True)
