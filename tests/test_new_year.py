@@ -79,6 +79,22 @@ def test_waiting_until_the_first_deadline(tmp_db: Path, monkeypatch: pytest.Monk
 
 
 @pytest.mark.now("2027-01-06T09:00:00")
+def test_an_officer_sees_the_units_tasks_while_waiting(users: dict) -> None:
+    """Before the new plan's first deadline the officer's Đơn vị page says so and lists what the
+    unit is to report on, with no figure, status or pace."""
+    plan_loading.copy(SYSTEM, 2026, 2027)
+    at = open_page(users["don_vi"], "don_vi", {"nam": "2027"})
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "chưa có tuần báo cáo nào hết hạn nộp" in shown
+    (table,) = [df for df in (d.value for d in at.dataframe) if "Vai trò" in df.columns]
+    expected = plan.unit_assignments(users["don_vi"].unit_code, year=2027)
+    assert list(table["Mã"]) == list(expected["code"]) and len(table) > 0
+    assert not any(c in table.columns for c in ("Trạng thái nhiệm vụ", "Tỷ lệ của đơn vị"))
+    assert not at.metric
+
+
+@pytest.mark.now("2027-01-06T09:00:00")
 def test_the_week_of_a_past_plan_is_not_called_this_week(users: dict) -> None:
     plan_loading.copy(SYSTEM, 2026, 2027)
     shown = texts(open_page(users["lanh_dao"], "don_doc", {"nam": "2026", "week": "2026-W53"}))

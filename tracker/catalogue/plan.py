@@ -83,6 +83,12 @@ def assignments(path: Path | None = None, *, year: int) -> pd.DataFrame:
     return db.query("task_assignments", path=path, year=year)
 
 
+def unit_assignments(unit: str, path: Path | None = None, *, year: int) -> pd.DataFrame:
+    """The tasks of the plan of `year` assigned to `unit`, in plan order, with its role
+    (queries/unit_tasks.sql): what its template lists, before any figure."""
+    return db.query("unit_tasks", path=path, unit=unit, year=year)
+
+
 def model_fields(path: Path | None = None, active_only: bool = True) -> list[str]:
     """The fields (lĩnh vực) of "Dân vận khéo" models in catalogue order (data/model_fields.csv)."""
     df = db.query("model_fields", path=path)

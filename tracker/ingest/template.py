@@ -140,7 +140,7 @@ def _progress_sheet(
     _header_block(ws, unit_code, unit_name, period, reporter, phone)
     _deadline_box(ws, deadline_text(period, path))
     style.table_header(ws, PROGRESS_HEADER_ROW, list(contract.PROGRESS_COLUMNS.values()))
-    tasks = db.query("unit_tasks", path=path, unit=unit_code, year=year)
+    tasks = plan.unit_assignments(unit_code, path, year=year)
     previous = _previous_progress(unit_code, period, path)
     editable = {"status", "percent", "result_text", "evidence", "difficulty", "proposal"}
     for i, task in enumerate(tasks.itertuples(), start=0):

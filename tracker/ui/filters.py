@@ -109,7 +109,8 @@ def select_week(
     figures says so in one sentence and stops there (year_start.waiting_notice): no status, no
     pace, no fall against last year that is not true. A reporting page goes on (units report
     the current week); `while_waiting="begun"` goes on once the first week has begun (Đôn đốc
-    reminds units of the first deadline)."""
+    reminds units of the first deadline); `while_waiting="page"` leaves the waiting to the page
+    (Đơn vị shows a unit's assigned tasks, without figures)."""
     current = current_week(scope)
     reporting = scope.page in REPORTING_PAGES
     if current_default is None:
@@ -120,7 +121,7 @@ def select_week(
         or current
     )
     _current_week_hint(scope, week, current, key)
-    if not reporting:
+    if not reporting and while_waiting != "page":
         _stop_while_waiting(scope, while_waiting == "begun")
     return week
 

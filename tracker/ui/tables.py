@@ -149,6 +149,18 @@ def task_table(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     return mark(table, **{"Hoàn thành": PERCENT, PLANNED: PERCENT})
 
 
+def unit_assignment_table(df: pd.DataFrame) -> pd.DataFrame:
+    """plan.unit_assignments() with Vietnamese headers: a unit's tasks and its role, no figure."""
+    return pd.DataFrame(
+        {
+            "Mã": df["code"],
+            "Nhiệm vụ": df["short_title"],
+            "Loại": df["kind"].map(TASK_KIND_LABELS),
+            "Vai trò": df["role"].map(ROLE_LABELS),
+        }
+    )
+
+
 def unit_task_table(df: pd.DataFrame) -> pd.DataFrame:
     """progress.unit_tasks() with Vietnamese headers, for display.show."""
     table = pd.DataFrame(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from tracker.catalogue import periods, plan
+from tracker.catalogue import periods, plan, year_start
 from tracker.metrics import progress, scoring
 from tracker.scope import Scope
 from tracker.ui import display, filters, tables
@@ -15,7 +15,7 @@ from tracker.ui import display, filters, tables
 
 def render(scope: Scope) -> None:
     path = scope.db
-    week = filters.select_week(scope)
+    week = filters.select_week(scope, while_waiting="page")
     unit = filters.select_unit(scope, allow_all=False)
 
     if unit is None:
@@ -24,6 +24,9 @@ def render(scope: Scope) -> None:
         st.stop()
 
     st.title(f"Đơn vị: {plan.unit_labels(path).get(unit, unit)}")  # sample units "(mẫu)"
+    if notice := year_start.waiting_notice(scope.year, path):
+        _assigned_while_waiting(unit, notice, scope)
+        return
     st.caption(
         f"Mã đơn vị {unit} · số liệu đến hết {periods.label(week)}. {progress.SELF_REPORTED}"
     )
@@ -37,6 +40,20 @@ def render(scope: Scope) -> None:
         _indicators(unit, week, path)
         _models(unit, week, path)
         _score(unit, week, path)
+
+
+def _assigned_while_waiting(unit: str, notice: str, scope: Scope) -> None:
+    """A new plan before its first deadline: the one sentence, then what the unit is to report
+    on (its tasks and role in each), with no figure, status or pace (issue 36)."""
+    st.info(notice, icon=":material/event_upcoming:")
+    st.subheader("Nhiệm vụ của đơn vị")
+    tasks = plan.unit_assignments(unit, scope.db, year=scope.year)
+    if tasks.empty:
+        st.info("Đơn vị chưa được giao nhiệm vụ nào trong Kế hoạch.")
+        return
+    st.dataframe(
+        tables.unit_assignment_table(tasks), hide_index=True, width="stretch", key="unit_assigned"
+    )
 
 
 def _tasks(unit: str, week: str, path: Path) -> None:
