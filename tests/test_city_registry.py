@@ -13,10 +13,11 @@ import pytest
 from tests.conftest import PASSWORD
 from tracker import roles, settings
 from tracker.accounts import auth, directory, signin
-from tracker.catalogue import catalogues, plan, plans
+from tracker.catalogue import catalogues, criteria, plan, plans
 from tracker.city import bodies, items, registry, seeding, shared_criteria
 from tracker.roles import CITY_SYSTEM, SYSTEM
 from tracker.store import db
+from tracker.tools import cli
 
 XA = {"code": "XA_THU", "name": "UBND xã Thử", "kind": "xa_phuong"}
 UNITS = [{"code": "VP", "name": "Văn phòng UBND xã"}, {"code": "KT", "name": "Phòng Kinh tế"}]
@@ -210,3 +211,31 @@ def test_the_scope_guard_sees_a_planted_violation() -> None:
     assert sorted(
         scope_violations(planted, roles.PERMISSION_SCOPE, roles.CITY_READS_IN_BODIES)
     ) == ["edit_bodies: body role quan_tri", "unscoped: no scope", "upload: city role so_noi_vu"]
+
+
+def test_the_city_criteria_set_is_copied_into_every_body(reg: Path, users: dict) -> None:
+    body = seeding.create_body_file("XA_THU", reg, units=UNITS)
+    active = criteria.active_set(year=2026)
+    data = criteria.to_xlsx(active["id"])
+    with pytest.raises(roles.PermissionDenied):
+        shared_criteria.load_xlsx(users["quan_tri"], 2026, data, "bo.xlsx", "Phụ lục II", reg)
+    with pytest.raises(shared_criteria.SharedCriteriaError, match="Cần đặt tên"):
+        shared_criteria.load_xlsx(CITY_SYSTEM, 2026, data, "bo.xlsx", " ", reg)
+    loaded = shared_criteria.load_xlsx(
+        CITY_SYSTEM, 2026, data, "bo.xlsx", "Phụ lục II chính thức", reg
+    )
+    assert loaded == ["VPUB", "XA_THU"]
+    for path in (settings.db_path(), body):
+        now = criteria.active_set(path, 2026)
+        assert now["label"] == "Phụ lục II chính thức" and not now["provisional"]
+    assert set(db.query("criteria_active", body, year=2026)["responsible_unit"]) == {"VP"}
+    assert shared_criteria.city_set(2026, reg)[0]["label"] == "Phụ lục II chính thức"
+
+
+def test_the_first_city_administrator_comes_from_the_command_line(tmp_db: Path) -> None:
+    argv = ["--db", str(tmp_db), "users", "add", "--username", "tp.admin", "--role"]
+    assert cli.main([*argv, "quan_tri_tp", "--password", PASSWORD]) == 0
+    assert cli.main([*argv, "quan_tri", "--password", PASSWORD]) == 1  # the name is taken
+    signed = signin.sign_in("tp.admin", PASSWORD)
+    assert signed.store.is_city and signed.user.role == "quan_tri_tp"
+    assert bodies.save_body(signed.user, signed.path, **XA).code == "XA_THU"

@@ -27,8 +27,8 @@ from tracker.city import (
     rollup,
 )
 from tracker.metrics import difficulties, progress, reporting, scoring
-from tracker.store import db, opening
-from tracker.tools import demo
+from tracker.store import db, opening, queries
+from tracker.tools import cli, demo
 
 # The sample's own instant: its weeks, reports and requests are as of then.
 pytestmark = pytest.mark.now(CITY_NOW)
@@ -242,3 +242,19 @@ def test_refresh_at_start_catches_what_another_process_wrote(city_rw: Path) -> N
     other.con.close()
     assert rollup.refresh_stale(registry.open_registry()) == ["X001"]
     assert plans.years(body) == [2026]
+
+
+@pytest.mark.parametrize("name", [n for n in queries.names() if n.startswith("city_")])
+def test_every_registry_query_runs_on_the_sample(city: Path, name: str) -> None:
+    samples = {"year": 2026, "body": "X001", "today": datetime(2026, 7, 1).date()}
+    samples["username"] = "x001.quantri"
+    params = {p: samples[p] for p in queries.load(name).params}
+    assert not db.query(name, registry.open_registry(), **params).empty
+
+
+def test_the_command_line_lists_the_bodies(city: Path, capsys: pytest.CaptureFixture) -> None:
+    assert cli.main(["--db", str(city), "body", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["VPUB", *BODIES]
+    assert cli.main(["--db", str(city), "demo", "--bodies", "0"]) == 2
+    assert "cần ít nhất 1 cơ quan" in capsys.readouterr().err

@@ -13,7 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tracker import settings
 from tracker.catalogue import criteria, plan, plan_store
+from tracker.city import bodies
 from tracker.roles import User, require
 from tracker.store import audit, db
 from tracker.text import nfc
@@ -111,16 +113,14 @@ def load_xlsx(
     filename: str,
     label: str,
     registry: Path,
-    home_path: Path,
-    bodies: list[Path],
     *,
     provisional: bool = False,
-) -> int:
+) -> list[str]:
     """The city administrator loads the year's set from an .xlsx (the same reader and checks as
-    a body's, units read as the home body's): stored in the registry, then copied into each of
-    `bodies` (their files); the registry's set id."""
+    a body's, units read as the home body's): stored in the registry, then copied into the file
+    of every active body that has one (the home body's included); the bodies' codes."""
     require(user, "edit_city_criteria")
-    rows, problems = criteria.parse_xlsx(data, filename, home_path)
+    rows, problems = criteria.parse_xlsx(data, filename, settings.db_path())
     errors = [
         f"{p.cell + ': ' if p.cell else ''}{p.message} {p.fix}".strip()
         for p in problems
@@ -130,6 +130,7 @@ def load_xlsx(
         errors.append("Cần đặt tên cho bộ tiêu chí.")
     if errors:
         raise SharedCriteriaError(errors)
+    targets = [b for b in bodies.all_bodies(registry) if b.active and b.path.exists()]
     with db.transaction(registry) as tx:
         set_id = store(
             tx,
@@ -145,9 +146,9 @@ def load_xlsx(
             username=user.username,
             role=user.role,
             target=f"criteria_set/{set_id}",
-            after={"year": year, "label": nfc(label), "criteria": len(rows), "bodies": len(bodies)},
+            after={"year": year, "label": nfc(label), "criteria": len(rows)},
             tx=tx,
         )
-    for path in bodies:
-        copy_into(year, registry, path, user.username)
-    return set_id
+    for body in targets:
+        copy_into(year, registry, body.path, user.username)
+    return [b.code for b in targets]

@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     usub = users.add_subparsers(dest="users_command", required=True, metavar="LỆNH")
     add = usub.add_parser("add")
     add.add_argument("--username", required=True)
-    add.add_argument("--role", required=True, choices=sorted(auth.ROLES))
+    add.add_argument("--role", required=True, choices=cli_city.ACCOUNT_ROLES)
     add.add_argument("--unit")
     add.add_argument("--name")
     add.add_argument("--password", help="nếu bỏ trống sẽ được hỏi (không hiện trên màn hình)")
@@ -273,6 +273,7 @@ def cmd_users(args: argparse.Namespace) -> int:
                 _password(args.password),
                 unit_code=args.unit,
                 full_name=args.name,
+                **cli_city.account_store(args.role),
             )
             print(f"Đã tạo tài khoản '{user.username}' ({user.role_label}).")
         case "list":

@@ -21,7 +21,7 @@ from typing import Any
 
 from tracker import settings
 from tracker.accounts import auth
-from tracker.catalogue import periods, plan
+from tracker.catalogue import periods, plan, plans
 from tracker.city import reports, rollup, seeding
 from tracker.city.escalations import escalate
 from tracker.metrics import difficulties
@@ -37,6 +37,7 @@ from tracker.tools.demo.shared import (
     enable_sample_mode,
     reporting_weeks,
 )
+from tracker.tools.demo.words import DIFFICULTIES
 
 ROLE_KEYS = (("quantri", "quan_tri", "Quản trị"), ("lanhdao", "lanh_dao", "Lãnh đạo"))
 ESCALATION_NOTE = "Đề nghị Sở Nội vụ hướng dẫn, tháo gỡ để đơn vị triển khai đúng tiến độ."
@@ -84,7 +85,7 @@ def build_one(spec: BodySpec, city: seeding.CitySide, template: Path, seed: int)
     result = BodyResult(spec.code, _accounts(spec, path))
     _weeks(spec, path, rng, result)
     if spec.escalates:
-        result.escalated = _escalate(path, result.accounts["lanhdao"], rng)
+        result.escalated = _escalate(path, result.accounts, rng)
     if spec.reports:
         result.snapshots = _snapshots(spec, path, rng)
     result.stamp = db.data_stamp(path)
@@ -128,12 +129,21 @@ def _weeks(spec: BodySpec, path: Path, rng: random.Random, result: BodyResult) -
     result.accepted, result.late, result.missing = counts.accepted, counts.late, counts.missing
 
 
-def _escalate(path: Path, leader: User, rng: random.Random) -> int:
+def _escalate(path: Path, accounts: dict[str, User], rng: random.Random) -> int:
+    """One or two of the body's open difficulties sent up (one raised in the app first when
+    its sheets leave none open this week)."""
     week = periods.week_id(settings.now().date())
     found = difficulties.open_list(week, path)
+    if found.empty:
+        officer = accounts["donvi"]
+        content, proposal = rng.choice(DIFFICULTIES)
+        difficulties.raise_difficulty(
+            officer, officer.unit_code, None, content, proposal, path=path, year=plans.of_week(week)
+        )
+        found = difficulties.open_list(week, path)
     chosen = found.head(rng.randint(1, 2))
     for row in chosen.itertuples():
-        escalate(leader, row.source, row.ref, ESCALATION_NOTE, week=week, path=path)
+        escalate(accounts["lanhdao"], row.source, row.ref, ESCALATION_NOTE, week=week, path=path)
     return len(chosen)
 
 
