@@ -258,3 +258,16 @@ def test_the_command_line_lists_the_bodies(city: Path, capsys: pytest.CaptureFix
     assert [line.split("\t")[0] for line in lines] == ["VPUB", *BODIES]
     assert cli.main(["--db", str(city), "demo", "--bodies", "0"]) == 2
     assert "cần ít nhất 1 cơ quan" in capsys.readouterr().err
+
+
+def test_the_sample_guard_sees_every_store(
+    city_rw: Path, tmp_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # tmp_db: a real installation (no sample) with a registry made now: not a sample.
+    registry.open_registry()
+    assert not registry.sample_anywhere()
+    monkeypatch.setenv("TRACKER_DB", str(city_rw))
+    assert registry.sample_anywhere()
+    with db.transaction(settings.db_path()) as tx:  # the home body no longer a sample
+        tx.delete("setting", "where key = 'sample_mode'")
+    assert registry.sample_anywhere()  # the registry and its bodies still are

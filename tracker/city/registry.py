@@ -109,3 +109,13 @@ def is_sample() -> bool:
         return False
     _, _, sample_mode = db.query_rows("database_contents", path())[0]
     return bool(sample_mode)
+
+
+def sample_anywhere() -> bool:
+    """Whether any store of the installation holds sample data (the home body's file, the
+    registry, or a body the catalogue marks sample): what the server's guard against serving a
+    sample to other machines asks (tracker/ui/sample_guard.py checks the home body's today)."""
+    _, _, home_sample = db.query_rows("database_contents", settings.db_path())[0]
+    if home_sample or is_sample():
+        return True
+    return exists() and any(b.sample for b in bodies.all_bodies(path()))
