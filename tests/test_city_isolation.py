@@ -85,7 +85,7 @@ SAMPLES = {
     "token_hash": "",
     "code_hash": "",
 }
-BODY_QUERIES = [n for n in queries.names() if not n.startswith("city_")]
+BODY_QUERIES = queries.names(city=False)
 
 
 def _results(path: Path) -> dict[str, pd.DataFrame]:

@@ -244,7 +244,7 @@ def test_refresh_at_start_catches_what_another_process_wrote(city_rw: Path) -> N
     assert plans.years(body) == [2026]
 
 
-@pytest.mark.parametrize("name", [n for n in queries.names() if n.startswith("city_")])
+@pytest.mark.parametrize("name", queries.names(city=True))
 def test_every_registry_query_runs_on_the_sample(city: Path, name: str) -> None:
     samples = {"year": 2026, "body": "X001", "today": datetime(2026, 7, 1).date()}
     samples["username"] = "x001.quantri"

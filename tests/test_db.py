@@ -52,7 +52,7 @@ def test_every_query_runs_with_its_declared_params(tmp_db: Path, name: str) -> N
     # DuckDB rejects missing and unexpected named parameters, which keeps the header honest.
     # The city registry's queries (city_*.sql, issue 34) run on the registry, the others on a
     # body's database.
-    where = registry.open_registry() if name.startswith("city_") else tmp_db
+    where = registry.open_registry() if name in queries.names(city=True) else tmp_db
     samples = {
         "week": "2026-W10",
         "unit": "HCTC",

@@ -73,6 +73,8 @@ CITY_ACCOUNTS = (
 # The first body always (a small sample has one), then this share of the others.
 REPORTING_SHARE, ESCALATING_SHARE = 0.1, 0.2
 NOTE = "Cơ quan mẫu (dữ liệu mẫu quy mô thành phố)"
+# Worker processes at most (one per core up to this: each holds its own copy of the product).
+MAX_WORKERS = 4
 
 
 @dataclass
@@ -138,7 +140,9 @@ def build_bodies(
             ],
         )
     specs = _specs(reg, planned, plans.current(home), rng)
-    results = _build_all(reg, specs, seed, summary, progress, workers or os.cpu_count() or 1)
+    results = _build_all(
+        reg, specs, seed, summary, progress, workers or min(MAX_WORKERS, os.cpu_count() or 1)
+    )
     _city_records(reg, results, city["so_noi_vu"], random.Random(f"{seed}-city"))
     summary.seconds = clock.perf_counter() - started
     return summary
