@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import PASSWORD
 from tracker import roles, settings
 from tracker.accounts import auth, directory, signin
-from tracker.catalogue import catalogues, criteria, plan, plans
+from tracker.catalogue import catalogues, criteria, plan, plan_loading, plans
 from tracker.city import bodies, items, registry, seeding, shared_criteria
 from tracker.roles import CITY_SYSTEM, SYSTEM
 from tracker.store import db
@@ -111,6 +111,12 @@ def test_a_new_body_file_is_seeded_from_the_city(reg: Path) -> None:
     assert tasks["code"].tolist() == [f"M{i}" for i in range(1, 9)]
     assert dict(db.rows("select code, city_item from task", path=path))["M4"] == "4"
     assert plans.get(2026, path).body == "XA_THU"
+    plan_loading.copy(SYSTEM, 2026, 2027, path=path)  # its next plan is its own too
+    assert plans.get(2027, path).body == "XA_THU" and plans.get(2026).body == "VPUB"
+    assert (
+        dict(db.rows("select code, city_item from task where plan_year = 2027", path=path))["M4"]
+        == "4"
+    )  # a copy keeps each task's city item
     criteria = db.query("criteria_active", path, year=2026)
     assert set(criteria["responsible_unit"]) == {"VP"}  # its focal unit, not the Office's HCTC
     assert catalogues.setting("report_number_prefix", path) == "BC-XA_THU"

@@ -7,5 +7,6 @@ Modules: registry (the registry's file, made on first use with the home body reg
 bodies (the body catalogue), items (city plan items per year), shared_criteria (the city's
 criteria set, copied into each body), seeding (a new body's file), escalations (a body sending a
 difficulty up), reports (a body's Báo cáo snapshots to Sở Nội vụ), requests and reviews (Sở Nội
-vụ's own records), rollup (what city pages read instead of opening every body).
+vụ's own records), rollup (what city pages read instead of opening every body), overview
+(what Sở Nội vụ's pages read from it).
 """

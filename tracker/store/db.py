@@ -176,7 +176,7 @@ def _open_once(path: Path) -> duckdb.DuckDBPyConnection:
         except BaseException:
             with _lock:
                 del _pending[key]
-                _in_use.pop(key, None)
+                _close(key)  # with whatever its hooks cached: a next opening starts afresh
                 _kinds.pop(key, None)
             opened.con.close()
             raise
