@@ -6,6 +6,8 @@ a new body's file is seeded with."""
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -245,3 +247,29 @@ def test_the_first_city_administrator_comes_from_the_command_line(tmp_db: Path) 
     signed = signin.sign_in("tp.admin", PASSWORD)
     assert signed.store.is_city and signed.user.role == "quan_tri_tp"
     assert bodies.save_body(signed.user, signed.path, **XA).code == "XA_THU"
+
+
+def _task_file(rows: list[dict[str, str]], columns: list[str]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def test_a_plan_file_carries_each_tasks_city_item(tmp_db: Path) -> None:
+    exported = catalogues.export_csv("tasks", year=2026).decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(exported))
+    rows, columns = list(reader), list(reader.fieldnames or [])
+    assert columns[-1] == "city_item" and rows[0]["city_item"] == "1"  # II.1.a: item 1
+    for row in rows:
+        row["city_item"] = "6" if row["code"] == "II.3" else row["city_item"]
+    plan_loading.load(SYSTEM, 2026, plan_loading.PlanFiles(_task_file(rows, columns), "t.csv"))
+    assert dict(db.rows("select code, city_item from task where plan_year = 2026"))["II.3"] == "6"
+    # A task file written before issue 34 (no city_item column) loads, its tasks naming none.
+    for row in rows:
+        for day in ("start_date", "due_date"):
+            row[day] = "2027" + row[day][4:]
+    older = _task_file(rows, columns[:-1])
+    plan_loading.load(SYSTEM, 2027, plan_loading.PlanFiles(older, "tasks-2027.csv"))
+    assert {i for (i,) in db.rows("select city_item from task where plan_year = 2027")} == {None}
