@@ -22,8 +22,8 @@ from tracker.store import db
 from tracker.tools import demo
 
 # The suite's own plugins: which tests depend on the date (.ci/run reruns them at other dates),
-# and the guard that no test writes under data/.
-pytest_plugins = ["tests.clock_selection", "tests.data_guard"]
+# the guard that no test writes under data/, and the city-shaped sample (issue 34).
+pytest_plugins = ["tests.clock_selection", "tests.data_guard", "tests.city_fixture"]
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "mat-khau-2026"

@@ -63,6 +63,10 @@ RUNTIME_PATHS = [
     "data/backups/tu-dong-20260309-080000/manifest.json",
     "data/demo.duckdb",
     "data/demo_files/0a/0abc.xlsx",
+    "data/demo.city.duckdb",  # the city registry and the bodies' files and uploads (issue 34)
+    "data/demo.bodies/X001.duckdb",
+    "data/demo.bodies/X001.duckdb.wal",
+    "data/demo.bodies/X001_files/0a/0abc.xlsx",
     "data/demo/HCTC/2026-W10.xlsx",
     "may-chu/khac.backup-key",
     "data/tracker.device-key",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,6 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 QUERIES_DIR = ROOT / "queries"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "store" / "migrations"
+# The city registry's own migrations, applied after the body schema's (store/opening.py).
+CITY_MIGRATIONS_DIR = Path(__file__).resolve().parent / "store" / "city_migrations"
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # Upload limits: the raw file and what its zip parts may expand to (zip-bomb guard).
@@ -60,10 +63,68 @@ def _absolute(raw: str, cwd: str) -> Path:
     return (Path(cwd) / raw).resolve()
 
 
+# The city (issue 34): one database file per body, plus a small registry. TRACKER_DB is the home
+# body's file, the Office (Văn phòng UBND thành phố, code VPUB), as it always was.
+HOME_BODY = "VPUB"
+# How many database files one process keeps open at most (the least recently used idle one is
+# closed past it; one in use never is), and how many query results it keeps cached.
+MAX_OPEN_DATABASES = int(os.environ.get("TRACKER_MAX_OPEN_DATABASES", "64"))
+CACHE_ENTRIES = int(os.environ.get("TRACKER_CACHE_ENTRIES", "4096"))
+# DuckDB's I/O threads per open file (its default, 8, is nine threads and ~9 MB per file; one
+# is enough for local files and keeps 134 bodies at 2 threads each).
+DUCKDB_ASYNC_THREADS = int(os.environ.get("TRACKER_DUCKDB_ASYNC_THREADS", "1"))
+# The block size of a new body file (other than the home body's) and of the registry.
+SMALL_BLOCK_BYTES = int(os.environ.get("TRACKER_SMALL_BLOCK_KB", "16")) * 1024
+
+
+def city_db_path() -> Path:
+    """The city registry: $TRACKER_CITY_DB, else <db stem>.city.duckdb beside TRACKER_DB."""
+    given = os.environ.get("TRACKER_CITY_DB")
+    if given:
+        return _absolute(given, os.getcwd())
+    home = db_path()
+    return home.parent / f"{home.stem}.city.duckdb"
+
+
+def bodies_dir() -> Path:
+    """Where the other bodies' files live: <db stem>.bodies/ beside TRACKER_DB."""
+    home = db_path()
+    return home.parent / f"{home.stem}.bodies"
+
+
+# A body's code: upper case letters, digits and _ (it names a file and prefixes a cookie).
+BODY_CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]{1,19}$")
+
+
+def body_db_path(code: str) -> Path:
+    """The database file of body `code`: TRACKER_DB for the home body, else
+    <db stem>.bodies/<CODE>.duckdb (its kept files beside it, as files_dir() derives).
+    ValueError for a code that is not one (never a path outside that folder)."""
+    if code == HOME_BODY:
+        return db_path()
+    if not BODY_CODE_PATTERN.match(code):
+        raise ValueError(f"mã cơ quan không hợp lệ: {code!r}")
+    return bodies_dir() / f"{code}.duckdb"
+
+
+def body_of_file(path: Path) -> str | None:
+    """The body whose database `path` is (None: the registry, or a file of no body)."""
+    path = Path(path).resolve()
+    if path == db_path():
+        return HOME_BODY
+    if path.parent == bodies_dir() and path.suffix == ".duckdb":
+        return path.stem if BODY_CODE_PATTERN.match(path.stem) else None
+    return None
+
+
 def files_dir(db: Path | None = None) -> Path:
-    """Where uploaded files are kept: beside the database, so a backup takes both."""
+    """Where uploaded files are kept: beside the database, so a backup takes both.
+    $TRACKER_FILES moves the home body's only: another body's stay beside its own file."""
     db = db or db_path()
-    return Path(os.environ.get("TRACKER_FILES") or db.parent / f"{db.stem}_files")
+    given = os.environ.get("TRACKER_FILES")
+    if given and body_of_file(db) in (HOME_BODY, None):
+        return Path(given)
+    return db.parent / f"{db.stem}_files"
 
 
 def backup_key_path(db: Path | None = None) -> Path:

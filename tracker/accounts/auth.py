@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from tracker import settings
-from tracker.accounts import devices
+from tracker.accounts import devices, directory
 from tracker.catalogue import catalogues
 from tracker.roles import (  # re-exported: the accounts API names them too
     ALL_ROLES as ALL_ROLES,
@@ -59,40 +59,47 @@ def create_user(
     by: User = SYSTEM,
     path: Path | None = None,
 ) -> User:
-    require(by, "manage_users")
+    roles_here = directory.roles_for(path, by)  # a body's, or the city's in the registry
     username = nfc(username).lower()
     if not username or any(ch.isspace() for ch in username):
         raise AccountError("Tên đăng nhập không được trống và không chứa khoảng trắng.")
-    if role not in ROLES:
-        raise AccountError(f"Vai trò '{role}' không hợp lệ; chọn một trong: {', '.join(ROLES)}.")
+    _check_role(role, roles_here)
     unit_code = _valid_unit(role, unit_code, path)
     _check_new_password(password)
     if db.query_rows("account_session", path, username=username):
         raise AccountError(f"Tên đăng nhập '{username}' đã tồn tại.")
+    if directory.reserve(username, path) is not None:  # unique city-wide (issue 34)
+        raise AccountError(f"Tên đăng nhập '{username}' đã được dùng ở cơ quan khác.")
+    row = {"u": username, "f": full_name, "r": role, "c": unit_code, "s": sample}
+    try:
+        _insert_user(row | {"h": hash_password(password), "t": settings.now()}, by, path)
+    except BaseException:
+        directory.release(username, path)
+        raise
+    return User(username, role, unit_code, full_name)
+
+
+def _check_role(role: str, allowed: dict[str, str]) -> None:
+    if role not in allowed:
+        raise AccountError(f"Vai trò '{role}' không hợp lệ; chọn một trong: {', '.join(allowed)}.")
+
+
+def _insert_user(row: dict, by: User, path: Path | None) -> None:
     with db.transaction(path) as tx:
         tx.insert(
             "app_user",
             "(username, full_name, password_hash, role, unit_code, sample, "
             "created_at, password_changed_at) values ($u, $f, $h, $r, $c, $s, $t, $t)",
-            {
-                "u": username,
-                "f": full_name,
-                "h": hash_password(password),
-                "r": role,
-                "c": unit_code,
-                "s": sample,
-                "t": settings.now(),
-            },
+            row,
         )
         audit.record(
             "user_create",
             username=by.username,
             role=by.role,
-            target=username,
-            after={"role": role, "unit_code": unit_code},
+            target=row["u"],
+            after={"role": row["r"], "unit_code": row["c"]},
             tx=tx,
         )
-    return User(username, role, unit_code, full_name)
 
 
 def login_error() -> AccountError:
@@ -384,7 +391,7 @@ def set_password(username: str, new_password: str, *, by: User, path: Path | Non
     """Reset another user's password (admin) or change one's own; either ends the account's
     open sessions and lifts its login locks."""
     if by.username != username:
-        require(by, "manage_users")
+        directory.roles_for(path, by)
     _check_new_password(new_password)
     _update_user(
         username,
@@ -414,7 +421,7 @@ def change_own_password(
 
 
 def set_active(username: str, active: bool, *, by: User, path: Path | None = None) -> None:
-    require(by, "manage_users")
+    directory.roles_for(path, by)
     if not active and username == by.username:
         raise AccountError("Không thể tự vô hiệu hóa tài khoản đang dùng.")
     _update_user(
@@ -431,7 +438,7 @@ def set_active(username: str, active: bool, *, by: User, path: Path | None = Non
 def unlock(username: str, *, by: User, path: Path | None = None) -> int:
     """Lift the account's login locks and failure counts from every client before they expire;
     returns how many (account, client) counters were cleared."""
-    require(by, "manage_users")
+    directory.roles_for(path, by)
     return _update_user(
         username,
         "user_unlock",
@@ -455,9 +462,7 @@ def update_user(
 ) -> None:
     """Change an account's role, unit and name (audited with before/after); a new role or
     unit ends the account's open sessions."""
-    require(by, "manage_users")
-    if role not in ROLES:
-        raise AccountError(f"Vai trò '{role}' không hợp lệ; chọn một trong: {', '.join(ROLES)}.")
+    _check_role(role, directory.roles_for(path, by))
     if username == by.username and role != by.role:
         raise AccountError("Không thể tự đổi vai trò của tài khoản đang dùng.")
     unit_code = _valid_unit(role, unit_code, path)

@@ -43,6 +43,7 @@ FILES = {
             "weight",
             "kind",
             "assignment_inferred",
+            "city_item",
         ),
     ),
     "indicators": ("indicators.csv", ("code", "name", "measure", "kind", "task_code")),
@@ -54,6 +55,15 @@ FILES = {
     # Days off and working days the Office adds to the public holidays (workdays.py).
     "calendar": (workdays.FILE, workdays.COLUMNS),
 }
+# Columns a file may lack (written by an earlier version): read as empty. A task's city_item
+# (issue 34), the item of the city's Kế hoạch 52 it carries out, came after the first plans.
+OPTIONAL_COLUMNS = {"tasks": frozenset({"city_item"})}
+
+
+def required_columns(name: str) -> list[str]:
+    """The columns of catalogue `name` a file must have."""
+    optional = OPTIONAL_COLUMNS.get(name, frozenset())
+    return [c for c in FILES[name][1] if c not in optional]
 
 
 class CatalogueError(ValueError):
@@ -112,7 +122,7 @@ def read_csv(
     default, columns = FILES[name]
     file = file or default
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    missing = [c for c in required_columns(name) if c not in (reader.fieldnames or [])]
     if missing:
         problems.append(f"{file}, dòng 1: thiếu cột {', '.join(missing)}.")
         return []
@@ -120,6 +130,7 @@ def read_csv(
     for row in reader:
         # restore: a catalogue exported by export_csv comes back without its guard apostrophes
         clean = {k: nfc(restore(v or "")) for k, v in row.items() if k is not None}
+        clean = {c: clean.get(c, "") for c in columns} | clean
         if any(clean.values()):
             out.append((reader.line_num, clean))
     return out
@@ -200,6 +211,7 @@ def parse_tasks(
                 "assignment_inferred": r.boolean(
                     line, "assignment_inferred", row["assignment_inferred"]
                 ),
+                "city_item": row.get("city_item") or None,
             }
         )
     return out
@@ -415,11 +427,39 @@ def required_settings() -> list[str]:
 
 
 def seed_if_empty(path: Path) -> None:
-    """Load the catalogue files into a database that has no plan yet (a fresh one)."""
-    if not db.query_rows("plans", path=path):
-        load_all(path=path)
-    else:
+    """Load the catalogue files into a database that has no plan yet (a fresh one).
+
+    Not the city registry (it holds no plan), nor another body's fresh file: the city seeds it
+    with its own units and plan (tracker/city/seeding.py)."""
+    if db.is_city(path):
+        return
+    if db.scalar("select count(*) from plan", path=path):
         workdays.refresh_if_stale(path)  # e.g. a database made before the working-day calendar
+    elif settings.body_of_file(path) in (settings.HOME_BODY, None):
+        load_all(path=path)
+
+
+def map_city_items(path: Path | None = None, source: Path | None = None) -> int:
+    """Give the tasks of data/'s plan year that name no city item the one data/tasks.csv names
+    for their code (an Office database made before issue 34, as the registry registers it);
+    returns how many tasks were mapped."""
+    data = read_dir(source or settings.catalogue_dir())
+    year = plan_year_of(data)
+    items = {t["code"]: t["city_item"] for t in data["tasks"] if t["city_item"]}
+    unmapped = db.rows(
+        "select code from task where plan_year = $y and city_item is null", {"y": year}, path
+    )
+    todo = [code for (code,) in unmapped if code in items]
+    if not todo:
+        return 0
+    with db.transaction(path) as tx:
+        for code in todo:
+            tx.update(
+                "task",
+                "set city_item = $i where plan_year = $y and code = $c and city_item is null",
+                {"i": items[code], "y": year, "c": code},
+            )
+    return len(todo)
 
 
 # Registered on import: every entry point (app, CLI, tests) imports this module before it opens

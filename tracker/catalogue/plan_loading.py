@@ -127,7 +127,7 @@ def _xlsx_rows(
     rows = (book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True)
     header = [cell_text(v).strip() for v in next(rows, ())]
     _, columns = catalogues.FILES[catalogue]
-    missing = [c for c in columns if c not in header]
+    missing = [c for c in catalogues.required_columns(catalogue) if c not in header]
     if missing:
         problems.append(f"{name}, dòng 1: thiếu cột {', '.join(missing)}.")
         return []

@@ -44,10 +44,13 @@ def store_plan_row(
     title: str | None = None,
 ) -> None:
     """Insert or update the plan of `year` (a blank number or date keeps the stored one)."""
+    # The issuing body: the file's (every plan of a file is its body's; a body's first plan is
+    # named by tracker/city/seeding.py), else the Office's.
     tx.insert(
         "plan",
         "(year, body, number, issued_on, title, loaded_at, loaded_by) "
-        "values ($y, $b, $n, $d, $t, $at, $by) on conflict (year) do update set "
+        "select $y, coalesce((select min(body) from plan), $b), $n, $d, $t, $at, $by "
+        "on conflict (year) do update set "
         "number = coalesce(excluded.number, plan.number), "
         "issued_on = coalesce(excluded.issued_on, plan.issued_on), title = excluded.title, "
         "loaded_at = excluded.loaded_at, loaded_by = excluded.loaded_by",

@@ -184,6 +184,32 @@ def baocao_files(
     """The Báo cáo (.docx) and its annex workbook (Phụ lục II-V, .xlsx) from one reading of the
     figures; a part not asked for comes back empty, and so does the workbook before any
     reporting week has closed (the Báo cáo then says so and has no annex)."""
+    docx, xlsx, _ = baocao_bundle(
+        period=period,
+        year=year,
+        date_from=date_from,
+        date_to=date_to,
+        number=number,
+        request=request,
+        path=path,
+        parts=parts,
+    )
+    return docx, xlsx
+
+
+def baocao_bundle(
+    *,
+    period: str | None = None,
+    year: str | int | None = None,
+    date_from: str | date | None = None,
+    date_to: str | date | None = None,
+    number: str | None = None,
+    request: int | str | None = None,
+    path: Path | None = None,
+    parts: tuple[str, ...] = ("baocao", "phu_luc"),
+) -> tuple[bytes, bytes, baocao_figures.Figures]:
+    """baocao_files() and the figures both were made from (a body's Báo cáo frozen for Sở Nội
+    vụ, issue 34, keeps both)."""
     asked = baocao.request_of(request, path)
     p = baocao.period_of(period, year, date_from, date_to, asked, path=path)
     figures = baocao_figures.gather(p, path)
@@ -198,7 +224,7 @@ def baocao_files(
         if "phu_luc" in parts and figures.started
         else b""
     )
-    return docx, xlsx
+    return docx, xlsx, figures
 
 
 def download(user: User | None, kind: str, *, path: Path | None = None, **options: Any) -> bytes:

@@ -13,6 +13,13 @@ a write to every catalogue. Likewise a commit that wrote only the sign-in tables
 login counters, accounts, audit: relations.SIGN_IN_TABLES) leaves the data version standing, so
 a sign-in does not retire the pages' results; a result that may read those tables follows every
 write instead, and a value filed under the data version may not read them (checked).
+
+Many files (issue 34: a file per body, and the city registry): each is opened on first use
+(opening.py: migrations, rules only when changed, relations once per schema), at most
+settings.MAX_OPEN_DATABASES stay open (the least recently used idle one is closed; one with a
+cursor, a transaction or a snapshot out never is, nor the home body's or the registry), and the
+result cache (resultcache.py) lets its least recently used entries go rather than emptying.
+Every commit that writes data bumps the file's data stamp and tells the on_commit() hooks.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from __future__ import annotations
 import functools
 import itertools
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,13 +37,10 @@ import duckdb
 import pandas as pd
 
 from tracker import settings
-from tracker.store import fileperms, queries, relations
-from tracker.store.relations import CATALOGUE_TABLES, SIGN_IN_TABLES
-
-
-class DatabaseBusyError(RuntimeError):
-    """The database file is held by another process (usually the running server)."""
-
+from tracker.store import opening, queries, relations, resultcache
+from tracker.store.opening import BUSY_MESSAGE as BUSY_MESSAGE
+from tracker.store.opening import DatabaseBusyError as DatabaseBusyError
+from tracker.store.tx import Tx as Tx  # the write verbs; db.Tx names it everywhere
 
 _lock = threading.RLock()
 _write_lock = threading.RLock()
@@ -44,7 +49,11 @@ _write_lock = threading.RLock()
 _commit_lock = threading.Lock()
 _filling: dict[tuple, threading.Event] = {}  # keys being computed by one thread right now
 _pinned = threading.local()  # the snapshot a thread's reads use inside snapshot()
-_connections: dict[str, duckdb.DuckDBPyConnection] = {}
+# Open files, least recently used first; how many cursors, transactions and snapshots of each
+# are out right now (a file in use is never closed to make room).
+_connections: OrderedDict[str, duckdb.DuckDBPyConnection] = OrderedDict()
+_in_use: dict[str, int] = {}
+_kinds: dict[str, str] = {}  # opening.BODY or opening.CITY
 # What a cached value may read decides the version it is filed under (relations.py): CATALOGUE
 # (catalogue tables only) < DATA (anything but the sign-in tables) < EVERYTHING.
 CATALOGUE, DATA, EVERYTHING = 0, 1, 2
@@ -57,17 +66,13 @@ _opening: dict[str, int] = {}
 _openings = itertools.count(1)
 _data_relations: dict[str, frozenset[str]] = {}  # per database: relations that may read data
 _sign_in_relations: dict[str, frozenset[str]] = {}  # ... and those that may read sign-in tables
-_cache: dict[tuple, pd.DataFrame] = {}
-_CACHE_MAX = 1024
-_MISS = object()  # a cached value may be None
+_cache = resultcache.ResultCache(settings.CACHE_ENTRIES)
+_MISS = resultcache.MISS
 _memos: dict[str, dict[str, Any]] = {}
 # Run once per database per process, right after the migrations (see on_first_connect).
 _first_connect_hooks: list[Callable[[Path], None]] = []
-
-BUSY_MESSAGE = (
-    "Máy chủ đang chạy và đang giữ cơ sở dữ liệu {path} (tiến trình khác đang mở tệp). "
-    "Hãy thực hiện thao tác này trên trang Quản trị của ứng dụng, hoặc dừng máy chủ rồi chạy lại lệnh."
-)
+# Run after every commit that wrote data, with the file's path (see on_commit).
+_commit_hooks: list[Callable[[Path], None]] = []
 
 
 BUSY_WRITE_MESSAGE = (
@@ -91,21 +96,6 @@ def busy_error(exc: BaseException, path: Path | None = None) -> DatabaseBusyErro
     return None
 
 
-def _open(path: Path) -> duckdb.DuckDBPyConnection:
-    # Owner-only (fileperms): the file holds password hashes and phone numbers.
-    fileperms.restrict_umask()
-    fileperms.private_dir(path.parent)
-    try:
-        con = duckdb.connect(str(path))
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise DatabaseBusyError(BUSY_MESSAGE.format(path=path)) from exc
-        raise
-    for file in (path, path.with_name(path.name + ".wal")):
-        fileperms.private_file(file)  # also tightens a file made before this rule
-    return con
-
-
 @functools.lru_cache(maxsize=64)
 def _canonical(path: Path) -> Path:
     return path.resolve()
@@ -119,30 +109,122 @@ def _resolve(path: Path | None) -> Path:
 
 
 def connection(path: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """The process-wide connection for `path` (default: settings.db_path()), migrated and seeded."""
-    path = _resolve(path)
+    """The process-wide connection for `path` (default: settings.db_path()), migrated and seeded.
+
+    Only for opening a file: code that takes a cursor goes through _using(), which also keeps
+    the file from being closed to make room while the cursor is out."""
+    with _using(_resolve(path)) as con:
+        return con
+
+
+@contextmanager
+def _using(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The open connection for `path` (opened if need be), counted as in use in the block."""
     key = str(path)
     with _lock:
         con = _connections.get(key)
-        if con is None:
-            con = _open(path)
-            _connections[key] = con
-            _generation[key] = 0
-            _data_generation[key] = 0
-            _catalogue_generation[key] = 0
+        if con is not None:
+            _connections.move_to_end(key)
+        else:
+            con = _own_pending(key)
+        if con is not None:
+            _in_use[key] = _in_use.get(key, 0) + 1
+    if con is None:
+        con = _open_once(path)  # counted as in use by the opening
+    try:
+        yield con
+    finally:
+        with _lock:
+            _in_use[key] -= 1
+
+
+# A file being opened: visible to the thread opening it (its first-connect hooks read and write
+# it) and to nobody else until they are done. Each path has its own opening lock, so a slow
+# opening holds up only those who want that file.
+_pending: dict[str, tuple[int, duckdb.DuckDBPyConnection]] = {}
+_path_locks: dict[str, threading.Lock] = {}
+
+
+def _own_pending(key: str) -> duckdb.DuckDBPyConnection | None:
+    found = _pending.get(key)
+    return found[1] if found and found[0] == threading.get_ident() else None
+
+
+def _open_once(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open `path` unless another thread did meanwhile; returned counted as in use."""
+    key = str(path)
+    with _lock:
+        lock = _path_locks.setdefault(key, threading.Lock())
+    with lock:
+        with _lock:
+            con = _connections.get(key)
+            if con is not None:
+                _in_use[key] = _in_use.get(key, 0) + 1
+                return con
+        opened = opening.open_file(path)  # outside _lock: other files' readers go on
+        with _lock:
+            _pending[key] = (threading.get_ident(), opened.con)
+            _kinds[key] = opened.kind
+            _generation[key] = _data_generation[key] = _catalogue_generation[key] = 0
             _opening[key] = next(_openings)
-            try:
-                _migrate(con)
-                _define_rules(con)
-                _data_relations[key] = relations.data_relations(con)
-                _sign_in_relations[key] = relations.reaching(con, relations.SIGN_IN_TABLES)
-                for hook in _first_connect_hooks:
-                    hook(path)
-            except Exception:
-                con.close()
-                del _connections[key]
-                raise
-        return con
+            _data_relations[key] = opened.data_relations
+            _sign_in_relations[key] = opened.sign_in_relations
+            _in_use[key] = _in_use.get(key, 0) + 1
+        try:
+            for hook in _first_connect_hooks:
+                hook(path)
+        except BaseException:
+            with _lock:
+                del _pending[key]
+                _close(key)  # with whatever its hooks cached: a next opening starts afresh
+                _kinds.pop(key, None)
+            opened.con.close()
+            raise
+        with _lock:
+            del _pending[key]
+            _connections[key] = opened.con
+            _make_room(keep=key)
+        return opened.con
+
+
+def _make_room(keep: str) -> None:
+    """Close the least recently used idle files past settings.MAX_OPEN_DATABASES (never the
+    home body's, the registry, `keep` or one in use)."""
+    pinned = {keep, str(_resolve(None)), str(settings.city_db_path())}
+    excess = len(_connections) - settings.MAX_OPEN_DATABASES
+    for key in list(_connections):
+        if excess <= 0:
+            break
+        if key in pinned or _in_use.get(key, 0) or key in _filling_paths():
+            continue
+        _close(key)
+        excess -= 1
+
+
+def _filling_paths() -> set[str]:
+    return {key[0] for key in _filling}
+
+
+def _close(key: str) -> None:
+    """Close one file and forget what this process kept of it: its versions restart at the
+    next opening, and another process may write it meanwhile."""
+    con = _connections.pop(key, None)
+    if con is not None:
+        con.close()
+    _cache.drop_path(key)
+    _memos.pop(key, None)
+    _in_use.pop(key, None)
+
+
+def migrate_only(path: Path) -> None:
+    """Migrate `path` (and define its rules) and close it, without the first-connect hooks: a
+    template that many body files are copied from (tracker/city/seeding.py), with their small
+    blocks."""
+    path = _resolve(path)
+    with _lock:
+        if str(path) in _connections:
+            raise RuntimeError(f"{path} is open")
+    opening.open_file(path, small=True).con.close()
 
 
 def close_all() -> None:
@@ -151,42 +233,35 @@ def close_all() -> None:
         for con in _connections.values():
             con.close()
         _connections.clear()
+        _in_use.clear()
+        _kinds.clear()
         _cache.clear()
         _memos.clear()
         _filling.clear()
 
 
-def _migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Apply tracker/store/migrations/NNN_*.sql not yet recorded in schema_migration, in order."""
-    cur = con.cursor()
-    cur.execute(
-        "create table if not exists schema_migration (version integer primary key, "
-        "name varchar not null, applied_at timestamp not null)"
-    )
-    done = {row[0] for row in cur.execute("select version from schema_migration").fetchall()}
-    for file in sorted(settings.MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql")):
-        version = int(file.name[:3])
-        if version in done:
-            continue
-        cur.execute("begin transaction")
-        try:
-            cur.execute(file.read_text(encoding="utf-8"))
-            cur.execute(
-                "insert into schema_migration values ($v, $n, $t)",
-                {"v": version, "n": file.stem, "t": settings.now()},
-            )
-            cur.execute("commit")
-        except Exception:
-            cur.execute("rollback")
-            raise
-    cur.close()
+def open_paths() -> list[str]:
+    """The files open now, least recently used first (for the benchmark and tests)."""
+    with _lock:
+        return list(_connections)
 
 
-def _define_rules(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)define the rule macros and views of queries/rules.sql: every start runs the rules of
-    this version of the code, whatever migration created the tables they read."""
-    with con.cursor() as cur:
-        cur.execute(queries.rules_sql())
+def cache_stats() -> resultcache.Stats:
+    """Hits, misses, entries let go when full, entries retired (counted since the process began)."""
+    return _cache.stats
+
+
+def is_city(path: Path | None = None) -> bool:
+    """Whether `path` is the city registry (opening it if need be)."""
+    path = _resolve(path)
+    connection(path)
+    return _kinds.get(str(path)) == opening.CITY
+
+
+def data_stamp(path: Path | None = None) -> int:
+    """The file's data stamp (opening.data_stamp): moves with every commit that writes data."""
+    with _using(_resolve(path)) as con:
+        return opening.data_stamp(con)
 
 
 def _scope(sql: str, path: str) -> int:
@@ -221,7 +296,7 @@ def migrations_applied(path: Path | None = None) -> list[int]:
 def rows(sql: str, params: dict[str, Any] | None = None, path: Path | None = None) -> list[tuple]:
     """Run one statement on a fresh cursor and return all rows."""
     _check_raw_read(sql, path)
-    with connection(path).cursor() as cur:
+    with _using(_resolve(path)) as con, con.cursor() as cur:
         return cur.execute(sql, params or {}).fetchall()
 
 
@@ -232,7 +307,7 @@ def scalar(sql: str, params: dict[str, Any] | None = None, path: Path | None = N
 
 def frame(sql: str, params: dict[str, Any] | None = None, path: Path | None = None) -> pd.DataFrame:
     _check_raw_read(sql, path)
-    with connection(path).cursor() as cur:
+    with _using(_resolve(path)) as con, con.cursor() as cur:
         return cur.execute(sql, params or {}).df()
 
 
@@ -257,9 +332,7 @@ def _fill_once(key: tuple, compute: Callable[[], Any]) -> Any:
     try:
         value = compute()
         with _lock:
-            if len(_cache) >= _CACHE_MAX:
-                _cache.clear()
-            _cache[key] = value
+            _cache.put(key, value)
         return value
     finally:
         with _lock:
@@ -282,8 +355,7 @@ def _read_cursor(path: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, Versio
     if pinned is not None:
         yield pinned
         return
-    con = connection(path)
-    with con.cursor() as cur:
+    with _using(path) as con, con.cursor() as cur:
         with _commit_lock:
             cur.execute("begin transaction")
             # DuckDB takes a transaction's snapshot when it first reads the database, not at
@@ -334,7 +406,8 @@ def _cached(name: str, path: Path | None, params: dict[str, Any], kind: str, fet
         return (str(path), versions[scope], scope, kind, name, tuple(sorted(params.items())))
 
     if not _pinned_snapshot(path):  # a hit needs no cursor
-        hit = _cache.get(key(_versions(str(path))), _MISS)
+        with _lock:
+            hit = _cache.get(key(_versions(str(path))), _MISS)
         if hit is not _MISS:
             return hit
     with _read_cursor(path) as (cur, versions):
@@ -377,7 +450,8 @@ def derived(
         return (str(path), versions[scope], scope, "derived", name, parts)
 
     if not _pinned_snapshot(path):  # a hit needs no snapshot
-        hit = _cache.get(key(_versions(str(path))), _MISS)
+        with _lock:
+            hit = _cache.get(key(_versions(str(path))), _MISS)
         if hit is not _MISS:
             return hit
     with snapshot(path), _read_cursor(path) as (_, versions):
@@ -449,115 +523,22 @@ def query_rows(name: str, path: Path | None = None, **params: Any) -> list[tuple
     """Run queries/<name>.sql and return plain tuples (no DataFrame, no cache): for hot paths."""
     sql = queries.load(name).sql
     _check_raw_read(sql, path)
-    with connection(path).cursor() as cur:
+    with _using(_resolve(path)) as con, con.cursor() as cur:
         return cur.execute(sql, params).fetchall()
-
-
-class Tx:
-    """A write transaction's cursor. Writes name their table (insert, update, delete,
-    insert_rows, insert_frame): that is how the commit knows which cached results it retires.
-    A write through rows()/execute() names none, so it retires every catalogue result too."""
-
-    def __init__(self, cur: duckdb.DuckDBPyConnection) -> None:
-        self._cur = cur
-        self.written: set[str] = set()  # tables the verbs wrote
-        self.unnamed_write = False  # a statement other than SELECT went through rows()
-
-    @property
-    def catalogue_touched(self) -> bool:
-        return self.unnamed_write or not self.written.isdisjoint(CATALOGUE_TABLES)
-
-    @property
-    def data_touched(self) -> bool:
-        """Whether it wrote anything besides the sign-in tables (sessions, login counters,
-        the audit log): a sign-in must not retire every page's cached results."""
-        return self.unnamed_write or not self.written <= SIGN_IN_TABLES
-
-    def execute(self, sql: str, params: dict[str, Any] | list[Any] | None = None) -> None:
-        self.rows(sql, params)
-
-    def rows(self, sql: str, params: dict[str, Any] | list[Any] | None = None) -> list[tuple]:
-        """One statement (DuckDB's parser tells a read from anything else)."""
-        if relations.kind_of(sql) is not relations.READ:
-            self.unnamed_write = True
-        return self._cur.execute(sql, params or {}).fetchall()
-
-    def scalar(self, sql: str, params: dict[str, Any] | None = None) -> Any:
-        result = self.rows(sql, params)
-        return result[0][0] if result else None
-
-    def insert(
-        self, table: str, rest: str, params: dict[str, Any] | None = None, replace: bool = False
-    ) -> list[tuple]:
-        """`insert [or replace] into <table> <rest>`; the rows of a `returning` clause."""
-        verb = "insert or replace" if replace else "insert"
-        return self._write(table, relations.Kind.INSERT, f"{verb} into {table} {rest}", params)
-
-    def insert_row(self, table: str, row: dict[str, Any]) -> Any:
-        """Insert one row (column -> value) and return the id the table gave it."""
-        cols = ", ".join(row)
-        values = ", ".join(f"${c}" for c in row)
-        return self.insert(table, f"({cols}) values ({values}) returning id", row)[0][0]
-
-    def update(self, table: str, rest: str, params: dict[str, Any] | None = None) -> None:
-        """`update <table> <rest>` (rest: `set ... where ...`)."""
-        self._write(table, relations.Kind.UPDATE, f"update {table} {rest}", params)
-
-    def delete(
-        self, table: str, where: str = "", params: dict[str, Any] | None = None
-    ) -> list[tuple]:
-        """`delete from <table> <where>` (no where: every row); the rows of a `returning` clause."""
-        return self._write(table, relations.Kind.DELETE, f"delete from {table} {where}", params)
-
-    def _write(
-        self, table: str, kind: relations.Kind, sql: str, params: dict[str, Any] | None
-    ) -> list[tuple]:
-        if relations.kind_of(sql) is not kind:  # `rest` smuggled in another statement kind
-            raise ValueError(f"not one {kind.name} statement on {table}: {sql[:80]}")
-        self.written.add(table)
-        return self._cur.execute(sql, params or {}).fetchall()
-
-    def insert_rows(self, table: str, rows: list[dict[str, Any]], replace: bool = False) -> None:
-        """Insert a few rows (same keys) in one statement: cheaper than a DataFrame for small sets.
-
-        Each column travels as one list parameter, unnested side by side (measured 1.6x faster
-        than a VALUES list with a parameter per cell).
-        """
-        if not rows:
-            return
-        cols = list(rows[0])
-        select = ", ".join(f"unnest(${c})" for c in cols)
-        self.insert(
-            table,
-            f"({', '.join(cols)}) select {select}",
-            {c: [row[c] for row in rows] for c in cols},
-            replace,
-        )
-
-    def insert_frame(self, table: str, df: pd.DataFrame, replace: bool = False) -> None:
-        """Append a DataFrame whose columns are named like the table's (by name, any order).
-
-        With replace=True, rows whose primary key exists already are replaced.
-        """
-        if df.empty:
-            return
-        self._cur.register("_incoming", df)
-        cols = ", ".join(df.columns)
-        self.insert(table, f"({cols}) select {cols} from _incoming", replace=replace)
-        self._cur.unregister("_incoming")
 
 
 @contextmanager
 def transaction(path: Path | None = None) -> Iterator[Tx]:
     """One write transaction: all or nothing. Writers in this process take turns."""
     path = _resolve(path)
-    con = connection(path)
     key = str(path)
-    with _write_lock, con.cursor() as cur:
+    with _write_lock, _using(path) as con, con.cursor() as cur:
         tx = Tx(cur)
         cur.execute("begin transaction")
         try:
             yield tx
+            if tx.data_touched:  # another process (the city's rollup) can tell from the file
+                cur.execute(opening.BUMP_STAMP)
             with _commit_lock:  # a reader sees the commit and its new version, or neither
                 cur.execute("commit")
                 _bump(key, tx)
@@ -566,6 +547,16 @@ def transaction(path: Path | None = None) -> Iterator[Tx]:
             with _commit_lock:
                 _bump(key, tx)  # as before: any attempted write retires caches
             raise
+    if tx.data_touched:
+        for hook in _commit_hooks:
+            hook(path)
+
+
+def on_commit(hook: Callable[[Path], None]) -> None:
+    """Run `hook(path)` after every commit in this process that wrote data to `path` (not one
+    that wrote only the sign-in tables): the city's rollup marks the body to refresh."""
+    if hook not in _commit_hooks:
+        _commit_hooks.append(hook)
 
 
 def _bump(key: str, tx: Tx) -> None:
@@ -582,16 +573,12 @@ def _drop_retired(path: str) -> None:
     """Forget what no new reader can ask for any more: results of an older version of `path`
     (a morning of uploads would otherwise keep a copy of every page's tables per upload)."""
     current = _versions(path)
-    for key in list(_cache):
-        if key[0] != path:
-            continue
-        if key[1] < current[key[2]]:  # every key: (path, version, scope, ...)
-            del _cache[key]
+    _cache.retire(path, lambda key: key[1] >= current[key[2]])  # key: (path, version, scope, ...)
 
 
 def checkpoint(path: Path | None = None) -> None:
     """Flush the write-ahead log into the database file (before a file-level backup)."""
-    with _write_lock, connection(path).cursor() as cur:
+    with _write_lock, _using(_resolve(path)) as con, con.cursor() as cur:
         cur.execute("checkpoint")
 
 
@@ -603,6 +590,6 @@ def quiesced(path: Path | None = None) -> Iterator[Path]:
     changes it until the block ends (all writes go through transaction()).
     """
     path = _resolve(path)
-    with _write_lock:
+    with _write_lock, _using(path):
         checkpoint(path)
         yield path

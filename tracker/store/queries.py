@@ -24,9 +24,14 @@ class Query:
 RULES = "rules"  # queries/rules.sql: the rule macros and views, not a query
 
 
-def names() -> list[str]:
-    """Every query of queries/ (rules.sql, the macros and views, is not one)."""
-    return sorted(p.stem for p in settings.QUERIES_DIR.glob("*.sql") if p.stem != RULES)
+CITY_PREFIX = "city_"  # the city registry's queries (issue 34); the others read a body's file
+
+
+def names(*, city: bool | None = None) -> list[str]:
+    """Every query of queries/ (rules.sql, the macros and views, is not one); with `city`, only
+    the registry's (True) or only a body's (False)."""
+    found = sorted(p.stem for p in settings.QUERIES_DIR.glob("*.sql") if p.stem != RULES)
+    return [n for n in found if city is None or n.startswith(CITY_PREFIX) == city]
 
 
 @cache

@@ -23,6 +23,7 @@ CATALOGUE_TABLES = frozenset(
     | {"calendar_override", "calendar_day", "calendar_week"}  # migration 007
     | {"model_field", "task_group"}  # migration 008
     | {"plan", "plan_setting"}  # migration 011
+    | {"body", "city_item", "city_item_set"}  # the city registry (city migration 001)
 )
 
 # Tables a sign-in, a sign-out or a session's keep-alive writes (sessions and their one-time
@@ -85,9 +86,21 @@ def _collect(node: Any, found: set[str]) -> None:
             _collect(value, found)
 
 
+def data_and_sign_in(
+    con: duckdb.DuckDBPyConnection, sign_in: frozenset[str]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """data_relations(con) and reaching(con, sign_in), reading the definitions once (the
+    costly part: DuckDB lists every function to find our macros)."""
+    definitions = _definitions(con)
+    return _data(con, definitions), _reaching(definitions, sign_in)
+
+
 def data_relations(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
     """Every relation of the database (table, view, our macro) that may read data tables."""
-    definitions = _definitions(con)
+    return _data(con, _definitions(con))
+
+
+def _data(con: duckdb.DuckDBPyConnection, definitions: dict[str, str]) -> frozenset[str]:
     relations = _tables(con) | set(definitions)
     reads = {name: names_read(sql) for name, sql in definitions.items()}
     catalogue = set(CATALOGUE_TABLES)
@@ -104,7 +117,11 @@ def data_relations(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
 def reaching(con: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> frozenset[str]:
     """`tables` and every view and macro that, through each other, may read one of them (one
     whose definition the parser cannot read counts: the safe side)."""
-    reads = {name: names_read(sql) for name, sql in _definitions(con).items()}
+    return _reaching(_definitions(con), tables)
+
+
+def _reaching(definitions: dict[str, str], tables: frozenset[str]) -> frozenset[str]:
+    reads = {name: names_read(sql) for name, sql in definitions.items()}
     found = set(tables)
     grown = True
     while grown:

@@ -36,7 +36,7 @@ from tracker.exports import export
 from tracker.ingest import bulk, template
 from tracker.store import backup, db
 from tracker.text import fmt_datetime
-from tracker.tools import bench, demo, terminal
+from tracker.tools import bench, cli_city, demo, terminal
 
 Handler = Callable[[argparse.Namespace], int]
 EXPORT_KINDS = ("summary", "detail", "scores", "indicators", "models", "report", "baocao")
@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="tạo dữ liệu mẫu (chế độ mẫu)")
     demo.add_argument("--scale", choices=("office", "city"), default="office")
     demo.add_argument("--seed", type=int, default=2026)
+    cli_city.add_demo_options(demo)
 
     bench = sub.add_parser("bench", help="đo hiệu năng")
     bench.add_argument("--quick", action="store_true")
@@ -98,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     usub = users.add_subparsers(dest="users_command", required=True, metavar="LỆNH")
     add = usub.add_parser("add")
     add.add_argument("--username", required=True)
-    add.add_argument("--role", required=True, choices=sorted(auth.ROLES))
+    add.add_argument("--role", required=True, choices=cli_city.ACCOUNT_ROLES)
     add.add_argument("--unit")
     add.add_argument("--name")
     add.add_argument("--password", help="nếu bỏ trống sẽ được hỏi (không hiện trên màn hình)")
@@ -120,9 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     cal = sub.add_parser("calendar", help="in lịch báo cáo một năm: hạn nộp, tuần được miễn")
     cal.add_argument("--year", type=int, help="năm ISO (mặc định: năm của Kế hoạch đang áp dụng)")
     psub = _plan_parser(sub)
+    bsub = cli_city.add_body_parser(sub)
     # `--db PATH` after the command too (§9: `import FILE… [--db PATH]`), on every (sub)command.
     # SUPPRESS: a command given no --db keeps the value given before it; one after the command wins.
-    for commands in (sub, usub, psub):
+    for commands in (sub, usub, psub, bsub):
         for command in commands.choices.values():
             command.add_argument("--db", default=argparse.SUPPRESS, help=DB_HELP)
     return parser
@@ -271,6 +273,7 @@ def cmd_users(args: argparse.Namespace) -> int:
                 _password(args.password),
                 unit_code=args.unit,
                 full_name=args.name,
+                **cli_city.account_store(args.role),
             )
             print(f"Đã tạo tài khoản '{user.username}' ({user.role_label}).")
         case "list":
@@ -394,6 +397,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not getattr(args, "db_explicit", True):
         os.environ["TRACKER_DB"] = str(demo.default_db())
     path = settings.db_path()
+    if getattr(args, "bodies", None) is not None:
+        return cli_city.demo_bodies(args, path)
     if demo.already_sample(path):
         # Re-running the README's quick start must not stop the app from starting.
         print(f"{path} đã có dữ liệu mẫu; giữ nguyên. Xóa tệp này để tạo lại.", file=sys.stderr)
@@ -492,6 +497,7 @@ HANDLERS: dict[str, Handler] = {
     "restore": cmd_restore,
     "calendar": cmd_calendar,
     "plan": cmd_plan,
+    "body": cli_city.cmd_body,
 }
 
 

@@ -84,7 +84,7 @@ def add_city_units(path: Path, count: int) -> list[str]:
 
 
 @dataclass(frozen=True)
-class _YearPlan:
+class YearPlan:
     """What a city unit reports on in one plan year."""
 
     assigned: dict[str, list[str]]  # unit -> task codes
@@ -93,10 +93,10 @@ class _YearPlan:
     deadlines: dict[str, datetime]  # week -> its deadline (the year's calendar, one query)
 
 
-def _year_plan(path: Path, year: int) -> _YearPlan:
+def year_plan(path: Path, year: int) -> YearPlan:
     tasks = plan.tasks(path, year=year)
     assigned = plan.assignments(path, year=year).groupby("unit_code")["task_code"].apply(list)
-    return _YearPlan(
+    return YearPlan(
         assigned.to_dict(),
         dict(zip(tasks["code"], tasks["kind"], strict=True)),
         db.query("criteria_active", path=path, year=year),
@@ -125,39 +125,39 @@ def build_city(
     names = dict(zip(units_frame["code"], units_frame["name"], strict=True))
     first_year = min(plans.years(path))
     ensure_plans(path, first_year + years - 1)
-    by_year = {y: _year_plan(path, y) for y in range(first_year, first_year + years)}
+    by_year = {y: year_plan(path, y) for y in range(first_year, first_year + years)}
     weeks = [w for y in by_year for w in reporting_weeks(path, plans.last_week(y))]
     summary = Summary("city", path, len(codes), len(weeks))
     indicator_codes = db.query("indicator_catalogue", path=path)["code"].tolist()
     first = by_year[first_year]
-    sims = {c: _city_unit(c, first.assigned.get(c, []), first.kinds, rng) for c in codes}
+    sims = {c: city_unit(c, first.assigned.get(c, []), first.kinds, rng) for c in codes}
     # A second process writes and keeps each chunk's workbooks while this one generates the
     # next chunk and stores the previous one (the files before the rows that name them).
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as writer:
         pending: tuple[list[tuple[ParsedWorkbook, datetime]], Future[list[str]]] | None = None
         for chunk in _chunks(weeks, CITY_CHUNK_WEEKS):
-            items = list(_city_items(path, chunk, weeks, sims, by_year, indicator_codes, summary))
+            items = list(week_items(path, chunk, weeks, sims, by_year, indicator_codes, summary))
             books = [(p, names[p.header.unit_code], fmt_datetime(at)) for p, at in items]
             files = writer.submit(keep_workbooks, books, path)
             if pending is not None:
-                _store_chunk(*pending, users[ADMIN], path, summary)
+                store_chunk(pending[0], pending[1].result(), users[ADMIN], path, summary)
             pending = (items, files)
         if pending is not None:
-            _store_chunk(*pending, users[ADMIN], path, summary)
+            store_chunk(pending[0], pending[1].result(), users[ADMIN], path, summary)
     summary.seconds = clock.perf_counter() - started
     return summary
 
 
-def _store_chunk(
+def store_chunk(
     items: list[tuple[ParsedWorkbook, datetime]],
-    files: Future[list[str]],
+    digests: list[str],
     user: User,
     path: Path,
     summary: Summary,
 ) -> None:
-    """Store a chunk of generated weeks once their workbooks are kept, as uploads are."""
-    digests = files.result()
+    """Store a chunk of generated weeks once their workbooks are kept (under `digests`), as
+    uploads are."""
     kept.make_durable()
     staged = [
         _staged(parsed, at, digest) for (parsed, at), digest in zip(items, digests, strict=True)
@@ -180,7 +180,7 @@ def _chunks(weeks: list[str], size: int) -> Iterator[list[str]]:
         yield weeks[i : i + size]
 
 
-def _city_unit(code: str, tasks: list[str], kinds: dict[str, str], rng: random.Random) -> UnitSim:
+def city_unit(code: str, tasks: list[str], kinds: dict[str, str], rng: random.Random) -> UnitSim:
     sim = UnitSim(
         code=code,
         rng=random.Random(rng.random()),
@@ -206,12 +206,12 @@ def _city_unit(code: str, tasks: list[str], kinds: dict[str, str], rng: random.R
     return sim
 
 
-def _city_items(
+def week_items(
     path: Path,
     chunk: list[str],
     weeks: list[str],
     sims: dict[str, UnitSim],
-    by_year: dict[int, _YearPlan],
+    by_year: dict[int, YearPlan],
     indicator_codes: list[str],
     summary: Summary,
 ) -> Iterator[tuple[ParsedWorkbook, datetime]]:

@@ -30,6 +30,7 @@ NEW_TASK = {
     "weight": "1",
     "kind": "thuong_xuyen",
     "assignment_inferred": "false",
+    "city_item": "6",  # the sample city plan's item on administrative reform and digitalisation
 }
 
 

@@ -1,0 +1,111 @@
+"""The city's commands (issue 34), beside tracker/tools/cli.py: `body list|load|export` (the body
+catalogue in the city registry) and `demo --bodies N` (sample bodies beside the office sample).
+cli.py registers them; like every handler, these parse nothing themselves but call the domain
+functions the pages call too (tracker/city)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from tracker import roles
+from tracker.accounts import auth
+from tracker.catalogue import catalogues
+from tracker.city import bodies as city_bodies
+from tracker.city import overview as city_overview
+from tracker.city import registry as city_registry
+from tracker.roles import CITY_SYSTEM
+from tracker.tools import demo, terminal
+from tracker.tools.demo import DEFAULT_BODIES
+
+# `users add --role`: a body's roles (the account in TRACKER_DB, the home body), or the city's
+# (the account in the city registry, made on first use: the city administrator's first account).
+ACCOUNT_ROLES = sorted(auth.ROLES) + sorted(roles.CITY_ROLES)
+
+
+def account_store(role: str) -> dict[str, Any]:
+    """Where `users add` makes an account of `role`: the registry for a city role (as the
+    command line acting for the city), else the home body's database (the defaults)."""
+    if role not in roles.CITY_ROLES:
+        return {}
+    catalogues.open_database()
+    return {"path": city_registry.open_registry(), "by": CITY_SYSTEM}
+
+
+def add_demo_options(demo_parser: Any) -> None:
+    """`demo --bodies [N]`."""
+    demo_parser.add_argument(
+        "--bodies",
+        type=int,
+        nargs="?",
+        const=DEFAULT_BODIES,
+        metavar="N",
+        help=f"thêm N cơ quan mẫu vào dữ liệu mẫu văn phòng (mặc định {DEFAULT_BODIES}: "
+        "khoảng 30 sở, ban, ngành và 103 xã, phường, mỗi cơ quan một cơ sở dữ liệu)",
+    )
+
+
+def _write(out: Path, data: bytes) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"Đã ghi {out} ({len(data)} byte).")
+
+
+def add_body_parser(sub: Any) -> Any:
+    body = sub.add_parser(
+        "body", help="danh mục cơ quan của thành phố (mỗi cơ quan một cơ sở dữ liệu)"
+    )
+    bsub = body.add_subparsers(dest="body_command", required=True, metavar="LỆNH")
+    bsub.add_parser("list", help="mỗi cơ quan một dòng: mã, tên, loại, số đơn vị, các Kế hoạch")
+    load = bsub.add_parser(
+        "load", help="nạp danh mục cơ quan từ tệp CSV (các cột như data/bodies.csv)"
+    )
+    load.add_argument("file")
+    out = bsub.add_parser("export", help="ghi danh mục cơ quan ra tệp CSV")
+    out.add_argument("--out", required=True)
+    return bsub
+
+
+def cmd_body(args: argparse.Namespace) -> int:
+    """`python -m tracker body list|load|export`: the city's body catalogue (tracker/city)."""
+    catalogues.open_database()
+    reg = city_registry.open_registry()
+    if args.body_command == "list":
+        print("\n".join(city_overview.list_lines(reg)))
+        return 0
+    if args.body_command == "export":
+        _write(Path(args.out), city_bodies.export_csv(reg))
+        return 0
+    try:
+        codes = city_bodies.load_csv(
+            CITY_SYSTEM, Path(args.file).read_bytes(), reg, Path(args.file).name
+        )
+    except OSError as exc:
+        print(f"Lỗi: không đọc được {args.file} ({exc.strerror}).", file=sys.stderr)
+        return 1
+    except city_bodies.BodyError as exc:
+        print("Không nạp được danh mục cơ quan:", file=sys.stderr)
+        print("\n".join(f"- {p}" for p in exc.problems), file=sys.stderr)
+        return 1
+    print(f"Đã nạp {len(codes)} cơ quan: {', '.join(codes)}.")
+    return 0
+
+
+def demo_bodies(args: argparse.Namespace, path: Path) -> int:
+    """`demo --bodies N`: the office sample (made first when missing), then N sample bodies."""
+    if args.bodies < 1:
+        print("Lỗi: tham số --bodies: cần ít nhất 1 cơ quan.", file=sys.stderr)
+        return 2
+    try:
+        if not demo.already_sample(path):
+            print(f"Đang tạo dữ liệu mẫu (office) trong {path} …", file=sys.stderr)
+            print(demo.build_office(path, args.seed, progress=terminal.bar()).text())
+        print(f"Đang thêm {args.bodies} cơ quan mẫu …", file=sys.stderr)
+        summary = demo.build_bodies(path, args.bodies, args.seed, progress=terminal.bar())
+    except demo.DemoError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    print(summary.text())
+    return 0
