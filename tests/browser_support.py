@@ -269,6 +269,23 @@ def try_login(page: Any, username: str, password: str) -> bool:
     return signed_in.count() > 0
 
 
+def open_choices(page: Any, key: str) -> Any:
+    """Open the dropdown of the selectbox or multiselect keyed `key`; returns its options.
+
+    Once the app is idle (no rerun to move the widget) and with the widget scrolled to the middle
+    of the view: the dropdown closes as soon as the page scrolls (react-aria), which a click on
+    an option below the fold does first (issue 32's Tài khoản test lost its dropdown so)."""
+    from playwright.sync_api import expect
+
+    idle(page)
+    widget = page.locator(f".st-key-{key}")
+    widget.evaluate("e => e.scrollIntoView({block: 'center'})")
+    widget.click()
+    listbox = page.get_by_role("listbox")
+    expect(listbox).to_be_visible(timeout=TIMEOUT_MS)
+    return listbox.get_by_role("option")
+
+
 def go(page: Any, title: str) -> None:
     """Open a page through the sidebar (keeps the session, unlike a new URL)."""
     page.get_by_test_id("stSidebar").get_by_role("link", name=title, exact=True).click()
