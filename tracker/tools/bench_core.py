@@ -1,5 +1,6 @@
-"""What every benchmark part shares: a measured case, timing helpers and the sandbox that keeps
-a run's files in one temporary directory (see tracker/tools/bench.py)."""
+"""What every benchmark part shares: a measured case, timing helpers, the sandbox that keeps
+a run's files in one temporary directory, and the benchmark's own clock (see
+tracker/tools/bench.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,19 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from tracker import settings
+from tracker.catalogue import catalogues
+
+# The benchmark measures sample data it builds itself, so it runs on a clock of its own, the same
+# whatever day it is run: 10:00 on the Wednesday of week 48 of the shipped plan's year (25/11/2026
+# for 2026's), late in the plan, with the year's weeks begun and closed. On the real date a run in
+# January found no week of that plan begun: its uploads refused as not started, its pages showing
+# only that no week had closed (issue 36).
+CLOCK_WEEK, CLOCK_WEEKDAY, CLOCK_HOUR = 48, 3, 10
 
 
 @dataclass
@@ -120,6 +132,27 @@ def sandbox(tmp: Path) -> AbstractContextManager[None]:
         TRACKER_BACKUP_KEY=None,
         TRACKER_DAILY_BACKUP="0",  # no background backup competing with the measurements
     )
+
+
+def clock_instant() -> datetime:
+    """The benchmark's instant: CLOCK_WEEK's Wednesday 10:00 in the year of data/'s plan."""
+    year = catalogues.plan_year_of(catalogues.read_dir(settings.catalogue_dir()))
+    day = date.fromisocalendar(year, CLOCK_WEEK, CLOCK_WEEKDAY)
+    return datetime(day.year, day.month, day.day, CLOCK_HOUR)
+
+
+@contextmanager
+def own_clock() -> Iterator[None]:
+    """The benchmark's clock for a block (a decorator too): $TRACKER_NOW at clock_instant(),
+    anchored to this moment so that the servers a run starts share it; a block inside one keeps
+    the clock running (a part of the benchmark called by the whole)."""
+    instant = clock_instant()
+    current = os.environ.get("TRACKER_NOW")
+    if current and settings.parse_clock(current)[0] == instant:
+        yield
+        return
+    with _environment(TRACKER_NOW=f"{instant.isoformat()}@{time.time():.6f}"):
+        yield
 
 
 def _timed(fn: Callable[[], Any]) -> float:

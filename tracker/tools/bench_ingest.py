@@ -16,7 +16,7 @@ from tracker.catalogue import periods, plans
 from tracker.ingest import bulk, contract, submissions, template
 from tracker.store import db
 from tracker.tools import terminal
-from tracker.tools.bench_core import Case, _environment, compared, interleaved
+from tracker.tools.bench_core import Case, _environment, compared, interleaved, own_clock
 
 # Checking and storing one workbook against pandas merely reading it. Checking (read and
 # validate) must not be slower than the read; storing adds durable writes a read does not do
@@ -54,6 +54,7 @@ def read_with_calamine(data: bytes) -> None:
         book.get_sheet_by_name(name).to_python()
 
 
+@own_clock()  # its weeks have begun, whatever the day
 def bench_workbook(tmp: Path, repeat: int) -> list[Case]:
     """One weekly workbook checked and stored, and checked only, against pandas reading it and
     python-calamine's raw read: timed in turns, each round a new week (a new file to store)."""
@@ -118,6 +119,7 @@ def bench_workbook(tmp: Path, repeat: int) -> list[Case]:
 # --- bulk import ---------------------------------------------------------------------------
 
 
+@own_clock()  # its weeks have begun, whatever the day
 def bench_bulk(tmp: Path, count: int) -> list[Case]:
     path = tmp / "bulk.duckdb"
     db.connection(path)
