@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -161,6 +162,12 @@ def parse_clock(value: str) -> tuple[datetime, datetime | None]:
             f"TRACKER_NOW không hợp lệ: {value!r}. Cần ngày giờ ISO theo giờ Việt Nam, "
             "dạng YYYY-MM-DDTHH:MM:SS hoặc YYYY-MM-DD (tùy chọn thêm @<Unix time>)."
         ) from None
+
+
+def clock_setting(instant: datetime) -> str:
+    """A $TRACKER_NOW value that sets the clock to `instant` now, anchored to this real moment,
+    so that the processes started with it share one clock to the second (the benchmark's)."""
+    return f"{instant.isoformat()}@{time.time():.6f}"
 
 
 def now() -> datetime:

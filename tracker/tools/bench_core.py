@@ -151,7 +151,7 @@ def own_clock() -> Iterator[None]:
     if current and settings.parse_clock(current)[0] == instant:
         yield
         return
-    with _environment(TRACKER_NOW=f"{instant.isoformat()}@{time.time():.6f}"):
+    with _environment(TRACKER_NOW=settings.clock_setting(instant)):
         yield
 
 
