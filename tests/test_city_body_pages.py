@@ -18,14 +18,17 @@ from streamlit.testing.v1 import AppTest
 from tests.apptest_helpers import open_page, texts
 from tests.city_fixture import CITY_NOW
 from tracker import roles, settings
-from tracker.city import registry, reports, requests
+from tracker.catalogue import periods
+from tracker.city import escalations, registry, reports, requests
 from tracker.exports import export
+from tracker.metrics import difficulties
 from tracker.store import db
 
 pytestmark = pytest.mark.now(CITY_NOW)  # 01/07/2026: quý I and 6 tháng due, 9 tháng not yet
 
 SECTION = "Báo cáo gửi Sở Nội vụ"
 REQUESTS = "Yêu cầu của Sở Nội vụ gửi cơ quan"
+ESCALATE = "Chuyển Sở Nội vụ"
 SNV = roles.User("sonoivu", "so_noi_vu")
 
 
@@ -59,6 +62,9 @@ def test_a_unit_account_sees_none_of_the_city_records(city: Path) -> None:
     assert not at.exception, at.exception
     assert SECTION not in _subheaders(at) and REQUESTS not in _subheaders(at)
     assert not [b for b in at.button if b.label in ("Phê duyệt", "Gửi Sở Nội vụ", "Ghi trả lời")]
+    at = open_page(unit, "vuong_mac")
+    assert not at.exception, at.exception
+    assert ESCALATE not in _subheaders(at)
 
 
 def test_without_a_registry_the_offices_pages_are_as_before(users) -> None:
@@ -67,6 +73,9 @@ def test_without_a_registry_the_offices_pages_are_as_before(users) -> None:
         at = open_page(users[role], "xuat_du_lieu")
         assert not at.exception, at.exception
         assert SECTION not in _subheaders(at) and REQUESTS not in _subheaders(at)
+        at = open_page(users[role], "vuong_mac")
+        assert not at.exception, at.exception
+        assert ESCALATE not in _subheaders(at)
     assert not registry.exists()  # the pages made none
 
 
@@ -242,3 +251,38 @@ def test_the_body_answers_sở_nội_vụs_request(city_rw: Path) -> None:
     assert answered["Nội dung trả lời"] == "Đã gửi số liệu qua Báo cáo 6 tháng"
     assert answered["Ngày trả lời"].date() == date(2026, 7, 1)
     assert asked not in at.selectbox(key="answer_req").options
+
+
+# --- Vướng mắc: Chuyển Sở Nội vụ -----------------------------------------------------------------
+
+
+def test_leader_and_administrator_escalate_and_withdraw(city_rw: Path) -> None:
+    week = periods.week_id(settings.now().date())
+    waiting = difficulties.open_list(week, settings.db_path())
+    assert not waiting.empty
+    for username in ("lanhdao", "quantri"):
+        at = open_page(_account(username), "vuong_mac")
+        assert not at.exception, at.exception
+        assert ESCALATE in _subheaders(at)
+        assert len(at.selectbox(key="escalate_item").options) == len(waiting)
+    at.text_area(key="escalate_note").set_value("Đề nghị Sở Nội vụ hướng dẫn")
+    _button(at, "Chuyển Sở Nội vụ").click().run()
+    assert not at.exception, at.exception
+    assert "Đã chuyển vướng mắc lên Sở Nội vụ." in texts(at)
+    sent = escalations.open_escalations(week, path=settings.db_path())
+    assert len(sent) == 1 and sent.iloc[0]["note"] == "Đề nghị Sở Nội vụ hướng dẫn"
+    assert sent.iloc[0]["escalated_by"] == "quantri"
+    table = next(d.value for d in at.dataframe if "Kiến nghị gửi Sở Nội vụ" in d.value.columns)
+    assert list(table["Kiến nghị gửi Sở Nội vụ"]) == ["Đề nghị Sở Nội vụ hướng dẫn"]
+    assert len(at.selectbox(key="escalate_item").options) == len(waiting) - 1  # sent once only
+
+    at = open_page(_account("lanhdao"), "vuong_mac")
+    _button(at, "Rút lại").click().run()  # not confirmed
+    assert "Hãy đánh dấu ô xác nhận trước khi rút lại." in texts(at)
+    assert len(escalations.open_escalations(week, path=settings.db_path())) == 1
+    at.checkbox(key="withdraw_sure").check()
+    _button(at, "Rút lại").click().run()
+    assert not at.exception, at.exception
+    assert "Đã rút lại kiến nghị gửi Sở Nội vụ." in texts(at)
+    assert escalations.open_escalations(week, path=settings.db_path()).empty
+    assert db.scalar("select withdrawn_by from escalation", path=settings.db_path()) == "lanhdao"
