@@ -253,6 +253,38 @@ def test_the_body_answers_sở_nội_vụs_request(city_rw: Path) -> None:
     assert asked not in at.selectbox(key="answer_req").options
 
 
+# --- Tổng quan: what the body still owes Sở Nội vụ ---------------------------------------------
+
+
+def test_the_overview_lists_what_the_body_owes_sở_nội_vụ(city_rw: Path) -> None:
+    reg = registry.open_registry()
+    unanswered = requests.for_body("VPUB", reg)
+    unanswered = unanswered[unanswered["answered_at"].isna()]
+    assert not unanswered.empty  # the sample's requests the Office has not answered
+    at = open_page(_account("hctc"), "tong_quan")
+    assert not at.exception, at.exception
+    assert "Việc cần làm với Sở Nội vụ" not in _subheaders(at)  # a unit account: nothing
+
+    leader = _account("lanhdao")
+    at = open_page(leader, "tong_quan")
+    assert not at.exception, at.exception
+    assert "Việc cần làm với Sở Nội vụ" in _subheaders(at)
+    owed = next(d.value for d in at.dataframe if "Nội dung" in d.value.columns)
+    # quý I and 6 tháng are past due on 01/07; 9 tháng (due 20/09) is not within 30 days.
+    assert list(owed["Nội dung"][:2]) == ["Báo cáo quý I năm 2026", "Báo cáo 6 tháng đầu năm 2026"]
+    assert list(owed["Tình trạng"][:2]) == [reports.MISSING, reports.MISSING]
+    assert len(owed) == 2 + len(unanswered)
+
+    admin = _account("quantri")
+    for period in ("quy1", "6thang"):
+        reports.submit(admin, reports.approve(leader, "VPUB", period, 2026, reg), reg)
+    for request_id in unanswered["id"]:
+        requests.answer(admin, reg, int(request_id), "VPUB", "Đã trả lời")
+    at = open_page(leader, "tong_quan")
+    assert not at.exception, at.exception
+    assert "Việc cần làm với Sở Nội vụ" not in _subheaders(at)  # nothing owed: nothing drawn
+
+
 # --- Vướng mắc: Chuyển Sở Nội vụ -----------------------------------------------------------------
 
 

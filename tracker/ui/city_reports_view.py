@@ -11,7 +11,7 @@ the page, its message kept under FLASH.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +30,7 @@ from tracker.ui.report_range_view import DOCX, XLSX
 FLASH = "city_reports_flash"
 REPORT_ROLES = frozenset({"lanh_dao", "quan_tri"})  # who sees the section: its two actors
 ANSWERED, WAITING, OVERDUE = "Đã trả lời", "Chưa trả lời", "Quá hạn"
+SOON_DAYS = 30  # Tổng quan lists a Báo cáo not sent yet from this many days before its due date
 
 
 def registry_of(scope: Scope) -> Path | None:
@@ -287,3 +288,45 @@ def requests_section(scope: Scope, mine: pd.DataFrame, reg: Path) -> None:
     else:
         flash.keep(FLASH, "Đã ghi trả lời yêu cầu của Sở Nội vụ.")
         st.rerun()
+
+
+# --- Tổng quan: what the body still owes Sở Nội vụ --------------------------------------------------
+
+
+def due_section(scope: Scope) -> None:
+    """On Tổng quan, for the same accounts as section(): the Báo cáo not sent whose due date has
+    passed or comes within SOON_DAYS, and Sở Nội vụ's requests not answered yet; nothing when
+    the body owes nothing."""
+    reg = registry_of(scope)
+    if reg is None or scope.year is None:
+        return
+    today = settings.now().date()
+    states = reports.body_statuses(scope.body, int(scope.year), reg)
+    owed = states[
+        (states["state"] == reports.MISSING)
+        | (
+            (states["state"] == reports.NOT_DUE)
+            & (states["due_on"] <= today + timedelta(days=SOON_DAYS))
+        )
+    ]
+    asked = requests.for_body(scope.body, reg)
+    asked = asked[(asked["year"] == scope.year) & asked["answered_at"].isna()]
+    if owed.empty and asked.empty:
+        return
+    rows = [
+        (r["due_on"], r["state"], f"Báo cáo {periods.DECREE_TITLES[r['period']]} {scope.year}")
+        for _, r in owed.iterrows()
+    ] + [
+        (_day(r["due_on"]), _request_state(r, today), f"Yêu cầu: {r['subject']}")
+        for _, r in asked.iterrows()
+    ]
+    rows.sort(key=lambda row: (row[0] is None, row[0] or today))
+    st.subheader("Việc cần làm với Sở Nội vụ")
+    display.show(
+        pd.DataFrame(rows, columns=["Hạn", "Tình trạng", "Nội dung"]), key="city_due_table"
+    )
+    st.caption(
+        f"Báo cáo định kỳ chưa gửi (quá hạn hoặc đến hạn trong {SOON_DAYS} ngày tới) và yêu cầu "
+        "của Sở Nội vụ chưa trả lời. Phê duyệt, gửi và trả lời ở trang Xuất dữ liệu."
+    )
+    st.page_link("pages/xuat_du_lieu.py", label="Mở trang Xuất dữ liệu", icon=":material/download:")
