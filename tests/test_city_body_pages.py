@@ -179,6 +179,8 @@ def test_approve_then_submit_is_on_time(city_rw: Path) -> None:
     row = reports.statuses(2026, reg).set_index(["body", "period"]).loc[("VPUB", "6thang")]
     assert row["state"] == reports.ON_TIME and row["received_no"] == 3
     assert row["due_on"] == date(2026, 6, 20)
+    # The leader is offered next the latest ended period not sent yet: quý I.
+    assert open_page(leader, "xuat_du_lieu").selectbox(key="approve_period").value == "quy1"
 
 
 def test_another_bodys_section_shows_its_own_reports_only(city_rw: Path) -> None:

@@ -67,9 +67,11 @@ def section(scope: Scope) -> None:
         "tính theo lần gửi đầu tiên của kỳ."
     )
     mine = reports.body_reports(scope.body, year, reg)
-    _status_table(reports.body_statuses(scope.body, year, reg))
+    states = reports.body_statuses(scope.body, year, reg)
+    _status_table(states)
     if auth.can(scope.user, "approve_body_report"):
-        _approve_form(scope, year, reg)
+        sent = set(states.loc[states["received_no"].notna(), "period"])
+        _approve_form(scope, year, reg, sent)
     if auth.can(scope.user, "submit_body_report"):
         _submit_form(scope.user, mine, reg)
     _downloads(scope.user, mine, reg)
@@ -101,7 +103,8 @@ def _ended(year: int) -> list[str]:
     return [p for p in reports.PERIODS if periods.decree_range(p, year)[1] < today]
 
 
-def _approve_form(scope: Scope, year: int, reg: Path) -> None:
+def _approve_form(scope: Scope, year: int, reg: Path, sent: set[str]) -> None:
+    """The leader's approval of an ended period; the latest one not sent yet is offered first."""
     ended = _ended(year)
     st.markdown("**Phê duyệt Báo cáo**")
     if not ended:
@@ -111,7 +114,7 @@ def _approve_form(scope: Scope, year: int, reg: Path) -> None:
         period = st.selectbox(
             "Kỳ báo cáo",
             ended,
-            index=len(ended) - 1,
+            index=max((i for i, p in enumerate(ended) if p not in sent), default=len(ended) - 1),
             format_func=lambda p: period_title(p, year),
             key="approve_period",
         )
