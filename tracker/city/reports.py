@@ -241,14 +241,28 @@ def statuses(year: int, registry: Path, now: datetime | None = None) -> pd.DataF
     submitted) or not due yet."""
     now = now or settings.now()
     sent = reports(year, registry)
+    due = {period: due_on(year, period, registry) for period in PERIODS}
     rows = []
     for body in bodies.all_bodies(registry):
         if not body.active:
             continue
         mine = sent[sent["body"] == body.code]
-        for period in PERIODS:
-            rows.append(_status(body, period, due_on(year, period, registry), mine, now))
+        rows += [_status(body, period, due[period], mine, now) for period in PERIODS]
     return pd.DataFrame(rows)
+
+
+def body_statuses(
+    code: str, year: int, registry: Path, now: datetime | None = None
+) -> pd.DataFrame:
+    """statuses() of the one body `code` (what its own Xuất dữ liệu shows): its rows only, read
+    without the other bodies'; empty when the body is not an active one of the registry."""
+    body = bodies.find(code, registry)
+    if body is None or not body.active:
+        return pd.DataFrame()
+    now = now or settings.now()
+    sent = reports(year, registry)
+    mine = sent[sent["body"] == code]
+    return pd.DataFrame([_status(body, p, due_on(year, p, registry), mine, now) for p in PERIODS])
 
 
 def _status(
@@ -273,3 +287,10 @@ def _status(
         "received_no": None if first is None else int(first["received_no"]),
         "approved_at": of_period["approved_at"].max() if not of_period.empty else None,
     }
+
+
+def body_reports(code: str, year: int, registry: Path) -> pd.DataFrame:
+    """The snapshots of body `code` for `year` (no bytes), newest approval first: what its own
+    accounts list; never another body's."""
+    sent = reports(year, registry)
+    return sent[sent["body"] == code].reset_index(drop=True)

@@ -1,5 +1,5 @@
 """Tổng quan: the unit's deadline banner, the key figures, the requests of Sở Nội vụ still
-unanswered, tasks by status, this week's reporting grid, the open difficulties, this year
+unanswered (inside a city also the Báo cáo the body still owes it), tasks by status, this week's reporting grid, the open difficulties, this year
 against last, and the weekly trends (the sections: tracker/ui/overview.py)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import streamlit as st
 from tracker.catalogue import periods
 from tracker.metrics import progress
 from tracker.scope import Scope
-from tracker.ui import display, filters, overview, requests_view
+from tracker.ui import city_reports_view, display, filters, overview, requests_view
 
 
 def render(scope: Scope) -> None:
@@ -33,6 +33,7 @@ def _render(scope: Scope) -> None:
     plan = progress.plan_completion(week, path)
     overview.key_figures(week, plan, path)
     requests_view.due_section(scope, key="overview_requests")
+    city_reports_view.due_section(scope)  # only inside a city, for the body's leaders and admins
     overview.status_section(week, plan, path)
     overview.reporting_section(week, path)
     overview.difficulties_section(week, path)

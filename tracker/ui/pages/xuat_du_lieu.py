@@ -1,6 +1,8 @@
 """Xuất dữ liệu: the CSV exports as of a week (scores and models too), the Báo cáo tổng hợp (.xlsx)
 for a report period or date range and, for leaders and admins, the Báo cáo (.docx) to Sở Nội vụ
-with its annex workbook; files are built only when a button is clicked."""
+with its annex workbook; files are built only when a button is clicked. Inside a city (issue 34)
+the body's leader approves and its administrator submits its periodic Báo cáo to Sở Nội vụ, and
+both answer Sở Nội vụ's requests (tracker/ui/city_reports_view.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from tracker.catalogue import criteria, periods
 from tracker.exports import export
 from tracker.metrics import progress
 from tracker.scope import Scope
-from tracker.ui import filters, report_range_view, requests_view
+from tracker.ui import city_reports_view, filters, report_range_view, requests_view
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,6 +47,7 @@ def render(scope: Scope) -> None:
     dates = report_range_view.report_section(scope.user, week, button, XLSX, CSV, scope.db)
     if dates:
         requests_view.requests_section(scope, button, *dates)
+    city_reports_view.section(scope)  # only inside a city (a registry), for its two actors
 
 
 def _week_exports(scope: Scope, week: str, button: report_range_view.Button) -> None:
