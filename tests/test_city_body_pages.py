@@ -26,7 +26,7 @@ from tracker.store import db
 
 pytestmark = pytest.mark.now(CITY_NOW)  # 01/07/2026: quý I and 6 tháng due, 9 tháng not yet
 
-SECTION = "Báo cáo gửi Sở Nội vụ"
+SECTION = "Báo cáo định kỳ đã duyệt, gửi Sở Nội vụ"
 REQUESTS = "Yêu cầu của Sở Nội vụ gửi cơ quan"
 ESCALATE = "Chuyển Sở Nội vụ"
 SNV = roles.User("sonoivu", "so_noi_vu")

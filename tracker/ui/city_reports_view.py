@@ -58,7 +58,7 @@ def section(scope: Scope) -> None:
     if reg is None or scope.year is None:
         return
     year = int(scope.year)
-    st.subheader("Báo cáo gửi Sở Nội vụ")
+    st.subheader("Báo cáo định kỳ đã duyệt, gửi Sở Nội vụ")
     flash.show(FLASH, icon=":material/check_circle:")
     st.caption(
         "Báo cáo định kỳ theo Nghị định 09/2019/NĐ-CP gửi Sở Nội vụ qua ứng dụng: Lãnh đạo phê "
