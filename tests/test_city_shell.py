@@ -14,11 +14,12 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest_helpers import open_page, texts
 from tests.city_fixture import CITY_NOW
+from tests.conftest import PASSWORD
 from tests.test_cookie_sessions import BROWSER, XSRF, _request, _set_cookie
 from tracker import settings
-from tracker.accounts import sessions, signin
+from tracker.accounts import auth, sessions, signin
 from tracker.city import bodies, registry
-from tracker.roles import User
+from tracker.roles import CITY_SYSTEM, User
 from tracker.store import db
 from tracker.tools import demo
 from tracker.ui import session_routes, shell
@@ -329,3 +330,22 @@ def test_a_review_without_a_comment_is_refused(city_rw: Path) -> None:
     at.button(key=f"FormSubmitter:review_{kind}-Ghi điểm thẩm định").click().run()
     assert not at.exception, at.exception
     assert any("nhận xét" in e.value for e in at.error)
+
+
+# --- empty states -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def new_city(tmp_db: Path) -> User:
+    """A city just made over a fresh home body (no week reported yet), with a Sở Nội vụ account."""
+    reg = registry.open_registry()
+    return auth.create_user("snv.canbo", "so_noi_vu", PASSWORD, by=CITY_SYSTEM, path=reg)
+
+
+@pytest.mark.parametrize("page_key", ["thanh_pho", "xep_hang"])
+def test_a_city_with_no_body_reporting_yet_says_so(new_city: User, page_key: str) -> None:
+    at = open_page(new_city, page_key)
+    assert not at.exception, at.exception
+    said = [i.value for i in at.info]
+    assert said and not at.dataframe
+    assert any(s.startswith("Năm ") and s.endswith(".") and s.count(".") == 1 for s in said), said
