@@ -349,3 +349,12 @@ def test_a_city_with_no_body_reporting_yet_says_so(new_city: User, page_key: str
     said = [i.value for i in at.info]
     assert said and not at.dataframe
     assert any(s.startswith("Năm ") and s.endswith(".") and s.count(".") == 1 for s in said), said
+
+
+def test_an_unknown_body_leaves_the_city_pages_working(city: Path) -> None:
+    at = open_page(account("sonoivu"), "thanh_pho", {shell.BODY_PARAM: "NOPE"})
+    assert not at.exception, at.exception
+    assert any("không có trong danh mục" in e.value for e in at.error)
+    assert {"X001", "X002"} <= set(table_with(at, "Báo cáo tuần này")["Mã"])
+    links = " ".join(str(link.proto) for link in at.get("page_link"))
+    assert "NOPE" not in links

@@ -137,12 +137,14 @@ def frame(page_key: str) -> Scope:
         refused = None
     except PlaceError as exc:
         body, db, refused = "", accounts, str(exc)
+    chosen = body  # the body a city role has chosen ('' for none), kept by the sidebar's links
     if user.is_city and page.city:
         body, db = "", accounts  # the city's pages work on the registry, whatever is chosen
-    year = _sidebar(user, body, db, accounts, page)
+    year = _sidebar(user, body, db, accounts, chosen)
     if refused:
         st.error(refused, icon=":material/location_off:")
-        st.stop()
+        if not page.city:  # the city's pages do not need a body
+            st.stop()
     if body and (notice := plans.missing_notice(db)):
         st.info(notice, icon=":material/event_upcoming:")
     if user.role not in page.roles:
@@ -169,8 +171,8 @@ def place(user: User, accounts: Path, asked: str | None = None) -> tuple[str, Pa
     """The body whose data the user's page shows, and its database: the one decision of where a
     page reads. A body user's scope is always their own body (the store holding their account),
     whatever the URL says. A city role works on the registry (body '', `accounts`) unless it
-    asked for a body with ?co_quan=CODE (`asked`, default the URL's): that body's file then, once the catalogue
-    knows it as active; PlaceError otherwise."""
+    asked for a body with ?co_quan=CODE (`asked`, default the URL's): that body's file then,
+    once the catalogue knows it as active; PlaceError otherwise."""
     if not user.is_city:
         return settings.body_of_file(accounts) or plans.BODY, accounts
     if asked is None:
@@ -470,29 +472,27 @@ def _followed_filters() -> dict[str, str]:
     return values
 
 
-def _sidebar(user: User, body: str, db: Path, accounts: Path, page: Page) -> int | None:
+def _sidebar(user: User, body: str, db: Path, accounts: Path, chosen: str) -> int | None:
     """The sidebar: the plan-year selector of the database `db` (the city's years on its
-    registry), for a city role the body selector, the pages' links, who is signed in (their
-    session in `accounts`); returns the plan year chosen (None when `db` holds no plan)."""
+    registry), for a city role the body selector (`chosen`: the body it has chosen, '' for
+    none), the pages' links, who is signed in (their session in `accounts`); returns the plan
+    year chosen (None when `db` holds no plan)."""
     with st.sidebar:
         heading = st.empty()  # filled once the plan is chosen below it
         st.caption(_caption(user, body, accounts))
         year = _select_city_year(db) if user.is_city and not body else filters.select_plan(db)
         heading.markdown(f"**Dân vận chính quyền {year or ''}**".replace(" **", "**"))
         follow = _followed_filters()
-        chosen = ""
         if user.is_city:
             for key, shown in PAGES.items():
                 if shown.city and user.role in shown.roles and key != "tai_khoan":
                     params = {k: v for k, v in follow.items() if k == filters.YEAR_PARAM}
-                    chosen = _asked_body() if roles.can(user, "view") else ""
                     if chosen:
                         params[BODY_PARAM] = chosen
                     st.page_link(
                         shown.path, label=shown.title, icon=shown.icon, query_params=params
                     )
-            if roles.can(user, "view"):
-                chosen = _select_body(accounts)
+            chosen = _select_body(accounts) if roles.can(user, "view") else ""
         for key, shown in PAGES.items():
             if user.role not in shown.roles or (user.is_city and shown.city):
                 continue
