@@ -48,6 +48,7 @@ def test_sign_in_to_the_city_and_to_another_body(city3: Path, tmp_path: Path) ->
             assert _cookie(context).startswith("city~")
             page.reload()
             bs.heading(page, "Thành phố năm 2026")
+            bs.screenshot(page, "city-thanh-pho")
             page.goto(url + "/nhiem_vu?co_quan=X001")
             bs.heading(page, "Nhiệm vụ")
             sidebar = page.get_by_test_id("stSidebar")
