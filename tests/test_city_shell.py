@@ -110,8 +110,10 @@ def test_a_body_user_sees_only_their_body_whatever_co_quan_says(
     assert [f.value.to_csv() for f in asked.dataframe] == [
         f.value.to_csv() for f in plain.dataframe
     ]
-    own = _name("X001") if username.startswith("x001") else "Văn phòng UBND thành phố Cần Thơ"
+    own = _name("X001") if username.startswith("x001") else shell.HOME_NAME
     assert own in [c.value for c in asked.sidebar.get("caption")]
+    if username.startswith("x001"):  # nor the home body's (the Office's) name
+        assert shell.HOME_NAME not in shown and "Văn phòng UBND thành phố" not in shown
     assert not any(s.label == "Cơ quan" for s in asked.sidebar.get("selectbox"))
 
 
@@ -137,6 +139,16 @@ def test_sonoivu_opens_a_bodys_read_pages_as_its_own_accounts_see_them(
     links = [str(link.proto) for link in in_x001.get("page_link")]
     assert any("Nhiệm vụ" in p and "co_quan=X001" in p for p in links)
     assert any("Thành phố" in p for p in links)
+    if page_key == "tong_quan":
+        assert _name("X001") in texts(in_x001)
+
+
+def test_a_bodys_own_links_keep_the_body_chosen(city: Path) -> None:
+    at = open_page(account("sonoivu"), "tong_quan", {shell.BODY_PARAM: "VPUB"})
+    assert not at.exception, at.exception
+    links = [str(link.proto) for link in at.main.get("page_link")]
+    assert any("Mở trang Vướng mắc" in p for p in links)  # the Office has open ones
+    assert all("co_quan=VPUB" in p for p in links), links
 
 
 @pytest.mark.parametrize("username", ["sonoivu", "sonoivu.lanhdao"])

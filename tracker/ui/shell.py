@@ -515,12 +515,25 @@ def _sidebar(user: User, body: str, db: Path, accounts: Path, chosen: str) -> in
 
 def _caption(user: User, body: str, accounts: Path) -> str:
     """Whose app this is: the Office's as always, another body's name, or the city's."""
-    if user.is_city:
-        return "Sở Nội vụ thành phố Cần Thơ"
-    if body in ("", settings.HOME_BODY) or not registry.exists():
-        return "Văn phòng UBND thành phố Cần Thơ"
-    found = bodies.find(body, registry.path())
-    return found.name if found else "Văn phòng UBND thành phố Cần Thơ"
+    return "Sở Nội vụ thành phố Cần Thơ" if user.is_city else body_name(body)
+
+
+HOME_NAME = "Văn phòng UBND thành phố Cần Thơ"
+
+
+def link_params(scope: Scope) -> dict[str, str]:
+    """What a page's own link to another of the body's pages carries: the body a city role has
+    chosen (?co_quan=), nothing for the body's own accounts."""
+    return {BODY_PARAM: scope.body} if scope.user.is_city and scope.body else {}
+
+
+def body_name(code: str) -> str:
+    """The name a page gives the body `code` whose data it shows: the Office's as always for
+    the home body, else the catalogue's."""
+    if code in ("", settings.HOME_BODY) or not registry.exists():
+        return HOME_NAME
+    found = bodies.find(code, registry.path())
+    return found.name if found else code
 
 
 def _select_city_year(registry_path: Path) -> int | None:

@@ -9,7 +9,7 @@ import streamlit as st
 from tracker.catalogue import periods
 from tracker.metrics import progress
 from tracker.scope import Scope
-from tracker.ui import display, filters, overview, requests_view
+from tracker.ui import display, filters, overview, requests_view, shell
 
 
 def render(scope: Scope) -> None:
@@ -25,7 +25,7 @@ def _render(scope: Scope) -> None:
     st.title("Tổng quan")
     st.caption(
         "Kế hoạch công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở năm "
-        f"{scope.year} - Văn phòng UBND thành phố Cần Thơ · số liệu đến hết "
+        f"{scope.year} - {shell.body_name(scope.body)} · số liệu đến hết "
         f"{periods.label(week)}"
     )
     if user.role == "don_vi" and user.unit_code:
@@ -35,6 +35,6 @@ def _render(scope: Scope) -> None:
     requests_view.due_section(scope, key="overview_requests")
     overview.status_section(week, plan, path)
     overview.reporting_section(week, path)
-    overview.difficulties_section(week, path)
+    overview.difficulties_section(week, path, shell.link_params(scope))
     overview.year_section(week, path)
     overview.trend_section(week, plan, path)
