@@ -53,6 +53,8 @@ PAGE_URLS = {
     "xuat_du_lieu": "/xuat_du_lieu",
     "quan_tri": "/quan_tri",
     "tai_khoan": "/tai_khoan",
+    "thanh_pho": "/thanh_pho",  # Sở Nội vụ's (issue 34): the Office's admin is refused there
+    "xep_hang": "/xep_hang",
     "tong_quan": "/",
 }
 UNITS = 10  # active units in data/units.csv
@@ -244,6 +246,9 @@ def test_every_page_opens_by_direct_link_on_a_fresh_server(browser: Any, tmp_pat
                 page.goto(url + link)
                 expect(page.get_by_label("Tên đăng nhập")).to_be_visible()
                 bs.login(page, "admin")
+                if "quan_tri" not in shell.PAGES[key].roles:
+                    expect(page.get_by_text("không dành cho vai trò").first).to_be_visible()
+                    continue
                 bs.heading(page, shell.PAGES[key].title)
                 bs.screenshot(page, f"page-{key}")
                 watch.assert_clean()

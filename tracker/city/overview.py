@@ -38,6 +38,21 @@ def escalations(user: User, year: int, registry: Path) -> pd.DataFrame:
     return db.query("city_escalations", registry, year=int(year))
 
 
+def latest_week(user: User, year: int, registry: Path) -> pd.DataFrame:
+    """Each body's reporting in its data week of `year` (this week's discipline)."""
+    _fresh(user, registry)
+    return db.query("city_latest_week", registry, year=int(year))
+
+
+def approvals(user: User, year: int, registry: Path) -> dict[str, tuple[str, object]]:
+    """The year's approved rankings: kind -> (approved by, when)."""
+    require(user, "view_city")
+    return {
+        k: (by, at)
+        for k, by, at in db.query_rows("city_ranking_approvals", registry, year=int(year))
+    }
+
+
 def body_weeks(user: User, body: str, year: int, registry: Path) -> pd.DataFrame:
     """One body's weekly reporting (drill-down city → body)."""
     _fresh(user, registry)
@@ -68,3 +83,8 @@ def list_lines(registry: Path) -> list[str]:
             f"{units} đơn vị\tKế hoạch: {plans}"
         )
     return lines
+
+
+def years(registry: Path) -> list[int]:
+    """The years the city's plan has a list of items for (the city pages' year selector)."""
+    return [int(row[0]) for row in db.query_rows("city_item_sets", registry)]

@@ -194,8 +194,9 @@ def reporting_section(week: str, path: Path) -> None:
     )
 
 
-def difficulties_section(week: str, path: Path) -> None:
-    """The newest open difficulties, and the way to the rest."""
+def difficulties_section(week: str, path: Path, link: dict[str, str] | None = None) -> None:
+    """The newest open difficulties, and the way to the rest (its link with `link`'s query
+    parameters: the body a city role has chosen)."""
     st.subheader("Vướng mắc chưa xử lý")
     items = difficulties.open_list(week, path)
     if items.empty:
@@ -220,7 +221,12 @@ def difficulties_section(week: str, path: Path) -> None:
         else ""
     )
     st.caption(f"{more}Xem đầy đủ và đánh dấu đã xử lý ở trang Vướng mắc.")
-    st.page_link("pages/vuong_mac.py", label="Mở trang Vướng mắc", icon=":material/report:")
+    st.page_link(
+        "pages/vuong_mac.py",
+        label="Mở trang Vướng mắc",
+        icon=":material/report:",
+        query_params=link or None,
+    )
 
 
 def trend_section(week: str, plan: progress.PlanCompletion, path: Path) -> None:

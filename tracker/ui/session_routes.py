@@ -6,6 +6,10 @@ the page is served over HTTPS.
   browser's Streamlit XSRF token) for a new session cookie, then redirects to `next`.
 - GET /auth/signout?next=… ends the browser's session and clears the cookie.
 
+The code, like the cookie, names the store of the account (signin.cookie_value: `X001~…` for a
+body other than the home body, `city~…` for the registry, bare for the home body), so the
+session is made, resumed and ended in that store.
+
 Both refuse requests another site starts (Sec-Fetch-Site), and `next` may only be a path on this
 site, so neither can be used as an open redirect.
 """
@@ -13,6 +17,7 @@ site, so neither can be used as an open redirect.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from starlette.requests import Request
@@ -22,7 +27,8 @@ from streamlit.web.server.starlette.starlette_app_utils import decode_xsrf_token
 from streamlit.web.server.starlette.starlette_server_config import XSRF_COOKIE_NAME
 
 from tracker import settings
-from tracker.accounts import devices, sessions
+from tracker.accounts import devices, sessions, signin
+from tracker.accounts.directory import Store
 from tracker.scope import home_db
 
 SESSION_PATH = "/auth/session"
@@ -77,42 +83,62 @@ def _redirect(to: str) -> Response:
     return response
 
 
+def _named(value: str | None) -> tuple[Store, Path, str] | None:
+    """The store a code or cookie names, its database and the bare secret; None for none."""
+    found = signin.cookie_store(value) if value else None
+    if found is None:
+        return None
+    store, secret = found
+    path = home_db() if store.body == settings.HOME_BODY else store.path.resolve()
+    return store, path, secret
+
+
 def start_session(request: Request) -> Response:
     """GET /auth/session: the cookie for a valid code, then back to the page signed in."""
     if _from_elsewhere(request):
         return PlainTextResponse("Yêu cầu không hợp lệ.", status_code=403)
-    token = sessions.redeem_code(
-        request.query_params.get("code", ""),
-        binding(request.cookies.get(XSRF_COOKIE_NAME)),
-        replaces=request.cookies.get(sessions.COOKIE),
-        path=home_db(),
-    )
     response = _redirect(safe_next(request.query_params.get("next")))
+    named = _named(request.query_params.get("code", ""))
+    if named is None:
+        return response
+    store, path, code = named
+    held = request.cookies.get(sessions.COOKIE)
+    old = _named(held)
+    replaces = None
+    if old is not None and old[1] == path:
+        replaces = old[2]
+    elif old is not None:  # the browser's sign-in in another store ends too: one per browser
+        sessions.end(sessions.digest(old[2]), old[1])
+    token = sessions.redeem_code(
+        code, binding(request.cookies.get(XSRF_COOKIE_NAME)), replaces=replaces, path=path
+    )
     if token is not None:
         response.set_cookie(
-            sessions.COOKIE, token, **_cookie_options(request, settings.SESSION_MAX_HOURS / 24)
+            sessions.COOKIE,
+            signin.cookie_value(store, token),
+            **_cookie_options(request, settings.SESSION_MAX_HOURS / 24),
         )
-        _remember_device(request, response, token)
+        _remember_device(request, response, token, path)
     return response
 
 
-def _remember_device(request: Request, response: Response, token: str) -> None:
+def _remember_device(request: Request, response: Response, token: str, path: Path) -> None:
     """The owner has just signed in from this browser: it becomes one of the account's trusted
-    browsers, with a login allowance of its own (accounts/devices.py). One it already is stays
-    as it is (its cookie, and its place in the owner's list on Tài khoản)."""
-    home = home_db()
-    session = sessions.resume(token, home)
+    browsers (in the account's store `path`), with a login allowance of its own (accounts/
+    devices.py). One it already is stays as it is (its cookie, and its place in the owner's
+    list on Tài khoản)."""
+    session = sessions.resume(token, path)
     if session is None:
         return
     username = session.user.username
     name = devices.cookie_name(username)
-    if devices.trusted(request.cookies.get(name), username, home):
+    if devices.trusted(request.cookies.get(name), username, path):
         return
     value = devices.issue(
         username,
         client=request.client.host if request.client else None,  # after the trusted proxies
         user_agent=request.headers.get("user-agent"),
-        path=home,
+        path=path,
     )
     if value is not None:
         response.set_cookie(name, value, **_cookie_options(request, settings.DEVICE_COOKIE_DAYS))
@@ -122,9 +148,9 @@ def end_session(request: Request) -> Response:
     """GET /auth/signout: end the browser's session, clear its cookie, back to the login form."""
     if _from_elsewhere(request):
         return PlainTextResponse("Yêu cầu không hợp lệ.", status_code=403)
-    token = request.cookies.get(sessions.COOKIE)
-    if token:
-        sessions.end(sessions.digest(token), home_db())
+    named = _named(request.cookies.get(sessions.COOKIE))
+    if named is not None:
+        sessions.end(sessions.digest(named[2]), named[1])
     response = _redirect(safe_next(request.query_params.get("next")))
     response.delete_cookie(
         sessions.COOKIE, path="/", httponly=True, samesite="strict", secure=_https(request)

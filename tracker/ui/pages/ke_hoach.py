@@ -6,7 +6,7 @@ import streamlit as st
 
 from tracker.catalogue import plan, plans
 from tracker.scope import Scope
-from tracker.ui import tables
+from tracker.ui import shell, tables
 
 
 def render(scope: Scope) -> None:
@@ -14,7 +14,7 @@ def render(scope: Scope) -> None:
     shown = plans.require(year, path)
     st.title(f"Kế hoạch năm {year}")
     st.caption(
-        f"{shown.label}: {shown.title} của Văn phòng UBND thành phố Cần Thơ"
+        f"{shown.label}: {shown.title} của {shell.body_name(scope.body)}"
         + ("" if shown.number else " (Kế hoạch chưa ghi số, ngày ban hành)")
     )
     st.caption(tables.reporting_weeks_text(year, path))

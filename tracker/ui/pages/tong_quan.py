@@ -9,7 +9,7 @@ import streamlit as st
 from tracker.catalogue import periods
 from tracker.metrics import progress
 from tracker.scope import Scope
-from tracker.ui import city_reports_view, display, filters, overview, requests_view
+from tracker.ui import city_reports_view, display, filters, overview, requests_view, shell
 
 
 def render(scope: Scope) -> None:
@@ -25,7 +25,7 @@ def _render(scope: Scope) -> None:
     st.title("Tổng quan")
     st.caption(
         "Kế hoạch công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở năm "
-        f"{scope.year} - Văn phòng UBND thành phố Cần Thơ · số liệu đến hết "
+        f"{scope.year} - {shell.body_name(scope.body)} · số liệu đến hết "
         f"{periods.label(week)}"
     )
     if user.role == "don_vi" and user.unit_code:
@@ -36,6 +36,6 @@ def _render(scope: Scope) -> None:
     city_reports_view.due_section(scope)  # only inside a city, for the body's leaders and admins
     overview.status_section(week, plan, path)
     overview.reporting_section(week, path)
-    overview.difficulties_section(week, path)
+    overview.difficulties_section(week, path, shell.link_params(scope))
     overview.year_section(week, path)
     overview.trend_section(week, plan, path)
