@@ -46,6 +46,15 @@ def registry_of(scope: Scope) -> Path | None:
     return reg if found is not None and found.active else None
 
 
+def city_reader_registry(scope: Scope) -> Path | None:
+    """The registry when a city role that reads bodies (Sở Nội vụ) looks at one body's pages:
+    it sees what the body owes the city, read-only; else None."""
+    reg = directory.registry()
+    if reg is None or not scope.user.is_city or not scope.body:
+        return None
+    return reg if auth.can(scope.user, "view_city") else None
+
+
 def period_title(period: str, year: int) -> str:
     """'Quý I năm 2026', '6 tháng đầu năm 2026'."""
     title = f"{periods.DECREE_TITLES[period]} {year}"
@@ -301,6 +310,8 @@ def due_section(scope: Scope) -> None:
     passed or comes within SOON_DAYS, and Sở Nội vụ's requests not answered yet; nothing when
     the body owes nothing."""
     reg = registry_of(scope)
+    reader = reg is None
+    reg = reg or city_reader_registry(scope)
     if reg is None or scope.year is None:
         return
     today = settings.now().date()
@@ -324,10 +335,15 @@ def due_section(scope: Scope) -> None:
         for _, r in asked.iterrows()
     ]
     rows.sort(key=lambda row: (row[0] is None, row[0] or today))
-    st.subheader("Việc cần làm với Sở Nội vụ")
+    st.subheader("Việc cơ quan cần làm với Sở Nội vụ" if reader else "Việc cần làm với Sở Nội vụ")
     display.show(
         pd.DataFrame(rows, columns=["Hạn", "Tình trạng", "Nội dung"]), key="city_due_table"
     )
+    if reader:  # Sở Nội vụ reading the body's Tổng quan: the same list, nothing to act on here
+        st.caption(
+            "Báo cáo định kỳ cơ quan chưa gửi và yêu cầu của Sở Nội vụ cơ quan chưa trả lời."
+        )
+        return
     st.caption(
         f"Báo cáo định kỳ chưa gửi (quá hạn hoặc đến hạn trong {SOON_DAYS} ngày tới) và yêu cầu "
         "của Sở Nội vụ chưa trả lời. Phê duyệt, gửi và trả lời ở trang Xuất dữ liệu."

@@ -16,7 +16,7 @@ from tracker.accounts import auth, directory
 from tracker.city import escalations
 from tracker.metrics import difficulties
 from tracker.scope import Scope
-from tracker.ui import difficulties_view, display, flash, tables
+from tracker.ui import city_reports_view, difficulties_view, display, flash, tables
 
 
 def _may_escalate(scope: Scope) -> bool:
@@ -36,6 +36,7 @@ def section(scope: Scope, week: str) -> None:
     """The escalated difficulties still open as of `week`, the form to send one, the form to
     withdraw one; nothing when the scope's user may not escalate here."""
     if not _may_escalate(scope):
+        _read_only(scope, week)
         return
     st.subheader("Chuyển Sở Nội vụ")
     st.caption(
@@ -58,6 +59,18 @@ def section(scope: Scope, week: str) -> None:
     _escalate_form(scope, waiting, week)
     if not sent.empty:
         _withdraw_form(scope, sent)
+
+
+def _read_only(scope: Scope, week: str) -> None:
+    """Sở Nội vụ on a body's Vướng mắc: the difficulties the body sent up, no form."""
+    if city_reports_view.city_reader_registry(scope) is None:
+        return
+    sent = escalations.open_escalations(week, path=scope.db)
+    st.subheader("Vướng mắc cơ quan đã chuyển Sở Nội vụ")
+    if sent.empty:
+        st.caption("Cơ quan chưa chuyển vướng mắc nào đang chờ xử lý.")
+        return
+    display.show(_sent_table(sent, scope), key="escalated_table")
 
 
 def _sent_table(sent: pd.DataFrame, scope: Scope) -> pd.DataFrame:
