@@ -95,6 +95,20 @@ def test_mistakes_are_reported_with_file_and_line(tmp_path: Path) -> None:
     assert any(p.startswith("units.csv, dòng 12:") and "trùng" in p for p in problems)
 
 
+def test_no_unit_takes_the_code_of_the_bodys_own_assessment(tmp_path: Path) -> None:
+    """'VP' is the scores' column of the body's general assessment: a unit coded so would merge
+    with it (Tự chấm điểm failed on a xã's "Văn phòng" coded VP)."""
+    source = _copy(tmp_path)
+    units = (source / "units.csv").read_text(encoding="utf-8") + "VP,Văn phòng,true,false,\n"
+    (source / "units.csv").write_text(units, encoding="utf-8")
+    with pytest.raises(catalogues.CatalogueError) as err:
+        catalogues.read_dir(source)
+    assert any(
+        p.startswith("units.csv, dòng 12:") and "dành cho điểm đánh giá chung" in p
+        for p in err.value.problems
+    )
+
+
 def test_bad_setting_value_in_csv_is_refused_with_file_and_line(tmp_path: Path) -> None:
     source = _copy(tmp_path)
     lines = (source / "settings.csv").read_text(encoding="utf-8").splitlines()

@@ -59,7 +59,7 @@ def test_the_guard_sees_a_planted_violation() -> None:
 
 SAMPLES = {
     "week": "2026-W20",
-    "unit": "VP",
+    "unit": "VPX",
     "task": "M4",
     "year": 2026,
     "date_from": date(2026, 2, 1),
@@ -67,7 +67,7 @@ SAMPLES = {
     "first_week": "2026-W07",
     "set_id": 2,
     "source": "sheet",
-    "ref": "VP|M4",
+    "ref": "VPX|M4",
     "text_handled": "",
     "username": None,
     "action": None,

@@ -22,7 +22,7 @@ from tracker.store import db
 from tracker.tools import cli
 
 XA = {"code": "XA_THU", "name": "UBND xã Thử", "kind": "xa_phuong"}
-UNITS = [{"code": "VP", "name": "Văn phòng UBND xã"}, {"code": "KT", "name": "Phòng Kinh tế"}]
+UNITS = [{"code": "VPX", "name": "Văn phòng UBND xã"}, {"code": "KT", "name": "Phòng Kinh tế"}]
 
 
 @pytest.fixture
@@ -108,7 +108,7 @@ def test_the_city_items_are_loaded_per_year_and_no_longer_provisional(reg: Path)
 def test_a_new_body_file_is_seeded_from_the_city(reg: Path) -> None:
     path = seeding.create_body_file("XA_THU", reg, units=UNITS)
     assert path == settings.bodies_dir() / "XA_THU.duckdb"
-    assert plan.units(path)["code"].tolist() == ["VP", "KT"]
+    assert plan.units(path)["code"].tolist() == ["VPX", "KT"]
     tasks = plan.tasks(path, year=2026)
     assert tasks["code"].tolist() == [f"M{i}" for i in range(1, 9)]
     assert dict(db.rows("select code, city_item from task", path=path))["M4"] == "4"
@@ -120,7 +120,7 @@ def test_a_new_body_file_is_seeded_from_the_city(reg: Path) -> None:
         == "4"
     )  # a copy keeps each task's city item
     criteria = db.query("criteria_active", path, year=2026)
-    assert set(criteria["responsible_unit"]) == {"VP"}  # its focal unit, not the Office's HCTC
+    assert set(criteria["responsible_unit"]) == {"VPX"}  # its focal unit, not the Office's HCTC
     assert catalogues.setting("report_number_prefix", path) == "BC-XA_THU"
     indicators = db.query("indicator_catalogue", path)
     assert set(indicators["task_code"].dropna()) <= set(tasks["code"])
@@ -128,6 +128,10 @@ def test_a_new_body_file_is_seeded_from_the_city(reg: Path) -> None:
         seeding.create_body_file("XA_THU", reg)
     with pytest.raises(bodies.BodyError, match="dùng cơ sở dữ liệu TRACKER_DB"):
         seeding.create_body_file("VPUB", reg)
+    bodies.save_body(CITY_SYSTEM, reg, code="XA_HAI", name="UBND xã Hai", kind="xa_phuong")
+    with pytest.raises(bodies.BodyError, match="dành cho điểm đánh giá chung"):
+        seeding.create_body_file("XA_HAI", reg, units=[{"code": "VP", "name": "Văn phòng"}])
+    assert not (settings.bodies_dir() / "XA_HAI.duckdb").exists()
 
 
 def test_usernames_are_unique_city_wide_and_sign_in_finds_their_store(
@@ -236,7 +240,7 @@ def test_the_city_criteria_set_is_copied_into_every_body(reg: Path, users: dict)
     for path in (settings.db_path(), body):
         now = criteria.active_set(path, year=2026)
         assert now["label"] == "Phụ lục II chính thức" and not now["provisional"]
-    assert set(db.query("criteria_active", body, year=2026)["responsible_unit"]) == {"VP"}
+    assert set(db.query("criteria_active", body, year=2026)["responsible_unit"]) == {"VPX"}
     assert shared_criteria.city_set(2026, reg)[0]["label"] == "Phụ lục II chính thức"
 
 

@@ -200,8 +200,8 @@ def test_an_escalated_difficulty_reaches_sở_nội_vụ_and_leaves_with_it(city
     body = settings.body_db_path("X002")
     week = periods.week_id(settings.now().date())  # the rollup reads escalations as of now
     raised = difficulties.raise_difficulty(
-        roles.User("x002.donvi", "don_vi", "VP"),
-        "VP",
+        roles.User("x002.donvi", "don_vi", "VPX"),
+        "VPX",
         "M4",
         "Thiếu kinh phí tổ chức đối thoại",
         path=body,

@@ -22,6 +22,10 @@ from tracker.store.db import DatabaseBusyError as DatabaseBusyError  # open_data
 from tracker.text import nfc
 
 TASK_KINDS = ("thuong_xuyen", "san_pham", "theo_yeu_cau")
+# The unit code the scores give the body's own assessment (đánh giá chung: the Office's 'VP' in the
+# rules of queries/rules.sql and metrics.scoring): no unit of the catalogue may carry it, or its
+# lines and the assessment's would be one column (a xã's "Văn phòng" coded VP did that).
+GENERAL_UNIT = "VP"
 INDICATOR_KINDS = ("flow", "stock")
 TRUE_WORDS = {"true", "1", "x", "có", "co", "yes"}
 FALSE_WORDS = {"false", "0", "", "không", "khong", "no"}
@@ -148,9 +152,19 @@ def _unique(r: _Reader, rows: list[tuple[int, dict[str, str]]], column: str) -> 
     return seen
 
 
+def reserved_unit_message() -> str:
+    return (
+        f"mã đơn vị '{GENERAL_UNIT}' dành cho điểm đánh giá chung của cơ quan (Tự chấm điểm); "
+        f"hãy đặt mã khác cho đơn vị này, ví dụ '{GENERAL_UNIT}X'."
+    )
+
+
 def parse_units(rows: list, problems: list[str]) -> list[dict[str, Any]]:
     r = _Reader(FILES["units"][0], problems)
     _unique(r, rows, "code")
+    for line, row in rows:
+        if row["code"] == GENERAL_UNIT:
+            r.fail(line, reserved_unit_message())
     return [
         {
             "code": row["code"],

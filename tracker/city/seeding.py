@@ -84,6 +84,8 @@ def seed_body_file(
     path = settings.body_db_path(code)
     if path.exists():
         raise BodyError([f"Cơ quan {code} đã có cơ sở dữ liệu ({path})."])
+    if any(u["code"] == catalogues.GENERAL_UNIT for u in units or []):
+        raise BodyError([f"Cơ quan {code}: {catalogues.reserved_unit_message()}"])
     data = catalogues.read_dir(settings.catalogue_dir())
     if template is not None:
         fileperms.private_dir(path.parent)

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from tracker import roles, settings
-from tracker.catalogue import periods, plans
+from tracker.catalogue import catalogues, periods, plans
 from tracker.csvsafe import frame_csv
 from tracker.csvsafe import neutralise as neutralise  # re-exported: part of this API
 from tracker.metrics import cache, reporting
@@ -21,7 +21,7 @@ from tracker.roles import User
 from tracker.store import audit, db, queries
 from tracker.text import fmt_number, is_missing, nfc
 
-VP = "VP"
+VP = catalogues.GENERAL_UNIT  # the body's own assessment, as a unit code of the scores
 # P1 "Báo cáo trễ hạn hoặc không báo cáo (mỗi lần −1)" (data/criteria.csv): its deduction
 # follows from the reporting record, one point per late or missing week.
 LATE_CRITERION = "P1"

@@ -143,7 +143,9 @@ def build_bodies(
     results = _build_all(
         reg, specs, seed, summary, progress, workers or min(MAX_WORKERS, os.cpu_count() or 1)
     )
-    _city_records(reg, results, city["so_noi_vu"], random.Random(f"{seed}-city"))
+    _city_records(
+        reg, results, city["so_noi_vu"], city["lanh_dao_snv"], random.Random(f"{seed}-city")
+    )
     summary.seconds = clock.perf_counter() - started
     return summary
 
@@ -255,8 +257,11 @@ def _record(reg: Path, result: BodyResult, summary: BodiesSummary) -> None:
     summary.reports += len(result.snapshots)
 
 
-def _city_records(reg: Path, built: list[BodyResult], officer: User, rng: random.Random) -> None:
-    """Sở Nội vụ's side: two requests (most bodies answered the first) and a few reviews."""
+def _city_records(
+    reg: Path, built: list[BodyResult], officer: User, leader: User, rng: random.Random
+) -> None:
+    """Sở Nội vụ's side: two requests (most bodies answered the first), a few reviews, and the
+    leader's approval of the xã, phường ranking as it stands (so the sample shows one)."""
     today, year = settings.now().date(), settings.now().year
     first = requests.send(
         officer,
@@ -296,3 +301,4 @@ def _city_records(reg: Path, built: list[BodyResult], officer: User, rng: random
             max(0.0, min(100.0, round(score - rng.choice((0, 1.5, 3, 4.5)), 1))),
             "Thẩm định theo hồ sơ kiểm chứng cơ quan gửi (mẫu).",
         )
+    reviews.approve_ranking(leader, reg, year, "xa_phuong")

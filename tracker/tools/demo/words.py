@@ -148,7 +148,7 @@ WARDS = (
 )
 BODY_UNITS = {
     "so_ban_nganh": (
-        ("VP", "Văn phòng"),
+        ("VPS", "Văn phòng"),
         ("TCCB", "Phòng Tổ chức cán bộ"),
         ("TTR", "Thanh tra"),
         ("KHTC", "Phòng Kế hoạch - Tài chính"),
@@ -165,7 +165,7 @@ BODY_UNITS = {
         ("CC2", "Chi cục quản lý thị trường"),
     ),
     "xa_phuong": (
-        ("VP", "Văn phòng HĐND và UBND"),
+        ("VPX", "Văn phòng HĐND và UBND"),
         ("KT", "Phòng Kinh tế"),
         ("VHXH", "Phòng Văn hóa - Xã hội"),
         ("TTPV", "Trung tâm Phục vụ hành chính công"),
