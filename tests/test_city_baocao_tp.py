@@ -86,6 +86,17 @@ def test_figures_are_the_submitted_snapshots_and_each_number_in_the_text_is_its_
     raised = sum(sum(fig["difficulties"].values()) for fig in frozen.values())
     if raised:
         assert f"Các cơ quan nêu {fmt_number(raised, 0)} khó khăn, vướng mắc" in text
+    # The open difficulties the snapshots state in words: counted, the newest quoted.
+    listed = [
+        (body, x)
+        for body, fig in frozen.items()
+        for x in fig.get("open_items", [])
+        if x.get("content")
+    ]
+    if listed:
+        assert f"nêu cụ thể {fmt_number(len(listed), 0)} khó khăn, vướng mắc chưa xử lý" in text
+        body, first = listed[0]
+        assert f"- {f.sent[body].body_name} ({first['unit']}): {first['content']}" in text
     # Each body's data week is stated.
     for fig in frozen.values():
         week = int(fig["data_week"][-2:])
@@ -169,7 +180,8 @@ def test_only_so_noi_vu_may_make_it(city: Path, role: str) -> None:
     assert roles.scope_of("export_city") == roles.CITY
 
 
-def test_the_same_inputs_and_clock_give_the_same_bytes(city: Path) -> None:
+def test_the_same_inputs_and_clock_give_the_same_bytes(city: Path, still_clock) -> None:
+    still_clock(CITY_NOW)
     reg = registry.open_registry()
     assert baocao_tp_files.files(SNV, 2026, "6thang", reg) == baocao_tp_files.files(
         SNV, 2026, "6thang", reg
@@ -180,9 +192,11 @@ def test_the_annex_is_one_sortable_sheet_per_table_without_formulas(city: Path) 
     reg = registry.open_registry()
     f = baocao_tp.gather(2026, "6thang", reg)
     sheets = _sheets(baocao_tp_files.annex_xlsx(f))
-    assert list(sheets)[:2] == ["Bảng 1 Gửi báo cáo", "Bảng 2 Mục KH thành phố"]
+    assert list(sheets)[:3] == ["Bảng 1 Gửi báo cáo", "Bảng 2 Mục KH thành phố", "Vướng mắc"]
     kinds = [k for k in baocao_tp.KINDS if (f.status["kind"] == k).any()]
-    assert len(sheets) == 2 + len(kinds)
+    assert len(sheets) == 3 + len(kinds)
+    listed = [r for r in sheets["Vướng mắc"][5:] if r[0] in f.sent]
+    assert len(listed) == len(baocao_tp.open_items(f))
     for name, rows in sheets.items():
         for row in rows:
             for value in row:
@@ -193,7 +207,10 @@ def test_the_annex_is_one_sortable_sheet_per_table_without_formulas(city: Path) 
         assert row[3] == s.received_no and row[5] == s.data_week
 
 
-def test_the_command_line_writes_both_files(city: Path, tmp_path: Path, capsys) -> None:
+def test_the_command_line_writes_both_files(
+    city: Path, tmp_path: Path, capsys, still_clock
+) -> None:
+    still_clock(CITY_NOW)
     out = tmp_path / "bc.docx"
     code = cli.main(
         ["export", "baocao-tp", "--year", "2026", "--period", "6thang", "--out", str(out)]

@@ -28,7 +28,7 @@ import pandas as pd
 from tracker import settings
 from tracker.catalogue import periods
 from tracker.city import bodies, items, reports
-from tracker.exports.baocao_text import Para, count, join
+from tracker.exports.baocao_text import Para, count, join, sentence
 from tracker.metrics import difficulties
 from tracker.roles import User, require
 from tracker.store import db
@@ -391,8 +391,38 @@ def difficulty_lines(f: CityFigures) -> list[Para]:
             + (f" Cơ quan còn nhiều khó khăn, vướng mắc chưa xử lý nhất: {named}." if named else "")
         )
     ]
+    listed = open_items(f)
+    if listed:
+        paras.append(
+            Para(
+                f"Các báo cáo đã gửi nêu cụ thể {count(len(listed), 'khó khăn, vướng mắc')} chưa "
+                f"xử lý (mỗi cơ quan tối đa {reports.OPEN_ITEMS} nội dung mới nhất; danh sách tại "
+                f"tệp Excel kèm theo); mới nhất:"
+            )
+        )
+        paras += [
+            Para(f"- {x['body_name']} ({x['unit']}): {sentence(x['content'])}")
+            for x in listed[:NAMED]
+        ]
     paras.append(Para(slot("nội dung khó khăn, vướng mắc chủ yếu các cơ quan nêu và kiến nghị.")))
     return paras
+
+
+def open_items(f: CityFigures) -> list[dict[str, Any]]:
+    """The open difficulties the snapshots state in words (a snapshot frozen before they were
+    kept has none), by body in catalogue order, each body's newest first; the first NAMED in
+    the body are taken one per body in turn, so that no one body fills the list."""
+    order = list(f.status["body"])
+    rows = []
+    for code in sorted(f.sent, key=order.index):
+        s = f.sent[code]
+        for x in s.figures.get("open_items") or []:
+            if x.get("content"):
+                rows.append(x | {"body": code, "body_name": s.body_name, "kind": s.kind})
+    first = [i == 0 or rows[i - 1]["body"] != r["body"] for i, r in enumerate(rows)]
+    return [r for r, lead in zip(rows, first, strict=True) if lead] + [
+        r for r, lead in zip(rows, first, strict=True) if not lead
+    ]
 
 
 def score_lines(f: CityFigures) -> list[Para]:

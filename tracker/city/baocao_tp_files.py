@@ -54,7 +54,7 @@ BODY_HEADER = [
     "Thẩm định",
     "Vướng mắc chưa xử lý",
 ]
-BODY_WIDTHS = [10, 58, 24, 30, 20, 20, 30, 24, 18, 18]
+BODY_WIDTHS = [12, 56, 24, 30, 20, 20, 30, 24, 18, 18]
 
 
 def _runs(paragraph: Paragraph, text: str, size: float, bold: bool = False) -> None:
@@ -256,6 +256,14 @@ def report_docx(f: tp.CityFigures) -> bytes:
     return report.stable_zip(buffer.getvalue(), now)
 
 
+DIFFICULTY_COLUMNS = (
+    ("Mã cơ quan", 12),
+    ("Cơ quan", 30),
+    ("Đơn vị", 24),
+    ("Nhiệm vụ", 10),
+    ("Khó khăn, vướng mắc", 60),
+    ("Đề xuất, kiến nghị", 40),
+)
 BODY_COLUMNS = (
     ("Mã cơ quan", 12),
     ("Cơ quan", 40),
@@ -310,6 +318,7 @@ def annex_xlsx(f: tp.CityFigures) -> bytes:
     wb.properties.title = f"Phụ lục Báo cáo {f.title}"
     wb.properties.created = wb.properties.modified = now
     by_kind = f.by_kind()
+    order = list(f.status["body"])
     report.table_sheet(
         wb,
         "Bảng 1 Gửi báo cáo",
@@ -345,6 +354,18 @@ def annex_xlsx(f: tp.CityFigures) -> bytes:
                 for i in f.items
             ],
             "Chưa có mục nào của Kế hoạch thành phố.",
+        )
+    if f.anything:
+        report.table_sheet(
+            wb,
+            "Vướng mắc",
+            ("KHÓ KHĂN, VƯỚNG MẮC CHƯA XỬ LÝ CÁC CƠ QUAN NÊU", f"({attached})", caption),
+            DIFFICULTY_COLUMNS,
+            [
+                [x["body"], x["body_name"], x["unit"], x["task"], x["content"], x["proposal"]]
+                for x in sorted(tp.open_items(f), key=lambda x: order.index(x["body"]))
+            ],
+            "Các báo cáo đã gửi chưa nêu cụ thể khó khăn, vướng mắc chưa xử lý nào.",
         )
     for i, kind in enumerate(_kinds(f)):
         report.table_sheet(
