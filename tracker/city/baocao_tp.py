@@ -167,8 +167,7 @@ def gather(
         )
     now = now or settings.now()
     start, end = periods.decree_range(period, year)
-    status = reports.statuses(year, registry, now)
-    status = status[status["period"] == period].reset_index(drop=True)
+    status = reports.period_statuses(year, period, registry, now)
     sent = _sent(year, period, set(status["body"]), registry, now)
     reviews = db.query("city_body_reviews", registry, year=year)
     return CityFigures(

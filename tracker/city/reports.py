@@ -268,15 +268,30 @@ def statuses(year: int, registry: Path, now: datetime | None = None) -> pd.DataF
     """Per active body and period of `year`: due date, the first submission and its received
     number, the latest approval, and the state: on time, late, missing (due passed, nothing
     submitted) or not due yet."""
+    return _statuses(year, PERIODS, registry, now)
+
+
+def period_statuses(
+    year: int, period: str, registry: Path, now: datetime | None = None
+) -> pd.DataFrame:
+    """statuses() of one period (its rows, the same values), read without the others'."""
+    return _statuses(year, (_period(period),), registry, now)
+
+
+def _statuses(
+    year: int, which: tuple[str, ...], registry: Path, now: datetime | None
+) -> pd.DataFrame:
     now = now or settings.now()
     sent = reports(year, registry)
-    due = {period: due_on(year, period, registry) for period in PERIODS}
+    due = {period: due_on(year, period, registry) for period in which}
+    by_body = {code: rows for code, rows in sent.groupby("body")} if len(sent) else {}
+    none = sent.iloc[0:0]
     rows = []
     for body in bodies.all_bodies(registry):
         if not body.active:
             continue
-        mine = sent[sent["body"] == body.code]
-        rows += [_status(body, period, due[period], mine, now) for period in PERIODS]
+        mine = by_body.get(body.code, none)
+        rows += [_status(body, period, due[period], mine, now) for period in which]
     return pd.DataFrame(rows)
 
 
