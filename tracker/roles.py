@@ -59,6 +59,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_city": frozenset({"so_noi_vu", "lanh_dao_snv", "quan_tri_tp"}),
     "send_city_request": frozenset({"so_noi_vu", "lanh_dao_snv"}),
     "review_body_score": frozenset({"so_noi_vu", "lanh_dao_snv"}),
+    # Sở Nội vụ's Báo cáo to UBND thành phố, compiled from the bodies' submitted snapshots.
+    "export_city": frozenset({"so_noi_vu", "lanh_dao_snv"}),
     "approve_city_ranking": frozenset({"lanh_dao_snv"}),
     "edit_bodies": frozenset({"quan_tri_tp"}),
     "edit_city_items": frozenset({"quan_tri_tp"}),
@@ -76,6 +78,7 @@ PERMISSION_SCOPE: dict[str, str] = {
             "view_city",
             "send_city_request",
             "review_body_score",
+            "export_city",
             "approve_city_ranking",
             "edit_bodies",
             "edit_city_items",

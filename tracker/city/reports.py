@@ -30,6 +30,7 @@ from tracker.city import bodies
 from tracker.exports import baocao, baocao_figures, export
 from tracker.roles import CITY_SYSTEM, SYSTEM, PermissionDenied, User, require
 from tracker.store import audit, db
+from tracker.text import nfc
 
 PERIODS = tuple(periods.DECREE_PERIODS)
 DEFAULT_DUE_DAYS = 6
@@ -115,7 +116,8 @@ def snapshot(period: str, year: int, path: Path, number: str | None = None) -> d
 
 def _figures(f: baocao_figures.Figures, path: Path) -> dict[str, Any]:
     """The figures Sở Nội vụ compiles: plan completion, reporting over the period's weeks, the
-    body's own assessment, its difficulties by state, and the completion of each city item."""
+    body's own assessment, its difficulties by state (and the newest still open, in words),
+    and the completion of each city item."""
     week = periods.as_of_week(f.p.end)
     asked = f.asked
     expected = int(asked["expected_units"].sum()) if not asked.empty else 0
@@ -132,7 +134,34 @@ def _figures(f: baocao_figures.Figures, path: Path) -> dict[str, Any]:
         "self_grade": None if own.empty else own.iloc[0]["grade"],
         "difficulties": {str(k): int(v) for k, v in states.items()},
         "items": {r.city_item: _number(r.completion) for r in items.itertuples()},
+        "open_items": _open_items(f.still_open),
     }
+
+
+OPEN_ITEMS = 10  # open difficulties frozen with a snapshot, the newest first
+ITEM_CHARS = 300
+
+
+def _clip(value: Any) -> str | None:
+    if value is None or pd.isna(value) or not str(value).strip():
+        return None
+    text = " ".join(nfc(value).split())
+    return text if len(text) <= ITEM_CHARS else text[: ITEM_CHARS - 1].rstrip() + "…"
+
+
+def _open_items(still_open: pd.DataFrame) -> list[dict[str, Any]]:
+    """The body's newest OPEN_ITEMS difficulties still open at the data week, as Sở Nội vụ
+    reads them: the unit, the task, what it says and what it proposes (clipped)."""
+    newest = still_open.sort_values("raised_at", ascending=False, kind="stable")
+    return [
+        {
+            "unit": nfc(r.unit_name),
+            "task": None if pd.isna(r.task_code) else str(r.task_code),
+            "content": _clip(r.content),
+            "proposal": _clip(r.proposal),
+        }
+        for r in newest.head(OPEN_ITEMS).itertuples(index=False)
+    ]
 
 
 def _number(value: Any) -> float | None:
@@ -239,15 +268,30 @@ def statuses(year: int, registry: Path, now: datetime | None = None) -> pd.DataF
     """Per active body and period of `year`: due date, the first submission and its received
     number, the latest approval, and the state: on time, late, missing (due passed, nothing
     submitted) or not due yet."""
+    return _statuses(year, PERIODS, registry, now)
+
+
+def period_statuses(
+    year: int, period: str, registry: Path, now: datetime | None = None
+) -> pd.DataFrame:
+    """statuses() of one period (its rows, the same values), read without the others'."""
+    return _statuses(year, (_period(period),), registry, now)
+
+
+def _statuses(
+    year: int, which: tuple[str, ...], registry: Path, now: datetime | None
+) -> pd.DataFrame:
     now = now or settings.now()
     sent = reports(year, registry)
-    due = {period: due_on(year, period, registry) for period in PERIODS}
+    due = {period: due_on(year, period, registry) for period in which}
+    by_body = {code: rows for code, rows in sent.groupby("body")} if len(sent) else {}
+    none = sent.iloc[0:0]
     rows = []
     for body in bodies.all_bodies(registry):
         if not body.active:
             continue
-        mine = sent[sent["body"] == body.code]
-        rows += [_status(body, period, due[period], mine, now) for period in PERIODS]
+        mine = by_body.get(body.code, none)
+        rows += [_status(body, period, due[period], mine, now) for period in which]
     return pd.DataFrame(rows)
 
 

@@ -117,20 +117,38 @@ def _print_setup(ws: Worksheet) -> None:
 
 
 def _write(wb: Workbook, sheet: Sheet, f: Figures, attached: str) -> Worksheet:
-    ws = wb.create_sheet(sheet.name)
-    width = len(sheet.columns)
-    for row, (text, bold) in enumerate(
-        ((sheet.title, True), (f"({attached})", False), (sheet.caption(f), False)), start=1
-    ):
+    return table_sheet(
+        wb,
+        sheet.name,
+        (sheet.title, f"({attached})", sheet.caption(f)),
+        sheet.columns,
+        sheet.rows(f),
+        sheet.empty,
+    )
+
+
+def table_sheet(
+    wb: Workbook,
+    name: str,
+    heading: tuple[str, str, str],
+    columns: Sequence[tuple[str, float]],
+    rows: list[list[Any]],
+    empty: str,
+) -> Worksheet:
+    """One plain sortable table as a sheet: `heading` (title in bold, what it is attached to in
+    italics, a caption) in rows 1-3, the header row with a filter, frozen under it, then `rows`
+    (numbers stay numbers, text never a formula; `empty` when there are none), A4 landscape."""
+    ws = wb.create_sheet(name)
+    width = len(columns)
+    for row, text in enumerate(heading, start=1):
         put(ws, row, 1, text)
-        ws.cell(row=row, column=1).font = Font(bold=bold, italic=row == 2)
+        ws.cell(row=row, column=1).font = Font(bold=row == 1, italic=row == 2)
         ws.cell(row=row, column=1).alignment = Alignment(wrap_text=False)
-    for col, (name, size) in enumerate(sheet.columns, start=1):
-        put(ws, HEADER_ROW, col, name)
+    for col, (title, size) in enumerate(columns, start=1):
+        put(ws, HEADER_ROW, col, title)
         cell = ws.cell(row=HEADER_ROW, column=col)
         cell.font, cell.fill, cell.alignment = Font(bold=True), HEADER_FILL, CENTER
         ws.column_dimensions[get_column_letter(col)].width = size
-    rows = sheet.rows(f)
     styles = CellStyles()
     for r, values in enumerate(rows, start=HEADER_ROW + 1):
         for c, value in enumerate(values, start=1):
@@ -142,7 +160,7 @@ def _write(wb: Workbook, sheet: Sheet, f: Figures, attached: str) -> Worksheet:
                 cell.quotePrefix = True
     last = HEADER_ROW + max(len(rows), 1)
     if not rows:
-        put(ws, HEADER_ROW + 1, 1, sheet.empty)
+        put(ws, HEADER_ROW + 1, 1, empty)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(width)}{last}"
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
     _print_setup(ws)

@@ -39,7 +39,16 @@ from tracker.text import fmt_datetime
 from tracker.tools import bench, cli_city, demo, terminal
 
 Handler = Callable[[argparse.Namespace], int]
-EXPORT_KINDS = ("summary", "detail", "scores", "indicators", "models", "report", "baocao")
+EXPORT_KINDS = (
+    "summary",
+    "detail",
+    "scores",
+    "indicators",
+    "models",
+    "report",
+    "baocao",
+    "baocao-tp",
+)
 DB_HELP = "tệp cơ sở dữ liệu DuckDB (mặc định: $TRACKER_DB hoặc data/tracker.duckdb)"
 
 
@@ -75,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--period",
         choices=tuple(periods.DECREE_PERIODS),
-        help="kỳ báo cáo theo Nghị định 09/2019 (report, baocao), cùng --year",
+        help="kỳ báo cáo theo Nghị định 09/2019 (report, baocao, baocao-tp), cùng --year",
     )
     export.add_argument("--year", help="năm của kỳ báo cáo (năm của Kế hoạch)")
     export.add_argument("--number", help="số của Báo cáo (baocao); bỏ trống để văn thư ghi")
@@ -368,6 +377,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     """`python -m tracker export KIND --week W [--from D --to D | --period P --year Y] --out FILE`."""
     if args.kind == "baocao":
         return cmd_baocao(args)
+    if args.kind == "baocao-tp":
+        return cli_city.cmd_baocao_tp(args, _write)
     try:
         year = getattr(args, "year", None)
         if args.kind == "models" and not args.week and not year:

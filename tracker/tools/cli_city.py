@@ -13,6 +13,7 @@ from typing import Any
 from tracker import roles
 from tracker.accounts import auth
 from tracker.catalogue import catalogues
+from tracker.city import baocao_tp_files
 from tracker.city import bodies as city_bodies
 from tracker.city import overview as city_overview
 from tracker.city import registry as city_registry
@@ -108,4 +109,35 @@ def demo_bodies(args: argparse.Namespace, path: Path) -> int:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
     print(summary.text())
+    return 0
+
+
+# The command line compiling Sở Nội vụ's Báo cáo to UBND thành phố acts as Sở Nội vụ's officer.
+CITY_OFFICER = roles.User("he_thong", "so_noi_vu", None, "Hệ thống (dòng lệnh)")
+
+
+def cmd_baocao_tp(args: argparse.Namespace, write: Any) -> int:
+    """`export baocao-tp --year Y --period P --out FILE.docx [--annex FILE.xlsx]`: Sở Nội vụ's
+    Báo cáo to UBND thành phố compiled from the bodies' submitted Báo cáo, and its annex."""
+    if not args.period or not args.year:
+        print("Lỗi: export baocao-tp cần --period và --year.", file=sys.stderr)
+        return 2
+    if not city_registry.exists():
+        print(
+            "Lỗi: chưa có sổ đăng ký thành phố (TRACKER_CITY_DB); chưa có cơ quan nào gửi Báo cáo.",
+            file=sys.stderr,
+        )
+        return 2
+    catalogues.open_database()
+    try:
+        docx, xlsx = baocao_tp_files.files(
+            CITY_OFFICER, args.year, args.period, city_registry.open_registry()
+        )
+    except ValueError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    write(out, docx)
+    annex = getattr(args, "annex", None)
+    write(Path(annex) if annex else out.with_name(f"{out.stem}_phu-luc.xlsx"), xlsx)
     return 0
