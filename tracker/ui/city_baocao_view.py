@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracker import roles, settings
+from tracker import roles
 from tracker.catalogue import periods
 from tracker.city import baocao_tp, baocao_tp_files, reports
 from tracker.scope import Scope
@@ -31,9 +31,9 @@ def _title(period: str, year: int) -> str:
 def section(scope: Scope) -> None:
     """The whole section; nothing at all for a role without export_city."""
     user = scope.user
-    if not roles.can(user, "export_city"):
+    if not roles.can(user, "export_city") or scope.year is None:
         return
-    year = int(scope.year or settings.now().year)
+    year = int(scope.year)
     reg = scope.db
     st.subheader(TITLE)
     st.caption(

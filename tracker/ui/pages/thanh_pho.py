@@ -14,7 +14,7 @@ import streamlit as st
 from tracker.city import bodies, overview, reports
 from tracker.roles import require
 from tracker.scope import Scope
-from tracker.ui import display, filters
+from tracker.ui import city_baocao_view, display, filters
 from tracker.ui.display import INTEGER, PERCENT
 
 # The periodic Báo cáo's columns (reports.PERIODS, Nghị định 09/2019's periods).
@@ -50,10 +50,11 @@ def render(scope: Scope) -> None:
     standing = overview.body_overview(user, year, reg)
     if standing.empty or standing["data_week"].isna().all():
         st.info(f"Năm {year} chưa có cơ quan nào báo cáo số liệu.")
-        return
-    _items(scope)
-    _discipline(scope, standing)
-    _escalated(scope)
+    else:
+        _items(scope)
+        _discipline(scope, standing)
+        _escalated(scope)
+    city_baocao_view.section(scope)  # Sở Nội vụ's Báo cáo to UBND thành phố, from the snapshots
 
 
 def _items(scope: Scope) -> None:
