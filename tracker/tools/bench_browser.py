@@ -79,6 +79,14 @@ def free_port() -> int:
 @contextmanager
 def _server(path: Path) -> Iterator[str]:
     """`streamlit run app.py` over `path` on a free local port, stopped by its own PID."""
+    with server(path) as (url, _):
+        yield url
+
+
+@contextmanager
+def server(path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`streamlit run app.py` over `path` on a free local port: its URL and its process (the
+    peak samples its CPU and memory), stopped by its own PID."""
     db.close_all()  # DuckDB lets one process open the file: hand it to the server
     port = free_port()
     env = {**os.environ, "TRACKER_DB": str(path), "TRACKER_DAILY_BACKUP": "0"}
@@ -90,7 +98,7 @@ def _server(path: Path) -> Iterator[str]:
         url = f"http://127.0.0.1:{port}"
         try:
             wait_healthy(url, proc)
-            yield url
+            yield url, proc
         finally:
             proc.terminate()
             try:
