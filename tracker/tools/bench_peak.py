@@ -77,12 +77,13 @@ class Outcome:
 
 @dataclass
 class Samples:
-    """The server's CPU (cores, per interval) and memory, and the machine's CPU."""
+    """The server's CPU (cores, per interval) and memory, the browsers' CPU, the machine's."""
 
     server_cores: list[float] = field(default_factory=list)
     machine_busy: list[float] = field(default_factory=list)  # 0..1 of all cores
     rss_mb: list[float] = field(default_factory=list)
     server_cpu_seconds: float = 0.0
+    user_cpu_seconds: float = 0.0  # the browsers playing the officers and leaders
     seconds: float = 0.0
     hwm_mb: float = 0.0
 
@@ -270,17 +271,50 @@ async def drive(
 
 
 class Sampler:
-    """/proc figures of the server process and the machine, every `every` seconds."""
+    """/proc figures every `every` seconds: the server's process tree (Streamlit and the
+    workers it starts to read workbooks), the browsers playing the users (this process's other
+    descendants: Playwright's driver, chromium), and the whole machine."""
 
     def __init__(self, pid: int, every: float = 0.5) -> None:
         self.pid, self.every = pid, every
         self.samples = Samples()
         self.tick = os.sysconf("SC_CLK_TCK")
-        self.cores = os.cpu_count() or 1
+        self.last: dict[int, float] = {}  # pid -> CPU seconds at the last sample
 
-    def _cpu(self) -> float:
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / self.tick  # utime + stime
+    def _processes(self) -> tuple[dict[int, int], dict[int, float]]:
+        """Every process's parent and CPU seconds (utime + stime)."""
+        parents, cpu = {}, {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # gone meanwhile
+                continue
+            pid = int(entry.name)
+            parents[pid] = int(fields[1])
+            cpu[pid] = (int(fields[11]) + int(fields[12])) / self.tick
+        return parents, cpu
+
+    @staticmethod
+    def _tree(root: int, parents: dict[int, int]) -> set[int]:
+        tree, grew = {root}, True
+        while grew:
+            more = {pid for pid, parent in parents.items() if parent in tree} - tree
+            tree |= more
+            grew = bool(more)
+        return tree
+
+    def _sample(self) -> tuple[float, float, float]:
+        """CPU seconds since the last sample: the server's tree, the users' browsers; and the
+        server tree's resident memory (MB)."""
+        parents, cpu = self._processes()
+        server = self._tree(self.pid, parents)
+        ours = self._tree(os.getpid(), parents) - server - {os.getpid()}
+        delta = {pid: cpu[pid] - self.last.get(pid, 0.0) for pid in server | ours}
+        self.last = {pid: cpu[pid] for pid in server | ours}
+        rss = sum(self._memory(pid, "VmRSS:") for pid in server)
+        return sum(delta[p] for p in server), sum(delta[p] for p in ours), rss
 
     @staticmethod
     def _machine() -> tuple[int, int]:
@@ -288,27 +322,36 @@ class Sampler:
         idle = values[3] + values[4]
         return sum(values) - idle, sum(values)
 
-    def _memory(self, key: str) -> float:
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+    @staticmethod
+    def _memory(pid: int, key: str) -> float:
+        try:
+            text = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return 0.0
+        for line in text.splitlines():
             if line.startswith(key):
                 return int(line.split()[1]) / 1024
         return 0.0
 
     async def run(self, stop: asyncio.Event) -> None:
         s = self.samples
-        first_cpu, first_at = self._cpu(), time.perf_counter()
-        cpu, at, machine = first_cpu, first_at, self._machine()
+        self._sample()  # the starting point
+        first_at = at = time.perf_counter()
+        machine = self._machine()
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.every)
-            now_cpu, now_at, now_machine = self._cpu(), time.perf_counter(), self._machine()
-            s.server_cores.append((now_cpu - cpu) / (now_at - at))
+            server, users, rss = self._sample()
+            now_at, now_machine = time.perf_counter(), self._machine()
+            s.server_cores.append(server / (now_at - at))
+            s.server_cpu_seconds += server
+            s.user_cpu_seconds += users
             busy, total = now_machine[0] - machine[0], now_machine[1] - machine[1]
             s.machine_busy.append(busy / total if total else 0.0)
-            s.rss_mb.append(self._memory("VmRSS:"))
-            cpu, at, machine = now_cpu, now_at, now_machine
-        s.server_cpu_seconds, s.seconds = cpu - first_cpu, at - first_at
-        s.hwm_mb = self._memory("VmHWM:")
+            s.rss_mb.append(rss)
+            at, machine = now_at, now_machine
+        s.seconds = at - first_at
+        s.hwm_mb = self._memory(self.pid, "VmHWM:")
 
 
 async def measured(
@@ -468,9 +511,23 @@ def _cases(
 
 def _server_cases(s: Samples) -> list[Case]:
     mean = s.server_cpu_seconds / s.seconds if s.seconds else 0.0
+    users = s.user_cpu_seconds / s.seconds if s.seconds else 0.0
     cores = os.cpu_count() or 1
     return [
-        Case("[peak] máy chủ: CPU trung bình", mean, "lõi", "tham chiếu", True),
+        Case(
+            "[peak] máy chủ (Streamlit + tiến trình đọc tệp): CPU trung bình",
+            mean,
+            "lõi",
+            "tham chiếu",
+            True,
+        ),
+        Case(
+            "[peak] máy chủ: tổng thời gian CPU cả đợt",
+            s.server_cpu_seconds,
+            "s",
+            "tham chiếu",
+            True,
+        ),
         Case(
             "[peak] máy chủ: CPU đỉnh (nửa giây)",
             max(s.server_cores, default=0.0),
@@ -478,9 +535,22 @@ def _server_cases(s: Samples) -> list[Case]:
             "tham chiếu",
             True,
         ),
-        Case("[peak] máy chủ: bộ nhớ RSS đỉnh", s.hwm_mb, "MB", "tham chiếu", True),
         Case(
-            f"[peak] cả máy ({cores} lõi, gồm trình duyệt): CPU bận trung bình",
+            "[peak] máy chủ: bộ nhớ RSS đỉnh (tiến trình chính; cả cây)",
+            s.hwm_mb,
+            "MB",
+            f"tham chiếu; cả cây {max(s.rss_mb, default=0.0):.0f} MB",
+            True,
+        ),
+        Case(
+            "[peak] trình duyệt đóng vai người dùng (chromium, Playwright): CPU trung bình",
+            users,
+            "lõi",
+            "tham chiếu",
+            True,
+        ),
+        Case(
+            f"[peak] cả máy ({cores} lõi, gồm trình duyệt và việc khác): CPU bận trung bình",
             100 * statistics.mean(s.machine_busy) if s.machine_busy else 0.0,
             "%",
             "tham chiếu",
