@@ -67,3 +67,10 @@ def test_the_command_line_takes_the_peak_options() -> None:
         ["bench", "--peak", "--uploads", "60", "--minutes", "2", "--leaders", "5"]
     )
     assert (args.peak, args.uploads, args.minutes, args.leaders) == (True, 60, 2.0, 5)
+    assert cli.build_parser().parse_args(["bench", "--peak", "--server-cpus", "0-1"]).server_cpus
+
+
+def test_the_server_cores_read_as_taskset_writes_them() -> None:
+    assert bench_peak.cores("0") == {0}
+    assert bench_peak.cores("0-1") == {0, 1}
+    assert bench_peak.cores("0,2-3") == {0, 2, 3}

@@ -395,28 +395,53 @@ def run(
     units: int = CITY_UNITS,
     think: float = THINK,
     folder: Path | None = None,
+    server_cpus: str = "",
 ) -> Peak:
     """The peak in a temporary directory (deleted afterwards), or in `folder` (kept: a test
-    looks at what was stored)."""
+    looks at what was stored). With `server_cpus` ("0-1") the server runs on those cores and
+    the browsers playing the users on the others, so that they do not take the server's."""
     if not available():
         case = Case("[peak] bỏ qua: thiếu chromium/Playwright", 0, "s", "", False)
         return Peak([case], ["chromium/Playwright missing"])
     if folder is not None:
-        return _run_in(folder, uploads, minutes, leaders, units, think)
+        return _run_in(folder, uploads, minutes, leaders, units, think, server_cpus)
     with tempfile.TemporaryDirectory(prefix="tracker-peak-") as tmp_name:
-        return _run_in(Path(tmp_name), uploads, minutes, leaders, units, think)
+        return _run_in(Path(tmp_name), uploads, minutes, leaders, units, think, server_cpus)
+
+
+def cores(spec: str) -> set[int]:
+    """taskset's list of cores ("0", "0-1", "0,2-3") as a set."""
+    out: set[int] = set()
+    for part in spec.split(","):
+        low, _, high = part.strip().partition("-")
+        out |= set(range(int(low), int(high or low) + 1))
+    return out
 
 
 def _run_in(
-    folder: Path, uploads: int, minutes: float, leaders: int, units: int, think: float
+    folder: Path,
+    uploads: int,
+    minutes: float,
+    leaders: int,
+    units: int,
+    think: float,
+    server_cpus: str,
 ) -> Peak:
     with sandbox(folder):
         path = folder / "peak.duckdb"
         files, built = prepare(path, uploads, units)
-        with server(path) as (url, proc):
-            outcomes, page_times, wall, failed, samples = asyncio.run(
-                measured(url, proc.pid, files, minutes, leaders, think)
-            )
+        mine = os.sched_getaffinity(0)
+        users = mine - cores(server_cpus) if server_cpus else mine
+        if not users:
+            raise ValueError(f"--server-cpus {server_cpus}: no core left for the browsers")
+        with server(path, server_cpus) as (url, proc):
+            os.sched_setaffinity(0, users)  # the browsers this process starts inherit it
+            try:
+                outcomes, page_times, wall, failed, samples = asyncio.run(
+                    measured(url, proc.pid, files, minutes, leaders, think)
+                )
+            finally:
+                os.sched_setaffinity(0, mine)
         count = stored(path, files)
     cases = _cases(uploads, minutes, leaders, think, outcomes, page_times, wall, count)
     lost = Case(

@@ -105,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--units", type=int, default=bench_peak.CITY_UNITS, help="số đơn vị tối thiểu của mẫu"
     )
+    bench.add_argument(
+        "--server-cpus", default="", help="lõi CPU riêng cho máy chủ (như taskset: 0-1)"
+    )
 
     users = sub.add_parser("users", help="quản lý tài khoản")
     usub = users.add_subparsers(dest="users_command", required=True, metavar="LỆNH")
@@ -454,7 +457,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def _bench_peak(args: argparse.Namespace, started: float) -> int:
     """The Friday-afternoon peak: its table, then the uploads that failed (if any)."""
     peak = bench_peak.run(
-        args.uploads, args.minutes, args.leaders, units=args.units, think=args.think
+        args.uploads,
+        args.minutes,
+        args.leaders,
+        units=args.units,
+        think=args.think,
+        server_cpus=args.server_cpus,
     )
     code = print_peak(peak, started)
     if args.json:
