@@ -79,18 +79,29 @@ def free_port() -> int:
 @contextmanager
 def _server(path: Path) -> Iterator[str]:
     """`streamlit run app.py` over `path` on a free local port, stopped by its own PID."""
+    with server(path) as (url, _):
+        yield url
+
+
+@contextmanager
+def server(path: Path, cpus: str = "") -> Iterator[tuple[str, subprocess.Popen]]:
+    """`streamlit run app.py` over `path` on a free local port: its URL and its process (the
+    peak samples its CPU and memory), stopped by its own PID; with `cpus` ("0" or "0-1", as
+    taskset takes them) it runs on those cores only, its threads and workers too."""
     db.close_all()  # DuckDB lets one process open the file: hand it to the server
     port = free_port()
     env = {**os.environ, "TRACKER_DB": str(path), "TRACKER_DAILY_BACKUP": "0"}
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     command += ["--browser.gatherUsageStats", "false"]
+    if cpus:  # taskset execs the server: the PID is the server's
+        command = ["taskset", "-c", cpus, *command]
     with (path.parent / f"{path.stem}-server.log").open("wb") as log:
         proc = subprocess.Popen(command, cwd=settings.ROOT, env=env, stdout=log, stderr=log)
         url = f"http://127.0.0.1:{port}"
         try:
             wait_healthy(url, proc)
-            yield url
+            yield url, proc
         finally:
             proc.terminate()
             try:

@@ -36,7 +36,7 @@ from tracker.exports import export
 from tracker.ingest import bulk, template
 from tracker.store import backup, db
 from tracker.text import fmt_datetime
-from tracker.tools import bench, cli_city, demo, terminal
+from tracker.tools import bench, bench_peak, cli_city, demo, terminal
 
 Handler = Callable[[argparse.Namespace], int]
 EXPORT_KINDS = (
@@ -103,6 +103,20 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="đo hiệu năng")
     bench.add_argument("--quick", action="store_true")
     bench.add_argument("--json")
+    # The Friday-afternoon peak (issue 34): uploads from separate sessions while leaders browse.
+    bench.add_argument("--peak", action="store_true", help="đo giờ cao điểm chiều thứ Sáu")
+    bench.add_argument("--uploads", type=int, default=bench_peak.UPLOADS, help="số tệp nộp")
+    bench.add_argument("--minutes", type=float, default=bench_peak.MINUTES, help="trong số phút")
+    bench.add_argument("--leaders", type=int, default=bench_peak.LEADERS, help="số lãnh đạo xem")
+    bench.add_argument(
+        "--think", type=float, default=bench_peak.THINK, help="giây lãnh đạo đọc mỗi trang"
+    )
+    bench.add_argument(
+        "--units", type=int, default=bench_peak.CITY_UNITS, help="số đơn vị tối thiểu của mẫu"
+    )
+    bench.add_argument(
+        "--server-cpus", default="", help="lõi CPU riêng cho máy chủ (như taskset: 0-1)"
+    )
 
     users = sub.add_parser("users", help="quản lý tài khoản")
     usub = users.add_subparsers(dest="users_command", required=True, metavar="LỆNH")
@@ -432,6 +446,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    if args.peak:
+        return _bench_peak(args, started)
     cases = bench.run(args.quick)
     print(bench.table(cases))
     elapsed = time.perf_counter() - started
@@ -447,6 +463,41 @@ def cmd_bench(args: argparse.Namespace) -> int:
             encoding="utf-8",
         )
     return 0 if all(c.ok for c in cases) else 1
+
+
+def _bench_peak(args: argparse.Namespace, started: float) -> int:
+    """The Friday-afternoon peak: its table, then the uploads that failed (if any)."""
+    peak = bench_peak.run(
+        args.uploads,
+        args.minutes,
+        args.leaders,
+        units=args.units,
+        think=args.think,
+        server_cpus=args.server_cpus,
+    )
+    code = print_peak(peak, started)
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                [{**asdict(c), "ratio": c.ratio} for c in peak.cases], ensure_ascii=False, indent=2
+            ),
+            encoding="utf-8",
+        )
+    return code
+
+
+def print_peak(peak: bench_peak.Peak, started: float) -> int:
+    """The peak's table in the benchmark's form, its failed uploads, the machine; exit 1 when
+    a target is missed."""
+    print(bench.table(peak.cases))
+    for error in peak.errors[:20]:
+        print(f"  lỗi: {error}")
+    elapsed = time.perf_counter() - started
+    print(
+        f"\nMáy: {platform.processor() or platform.machine()}, {os.cpu_count()} lõi, Python "
+        f"{platform.python_version()}, --peak, tổng thời gian {elapsed:.0f} s"
+    )
+    return 0 if all(c.ok for c in peak.cases) else 1
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:
