@@ -318,7 +318,9 @@ def officer_reports(page: Any, watch: Any, week: str) -> tuple[datetime, datetim
     uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
     uploader.set_input_files(files=[{"name": "bao-cao-HCTC.xlsx", "mimeType": XLSX, "buffer": bad}])
     marked_button = page.get_by_role("button", name="Tải tệp đã đánh dấu lỗi")
-    expect(marked_button).to_be_visible()
+    # The check runs in a worker process: on a loaded machine it outlasts the default 5 s
+    # ("Đang kiểm tra…" still on screen), which is a slow machine, not a wrong answer.
+    expect(marked_button).to_be_visible(timeout=60_000)
     bs.idle(page)
     bs.screenshot(page, "flow-1-rejected")
 
@@ -347,7 +349,7 @@ def officer_reports(page: Any, watch: Any, week: str) -> tuple[datetime, datetim
         files=[{"name": "bao-cao-HCTC-da-sua.xlsx", "mimeType": XLSX, "buffer": good}]
     )
     confirm = page.get_by_role("button", name="3. Xác nhận nộp 1 tệp hợp lệ")
-    expect(confirm).to_be_visible()
+    expect(confirm).to_be_visible(timeout=60_000)  # the worker's check, as above
     bs.idle(page)
     watch.assert_clean()
     before = settings.now().replace(second=0)
@@ -356,7 +358,7 @@ def officer_reports(page: Any, watch: Any, week: str) -> tuple[datetime, datetim
         page.get_by_text(
             f"bao-cao-HCTC-da-sua.xlsx: Đã nhận báo cáo {periods.short_label(week)} của HCTC."
         )
-    ).to_be_visible()
+    ).to_be_visible(timeout=60_000)
     after = settings.now()
     bs.idle(page)
     bs.screenshot(page, "flow-2-accepted")
