@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tracker.city import registry
 from tracker.store import db
-from tracker.tools import bench, bench_city
+from tracker.tools import bench, bench_browser, bench_city
 
 
 def test_query_part_measures_every_city_read_and_both_bodies_pages(city: Path) -> None:
@@ -51,3 +53,16 @@ def test_the_reads_are_the_city_pages_own_on_the_sample(city: Path, monkeypatch)
 
 def _unit_params(path: Path, drill: dict[str, str]) -> dict:
     return bench.query_params("unit_tasks", path, **drill)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not bench_browser.available(), reason="needs chromium and Playwright")
+def test_browser_part_times_two_pages_as_sonoivu_on_a_body(city_rw: Path) -> None:
+    """bench_city's browser part, cut to two pages: Sở Nội vụ signs in (landing on "Tổng quan"
+    with no body chosen), opens "Thành phố" with ?co_quan=X001 and clicks between "Tài khoản"
+    (which forgets the body) and X001's "Tổng quan" (back through ?co_quan= each time)."""
+    account = bench_browser.Account("sonoivu", "demo-2026", "Tổng quan", "/thanh_pho?co_quan=X001")
+    measured = bench_browser.page_times(city_rw, ("Tài khoản", "Tổng quan"), 1, account=account)
+    assert set(measured.pages) == {"Tài khoản", "Tổng quan"}
+    for runs in measured.pages.values():
+        assert len(runs.times) == 1 and 0 < runs.median < 60
