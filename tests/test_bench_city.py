@@ -59,9 +59,12 @@ def _unit_params(path: Path, drill: dict[str, str]) -> dict:
 @pytest.mark.skipif(not bench_browser.available(), reason="needs chromium and Playwright")
 def test_browser_part_times_two_pages_as_sonoivu_on_a_body(city_rw: Path) -> None:
     """bench_city's browser part, cut to two pages: Sở Nội vụ signs in (landing on "Tổng quan"
-    with no body chosen), opens "Thành phố" with ?co_quan=X001 and clicks between "Tài khoản"
-    (which forgets the body) and X001's "Tổng quan" (back through ?co_quan= each time)."""
-    account = bench_browser.Account("sonoivu", "demo-2026", "Tổng quan", "/thanh_pho?co_quan=X001")
+    with no body chosen), opens X001 with ?co_quan= and clicks between "Tài khoản" (which leaves
+    the body) and X001's "Tổng quan" (the body chosen again in "Cơ quan" each time)."""
+    name = bench_city.chosen(registry.open_registry())[0].name
+    account = bench_browser.Account(
+        "sonoivu", "demo-2026", "Tổng quan", "/?co_quan=X001", f"{name} (X001)"
+    )
     measured = bench_browser.page_times(city_rw, ("Tài khoản", "Tổng quan"), 1, account=account)
     assert set(measured.pages) == {"Tài khoản", "Tổng quan"}
     for runs in measured.pages.values():

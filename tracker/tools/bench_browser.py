@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -159,13 +160,27 @@ def _login_page(page: Any, url: str) -> float:
 @dataclass(frozen=True)
 class Account:
     """Who the browser signs in as, the title of the page they land on, and where to go then
-    (a path and query the site's address takes, as "/thanh_pho?co_quan=X001"; '' to stay): also
-    where a click goes back to when its page's link is not in the sidebar."""
+    (a path and query the site's address takes, as "/?co_quan=X001"; '' to stay). For a city
+    role, `body`: the option of the sidebar's "Cơ quan" chosen again, in the same session, when
+    a page left the body (Tài khoản) and the next page's link is not in the sidebar."""
 
     username: str = LEADER
     password: str = PASSWORD
     first: str = "Tổng quan"
     then: str = ""
+    body: str = ""
+
+
+def _choose_body(page: Any, option: str) -> None:
+    """Pick `option` ("UBND phường Ninh Kiều (X001)") in the sidebar's "Cơ quan", until idle."""
+    from playwright.sync_api import expect
+
+    box = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox")
+    box.filter(has=page.get_by_text("Cơ quan", exact=True)).click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).first.click()
+    expect(page).to_have_url(re.compile("co_quan="), timeout=TIMEOUT_MS)
+    _idle(page)
 
 
 def _sign_in(page: Any, url: str, account: Account = Account()) -> float:
@@ -249,9 +264,10 @@ def _page_times(
             def click(title: str) -> float:
                 # A city role's body pages leave the sidebar on a page that forgets the body
                 # chosen (Tài khoản): back to `then` (untimed), from where the link shows.
-                link = page.get_by_test_id("stSidebar").get_by_role("link", name=title, exact=True)
-                if account.then and not link.count():
-                    _go(page, url, account.then)
+                sidebar = page.get_by_test_id("stSidebar")
+                link = sidebar.get_by_role("link", name=title, exact=True)
+                if account.body and not link.count():
+                    _choose_body(page, account.body)
                 return _open(page, title)
 
             for title in pages:  # once each, untimed: the server's caches warm

@@ -141,7 +141,7 @@ def browser_cases(home: Path, repeat: int) -> list[Case]:
     users = {
         f"sonoivu, {xa.code}": (
             bench_browser.Account(
-                "sonoivu", password, "Tổng quan", f"/thanh_pho?co_quan={xa.code}"
+                "sonoivu", password, "Tổng quan", f"/?co_quan={xa.code}", f"{xa.name} ({xa.code})"
             ),
             CITY_PAGES,
         ),
