@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -282,16 +283,13 @@ def _statuses(
     year: int, which: tuple[str, ...], registry: Path, now: datetime | None
 ) -> pd.DataFrame:
     now = now or settings.now()
-    sent = reports(year, registry)
+    sent = _sent_by(reports(year, registry))
     due = {period: due_on(year, period, registry) for period in which}
-    by_body = {code: rows for code, rows in sent.groupby("body")} if len(sent) else {}
-    none = sent.iloc[0:0]
     rows = []
     for body in bodies.all_bodies(registry):
         if not body.active:
             continue
-        mine = by_body.get(body.code, none)
-        rows += [_status(body, period, due[period], mine, now) for period in which]
+        rows += [_status(body, period, due[period], sent, now) for period in which]
     return pd.DataFrame(rows)
 
 
@@ -305,19 +303,52 @@ def body_statuses(
         return pd.DataFrame()
     now = now or settings.now()
     sent = reports(year, registry)
-    mine = sent[sent["body"] == code]
+    mine = _sent_by(sent[sent["body"] == code])
     return pd.DataFrame([_status(body, p, due_on(year, p, registry), mine, now) for p in PERIODS])
 
 
+@dataclass
+class _Sent:
+    """What a body's snapshots of one period come to: its first submission (when, and the
+    number it was received under) and its latest approval (NaT when none has a time)."""
+
+    submitted_at: Any = None
+    received_no: int | None = None
+    approved_at: Any = pd.NaT
+
+
+def _sent_by(sent: pd.DataFrame) -> dict[tuple[str, str], _Sent]:
+    """The snapshots in one pass, per (body, period): a row-by-row pandas filter per body and
+    period took 1.2 s for the city's 134 bodies × 4 periods (issue 34, bench_city)."""
+    out: dict[tuple[str, str], _Sent] = {}
+    columns = ("body", "period", "submitted_at", "received_no", "approved_at")
+    for body, period, submitted_at, received_no, approved_at in sent[list(columns)].itertuples(
+        index=False, name=None
+    ):
+        found = out.setdefault((body, period), _Sent())
+        if not pd.isna(submitted_at) and (
+            found.submitted_at is None or submitted_at < found.submitted_at
+        ):
+            found.submitted_at, found.received_no = submitted_at, int(received_no)
+        if not pd.isna(approved_at) and (
+            pd.isna(found.approved_at) or approved_at > found.approved_at
+        ):
+            found.approved_at = approved_at
+    return out
+
+
 def _status(
-    body: bodies.Body, period: str, due: date, mine: pd.DataFrame, now: datetime
+    body: bodies.Body,
+    period: str,
+    due: date,
+    sent: dict[tuple[str, str], _Sent],
+    now: datetime,
 ) -> dict[str, Any]:
-    of_period = mine[mine["period"] == period]
-    submitted = of_period.dropna(subset=["submitted_at"]).sort_values("submitted_at")
-    first = submitted.iloc[0] if not submitted.empty else None
+    found = sent.get((body.code, period))
     deadline = datetime.combine(due, datetime.max.time())
+    first = found.submitted_at if found else None
     if first is not None:
-        state = ON_TIME if pd.Timestamp(first["submitted_at"]) <= deadline else LATE
+        state = ON_TIME if pd.Timestamp(first) <= deadline else LATE
     else:
         state = MISSING if now > deadline else NOT_DUE
     return {
@@ -327,9 +358,9 @@ def _status(
         "period": period,
         "due_on": due,
         "state": state,
-        "submitted_at": None if first is None else first["submitted_at"],
-        "received_no": None if first is None else int(first["received_no"]),
-        "approved_at": of_period["approved_at"].max() if not of_period.empty else None,
+        "submitted_at": first,
+        "received_no": found.received_no if found else None,
+        "approved_at": found.approved_at if found else None,
     }
 
 

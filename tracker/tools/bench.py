@@ -78,12 +78,14 @@ SQL_LIMIT = 1.0
 # --- page queries vs pandas ----------------------------------------------------------------
 
 
-def query_params(name: str, path: Path) -> dict[str, Any]:
+def query_params(name: str, path: Path, unit: str = "HCTC", task: str = "II.4") -> dict[str, Any]:
+    """The parameters a page passes `name` on `path`: its latest week, and the unit and task a
+    drill-down shows (the office sample's by default; another body's its own: bench_city)."""
     week = min(demo.current_week(path), _last_week(path))
     samples = {
         "week": week,
-        "unit": "HCTC",
-        "task": "II.4",
+        "unit": unit,
+        "task": task,
         "year": int(week[:4]),
         "first_week": plans.first_week(int(week[:4]), path),
         "date_from": str(periods.week_start(periods.shift(week, -4))),
@@ -128,14 +130,16 @@ def _page_queries(path: Path, names: list[str]) -> None:
         db.query(name, path=path, **query_params(name, path))
 
 
-def page_query_times(path: Path, repeat: int) -> dict[str, float]:
+def page_query_times(path: Path, repeat: int, **drill: str) -> dict[str, float]:
+    """Each page's queries on `path`, the median of `repeat` runs with the result cache
+    emptied; `drill` (unit=, task=) as query_params takes them."""
     out = {}
     for page, names in PAGE_QUERIES.items():
 
         def run(names: list[str] = names) -> None:
             db._cache.clear()  # measure the queries, not the result cache
             for name in names:
-                db.query(name, path=path, **query_params(name, path))
+                db.query(name, path=path, **query_params(name, path, **drill))
 
         out[page] = median_time(run, repeat)
     return out
