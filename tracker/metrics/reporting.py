@@ -162,9 +162,12 @@ def _contact(reporter: object, phone: object) -> str:
     return f" ({', '.join(parts)})" if parts else " (chưa có thông tin liên hệ)"
 
 
-def reminder_text(week: str, now: datetime | None = None, path: Path | None = None) -> str:
+def reminder_text(
+    week: str, now: datetime | None = None, path: Path | None = None, signer: str | None = None
+) -> str:
     """A reminder ready to paste into Zalo or e-mail: the units that have not reported, with
-    their contacts, or a line saying that every unit has reported (late ones are not chased)."""
+    their contacts, or a line saying that every unit has reported (late ones are not chased);
+    signed by `signer`, the Office's Phòng Hành chính - Tổ chức when None (the home body's)."""
     now = now or settings.now()
     label = periods.label(week)
     status = week_status(week, path)
@@ -195,6 +198,10 @@ def reminder_text(week: str, now: datetime | None = None, path: Path | None = No
         "",
         f"Đề nghị các đơn vị trên {urge}.",
         "Trân trọng.",
-        "Phòng Hành chính - Tổ chức, Văn phòng UBND thành phố Cần Thơ",
+        signer or OFFICE_SIGNER,
     ]
     return "\n".join(lines)
+
+
+# Who signs the home body's reminder; another body's is signed with its own name (issue 34).
+OFFICE_SIGNER = "Phòng Hành chính - Tổ chức, Văn phòng UBND thành phố Cần Thơ"

@@ -8,11 +8,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from tracker import settings
 from tracker.catalogue import periods
 from tracker.metrics import reporting
 from tracker.scope import Scope
 from tracker.text import fmt_deadline, fmt_pct
-from tracker.ui import charts, display, filters, requests_view, tables
+from tracker.ui import charts, display, filters, requests_view, shell, tables
 
 
 def render(scope: Scope) -> None:
@@ -37,7 +38,9 @@ def render(scope: Scope) -> None:
         st.stop()
 
     _counts(week, status, rates)
-    _follow_up(week, status, path)
+    # Another body's reminder is signed with its name, never the Office's (issue 34).
+    signer = None if scope.body in ("", settings.HOME_BODY) else shell.body_name(scope.body)
+    _follow_up(week, status, path, signer)
     _trend(week, rates, path)
 
 
@@ -62,7 +65,7 @@ def _counts(week: str, status: pd.DataFrame, rates: dict) -> None:
     )
 
 
-def _follow_up(week: str, status: pd.DataFrame, path: Path) -> None:
+def _follow_up(week: str, status: pd.DataFrame, path: Path, signer: str | None) -> None:
     """The units to remind, the reminder text, every unit's state."""
     st.subheader("Đơn vị cần đôn đốc")
     follow = reporting.follow_up(week, path)
@@ -72,7 +75,7 @@ def _follow_up(week: str, status: pd.DataFrame, path: Path) -> None:
         display.show(tables.status_table(follow, path), key="follow_table")
 
     st.subheader("Nội dung nhắc (sao chép vào Zalo hoặc thư điện tử)")
-    st.code(reporting.reminder_text(week, path=path), language=None, wrap_lines=True)
+    st.code(reporting.reminder_text(week, path=path, signer=signer), language=None, wrap_lines=True)
 
     with st.expander("Tình hình nộp của tất cả đơn vị"):
         display.show(tables.status_table(status, path), key="status_table")
