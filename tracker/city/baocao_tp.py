@@ -28,6 +28,7 @@ import pandas as pd
 from tracker import settings
 from tracker.catalogue import periods
 from tracker.city import bodies, items, reports
+from tracker.exports import baocao_annex
 from tracker.exports.baocao_text import Para, count, join, sentence
 from tracker.metrics import difficulties
 from tracker.roles import User, require
@@ -371,18 +372,7 @@ def difficulty_lines(f: CityFigures) -> list[Para]:
         key=lambda s: (-s.open_difficulties, s.body),
     )
     named = join((f"{s.body_name} ({s.open_difficulties})" for s in most[:NAMED]), ", ")
-    parts = join(
-        (
-            f"{word} {fmt_number(totals[state], 0)}"
-            for state, word in (
-                (difficulties.HANDLED, "đã xử lý"),
-                (difficulties.DROPPED, "không còn nêu"),
-                (difficulties.OPEN, "chưa xử lý"),
-            )
-            if totals[state]
-        ),
-        ", ",
-    )
+    parts = baocao_annex.difficulty_states(totals)
     paras = [
         Para(
             f"Các cơ quan nêu {count(raised, 'khó khăn, vướng mắc')} (từ đầu năm đến tuần số "

@@ -7,6 +7,8 @@ annex workbook (report.py, Phụ lục II-V)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from tracker.catalogue import periods
@@ -34,12 +36,10 @@ def _pace(t: object) -> str:
     return f"Đạt {done} (kế hoạch {fmt_pct(t.expected)}), {t.status.lower()}"  # type: ignore[attr-defined]
 
 
-def difficulty_account(df: pd.DataFrame) -> str:
-    """'đã nêu 5 (đã xử lý 1, không còn nêu 3, chưa xử lý 1)', zero parts left out."""
-    n = accounting(df)
-    if not n["raised"]:
-        return "chưa có đơn vị nêu"
-    parts = [
+def difficulty_states(n: Mapping[str, int]) -> str:
+    """'đã xử lý 1, không còn nêu 3, chưa xử lý 1' from counts by difficulty state, zero parts
+    left out (the Office's report and the city's say it alike)."""
+    return ", ".join(
         f"{word} {fmt_number(n[state], 0)}"
         for state, word in (
             (difficulties.HANDLED, "đã xử lý"),
@@ -47,8 +47,15 @@ def difficulty_account(df: pd.DataFrame) -> str:
             (difficulties.OPEN, "chưa xử lý"),
         )
         if n[state]
-    ]
-    return f"đã nêu {fmt_number(n['raised'], 0)} ({', '.join(parts)})"
+    )
+
+
+def difficulty_account(df: pd.DataFrame) -> str:
+    """'đã nêu 5 (đã xử lý 1, không còn nêu 3, chưa xử lý 1)', zero parts left out."""
+    n = accounting(df)
+    if not n["raised"]:
+        return "chưa có đơn vị nêu"
+    return f"đã nêu {fmt_number(n['raised'], 0)} ({difficulty_states(n)})"
 
 
 def _figures(f: Figures, t: object, raised: pd.DataFrame) -> str:
