@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -249,3 +251,46 @@ def test_a_value_filed_under_the_data_version_may_not_read_sign_in_tables(tmp_db
             db.derived("seeded", read, None, id(read))
     with db.building("seeded picture"), pytest.raises(db.CatalogueReadError):
         db.query("account_count")
+
+
+SLOW_QUERY = "select count(*) from range(400000000) t(i) where i % 7 = 3"
+
+
+def _query_in_thread(path: Path) -> tuple[threading.Thread, list]:
+    """A read running in another thread (as the daily backup or another session's page)."""
+    outcome: list = []
+
+    def read() -> None:
+        try:
+            outcome.append(db.scalar(SLOW_QUERY, path=path))
+        except Exception as exc:  # recorded for the test to judge
+            outcome.append(exc)
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not db._cursors and time.monotonic() < deadline:  # the read is under way
+        time.sleep(0.01)
+    assert db._cursors
+    return thread, outcome
+
+
+def test_closing_waits_for_a_read_in_another_thread(tmp_db: Path) -> None:
+    # DuckDB refuses to close a connection busy in another thread (ResourceInUseException):
+    # the teardown of a page test met this while the daily backup was copying the file.
+    thread, outcome = _query_in_thread(tmp_db)
+    db.close_all()
+    thread.join()
+    assert outcome == [len(range(3, 400000000, 7))]
+    assert db.open_paths() == []
+
+
+def test_closing_interrupts_a_read_that_outlasts_the_wait(
+    tmp_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db, "CLOSE_WAIT_SECONDS", 0.3)
+    thread, outcome = _query_in_thread(tmp_db)
+    db.close_all()
+    thread.join()
+    assert len(outcome) == 1 and isinstance(outcome[0], Exception)
+    assert db.open_paths() == []

@@ -43,6 +43,7 @@ from tracker.store.opening import DatabaseBusyError as DatabaseBusyError
 from tracker.store.tx import Tx as Tx  # the write verbs; db.Tx names it everywhere
 
 _lock = threading.RLock()
+_idle = threading.Condition(_lock)  # notified whenever a file's use count drops
 _write_lock = threading.RLock()
 # Held while a writer commits and bumps the data version, and while a reader opens its snapshot
 # and reads that version: the version a result is filed under is the one it was read at.
@@ -53,6 +54,7 @@ _pinned = threading.local()  # the snapshot a thread's reads use inside snapshot
 # are out right now (a file in use is never closed to make room).
 _connections: OrderedDict[str, duckdb.DuckDBPyConnection] = OrderedDict()
 _in_use: dict[str, int] = {}
+_cursors: set[duckdb.DuckDBPyConnection] = set()  # cursors out now, whatever their file
 _kinds: dict[str, str] = {}  # opening.BODY or opening.CITY
 # What a cached value may read decides the version it is filed under (relations.py): CATALOGUE
 # (catalogue tables only) < DATA (anything but the sign-in tables) < EVERYTHING.
@@ -136,6 +138,7 @@ def _using(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     finally:
         with _lock:
             _in_use[key] -= 1
+            _idle.notify_all()
 
 
 # A file being opened: visible to the thread opening it (its first-connect hooks read and write
@@ -143,6 +146,19 @@ def _using(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 # opening holds up only those who want that file.
 _pending: dict[str, tuple[int, duckdb.DuckDBPyConnection]] = {}
 _path_locks: dict[str, threading.Lock] = {}
+
+
+@contextmanager
+def _cursor(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of `path`'s connection, known to close_all while it is out (to interrupt it)."""
+    with _using(path) as con, con.cursor() as cur:
+        with _lock:
+            _cursors.add(cur)
+        try:
+            yield cur
+        finally:
+            with _lock:
+                _cursors.discard(cur)
 
 
 def _own_pending(key: str) -> duckdb.DuckDBPyConnection | None:
@@ -227,9 +243,23 @@ def migrate_only(path: Path) -> None:
     opening.open_file(path, small=True).con.close()
 
 
+# How long close_all waits for other threads' reads and writes (the daily backup, another
+# session's page) to finish before it interrupts them.
+CLOSE_WAIT_SECONDS = 60.0
+
+
 def close_all() -> None:
-    """Close every cached connection (tests, backup/restore, CLI exit)."""
+    """Close every cached connection (tests, backup/restore, CLI exit).
+
+    Waits for the calls other threads have in progress: DuckDB refuses to close a connection
+    busy in another thread (ResourceInUseException) rather than waiting. After CLOSE_WAIT_SECONDS
+    those calls are interrupted, so a stuck query cannot keep a restore waiting forever.
+    """
     with _lock:
+        if not _idle.wait_for(_nothing_in_use, timeout=CLOSE_WAIT_SECONDS):
+            for cur in _cursors:
+                cur.interrupt()
+            _idle.wait_for(_nothing_in_use, timeout=CLOSE_WAIT_SECONDS)
         for con in _connections.values():
             con.close()
         _connections.clear()
@@ -238,6 +268,10 @@ def close_all() -> None:
         _cache.clear()
         _memos.clear()
         _filling.clear()
+
+
+def _nothing_in_use() -> bool:
+    return not any(_in_use.values())
 
 
 def open_paths() -> list[str]:
@@ -296,7 +330,7 @@ def migrations_applied(path: Path | None = None) -> list[int]:
 def rows(sql: str, params: dict[str, Any] | None = None, path: Path | None = None) -> list[tuple]:
     """Run one statement on a fresh cursor and return all rows."""
     _check_raw_read(sql, path)
-    with _using(_resolve(path)) as con, con.cursor() as cur:
+    with _cursor(_resolve(path)) as cur:
         return cur.execute(sql, params or {}).fetchall()
 
 
@@ -307,7 +341,7 @@ def scalar(sql: str, params: dict[str, Any] | None = None, path: Path | None = N
 
 def frame(sql: str, params: dict[str, Any] | None = None, path: Path | None = None) -> pd.DataFrame:
     _check_raw_read(sql, path)
-    with _using(_resolve(path)) as con, con.cursor() as cur:
+    with _cursor(_resolve(path)) as cur:
         return cur.execute(sql, params or {}).df()
 
 
@@ -355,7 +389,7 @@ def _read_cursor(path: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, Versio
     if pinned is not None:
         yield pinned
         return
-    with _using(path) as con, con.cursor() as cur:
+    with _cursor(path) as cur:
         with _commit_lock:
             cur.execute("begin transaction")
             # DuckDB takes a transaction's snapshot when it first reads the database, not at
@@ -523,7 +557,7 @@ def query_rows(name: str, path: Path | None = None, **params: Any) -> list[tuple
     """Run queries/<name>.sql and return plain tuples (no DataFrame, no cache): for hot paths."""
     sql = queries.load(name).sql
     _check_raw_read(sql, path)
-    with _using(_resolve(path)) as con, con.cursor() as cur:
+    with _cursor(_resolve(path)) as cur:
         return cur.execute(sql, params).fetchall()
 
 
@@ -532,7 +566,7 @@ def transaction(path: Path | None = None) -> Iterator[Tx]:
     """One write transaction: all or nothing. Writers in this process take turns."""
     path = _resolve(path)
     key = str(path)
-    with _write_lock, _using(path) as con, con.cursor() as cur:
+    with _write_lock, _cursor(path) as cur:
         tx = Tx(cur)
         cur.execute("begin transaction")
         try:
@@ -578,7 +612,7 @@ def _drop_retired(path: str) -> None:
 
 def checkpoint(path: Path | None = None) -> None:
     """Flush the write-ahead log into the database file (before a file-level backup)."""
-    with _write_lock, _using(_resolve(path)) as con, con.cursor() as cur:
+    with _write_lock, _cursor(_resolve(path)) as cur:
         cur.execute("checkpoint")
 
 
