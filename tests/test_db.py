@@ -294,3 +294,13 @@ def test_closing_interrupts_a_read_that_outlasts_the_wait(
     thread.join()
     assert len(outcome) == 1 and isinstance(outcome[0], Exception)
     assert db.open_paths() == []
+
+
+def test_closing_inside_a_use_of_ones_own_does_not_wait(
+    tmp_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db, "CLOSE_WAIT_SECONDS", 30.0)
+    start = time.monotonic()
+    with db._using(tmp_db):
+        db.close_all()
+    assert time.monotonic() - start < 5

@@ -37,9 +37,15 @@ import duckdb
 import pandas as pd
 
 from tracker import settings
-from tracker.store import opening, queries, relations, resultcache
+from tracker.store import builds, opening, queries, relations, resultcache
+from tracker.store.builds import CATALOGUE as CATALOGUE
+from tracker.store.builds import DATA as DATA
+from tracker.store.builds import EVERYTHING as EVERYTHING
+from tracker.store.builds import CatalogueReadError as CatalogueReadError
+from tracker.store.builds import building as building
 from tracker.store.opening import BUSY_MESSAGE as BUSY_MESSAGE
 from tracker.store.opening import DatabaseBusyError as DatabaseBusyError
+from tracker.store.opening import busy_error as busy_error
 from tracker.store.tx import Tx as Tx  # the write verbs; db.Tx names it everywhere
 
 _lock = threading.RLock()
@@ -55,10 +61,8 @@ _pinned = threading.local()  # the snapshot a thread's reads use inside snapshot
 _connections: OrderedDict[str, duckdb.DuckDBPyConnection] = OrderedDict()
 _in_use: dict[str, int] = {}
 _cursors: set[duckdb.DuckDBPyConnection] = set()  # cursors out now, whatever their file
+_held = threading.local()  # how many of those uses are this thread's own (close_all's wait)
 _kinds: dict[str, str] = {}  # opening.BODY or opening.CITY
-# What a cached value may read decides the version it is filed under (relations.py): CATALOGUE
-# (catalogue tables only) < DATA (anything but the sign-in tables) < EVERYTHING.
-CATALOGUE, DATA, EVERYTHING = 0, 1, 2
 _generation: dict[str, int] = {}  # bumped by every write transaction
 _data_generation: dict[str, int] = {}  # bumped unless the writes were to sign-in tables only
 _catalogue_generation: dict[str, int] = {}  # bumped only when a catalogue table is written
@@ -75,27 +79,6 @@ _memos: dict[str, dict[str, Any]] = {}
 _first_connect_hooks: list[Callable[[Path], None]] = []
 # Run after every commit that wrote data, with the file's path (see on_commit).
 _commit_hooks: list[Callable[[Path], None]] = []
-
-
-BUSY_WRITE_MESSAGE = (
-    "Cơ sở dữ liệu {path} đang bận: một thao tác khác đang ghi vào cùng dữ liệu. Chờ một lát rồi "
-    "chạy lại lệnh (hoặc dừng máy chủ nếu nó đang chạy)."
-)
-
-
-def busy_error(exc: BaseException, path: Path | None = None) -> DatabaseBusyError | None:
-    """The Vietnamese refusal for an error DuckDB raised because another process or another
-    writer holds the database (a file lock, a write conflict); None for any other error."""
-    if isinstance(exc, DatabaseBusyError):
-        return exc
-    where = path or settings.db_path()
-    if isinstance(exc, (duckdb.IOException, duckdb.TransactionException)):
-        text = str(exc).lower()
-        if "lock" in text:
-            return DatabaseBusyError(BUSY_MESSAGE.format(path=where))
-        if isinstance(exc, duckdb.TransactionException):
-            return DatabaseBusyError(BUSY_WRITE_MESSAGE.format(path=where))
-    return None
 
 
 @functools.lru_cache(maxsize=64)
@@ -133,11 +116,14 @@ def _using(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             _in_use[key] = _in_use.get(key, 0) + 1
     if con is None:
         con = _open_once(path)  # counted as in use by the opening
+    _held.count = getattr(_held, "count", 0) + 1
     try:
         yield con
     finally:
+        _held.count -= 1
         with _lock:
-            _in_use[key] -= 1
+            if _in_use.get(key):  # gone when close_all ran inside this block
+                _in_use[key] -= 1
             _idle.notify_all()
 
 
@@ -243,18 +229,12 @@ def migrate_only(path: Path) -> None:
     opening.open_file(path, small=True).con.close()
 
 
-# How long close_all waits for other threads' reads and writes (the daily backup, another
-# session's page) to finish before it interrupts them.
-CLOSE_WAIT_SECONDS = 60.0
+CLOSE_WAIT_SECONDS = 60.0  # for other threads' calls (the daily backup, another session)
 
 
 def close_all() -> None:
-    """Close every cached connection (tests, backup/restore, CLI exit).
-
-    Waits for the calls other threads have in progress: DuckDB refuses to close a connection
-    busy in another thread (ResourceInUseException) rather than waiting. After CLOSE_WAIT_SECONDS
-    those calls are interrupted, so a stuck query cannot keep a restore waiting forever.
-    """
+    """Close every cached connection (tests, backup/restore, CLI exit), after other threads'
+    calls end (DuckDB refuses to close a busy connection); interrupted after CLOSE_WAIT_SECONDS."""
     with _lock:
         if not _idle.wait_for(_nothing_in_use, timeout=CLOSE_WAIT_SECONDS):
             for cur in _cursors:
@@ -271,7 +251,8 @@ def close_all() -> None:
 
 
 def _nothing_in_use() -> bool:
-    return not any(_in_use.values())
+    """No other thread's call in progress (the caller's own uses cannot end while it waits)."""
+    return sum(_in_use.values()) <= getattr(_held, "count", 0)
 
 
 def open_paths() -> list[str]:
@@ -346,10 +327,10 @@ def frame(sql: str, params: dict[str, Any] | None = None, path: Path | None = No
 
 
 def _check_raw_read(sql: str, path: Path | None) -> None:
-    if getattr(_builds, "stack", None):  # only parsed inside the build of a cached value
+    if builds.active():  # only parsed inside the build of a cached value
         resolved = _resolve(path)
         connection(resolved)
-        _check_read(_scope(sql, str(resolved)), sql[:60])
+        builds.check_read(_scope(sql, str(resolved)), sql[:60])
 
 
 def _fill_once(key: tuple, compute: Callable[[], Any]) -> Any:
@@ -434,7 +415,7 @@ def _cached(name: str, path: Path | None, params: dict[str, Any], kind: str, fet
     connection(path)
     sql = queries.load(name).sql
     scope = _scope(sql, str(path))
-    _check_read(scope, f"query {name}")
+    builds.check_read(scope, f"query {name}")
 
     def key(versions: Versions) -> tuple:
         return (str(path), versions[scope], scope, kind, name, tuple(sorted(params.items())))
@@ -478,7 +459,7 @@ def derived(
     path = _resolve(path)
     connection(path)
     scope = CATALOGUE if catalogue else DATA
-    _check_read(scope, f"the value {name}")
+    builds.check_read(scope, f"the value {name}")
 
     def key(versions: Versions) -> tuple:
         return (str(path), versions[scope], scope, "derived", name, parts)
@@ -489,41 +470,7 @@ def derived(
         if hit is not _MISS:
             return hit
     with snapshot(path), _read_cursor(path) as (_, versions):
-        return _fill_once(key(versions), lambda: _built(name, build, scope))
-
-
-class CatalogueReadError(RuntimeError):
-    """A cached value read something outside what it is filed under: a catalogue value read
-    data, or a data value read a sign-in table."""
-
-
-_builds = threading.local()  # per thread: the cached values being built, with their scopes
-
-
-@contextmanager
-def building(name: str, scope: int = DATA) -> Iterator[None]:
-    """Reads in the block are checked against `scope` (see derived): for a value cached by
-    data_version() outside this module, e.g. a replayed picture."""
-    stack = _builds.__dict__.setdefault("stack", [])
-    stack.append((name, scope))
-    try:
-        yield
-    finally:
-        stack.pop()
-
-
-def _built(name: str, build: Callable[[], Any], scope: int) -> Any:
-    with building(name, scope):
-        return build()
-
-
-def _check_read(scope: int, what: str) -> None:
-    """Inside the build of a cached value, refuse a read wider than the value's scope."""
-    stack = getattr(_builds, "stack", None)
-    if stack and scope > stack[-1][1]:
-        name, allowed = stack[-1]
-        kind = "catalogue" if allowed == CATALOGUE else "data"
-        raise CatalogueReadError(f"{name} is filed under the {kind} version: {what}")
+        return _fill_once(key(versions), lambda: builds.built(name, build, scope))
 
 
 def data_version(path: Path | None = None) -> tuple[str, int, int]:

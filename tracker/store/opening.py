@@ -200,3 +200,24 @@ BUMP_STAMP = (
     "update store_meta set value = cast(cast(value as bigint) + 1 as varchar) "
     f"where key = '{DATA_STAMP_KEY}'"
 )
+
+
+BUSY_WRITE_MESSAGE = (
+    "Cơ sở dữ liệu {path} đang bận: một thao tác khác đang ghi vào cùng dữ liệu. Chờ một lát rồi "
+    "chạy lại lệnh (hoặc dừng máy chủ nếu nó đang chạy)."
+)
+
+
+def busy_error(exc: BaseException, path: Path | None = None) -> DatabaseBusyError | None:
+    """The Vietnamese refusal for an error DuckDB raised because another process or another
+    writer holds the database (a file lock, a write conflict); None for any other error."""
+    if isinstance(exc, DatabaseBusyError):
+        return exc
+    where = path or settings.db_path()
+    if isinstance(exc, (duckdb.IOException, duckdb.TransactionException)):
+        text = str(exc).lower()
+        if "lock" in text:
+            return DatabaseBusyError(BUSY_MESSAGE.format(path=where))
+        if isinstance(exc, duckdb.TransactionException):
+            return DatabaseBusyError(BUSY_WRITE_MESSAGE.format(path=where))
+    return None
