@@ -89,3 +89,9 @@ def weekday_label(day: date | datetime) -> str:
 def fmt_deadline(when: datetime) -> str:
     """A deadline as the Office writes it: '16:30 thứ Sáu 06/03/2026'."""
     return f"{when:%H:%M} {weekday_label(when)}"
+
+
+def sentence_start(text: str) -> str:
+    """`text` with its first letter in capitals and the rest as written ('bộ phận quản trị …' →
+    'Bộ phận quản trị …'; str.capitalize() would lower 'Phòng Hành chính - Tổ chức')."""
+    return text[:1].upper() + text[1:]

@@ -28,9 +28,9 @@ from tracker.store import audit, db
 from tracker.text import fmt_datetime, key, nfc
 
 SHEET = "Bộ tiêu chí"
-PROVISIONAL_WARNING = (
+PROVISIONAL_WARNING = (  # {loader}: wording.Words.criteria_loader
     "Bộ tiêu chí đang dùng là **bộ tạm thời**, chưa phải Phụ lục II của Quyết định "
-    "2579/QĐ-UBND ngày 21/11/2025. Điểm và xếp loại chỉ có tính tham khảo cho đến khi Văn phòng "
+    "2579/QĐ-UBND ngày 21/11/2025. Điểm và xếp loại chỉ có tính tham khảo cho đến khi {loader} "
     "nạp bộ tiêu chí chính thức."
 )
 

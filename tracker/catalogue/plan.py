@@ -31,6 +31,11 @@ INFERRED_NOTE = (
     "III.1, III.2.a, III.2.b: Chánh Văn phòng, người ký Kế hoạch và là nơi III.1 báo cáo để "
     "“xem xét, quyết định”)."
 )
+# The same mark on another body's plan, whose tasks were laid out after the Office's.
+INFERRED_NOTE_BODY = (
+    "“(suy ra)”: Kế hoạch không nêu trực tiếp người chỉ đạo hoặc đơn vị thực hiện của nhiệm vụ "
+    "này; phân công được suy ra từ nội dung Kế hoạch, quản trị của cơ quan sửa ở danh mục."
+)
 
 
 def tasks(path: Path | None = None, *, year: int) -> pd.DataFrame:

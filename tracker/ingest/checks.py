@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker import roles
+from tracker import roles, wording
 from tracker.catalogue import calendar, periods, plans
 from tracker.ingest import locks
 from tracker.ingest.contract import SHEET_PROGRESS
@@ -48,7 +48,7 @@ def database_problems(
                 _header_cell(parsed, "unit_code") or _header_cell(parsed, "unit"),
                 "wrong_unit",
                 f"Tài khoản của đơn vị {user.unit_code} không được nộp báo cáo của đơn vị {unit}.",
-                "Kiểm tra ô Đơn vị/Mã đơn vị, hoặc nhờ Phòng Hành chính - Tổ chức nộp thay.",
+                f"Kiểm tra ô Đơn vị/Mã đơn vị, hoặc nhờ {wording.of_file(path).admin} nộp thay.",
             )
         )
     problems += week_problems(unit, period, user, now, path, _header_cell(parsed, "period"))
@@ -113,7 +113,7 @@ def week_problems(
                 "week_locked",
                 f"{periods.short_label(period)} đã khóa từ "
                 f"{fmt_datetime(locks.lock_time(period, path))}.",
-                "Liên hệ Phòng Hành chính - Tổ chức để được mở khóa (ngoại lệ) cho tuần này.",
+                f"Liên hệ {wording.of_file(path).admin} để được mở khóa (ngoại lệ) cho tuần này.",
             )
         ]
     return []

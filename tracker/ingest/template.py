@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tracker import settings
+from tracker import settings, wording
 from tracker.catalogue import calendar, periods, plan, plans
 from tracker.csvsafe import xlsx_text
 from tracker.ingest import contract
@@ -270,7 +270,7 @@ def _score_sheet(ws: Worksheet, unit_code: str, period: str, path: Path | None) 
         f"TỰ CHẤM ĐIỂM CÔNG TÁC DÂN VẬN CHÍNH QUYỀN VÀ THỰC HIỆN DÂN CHỦ Ở CƠ SỞ NĂM {year}",
         len(headers),
     )
-    style.note(ws, 2, _criteria_note(criteria), len(headers))
+    style.note(ws, 2, _criteria_note(criteria, path), len(headers))
     style.note(
         ws,
         3,
@@ -309,15 +309,24 @@ def _score_sheet(ws: Worksheet, unit_code: str, period: str, path: Path | None) 
     style.landscape(ws, SCORE_HEADER_ROW)
 
 
-def _criteria_note(criteria: pd.DataFrame) -> str:
+def _evidence_examples(path: Path | None, year: int) -> str:
+    """Two document numbers as the body writes them (the Office's examples as always)."""
+    code = settings.body_of_file(path or settings.db_path()) or settings.HOME_BODY
+    second = "VPUB-HCTC" if code == settings.HOME_BODY else code
+    return (
+        f"'Kế hoạch số 12/KH-{code} ngày 15/01/{year}', 'Công văn số 45/{second} ngày 20/01/{year}'"
+    )
+
+
+def _criteria_note(criteria: pd.DataFrame, path: Path | None) -> str:
     if criteria.empty:
         return "Chưa có bộ tiêu chí đang áp dụng."
     label = nfc(criteria["set_label"].iloc[0])
     if bool(criteria["provisional"].iloc[0]):
         return (
             f"{label}. Đây là bộ tiêu chí TẠM THỜI, chưa phải Phụ lục II chính thức của Quyết định "
-            "2579/QĐ-UBND ngày 21/11/2025; điểm sẽ được đối chiếu lại khi Văn phòng nạp bộ tiêu "
-            "chí chính thức."
+            "2579/QĐ-UBND ngày 21/11/2025; điểm sẽ được đối chiếu lại khi "
+            f"{wording.of_file(path).criteria_loader} nạp bộ tiêu chí chính thức."
         )
     return f"{label} (Phụ lục II, Quyết định 2579/QĐ-UBND ngày 21/11/2025)."
 
@@ -445,7 +454,7 @@ def guide_lines(period: str, path: Path | None = None) -> list[tuple[str, bool]]
         (
             f"Hạn nộp: {deadline_text(period, path)} (hằng tuần vào ngày này của tuần báo cáo). Nộp sau hạn vẫn "
             f"được nhận nhưng ghi là trễ hạn; sau {lock_days} ngày kể từ hạn nộp, tuần báo cáo bị khóa, "
-            "cần liên hệ Phòng Hành chính - Tổ chức để được mở khóa.",
+            f"cần liên hệ {wording.of_file(path).admin} để được mở khóa.",
             False,
         ),
         (f"2. Trang tính '{s.SHEET_PROGRESS}' (bắt buộc)", True),
@@ -472,11 +481,10 @@ def guide_lines(period: str, path: Path | None = None) -> list[tuple[str, bool]]
         ),
         (
             f"'{s.PROGRESS_COLUMNS['result_text']}': việc đã làm trong tuần. "
-            f"'{s.PROGRESS_COLUMNS['evidence']}': số, ngày văn bản (ví dụ 'Kế hoạch số 12/KH-VPUB "
-            f"ngày 15/01/{year}', 'Công văn số 45/VPUB-HCTC ngày 20/01/{year}'); "
+            f"'{s.PROGRESS_COLUMNS['evidence']}': số, ngày văn bản (ví dụ {_evidence_examples(path, year)}); "
             f"nhiệm vụ '{s.STATUS_DONE}' cần có minh chứng. "
             f"'{s.PROGRESS_COLUMNS['difficulty']}' và '{s.PROGRESS_COLUMNS['proposal']}': ghi rõ để "
-            "Lãnh đạo Văn phòng xem xét, xử lý; để trống nếu không có.",
+            f"Lãnh đạo {wording.of_file(path).body} xem xét, xử lý; để trống nếu không có.",
             False,
         ),
         (f"3. Trang tính '{s.SHEET_INDICATORS}' (không bắt buộc)", True),
@@ -490,13 +498,14 @@ def guide_lines(period: str, path: Path | None = None) -> list[tuple[str, bool]]
         (
             "Tự chấm điểm theo bộ tiêu chí đánh giá công tác dân vận và thực hiện dân chủ ở cơ sở "
             "(Quyết định 2579/QĐ-UBND). Điểm tự chấm không vượt Điểm tối đa (Điểm tối đa trong "
-            "danh mục của Văn phòng là căn cứ); điểm lớn hơn 0 cần có Tài liệu kiểm chứng hoặc "
+            f"danh mục của {wording.of_file(path).body} là căn cứ); điểm lớn hơn 0 cần có Tài liệu "
+            "kiểm chứng hoặc "
             f"Giải trình; đánh dấu '{s.NOT_APPLICABLE_MARK}' ở cột Không áp dụng (và để trống điểm) "
             "nếu tiêu chí không áp dụng cho đơn vị; dòng điểm trừ ghi số âm. Biểu mẫu mang sẵn điểm "
             "đã nộp trong năm; nộp lại không có trang tính này thì điểm đã nộp được giữ nguyên.",
             False,
         ),
-        (_criteria_note(db.query("criteria_active", path=path, year=year)), False),
+        (_criteria_note(db.query("criteria_active", path=path, year=year), path), False),
         (f"5. Trang tính '{s.SHEET_MODELS}' (không bắt buộc)", True),
         (
             "Mỗi dòng một mô hình, điển hình 'Dân vận khéo': tên, lĩnh vực ("

@@ -183,7 +183,7 @@ def unit_week_state(unit: str, week: str, path: Path | None = None) -> str:
     return str(match.iloc[0]["state"]) if not match.empty else "—"
 
 
-PROVISIONAL_NOTE = (
-    "Bộ tiêu chí đang dùng là bộ tạm thời, chờ Văn phòng nạp Phụ lục II chính thức của "
+PROVISIONAL_NOTE = (  # {loader}: wording.Words.criteria_loader
+    "Bộ tiêu chí đang dùng là bộ tạm thời, chờ {loader} nạp Phụ lục II chính thức của "
     "Quyết định 2579/QĐ-UBND."
 )

@@ -18,12 +18,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from tracker import wording
 from tracker.accounts import auth
 from tracker.accounts.auth import User
 from tracker.catalogue import plan
 from tracker.metrics import cache, models_register
 from tracker.metrics.models_register import Recognition, RecognitionError
-from tracker.text import is_missing
+from tracker.text import is_missing, sentence_start
 from tracker.ui import display, flash, score_charts, tables
 
 NO_KIND = "Chưa phân loại"
@@ -142,7 +143,8 @@ def recognition_form(user: User, shown: pd.DataFrame, path: Path, year: int) -> 
     st.subheader("Phân loại, công nhận và gửi Sở Nội vụ")
     flash.show(SAVED)
     st.caption(
-        "Phòng Hành chính - Tổ chức ghi: mô hình hay điển hình, số và ngày quyết định công nhận, "
+        f"{sentence_start(wording.of_file(path).admin)} ghi: mô hình hay điển hình, số và ngày quyết "
+        "định công nhận, "
         "và việc đã gửi Sở Nội vụ (III.2.a của Kế hoạch). Đơn vị không cần ghi các mục này trong "
         "biểu mẫu."
     )

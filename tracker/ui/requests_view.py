@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from tracker import settings
+from tracker import settings, wording
 from tracker.accounts import auth
 from tracker.accounts.auth import User
 from tracker.metrics import requests_register as rr
@@ -124,13 +124,20 @@ def _register_form(scope: Scope) -> None:
                 st.error(str(exc))
 
 
+def _own_code(path: Path) -> str:
+    """The body's code as its numbers carry it ('VPUB' for the Office)."""
+    return settings.body_of_file(path) or settings.HOME_BODY
+
+
 def _answer_form(user: User, open_requests: pd.DataFrame, path: Path) -> None:
     with st.form("request_answer", clear_on_submit=False):
-        st.markdown("**Ghi nhận Văn phòng đã trả lời**")
+        st.markdown(f"**Ghi nhận {wording.of_file(path).body} đã trả lời**")
         labels = {int(r["id"]): _label(r) for _, r in open_requests.iterrows()}
         chosen = st.selectbox("Yêu cầu", list(labels), format_func=labels.get)
         cols = st.columns(2)
-        number = cols[0].text_input("Số báo cáo đã gửi", placeholder="25/BC-VPUB", key="ans_number")
+        number = cols[0].text_input(
+            "Số báo cáo đã gửi", placeholder=f"25/BC-{_own_code(path)}", key="ans_number"
+        )
         sent = cols[1].date_input("Ngày gửi", value=None, format="DD/MM/YYYY", key="ans_sent")
         upload = st.file_uploader("Tệp báo cáo đã gửi", type=[t.lstrip(".") for t in rr.FILE_TYPES])
         if st.form_submit_button("Ghi nhận đã trả lời"):

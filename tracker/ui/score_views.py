@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from tracker import wording
 from tracker.catalogue import periods
 from tracker.metrics import cache, scoring
 from tracker.text import fmt_datetime, fmt_number, is_missing
@@ -327,7 +328,7 @@ def missing_evidence(lines: pd.DataFrame) -> pd.DataFrame:
 UNSCORED = "Chưa chấm (0)"
 
 
-def vp_table(vp: pd.DataFrame) -> pd.DataFrame:
+def vp_table(vp: pd.DataFrame, words: wording.Words = wording.OFFICE) -> pd.DataFrame:
     """The Office's assessment per criterion: source unit, its score, HCTC's adjustment. A
     criterion its responsible unit has not scored counts 0 and says so ("Chưa chấm (0)"); one
     not applicable is empty ("—") and the column "Không áp dụng" says whose judgement it is."""
@@ -335,6 +336,8 @@ def vp_table(vp: pd.DataFrame) -> pd.DataFrame:
     unscored = ~vp["has_source"].astype(bool)
     base_na = vp["base_na"].astype(bool) & ~unscored
     adjusted_na = adjusted & vp["adjusted_score"].isna()
+    adjustment = f"Điều chỉnh của {words.admin_short}"
+    final = "Điểm VP" if words is wording.OFFICE else "Điểm của cơ quan"
     df = pd.DataFrame(
         {
             "Mã": vp["criterion_code"].to_numpy(),
@@ -342,18 +345,18 @@ def vp_table(vp: pd.DataFrame) -> pd.DataFrame:
             "Điểm tối đa": _scores(vp["max_points"]),
             "Đơn vị phụ trách": vp["responsible_unit"].to_numpy(),
             "Điểm của đơn vị phụ trách": _scores(vp["base_score"].where(~unscored, 0.0), base_na),
-            "Điều chỉnh của HCTC": _scores(vp["adjusted_score"].where(adjusted)),
+            adjustment: _scores(vp["adjusted_score"].where(adjusted)),
             "Nhận xét": vp["adjustment_comment"].fillna("").to_numpy(),
-            "Điểm VP": _scores(vp["final_score"], vp["final_na"]),
+            final: _scores(vp["final_score"], vp["final_na"]),
             NOT_APPLICABLE: [
-                ", ".join(w for w, on in (("Đơn vị phụ trách", b), ("HCTC", a)) if on)
+                ", ".join(w for w, on in (("Đơn vị phụ trách", b), (words.admin_short, a)) if on)
                 for b, a in zip(base_na.to_numpy(), adjusted_na.to_numpy(), strict=True)
             ],
         }
     )
     return _scored(
         df,
-        ["Điểm tối đa", "Điểm của đơn vị phụ trách", "Điều chỉnh của HCTC", "Điểm VP"],
+        ["Điểm tối đa", "Điểm của đơn vị phụ trách", adjustment, final],
         {"Điểm của đơn vị phụ trách": [UNSCORED if u else "" for u in unscored]},
     )
 

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from tracker import wording
 from tracker.accounts import auth
 from tracker.accounts.auth import User
 from tracker.catalogue import criteria, plans
@@ -55,6 +56,7 @@ class View:
     # per unit (4,000 frames were 340,000 objects for the collector to walk).
     by_unit: pd.DataFrame
     unit_rows: dict[str, tuple[int, int]]
+    words: wording.Words  # the Office's own words, or another body's neutral ones
 
     def unit_lines(self, unit_code: str) -> pd.DataFrame:
         """criterion_lines(year, unit_code), from this run's snapshot."""
@@ -84,6 +86,7 @@ def load(scope: Scope) -> View:
                 code: scoring.unit_total(code, year - 1, path) for code in [scoring.VP, *own]
             },
             late=scoring.late_record(year, path),  # depends on the clock too: not shared
+            words=wording.of_file(path),
             **shared,
         )
 
@@ -108,18 +111,21 @@ def _year_data(year: int, path: Path) -> dict[str, Any]:
 
 
 def intro(view: View) -> None:
-    active = view.active
+    active, words = view.active, view.words
     if active["provisional"]:
-        st.warning(criteria.PROVISIONAL_WARNING, icon=":material/warning:")
+        st.warning(
+            criteria.PROVISIONAL_WARNING.format(loader=words.criteria_loader),
+            icon=":material/warning:",
+        )
     elif view.table["provisional"].fillna(False).astype(bool).any():
         st.warning(
-            "Một số bảng điểm dưới đây được chấm theo bộ tiêu chí tạm thời (trước khi Văn phòng nạp "
-            "Phụ lục II chính thức); điểm đó chỉ có tính tham khảo.",
+            "Một số bảng điểm dưới đây được chấm theo bộ tiêu chí tạm thời (trước khi "
+            f"{words.criteria_loader} nạp Phụ lục II chính thức); điểm đó chỉ có tính tham khảo.",
             icon=":material/warning:",
         )
     st.caption(
         f"Bộ tiêu chí đang áp dụng: **{active['label']}** (nạp {fmt_datetime(active['loaded_at'])}). "
-        "Điểm do đơn vị tự chấm; điểm thẩm định do Phòng Hành chính - Tổ chức nhập. "
+        f"Điểm do đơn vị tự chấm; điểm thẩm định do {words.admin} nhập. "
         "Tổng điểm = 100 × điểm tiêu chí / điểm tối đa các tiêu chí áp dụng + điểm thưởng − điểm trừ."
     )
 
@@ -162,17 +168,19 @@ def _save(action: Callable[[], object], message: str) -> None:
 
 
 def vp_section(view: View) -> None:
-    st.header("Đánh giá chung của Văn phòng")
+    words = view.words
+    st.header(f"Đánh giá chung của {words.body}")
     vp, last = view.totals[scoring.VP], view.last_totals[scoring.VP]
     if vp is None:
         st.info(f"Chưa có đơn vị nào nộp bảng Tự chấm điểm năm {view.year}.")
         if last is not None:
             st.caption(score_views.last_year_text(last, view.year - 1))
         return
-    _metric_row(vp, "Điểm của Văn phòng", last, view.year)
+    _metric_row(vp, f"Điểm của {words.body}", last, view.year)
     st.caption(
-        "Mỗi tiêu chí lấy điểm cuối cùng của đơn vị phụ trách tiêu chí đó (mặc định HCTC); "
-        "HCTC có thể điều chỉnh kèm nhận xét."
+        "Mỗi tiêu chí lấy điểm cuối cùng của đơn vị phụ trách tiêu chí đó"
+        + (" (mặc định HCTC)" if words is wording.OFFICE else "")
+        + f"; {words.admin_short} có thể điều chỉnh kèm nhận xét."
     )
     with st.expander("Chi tiết theo tiêu chí"):
         display.shared(
@@ -180,7 +188,7 @@ def vp_section(view: View) -> None:
             view.year,
             audience=display.EVERYONE,
             draw=lambda: st.dataframe(
-                score_views.score_styler(score_views.vp_table(view.vp)),
+                score_views.score_styler(score_views.vp_table(view.vp, words)),
                 hide_index=True,
                 width="stretch",
                 placeholder=score_views.EMPTY_CELL,
@@ -195,7 +203,7 @@ def vp_section(view: View) -> None:
 def _vp_form(view: View) -> None:
     user, year, path = view.user, view.year, view.db
     options = score_views.criterion_options(view.vp)
-    with st.expander("Điều chỉnh đánh giá chung (HCTC)"), st.form("vp_form"):
+    with st.expander(f"Điều chỉnh đánh giá chung ({view.words.admin_short})"), st.form("vp_form"):
         code = st.selectbox("Tiêu chí", list(options), format_func=options.get, key="vp_criterion")
         na = st.checkbox("Không áp dụng", key="vp_na")
         score = st.number_input("Điểm điều chỉnh", value=0.0, step=0.5, key="vp_score")
@@ -281,7 +289,7 @@ def ranking_section(view: View) -> None:
     rule = (
         f"có từ {threshold} điểm tiêu chí áp dụng trở lên"
         if threshold
-        else "đủ số điểm tiêu chí áp dụng tối thiểu Văn phòng quy định"
+        else f"đủ số điểm tiêu chí áp dụng tối thiểu {view.words.body} quy định"
     )
     st.caption(f"Chỉ xếp hạng đơn vị {rule}; điểm cuối cùng dùng điểm thẩm định nếu có.")
     _scores_download(year, view.db)

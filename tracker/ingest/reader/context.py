@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from tracker import wording
 from tracker.ingest.reader.cells import code_key, name_key
 from tracker.text import key, nfc
 
@@ -44,6 +45,7 @@ class Context:
     plans: dict[int, PlanCatalogue] = field(default_factory=dict)
     model_fields: tuple[str, ...] = ()  # active "Dân vận khéo" fields, catalogue order
     year: int | None = None
+    admin: str = wording.OFFICE.admin  # whom a message sends the officer to (unlock, plan)
     _unit_by_key: dict[str, str] = field(init=False, repr=False, compare=False)
     _indicator_by_key: dict[str, str] = field(init=False, repr=False, compare=False)
     _by_year: dict[int, Context] = field(init=False, repr=False, compare=False)
@@ -112,6 +114,7 @@ class Context:
             },
             plans=_plans(path),
             model_fields=tuple(model_fields["name"]),
+            admin=wording.of_file(path).admin,
         )
 
     def unit(self, value: Any) -> str | None:

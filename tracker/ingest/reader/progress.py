@@ -77,7 +77,7 @@ class ProgressReader(SheetReader):
             "plan_missing",
             f"Kế hoạch năm {year} chưa được nạp vào hệ thống nên chưa nhận báo cáo "
             f"{periods.short_label(period)}.",
-            f"Liên hệ Phòng Hành chính - Tổ chức (tài khoản Quản trị) để nạp Kế hoạch năm {year}, "
+            f"Liên hệ {self.ctx.admin} (tài khoản Quản trị) để nạp Kế hoạch năm {year}, "
             "rồi tải biểu mẫu của tuần này tại trang Nộp báo cáo.",
         )
         return False

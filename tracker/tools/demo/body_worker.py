@@ -37,7 +37,7 @@ from tracker.tools.demo.shared import (
     enable_sample_mode,
     reporting_weeks,
 )
-from tracker.tools.demo.words import DIFFICULTIES
+from tracker.tools.demo.words import BODY_DIFFICULTIES
 
 ROLE_KEYS = (("quantri", "quan_tri", "Quản trị"), ("lanhdao", "lanh_dao", "Lãnh đạo"))
 ESCALATION_NOTE = "Đề nghị Sở Nội vụ hướng dẫn, tháo gỡ để đơn vị triển khai đúng tiến độ."
@@ -120,6 +120,8 @@ def _weeks(spec: BodySpec, path: Path, rng: random.Random, result: BodyResult) -
     codes = plan.units(path)["code"].tolist()
     first = this_year[spec.year]
     sims = {c: city_unit(c, first.assigned.get(c, []), first.kinds, rng) for c in codes}
+    for sim in sims.values():
+        sim.speaks_as_body()
     indicators = db.query("indicator_catalogue", path=path)["code"].tolist()
     items = list(week_items(path, weeks, weeks, sims, this_year, indicators, counts))
     names = {u["code"]: u["name"] for u in spec.units}
@@ -136,7 +138,7 @@ def _escalate(path: Path, accounts: dict[str, User], rng: random.Random) -> int:
     found = difficulties.open_list(week, path)
     if found.empty:
         officer = accounts["donvi"]
-        content, proposal = rng.choice(DIFFICULTIES)
+        content, proposal = rng.choice(BODY_DIFFICULTIES)
         difficulties.raise_difficulty(
             officer, officer.unit_code, None, content, proposal, path=path, year=plans.of_week(week)
         )

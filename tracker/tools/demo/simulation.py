@@ -11,7 +11,17 @@ import pandas as pd
 
 from tracker.ingest import contract
 from tracker.text import fmt_date
-from tracker.tools.demo.words import DIFFICULTIES, DOC_KINDS, MODELS, PEOPLE, RESULTS, ROUTINE
+from tracker.tools.demo.words import (
+    BODY_DIFFICULTIES,
+    BODY_PAUSED_RESULT,
+    DIFFICULTIES,
+    DOC_KINDS,
+    MODELS,
+    PAUSED_RESULT,
+    PEOPLE,
+    RESULTS,
+    ROUTINE,
+)
 
 NOT_STARTED, IN_PROGRESS, DONE, PAUSED = contract.STATUSES
 
@@ -75,6 +85,10 @@ class UnitSim:
     late_count: int = 0
     has_scored: bool = False
     forced: dict[int, str] = field(default_factory=dict)  # week index -> 'missing' | 'late'
+    office: bool = True  # the Office's unit (else another body's: its sentences name its own)
+
+    def speaks_as_body(self) -> None:
+        self.office = False
 
 
 def new_unit(code: str, assigned: pd.DataFrame, rng: random.Random, n_weeks: int) -> UnitSim:
@@ -144,9 +158,11 @@ def progress_rows(unit: UnitSim, week_index: int, monday: date) -> list[WeekRow]
             row.evidence = track.done_evidence
             row.result = row.result or "Đã hoàn thành nhiệm vụ"
         if track.status == PAUSED:
-            row.result = "Tạm dừng chờ ý kiến chỉ đạo của Lãnh đạo Văn phòng"
+            row.result = PAUSED_RESULT if unit.office else BODY_PAUSED_RESULT
         if i == raised or (track.stalled_for and rng.random() < 0.05):
-            row.difficulty, row.proposal = rng.choice(DIFFICULTIES)
+            row.difficulty, row.proposal = rng.choice(
+                DIFFICULTIES if unit.office else BODY_DIFFICULTIES
+            )
         out.append(row)
     return out
 

@@ -97,6 +97,19 @@ DIFFICULTIES = (
     ),
     ("Thời gian chuẩn bị cho công tác bầu cử trùng lịch công tác chuyên môn", ""),
 )
+# The same difficulties as another body's units write them (to their own leaders and
+# administrator, not the Office's); the same length, so a seed picks the same ones.
+BODY_DIFFICULTIES = tuple(
+    (
+        content,
+        proposal.replace("Phòng Hành chính - Tổ chức", "bộ phận quản trị của cơ quan")
+        .replace("Lãnh đạo Văn phòng", "Lãnh đạo cơ quan")
+        .replace("Trung tâm Công báo - Tin học", "bộ phận công nghệ thông tin"),
+    )
+    for content, proposal in DIFFICULTIES
+)
+PAUSED_RESULT = "Tạm dừng chờ ý kiến chỉ đạo của Lãnh đạo Văn phòng"
+BODY_PAUSED_RESULT = "Tạm dừng chờ ý kiến chỉ đạo của Lãnh đạo cơ quan"
 MODELS = (
     ("Tiếp dân lưu động tại khu dân cư", "Xây dựng hệ thống chính trị"),
     ("Một cửa thân thiện - nụ cười công sở", "Văn hóa - xã hội"),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from tracker import wording
 from tracker.catalogue import periods, plan, year_start
 from tracker.metrics import progress, scoring
 from tracker.scope import Scope
@@ -135,5 +136,8 @@ def _score(unit: str, week: str, path: Path) -> None:
         st.info(f"{progress.NO_DATA}: đơn vị chưa nộp bảng tự chấm điểm.")
         return
     if total.get("provisional"):
-        st.warning(progress.PROVISIONAL_NOTE, icon=":material/warning:")
+        st.warning(
+            progress.PROVISIONAL_NOTE.format(loader=wording.of_file(path).criteria_loader),
+            icon=":material/warning:",
+        )
     st.dataframe(tables.score_summary(total), hide_index=True, width="stretch", key="unit_score")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from tracker import wording
 from tracker.catalogue import plan, plans
 from tracker.scope import Scope
 from tracker.ui import shell, tables
@@ -26,11 +27,12 @@ def render(scope: Scope) -> None:
         height="content",
         key="plan_table",
     )
-    st.caption(plan.INFERRED_NOTE)
+    words = wording.of_file(path)
+    st.caption(plan.INFERRED_NOTE if words is wording.OFFICE else plan.INFERRED_NOTE_BODY)
     if plan.sample_units(path):
         st.caption(
             f"Tên đơn vị có “{plan.SAMPLE_MARK}” là đơn vị mẫu, chưa phải danh sách chính thức của "
-            "Văn phòng; Quản trị thay bằng danh sách chính thức ở danh mục Đơn vị."
+            f"{words.body}; Quản trị thay bằng danh sách chính thức ở danh mục Đơn vị."
         )
     _outline(scope)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracker import settings
+from tracker import settings, wording
 from tracker.accounts import auth
 from tracker.catalogue import plan
 from tracker.scope import Scope
@@ -21,7 +21,7 @@ def render(scope: Scope) -> None:
     _info(scope)
     st.caption(
         f"Phiên làm việc tự kết thúc sau {settings.SESSION_TIMEOUT_MINUTES} phút không hoạt động. "
-        "Cần đổi họ tên, vai trò hay đơn vị, hãy liên hệ Phòng Hành chính - Tổ chức."
+        f"Cần đổi họ tên, vai trò hay đơn vị, hãy liên hệ {wording.of_file(scope.accounts).admin}."
     )
     _change_password(scope)
     devices_view.own_browsers(user, scope.accounts)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from tracker import wording
 from tracker.catalogue import criteria, periods
 from tracker.exports import export
 from tracker.metrics import progress
@@ -66,4 +67,8 @@ def _week_exports(scope: Scope, week: str, button: report_range_view.Button) -> 
         button('Mô hình "Dân vận khéo" đến hết tuần (CSV)', "models", CSV, "dl_models", week=week)
     # Wherever scores appear, say the set is provisional.
     if criteria.active_set(scope.db, year=scope.year)["provisional"]:
-        st.caption(progress.PROVISIONAL_NOTE + " Điểm trong tệp chỉ có tính tham khảo.")
+        loader = wording.of_file(scope.db).criteria_loader
+        st.caption(
+            progress.PROVISIONAL_NOTE.format(loader=loader)
+            + " Điểm trong tệp chỉ có tính tham khảo."
+        )

@@ -1,0 +1,29 @@
+"""A body's pages speak as that body: no word of the Office ('Văn phòng' as the body, its HCTC,
+its Phòng Hành chính - Tổ chức) on the pages a xã's own accounts open."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.apptest_helpers import open_page
+from tests.city_fixture import CITY_NOW
+from tests.test_city_shell import account, everything
+from tracker.ui import shell
+
+pytestmark = pytest.mark.now(CITY_NOW)
+
+# The xã's own "Văn phòng HĐND và UBND" is its unit, not the Office.
+OFFICE_WORDS = re.compile(r"Văn phòng(?! HĐND)|VĂN PHÒNG|HCTC|Hành chính - Tổ chức|VPUB")
+PAGES = [key for key in shell.PAGES if key not in ("thanh_pho", "xep_hang")]
+
+
+@pytest.mark.parametrize("page_key", PAGES)
+@pytest.mark.parametrize("username", ["x001.quantri", "x001.lanhdao", "x001.donvi"])
+def test_a_bodys_pages_do_not_speak_as_the_office(city: Path, page_key: str, username: str) -> None:
+    at = open_page(account(username), page_key)
+    assert not at.exception
+    found = sorted({line for line in everything(at).splitlines() if OFFICE_WORDS.search(line)})
+    assert not found, "\n".join(found)
