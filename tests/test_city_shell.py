@@ -95,6 +95,26 @@ def test_city_pages_for_every_role(city: Path, page_key: str, username: str) -> 
         assert bool(approve) is (username == "sonoivu.lanhdao")
 
 
+@pytest.mark.parametrize("username", ["sonoivu", "sonoivu.lanhdao"])
+def test_thanh_pho_names_the_task_of_every_escalated_difficulty(city: Path, username: str) -> None:
+    """Each escalated difficulty with its body's task (code and name) and the city item it
+    carries out, as the body's file has them."""
+    at = open_page(account(username), "thanh_pho")
+    table = table_with(at, "Đề nghị")
+    assert len(table)
+    for row in table.to_dict("records"):
+        code = row["Cơ quan"].split("co_quan=")[1].split("&")[0]
+        found = db.rows(
+            "select short_title, city_item from task where plan_year = 2026 and code = $c",
+            {"c": row["Mã nhiệm vụ"]},
+            path=settings.body_db_path(code),
+        )
+        assert found, row
+        title, item = found[0]
+        assert row["Nhiệm vụ"] == title
+        assert row["Mục KH thành phố"].startswith(f"{item}. ")
+
+
 # --- a body user stays in their body ----------------------------------------------------------
 
 BODY_PAGES = ("tong_quan", "ke_hoach", "nhiem_vu", "don_vi", "vuong_mac", "xuat_du_lieu")

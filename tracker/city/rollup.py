@@ -121,6 +121,7 @@ def _escalations(week: str, year: int, path: Path) -> list[dict[str, Any]]:
             "unit_code": r.unit_code,
             "unit_name": None if pd.isna(r.unit_name) else r.unit_name,
             "task_code": None if pd.isna(r.task_code) else r.task_code,
+            "task_title": None if pd.isna(r.task_title) else r.task_title,
             "city_item": None if pd.isna(r.city_item) else r.city_item,
             "content": r.content,
             "note": r.note,

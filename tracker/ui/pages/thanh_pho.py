@@ -154,11 +154,37 @@ def _escalated(scope: Scope) -> None:
                 for c, n in zip(found["body"], found["body_name"], strict=True)
             ],
             "Đơn vị": found["unit_name"],
-            "Nhiệm vụ": found["task_code"],
-            "Mục KH thành phố": found["city_item"],
+            "Mã nhiệm vụ": found["task_code"].fillna(""),
+            "Nhiệm vụ": [
+                _named(title, NO_TASK if pd.isna(code) else "")
+                for code, title in zip(found["task_code"], found["task_title"], strict=True)
+            ],
+            "Mục KH thành phố": [
+                _item(code, title)
+                for code, title in zip(found["city_item"], found["city_item_title"], strict=True)
+            ],
             "Nội dung": found["content"],
             "Đề nghị": found["note"],
             "Ngày chuyển": found["escalated_at"],
         }
     )
+    st.caption(
+        "Nhiệm vụ: nhiệm vụ trong Kế hoạch của cơ quan mà vướng mắc nêu; Mục KH thành phố: mục "
+        "của Kế hoạch thành phố mà nhiệm vụ đó thực hiện."
+    )
     display.show(table, key="city_escalations", column_config=_linked("Cơ quan"))
+
+
+NO_TASK = "Không gắn nhiệm vụ"  # a difficulty raised in the app about no task
+
+
+def _named(title: object, missing: str) -> str:
+    return missing if pd.isna(title) else str(title)
+
+
+def _item(code: object, title: object) -> str:
+    """An item of the city's plan as "7. title" ('' when the task names none; its code alone
+    when the year's list does not have it)."""
+    if pd.isna(code) or not code:
+        return ""
+    return f"{code}. {title}" if not pd.isna(title) else str(code)
