@@ -148,6 +148,14 @@ def test_the_city_figures_at_the_same_week_and_date(two_years: Path) -> None:
     assert last.self_score == pytest.approx(60.0)
     # as of 20/07/2025: VPUB late + on time, X1 late + not sent yet
     assert (last.report_on_time, last.reports_due) == (pytest.approx(25.0), 4)
+    states = reports.statuses(2025, two_years, last.day).set_index(["body", "period"])["state"]
+    assert states[("X1", "6thang")] == reports.MISSING  # sent 25/07/2025, after the date
+    assert (
+        reports.statuses(2025, two_years)
+        .set_index(["body", "period"])
+        .loc[("X1", "6thang"), "state"]
+        == reports.LATE
+    )  # as of today: sent, late
     assert found.change("plan_completion") == pytest.approx(5.5)
     assert found.change("report_on_time") == pytest.approx(25.0)
     assert found.change("self_score") == pytest.approx(12.5)
