@@ -1,4 +1,4 @@
--- The difficulties this body sent up to Sở Nội vụ (table escalation, migration 015; issue 34) that are still open as of ISO week $week by the rule of open_difficulties.sql (the macro open_difficulties_as_of: the same source, ref and text still reported and not marked handled), not withdrawn, with the unit's name and the city item of the task.
+-- The difficulties this body sent up to Sở Nội vụ (table escalation, migration 015; issue 34) that are still open as of ISO week $week by the rule of open_difficulties.sql (the macro open_difficulties_as_of: the same source, ref and text still reported and not marked handled), not withdrawn, with the unit's name, the task's short title and the city item it carries out (null when the difficulty names no task).
 -- params: $week
 -- grain: one row per open escalated difficulty, oldest escalation first
 select
@@ -9,6 +9,7 @@ select
     e.unit_code,
     u.name as unit_name,
     e.task_code,
+    t.short_title as task_title,
     t.city_item,
     e.content,
     e.note,

@@ -10,6 +10,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tests.city_fixture import BODIES, CITY_NOW
@@ -227,9 +228,36 @@ def test_an_escalated_difficulty_reaches_sở_nội_vụ_and_leaves_with_it(city
     listed = overview.escalations(CITY, 2026, reg)
     mine = listed[(listed["body"] == "X002") & (listed["escalation_id"] == made)]
     assert mine.iloc[0]["content"] == first["content"] and not rollup.is_marked("X002")
+    assert mine.iloc[0][["task_code", "task_title", "city_item"]].tolist() == [
+        "M4",
+        *_tasks(body)["M4"],
+    ]
     escalations.withdraw(_user("X002", "quantri"), made, path=body)
     listed = overview.escalations(CITY, 2026, reg)
     assert made not in listed[listed["body"] == "X002"]["escalation_id"].tolist()
+
+
+def test_every_escalated_difficulty_of_the_sample_names_its_task(city: Path) -> None:
+    """The sample's escalations carry the body's task (code and short title, as the body's plan
+    has them) and the city item it carries out: one raised in the app for want of an open one
+    in the sheets names one of the unit's tasks, as a sheet's does."""
+    reg = registry.open_registry()
+    listed = overview.escalations(CITY, 2026, reg)
+    assert len(listed) and set(listed["body"]) <= {"VPUB", *BODIES}
+    items = dict(db.rows("select code, title from city_item where year = 2026", path=reg))
+    for row in listed.itertuples():
+        tasks = _tasks(settings.body_db_path(row.body))
+        assert row.task_code in tasks, row
+        assert (row.task_title, row.city_item) == tasks[row.task_code]
+        assert row.city_item_title == items[row.city_item]
+
+
+def _tasks(path: Path) -> dict[str, tuple[str, str]]:
+    """A body's tasks of 2026 as its file has them: code -> (short title, city item)."""
+    found = db.rows(
+        "select code, short_title, city_item from task where plan_year = 2026", path=path
+    )
+    return {code: (title, item) for code, title, item in found}
 
 
 def test_refresh_at_start_catches_what_another_process_wrote(city_rw: Path) -> None:
@@ -244,10 +272,27 @@ def test_refresh_at_start_catches_what_another_process_wrote(city_rw: Path) -> N
     assert plans.years(body) == [2026]
 
 
+def test_a_registry_from_before_the_task_title_gets_it_at_the_next_refresh(city_rw: Path) -> None:
+    """City migration 002 on a registry made without it: the column comes, and every body's
+    rollup is recomputed at the next refresh, which fills in the escalations' task titles."""
+    reg = registry.open_registry()
+    before = overview.escalations(CITY, 2026, reg)
+    db.close_all()
+    old = opening.open_file(reg)  # back to the schema before 002
+    old.con.execute("alter table rollup_escalation drop column task_title")
+    old.con.execute("delete from city_migration where version = 2")
+    old.con.close()
+    reg = registry.open_registry()  # 002 applied now
+    assert overview.escalations(CITY, 2026, reg)["task_title"].isna().all()
+    assert sorted(rollup.refresh_stale(reg)) == sorted(["VPUB", *BODIES])
+    after = overview.escalations(CITY, 2026, reg)
+    pd.testing.assert_frame_equal(after, before)
+
+
 @pytest.mark.parametrize("name", queries.names(city=True))
 def test_every_registry_query_runs_on_the_sample(city: Path, name: str) -> None:
     samples = {"year": 2026, "body": "X001", "today": datetime(2026, 7, 1).date()}
-    samples["username"] = "x001.quantri"
+    samples |= {"username": "x001.quantri", "upto": "2026-W20"}
     params = {p: samples[p] for p in queries.load(name).params}
     assert not db.query(name, registry.open_registry(), **params).empty
 

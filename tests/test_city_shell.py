@@ -7,6 +7,7 @@ tests/city_fixture.py (VPUB, SNV and two xã X001, X002 whose unit and task code
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pandas as pd
 import pytest
@@ -94,6 +95,26 @@ def test_city_pages_for_every_role(city: Path, page_key: str, username: str) -> 
         assert bool(approve) is (username == "sonoivu.lanhdao")
 
 
+@pytest.mark.parametrize("username", ["sonoivu", "sonoivu.lanhdao"])
+def test_thanh_pho_names_the_task_of_every_escalated_difficulty(city: Path, username: str) -> None:
+    """Each escalated difficulty with its body's task (code and name) and the city item it
+    carries out, as the body's file has them."""
+    at = open_page(account(username), "thanh_pho")
+    table = table_with(at, "Đề nghị")
+    assert len(table)
+    for row in table.to_dict("records"):
+        code = row["Cơ quan"].split("co_quan=")[1].split("&")[0]
+        found = db.rows(
+            "select short_title, city_item from task where plan_year = 2026 and code = $c",
+            {"c": row["Mã nhiệm vụ"]},
+            path=settings.body_db_path(code),
+        )
+        assert found, row
+        title, item = found[0]
+        assert row["Nhiệm vụ"] == title
+        assert row["Mục KH thành phố"].startswith(f"{item}. ")
+
+
 # --- a body user stays in their body ----------------------------------------------------------
 
 BODY_PAGES = ("tong_quan", "ke_hoach", "nhiem_vu", "don_vi", "vuong_mac", "xuat_du_lieu")
@@ -148,6 +169,37 @@ def test_sonoivu_opens_a_bodys_read_pages_as_its_own_accounts_see_them(
     assert any("Thành phố" in p for p in links)
     if page_key == "tong_quan":
         assert _name("X001") in texts(in_x001)
+
+
+def _sidebar_links(at: AppTest) -> dict[str, dict[str, str]]:
+    """The sidebar's links: label -> the query they carry."""
+    return {
+        link.proto.label: dict(parse_qsl(link.proto.query_string))
+        for link in at.sidebar.get("page_link")
+    }
+
+
+@pytest.mark.parametrize("page_key", ["tong_quan", "tai_khoan", "thanh_pho"])
+def test_every_sidebar_link_keeps_the_body_chosen(city: Path, page_key: str) -> None:
+    """Tài khoản's link included: coming back from it finds the body chosen, not the city's."""
+    officer = account("sonoivu")
+    at = open_page(officer, page_key, {shell.BODY_PARAM: "X001"})
+    assert not at.exception, at.exception
+    links = _sidebar_links(at)
+    assert {"Tài khoản", "Thành phố", "Xếp hạng", "Tổng quan", "Nhiệm vụ"} <= set(links)
+    assert all(q.get(shell.BODY_PARAM) == "X001" for q in links.values()), links
+    # Follow the Tài khoản link, then back to a body's page by the link found there
+    there = open_page(officer, "tai_khoan", links["Tài khoản"])
+    assert not there.exception, there.exception
+    selector = [s for s in there.sidebar.get("selectbox") if s.label == "Cơ quan"]
+    assert selector and selector[0].value == "X001"
+    back = _sidebar_links(there)["Tổng quan"]
+    assert back.get(shell.BODY_PARAM) == "X001"
+    again = open_page(officer, "tong_quan", back)
+    assert _name("X001") in texts(again)
+    # With no body chosen, the links carry none
+    plain = _sidebar_links(open_page(officer, "tai_khoan"))
+    assert not any(shell.BODY_PARAM in q for q in plain.values()), plain
 
 
 def test_a_bodys_own_links_keep_the_body_chosen(city: Path) -> None:

@@ -20,10 +20,11 @@ def _fresh(user: User, registry: Path) -> None:
     rollup.refresh_marked(registry)
 
 
-def body_overview(user: User, year: int, registry: Path) -> pd.DataFrame:
-    """Every active body's standing in `year` (queries/city_body_overview.sql)."""
+def body_overview(user: User, year: int, registry: Path, upto: str | None = None) -> pd.DataFrame:
+    """Every active body's standing in `year` (queries/city_body_overview.sql); with `upto` (a
+    week of `year`), as of the end of that week where the body's data week is later."""
     _fresh(user, registry)
-    return db.query("city_body_overview", registry, year=int(year))
+    return db.query("city_body_overview", registry, year=int(year), upto=upto)
 
 
 def item_progress(user: User, year: int, registry: Path) -> pd.DataFrame:

@@ -347,6 +347,8 @@ def _status(
     found = sent.get((body.code, period))
     deadline = datetime.combine(due, datetime.max.time())
     first = found.submitted_at if found else None
+    if first is not None and pd.Timestamp(first) > now:  # as of an earlier `now`: not sent yet
+        found, first = None, None
     if first is not None:
         state = ON_TIME if pd.Timestamp(first) <= deadline else LATE
     else:

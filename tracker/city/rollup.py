@@ -27,7 +27,7 @@ import pandas as pd
 from tracker import settings
 from tracker.catalogue import periods, plan, plans
 from tracker.city import bodies
-from tracker.metrics import difficulties, progress, reporting, scoring
+from tracker.metrics import difficulties, progress, reporting, scoring, year_over_year
 from tracker.store import db
 
 _dirty: set[str] = set()
@@ -53,7 +53,7 @@ def data_week(year: int, path: Path) -> str | None:
 def compute(path: Path) -> dict[str, Any]:
     """The rollup rows of the body whose file is `path` (read from that file only)."""
     out: dict[str, Any] = {"units": len(plan.units(path)), "years": [], "weeks": [], "items": []}
-    out["escalations"] = []
+    out["escalations"], out["scores"] = [], []
     today = periods.week_id(settings.now().date())
     for year in plans.years(path):
         # Escalations are news, read as of this week (within the plan's weeks); the figures as
@@ -77,11 +77,13 @@ def compute(path: Path) -> dict[str, Any]:
             )
         )
         trend = reporting.trend(week, path=path)
+        done = _plan_by_week(week, path)
         out["weeks"] += [
             {"week": r.period, "expected": int(r.expected_units), "reported": int(r.reported)}
-            | {"on_time": int(r.on_time)}
+            | {"on_time": int(r.on_time), "plan_completion": done.get(r.period)}
             for r in trend.itertuples()
         ]
+        out["scores"] += _last_year_score(year, week, path)
         out["items"] += [
             {"year": year, "city_item": r.city_item, "tasks": int(r.tasks)}
             | {"completion": None if pd.isna(r.completion) else float(r.completion)}
@@ -110,6 +112,37 @@ def _year_row(
     }
 
 
+def _plan_by_week(week: str, path: Path) -> dict[str, float | None]:
+    """The plan's completion at the end of each of its weeks up to `week` (plan_trend, the line
+    of the body's Tổng quan): what Thành phố compares at the same week of another year."""
+    trend = progress.plan_trend(week, path)
+    return {
+        w: None if pd.isna(v) else float(v)
+        for w, v in zip(trend["week"], trend["plan_completion"], strict=True)
+    }
+
+
+def _self_score(year: int, week: str, path: Path) -> float | None:
+    """The body's own self-score total of `year` as of `week` (the 'VP' row of unit_scores)."""
+    own = scoring.scores_table(year, path, week=week)
+    own = own[own["unit_code"] == "VP"]
+    return (
+        None
+        if own.empty or pd.isna(own.iloc[0]["final_total"])
+        else float(own.iloc[0]["final_total"])
+    )
+
+
+def _last_year_score(year: int, week: str, path: Path) -> list[dict[str, Any]]:
+    """Last year's self-score as of the week matching this year's data week `week`, when last
+    year has a plan and that week is before its own data week (after it, rollup_year's is it)."""
+    before = year_over_year.same_week_last_year(week)
+    last = data_week(year - 1, path) if plans.exists(year - 1, path) else None
+    if last is None or before >= last:
+        return []
+    return [{"year": year - 1, "week": before, "self_score": _self_score(year - 1, before, path)}]
+
+
 def _escalations(week: str, year: int, path: Path) -> list[dict[str, Any]]:
     if plans.of_week(week) != year:  # this week is before the plan's year began
         return []
@@ -121,6 +154,7 @@ def _escalations(week: str, year: int, path: Path) -> list[dict[str, Any]]:
             "unit_code": r.unit_code,
             "unit_name": None if pd.isna(r.unit_name) else r.unit_name,
             "task_code": None if pd.isna(r.task_code) else r.task_code,
+            "task_title": None if pd.isna(r.task_title) else r.task_title,
             "city_item": None if pd.isna(r.city_item) else r.city_item,
             "content": r.content,
             "note": r.note,
@@ -142,7 +176,13 @@ def refresh(code: str, registry: Path) -> None:
 def store(code: str, stamp: int, rows: dict[str, Any], registry: Path) -> None:
     """Keep compute()'s rows of body `code`, read at data stamp `stamp`, in the registry."""
     with db.transaction(registry) as tx:
-        for table in ("rollup_year", "rollup_week", "rollup_item", "rollup_escalation"):
+        for table in (
+            "rollup_year",
+            "rollup_week",
+            "rollup_item",
+            "rollup_escalation",
+            "rollup_score",
+        ):
             tx.delete(table, "where body = $b", {"b": code})
         tx.insert(
             "rollup_body",
@@ -155,6 +195,7 @@ def store(code: str, stamp: int, rows: dict[str, Any], registry: Path) -> None:
             ("rollup_week", "weeks"),
             ("rollup_item", "items"),
             ("rollup_escalation", "escalations"),
+            ("rollup_score", "scores"),
         ):
             tx.insert_rows(table, [{"body": code} | row for row in rows[key]])
     with _dirty_lock:

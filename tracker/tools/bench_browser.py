@@ -262,8 +262,9 @@ def _page_times(
                 _go(page, url, account.then)
 
             def click(title: str) -> float:
-                # A city role's body pages: after a page that leaves the body (Tài khoản) their
-                # links are gone until the body is chosen again in "Cơ quan" (untimed).
+                # A city role's body pages: should a page leave the body (Tài khoản did, before
+                # its link kept ?co_quan=), their links are gone until the body is chosen again
+                # in "Cơ quan" (untimed).
                 sidebar = page.get_by_test_id("stSidebar")
                 link = sidebar.get_by_role("link", name=title, exact=True)
                 if account.body and not link.count():

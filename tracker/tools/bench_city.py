@@ -4,8 +4,8 @@ Deliver 5): about 133 bodies (30 sở, ban, ngành and 103 xã, phường), abou
 (a) Queries, in this process, with the result cache emptied before each run (median of
 `--repeat`): each read of Sở Nội vụ's pages on the registry (Thành phố: the bodies' standing,
 progress per city item, each body's latest week, the periodic Báo cáo's states, the escalated
-difficulties and the figures of the city's Báo cáo; Xếp hạng: the approvals and the ranking of
-each kind) and each page's total, target < 1 s; a body's page queries (bench.PAGE_QUERIES, its
+difficulties, the figures of the city's Báo cáo, the year before at the same point; Xếp hạng: the
+approvals and the ranking of each kind) and each page's total, target < 1 s; a body's page queries (bench.PAGE_QUERIES, its
 own unit and task for the drill-downs) on one xã and one sở, target < 0.3 s.
 
 (b) In Debian's chromium against one real `streamlit run` server (bench_browser): signed in as
@@ -33,7 +33,7 @@ from typing import Any
 
 from tracker import settings
 from tracker.catalogue import catalogues, plans
-from tracker.city import baocao_tp, bodies, overview, registry, reports
+from tracker.city import baocao_tp, bodies, overview, registry, reports, year_compare
 from tracker.roles import User
 from tracker.store import db
 from tracker.tools import bench, bench_browser, demo
@@ -61,6 +61,7 @@ def city_reads(reg: Path, year: int) -> dict[str, dict[str, Callable[[], Any]]]:
             "reports.statuses": lambda: reports.statuses(year, reg),
             "overview.escalations": lambda: overview.escalations(OFFICER, year, reg),
             "baocao_tp.gather_for": lambda: baocao_tp.gather_for(OFFICER, year, first, reg),
+            "year_compare.compare": lambda: year_compare.compare(OFFICER, year, reg),
         },
         "Xếp hạng": {
             "overview.approvals": lambda: overview.approvals(OFFICER, year, reg),

@@ -486,11 +486,11 @@ def _sidebar(user: User, body: str, db: Path, accounts: Path, chosen: str) -> in
         if user.is_city:
             for key, shown in PAGES.items():
                 if shown.city and user.role in shown.roles and key != "tai_khoan":
-                    params = {k: v for k, v in follow.items() if k == filters.YEAR_PARAM}
-                    if chosen:
-                        params[BODY_PARAM] = chosen
                     st.page_link(
-                        shown.path, label=shown.title, icon=shown.icon, query_params=params
+                        shown.path,
+                        label=shown.title,
+                        icon=shown.icon,
+                        query_params=_city_link_params(follow, chosen),
                     )
             chosen = _select_body(accounts) if roles.can(user, "view") else ""
         for key, shown in PAGES.items():
@@ -502,15 +502,30 @@ def _sidebar(user: User, body: str, db: Path, accounts: Path, chosen: str) -> in
             if user.is_city:
                 params[BODY_PARAM] = chosen
             st.page_link(shown.path, label=shown.title, icon=shown.icon, query_params=params)
-        if user.is_city:
+        if user.is_city:  # Tài khoản keeps the body chosen too: coming back finds it again
             tai_khoan = PAGES["tai_khoan"]
-            st.page_link(tai_khoan.path, label=tai_khoan.title, icon=tai_khoan.icon)
+            st.page_link(
+                tai_khoan.path,
+                label=tai_khoan.title,
+                icon=tai_khoan.icon,
+                query_params=_city_link_params(follow, chosen),
+            )
         st.divider()
         unit = f" · {user.unit_code}" if user.unit_code else ""
         st.caption(f"{user.full_name or user.username} ({user.role_label}{unit})")
         if st.button("Đăng xuất", key="logout_button", icon=":material/logout:"):
             sign_out(accounts)
     return year
+
+
+def _city_link_params(follow: dict[str, str], chosen: str) -> dict[str, str]:
+    """What a city role's link to one of the city's pages (Thành phố, Xếp hạng, Tài khoản)
+    carries: the year, and the body chosen (?co_quan=), so that the body's pages opened from
+    there show it again."""
+    params = {k: v for k, v in follow.items() if k == filters.YEAR_PARAM}
+    if chosen:
+        params[BODY_PARAM] = chosen
+    return params
 
 
 def _caption(user: User, body: str, accounts: Path) -> str:

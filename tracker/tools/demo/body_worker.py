@@ -24,7 +24,7 @@ from tracker.accounts import auth
 from tracker.catalogue import periods, plan, plans
 from tracker.city import reports, rollup, seeding
 from tracker.city.escalations import escalate
-from tracker.metrics import difficulties
+from tracker.metrics import difficulties, progress
 from tracker.roles import User
 from tracker.store import db
 from tracker.text import fmt_datetime
@@ -133,14 +133,17 @@ def _weeks(spec: BodySpec, path: Path, rng: random.Random, result: BodyResult) -
 
 def _escalate(path: Path, accounts: dict[str, User], rng: random.Random) -> int:
     """One or two of the body's open difficulties sent up (one raised in the app first when
-    its sheets leave none open this week)."""
+    its sheets leave none open this week, about one of the unit's tasks, as a sheet's is)."""
     week = periods.week_id(settings.now().date())
     found = difficulties.open_list(week, path)
     if found.empty:
         officer = accounts["donvi"]
         content, proposal = rng.choice(BODY_DIFFICULTIES)
+        # The task follows from the text chosen (no draw of rng: the rest of the sample stays)
+        tasks = sorted(progress.unit_tasks(officer.unit_code, week, path)["task_code"])
+        task = tasks[BODY_DIFFICULTIES.index((content, proposal)) % len(tasks)] if tasks else None
         difficulties.raise_difficulty(
-            officer, officer.unit_code, None, content, proposal, path=path, year=plans.of_week(week)
+            officer, officer.unit_code, task, content, proposal, path=path, year=plans.of_week(week)
         )
         found = difficulties.open_list(week, path)
     chosen = found.head(rng.randint(1, 2))

@@ -11,9 +11,11 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from tracker.city import bodies, overview, reports
+from tracker.catalogue import periods
+from tracker.city import bodies, overview, reports, year_compare
 from tracker.roles import require
 from tracker.scope import Scope
+from tracker.text import fmt_date, fmt_number, fmt_pct
 from tracker.ui import city_baocao_view, display, filters
 from tracker.ui.display import INTEGER, PERCENT
 
@@ -51,10 +53,45 @@ def render(scope: Scope) -> None:
     if standing.empty or standing["data_week"].isna().all():
         st.info(f"Năm {year} chưa có cơ quan nào báo cáo số liệu.")
     else:
+        _year_over_year(scope)
         _items(scope)
         _discipline(scope, standing)
         _escalated(scope)
     city_baocao_view.section(scope)  # Sở Nội vụ's Báo cáo to UBND thành phố, from the snapshots
+
+
+def _year_over_year(scope: Scope) -> None:
+    """The city's headline figures against the year before at the same point of the year."""
+    found = year_compare.compare(scope.user, scope.year, scope.db)
+    if found is None:
+        return
+    this, last = found.this, found.last
+    st.subheader(f"So với năm {last.year}")
+    if not last.has_data:
+        st.info(f"Năm {last.year} chưa có dữ liệu để so sánh.", icon=":material/history:")
+        return
+    for col, (name, label, rate) in zip(
+        st.columns(len(year_compare.FIGURES)), year_compare.FIGURES, strict=True
+    ):
+        now, before = getattr(this, name), getattr(last, name)
+        shown = fmt_pct if rate else fmt_number
+        delta = found.change(name)
+        unit = "điểm %" if rate else "điểm"
+        col.metric(
+            label,
+            shown(now) if now is not None else "—",
+            delta=None if delta is None else f"{fmt_number(delta)} {unit}",
+            help=f"Năm {last.year}: {shown(before) if before is not None else 'chưa có'}.",
+        )
+    st.caption(
+        f"Cùng thời điểm của hai năm: số liệu tuần đến hết {periods.short_label(this.week)} "
+        f"so với cùng tuần năm trước ({periods.short_label(last.week)}); báo cáo định kỳ tính "
+        f"đến ngày {fmt_date(this.day)} so với cùng ngày năm trước ({fmt_date(last.day)}), trên "
+        "các kỳ đã đến hạn. Các tỷ lệ và điểm là bình quân của các cơ quan có số liệu "
+        f"({fmt_number(this.bodies, 0)} cơ quan năm {this.year}, "
+        f"{fmt_number(last.bodies, 0)} cơ quan năm {last.year}); chênh lệch tỷ lệ tính bằng "
+        "điểm phần trăm (điểm %)."
+    )
 
 
 def _items(scope: Scope) -> None:
@@ -154,11 +191,37 @@ def _escalated(scope: Scope) -> None:
                 for c, n in zip(found["body"], found["body_name"], strict=True)
             ],
             "Đơn vị": found["unit_name"],
-            "Nhiệm vụ": found["task_code"],
-            "Mục KH thành phố": found["city_item"],
+            "Mã nhiệm vụ": found["task_code"].fillna(""),
+            "Nhiệm vụ": [
+                _named(title, NO_TASK if pd.isna(code) else "")
+                for code, title in zip(found["task_code"], found["task_title"], strict=True)
+            ],
+            "Mục KH thành phố": [
+                _item(code, title)
+                for code, title in zip(found["city_item"], found["city_item_title"], strict=True)
+            ],
             "Nội dung": found["content"],
             "Đề nghị": found["note"],
             "Ngày chuyển": found["escalated_at"],
         }
     )
+    st.caption(
+        "Nhiệm vụ: nhiệm vụ trong Kế hoạch của cơ quan mà vướng mắc nêu; Mục KH thành phố: mục "
+        "của Kế hoạch thành phố mà nhiệm vụ đó thực hiện."
+    )
     display.show(table, key="city_escalations", column_config=_linked("Cơ quan"))
+
+
+NO_TASK = "Không gắn nhiệm vụ"  # a difficulty raised in the app about no task
+
+
+def _named(title: object, missing: str) -> str:
+    return missing if pd.isna(title) else str(title)
+
+
+def _item(code: object, title: object) -> str:
+    """An item of the city's plan as "7. title" ('' when the task names none; its code alone
+    when the year's list does not have it)."""
+    if pd.isna(code) or not code:
+        return ""
+    return f"{code}. {title}" if not pd.isna(title) else str(code)
