@@ -27,3 +27,10 @@ def test_a_bodys_pages_do_not_speak_as_the_office(city: Path, page_key: str, use
     assert not at.exception
     found = sorted({line for line in everything(at).splitlines() if OFFICE_WORDS.search(line)})
     assert not found, "\n".join(found)
+
+
+def test_the_login_page_of_a_city_names_no_single_body(city: Path) -> None:
+    at = open_page(None, "tong_quan")
+    caption = " ".join(str(c.value) for c in at.caption)
+    assert "các cơ quan thành phố Cần Thơ" in caption
+    assert shell.HOME_NAME not in caption

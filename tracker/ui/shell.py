@@ -387,7 +387,8 @@ def _login_form(page: Page, home: Path) -> None:
     st.caption(
         "Theo dõi Kế hoạch công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở"
         + (f" năm {year}" if year else "")
-        + " - Văn phòng UBND thành phố Cần Thơ"
+        # Inside a city every body's accounts sign in here, not the Office's alone.
+        + (" - các cơ quan thành phố Cần Thơ" if registry.exists() else f" - {HOME_NAME}")
     )
     if auth.user_count(home) == 0:
         st.info(
