@@ -34,3 +34,15 @@ def test_the_login_page_of_a_city_names_no_single_body(city: Path) -> None:
     caption = " ".join(str(c.value) for c in at.caption)
     assert "các cơ quan thành phố Cần Thơ" in caption
     assert shell.HOME_NAME not in caption
+
+
+@pytest.mark.now("2027-01-06T09:00:00")  # 2027's plan not loaded yet: whom to ask
+@pytest.mark.parametrize("page_key", ["tong_quan", "nop_bao_cao"])
+def test_the_first_week_of_a_new_year_sends_a_body_to_its_own_administrator(
+    city: Path, page_key: str
+) -> None:
+    at = open_page(account("x001.donvi"), page_key)
+    shown = everything(at)
+    assert "Kế hoạch năm 2027 chưa được nạp" in shown
+    assert "liên hệ bộ phận quản trị của cơ quan (tài khoản Quản trị)" in shown
+    assert not OFFICE_WORDS.search(shown.replace("Văn phòng HĐND", ""))

@@ -33,7 +33,7 @@ def export(year: int, name: str, path: Path | None = None) -> bytes:
     """The plan of `year` as the file `plan load` reads: an .xlsx (tasks, headings, and the
     sheet "Kế hoạch" with number, date and first reporting week) or a .csv (the tasks only)."""
     if not plans.exists(year, path):
-        raise PlanExportError(plans.missing_message(int(year)))
+        raise PlanExportError(plans.missing_message(int(year), path))
     lower = name.lower()
     if lower.endswith(".csv"):
         return catalogues.export_csv("tasks", path, year=int(year))

@@ -527,7 +527,7 @@ def set_details(
     roles.require(user, "edit_catalogue")
     problems: list[str] = []
     if not plans.exists(year, path):
-        problems.append(plans.missing_message(int(year)))
+        problems.append(plans.missing_message(int(year), path))
     if not any(v not in (None, "") for v in (number, issued_on, first_week)):
         problems.append("Chưa ghi số, ngày ban hành hay tuần báo cáo đầu tiên để thay đổi.")
     text = _number(number, problems)

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from tracker import settings
+from tracker import settings, wording
 from tracker.catalogue import periods
 from tracker.store import db
 from tracker.text import fmt_date, is_missing
 
 BODY = "VPUB"  # the issuing body: the Office (Văn phòng UBND thành phố), today the only one
 OFFICE = "Văn phòng UBND thành phố"
-CONTACT = "Phòng Hành chính - Tổ chức (tài khoản Quản trị)"
 # The settings that belong to a plan; the others (the Báo cáo's signer, …) are the Office's.
 PLAN_KEYS = (
     "first_week",
@@ -95,7 +94,7 @@ def require(year: int | str, path: Path | None = None) -> Plan:
     """The plan of `year`, else PlanError saying it is not loaded and whom to ask."""
     found = get(year, path)
     if found is None:
-        raise PlanError(missing_message(int(year)))
+        raise PlanError(missing_message(int(year), path))
     return found
 
 
@@ -120,13 +119,13 @@ def current(path: Path | None = None) -> int:
     scope's, chosen in the sidebar)."""
     found = in_force(path)
     if found is None:
-        raise PlanError(none_loaded())
+        raise PlanError(none_loaded(path))
     return found
 
 
-def none_loaded() -> str:
+def none_loaded(path: Path | None = None) -> str:
     """Why there is nothing to show on a database without any plan, and whom to ask."""
-    return "Chưa có Kế hoạch nào trong cơ sở dữ liệu. " + _load_hint(today_year())
+    return "Chưa có Kế hoạch nào trong cơ sở dữ liệu. " + _load_hint(today_year(), path)
 
 
 def of_week(week: str) -> int:
@@ -138,16 +137,21 @@ def exists(year: int, path: Path | None = None) -> bool:
     return int(year) in years(path)
 
 
-def _load_hint(year: int) -> str:
+def _contact(path: Path | None) -> str:
+    """Whom to ask for a plan: the body's administrator (the Office's HCTC for the Office)."""
+    return f"{wording.of_file(path).admin} (tài khoản Quản trị)"
+
+
+def _load_hint(year: int, path: Path | None = None) -> str:
     return (
-        f"Liên hệ {CONTACT} để nạp Kế hoạch năm {year} (trang Quản trị › Kế hoạch, hoặc lệnh "
+        f"Liên hệ {_contact(path)} để nạp Kế hoạch năm {year} (trang Quản trị › Kế hoạch, hoặc lệnh "
         f"python -m tracker plan load --year {year} …)."
     )
 
 
-def missing_message(year: int) -> str:
+def missing_message(year: int, path: Path | None = None) -> str:
     """Why a week of a year without a plan is refused, and whom to ask."""
-    return f"Kế hoạch năm {year} chưa được nạp vào hệ thống. " + _load_hint(year)
+    return f"Kế hoạch năm {year} chưa được nạp vào hệ thống. " + _load_hint(year, path)
 
 
 def missing_notice(path: Path | None = None) -> str | None:
@@ -159,7 +163,7 @@ def missing_notice(path: Path | None = None) -> str | None:
         return None
     return (
         f"Kế hoạch năm {year} chưa được nạp; đang xem Kế hoạch năm {shown}. Báo cáo các tuần "
-        f"năm {year} sẽ được nhận khi Kế hoạch năm {year} được nạp (liên hệ {CONTACT})."
+        f"năm {year} sẽ được nhận khi Kế hoạch năm {year} được nạp (liên hệ {_contact(path)})."
     )
 
 

@@ -77,7 +77,7 @@ def workbook(
         )
     year = plans.of_week(period)
     if not plans.exists(year, path):
-        raise TemplateError(plans.missing_message(year))
+        raise TemplateError(plans.missing_message(year, path))
     now = now or settings.now()
     wb = Workbook()
     done_before = _progress_sheet(wb.active, unit_code, names[unit_code], period, path)

@@ -158,7 +158,7 @@ def frame(page_key: str) -> Scope:
         _choose_body(user, page)
     if year is None and page.needs_plan:
         st.title(page.title)
-        st.info(plans.none_loaded(), icon=":material/event_upcoming:")
+        st.info(plans.none_loaded(db), icon=":material/event_upcoming:")
         st.stop()
     return Scope(user, body, db, year, accounts=accounts, page=page_key, title=page.title)
 
