@@ -46,3 +46,18 @@ def test_the_first_week_of_a_new_year_sends_a_body_to_its_own_administrator(
     assert "Kế hoạch năm 2027 chưa được nạp" in shown
     assert "liên hệ bộ phận quản trị của cơ quan (tài khoản Quản trị)" in shown
     assert not OFFICE_WORDS.search(shown.replace("Văn phòng HĐND", ""))
+
+
+@pytest.mark.now("2027-01-06T09:00:00")
+def test_thanh_pho_names_the_bodies_without_this_years_plan(city: Path) -> None:
+    """In the first week of 2027 no sample body has loaded 2027's plan: Sở Nội vụ is told which
+    cannot receive their units' sheets yet (and nothing of it in a year every body has)."""
+    at = open_page(account("sonoivu"), "thanh_pho")
+    warning = " ".join(str(w.value) for w in at.warning)
+    assert "Kế hoạch năm 2027: 0/4 cơ quan đã nạp." in warning
+    assert "UBND phường Ninh Kiều" in warning
+
+
+def test_thanh_pho_says_nothing_of_plans_when_every_body_has_this_years(city: Path) -> None:
+    at = open_page(account("sonoivu"), "thanh_pho")
+    assert not any("cơ quan đã nạp" in str(w.value) for w in at.warning)

@@ -33,6 +33,14 @@ def item_progress(user: User, year: int, registry: Path) -> pd.DataFrame:
     return db.query("city_item_progress", registry, year=int(year))
 
 
+def without_plan(user: User, year: int, registry: Path) -> tuple[pd.DataFrame, int]:
+    """The active bodies with no plan of `year` (queries/city_bodies_without_plan.sql), and how
+    many bodies are active."""
+    _fresh(user, registry)
+    active = sum(1 for b in bodies.all_bodies(registry) if b.active)
+    return db.query("city_bodies_without_plan", registry, year=int(year)), active
+
+
 def escalations(user: User, year: int, registry: Path) -> pd.DataFrame:
     """Difficulties escalated by bodies and still open."""
     _fresh(user, registry)

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from tracker.catalogue import periods
+from tracker.catalogue import periods, plans
 from tracker.city import bodies, overview, reports, year_compare
 from tracker.roles import require
 from tracker.scope import Scope
@@ -38,6 +38,27 @@ def _linked(column: str) -> dict:
     return {column: st.column_config.LinkColumn(column, display_text=r"#(.*)$")}
 
 
+NAMED_AT_MOST = 10  # bodies named in the new year's notice; the rest counted
+
+
+def _plans_of_this_year(scope: Scope) -> None:
+    """In a new year (say 04/01/2027), the bodies that have not loaded that year's plan yet: their
+    units' weekly sheets of the year are refused until they do. Nothing once every body has."""
+    this_year = plans.today_year()
+    missing, active = overview.without_plan(scope.user, this_year, scope.db)
+    if missing.empty:
+        return
+    names = missing["name"].tolist()
+    named = ", ".join(names[:NAMED_AT_MOST])
+    rest = len(names) - NAMED_AT_MOST
+    st.warning(
+        f"Kế hoạch năm {this_year}: {fmt_number(active - len(names), 0)}/{fmt_number(active, 0)} "
+        f"cơ quan đã nạp. Cơ quan chưa nạp chưa nhận được báo cáo tuần năm {this_year} của các "
+        f"đơn vị: {named}" + (f" và {fmt_number(rest, 0)} cơ quan khác" if rest > 0 else "") + ".",
+        icon=":material/event_upcoming:",
+    )
+
+
 def render(scope: Scope) -> None:
     user, reg, year = scope.user, scope.db, scope.year
     require(user, "view_city")
@@ -49,6 +70,7 @@ def render(scope: Scope) -> None:
         "Kế hoạch 52/KH-UBND: tiến độ các cơ quan, kỷ luật báo cáo và vướng mắc các cơ quan "
         "chuyển Sở Nội vụ. Bấm tên cơ quan để xem Tổng quan của cơ quan đó."
     )
+    _plans_of_this_year(scope)
     standing = overview.body_overview(user, year, reg)
     if standing.empty or standing["data_week"].isna().all():
         st.info(f"Năm {year} chưa có cơ quan nào báo cáo số liệu.")
