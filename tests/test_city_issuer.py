@@ -51,6 +51,7 @@ def _sheet_texts(data: bytes) -> tuple[str, list[str]]:
 def _office_free(*texts: str) -> None:
     for text in texts:
         assert "văn phòng ubnd" not in text.casefold()
+        assert "HCTC" not in text  # its places to complete ask the body, not the Office's HCTC
 
 
 def test_a_so_speaks_as_itself(city: Path) -> None:
@@ -94,6 +95,7 @@ def test_a_xa_speaks_as_its_ubnd(city: Path) -> None:
     nhan = lines.index("Nơi nhận:")
     assert lines[nhan + 3 : nhan + 5] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
     assert not any("Lãnh đạo Văn phòng" in x for x in lines)
+    assert any("[Cơ quan bổ sung: họ và tên người ký]" in x for x in lines)
     creator, cells = _sheet_texts(annex)
     assert creator == name
     assert f"ỦY BAN NHÂN DÂN {place.upper()}" in cells

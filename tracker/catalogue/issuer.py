@@ -32,6 +32,10 @@ OFFICE = {
     "report_compiler": "PHÒNG HÀNH CHÍNH - TỔ CHỨC",
 }
 KEYS = tuple(OFFICE)
+# The highlighted places of a Báo cáo ("[HCTC bổ sung: …]"): the Office's Phòng Hành chính - Tổ
+# chức writes them; in another body's, the body ("[Cơ quan bổ sung: …]").
+OFFICE_MARKER = "HCTC"
+BODY_MARKER = "Cơ quan"
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Issuer:
     full: str  # the full name: Phụ lục I's "Kèm theo …", the files' author
     short: str  # "Lãnh đạo Văn phòng", "các đơn vị thuộc Văn phòng"
     compiler: str  # who signs the Báo cáo tổng hợp workbook under Bảng 1
+    marker: str = OFFICE_MARKER  # who the Báo cáo's highlighted places ask to write: "[HCTC …]"
 
     @property
     def heading(self) -> str:
@@ -80,6 +85,7 @@ def _fallback(path: Path | None) -> dict[str, str]:
 def of(path: Path | None = None) -> Issuer:
     """The issuer of the body whose file is `path` (see the module for a missing setting)."""
     v = _stored(path)
+    code = settings.body_of_file(path or settings.db_path())
     if any(key not in v for key in KEYS):
         v = _fallback(path) | v
     v = {k: x or (OFFICE[k] if k != "report_issuer_parent" else "") for k, x in v.items()}
@@ -90,6 +96,7 @@ def of(path: Path | None = None) -> Issuer:
         full=v["report_issuer_full"],
         short=v["report_issuer_short"],
         compiler=v["report_compiler"],
+        marker=OFFICE_MARKER if code in (None, settings.HOME_BODY) else BODY_MARKER,
     )
 
 

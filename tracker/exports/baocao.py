@@ -265,6 +265,16 @@ def issuer_header(document: DocxDocument, by: issuer.Issuer) -> None:
         above._p.getparent().remove(above._p)
 
 
+def own_places(document: DocxDocument, marker: str) -> None:
+    """The highlighted places ask the body that issues the Báo cáo ("[Cơ quan bổ sung: …]"),
+    not the Office's HCTC; the Office's are left as made."""
+    if marker == issuer.OFFICE_MARKER:
+        return
+    for text in document.element.body.iter(qn("w:t")):
+        if text.text and "[HCTC " in text.text:
+            text.text = text.text.replace("[HCTC ", f"[{marker} ")
+
+
 def report_docx(
     p: Period,
     *,
@@ -283,6 +293,7 @@ def report_docx(
     if not f.started:
         _drop_annex(doc.docx)
     issuer_header(doc.docx, f.issuer)
+    own_places(doc.docx, f.issuer.marker)
     props = doc.docx.core_properties
     props.created = props.modified = now.replace(tzinfo=None)
     props.author = props.last_modified_by = f.issuer.full  # the issuing body
