@@ -16,7 +16,11 @@ with lines as (
 select
     l.unit_code,
     case
-        when l.unit_code = 'VP' then 'Văn phòng UBND thành phố (đánh giá chung)'
+        -- the body's own name (setting report_issuer_text), the Office's before that setting
+        when l.unit_code = 'VP' then coalesce(
+            (select nullif(trim(value), '') from setting where key = 'report_issuer_text'),
+            'Văn phòng UBND thành phố'
+        ) || ' (đánh giá chung)'
         else coalesce(u.name, l.unit_code)
     end as unit_name,
     l.year,

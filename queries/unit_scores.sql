@@ -64,7 +64,11 @@ ranked as (
 select
     t.unit_code,
     case
-        when t.unit_code = 'VP' then 'Văn phòng UBND thành phố (đánh giá chung)'
+        -- the body's own name (setting report_issuer_text), the Office's before that setting
+        when t.unit_code = 'VP' then coalesce(
+            (select nullif(trim(value), '') from setting where key = 'report_issuer_text'),
+            'Văn phòng UBND thành phố'
+        ) || ' (đánh giá chung)'
         else coalesce(u.name, t.unit_code)
     end as unit_name,
     t.year,

@@ -32,7 +32,7 @@ from tests.city_fixture import CITY_NOW
 from tests.test_city_shell import account, everything
 from tracker import settings as tracker_settings
 from tracker.accounts import auth, signin
-from tracker.catalogue import criteria, plan, plans
+from tracker.catalogue import criteria, issuer, plan, plans
 from tracker.city import bodies, registry, reports
 from tracker.exports import export
 from tracker.ingest import submissions
@@ -66,6 +66,7 @@ class BodyFile:
     submission_ids: tuple[int, ...]
     difficulty_refs: tuple[str, ...]
     task_codes: tuple[str, ...]
+    issuer_names: frozenset[str]  # how its Báo cáo names it (report_issuer_* settings)
 
     def strings(self) -> set[str]:
         return {
@@ -78,6 +79,7 @@ class BodyFile:
             *self.files,
             *self.numbers,
             *self.task_titles,
+            *self.issuer_names,
         }
 
 
@@ -125,7 +127,14 @@ def body_file(code: str) -> BodyFile:
         submission_ids=tuple(int(i) for i in history["id"]),
         difficulty_refs=tuple(refs),
         task_codes=tuple(sorted(task_codes)),
+        issuer_names=frozenset(_issuer_names(issuer.of(path))),
     )
+
+
+def _issuer_names(found: issuer.Issuer) -> set[str]:
+    """The names a body's Báo cáo, annex and workbooks give it: in running text, in full, in
+    capitals, its header's name (the Office's 'VĂN PHÒNG' alone is any body's unit name: left)."""
+    return {found.text, found.full, found.heading, " ".join(found.name) * (len(found.name) > 1)}
 
 
 @cache
@@ -143,6 +152,7 @@ def markers(own: str) -> dict[str, str]:
         theirs = body_file(other)
         named = {theirs.code: "code"} if other != BESIDE else {}
         if other != BESIDE:  # Sở Nội vụ is named on every body's page: it receives their reports
+            named |= {n: "issuer name" for n in theirs.issuer_names}
             named[theirs.name] = "body name"
         named |= {n: "unit name" for n in theirs.unit_names - mine.unit_names}
         named |= {t: "difficulty" for t in theirs.difficulties - mine.difficulties}
@@ -172,33 +182,24 @@ def shown(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-# Known leak, reported to the coordinator (issue 34): the Office's own name is written into
-# every body's Báo cáo (.docx), issued "của Văn phòng UBND thành phố" (exports/baocao_text.py,
-# baocao.py, the template's Phụ lục I subtitle), its annex workbook and the report workbook
-# ("VĂN PHÒNG UBND THÀNH PHỐ CẦN THƠ", exports/report.py OFFICE, and the files' author). Only the home body's name, only there, is let pass; test_known_office_name_
-# leak keeps it failing loudly once fixed (strict xfail) so this list is emptied then.
-OFFICE_NAME_KNOWN = frozenset({"baocao", "phu_luc", "report"})
-
-
-def leaks(text: str, own: str, known: frozenset[str] = frozenset()) -> list[str]:
+def leaks(text: str, own: str) -> list[str]:
     """The markers of other bodies in `text`, whatever their case ('VĂN PHÒNG UBND …')."""
-    let_pass = {shell.HOME_NAME} if known & OFFICE_NAME_KNOWN and own != HOME else set()
     folded = text.casefold()
     return [
         f"{what}: {m!r}"
         for m, what in markers(own).items()
-        if m not in let_pass and (m in text or (_named(what) and m.casefold() in folded))
+        if m in text or (_named(what) and m.casefold() in folded)
     ]
 
 
 def _named(what: str) -> bool:
     """A name or a text (its case may change: 'VĂN PHÒNG UBND …'), not a code or a username."""
-    return what.endswith(("body name", "unit name", "difficulty"))
+    return what.endswith(("body name", "issuer name", "unit name", "difficulty"))
 
 
-def assert_no_leak(at: AppTest, own: str, context: object, page_key: str = "") -> None:
+def assert_no_leak(at: AppTest, own: str, context: object) -> None:
     assert not at.exception, (context, at.exception)
-    found = leaks(shown(at), own, frozenset({page_key}))
+    found = leaks(shown(at), own)
     assert not found, (context, found[:5])
 
 
@@ -263,16 +264,21 @@ def test_no_page_shows_another_bodys_data_whatever_the_url(city: Path, data: st.
     keys = data.draw(st.sets(st.sampled_from(sorted(values)), max_size=5), label="params")
     params = {k: data.draw(st.sampled_from(values[k]), label=k) for k in sorted(keys)}
     at = open_page(user, page_key, params)
-    assert_no_leak(at, own, (username, page_key, params), page_key)
+    assert_no_leak(at, own, (username, page_key, params))
 
 
 def test_the_markers_are_read_from_the_files(city: Path) -> None:
     """Each kind of marker exists for the other xã, read from its own file (not a constant)."""
     kinds = {what.split("'s ", 1)[1] for what in markers("X001").values()}
-    assert {"code", "body name", "unit name", "difficulty", "account", "kept file"} <= kinds
+    assert {"code", "body name", "issuer name", "unit name", "difficulty", "account"} <= kinds
+    assert "kept file" in kinds
     x002 = body_file("X002")
     assert x002.unit_codes - body_file("X001").unit_codes  # units only X002 has
     assert markers("X001")[x002.name] == "X002's body name"
+    # The Office's words in a Báo cáo, read from its settings: in running text and in capitals.
+    office = markers("X001")
+    assert office["Văn phòng UBND thành phố"] == f"{HOME}'s issuer name"
+    assert office["VĂN PHÒNG UBND THÀNH PHỐ CẦN THƠ"] == f"{HOME}'s issuer name"
 
 
 # --- the guard can fail --------------------------------------------------------------------------
@@ -368,7 +374,7 @@ def test_no_export_of_a_xa_holds_another_bodys_data(city: Path, username: str) -
     assert all(made.values()), [k for k, v in made.items() if not v]
     for name, data in made.items():
         text = _text(data)
-        found = leaks(text, own, frozenset({name.split()[0]}))
+        found = leaks(text, own)
         assert not found, (name, found[:5])
 
 
@@ -395,22 +401,3 @@ def test_a_bodys_reminder_is_signed_by_the_body_not_the_office(city: Path) -> No
     assert shell.HOME_NAME not in reminder.value
     (office,) = open_page(account("lanhdao"), "don_doc").code
     assert office.value.endswith(f"Trân trọng.\n{reporting.OFFICE_SIGNER}")
-
-
-def _office_name_surfaces(path: Path) -> dict[str, str]:
-    week = _closed_week(path)
-    docx, xlsx = export.baocao_files(period="6thang", year=plans.of_week(week), path=path)
-    return {
-        "baocao": _docx_text(docx),
-        "phu_luc": _xlsx_text(xlsx),
-        "report": _xlsx_text(export.build("report", period="6thang", year=2026, path=path)),
-    }
-
-
-@pytest.mark.xfail(strict=True, reason="known leak, reported: the Office's name in a body's texts")
-@pytest.mark.parametrize("surface", sorted(OFFICE_NAME_KNOWN))
-def test_known_office_name_leak(city: Path, surface: str) -> None:
-    """X001's Báo cáo, its annex and its report workbook name the Office (the home body) as their
-    author. Strict: once fixed this passes, fails the run, and OFFICE_NAME_KNOWN is emptied."""
-    text = _office_name_surfaces(body_file("X001").path)[surface]
-    assert shell.HOME_NAME.casefold() not in text.casefold()

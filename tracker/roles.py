@@ -65,6 +65,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "edit_bodies": frozenset({"quan_tri_tp"}),
     "edit_city_items": frozenset({"quan_tri_tp"}),
     "edit_city_criteria": frozenset({"quan_tri_tp"}),
+    "edit_city_settings": frozenset({"quan_tri_tp"}),  # Sở Nội vụ's Báo cáo: number, signer
     "manage_city_accounts": frozenset({"quan_tri_tp"}),
 }
 
@@ -83,6 +84,7 @@ PERMISSION_SCOPE: dict[str, str] = {
             "edit_bodies",
             "edit_city_items",
             "edit_city_criteria",
+            "edit_city_settings",
             "manage_city_accounts",
         )
     },

@@ -434,10 +434,15 @@ def load_all(path: Path | None = None, source: Path | None = None, by: str = "há
         workdays.refresh(tx)  # last: it reads the plans' years from the plans and tasks
 
 
+def shipped_settings() -> list[dict[str, str]]:
+    """The rows of the shipped settings.csv (key, value, description)."""
+    text = (settings.DATA_DIR / FILES["settings"][0]).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+
+
 def required_settings() -> list[str]:
     """The keys the shipped settings.csv defines: the admin may change them, not remove them."""
-    text = (settings.DATA_DIR / FILES["settings"][0]).read_text(encoding="utf-8")
-    return [row["key"] for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")))]
+    return [row["key"] for row in shipped_settings()]
 
 
 def seed_if_empty(path: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from tracker import roles
-from tracker.catalogue import catalogues, plan_store, plans, setting_rules, year_start
+from tracker.catalogue import catalogues, issuer, plan_store, plans, setting_rules, year_start
 from tracker.roles import AdminError, User
 from tracker.store import audit, db
 from tracker.text import cell_text
@@ -88,8 +88,21 @@ def _stored(name: str, year: int, path: Path | None) -> pd.DataFrame:
         df = db.frame("select * from setting order by key", path=path)
         own = {k: v for y, k, v in db.cached_rows("plan_settings", path=path) if y == year}
         df["value"] = [own.get(k, v) for k, v in zip(df["key"], df["value"], strict=True)]
-        return df
+        return _with_missing_settings(df, path)
     return db.frame(f"select * from {EDITABLE[name]} order by sort_order", path=path)
+
+
+def _with_missing_settings(df: pd.DataFrame, path: Path | None) -> pd.DataFrame:
+    """A file made before a shipped setting (the report_issuer_* keys) shows it with the value
+    in use (issuer.of: the Office's words, or the body's own), so the admin sees and may edit it
+    and saving the table does not read as removing it."""
+    missing = [r for r in catalogues.shipped_settings() if r["key"] not in set(df["key"])]
+    if not missing:
+        return df
+    used = issuer.values(issuer.of(path))
+    rows = [r | {"value": used.get(r["key"], r["value"])} for r in missing]
+    added = pd.DataFrame(rows, columns=["key", "value", "description"])
+    return pd.concat([df, added], ignore_index=True).sort_values("key", ignore_index=True)
 
 
 def catalogue_frame(name: str, path: Path | None = None, *, year: int) -> pd.DataFrame:

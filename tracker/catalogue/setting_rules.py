@@ -84,6 +84,14 @@ def _text_problem(key: str, value: str, required: bool) -> str | None:
     return None
 
 
+def _long_text_problem(key: str, value: str, required: bool) -> str | None:
+    if required and not value.strip():
+        return f"Tham số {key} không được để trống."
+    if len(value) > 160:
+        return f"Tham số {key} dài quá 160 ký tự."
+    return None
+
+
 def _recipients_problem(key: str, value: str) -> str | None:
     items = [x.strip() for x in value.split(";") if x.strip()]
     if not items or len(items) > 20 or any(len(x) > 200 for x in items):
@@ -110,6 +118,12 @@ _CHECKS: dict[str, Callable[[str, str], str | None]] = {
     "report_signer_title": lambda k, v: _text_problem(k, v, True),
     "report_signer_name": lambda k, v: _text_problem(k, v, False),
     "report_recipients": _recipients_problem,
+    "report_issuer_parent": lambda k, v: _long_text_problem(k, v, False),
+    "report_issuer_name": lambda k, v: _long_text_problem(k, v, True),
+    "report_issuer_text": lambda k, v: _long_text_problem(k, v, True),
+    "report_issuer_full": lambda k, v: _long_text_problem(k, v, True),
+    "report_issuer_short": lambda k, v: _long_text_problem(k, v, True),
+    "report_compiler": lambda k, v: _long_text_problem(k, v, True),
 }
 
 

@@ -27,7 +27,7 @@ import pandas as pd
 
 from tracker import settings
 from tracker.catalogue import periods
-from tracker.city import bodies, items, reports
+from tracker.city import bodies, city_settings, items, reports
 from tracker.exports import baocao_annex
 from tracker.exports.baocao_text import Para, count, join, sentence
 from tracker.metrics import difficulties
@@ -107,6 +107,7 @@ class CityFigures:
     sent: dict[str, Sent]  # body code -> its latest submitted snapshot
     items: list[ItemProgress]
     reviews: dict[str, tuple[float, str]] = field(default_factory=dict)
+    words: dict[str, str] = field(default_factory=dict)  # city_settings.values(): number, signer
 
     @property
     def anything(self) -> bool:
@@ -183,6 +184,7 @@ def gather(
         sent=sent,
         items=_items(year, sent, registry),
         reviews={r.body: (float(r.score), r.comment) for r in reviews.itertuples(index=False)},
+        words=city_settings.values(registry),
     )
 
 

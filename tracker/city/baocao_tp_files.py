@@ -24,18 +24,16 @@ from docx.text.paragraph import Paragraph
 from openpyxl import Workbook
 
 from tracker.city import baocao_tp as tp
-from tracker.city import bodies
+from tracker.city import bodies, city_settings
 from tracker.exports import docx_form as form
 from tracker.exports import report
-from tracker.exports.baocao import month_text
+from tracker.exports.baocao import month_text, recipients
 from tracker.exports.baocao_text import Para
 from tracker.roles import User, require
 
 ISSUER = "SỞ NỘI VỤ"
-PREFIX = "BC-SNV"
 NUMBER_BLANK = "\u00a0" * 8  # the văn thư writes the number
 SUBJECT = "Kết quả thực hiện công tác dân vận chính quyền và thực hiện dân chủ ở cơ sở"
-RECIPIENTS = ("UBND thành phố (để báo cáo)", "Giám đốc Sở (để biết)", "Lưu: VT, XDCQ")
 ROMAN = ("I", "II", "III")
 _SLOT = re.compile(r"(\[Sở Nội vụ bổ sung:[^\]]*\])")
 
@@ -121,7 +119,12 @@ def _table(
                     run.bold = True
 
 
-def _header(doc: DocxDocument, now: datetime) -> None:
+def _word(f: tp.CityFigures, key: str) -> str:
+    """A setting of the city's Báo cáo (city_settings: number prefix, signer, Nơi nhận)."""
+    return f.words.get(key, city_settings.DEFAULTS[key][0]).strip()
+
+
+def _header(doc: DocxDocument, now: datetime, prefix: str) -> None:
     table = form.plain_table(doc, 2, [72, form.TEXT_WIDTH_MM - 72])
     left, right = form.first(table.cell(0, 0)), form.first(table.cell(0, 1))
     form.para(left, "UBND THÀNH PHỐ CẦN THƠ", 13)
@@ -131,7 +134,7 @@ def _header(doc: DocxDocument, now: datetime) -> None:
     form.para(right, "Độc lập - Tự do - Hạnh phúc", 14, bold=True)
     form.rule(right, 15)
     left, right = form.first(table.cell(1, 0)), form.first(table.cell(1, 1))
-    form.para(left, f"Số: {NUMBER_BLANK}/{PREFIX}", 13).paragraph_format.space_before = Pt(6)
+    form.para(left, f"Số: {NUMBER_BLANK}/{prefix}", 13).paragraph_format.space_before = Pt(6)
     place = form.para(right, _place_date(now), 14, italic=True)
     place.paragraph_format.space_before = Pt(6)
 
@@ -205,16 +208,16 @@ def _signature(doc: DocxDocument, f: tp.CityFigures) -> None:
     table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     left, right = form.first(table.cell(0, 0)), form.first(table.cell(0, 1))
     form.para(left, "Nơi nhận:", 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for i, who in enumerate(RECIPIENTS):
-        end = "." if i == len(RECIPIENTS) - 1 else ";"
-        form.para(left, f"- {who}{end}", 11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    form.para(right, "KT. GIÁM ĐỐC", 14, bold=True)
-    form.para(right, "PHÓ GIÁM ĐỐC", 14, bold=True)
+    for line in recipients(_word(f, "report_recipients")):
+        form.para(left, line, 11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    if authority := _word(f, "report_signer_authority"):
+        form.para(right, authority, 14, bold=True)
+    form.para(right, _word(f, "report_signer_title"), 14, bold=True)
     for _ in range(4):
         form.para(right, "", 14)
     signer = right.add_paragraph()
     signer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _runs(signer, tp.slot("họ và tên người ký"), 14, bold=True)
+    _runs(signer, _word(f, "report_signer_name") or tp.slot("họ và tên người ký"), 14, bold=True)
 
 
 def _kinds(f: tp.CityFigures) -> list[str]:
@@ -232,7 +235,7 @@ def _annexes(doc: DocxDocument, f: tp.CityFigures, now: datetime) -> None:
         )
         form.para(
             doc,
-            f"(Kèm theo Báo cáo số {NUMBER_BLANK}/{PREFIX} ngày {now:%d} tháng "
+            f"(Kèm theo Báo cáo số {NUMBER_BLANK}/{_word(f, 'report_number_prefix')} ngày {now:%d} tháng "
             f"{month_text(now.date())} năm {now:%Y} của Sở Nội vụ)",
             13,
             italic=True,
@@ -260,7 +263,7 @@ def report_docx(f: tp.CityFigures) -> bytes:
     form.styles(doc)
     _cell_styles(doc)
     form.page(doc)
-    _header(doc, now)
+    _header(doc, now, _word(f, "report_number_prefix"))
     _title(doc, f)
     _body(doc, f)
     _signature(doc, f)
@@ -326,7 +329,7 @@ def annex_xlsx(f: tp.CityFigures) -> bytes:
     """The annex workbook: Bảng 1, Bảng 2 and one sheet per kind of body (Phụ lục I-III)."""
     now = f.made_at
     attached = (
-        f"Kèm theo Báo cáo số {NUMBER_BLANK}/{PREFIX} ngày {now:%d} tháng "
+        f"Kèm theo Báo cáo số {NUMBER_BLANK}/{_word(f, 'report_number_prefix')} ngày {now:%d} tháng "
         f"{month_text(now.date())} năm {now:%Y} của Sở Nội vụ"
     )
     caption = (

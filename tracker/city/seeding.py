@@ -9,7 +9,8 @@ The body schema and rules (like every file), then, in one transaction:
   Kế hoạch) as the Office does;
 - the catalogues every body shares from data/: indicators (each linked to the body's task for the
   city item its Office task carries out), the fields of Dân vận khéo models, the working-day
-  calendar additions, the settings (the Báo cáo's number prefix BC-<code>, signer left blank);
+  calendar additions, the settings (the Báo cáo's number prefix BC-<code>, its issuer and signer
+  from the body's name and kind: tracker/catalogue/issuer.py);
 - then the city's criteria set of the year (shared_criteria.copy_into).
 The Office's own file (the home body) is never made here: it is TRACKER_DB, seeded from data/ as
 before.
@@ -26,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 from tracker import settings
-from tracker.catalogue import catalogues, plan_store, workdays
+from tracker.catalogue import catalogues, issuer, plan_store, workdays
 from tracker.city import bodies, items, shared_criteria
 from tracker.city.bodies import BodyError
 from tracker.store import db, fileperms
@@ -59,7 +60,9 @@ def create_body_file(
         raise BodyError([f"Cơ quan gốc {code} dùng cơ sở dữ liệu TRACKER_DB, không tạo mới."])
     year = year or catalogues.plan_year_of(catalogues.read_dir(settings.catalogue_dir()))
     city = CitySide(items.items(year, registry), shared_criteria.city_set(year, registry))
-    return seed_body_file(code, year, city, units=units, by=by, template=template)
+    return seed_body_file(
+        code, year, city, units=units, by=by, template=template, named=(body.name, body.kind)
+    )
 
 
 @dataclass(frozen=True)
@@ -78,9 +81,11 @@ def seed_body_file(
     units: list[dict[str, Any]] | None = None,
     by: str = "hệ thống",
     template: Path | None = None,
+    named: tuple[str, str],
 ) -> Path:
     """create_body_file() once the registry was read (`city`): writes the body's file only (a
-    process that does not hold the registry may run it: demo --bodies' workers)."""
+    process that does not hold the registry may run it: demo --bodies' workers). `named`: the
+    body's catalogue name and kind, which its Báo cáo's issuer and signer are seeded from."""
     path = settings.body_db_path(code)
     if path.exists():
         raise BodyError([f"Cơ quan {code} đã có cơ sở dữ liệu ({path})."])
@@ -93,7 +98,7 @@ def seed_body_file(
         fileperms.private_file(path)
     db.connection(path)  # migrated; catalogues.seed_if_empty leaves another body's file empty
     with db.transaction(path) as tx:
-        _store_catalogues(tx, code, data, units or [], city.items)
+        _store_catalogues(tx, code, named, data, units or [], city.items)
         plan_store.store_plan_row(tx, year, number=None, issued_on=None, by=by)
         tx.update("plan", "set body = $b where year = $y", {"b": code, "y": year})
         plan_store.store_tasks(
@@ -102,7 +107,7 @@ def seed_body_file(
             _tasks(year, city.items),
             [{"code": GROUP, "heading": GROUP_HEADING, "sort_order": 1}],
         )
-        plan_store.store_settings(tx, year, _settings(code, data, year))
+        plan_store.store_settings(tx, year, _settings(code, named, data, year))
         workdays.refresh(tx)  # last: it reads the plan's years
     if city.criteria is not None:
         shared_criteria.copy_set_into(*city.criteria, year, path, by)
@@ -119,6 +124,7 @@ def empty_template(path: Path) -> Path:
 def _store_catalogues(
     tx: db.Tx,
     code: str,
+    named: tuple[str, str],
     data: dict[str, list[dict[str, Any]]],
     units: list[dict[str, Any]],
     city_items: list[items.Item],
@@ -151,7 +157,7 @@ def _store_catalogues(
     tx.insert_frame("indicator", pd.DataFrame(indicators))
     tx.insert_frame("model_field", pd.DataFrame(data["model_fields"]))
     tx.insert_rows("calendar_override", data["calendar"])
-    for row in _settings(code, data, None, every=True):
+    for row in _settings(code, named, data, None, every=True):
         tx.insert("setting", "values ($key, $value, $description)", row)
 
 
@@ -176,22 +182,25 @@ def _tasks(year: int, city_items: list[items.Item]) -> list[dict[str, Any]]:
     ]
 
 
-# The settings that name the Office: a body's own Báo cáo has its own number prefix, signer and
-# recipients.
-def _own_values(code: str) -> dict[str, str]:
+# The settings that name the Office: a body's own Báo cáo has its own number prefix, issuer,
+# signer and recipients (issuer.body_values: from its name and kind).
+def _own_values(code: str, named: tuple[str, str]) -> dict[str, str]:
     return {
         "report_number_prefix": f"BC-{code}",
-        "report_signer_authority": "",
-        "report_signer_title": "",
         "report_signer_name": "",
         "report_recipients": "Sở Nội vụ;Lưu: VT",
-    }
+    } | issuer.body_values(*named)
 
 
 def _settings(
-    code: str, data: dict[str, list[dict[str, Any]]], year: int | None, *, every: bool = False
+    code: str,
+    named: tuple[str, str],
+    data: dict[str, list[dict[str, Any]]],
+    year: int | None,
+    *,
+    every: bool = False,
 ) -> Any:
     """data/settings.csv with the body's own values: the rows (every=True) or key -> value."""
-    own = _own_values(code) | ({"year": str(year)} if year else {})
+    own = _own_values(code, named) | ({"year": str(year)} if year else {})
     rows = [r | {"value": own.get(r["key"], r["value"])} for r in data["settings"]]
     return rows if every else {r["key"]: r["value"] for r in rows}

@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import io
 import re
+from copy import deepcopy
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate, RichText
 
 from tracker import settings
-from tracker.catalogue import catalogues, periods
+from tracker.catalogue import catalogues, issuer, periods
 from tracker.exports import baocao_annex, baocao_figures, report
 from tracker.exports.baocao_figures import Figures, Period
 from tracker.exports.baocao_sections import draft
@@ -154,6 +156,7 @@ def context(
     }
     blocks = baocao_annex.task_blocks(f) if f.started else []
     signer = _setting("report_signer_name", path).strip()
+    by = f.issuer
     return {
         **body,
         "phu_luc_nhiem_vu": [
@@ -163,6 +166,7 @@ def context(
             }
             for row in blocks
         ],
+        "co_quan_day_du": by.full,
         "so": number_text(number),
         "ky_hieu": _setting("report_number_prefix", path),
         "ngay": f"{now:%d}",
@@ -171,7 +175,7 @@ def context(
         "trich_yeu": f"{SUBJECT} {p.title}",
         "ket_thuc": (
             f"Trên đây là báo cáo kết quả thực hiện công tác dân vận chính quyền và thực hiện dân "
-            f"chủ ở cơ sở {p.title} của Văn phòng UBND thành phố./."
+            f"chủ ở cơ sở {p.title} của {by.text}./."
         ),
         "noi_nhan": recipients(_setting("report_recipients", path)),
         "quyen_han": _setting("report_signer_authority", path).strip(),
@@ -233,6 +237,44 @@ def _drop_annex(document: DocxDocument) -> None:
     body.replace(last, own)
 
 
+def _set_text(paragraph: Paragraph, text: str) -> None:
+    """The paragraph's text replaced, its first run's font kept."""
+    runs = paragraph.runs
+    for run in runs[1:]:
+        run._r.getparent().remove(run._r)
+    runs[0].text = text
+
+
+def issuer_header(document: DocxDocument, by: issuer.Issuer) -> None:
+    """The issuer at the top left (the template's first cell: the chủ quản line, then the name)
+    written as `by` says when it is not the Office's: none above for a UBND xã, phường, a name
+    on several lines each its own paragraph. The Office's header is left as its template has it
+    (its bytes unchanged, and whatever the Office typed there in Word)."""
+    if (by.parent, by.name) == (issuer.CITY, issuer.lines(issuer.OFFICE["report_issuer_name"])):
+        return
+    cell = document.tables[0].cell(0, 0)
+    above, name = [p for p in cell.paragraphs if p.text.strip()][:2]
+    _set_text(name, by.name[0])
+    for line in reversed(by.name[1:]):
+        copy = deepcopy(name._p)
+        name._p.addnext(copy)
+        _set_text(Paragraph(copy, name._parent), line)
+    if by.parent:
+        _set_text(above, by.parent)
+    else:
+        above._p.getparent().remove(above._p)
+
+
+def own_places(document: DocxDocument, marker: str) -> None:
+    """The highlighted places ask the body that issues the Báo cáo ("[Cơ quan bổ sung: …]"),
+    not the Office's HCTC; the Office's are left as made."""
+    if marker == issuer.OFFICE_MARKER:
+        return
+    for text in document.element.body.iter(qn("w:t")):
+        if text.text and "[HCTC " in text.text:
+            text.text = text.text.replace("[HCTC ", f"[{marker} ")
+
+
 def report_docx(
     p: Period,
     *,
@@ -250,9 +292,11 @@ def report_docx(
     doc.render(context(p, number, now, path, request, f), autoescape=True)
     if not f.started:
         _drop_annex(doc.docx)
+    issuer_header(doc.docx, f.issuer)
+    own_places(doc.docx, f.issuer.marker)
     props = doc.docx.core_properties
     props.created = props.modified = now.replace(tzinfo=None)
-    props.last_modified_by = "Văn phòng UBND thành phố Cần Thơ"
+    props.author = props.last_modified_by = f.issuer.full  # the issuing body
     props.title = f"Báo cáo {SUBJECT.lower()} {p.title}"
     buffer = io.BytesIO()
     doc.save(buffer)
@@ -274,8 +318,7 @@ def annex_xlsx(
     f = figures or baocao_figures.gather(p, path)
     attached = (
         f"Kèm theo Báo cáo số {number_text(number)}/{_setting('report_number_prefix', path)} "
-        f"ngày {now:%d} tháng {month_text(now.date())} năm {now:%Y} của Văn phòng UBND thành "
-        "phố Cần Thơ"
+        f"ngày {now:%d} tháng {month_text(now.date())} năm {now:%Y} của {f.issuer.full}"
     )
     return report.annex_workbook(f, now, attached)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker.catalogue import periods, plan, plans
+from tracker.catalogue import issuer, periods, plan, plans
 from tracker.exports import baocao_results as said
 from tracker.exports.tables import indicator_totals
 from tracker.metrics import difficulties, models_register, reporting, scoring, year_over_year
@@ -84,6 +84,7 @@ class Figures:
     criteria_label: str
     comparison: year_over_year.Comparison | None  # last year at the same week
     grades: list[str]  # the plan's grade bands, highest first
+    issuer: issuer.Issuer  # the body that issues the Báo cáo (its header, name and signer)
 
     @property
     def week(self) -> str:
@@ -167,4 +168,5 @@ def gather(p: Period, path: Path | None = None) -> Figures:
         criteria_label=label,
         comparison=year_over_year.compare(week, path),
         grades=scoring.grade_bands(year, path)["grade"].tolist(),
+        issuer=issuer.of(path),
     )

@@ -125,9 +125,9 @@ def difficulty_lines(f: Figures) -> list[Para]:
     if not n["raised"]:
         return [Para(f"{since}, các đơn vị chưa nêu khó khăn, vướng mắc nào.")]
     handled = (
-        f"Lãnh đạo Văn phòng đã xử lý {count(n[difficulties.HANDLED], 'khó khăn, vướng mắc')}"
+        f"Lãnh đạo {f.issuer.short} đã xử lý {count(n[difficulties.HANDLED], 'khó khăn, vướng mắc')}"
         if n[difficulties.HANDLED]
-        else "Lãnh đạo Văn phòng chưa đánh dấu xử lý khó khăn, vướng mắc nào"
+        else f"Lãnh đạo {f.issuer.short} chưa đánh dấu xử lý khó khăn, vướng mắc nào"
     )
     dropped = (
         f"{count(n[difficulties.DROPPED], 'khó khăn, vướng mắc')} đơn vị không còn nêu (báo "
@@ -185,7 +185,7 @@ def self_scores(f: Figures) -> list[Para]:
     if vp is not None and not is_missing(vp["final_total"]):
         paras.append(
             Para(
-                "Điểm đánh giá chung của Văn phòng (tổng hợp theo từng tiêu chí, từ điểm của đơn "
+                f"Điểm đánh giá chung của {f.issuer.short} (tổng hợp theo từng tiêu chí, từ điểm của đơn "
                 f"vị phụ trách tiêu chí): {fmt_number(vp['final_total'])} điểm, xếp loại "
                 f"{vp['grade']}."
             )
@@ -258,7 +258,7 @@ def assessment(f: Figures) -> list[Para]:
     return [
         Para(f"Đến hết {week_of(f)}, {join(parts)}."),
         *discipline(f),
-        Para(slot("ưu điểm, hạn chế và nguyên nhân; nhận định của Lãnh đạo Văn phòng.")),
+        Para(slot(f"ưu điểm, hạn chế và nguyên nhân; nhận định của Lãnh đạo {f.issuer.short}.")),
     ]
 
 
@@ -325,7 +325,7 @@ def directions(f: Figures) -> list[Para]:
             )
         )
     paras.append(
-        Para(slot("nhiệm vụ trọng tâm thời gian tới theo chỉ đạo của Lãnh đạo Văn phòng."))
+        Para(slot(f"nhiệm vụ trọng tâm thời gian tới theo chỉ đạo của Lãnh đạo {f.issuer.short}."))
     )
     return paras
 
@@ -363,7 +363,9 @@ def proposals(f: Figures) -> list[Para]:
         paras = [
             Para("Các khó khăn, vướng mắc chưa xử lý không kèm đề xuất, kiến nghị của đơn vị.")
         ]
-    paras.append(Para(slot("đề xuất, kiến nghị của Văn phòng với Sở Nội vụ, UBND thành phố.")))
+    paras.append(
+        Para(slot(f"đề xuất, kiến nghị của {f.issuer.short} với Sở Nội vụ, UBND thành phố."))
+    )
     return paras
 
 

@@ -88,7 +88,7 @@ def plan_reference(f: Figures) -> str:
         if f.plan is None
         else f.plan.title[:1].lower() + f.plan.title[1:]
     )
-    return f"Kế hoạch số {number} ngày {day} của Văn phòng UBND thành phố về {about}"
+    return f"Kế hoạch số {number} ngày {day} của {f.issuer.text} về {about}"
 
 
 def opening(f: Figures, citation: str = "") -> list[Para]:
@@ -96,7 +96,7 @@ def opening(f: Figures, citation: str = "") -> list[Para]:
     basis = f"{citation}; thực hiện" if citation else "Thực hiện"
     paras = [
         Para(
-            f"{basis} {plan_reference(f)}, Văn phòng UBND thành phố báo cáo kết quả thực hiện "
+            f"{basis} {plan_reference(f)}, {f.issuer.text} báo cáo kết quả thực hiện "
             f"{f.p.title} như sau:"
         )
     ]
@@ -115,8 +115,8 @@ def opening(f: Figures, citation: str = "") -> list[Para]:
     )
     paras.append(
         Para(
-            f"Số liệu tổng hợp từ báo cáo hằng tuần của các phòng, ban, đơn vị thuộc Văn phòng "
-            f"{f.p.dates}, tính đến hết {periods.label(f.week)}{cut}; tỷ lệ hoàn thành do đơn vị "
+            f"Số liệu tổng hợp từ báo cáo hằng tuần của các phòng, ban, đơn vị thuộc "
+            f"{f.issuer.short} {f.p.dates}, tính đến hết {periods.label(f.week)}{cut}; tỷ lệ hoàn thành do đơn vị "
             "tự đánh giá."
         )
     )

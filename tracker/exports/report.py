@@ -44,7 +44,6 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 TITLE = "BÁO CÁO TỔNG HỢP"
 HEADER_ROW = 5  # rows 1-3: title, attached to, basis; the table's header row, then its rows
-OFFICE = "VĂN PHÒNG UBND THÀNH PHỐ CẦN THƠ"
 
 
 def put(ws: Worksheet, row: int, col: int, value: Any) -> str | None:
@@ -400,12 +399,12 @@ SHEETS = (
 )
 
 
-def _signature(ws: Worksheet, day: date) -> None:
+def _signature(ws: Worksheet, day: date, compiler: str) -> None:
     """The place and date of the workbook, below Bảng 1 (the Báo cáo tổng hợp is sent as is)."""
     row = ws.max_row + 2
     put(ws, row, 3, signature_line(day))
     ws.cell(row=row, column=3).font = Font(italic=True)
-    put(ws, row + 1, 3, "PHÒNG HÀNH CHÍNH - TỔ CHỨC")
+    put(ws, row + 1, 3, compiler)
     ws.cell(row=row + 1, column=3).font = Font(bold=True)
 
 
@@ -436,11 +435,11 @@ def annex_workbook(f: Figures, now: datetime, attached: str) -> bytes:
     (the Báo cáo's number and date, or the dates of a Báo cáo tổng hợp)."""
     wb = Workbook()
     wb.remove(wb.active)
-    wb.properties.creator = "Văn phòng UBND thành phố Cần Thơ"
+    wb.properties.creator = f.issuer.full
     wb.properties.title = TITLE
     wb.properties.created = wb.properties.modified = now
     sheets = [_write(wb, sheet, f, attached) for sheet in SHEETS]
-    _signature(sheets[0], now.date())
+    _signature(sheets[0], now.date(), f.issuer.compiler)
     buffer = io.BytesIO()
     wb.save(buffer)
     return stable_zip(buffer.getvalue(), now)
@@ -459,4 +458,4 @@ def report_xlsx(
     now = now or settings.now()
     title = f"từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
     f = gather(Period(start, end, title), path)
-    return annex_workbook(f, now, f"{OFFICE}: Báo cáo tổng hợp {title}")
+    return annex_workbook(f, now, f"{f.issuer.heading}: Báo cáo tổng hợp {title}")

@@ -36,6 +36,8 @@ CREATED = datetime(2026, 1, 1)
 def _header(doc: DocxDocument) -> None:
     table = form.plain_table(doc, 2, [72, TEXT_WIDTH_MM - 72])
     left, right = form.first(table.cell(0, 0)), form.first(table.cell(0, 1))
+    # The Office's words: another body's Báo cáo has its own written over them after filling
+    # (baocao.issuer_header, from the report_issuer_* settings).
     form.para(left, "UBND THÀNH PHỐ CẦN THƠ", 13)
     form.para(left, "VĂN PHÒNG", 13, bold=True)
     form.rule(left, 25)
@@ -205,7 +207,7 @@ def _annexes(doc: DocxDocument) -> None:
     form.para(
         doc,
         "(Kèm theo Báo cáo số {{ so }}/{{ ky_hieu }} ngày {{ ngay }} tháng {{ thang }} năm {{ nam }} "
-        "của Văn phòng UBND thành phố Cần Thơ)",
+        "của {{ co_quan_day_du }})",
         13,
         italic=True,
     )
@@ -233,6 +235,7 @@ def build() -> DocxDocument:
     form.page_number(doc.sections[1])
     form.restart_numbering(doc.sections[1])
     props = doc.core_properties
+    # The Office's: the template is its (a body's Báo cáo states its own, baocao.report_docx).
     props.author = props.last_modified_by = "Văn phòng UBND thành phố Cần Thơ"
     props.title = "Mẫu Báo cáo kết quả công tác dân vận chính quyền và dân chủ ở cơ sở"
     props.created = props.modified = CREATED

@@ -559,7 +559,7 @@ HANDLERS: dict[str, Handler] = {
     "restore": cmd_restore,
     "calendar": cmd_calendar,
     "plan": cmd_plan,
-    "body": cli_city.cmd_body,
+    **cli_city.HANDLERS,  # body, city-setting
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from tracker import roles
 from tracker.accounts import auth
 from tracker.catalogue import catalogues
-from tracker.city import baocao_tp_files
+from tracker.city import baocao_tp_files, city_settings
 from tracker.city import bodies as city_bodies
 from tracker.city import overview as city_overview
 from tracker.city import registry as city_registry
@@ -66,7 +66,41 @@ def add_body_parser(sub: Any) -> Any:
     load.add_argument("file")
     out = bsub.add_parser("export", help="ghi danh mục cơ quan ra tệp CSV")
     out.add_argument("--out", required=True)
+    _add_setting_parser(sub)
     return bsub
+
+
+def _add_setting_parser(sub: Any) -> None:
+    """`city-setting list|set KEY VALUE`: Sở Nội vụ's Báo cáo to UBND thành phố (city_settings)."""
+    setting = sub.add_parser(
+        "city-setting",
+        help="tham số Báo cáo của Sở Nội vụ gửi UBND thành phố: ký hiệu số, người ký, nơi nhận",
+    )
+    ssub = setting.add_subparsers(dest="setting_command", required=True, metavar="LỆNH")
+    ssub.add_parser("list", help="mỗi tham số một dòng: tên, giá trị, ý nghĩa")
+    change = ssub.add_parser("set", help="đổi giá trị một tham số (Quản trị thành phố)")
+    change.add_argument("key", choices=list(city_settings.DEFAULTS))
+    change.add_argument("value", help='giá trị mới (để trống: "")')
+    for command in ssub.choices.values():  # `city-setting` itself gets it in cli.build_parser
+        command.add_argument(
+            "--db", default=argparse.SUPPRESS, help="tệp cơ sở dữ liệu DuckDB của cơ quan gốc"
+        )
+
+
+def cmd_city_setting(args: argparse.Namespace) -> int:
+    """`python -m tracker city-setting list|set`: as the city administrator of the command line."""
+    catalogues.open_database()
+    reg = city_registry.open_registry()
+    if args.setting_command == "set":
+        try:
+            city_settings.set_value(CITY_SYSTEM, args.key, args.value, reg)
+        except city_settings.CitySettingError as exc:
+            print(f"Lỗi: {exc}", file=sys.stderr)
+            return 1
+        print(f"Đã đổi tham số {args.key}.")
+    for key, value, about in city_settings.rows(reg):
+        print(f"{key} = {value!r}  ({about})")
+    return 0
 
 
 def cmd_body(args: argparse.Namespace) -> int:
@@ -141,3 +175,6 @@ def cmd_baocao_tp(args: argparse.Namespace, write: Any) -> int:
     annex = getattr(args, "annex", None)
     write(Path(annex) if annex else out.with_name(f"{out.stem}_phu-luc.xlsx"), xlsx)
     return 0
+
+
+HANDLERS = {"body": cmd_body, "city-setting": cmd_city_setting}

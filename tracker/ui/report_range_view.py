@@ -11,8 +11,9 @@ from typing import Any
 
 import streamlit as st
 
+from tracker import wording
 from tracker.accounts.auth import User
-from tracker.catalogue import periods
+from tracker.catalogue import issuer, periods
 from tracker.exports import export
 from tracker.ui import filters
 
@@ -52,7 +53,7 @@ def pick_range(week: str) -> tuple[Any, Any, dict[str, Any]]:
     return start, end, {"date_from": start, "date_to": end}
 
 
-def _baocao(user: User, button: Button, start: date, end: date, options: dict) -> None:
+def _baocao(user: User, button: Button, start: date, end: date, options: dict, path: Path) -> None:
     st.subheader("Báo cáo gửi Sở Nội vụ (.docx)")
     if user.role not in export.BAOCAO_ROLES:
         st.caption("Báo cáo gửi Sở Nội vụ dành cho tài khoản Lãnh đạo và Quản trị.")
@@ -64,12 +65,14 @@ def _baocao(user: User, button: Button, start: date, end: date, options: dict) -
         st.error("Số báo cáo phải là số nguyên dương, ví dụ 25.")
         return
     title = periods.period_title(options.get("period"), options.get("year"), start, end)
+    words = wording.of_file(path)
     st.caption(
         f"Báo cáo {title} theo thể thức Nghị định 30/2020/NĐ-CP, soạn sẵn từ số liệu; những chỗ "
-        "[HCTC …] (tô vàng) để Phòng Hành chính - Tổ chức viết nhận định hoặc kiểm tra rồi xóa. "
+        f"[{issuer.of(path).marker} …] (tô vàng) để {words.admin} viết nhận định hoặc kiểm tra "
+        "rồi xóa. "
         "Phụ lục I (theo nhiệm vụ) nằm trong Báo cáo; Phụ lục II - V (từng đơn vị, vướng mắc, "
         "mô hình, điểm tự chấm) là tệp Excel kèm theo, cùng số và ngày với Báo cáo. "
-        + _setup_note(user)
+        + _setup_note(user, words)
     )
     cols = st.columns(2)
     with cols[0]:
@@ -87,7 +90,7 @@ def _baocao(user: User, button: Button, start: date, end: date, options: dict) -
         )
 
 
-def _setup_note(user: User) -> str:
+def _setup_note(user: User, words: wording.Words) -> str:
     """Where the signer, the recipients and the layout come from: for HCTC, which settings and
     file to edit; for a leader, who sets them (no parameter names or file paths)."""
     if user.role == "quan_tri":
@@ -95,7 +98,7 @@ def _setup_note(user: User) -> str:
             "Người ký và Nơi nhận lấy từ tham số report_* (Quản trị > Danh mục); mẫu trình bày là "
             "tệp data/bao_cao_mau.docx."
         )
-    return "Người ký, Nơi nhận và mẫu trình bày do Phòng Hành chính - Tổ chức thiết lập."
+    return f"Người ký, Nơi nhận và mẫu trình bày do {words.admin} thiết lập."
 
 
 def report_section(
@@ -123,5 +126,5 @@ def report_section(
     dates = {"date_from": start, "date_to": end}
     button("Báo cáo tổng hợp (.xlsx)", "report", xlsx, "dl_report", **dates)
     button("Chỉ số trong khoảng (CSV)", "indicators", csv, "dl_indicators_range", **dates)
-    _baocao(user, button, start, end, options)
+    _baocao(user, button, start, end, options, path)
     return start, end

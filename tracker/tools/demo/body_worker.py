@@ -80,7 +80,14 @@ def worker_init(no_registry: str) -> None:
 def build_one(spec: BodySpec, city: seeding.CitySide, template: Path, seed: int) -> BodyResult:
     """Build one body (see the module); runs in a worker process."""
     rng = random.Random(f"{seed}-{spec.code}")
-    path = seeding.seed_body_file(spec.code, spec.year, city, units=spec.units, template=template)
+    path = seeding.seed_body_file(
+        spec.code,
+        spec.year,
+        city,
+        units=spec.units,
+        template=template,
+        named=(spec.name, spec.kind),
+    )
     enable_sample_mode(path)
     result = BodyResult(spec.code, _accounts(spec, path))
     _weeks(spec, path, rng, result)
