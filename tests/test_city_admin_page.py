@@ -12,7 +12,9 @@ import pytest
 from tests.apptest_helpers import open_page, texts
 from tests.city_fixture import CITY_NOW
 from tests.test_city_shell import account, everything, table_with
-from tracker.city import bodies, city_settings, items, registry
+from tracker import settings
+from tracker.catalogue import criteria
+from tracker.city import bodies, city_settings, items, registry, shared_criteria
 from tracker.ui import shell
 from tracker.ui.pages import quan_tri_tp
 
@@ -20,7 +22,13 @@ pytestmark = pytest.mark.now(CITY_NOW)
 
 ADMIN = "thanhpho.quantri"
 TITLE = shell.PAGES["quan_tri_tp"].title
-SECTIONS = ["Cơ quan", "Mục của Kế hoạch thành phố", "Tham số Báo cáo của Sở Nội vụ"]
+SECTIONS = [
+    "Cơ quan",
+    "Mục của Kế hoạch thành phố",
+    "Bộ tiêu chí của thành phố",
+    "Tham số Báo cáo của Sở Nội vụ",
+]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _links(at) -> list[str]:
@@ -39,6 +47,7 @@ def test_the_city_administrator_sees_every_section(city: Path) -> None:
     listed = table_with(at, "Mã mục")
     year = int(at.sidebar.selectbox(key="filter_nam").value)
     assert listed["Mã mục"].tolist() == [i.code for i in items.items(year, registry.path())]
+    assert not table_with(at, "Điểm tối đa").empty  # the city's criteria set of the year
     settings_shown = table_with(at, "Ý nghĩa")
     assert settings_shown["Tham số"].tolist() == list(city_settings.DEFAULTS)
     assert "python -m tracker users add --role" in texts(at)
@@ -147,3 +156,48 @@ def test_a_setting_set_by_the_form_is_stored(city_rw: Path) -> None:
     assert city_settings.values(registry.path())["report_signer_name"] == "Nguyễn Văn An"
     shown = table_with(at, "Ý nghĩa")
     assert "Nguyễn Văn An" in shown["Giá trị"].tolist()
+
+
+def _criteria_book() -> bytes:
+    """The home body's active set of 2026 as the .xlsx the page reads."""
+    return criteria.to_xlsx(
+        criteria.active_set(settings.db_path(), year=2026)["id"], settings.db_path()
+    )
+
+
+def test_a_criteria_set_loaded_on_the_page_reaches_every_body(city_rw: Path) -> None:
+    reg = registry.path()
+    at = open_page(account(ADMIN), "quan_tri_tp", {"nam": "2026"})
+    at.file_uploader(key="qttp_criteria_up").set_value(("bo.xlsx", _criteria_book(), XLSX))
+    at.run()
+    at.text_input(key="qttp_criteria_label").input("Phụ lục II chính thức")
+    at.button(key="qttp_criteria_load").click().run()
+    assert not at.exception, at.exception
+    assert any("Đã nạp bộ tiêu chí năm 2026" in s.value for s in at.success)
+    assert shared_criteria.city_set(2026, reg)[0]["label"] == "Phụ lục II chính thức"
+    x001 = bodies.find("X001", reg).path
+    assert criteria.active_set(x001, year=2026)["label"] == "Phụ lục II chính thức"
+
+
+def test_a_criteria_set_without_a_name_is_refused(city_rw: Path) -> None:
+    reg = registry.path()
+    before = shared_criteria.city_set(2026, reg)[0]
+    at = open_page(account(ADMIN), "quan_tri_tp", {"nam": "2026"})
+    at.file_uploader(key="qttp_criteria_up").set_value(("bo.xlsx", _criteria_book(), XLSX))
+    at.run()
+    at.text_input(key="qttp_criteria_label").input(" ")
+    at.button(key="qttp_criteria_load").click().run()
+    assert not at.exception, at.exception
+    assert "Cần đặt tên cho bộ tiêu chí." in table_with(at, "Lỗi")["Lỗi"].tolist()
+    assert shared_criteria.city_set(2026, reg)[0] == before
+
+
+def test_an_unusable_setting_is_refused_in_vietnamese(city_rw: Path) -> None:
+    before = city_settings.values(registry.path())
+    at = open_page(account(ADMIN), "quan_tri_tp")
+    at.selectbox(key="qttp_set_key").select("report_number_prefix").run()
+    at.text_input(key="qttp_set_value_report_number_prefix").input("")
+    at.button(key="qttp_set_save").click().run()
+    assert not at.exception, at.exception
+    assert any("Chưa đổi được tham số" in e.value for e in at.error)
+    assert city_settings.values(registry.path()) == before

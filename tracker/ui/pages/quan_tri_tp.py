@@ -14,13 +14,19 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from tracker.city import bodies, city_settings, items
+from tracker.city import bodies, city_settings, items, shared_criteria
 from tracker.roles import PermissionDenied, User, require
 from tracker.scope import Scope
 from tracker.text import fmt_number
 from tracker.ui import flash
 
 FLASH = "quan_tri_tp_flash"
+SECTIONS = (
+    "Cơ quan",
+    "Mục của Kế hoạch thành phố",
+    "Bộ tiêu chí của thành phố",
+    "Tham số Báo cáo của Sở Nội vụ",
+)
 NEW_BODY = ""  # the form's choice for a body not in the catalogue yet
 YES_NO = {True: "Có", False: "Không"}
 
@@ -37,17 +43,18 @@ def render(scope: Scope) -> None:
         "UBND thành phố. Mọi thay đổi đều được ghi nhật ký."
     )
     flash.show(FLASH)
-    tabs = st.tabs(["Cơ quan", "Mục của Kế hoạch thành phố", "Tham số Báo cáo của Sở Nội vụ"])
+    tabs = st.tabs(list(SECTIONS))
     with tabs[0]:
         _bodies(user, reg)
     with tabs[1]:
         _items(user, reg, scope.year)
     with tabs[2]:
+        _criteria(user, reg, scope.year)
+    with tabs[3]:
         _settings(user, reg)
     st.caption(
-        "Bộ tiêu chí của thành phố và tài khoản của thành phố chưa quản trị trên trang này. Tạo "
-        "tài khoản thành phố bằng dòng lệnh: `python -m tracker users add --role "
-        "quan_tri_tp|so_noi_vu|lanh_dao_snv`."
+        "Tài khoản của thành phố chưa quản trị trên trang này: tạo bằng dòng lệnh "
+        "`python -m tracker users add --role quan_tri_tp|so_noi_vu|lanh_dao_snv`."
     )
 
 
@@ -238,6 +245,69 @@ def _items(user: User, reg: Path, year: int | None) -> None:
     if upload is not None and st.button("Nạp các mục này", key="qttp_items_load"):
         outcome = load_items(user, reg, upload.getvalue(), upload.name)
         _report(outcome, "Tệp các mục có lỗi, chưa nạp gì:", "qttp_items_problems")
+
+
+# --- Bộ tiêu chí của thành phố ---------------------------------------------------------------
+
+
+def load_criteria(
+    user: User, reg: Path, year: int, data: bytes, name: str, label: str, provisional: bool
+) -> Outcome:
+    """The city's criteria set of `year` from an .xlsx (shared_criteria.load_xlsx), copied into
+    every active body's file."""
+    try:
+        codes = shared_criteria.load_xlsx(
+            user, year, data, name, label, reg, provisional=provisional
+        )
+    except shared_criteria.SharedCriteriaError as exc:
+        return False, exc.problems
+    except PermissionDenied as exc:
+        return False, [str(exc)]
+    return True, [
+        f"Đã nạp bộ tiêu chí năm {year} của thành phố từ {name} và chép vào "
+        f"{fmt_number(len(codes), 0)} cơ quan."
+    ]
+
+
+def _criteria(user: User, reg: Path, year: int | None) -> None:
+    if year is None:
+        st.info("Chưa có năm nào để nạp bộ tiêu chí của thành phố.")
+        return
+    found = shared_criteria.city_set(year, reg)
+    if found is None:
+        st.info(f"Năm {year} chưa có bộ tiêu chí của thành phố.")
+    else:
+        head, rows = found
+        state = " (tạm thời)" if head["provisional"] else ""
+        st.markdown(f"**Bộ tiêu chí năm {year}**{state}")
+        st.caption(head["label"])
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Mã": [r["code"] for r in rows],
+                    "Nhóm": [r["group_name"] for r in rows],
+                    "Tiêu chí": [r["title"] for r in rows],
+                    "Điểm tối đa": [fmt_number(r["max_points"]) for r in rows],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="qttp_criteria",
+        )
+    upload = st.file_uploader(
+        f"Nạp bộ tiêu chí năm {year} từ tệp .xlsx (chép vào mọi cơ quan đang theo dõi)",
+        type=["xlsx"],
+        key="qttp_criteria_up",
+    )
+    label = st.text_input(
+        "Tên bộ tiêu chí",
+        value="Phụ lục II - Quyết định 2579/QĐ-UBND ngày 21/11/2025",
+        key="qttp_criteria_label",
+    )
+    provisional = st.checkbox("Vẫn là bộ tạm thời", key="qttp_criteria_provisional")
+    if upload is not None and st.button("Nạp bộ tiêu chí này", key="qttp_criteria_load"):
+        outcome = load_criteria(user, reg, year, upload.getvalue(), upload.name, label, provisional)
+        _report(outcome, "Bộ tiêu chí có lỗi, chưa nạp gì:", "qttp_criteria_problems")
 
 
 # --- Tham số Báo cáo của Sở Nội vụ ------------------------------------------------------------
