@@ -11,6 +11,7 @@ import pytest
 
 from tests.apptest_helpers import open_page, texts
 from tests.city_fixture import CITY_NOW
+from tests.conftest import PASSWORD
 from tests.test_city_shell import account, everything, table_with
 from tracker import settings
 from tracker.catalogue import criteria
@@ -27,6 +28,7 @@ SECTIONS = [
     "Mục của Kế hoạch thành phố",
     "Bộ tiêu chí của thành phố",
     "Tham số Báo cáo của Sở Nội vụ",
+    "Tài khoản thành phố",
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -50,7 +52,7 @@ def test_the_city_administrator_sees_every_section(city: Path) -> None:
     assert not table_with(at, "Điểm tối đa").empty  # the city's criteria set of the year
     settings_shown = table_with(at, "Ý nghĩa")
     assert settings_shown["Tham số"].tolist() == list(city_settings.DEFAULTS)
-    assert "python -m tracker users add --role" in texts(at)
+    assert "python -m tracker users add --role quan_tri_tp" in texts(at)
 
 
 @pytest.mark.parametrize(
@@ -201,3 +203,21 @@ def test_an_unusable_setting_is_refused_in_vietnamese(city_rw: Path) -> None:
     assert not at.exception, at.exception
     assert any("Chưa đổi được tham số" in e.value for e in at.error)
     assert city_settings.values(registry.path()) == before
+
+
+def test_a_city_account_made_on_the_page_signs_in_to_the_city(city_rw: Path) -> None:
+    at = open_page(account(ADMIN), "quan_tri_tp")
+    at.text_input(key="qttp_acc_username").input("snv.moi")
+    at.text_input(key="qttp_acc_full_name").input("Trần Thị Bình")
+    at.selectbox(key="qttp_acc_role").select("so_noi_vu")
+    at.text_input(key="qttp_acc_password").input(PASSWORD)
+    at.button(key="qttp_acc_create").click().run()
+    assert not at.exception, at.exception
+    assert any("Đã tạo tài khoản 'snv.moi' (Sở Nội vụ)" in s.value for s in at.success)
+    made = account("snv.moi")
+    assert made.role == "so_noi_vu" and made.is_city
+    again = open_page(account(ADMIN), "quan_tri_tp")
+    again.text_input(key="qttp_acc_username").input("x001.quantri")  # a body's name: taken
+    again.text_input(key="qttp_acc_password").input(PASSWORD)
+    again.button(key="qttp_acc_create").click().run()
+    assert any("đã được dùng" in p or "đã tồn tại" in p for p in table_with(again, "Lỗi")["Lỗi"])

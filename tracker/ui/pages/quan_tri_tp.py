@@ -1,10 +1,12 @@
 """Quản trị thành phố (the city administrator, issue 34): the body catalogue (one body by a form,
-or the whole catalogue as a CSV), the city plan's items of the year (CSV in and out) and the
-settings of Sở Nội vụ's Báo cáo to UBND thành phố. Every write calls the domain function the
+or the whole catalogue as a CSV), the city plan's items of the year (CSV in and out), the city's
+criteria set of the year (.xlsx, copied into every body), the settings of Sở Nội vụ's Báo cáo to
+UBND thành phố and a new city account. Every write calls the domain function the
 command line calls (tracker/city), which checks the role again and audits it; its outcome is
 shown after the rerun (flash), its problems as a table, never a traceback.
 
-The upload handlers (load_bodies, load_items) take the file's bytes, so a test drives them
+The write handlers (save_body, load_bodies, load_items, load_criteria, set_setting,
+create_account) take the file's bytes, so a test drives them
 without a browser's upload."""
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from tracker.accounts import auth
 from tracker.city import bodies, city_settings, items, shared_criteria
-from tracker.roles import PermissionDenied, User, require
+from tracker.roles import CITY_ROLES, PermissionDenied, User, require
 from tracker.scope import Scope
 from tracker.text import fmt_number
 from tracker.ui import flash
@@ -26,6 +29,7 @@ SECTIONS = (
     "Mục của Kế hoạch thành phố",
     "Bộ tiêu chí của thành phố",
     "Tham số Báo cáo của Sở Nội vụ",
+    "Tài khoản thành phố",
 )
 NEW_BODY = ""  # the form's choice for a body not in the catalogue yet
 YES_NO = {True: "Có", False: "Không"}
@@ -52,10 +56,8 @@ def render(scope: Scope) -> None:
         _criteria(user, reg, scope.year)
     with tabs[3]:
         _settings(user, reg)
-    st.caption(
-        "Tài khoản của thành phố chưa quản trị trên trang này: tạo bằng dòng lệnh "
-        "`python -m tracker users add --role quan_tri_tp|so_noi_vu|lanh_dao_snv`."
-    )
+    with tabs[4]:
+        _accounts(user, reg)
 
 
 def _problems(title: str, problems: list[str], key: str) -> None:
@@ -340,3 +342,41 @@ def _settings(user: User, reg: Path) -> None:
         sent = st.form_submit_button("Lưu tham số", type="primary", key="qttp_set_save")
     if sent:
         _report(set_setting(user, reg, key, value), "Chưa đổi được tham số:", "qttp_set_problems")
+
+
+# --- Tài khoản thành phố ----------------------------------------------------------------------
+
+
+def create_account(
+    user: User, reg: Path, *, username: str, full_name: str, role: str, password: str
+) -> Outcome:
+    """A new account of the city in the registry (auth.create_user: manage_city_accounts)."""
+    try:
+        made = auth.create_user(
+            username, role, password, full_name=full_name or None, by=user, path=reg
+        )
+    except (auth.AccountError, PermissionDenied) as exc:
+        return False, [str(exc)]
+    return True, [f"Đã tạo tài khoản '{made.username}' ({made.role_label})."]
+
+
+def _accounts(user: User, reg: Path) -> None:
+    st.caption(
+        "Tài khoản của Sở Nội vụ và của quản trị thành phố (tài khoản quản trị đầu tiên được tạo "
+        "bằng dòng lệnh `python -m tracker users add --role quan_tri_tp`). Mỗi người đổi mật "
+        "khẩu của mình ở trang Tài khoản; xem danh sách, khóa hay đặt lại mật khẩu tài khoản "
+        "thành phố chưa làm được trên trang này."
+    )
+    with st.form("qttp_account_form", clear_on_submit=True):
+        username = st.text_input("Tên đăng nhập", key="qttp_acc_username")
+        full_name = st.text_input("Họ và tên", key="qttp_acc_full_name")
+        role = st.selectbox(
+            "Vai trò", list(CITY_ROLES), format_func=CITY_ROLES.get, key="qttp_acc_role"
+        )
+        password = st.text_input("Mật khẩu ban đầu", type="password", key="qttp_acc_password")
+        sent = st.form_submit_button("Tạo tài khoản", type="primary", key="qttp_acc_create")
+    if sent:
+        outcome = create_account(
+            user, reg, username=username, full_name=full_name, role=role, password=password
+        )
+        _report(outcome, "Chưa tạo được tài khoản:", "qttp_acc_problems")
