@@ -1,13 +1,13 @@
 """Quản trị thành phố (the city administrator, issue 34): the body catalogue (one body by a form,
 or the whole catalogue as a CSV), the city plan's items of the year (CSV in and out), the city's
 criteria set of the year (.xlsx, copied into every body), the settings of Sở Nội vụ's Báo cáo to
-UBND thành phố and a new city account. Every write calls the domain function the
-command line calls (tracker/city), which checks the role again and audits it; its outcome is
+UBND thành phố and a new city account. Every write calls the domain function the command line
+calls (tracker/city, tracker/accounts), which checks the role again and audits it; its outcome is
 shown after the rerun (flash), its problems as a table, never a traceback.
 
 The write handlers (save_body, load_bodies, load_items, load_criteria, set_setting,
-create_account) take the file's bytes, so a test drives them
-without a browser's upload."""
+create_account) return an Outcome and draw nothing; the upload ones take the file's bytes, so a
+test may drive them without a browser's upload."""
 
 from __future__ import annotations
 
@@ -43,8 +43,9 @@ def render(scope: Scope) -> None:
     require(user, "edit_bodies")
     st.title("Quản trị thành phố")
     st.caption(
-        "Danh mục cơ quan, các mục của Kế hoạch thành phố và tham số Báo cáo của Sở Nội vụ gửi "
-        "UBND thành phố. Mọi thay đổi đều được ghi nhật ký."
+        "Danh mục cơ quan, các mục của Kế hoạch thành phố, bộ tiêu chí của thành phố, tham số "
+        "Báo cáo của Sở Nội vụ gửi UBND thành phố và tài khoản thành phố. Mọi thay đổi đều được "
+        "ghi nhật ký."
     )
     flash.show(FLASH)
     tabs = st.tabs(list(SECTIONS))
