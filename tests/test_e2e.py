@@ -55,6 +55,7 @@ PAGE_URLS = {
     "tai_khoan": "/tai_khoan",
     "thanh_pho": "/thanh_pho",  # Sở Nội vụ's (issue 34): the Office's admin is refused there
     "xep_hang": "/xep_hang",
+    "quan_tri_tp": "/quan_tri_tp",  # the city administrator's: refused to the Office's admin
     "tong_quan": "/",
 }
 UNITS = 10  # active units in data/units.csv

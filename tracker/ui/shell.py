@@ -56,6 +56,15 @@ PAGES: dict[str, Page] = {
         "pages/thanh_pho.py", "Thành phố", ":material/location_city:", _CITY, False, True
     ),
     "xep_hang": Page("pages/xep_hang.py", "Xếp hạng", ":material/leaderboard:", _CITY, False, True),
+    # The city administrator's (bodies, city items, Sở Nội vụ's Báo cáo settings): no other role.
+    "quan_tri_tp": Page(
+        "pages/quan_tri_tp.py",
+        "Quản trị thành phố",
+        ":material/manage_accounts:",
+        frozenset({"quan_tri_tp"}),
+        False,
+        True,
+    ),
     "tong_quan": Page("app.py", "Tổng quan", ":material/dashboard:", _READERS),
     "ke_hoach": Page("pages/ke_hoach.py", "Kế hoạch", ":material/description:", _READERS),
     "nhiem_vu": Page("pages/nhiem_vu.py", "Nhiệm vụ", ":material/task_alt:", _READERS),

@@ -1,0 +1,223 @@
+"""Quản trị thành phố (tracker/ui/pages/quan_tri_tp.py): the city administrator's page, refused
+to every other role and linked in no other role's sidebar; its writes (a body by the form, the
+catalogue and the city items by CSV, a setting of Sở Nội vụ's Báo cáo) go through the domain
+functions and show their outcome in Vietnamese. On the city sample (tests/city_fixture.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.apptest_helpers import open_page, texts
+from tests.city_fixture import CITY_NOW
+from tests.conftest import PASSWORD
+from tests.test_city_shell import account, everything, table_with
+from tracker import settings
+from tracker.catalogue import criteria
+from tracker.city import bodies, city_settings, items, registry, shared_criteria
+from tracker.ui import shell
+from tracker.ui.pages import quan_tri_tp
+
+pytestmark = pytest.mark.now(CITY_NOW)
+
+ADMIN = "thanhpho.quantri"
+TITLE = shell.PAGES["quan_tri_tp"].title
+SECTIONS = [
+    "Cơ quan",
+    "Mục của Kế hoạch thành phố",
+    "Bộ tiêu chí của thành phố",
+    "Tham số Báo cáo của Sở Nội vụ",
+    "Tài khoản thành phố",
+]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _links(at) -> list[str]:
+    return [link.proto.label for link in at.sidebar.get("page_link")]
+
+
+def test_the_city_administrator_sees_every_section(city: Path) -> None:
+    at = open_page(account(ADMIN), "quan_tri_tp")
+    assert not at.exception, at.exception
+    assert at.title[0].value == TITLE
+    assert [t.label for t in at.tabs] == SECTIONS
+    assert TITLE in _links(at)
+    catalogue = table_with(at, "Có cơ sở dữ liệu")
+    assert {"VPUB", "SNV", "X001", "X002"} <= set(catalogue["Mã"])
+    assert set(catalogue["Loại"]) <= set(bodies.KINDS.values())
+    listed = table_with(at, "Mã mục")
+    year = int(at.sidebar.selectbox(key="filter_nam").value)
+    assert listed["Mã mục"].tolist() == [i.code for i in items.items(year, registry.path())]
+    assert not table_with(at, "Điểm tối đa").empty  # the city's criteria set of the year
+    settings_shown = table_with(at, "Ý nghĩa")
+    assert settings_shown["Tham số"].tolist() == list(city_settings.DEFAULTS)
+    assert "python -m tracker users add --role quan_tri_tp" in texts(at)
+
+
+@pytest.mark.parametrize(
+    "username", ["sonoivu", "sonoivu.lanhdao", "x001.quantri", "quantri", "x001.donvi"]
+)
+def test_every_other_role_is_refused(city: Path, username: str) -> None:
+    at = open_page(account(username), "quan_tri_tp")
+    assert not at.exception, at.exception
+    assert any("không dành cho vai trò" in e.value for e in at.error)
+    assert TITLE not in _links(at)
+    assert not at.dataframe and not at.get("file_uploader")
+    assert "Tham số Báo cáo của Sở Nội vụ" not in everything(at)
+
+
+def test_a_body_saved_by_the_form_is_in_the_catalogue(city_rw: Path) -> None:
+    at = open_page(account(ADMIN), "quan_tri_tp")
+    assert at.selectbox(key="qttp_body_pick").value == ""  # a new body
+    at.text_input(key="qttp_body_code_new").input("XA_MOI")
+    at.text_input(key="qttp_body_name_new").input("UBND xã Mới")
+    at.selectbox(key="qttp_body_kind_new").select("xa_phuong")
+    at.button(key="qttp_body_save").click().run()
+    assert not at.exception, at.exception
+    assert any("Đã lưu cơ quan UBND xã Mới (XA_MOI)" in s.value for s in at.success)
+    catalogue = table_with(at, "Có cơ sở dữ liệu")
+    row = catalogue[catalogue["Mã"] == "XA_MOI"].iloc[0]
+    assert row["Loại"] == "UBND xã, phường" and row["Đang theo dõi"] == "Có"
+    assert row["Có cơ sở dữ liệu"] == "Không"  # as `body load`: the catalogue only
+    found = bodies.find("XA_MOI", registry.path())
+    assert found is not None and found.name == "UBND xã Mới" and found.kind == "xa_phuong"
+
+
+def test_a_body_the_form_cannot_save_says_why(city_rw: Path) -> None:
+    at = open_page(account(ADMIN), "quan_tri_tp")
+    at.text_input(key="qttp_body_code_new").input("1sai")
+    at.button(key="qttp_body_save").click().run()
+    assert not at.exception, at.exception
+    assert any("Chưa lưu được cơ quan" in e.value for e in at.error)
+    problems = table_with(at, "Lỗi")["Lỗi"].tolist()
+    assert any("không hợp lệ" in p for p in problems) and any("thiếu tên" in p for p in problems)
+    assert bodies.find("1SAI", registry.path()) is None
+
+
+def test_an_invalid_catalogue_shows_every_problem_and_changes_nothing(city_rw: Path) -> None:
+    before = bodies.export_csv(registry.path())
+    bad = "code,name,kind,active,sample\nVPUB,Văn phòng,van_phong,true,false\nsai ma,,tinh,có,\n"
+    at = open_page(account(ADMIN), "quan_tri_tp")
+    at.file_uploader(key="qttp_bodies_up").set_value(("co_quan.csv", bad.encode(), "text/csv"))
+    at.run()
+    at.button(key="qttp_bodies_load").click().run()
+    assert not at.exception, at.exception
+    assert any("chưa nạp gì" in e.value for e in at.error)
+    problems = table_with(at, "Lỗi")["Lỗi"].tolist()
+    assert len(problems) == 3, problems  # the code, the name, the kind of line 3
+    assert all(p.startswith("co_quan.csv, dòng 3:") for p in problems)
+    assert bodies.export_csv(registry.path()) == before
+
+
+def test_a_catalogue_upload_replaces_the_catalogue(city_rw: Path) -> None:
+    reg = registry.path()
+    data = bodies.export_csv(reg).decode("utf-8-sig")
+    data = "\n".join(line for line in data.splitlines() if not line.startswith("X002,"))
+    at = open_page(account(ADMIN), "quan_tri_tp")
+    at.file_uploader(key="qttp_bodies_up").set_value(("co_quan.csv", data.encode(), "text/csv"))
+    at.run()
+    at.button(key="qttp_bodies_load").click().run()
+    assert not at.exception, at.exception
+    assert any("Đã nạp danh mục 3 cơ quan từ co_quan.csv" in s.value for s in at.success)
+    assert not bodies.find("X002", reg).active and bodies.find("X001", reg).active
+
+
+def test_the_upload_handlers_refuse_a_body_role(city_rw: Path) -> None:
+    reg = registry.path()
+    before = bodies.export_csv(reg)
+    ok, said = quan_tri_tp.load_bodies(account("quantri"), reg, before, "co_quan.csv")
+    assert not ok and "không có quyền" in said[0]
+    ok, said = quan_tri_tp.load_items(account("sonoivu"), reg, b"year,code,title\n", "m.csv")
+    assert not ok and "không có quyền" in said[0]
+
+
+def test_items_loaded_from_a_csv_replace_the_years_list(city_rw: Path) -> None:
+    reg = registry.path()
+    csv = "year,code,title,note\n2026,1,Mục một mới,\n2026,2,Mục hai mới,ghi chú\n"
+    at = open_page(account(ADMIN), "quan_tri_tp", {"nam": "2026"})
+    at.file_uploader(key="qttp_items_up").set_value(("muc.csv", csv.encode(), "text/csv"))
+    at.run()
+    at.button(key="qttp_items_load").click().run()
+    assert not at.exception, at.exception
+    assert any("năm 2026 từ muc.csv" in s.value for s in at.success)
+    assert [i.title for i in items.items(2026, reg)] == ["Mục một mới", "Mục hai mới"]
+    assert table_with(at, "Mã mục")["Nội dung"].tolist() == [
+        "Mục một mới",
+        "Mục hai mới",
+    ]
+
+
+def test_a_setting_set_by_the_form_is_stored(city_rw: Path) -> None:
+    at = open_page(account(ADMIN), "quan_tri_tp")
+    at.selectbox(key="qttp_set_key").select("report_signer_name").run()
+    at.text_input(key="qttp_set_value_report_signer_name").input("Nguyễn Văn An")
+    at.button(key="qttp_set_save").click().run()
+    assert not at.exception, at.exception
+    assert any("Đã đổi tham số report_signer_name" in s.value for s in at.success)
+    assert city_settings.values(registry.path())["report_signer_name"] == "Nguyễn Văn An"
+    shown = table_with(at, "Ý nghĩa")
+    assert "Nguyễn Văn An" in shown["Giá trị"].tolist()
+
+
+def _criteria_book() -> bytes:
+    """The home body's active set of 2026 as the .xlsx the page reads."""
+    return criteria.to_xlsx(
+        criteria.active_set(settings.db_path(), year=2026)["id"], settings.db_path()
+    )
+
+
+def test_a_criteria_set_loaded_on_the_page_reaches_every_body(city_rw: Path) -> None:
+    reg = registry.path()
+    at = open_page(account(ADMIN), "quan_tri_tp", {"nam": "2026"})
+    at.file_uploader(key="qttp_criteria_up").set_value(("bo.xlsx", _criteria_book(), XLSX))
+    at.run()
+    at.text_input(key="qttp_criteria_label").input("Phụ lục II chính thức")
+    at.button(key="qttp_criteria_load").click().run()
+    assert not at.exception, at.exception
+    assert any("Đã nạp bộ tiêu chí năm 2026" in s.value for s in at.success)
+    assert shared_criteria.city_set(2026, reg)[0]["label"] == "Phụ lục II chính thức"
+    x001 = bodies.find("X001", reg).path
+    assert criteria.active_set(x001, year=2026)["label"] == "Phụ lục II chính thức"
+
+
+def test_a_criteria_set_without_a_name_is_refused(city_rw: Path) -> None:
+    reg = registry.path()
+    before = shared_criteria.city_set(2026, reg)[0]
+    at = open_page(account(ADMIN), "quan_tri_tp", {"nam": "2026"})
+    at.file_uploader(key="qttp_criteria_up").set_value(("bo.xlsx", _criteria_book(), XLSX))
+    at.run()
+    at.text_input(key="qttp_criteria_label").input(" ")
+    at.button(key="qttp_criteria_load").click().run()
+    assert not at.exception, at.exception
+    assert "Cần đặt tên cho bộ tiêu chí." in table_with(at, "Lỗi")["Lỗi"].tolist()
+    assert shared_criteria.city_set(2026, reg)[0] == before
+
+
+def test_an_unusable_setting_is_refused_in_vietnamese(city_rw: Path) -> None:
+    before = city_settings.values(registry.path())
+    at = open_page(account(ADMIN), "quan_tri_tp")
+    at.selectbox(key="qttp_set_key").select("report_number_prefix").run()
+    at.text_input(key="qttp_set_value_report_number_prefix").input("")
+    at.button(key="qttp_set_save").click().run()
+    assert not at.exception, at.exception
+    assert any("Chưa đổi được tham số" in e.value for e in at.error)
+    assert city_settings.values(registry.path()) == before
+
+
+def test_a_city_account_made_on_the_page_signs_in_to_the_city(city_rw: Path) -> None:
+    at = open_page(account(ADMIN), "quan_tri_tp")
+    at.text_input(key="qttp_acc_username").input("snv.moi")
+    at.text_input(key="qttp_acc_full_name").input("Trần Thị Bình")
+    at.selectbox(key="qttp_acc_role").select("so_noi_vu")
+    at.text_input(key="qttp_acc_password").input(PASSWORD)
+    at.button(key="qttp_acc_create").click().run()
+    assert not at.exception, at.exception
+    assert any("Đã tạo tài khoản 'snv.moi' (Sở Nội vụ)" in s.value for s in at.success)
+    made = account("snv.moi")
+    assert made.role == "so_noi_vu" and made.is_city
+    again = open_page(account(ADMIN), "quan_tri_tp")
+    again.text_input(key="qttp_acc_username").input("x001.quantri")  # a body's name: taken
+    again.text_input(key="qttp_acc_password").input(PASSWORD)
+    again.button(key="qttp_acc_create").click().run()
+    assert any("đã được dùng" in p or "đã tồn tại" in p for p in table_with(again, "Lỗi")["Lỗi"])

@@ -1,0 +1,383 @@
+"""Quản trị thành phố (the city administrator, issue 34): the body catalogue (one body by a form,
+or the whole catalogue as a CSV), the city plan's items of the year (CSV in and out), the city's
+criteria set of the year (.xlsx, copied into every body), the settings of Sở Nội vụ's Báo cáo to
+UBND thành phố and a new city account. Every write calls the domain function the command line
+calls (tracker/city, tracker/accounts), which checks the role again and audits it; its outcome is
+shown after the rerun (flash), its problems as a table, never a traceback.
+
+The write handlers (save_body, load_bodies, load_items, load_criteria, set_setting,
+create_account) return an Outcome and draw nothing; the upload ones take the file's bytes, so a
+test may drive them without a browser's upload."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from tracker.accounts import auth
+from tracker.city import bodies, city_settings, items, shared_criteria
+from tracker.roles import CITY_ROLES, PermissionDenied, User, require
+from tracker.scope import Scope
+from tracker.text import fmt_number
+from tracker.ui import flash
+
+FLASH = "quan_tri_tp_flash"
+SECTIONS = (
+    "Cơ quan",
+    "Mục của Kế hoạch thành phố",
+    "Bộ tiêu chí của thành phố",
+    "Tham số Báo cáo của Sở Nội vụ",
+    "Tài khoản thành phố",
+)
+NEW_BODY = ""  # the form's choice for a body not in the catalogue yet
+YES_NO = {True: "Có", False: "Không"}
+
+# (True, [the success]) or (False, [every problem]): what a write reports to the page.
+Outcome = tuple[bool, list[str]]
+
+
+def render(scope: Scope) -> None:
+    user, reg = scope.user, scope.db
+    require(user, "edit_bodies")
+    st.title("Quản trị thành phố")
+    st.caption(
+        "Danh mục cơ quan, các mục của Kế hoạch thành phố, bộ tiêu chí của thành phố, tham số "
+        "Báo cáo của Sở Nội vụ gửi UBND thành phố và tài khoản thành phố. Mọi thay đổi đều được "
+        "ghi nhật ký."
+    )
+    flash.show(FLASH)
+    tabs = st.tabs(list(SECTIONS))
+    with tabs[0]:
+        _bodies(user, reg)
+    with tabs[1]:
+        _items(user, reg, scope.year)
+    with tabs[2]:
+        _criteria(user, reg, scope.year)
+    with tabs[3]:
+        _settings(user, reg)
+    with tabs[4]:
+        _accounts(user, reg)
+
+
+def _problems(title: str, problems: list[str], key: str) -> None:
+    """A refusal with every problem, as a table (the user's text never read as markup)."""
+    st.error(title, icon=":material/error:")
+    st.dataframe(pd.DataFrame({"Lỗi": problems}), hide_index=True, width="stretch", key=key)
+
+
+def _report(outcome: Outcome, title: str, key: str) -> None:
+    """A write's outcome: its success after the rerun, else its problems now."""
+    ok, messages = outcome
+    if ok:
+        flash.keep(FLASH, messages[0])
+        st.rerun()
+    _problems(title, messages, key)
+
+
+# --- Cơ quan ----------------------------------------------------------------------------------
+
+
+def bodies_frame(reg: Path) -> pd.DataFrame:
+    """The catalogue as the page shows it."""
+    rows = bodies.all_bodies(reg)
+    return pd.DataFrame(
+        {
+            "Mã": [b.code for b in rows],
+            "Tên cơ quan": [b.name for b in rows],
+            "Loại": [b.kind_label for b in rows],
+            "Đang theo dõi": [YES_NO[b.active] for b in rows],
+            "Dữ liệu mẫu": [YES_NO[b.sample] for b in rows],
+            "Có cơ sở dữ liệu": [YES_NO[b.home or b.path.exists()] for b in rows],
+            "Ghi chú": [b.note or "" for b in rows],
+        }
+    )
+
+
+def save_body(
+    user: User, reg: Path, *, code: str, name: str, kind: str, active: bool, note: str | None
+) -> Outcome:
+    """Add or change one body (bodies.save_body)."""
+    try:
+        saved = bodies.save_body(
+            user, reg, code=code, name=name, kind=kind, active=active, note=note
+        )
+    except bodies.BodyError as exc:
+        return False, exc.problems
+    except PermissionDenied as exc:
+        return False, [str(exc)]
+    return True, [f"Đã lưu cơ quan {saved.name} ({saved.code})."]
+
+
+def load_bodies(user: User, reg: Path, data: bytes, name: str) -> Outcome:
+    """Replace the catalogue with a CSV (bodies.load_csv); nothing changes while it has a problem."""
+    try:
+        codes = bodies.load_csv(user, data, reg, name)
+    except bodies.BodyError as exc:
+        return False, exc.problems
+    except PermissionDenied as exc:
+        return False, [str(exc)]
+    return True, [
+        f"Đã nạp danh mục {fmt_number(len(codes), 0)} cơ quan từ {name}; cơ quan không có "
+        "trong tệp chuyển sang ngừng theo dõi."
+    ]
+
+
+def _bodies(user: User, reg: Path) -> None:
+    st.dataframe(bodies_frame(reg), hide_index=True, width="stretch", key="qttp_bodies")
+    st.caption(
+        "Cơ quan mới chưa có cơ sở dữ liệu: danh mục chỉ ghi tên cơ quan (như lệnh "
+        "`python -m tracker body load`)."
+    )
+    _body_form(user, reg)
+    st.markdown("**Danh mục cơ quan dạng CSV** (các cột như data/bodies.csv)")
+    st.download_button(
+        "Tải danh mục cơ quan (.csv)",
+        bodies.export_csv(reg),
+        file_name=bodies.FILE,
+        mime="text/csv",
+        on_click="ignore",
+        key="qttp_bodies_csv",
+        icon=":material/download:",
+    )
+    upload = st.file_uploader(
+        "Nạp danh mục cơ quan từ tệp CSV (thay cả danh mục)", type=["csv"], key="qttp_bodies_up"
+    )
+    if upload is not None and st.button("Nạp danh mục này", key="qttp_bodies_load"):
+        outcome = load_bodies(user, reg, upload.getvalue(), upload.name)
+        _report(outcome, "Tệp danh mục có lỗi, chưa nạp gì:", "qttp_bodies_problems")
+
+
+def _body_form(user: User, reg: Path) -> None:
+    known = {b.code: b for b in bodies.all_bodies(reg)}
+    chosen = st.selectbox(
+        "Cơ quan cần thêm hoặc sửa",
+        [NEW_BODY, *known],
+        format_func=lambda c: f"{known[c].name} ({c})" if c else "— Thêm cơ quan mới —",
+        key="qttp_body_pick",
+    )
+    body = known.get(chosen)
+    kinds = list(bodies.KINDS)
+    at = chosen or "new"  # each body its own widgets: their values are that body's
+    with st.form(f"qttp_body_form_{at}"):
+        code = st.text_input(
+            "Mã cơ quan",
+            value=body.code if body else "",
+            disabled=body is not None,
+            key=f"qttp_body_code_{at}",
+        )
+        name = st.text_input(
+            "Tên cơ quan", value=body.name if body else "", key=f"qttp_body_name_{at}"
+        )
+        kind = st.selectbox(
+            "Loại cơ quan",
+            kinds,
+            index=kinds.index(body.kind) if body else 1,
+            format_func=bodies.KINDS.get,
+            key=f"qttp_body_kind_{at}",
+        )
+        active = st.checkbox(
+            "Đang theo dõi", value=body.active if body else True, key=f"qttp_body_active_{at}"
+        )
+        note = st.text_input(
+            "Ghi chú", value=(body.note or "") if body else "", key=f"qttp_body_note_{at}"
+        )
+        sent = st.form_submit_button("Lưu cơ quan", type="primary", key="qttp_body_save")
+    if sent:
+        outcome = save_body(
+            user,
+            reg,
+            code=body.code if body else code.strip().upper(),
+            name=name,
+            kind=kind,
+            active=active,
+            note=note or None,
+        )
+        _report(outcome, "Chưa lưu được cơ quan:", "qttp_body_problems")
+
+
+# --- Mục của Kế hoạch thành phố ---------------------------------------------------------------
+
+
+def load_items(user: User, reg: Path, data: bytes, name: str) -> Outcome:
+    """The city's items for the years of a CSV (items.load_csv)."""
+    try:
+        years = items.load_csv(user, data, reg, name)
+    except bodies.BodyError as exc:
+        return False, exc.problems
+    except PermissionDenied as exc:
+        return False, [str(exc)]
+    shown = ", ".join(str(y) for y in years) or "—"
+    return True, [f"Đã nạp các mục của Kế hoạch thành phố năm {shown} từ {name}."]
+
+
+def _items(user: User, reg: Path, year: int | None) -> None:
+    if year is None:
+        st.info("Chưa có danh sách mục của Kế hoạch thành phố cho năm nào.")
+    else:
+        listed = items.items(year, reg)
+        if any(i.provisional for i in listed):
+            st.info(f"Danh sách mục năm {year} đang là danh sách tạm thời (mẫu kèm theo).")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Mã mục": [i.code for i in listed],
+                    "Nội dung": [i.title for i in listed],
+                    "Ghi chú": [i.note or "" for i in listed],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="qttp_items",
+        )
+        st.download_button(
+            f"Tải các mục năm {year} (.csv)",
+            items.export_csv(year, reg),
+            file_name=f"city_items_{year}.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key="qttp_items_csv",
+            icon=":material/download:",
+        )
+    upload = st.file_uploader(
+        "Nạp các mục từ tệp CSV (cột year, code, title, note; thay danh sách của các năm trong tệp)",
+        type=["csv"],
+        key="qttp_items_up",
+    )
+    if upload is not None and st.button("Nạp các mục này", key="qttp_items_load"):
+        outcome = load_items(user, reg, upload.getvalue(), upload.name)
+        _report(outcome, "Tệp các mục có lỗi, chưa nạp gì:", "qttp_items_problems")
+
+
+# --- Bộ tiêu chí của thành phố ---------------------------------------------------------------
+
+
+def load_criteria(
+    user: User, reg: Path, year: int, data: bytes, name: str, label: str, provisional: bool
+) -> Outcome:
+    """The city's criteria set of `year` from an .xlsx (shared_criteria.load_xlsx), copied into
+    every active body's file."""
+    try:
+        codes = shared_criteria.load_xlsx(
+            user, year, data, name, label, reg, provisional=provisional
+        )
+    except shared_criteria.SharedCriteriaError as exc:
+        return False, exc.problems
+    except PermissionDenied as exc:
+        return False, [str(exc)]
+    return True, [
+        f"Đã nạp bộ tiêu chí năm {year} của thành phố từ {name} và chép vào "
+        f"{fmt_number(len(codes), 0)} cơ quan."
+    ]
+
+
+def _criteria(user: User, reg: Path, year: int | None) -> None:
+    if year is None:
+        st.info("Chưa có năm nào để nạp bộ tiêu chí của thành phố.")
+        return
+    found = shared_criteria.city_set(year, reg)
+    if found is None:
+        st.info(f"Năm {year} chưa có bộ tiêu chí của thành phố.")
+    else:
+        head, rows = found
+        state = " (tạm thời)" if head["provisional"] else ""
+        st.markdown(f"**Bộ tiêu chí năm {year}**{state}")
+        st.caption(head["label"])
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Mã": [r["code"] for r in rows],
+                    "Nhóm": [r["group_name"] for r in rows],
+                    "Tiêu chí": [r["title"] for r in rows],
+                    "Điểm tối đa": [fmt_number(r["max_points"]) for r in rows],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="qttp_criteria",
+        )
+    upload = st.file_uploader(
+        f"Nạp bộ tiêu chí năm {year} từ tệp .xlsx (chép vào mọi cơ quan đang theo dõi)",
+        type=["xlsx"],
+        key="qttp_criteria_up",
+    )
+    label = st.text_input(
+        "Tên bộ tiêu chí",
+        value="Phụ lục II - Quyết định 2579/QĐ-UBND ngày 21/11/2025",
+        key="qttp_criteria_label",
+    )
+    provisional = st.checkbox("Vẫn là bộ tạm thời", key="qttp_criteria_provisional")
+    if upload is not None and st.button("Nạp bộ tiêu chí này", key="qttp_criteria_load"):
+        outcome = load_criteria(user, reg, year, upload.getvalue(), upload.name, label, provisional)
+        _report(outcome, "Bộ tiêu chí có lỗi, chưa nạp gì:", "qttp_criteria_problems")
+
+
+# --- Tham số Báo cáo của Sở Nội vụ ------------------------------------------------------------
+
+
+def set_setting(user: User, reg: Path, key: str, value: str) -> Outcome:
+    """Change one setting of Sở Nội vụ's Báo cáo (city_settings.set_value)."""
+    try:
+        city_settings.set_value(user, key, value, reg)
+    except (city_settings.CitySettingError, PermissionDenied) as exc:
+        return False, [str(exc)]
+    return True, [f"Đã đổi tham số {key}."]
+
+
+def _settings(user: User, reg: Path) -> None:
+    rows = city_settings.rows(reg)
+    st.dataframe(
+        pd.DataFrame(rows, columns=["Tham số", "Giá trị", "Ý nghĩa"]),
+        hide_index=True,
+        width="stretch",
+        key="qttp_settings",
+    )
+    now = {key: value for key, value, _ in rows}
+    about = {key: text for key, _, text in rows}
+    key = st.selectbox(
+        "Tham số cần đổi", list(now), format_func=lambda k: f"{k}: {about[k]}", key="qttp_set_key"
+    )
+    with st.form(f"qttp_setting_form_{key}"):
+        value = st.text_input("Giá trị mới", value=now[key], key=f"qttp_set_value_{key}")
+        sent = st.form_submit_button("Lưu tham số", type="primary", key="qttp_set_save")
+    if sent:
+        _report(set_setting(user, reg, key, value), "Chưa đổi được tham số:", "qttp_set_problems")
+
+
+# --- Tài khoản thành phố ----------------------------------------------------------------------
+
+
+def create_account(
+    user: User, reg: Path, *, username: str, full_name: str, role: str, password: str
+) -> Outcome:
+    """A new account of the city in the registry (auth.create_user: manage_city_accounts)."""
+    try:
+        made = auth.create_user(
+            username, role, password, full_name=full_name or None, by=user, path=reg
+        )
+    except (auth.AccountError, PermissionDenied) as exc:
+        return False, [str(exc)]
+    return True, [f"Đã tạo tài khoản '{made.username}' ({made.role_label})."]
+
+
+def _accounts(user: User, reg: Path) -> None:
+    st.caption(
+        "Tài khoản của Sở Nội vụ và của quản trị thành phố (tài khoản quản trị đầu tiên được tạo "
+        "bằng dòng lệnh `python -m tracker users add --role quan_tri_tp`). Mỗi người đổi mật "
+        "khẩu của mình ở trang Tài khoản; xem danh sách, khóa hay đặt lại mật khẩu tài khoản "
+        "thành phố chưa làm được trên trang này."
+    )
+    with st.form("qttp_account_form", clear_on_submit=True):
+        username = st.text_input("Tên đăng nhập", key="qttp_acc_username")
+        full_name = st.text_input("Họ và tên", key="qttp_acc_full_name")
+        role = st.selectbox(
+            "Vai trò", list(CITY_ROLES), format_func=CITY_ROLES.get, key="qttp_acc_role"
+        )
+        password = st.text_input("Mật khẩu ban đầu", type="password", key="qttp_acc_password")
+        sent = st.form_submit_button("Tạo tài khoản", type="primary", key="qttp_acc_create")
+    if sent:
+        outcome = create_account(
+            user, reg, username=username, full_name=full_name, role=role, password=password
+        )
+        _report(outcome, "Chưa tạo được tài khoản:", "qttp_acc_problems")
