@@ -14,6 +14,7 @@ from tests.city_fixture import CITY_NOW
 from tests.conftest import PASSWORD
 from tests.test_city_shell import account, everything, table_with
 from tracker import settings
+from tracker.accounts import signin
 from tracker.catalogue import criteria
 from tracker.city import bodies, city_settings, items, registry, shared_criteria
 from tracker.ui import shell
@@ -221,3 +222,57 @@ def test_a_city_account_made_on_the_page_signs_in_to_the_city(city_rw: Path) -> 
     again.text_input(key="qttp_acc_password").input(PASSWORD)
     again.button(key="qttp_acc_create").click().run()
     assert any("đã được dùng" in p or "đã tồn tại" in p for p in table_with(again, "Lỗi")["Lỗi"])
+
+
+def test_a_new_body_started_on_the_page_has_its_file_and_its_administrator(city_rw: Path) -> None:
+    """Catalogue first, then "Bắt đầu theo dõi": the body's file is made and its first
+    administrator signs in there (and is the body's quan_tri, confined to it)."""
+    bodies.save_body(
+        account(ADMIN), registry.path(), code="XA_MOI", name="UBND xã Mới", kind="xa_phuong"
+    )
+    at = open_page(account(ADMIN), "quan_tri_tp")
+    at.selectbox(key="qttp_start_code").select("XA_MOI")
+    at.text_input(key="qttp_start_username").input("xamoi.quantri")
+    at.text_input(key="qttp_start_full_name").input("Lê Văn Tư")
+    at.text_input(key="qttp_start_password").input(PASSWORD)
+    at.button(key="qttp_start_go").click().run()
+    assert not at.exception, at.exception
+    assert any("Đã tạo cơ sở dữ liệu của cơ quan XA_MOI" in s.value for s in at.success)
+    assert settings.body_db_path("XA_MOI").exists()
+    made = account("xamoi.quantri")
+    assert made.role == "quan_tri" and not made.is_city
+    signed = signin.sign_in("xamoi.quantri", PASSWORD, "127.0.0.1", None)
+    assert signed is not None
+    catalogue = table_with(at, "Có cơ sở dữ liệu")
+    assert catalogue[catalogue["Mã"] == "XA_MOI"].iloc[0]["Có cơ sở dữ liệu"] == "Có"
+
+
+def test_a_start_that_cannot_be_made_leaves_nothing_behind(city_rw: Path) -> None:
+    reg = registry.path()
+    bodies.save_body(account(ADMIN), reg, code="XA_MOI", name="UBND xã Mới", kind="xa_phuong")
+    short = quan_tri_tp.start_body(
+        account(ADMIN), reg, code="XA_MOI", username="xamoi.quantri", full_name="", password="ngan"
+    )
+    taken = quan_tri_tp.start_body(
+        account(ADMIN), reg, code="XA_MOI", username="x001.quantri", full_name="", password=PASSWORD
+    )
+    again = quan_tri_tp.start_body(
+        account(ADMIN), reg, code="X001", username="x001.moi", full_name="", password=PASSWORD
+    )
+    body_role = quan_tri_tp.start_body(
+        account("x001.quantri"), reg, code="XA_MOI", username="a.b", full_name="", password=PASSWORD
+    )
+    assert not short[0] and "ít nhất" in short[1][0]
+    assert not taken[0] and "đã được dùng" in taken[1][0]
+    assert not again[0] and "đã có cơ sở dữ liệu" in again[1][0]
+    assert not body_role[0]
+    assert not settings.body_db_path("XA_MOI").exists()
+    ok = quan_tri_tp.start_body(
+        account(ADMIN),
+        reg,
+        code="XA_MOI",
+        username="xamoi.quantri",
+        full_name="",
+        password=PASSWORD,
+    )
+    assert ok[0], ok  # the refused attempts reserved no name

@@ -43,7 +43,8 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def _check_new_password(password: str) -> None:
+def check_new_password(password: str) -> None:
+    """AccountError when `password` may not be set (too short)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
 
@@ -65,7 +66,7 @@ def create_user(
         raise AccountError("Tên đăng nhập không được trống và không chứa khoảng trắng.")
     _check_role(role, roles_here)
     unit_code = _valid_unit(role, unit_code, path)
-    _check_new_password(password)
+    check_new_password(password)
     if db.query_rows("account_session", path, username=username):
         raise AccountError(f"Tên đăng nhập '{username}' đã tồn tại.")
     if directory.reserve(username, path) is not None:  # unique city-wide (issue 34)
@@ -392,7 +393,7 @@ def set_password(username: str, new_password: str, *, by: User, path: Path | Non
     open sessions and lifts its login locks."""
     if by.username != username:
         directory.roles_for(path, by)
-    _check_new_password(new_password)
+    check_new_password(new_password)
     _update_user(
         username,
         "password_reset" if by.username != username else "password_change",

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker.accounts import auth
-from tracker.city import bodies, city_settings, items, shared_criteria
+from tracker.city import bodies, city_settings, items, shared_criteria, starting
 from tracker.roles import CITY_ROLES, PermissionDenied, User, require
 from tracker.scope import Scope
 from tracker.text import fmt_number
@@ -128,9 +128,11 @@ def _bodies(user: User, reg: Path) -> None:
     st.dataframe(bodies_frame(reg), hide_index=True, width="stretch", key="qttp_bodies")
     st.caption(
         "Cơ quan mới chưa có cơ sở dữ liệu: danh mục chỉ ghi tên cơ quan (như lệnh "
-        "`python -m tracker body load`)."
+        "`python -m tracker body load`); cơ quan bắt đầu dùng ứng dụng khi được tạo cơ sở dữ "
+        "liệu và tài khoản quản trị đầu tiên ở biểu mẫu “Bắt đầu theo dõi” bên dưới."
     )
     _body_form(user, reg)
+    _start_form(user, reg)
     st.markdown("**Danh mục cơ quan dạng CSV** (các cột như data/bodies.csv)")
     st.download_button(
         "Tải danh mục cơ quan (.csv)",
@@ -195,6 +197,59 @@ def _body_form(user: User, reg: Path) -> None:
             note=note or None,
         )
         _report(outcome, "Chưa lưu được cơ quan:", "qttp_body_problems")
+
+
+def start_body(
+    user: User, reg: Path, *, code: str, username: str, full_name: str, password: str
+) -> Outcome:
+    """A body's file and its first administrator (starting.start_body)."""
+    try:
+        starting.start_body(
+            user,
+            code,
+            reg,
+            admin_username=username,
+            admin_password=password,
+            full_name=full_name or None,
+        )
+    except bodies.BodyError as exc:
+        return False, exc.problems
+    except (auth.AccountError, PermissionDenied) as exc:
+        return False, [str(exc)]
+    return True, [
+        f"Đã tạo cơ sở dữ liệu của cơ quan {code} và tài khoản quản trị '{username.strip().lower()}'"
+        ": người này đăng nhập để nạp đơn vị, Kế hoạch và tạo tài khoản của cơ quan."
+    ]
+
+
+def _start_form(user: User, reg: Path) -> None:
+    waiting = {
+        b.code: b.name
+        for b in bodies.all_bodies(reg)
+        if b.active and not b.home and not b.path.exists()
+    }
+    st.markdown(
+        "**Bắt đầu theo dõi một cơ quan** (tạo cơ sở dữ liệu và tài khoản quản trị đầu tiên)"
+    )
+    if not waiting:
+        st.caption("Mọi cơ quan đang theo dõi đều đã có cơ sở dữ liệu.")
+        return
+    with st.form("qttp_start_form", clear_on_submit=True):
+        code = st.selectbox(
+            "Cơ quan",
+            list(waiting),
+            format_func=lambda c: f"{waiting[c]} ({c})",
+            key="qttp_start_code",
+        )
+        username = st.text_input("Tên đăng nhập của quản trị cơ quan", key="qttp_start_username")
+        full_name = st.text_input("Họ và tên", key="qttp_start_full_name")
+        password = st.text_input("Mật khẩu ban đầu", type="password", key="qttp_start_password")
+        sent = st.form_submit_button("Tạo cơ sở dữ liệu", type="primary", key="qttp_start_go")
+    if sent:
+        outcome = start_body(
+            user, reg, code=code, username=username, full_name=full_name, password=password
+        )
+        _report(outcome, "Chưa bắt đầu được:", "qttp_start_problems")
 
 
 # --- Mục của Kế hoạch thành phố ---------------------------------------------------------------
