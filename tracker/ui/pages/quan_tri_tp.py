@@ -11,7 +11,9 @@ test may drive them without a browser's upload."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +24,8 @@ from tracker.roles import CITY_ROLES, PermissionDenied, User, require
 from tracker.scope import Scope
 from tracker.text import fmt_number
 from tracker.ui import flash
+
+T = TypeVar("T")
 
 FLASH = "quan_tri_tp_flash"
 SECTIONS = (
@@ -36,6 +40,20 @@ YES_NO = {True: "Có", False: "Không"}
 
 # (True, [the success]) or (False, [every problem]): what a write reports to the page.
 Outcome = tuple[bool, list[str]]
+# What the domain refuses a write with: a list of problems, or one sentence.
+_LISTED = (bodies.BodyError, shared_criteria.SharedCriteriaError)
+_REFUSED = (auth.AccountError, city_settings.CitySettingError, PermissionDenied)
+
+
+def _attempt(write: Callable[[], T], done: Callable[[T], str]) -> Outcome:
+    """Run one write; its success message from what it returned, else every problem it gave."""
+    try:
+        result = write()
+    except _LISTED as exc:
+        return False, exc.problems
+    except _REFUSED as exc:
+        return False, [str(exc)]
+    return True, [done(result)]
 
 
 def render(scope: Scope) -> None:
@@ -99,29 +117,23 @@ def save_body(
     user: User, reg: Path, *, code: str, name: str, kind: str, active: bool, note: str | None
 ) -> Outcome:
     """Add or change one body (bodies.save_body)."""
-    try:
-        saved = bodies.save_body(
+    return _attempt(
+        lambda: bodies.save_body(
             user, reg, code=code, name=name, kind=kind, active=active, note=note
-        )
-    except bodies.BodyError as exc:
-        return False, exc.problems
-    except PermissionDenied as exc:
-        return False, [str(exc)]
-    return True, [f"Đã lưu cơ quan {saved.name} ({saved.code})."]
+        ),
+        lambda saved: f"Đã lưu cơ quan {saved.name} ({saved.code}).",
+    )
 
 
 def load_bodies(user: User, reg: Path, data: bytes, name: str) -> Outcome:
     """Replace the catalogue with a CSV (bodies.load_csv); nothing changes while it has a problem."""
-    try:
-        codes = bodies.load_csv(user, data, reg, name)
-    except bodies.BodyError as exc:
-        return False, exc.problems
-    except PermissionDenied as exc:
-        return False, [str(exc)]
-    return True, [
-        f"Đã nạp danh mục {fmt_number(len(codes), 0)} cơ quan từ {name}; cơ quan không có "
-        "trong tệp chuyển sang ngừng theo dõi."
-    ]
+    return _attempt(
+        lambda: bodies.load_csv(user, data, reg, name),
+        lambda codes: (
+            f"Đã nạp danh mục {fmt_number(len(codes), 0)} cơ quan từ {name}; cơ quan "
+            "không có trong tệp chuyển sang ngừng theo dõi."
+        ),
+    )
 
 
 def _bodies(user: User, reg: Path) -> None:
@@ -203,23 +215,21 @@ def start_body(
     user: User, reg: Path, *, code: str, username: str, full_name: str, password: str
 ) -> Outcome:
     """A body's file and its first administrator (starting.start_body)."""
-    try:
-        starting.start_body(
+    return _attempt(
+        lambda: starting.start_body(
             user,
             code,
             reg,
             admin_username=username,
             admin_password=password,
             full_name=full_name or None,
-        )
-    except bodies.BodyError as exc:
-        return False, exc.problems
-    except (auth.AccountError, PermissionDenied) as exc:
-        return False, [str(exc)]
-    return True, [
-        f"Đã tạo cơ sở dữ liệu của cơ quan {code} và tài khoản quản trị '{username.strip().lower()}'"
-        ": người này đăng nhập để nạp đơn vị, Kế hoạch và tạo tài khoản của cơ quan."
-    ]
+        ),
+        lambda _: (
+            f"Đã tạo cơ sở dữ liệu của cơ quan {code} và tài khoản quản trị "
+            f"'{username.strip().lower()}': người này đăng nhập để nạp đơn vị, Kế hoạch và tạo tài "
+            "khoản của cơ quan."
+        ),
+    )
 
 
 def _start_form(user: User, reg: Path) -> None:
@@ -257,14 +267,13 @@ def _start_form(user: User, reg: Path) -> None:
 
 def load_items(user: User, reg: Path, data: bytes, name: str) -> Outcome:
     """The city's items for the years of a CSV (items.load_csv)."""
-    try:
-        years = items.load_csv(user, data, reg, name)
-    except bodies.BodyError as exc:
-        return False, exc.problems
-    except PermissionDenied as exc:
-        return False, [str(exc)]
-    shown = ", ".join(str(y) for y in years) or "—"
-    return True, [f"Đã nạp các mục của Kế hoạch thành phố năm {shown} từ {name}."]
+    return _attempt(
+        lambda: items.load_csv(user, data, reg, name),
+        lambda years: (
+            "Đã nạp các mục của Kế hoạch thành phố năm "
+            f"{', '.join(str(y) for y in years) or '—'} từ {name}."
+        ),
+    )
 
 
 def _items(user: User, reg: Path, year: int | None) -> None:
@@ -313,18 +322,15 @@ def load_criteria(
 ) -> Outcome:
     """The city's criteria set of `year` from an .xlsx (shared_criteria.load_xlsx), copied into
     every active body's file."""
-    try:
-        codes = shared_criteria.load_xlsx(
+    return _attempt(
+        lambda: shared_criteria.load_xlsx(
             user, year, data, name, label, reg, provisional=provisional
-        )
-    except shared_criteria.SharedCriteriaError as exc:
-        return False, exc.problems
-    except PermissionDenied as exc:
-        return False, [str(exc)]
-    return True, [
-        f"Đã nạp bộ tiêu chí năm {year} của thành phố từ {name} và chép vào "
-        f"{fmt_number(len(codes), 0)} cơ quan."
-    ]
+        ),
+        lambda codes: (
+            f"Đã nạp bộ tiêu chí năm {year} của thành phố từ {name} và chép vào "
+            f"{fmt_number(len(codes), 0)} cơ quan."
+        ),
+    )
 
 
 def _criteria(user: User, reg: Path, year: int | None) -> None:
@@ -373,11 +379,10 @@ def _criteria(user: User, reg: Path, year: int | None) -> None:
 
 def set_setting(user: User, reg: Path, key: str, value: str) -> Outcome:
     """Change one setting of Sở Nội vụ's Báo cáo (city_settings.set_value)."""
-    try:
-        city_settings.set_value(user, key, value, reg)
-    except (city_settings.CitySettingError, PermissionDenied) as exc:
-        return False, [str(exc)]
-    return True, [f"Đã đổi tham số {key}."]
+    return _attempt(
+        lambda: city_settings.set_value(user, key, value, reg),
+        lambda _: f"Đã đổi tham số {key}.",
+    )
 
 
 def _settings(user: User, reg: Path) -> None:
@@ -407,13 +412,12 @@ def create_account(
     user: User, reg: Path, *, username: str, full_name: str, role: str, password: str
 ) -> Outcome:
     """A new account of the city in the registry (auth.create_user: manage_city_accounts)."""
-    try:
-        made = auth.create_user(
+    return _attempt(
+        lambda: auth.create_user(
             username, role, password, full_name=full_name or None, by=user, path=reg
-        )
-    except (auth.AccountError, PermissionDenied) as exc:
-        return False, [str(exc)]
-    return True, [f"Đã tạo tài khoản '{made.username}' ({made.role_label})."]
+        ),
+        lambda made: f"Đã tạo tài khoản '{made.username}' ({made.role_label}).",
+    )
 
 
 def _accounts(user: User, reg: Path) -> None:
