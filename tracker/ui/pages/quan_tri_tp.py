@@ -328,7 +328,7 @@ def _criteria(user: User, reg: Path, year: int | None) -> None:
     )
     label = st.text_input(
         "Tên bộ tiêu chí",
-        value="Phụ lục II - Quyết định 2579/QĐ-UBND ngày 21/11/2025",
+        value=shared_criteria.DEFAULT_LABEL,
         key="qttp_criteria_label",
     )
     provisional = st.checkbox("Vẫn là bộ tạm thời", key="qttp_criteria_provisional")
