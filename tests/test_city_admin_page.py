@@ -5,6 +5,7 @@ functions and show their outcome in Vietnamese. On the city sample (tests/city_f
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -442,3 +443,33 @@ def test_the_last_active_city_administrator_cannot_be_disabled(city_rw: Path) ->
     assert not ok and "'tp.hai'" in said[0] and "cuối cùng" in said[0]
     assert city_accounts.set_active(CITY_SYSTEM, reg, ADMIN, True)[0]
     assert city_accounts.set_active(CITY_SYSTEM, reg, "tp.hai", False)[0]  # ADMIN is back
+
+
+def test_two_administrators_disabling_each_other_at_once_leave_one(city_rw: Path) -> None:
+    """The rule is checked inside the write's transaction (writers take turns): of two city
+    administrators disabling each other at the same moment, exactly one succeeds."""
+    reg = registry.path()
+    made = city_accounts.create_account(
+        account(ADMIN), reg, username="tp.hai", full_name="", role="quan_tri_tp", password=PASSWORD
+    )
+    assert made[0], made
+    first, second = account(ADMIN), account("tp.hai")
+    start = threading.Barrier(2)
+    outcomes: dict[str, tuple[bool, list[str]]] = {}
+
+    def disable(by, target: str) -> None:
+        start.wait()
+        outcomes[target] = city_accounts.set_active(by, reg, target, False)
+
+    threads = [
+        threading.Thread(target=disable, args=(first, "tp.hai")),
+        threading.Thread(target=disable, args=(second, ADMIN)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(ok for ok, _ in outcomes.values()) == [False, True], outcomes
+    (refused,) = [said[0] for ok, said in outcomes.values() if not ok]
+    assert "quản trị thành phố cuối cùng đang hoạt động" in refused
+    assert [_active(ADMIN), _active("tp.hai")].count(True) == 1
