@@ -5,8 +5,10 @@ functions and show their outcome in Vietnamese. On the city sample (tests/city_f
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tests.apptest_helpers import open_page, texts
@@ -14,10 +16,11 @@ from tests.city_fixture import CITY_NOW
 from tests.conftest import PASSWORD
 from tests.test_city_shell import account, everything, table_with
 from tracker import settings
-from tracker.accounts import signin
+from tracker.accounts import auth, devices, signin
 from tracker.catalogue import criteria
 from tracker.city import bodies, city_settings, items, registry, shared_criteria
-from tracker.ui import shell
+from tracker.roles import CITY_SYSTEM
+from tracker.ui import city_accounts, shell
 from tracker.ui.pages import quan_tri_tp
 
 pytestmark = pytest.mark.now(CITY_NOW)
@@ -54,6 +57,7 @@ def test_the_city_administrator_sees_every_section(city: Path) -> None:
     settings_shown = table_with(at, "Ý nghĩa")
     assert settings_shown["Tham số"].tolist() == list(city_settings.DEFAULTS)
     assert "python -m tracker users add --role quan_tri_tp" in texts(at)
+    assert "chưa làm được" not in texts(at)
 
 
 @pytest.mark.parametrize(
@@ -276,3 +280,196 @@ def test_a_start_that_cannot_be_made_leaves_nothing_behind(city_rw: Path) -> Non
         password=PASSWORD,
     )
     assert ok[0], ok  # the refused attempts reserved no name
+
+
+# --- Tài khoản thành phố ----------------------------------------------------------------------
+
+CITY_ACCOUNTS = {"sonoivu", "sonoivu.lanhdao", ADMIN}
+
+
+def _signs_in(username: str, password: str = "demo-2026", client: str = "127.0.0.1") -> bool:
+    try:
+        signin.sign_in(username, password, client, None)
+    except auth.AccountError:
+        return False
+    return True
+
+
+def _active(username: str) -> bool:
+    return bool(auth.account(username, registry.path())["active"])
+
+
+def test_the_city_accounts_are_listed_with_role_state_and_last_sign_in(city: Path) -> None:
+    at = open_page(account(ADMIN), "quan_tri_tp")
+    assert not at.exception, at.exception
+    listed = table_with(at, "Đăng nhập lần cuối")
+    assert set(listed["Tên đăng nhập"]) == CITY_ACCOUNTS  # the registry's, no body's account
+    assert "Đơn vị" not in listed.columns
+    roles = dict(zip(listed["Tên đăng nhập"], listed["Vai trò"], strict=True))
+    assert roles == {
+        "sonoivu": "Sở Nội vụ",
+        "sonoivu.lanhdao": "Lãnh đạo Sở Nội vụ",
+        ADMIN: "Quản trị thành phố",
+    }
+    assert listed["Hoạt động"].all()
+    assert len(at.selectbox(key="qttp_acc_target").options) == len(CITY_ACCOUNTS)
+
+
+def test_the_last_sign_in_is_the_registry_s(city_rw: Path) -> None:
+    assert _signs_in("sonoivu")
+    at = open_page(account(ADMIN), "quan_tri_tp")
+    listed = table_with(at, "Đăng nhập lần cuối").set_index("Tên đăng nhập")
+    assert listed.loc["sonoivu", "Đăng nhập lần cuối"] == pd.Timestamp(CITY_NOW)
+    assert pd.isna(listed.loc["sonoivu.lanhdao", "Đăng nhập lần cuối"])
+
+
+@pytest.mark.parametrize("username", ["sonoivu", "sonoivu.lanhdao", "x001.quantri", "quantri"])
+def test_every_account_action_is_refused_in_the_domain_to_other_roles(
+    city_rw: Path, username: str
+) -> None:
+    """Not only hidden: each handler, called as another role, is refused and changes nothing
+    (a body's administrator manages its own body's accounts, never the city's)."""
+    reg, by = registry.path(), account(username)
+    target = "sonoivu" if username == "sonoivu.lanhdao" else "sonoivu.lanhdao"  # not their own
+    devices.issue(target, client="10.1.1.1", user_agent="Firefox/1", path=reg)
+    with pytest.raises(auth.PermissionDenied):
+        city_accounts.accounts_frame(by, reg)
+    attempts = [
+        city_accounts.set_active(by, reg, target, False),
+        city_accounts.unlock(by, reg, target),
+        city_accounts.reset_password(by, reg, target, "mat-khau-moi-2026"),
+        city_accounts.revoke_browsers(by, reg, target),
+        city_accounts.update_account(by, reg, target, full_name="Đổi tên", role="quan_tri_tp"),
+        city_accounts.create_account(
+            by, reg, username="snv.la", full_name="", role="quan_tri_tp", password=PASSWORD
+        ),
+    ]
+    for ok, said in attempts:
+        assert not ok and ("không có quyền" in said[0] or "chỉ quản lý" in said[0]), said
+    after = auth.account(target, reg)
+    assert after["active"] and after["role"] != "quan_tri_tp" and after["full_name"] != "Đổi tên"
+    assert len(devices.browsers(target, reg)) == 1
+    assert _signs_in(target) and auth.account("snv.la", reg) is None
+
+
+def test_disabling_and_enabling_a_city_account_on_the_page(city_rw: Path) -> None:
+    at = open_page(account(ADMIN), "quan_tri_tp")
+    at.selectbox(key="qttp_acc_target").select("sonoivu").run()
+    assert at.button(key="qttp_acc_toggle").label == "Vô hiệu hóa"
+    at.button(key="qttp_acc_toggle").click().run()
+    assert not at.exception, at.exception
+    assert any("Đã vô hiệu hóa tài khoản 'sonoivu'" in s.value for s in at.success)
+    assert not _active("sonoivu") and not _signs_in("sonoivu")
+    listed = table_with(at, "Hoạt động").set_index("Tên đăng nhập")
+    assert not listed.loc["sonoivu", "Hoạt động"]
+    assert at.button(key="qttp_acc_toggle").label == "Kích hoạt"
+    at.button(key="qttp_acc_toggle").click().run()
+    assert any("Đã kích hoạt tài khoản 'sonoivu'" in s.value for s in at.success)
+    assert _active("sonoivu") and _signs_in("sonoivu")
+
+
+def test_a_password_reset_on_the_page_follows_the_password_rule(city_rw: Path) -> None:
+    at = open_page(account(ADMIN), "quan_tri_tp")
+    at.selectbox(key="qttp_acc_target").select("sonoivu.lanhdao").run()
+    at.text_input(key="qttp_acc_reset_pw").input("ngan")
+    at.button(key="qttp_acc_reset").click().run()
+    assert not at.exception, at.exception
+    assert any("Chưa đặt lại được mật khẩu" in e.value for e in at.error)
+    assert any("ít nhất 8 ký tự" in p for p in table_with(at, "Lỗi")["Lỗi"])
+    assert _signs_in("sonoivu.lanhdao")
+    at.text_input(key="qttp_acc_reset_pw").input("mat-khau-moi-2026")
+    at.button(key="qttp_acc_reset").click().run()
+    assert any("Đã đặt lại mật khẩu cho 'sonoivu.lanhdao'" in s.value for s in at.success)
+    assert not _signs_in("sonoivu.lanhdao")
+    assert _signs_in("sonoivu.lanhdao", "mat-khau-moi-2026")
+
+
+def test_login_locks_and_trusted_browsers_are_cleared_on_the_page(city_rw: Path) -> None:
+    reg = registry.path()
+    devices.issue("sonoivu", client="10.1.1.1", user_agent="Chrome/1 Windows", path=reg)
+    for _ in range(settings.MAX_FAILED_LOGINS):
+        assert not _signs_in("sonoivu", "sai-mat-khau", client="10.9.9.9")
+    assert not _signs_in("sonoivu", client="10.9.9.9")  # locked from that address
+    at = open_page(account(ADMIN), "quan_tri_tp")
+    pressure = table_with(at, "Từ đâu")
+    assert "sonoivu" in set(pressure["Tài khoản"])
+    at.selectbox(key="qttp_acc_target").select("sonoivu").run()
+    assert table_with(at, "Trình duyệt")["Trình duyệt"].tolist() == ["Chrome trên Windows"]
+    at.button(key="qttp_acc_unlock").click().run()
+    assert not at.exception, at.exception
+    assert any("Đã mở khóa đăng nhập cho 'sonoivu'" in s.value for s in at.success)
+    assert _signs_in("sonoivu", client="10.9.9.9")
+    at.button(key="qttp_acc_revoke").click().run()
+    assert any("Đã thu hồi 1 máy của 'sonoivu'" in s.value for s in at.success)
+    assert devices.browsers("sonoivu", reg).empty
+
+
+def test_a_name_and_role_changed_on_the_page(city_rw: Path) -> None:
+    at = open_page(account(ADMIN), "quan_tri_tp")
+    at.selectbox(key="qttp_acc_target").select("sonoivu").run()
+    at.text_input(key="qttp_acc_edit_name_sonoivu").input("Phạm Văn Cường")
+    at.selectbox(key="qttp_acc_edit_role_sonoivu").select("lanh_dao_snv")
+    at.button(key="qttp_acc_edit_save").click().run()
+    assert not at.exception, at.exception
+    assert any("Đã cập nhật tài khoản 'sonoivu'" in s.value for s in at.success)
+    found = auth.account("sonoivu", registry.path())
+    assert found["full_name"] == "Phạm Văn Cường" and found["role"] == "lanh_dao_snv"
+    listed = table_with(at, "Vai trò").set_index("Tên đăng nhập")
+    assert listed.loc["sonoivu", "Vai trò"] == "Lãnh đạo Sở Nội vụ"
+
+
+def test_the_last_active_city_administrator_cannot_be_disabled(city_rw: Path) -> None:
+    reg = registry.path()
+    at = open_page(account(ADMIN), "quan_tri_tp")
+    at.selectbox(key="qttp_acc_target").select(ADMIN).run()
+    at.button(key="qttp_acc_toggle").click().run()  # themself
+    assert not at.exception, at.exception
+    assert any("Không thể tự vô hiệu hóa" in p for p in table_with(at, "Lỗi")["Lỗi"])
+    # Nor by the command line, nor by giving the last one another role.
+    for ok, said in (
+        city_accounts.set_active(CITY_SYSTEM, reg, ADMIN, False),
+        city_accounts.update_account(CITY_SYSTEM, reg, ADMIN, full_name="", role="so_noi_vu"),
+    ):
+        assert not ok and "quản trị thành phố cuối cùng đang hoạt động" in said[0], said
+    assert _active(ADMIN) and auth.account(ADMIN, reg)["role"] == "quan_tri_tp"
+    # With a second administrator, either may disable the other; then the one left may not be.
+    made = city_accounts.create_account(
+        account(ADMIN), reg, username="tp.hai", full_name="", role="quan_tri_tp", password=PASSWORD
+    )
+    assert made[0], made
+    assert city_accounts.set_active(account("tp.hai"), reg, ADMIN, False)[0]
+    assert not _active(ADMIN)
+    ok, said = city_accounts.set_active(CITY_SYSTEM, reg, "tp.hai", False)
+    assert not ok and "'tp.hai'" in said[0] and "cuối cùng" in said[0]
+    assert city_accounts.set_active(CITY_SYSTEM, reg, ADMIN, True)[0]
+    assert city_accounts.set_active(CITY_SYSTEM, reg, "tp.hai", False)[0]  # ADMIN is back
+
+
+def test_two_administrators_disabling_each_other_at_once_leave_one(city_rw: Path) -> None:
+    """The rule is checked inside the write's transaction (writers take turns): of two city
+    administrators disabling each other at the same moment, exactly one succeeds."""
+    reg = registry.path()
+    made = city_accounts.create_account(
+        account(ADMIN), reg, username="tp.hai", full_name="", role="quan_tri_tp", password=PASSWORD
+    )
+    assert made[0], made
+    first, second = account(ADMIN), account("tp.hai")
+    start = threading.Barrier(2)
+    outcomes: dict[str, tuple[bool, list[str]]] = {}
+
+    def disable(by, target: str) -> None:
+        start.wait()
+        outcomes[target] = city_accounts.set_active(by, reg, target, False)
+
+    threads = [
+        threading.Thread(target=disable, args=(first, "tp.hai")),
+        threading.Thread(target=disable, args=(second, ADMIN)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(ok for ok, _ in outcomes.values()) == [False, True], outcomes
+    (refused,) = [said[0] for ok, said in outcomes.values() if not ok]
+    assert "quản trị thành phố cuối cùng đang hoạt động" in refused
+    assert [_active(ADMIN), _active("tp.hai")].count(True) == 1

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from tracker import settings
-from tracker.accounts import auth
+from tracker.accounts import auth, directory
 from tracker.csvsafe import frame_csv
 from tracker.roles import AdminError as AdminError  # re-exported: the admin API raises it
 from tracker.roles import User
@@ -68,14 +68,16 @@ AUDIT_COLUMNS = {
 
 
 def users_table(user: User, path: Path | None = None) -> pd.DataFrame:
-    auth.require(user, "manage_users")
+    """The accounts of the store at `path`, for whoever manages them there (a body's
+    administrator in their own body, the city administrator in the registry)."""
+    directory.roles_for(path, user)
     return db.query("users", path=path)
 
 
 def login_pressure(user: User, path: Path | None = None) -> pd.DataFrame:
     """Accounts being guessed at: each failed-login counter still counting or locked, with
     what it counts (auth.counter_label)."""
-    auth.require(user, "manage_users")
+    directory.roles_for(path, user)
     now = settings.now()
     since = now - timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
     df = db.query("login_pressure", path=path, since=since, now=now)

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from tracker import settings
-from tracker.accounts import devices, directory
+from tracker.accounts import devices, directory, last_admin
 from tracker.catalogue import catalogues
 from tracker.roles import (  # re-exported: the accounts API names them too
     ALL_ROLES as ALL_ROLES,
@@ -433,6 +433,7 @@ def set_active(username: str, active: bool, *, by: User, path: Path | None = Non
         {"a": active},
         path,
         fields=("active",),
+        guard=None if active else last_admin.guard(username, "vô hiệu hóa", path),
     )
 
 
@@ -476,6 +477,9 @@ def update_user(
         {"r": role, "c": unit_code, "f": nfc(full_name) or None},
         path,
         fields=("role", "unit_code", "full_name"),
+        guard=None
+        if role == last_admin.CITY_ADMIN
+        else last_admin.guard(username, "đổi vai trò của", path),
     )
 
 
@@ -499,13 +503,16 @@ def _update_user(
     path: Path | None,
     fields: tuple[str, ...] = (),
     clear_throttle: bool = False,
+    guard: last_admin.Guard | None = None,
 ) -> int:
     """Update one account and audit it; with clear_throttle, also drop its login counters and
-    locks (returns how many)."""
+    locks (returns how many); `guard` may refuse it inside the transaction."""
     with db.transaction(path) as tx:
         found = _audit_fields(tx, username, fields)
         if found is None:
             raise AccountError(f"Không có tài khoản '{username}'.")
+        if guard is not None and (refused := guard(tx)):
+            raise AccountError(refused)
         tx.update("app_user", f"set {assignments} where username = $u", {**params, "u": username})
         cleared = 0
         if clear_throttle:

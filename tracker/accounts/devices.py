@@ -25,7 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from tracker import settings
-from tracker.roles import User, require
+from tracker.accounts import directory
+from tracker.roles import User
 from tracker.store import audit, db
 
 COOKIE_PREFIX = "tracker_device_"
@@ -124,9 +125,10 @@ def revoke(
     username: str, device_ids: list[str] | None, *, by: User, path: Path | None = None
 ) -> int:
     """Stop trusting some of an account's browsers (every one when `device_ids` is None): its
-    owner for their own, HCTC for any account. Audited; returns how many were revoked."""
+    owner for their own, whoever manages the store's accounts for any (a body's administrator in
+    their body, the city administrator in the registry). Audited; returns how many."""
     if by.username != username:
-        require(by, "manage_users")
+        directory.roles_for(path, by)
     with db.transaction(path) as tx:
         where = "where username = $u" + (
             "" if device_ids is None else " and list_contains($ids, token_hash)"

@@ -94,6 +94,12 @@ def list_lines(registry: Path) -> list[str]:
     return lines
 
 
+def default_year(known: list[int], today: int) -> int:
+    """The year the city's pages (and `city-item`, `city-criteria`) open on among the years
+    `known` to have items: the latest not after `today`'s, else the first."""
+    return max([y for y in known if y <= today] or [min(known)])
+
+
 def years(registry: Path) -> list[int]:
     """The years the city's plan has a list of items for (the city pages' year selector)."""
     return [int(row[0]) for row in db.query_rows("city_item_sets", registry)]

@@ -33,6 +33,10 @@ _COLUMNS = (
 )
 
 
+# The name a new set is given unless the administrator gives another (page and command line).
+DEFAULT_LABEL = "Phụ lục II - Quyết định 2579/QĐ-UBND ngày 21/11/2025"
+
+
 class SharedCriteriaError(ValueError):
     """The city's criteria set cannot be loaded as asked; `problems` lists why."""
 

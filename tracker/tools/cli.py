@@ -559,7 +559,7 @@ HANDLERS: dict[str, Handler] = {
     "restore": cmd_restore,
     "calendar": cmd_calendar,
     "plan": cmd_plan,
-    **cli_city.HANDLERS,  # body, city-setting
+    **cli_city.HANDLERS,  # body, city-setting, city-item, city-criteria
 }
 
 

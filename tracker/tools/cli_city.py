@@ -1,5 +1,6 @@
 """The city's commands (issue 34), beside tracker/tools/cli.py: `body list|load|export` (the body
-catalogue in the city registry) and `demo --bodies N` (sample bodies beside the office sample).
+catalogue in the city registry), `city-setting list|set`, `city-item` and `city-criteria`
+(cli_city_items.py) and `demo --bodies N` (sample bodies beside the office sample).
 cli.py registers them; like every handler, these parse nothing themselves but call the domain
 functions the pages call too (tracker/city)."""
 
@@ -18,7 +19,7 @@ from tracker.city import bodies as city_bodies
 from tracker.city import overview as city_overview
 from tracker.city import registry as city_registry
 from tracker.roles import CITY_SYSTEM
-from tracker.tools import demo, terminal
+from tracker.tools import cli_city_items, demo, terminal
 from tracker.tools.demo import DEFAULT_BODIES
 
 # `users add --role`: a body's roles (the account in TRACKER_DB, the home body), or the city's
@@ -67,6 +68,7 @@ def add_body_parser(sub: Any) -> Any:
     out = bsub.add_parser("export", help="ghi danh mục cơ quan ra tệp CSV")
     out.add_argument("--out", required=True)
     _add_setting_parser(sub)
+    cli_city_items.add_parsers(sub)  # city-item, city-criteria
     return bsub
 
 
@@ -177,4 +179,4 @@ def cmd_baocao_tp(args: argparse.Namespace, write: Any) -> int:
     return 0
 
 
-HANDLERS = {"body": cmd_body, "city-setting": cmd_city_setting}
+HANDLERS = {"body": cmd_body, "city-setting": cmd_city_setting, **cli_city_items.HANDLERS}

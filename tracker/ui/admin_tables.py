@@ -8,6 +8,7 @@ import pandas as pd
 from tracker.accounts import auth
 from tracker.accounts.admin import AUDIT_COLUMNS
 from tracker.catalogue import periods
+from tracker.roles import ROLE_LABELS
 
 SUBMISSION_STATUS = {"accepted": "Đã nhận", "rejected": "Bị từ chối", "duplicate": "Trùng tệp"}
 SHEET_LABELS = {
@@ -27,7 +28,7 @@ def users_view(df: pd.DataFrame) -> pd.DataFrame:
         {
             "Tên đăng nhập": df["username"],
             "Họ và tên": df["full_name"].fillna(""),
-            "Vai trò": df["role"].map(auth.ROLES),
+            "Vai trò": df["role"].map(ROLE_LABELS),  # a body's roles, or the city's
             "Đơn vị": df["unit_code"].fillna(""),
             "Hoạt động": df["active"],
             "Tài khoản mẫu": df["sample"],

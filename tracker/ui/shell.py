@@ -567,8 +567,7 @@ def _select_city_year(registry_path: Path) -> int | None:
     known = overview.years(registry_path)
     if not known:
         return None
-    today = settings.now().year
-    default = str(max([y for y in known if y <= today] or [min(known)]))
+    default = str(overview.default_year(known, settings.now().year))
     options = [str(y) for y in sorted(known, reverse=True)]
     return int(filters.select("Năm", options, key=filters.YEAR_PARAM, default=default) or default)
 

@@ -1,33 +1,28 @@
 """Quản trị thành phố (the city administrator, issue 34): the body catalogue (one body by a form,
 or the whole catalogue as a CSV), the city plan's items of the year (CSV in and out), the city's
 criteria set of the year (.xlsx, copied into every body), the settings of Sở Nội vụ's Báo cáo to
-UBND thành phố and a new city account. Every write calls the domain function the command line
+UBND thành phố and the city's accounts (tracker/ui/city_accounts.py). Every write calls the domain function the command line
 calls (tracker/city, tracker/accounts), which checks the role again and audits it; its outcome is
 shown after the rerun (flash), its problems as a table, never a traceback.
 
-The write handlers (save_body, load_bodies, load_items, load_criteria, set_setting,
-create_account) return an Outcome and draw nothing; the upload ones take the file's bytes, so a
+The write handlers (save_body, start_body, load_bodies, load_items, load_criteria, set_setting;
+the accounts' in city_accounts) return an Outcome (tracker/ui/write_outcome.py) and draw nothing; the upload ones take the file's bytes, so a
 test may drive them without a browser's upload."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from tracker.accounts import auth
 from tracker.city import bodies, city_settings, items, shared_criteria, starting
-from tracker.roles import CITY_ROLES, PermissionDenied, User, require
+from tracker.roles import User, require
 from tracker.scope import Scope
 from tracker.text import fmt_number
-from tracker.ui import flash
+from tracker.ui import city_accounts, flash
+from tracker.ui.write_outcome import FLASH, Outcome, attempt, report
 
-T = TypeVar("T")
-
-FLASH = "quan_tri_tp_flash"
 SECTIONS = (
     "Cơ quan",
     "Mục của Kế hoạch thành phố",
@@ -37,23 +32,6 @@ SECTIONS = (
 )
 NEW_BODY = ""  # the form's choice for a body not in the catalogue yet
 YES_NO = {True: "Có", False: "Không"}
-
-# (True, [the success]) or (False, [every problem]): what a write reports to the page.
-Outcome = tuple[bool, list[str]]
-# What the domain refuses a write with: a list of problems, or one sentence.
-_LISTED = (bodies.BodyError, shared_criteria.SharedCriteriaError)
-_REFUSED = (auth.AccountError, city_settings.CitySettingError, PermissionDenied)
-
-
-def _attempt(write: Callable[[], T], done: Callable[[T], str]) -> Outcome:
-    """Run one write; its success message from what it returned, else every problem it gave."""
-    try:
-        result = write()
-    except _LISTED as exc:
-        return False, exc.problems
-    except _REFUSED as exc:
-        return False, [str(exc)]
-    return True, [done(result)]
 
 
 def render(scope: Scope) -> None:
@@ -76,22 +54,7 @@ def render(scope: Scope) -> None:
     with tabs[3]:
         _settings(user, reg)
     with tabs[4]:
-        _accounts(user, reg)
-
-
-def _problems(title: str, problems: list[str], key: str) -> None:
-    """A refusal with every problem, as a table (the user's text never read as markup)."""
-    st.error(title, icon=":material/error:")
-    st.dataframe(pd.DataFrame({"Lỗi": problems}), hide_index=True, width="stretch", key=key)
-
-
-def _report(outcome: Outcome, title: str, key: str) -> None:
-    """A write's outcome: its success after the rerun, else its problems now."""
-    ok, messages = outcome
-    if ok:
-        flash.keep(FLASH, messages[0])
-        st.rerun()
-    _problems(title, messages, key)
+        city_accounts.section(user, reg)
 
 
 # --- Cơ quan ----------------------------------------------------------------------------------
@@ -117,7 +80,7 @@ def save_body(
     user: User, reg: Path, *, code: str, name: str, kind: str, active: bool, note: str | None
 ) -> Outcome:
     """Add or change one body (bodies.save_body)."""
-    return _attempt(
+    return attempt(
         lambda: bodies.save_body(
             user, reg, code=code, name=name, kind=kind, active=active, note=note
         ),
@@ -127,7 +90,7 @@ def save_body(
 
 def load_bodies(user: User, reg: Path, data: bytes, name: str) -> Outcome:
     """Replace the catalogue with a CSV (bodies.load_csv); nothing changes while it has a problem."""
-    return _attempt(
+    return attempt(
         lambda: bodies.load_csv(user, data, reg, name),
         lambda codes: (
             f"Đã nạp danh mục {fmt_number(len(codes), 0)} cơ quan từ {name}; cơ quan "
@@ -160,7 +123,7 @@ def _bodies(user: User, reg: Path) -> None:
     )
     if upload is not None and st.button("Nạp danh mục này", key="qttp_bodies_load"):
         outcome = load_bodies(user, reg, upload.getvalue(), upload.name)
-        _report(outcome, "Tệp danh mục có lỗi, chưa nạp gì:", "qttp_bodies_problems")
+        report(outcome, "Tệp danh mục có lỗi, chưa nạp gì:", "qttp_bodies_problems")
 
 
 def _body_form(user: User, reg: Path) -> None:
@@ -208,14 +171,14 @@ def _body_form(user: User, reg: Path) -> None:
             active=active,
             note=note or None,
         )
-        _report(outcome, "Chưa lưu được cơ quan:", "qttp_body_problems")
+        report(outcome, "Chưa lưu được cơ quan:", "qttp_body_problems")
 
 
 def start_body(
     user: User, reg: Path, *, code: str, username: str, full_name: str, password: str
 ) -> Outcome:
     """A body's file and its first administrator (starting.start_body)."""
-    return _attempt(
+    return attempt(
         lambda: starting.start_body(
             user,
             code,
@@ -259,7 +222,7 @@ def _start_form(user: User, reg: Path) -> None:
         outcome = start_body(
             user, reg, code=code, username=username, full_name=full_name, password=password
         )
-        _report(outcome, "Chưa bắt đầu được:", "qttp_start_problems")
+        report(outcome, "Chưa bắt đầu được:", "qttp_start_problems")
 
 
 # --- Mục của Kế hoạch thành phố ---------------------------------------------------------------
@@ -267,7 +230,7 @@ def _start_form(user: User, reg: Path) -> None:
 
 def load_items(user: User, reg: Path, data: bytes, name: str) -> Outcome:
     """The city's items for the years of a CSV (items.load_csv)."""
-    return _attempt(
+    return attempt(
         lambda: items.load_csv(user, data, reg, name),
         lambda years: (
             "Đã nạp các mục của Kế hoạch thành phố năm "
@@ -311,7 +274,7 @@ def _items(user: User, reg: Path, year: int | None) -> None:
     )
     if upload is not None and st.button("Nạp các mục này", key="qttp_items_load"):
         outcome = load_items(user, reg, upload.getvalue(), upload.name)
-        _report(outcome, "Tệp các mục có lỗi, chưa nạp gì:", "qttp_items_problems")
+        report(outcome, "Tệp các mục có lỗi, chưa nạp gì:", "qttp_items_problems")
 
 
 # --- Bộ tiêu chí của thành phố ---------------------------------------------------------------
@@ -322,7 +285,7 @@ def load_criteria(
 ) -> Outcome:
     """The city's criteria set of `year` from an .xlsx (shared_criteria.load_xlsx), copied into
     every active body's file."""
-    return _attempt(
+    return attempt(
         lambda: shared_criteria.load_xlsx(
             user, year, data, name, label, reg, provisional=provisional
         ),
@@ -365,13 +328,13 @@ def _criteria(user: User, reg: Path, year: int | None) -> None:
     )
     label = st.text_input(
         "Tên bộ tiêu chí",
-        value="Phụ lục II - Quyết định 2579/QĐ-UBND ngày 21/11/2025",
+        value=shared_criteria.DEFAULT_LABEL,
         key="qttp_criteria_label",
     )
     provisional = st.checkbox("Vẫn là bộ tạm thời", key="qttp_criteria_provisional")
     if upload is not None and st.button("Nạp bộ tiêu chí này", key="qttp_criteria_load"):
         outcome = load_criteria(user, reg, year, upload.getvalue(), upload.name, label, provisional)
-        _report(outcome, "Bộ tiêu chí có lỗi, chưa nạp gì:", "qttp_criteria_problems")
+        report(outcome, "Bộ tiêu chí có lỗi, chưa nạp gì:", "qttp_criteria_problems")
 
 
 # --- Tham số Báo cáo của Sở Nội vụ ------------------------------------------------------------
@@ -379,7 +342,7 @@ def _criteria(user: User, reg: Path, year: int | None) -> None:
 
 def set_setting(user: User, reg: Path, key: str, value: str) -> Outcome:
     """Change one setting of Sở Nội vụ's Báo cáo (city_settings.set_value)."""
-    return _attempt(
+    return attempt(
         lambda: city_settings.set_value(user, key, value, reg),
         lambda _: f"Đã đổi tham số {key}.",
     )
@@ -402,41 +365,4 @@ def _settings(user: User, reg: Path) -> None:
         value = st.text_input("Giá trị mới", value=now[key], key=f"qttp_set_value_{key}")
         sent = st.form_submit_button("Lưu tham số", type="primary", key="qttp_set_save")
     if sent:
-        _report(set_setting(user, reg, key, value), "Chưa đổi được tham số:", "qttp_set_problems")
-
-
-# --- Tài khoản thành phố ----------------------------------------------------------------------
-
-
-def create_account(
-    user: User, reg: Path, *, username: str, full_name: str, role: str, password: str
-) -> Outcome:
-    """A new account of the city in the registry (auth.create_user: manage_city_accounts)."""
-    return _attempt(
-        lambda: auth.create_user(
-            username, role, password, full_name=full_name or None, by=user, path=reg
-        ),
-        lambda made: f"Đã tạo tài khoản '{made.username}' ({made.role_label}).",
-    )
-
-
-def _accounts(user: User, reg: Path) -> None:
-    st.caption(
-        "Tài khoản của Sở Nội vụ và của quản trị thành phố (tài khoản quản trị đầu tiên được tạo "
-        "bằng dòng lệnh `python -m tracker users add --role quan_tri_tp`). Mỗi người đổi mật "
-        "khẩu của mình ở trang Tài khoản; xem danh sách, khóa hay đặt lại mật khẩu tài khoản "
-        "thành phố chưa làm được trên trang này."
-    )
-    with st.form("qttp_account_form", clear_on_submit=True):
-        username = st.text_input("Tên đăng nhập", key="qttp_acc_username")
-        full_name = st.text_input("Họ và tên", key="qttp_acc_full_name")
-        role = st.selectbox(
-            "Vai trò", list(CITY_ROLES), format_func=CITY_ROLES.get, key="qttp_acc_role"
-        )
-        password = st.text_input("Mật khẩu ban đầu", type="password", key="qttp_acc_password")
-        sent = st.form_submit_button("Tạo tài khoản", type="primary", key="qttp_acc_create")
-    if sent:
-        outcome = create_account(
-            user, reg, username=username, full_name=full_name, role=role, password=password
-        )
-        _report(outcome, "Chưa tạo được tài khoản:", "qttp_acc_problems")
+        report(set_setting(user, reg, key, value), "Chưa đổi được tham số:", "qttp_set_problems")
