@@ -349,13 +349,26 @@ def _run_in(
         "0",
         not failed,
     )
-    who = Case(f"[peak] người dùng đóng vai bởi: {DRIVER_NAMES[driver]}", 0, "", "", True)
+    who = _driver_case(driver)
     return Peak(
         [who, built, *cases, lost, *_server_cases(samples, uploads)],
         [f"{o.upload.name}: {o.error}" for o in outcomes if o.error]
         + failed
         + [f"{name}: không được lưu (CSDL hoặc tệp lưu, SHA-256)" for name in lost_files],
     )
+
+
+def _driver_case(driver: str) -> Case:
+    """Who played the users; for the protocol, whether its list of the frontend's files
+    belongs to the installed Streamlit (else re-record it: peak_assets.py)."""
+    from tracker.tools import peak_assets
+
+    name = f"[peak] người dùng đóng vai bởi: {DRIVER_NAMES[driver]}"
+    if driver == "browser" or peak_assets.current():
+        return Case(name, 0, "", "", True)
+    recorded = peak_assets.load()["streamlit"]
+    target = f"tệp tĩnh ghi cho Streamlit {recorded}: ghi lại (python -m tracker.tools.peak_record)"
+    return Case(name, 0, "", target, False)
 
 
 def _cases(

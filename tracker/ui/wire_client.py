@@ -46,6 +46,8 @@ XSRF_COOKIE = "_streamlit_xsrf"
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) tracker-peak-protocol"
 TEXT_KINDS = ("markdown", "alert", "heading", "text", "caption", "exception", "code")
 FINISHED = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
+ACCEPT_ENCODING = "gzip, deflate, br, zstd"  # chromium's
+CONNECTIONS = 6  # a browser's connections to one host
 
 
 class WireError(RuntimeError):
@@ -73,6 +75,7 @@ class Tab:
     elements: dict[tuple[int, ...], Any] = field(default_factory=dict)  # the last run's page
     widgets: dict[str, WidgetState] = field(default_factory=dict)  # values kept between runs
     held: dict[str, ForwardMsg] = field(default_factory=dict)  # cacheable messages by hash
+    assets: list[str] = field(default_factory=list)  # fetched on the first page load only
     redirect: str = ""  # an auth_redirect the last run sent
     runs: int = 0
     pending: list[ForwardMsg] = field(default_factory=list)
@@ -109,6 +112,29 @@ class Tab:
     async def http(self, method: str, url: str, body: bytes | None = None, **headers: str) -> Reply:
         return await asyncio.to_thread(self._request, method, url, body, headers)
 
+    def _fetch_all(self, paths: list[str]) -> None:
+        """GET `paths` over one kept-alive connection, as one of a browser's connections."""
+        parts = urlsplit(self.base)
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
+        headers = {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING}
+        try:
+            for path in paths:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    raise WireError(f"GET {path}: HTTP {response.status}")
+        finally:
+            conn.close()
+
+    async def fetch_assets(self) -> None:
+        """The frontend's files on a first visit (`assets`), over the browser's six
+        connections; cached afterwards (hashed names, served immutable)."""
+        paths, self.assets = self.assets, []
+        await asyncio.gather(
+            *(asyncio.to_thread(self._fetch_all, paths[i::CONNECTIONS]) for i in range(CONNECTIONS))
+        )
+
     async def navigate(self, url: str) -> str:
         """A navigation on this site: redirects followed (cookies kept); the path landed on."""
         await self.leave()
@@ -130,9 +156,16 @@ class Tab:
         has finished."""
         start = time.perf_counter()
         url = await self.navigate(url)
+        parts = urlsplit(url)
+        await self.fetch_assets()
+        # The frontend looks for the server under the page's path first, then at the root.
+        page = parts.path.rstrip("/")
+        if page:
+            await self.http("GET", f"{page}/_stcore/health")
+            await self.http("GET", f"{page}/_stcore/host-config")
+        await self.http("GET", "/favicon.png")
         await self.http("GET", "/_stcore/health")
         await self.http("GET", "/_stcore/host-config")
-        parts = urlsplit(url)
         xsrf = self.cookies.get(XSRF_COOKIE, "")
         origin = urlsplit(self.base)
         scheme = "wss" if origin.scheme == "https" else "ws"
@@ -217,6 +250,8 @@ class Tab:
                     self.session_id = msg.new_session.initialize.session_id
             elif kind == "navigation":  # st.navigation: the page it chose is the tab's page
                 self.page_hash = msg.navigation.page_script_hash
+            elif kind == "page_info_changed":  # st.query_params changed: the address too
+                self.query = msg.page_info_changed.query_string
             elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 self.elements[tuple(msg.metadata.delta_path)] = msg.delta.new_element
             elif kind == "page_not_found":
