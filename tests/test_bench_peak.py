@@ -9,6 +9,7 @@ is named."""
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from pathlib import Path
 
@@ -125,3 +126,21 @@ def test_the_server_cores_read_as_taskset_writes_them() -> None:
     assert bench_peak.cores("0") == {0}
     assert bench_peak.cores("0-1") == {0, 1}
     assert bench_peak.cores("0,2-3") == {0, 2, 3}
+
+
+def test_the_recorded_frontend_files_are_the_installed_streamlits() -> None:
+    """The protocol driver's first page loads fetch what chromium fetched (peak_assets.json);
+    after a Streamlit upgrade the names change: re-record (python -m tracker.tools.peak_record)."""
+    from tracker.tools import peak_assets
+
+    recorded = peak_assets.load()
+    assert peak_assets.current(), f"recorded for Streamlit {recorded['streamlit']}: re-record"
+    spec = importlib.util.find_spec("streamlit")
+    assert spec is not None and spec.submodule_search_locations
+    static = Path(spec.submodule_search_locations[0]) / "static"
+    for journey in ("officer", "leader"):
+        paths = recorded[journey]
+        assert len(paths) > 50 and len(set(paths)) == len(paths)
+        assert any(p.endswith(".js") for p in paths) and any(p.endswith(".css") for p in paths)
+        missing = [p for p in paths if not (static / p.lstrip("/")).is_file()]
+        assert missing == [], missing

@@ -4,9 +4,12 @@ for a browser's tab, and the client almost nothing (no layout, no drawing, no Ja
 
 What a tab does, as the frontend (streamlit/static, App.tsx and ConnectionManager) does it:
 
-- a page load: the page's HTML, then /_stcore/health (which sets the `_streamlit_xsrf` cookie)
-  and /_stcore/host-config, then the websocket /_stcore/stream with the cookies of the site,
-  the Origin of the site, and the subprotocols ["streamlit", <the XSRF cookie>];
+- a page load: the page's HTML; on a first visit the frontend's files (`assets`: the list a
+  fresh chromium fetched, tracker/tools/peak_assets.json; cached afterwards, their names are
+  hashed and served immutable); /_stcore/health (which sets the `_streamlit_xsrf` cookie) and
+  /_stcore/host-config, under the page's path first and then at the root, and the favicon; then
+  the websocket /_stcore/stream with the cookies of the site, the Origin of the site, and the
+  subprotocols ["streamlit", <the XSRF cookie>];
 - every run is a `rerun_script` BackMsg with the ClientState: the query string, the page (by
   name on a page load, by its script hash afterwards), the widgets' states (kept between runs
   as the frontend's widget manager keeps them; a button's trigger is sent once), the hashes of
