@@ -180,6 +180,7 @@ class Tab:
             user_agent_header=USER_AGENT,
             max_size=None,
             open_timeout=self.timeout,
+            ping_interval=None,  # a browser sends no pings (a busy server must not drop it)
         )
         self.page_hash, self.query, self.widgets = "", parts.query, {}
         await self.run(page_name=parts.path.strip("/"))
