@@ -118,6 +118,8 @@ def test_the_command_line_takes_the_peak_options() -> None:
     assert cli.build_parser().parse_args(["bench", "--peak", "--driver", "browser"]).driver == (
         "browser"
     )
+    cached = cli.build_parser().parse_args(["bench", "--peak", "--driver", "protocol-cached"])
+    assert cached.driver == "protocol-cached"
     with pytest.raises(SystemExit):
         cli.build_parser().parse_args(["bench", "--peak", "--driver", "firefox"])
 

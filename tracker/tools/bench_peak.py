@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import statistics
 import tempfile
@@ -59,10 +60,14 @@ CITY_UNITS = 250  # the sample's units at least (more when the uploads need more
 THINK = 5.0  # seconds a leader reads a page before the next click
 PAGE_LIMIT = 2.0  # seconds, the leaders' p95 (issue 34)
 TIMEOUT_MS = 180_000
-DRIVERS = ("protocol", "browser")  # who plays the users: Streamlit's protocol, or chromium
+# Who plays the users: Streamlit's protocol (sessions on their first visit, or with the
+# frontend's files already cached), or chromium.
+DRIVERS = ("protocol", "protocol-cached", "browser")
 DRIVER = "protocol"
 DRIVER_NAMES = {
     "protocol": "giao thức Streamlit (websocket, không trình duyệt; thời gian đến script_finished)",
+    "protocol-cached": "giao thức Streamlit, trình duyệt đã có sẵn tệp giao diện (thời gian đến "
+    "script_finished)",
     "browser": "chromium (Playwright; thời gian đến khi trang vẽ xong)",
 }
 
@@ -83,7 +88,8 @@ def add_options(bench: Any) -> None:
         "--driver",
         choices=DRIVERS,
         default=DRIVER,
-        help="ai đóng vai người dùng: giao thức Streamlit (protocol) hoặc chromium (browser)",
+        help="ai đóng vai người dùng: giao thức Streamlit (protocol; protocol-cached: trình duyệt "
+        "đã có tệp giao diện) hoặc chromium (browser)",
     )
 
 
@@ -269,6 +275,8 @@ async def measured(
     stop = asyncio.Event()
     sampling = asyncio.create_task(sampler.run(stop))
     drives = drive if driver == "browser" else peak_protocol.drive
+    if driver == "protocol-cached":
+        drives = functools.partial(peak_protocol.drive, cached=True)
     try:
         outcomes, page_times, wall, failed = await drives(url, files, minutes, leaders, think)
     finally:
@@ -364,7 +372,7 @@ def _driver_case(driver: str) -> Case:
     from tracker.tools import peak_assets
 
     name = f"[peak] người dùng đóng vai bởi: {DRIVER_NAMES[driver]}"
-    if driver == "browser" or peak_assets.current():
+    if driver != "protocol" or peak_assets.current():
         return Case(name, 0, "", "", True)
     recorded = peak_assets.load()["streamlit"]
     target = f"tệp tĩnh ghi cho Streamlit {recorded}: ghi lại (python -m tracker.tools.peak_record)"

@@ -94,11 +94,18 @@ async def leader(
 
 
 async def drive(
-    url: str, files: list[Upload], minutes: float, leaders: int, think: float
+    url: str,
+    files: list[Upload],
+    minutes: float,
+    leaders: int,
+    think: float,
+    *,
+    cached: bool = False,
 ) -> tuple[list[Outcome], list[float], float, list[str]]:
-    """The peak with the protocol client playing the users."""
+    """The peak with the protocol client playing the users; `cached`: browsers that have been
+    there before (the frontend's files in their cache: no first-visit fetch)."""
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(HTTP_THREADS))
-    assets = peak_assets.load()
+    assets = {"officer": [], "leader": []} if cached else peak_assets.load()
     return await schedule(
         lambda f, at, out: officer(url, f, at, out, assets["officer"]),
         lambda i, stop, times: leader(url, i, think, stop, times, assets["leader"]),
