@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import math
+import functools
 import os
 import statistics
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,49 +43,54 @@ from tracker.tools import demo
 from tracker.tools.bench_browser import ARGS, CHROMIUM, IDLE, LEADER, NO_SKELETON, available, server
 from tracker.tools.bench_core import Case, own_clock, sandbox
 from tracker.tools.bench_ingest import filled_workbook
+from tracker.tools.peak_core import (
+    LEADER_PAGES,
+    XLSX,
+    Outcome,
+    Sampler,
+    Samples,
+    Upload,
+    cores,
+    percentile,
+    schedule,
+)
 
 UPLOADS, MINUTES, LEADERS = 500, 10.0, 20
 CITY_UNITS = 250  # the sample's units at least (more when the uploads need more)
 THINK = 5.0  # seconds a leader reads a page before the next click
 PAGE_LIMIT = 2.0  # seconds, the leaders' p95 (issue 34)
-LEADER_PAGES = ("Tổng quan", "Nhiệm vụ", "Đơn vị", "Tự chấm điểm", "Vướng mắc", "Đôn đốc")
 TIMEOUT_MS = 180_000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Who plays the users: Streamlit's protocol (sessions on their first visit, or with the
+# frontend's files already cached), or chromium.
+DRIVERS = ("protocol", "protocol-cached", "browser")
+DRIVER = "protocol"
+DRIVER_NAMES = {
+    "protocol": "giao thức Streamlit (websocket, không trình duyệt; thời gian đến script_finished)",
+    "protocol-cached": "giao thức Streamlit, trình duyệt đã có sẵn tệp giao diện (thời gian đến "
+    "script_finished)",
+    "browser": "chromium (Playwright; thời gian đến khi trang vẽ xong)",
+}
 
 
-@dataclass(frozen=True)
-class Upload:
-    unit: str
-    username: str
-    name: str
-    data: bytes
-
-    @property
-    def digest(self) -> str:
-        return kept.sha256(self.data)
-
-
-@dataclass
-class Outcome:
-    upload: Upload
-    accepted: bool = False
-    upload_seconds: float = 0.0  # file put in the uploader → "Đã nhận" shown
-    session_seconds: float = 0.0  # page opened → signed in → "Đã nhận" shown
-    late: float = 0.0  # how long after its slot on the schedule it started
-    error: str = ""
-
-
-@dataclass
-class Samples:
-    """The server's CPU (cores, per interval) and memory, the browsers' CPU, the machine's."""
-
-    server_cores: list[float] = field(default_factory=list)
-    machine_busy: list[float] = field(default_factory=list)  # 0..1 of all cores
-    rss_mb: list[float] = field(default_factory=list)
-    server_cpu_seconds: float = 0.0
-    user_cpu_seconds: float = 0.0  # the browsers playing the officers and leaders
-    seconds: float = 0.0
-    hwm_mb: float = 0.0
+def add_options(bench: Any) -> None:
+    """`bench --peak` and its options on the bench command's parser."""
+    # The Friday-afternoon peak (issue 34): uploads from separate sessions while leaders browse.
+    bench.add_argument("--peak", action="store_true", help="đo giờ cao điểm chiều thứ Sáu")
+    bench.add_argument("--uploads", type=int, default=UPLOADS, help="số tệp nộp")
+    bench.add_argument("--minutes", type=float, default=MINUTES, help="trong số phút")
+    bench.add_argument("--leaders", type=int, default=LEADERS, help="số lãnh đạo xem")
+    bench.add_argument("--think", type=float, default=THINK, help="giây lãnh đạo đọc mỗi trang")
+    bench.add_argument("--units", type=int, default=CITY_UNITS, help="số đơn vị tối thiểu của mẫu")
+    bench.add_argument(
+        "--server-cpus", default="", help="lõi CPU riêng cho máy chủ (như taskset: 0-1)"
+    )
+    bench.add_argument(
+        "--driver",
+        choices=DRIVERS,
+        default=DRIVER,
+        help="ai đóng vai người dùng: giao thức Streamlit (protocol; protocol-cached: trình duyệt "
+        "đã có tệp giao diện) hoặc chromium (browser)",
+    )
 
 
 # --- the sample and the files ----------------------------------------------------------------
@@ -118,24 +123,30 @@ def prepare(path: Path, uploads: int, units: int) -> tuple[list[Upload], Case]:
     return files, case
 
 
-def stored(path: Path, files: list[Upload]) -> int:
-    """How many of the files are stored: an accepted submission under the file's SHA-256 and
-    the kept file under that hash, its bytes hashing the same."""
+def missing(path: Path, files: list[Upload]) -> list[str]:
+    """The names of the files that are not stored. Stored is: an accepted submission of this
+    week under the file's SHA-256, and the kept file under that hash, its bytes hashing the
+    same."""
     week = periods.week_id(settings.now().date())
     history = db.query("submission_history", path=path, unit=None, period=week)
     accepted = set(history[history["status"] == "accepted"]["sha256"])
     folder = settings.files_dir(path)
-    count = 0
+    lost = []
     for f in files:
         kept_file = folder / f.digest[:2] / f"{f.digest}.xlsx"
-        if (
+        if not (
             f.digest in accepted
             and kept_file.exists()
             and kept.sha256(kept_file.read_bytes()) == f.digest
         ):
-            count += 1
+            lost.append(f.name)
     db.close_all()
-    return count
+    return lost
+
+
+def stored(path: Path, files: list[Upload]) -> int:
+    """How many of the files are stored (see missing)."""
+    return len(files) - len(missing(path, files))
 
 
 # --- the browser sessions --------------------------------------------------------------------
@@ -232,137 +243,42 @@ async def leader(
 async def drive(
     url: str, files: list[Upload], minutes: float, leaders: int, think: float
 ) -> tuple[list[Outcome], list[float], float, list[str]]:
-    """The peak: leaders signed in first, then the uploads on their schedule while the leaders
-    browse; returns each upload's outcome, the leaders' page times, the wall seconds and the
-    leader sessions that failed (a page not settled within the timeout: that session stops)."""
+    """The peak with chromium playing the users: one browser, a context per session."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
         try:
-            stop = asyncio.Event()
-            page_times: list[float] = []
-            crowd = [
-                asyncio.create_task(leader(browser, url, i, think, stop, page_times))
-                for i in range(leaders)
-            ]
-            await asyncio.sleep(min(5.0, 0.5 * leaders))  # the leaders' first pages open
-            start = time.perf_counter()
-            step = minutes * 60 / max(1, len(files))
-            outcomes = [Outcome(f) for f in files]
-            await asyncio.gather(
-                *(
-                    officer(browser, url, f, start + i * step, out)
-                    for i, (f, out) in enumerate(zip(files, outcomes, strict=True))
-                )
+            return await schedule(
+                lambda f, at, out: officer(browser, url, f, at, out),
+                lambda i, stop, times: leader(browser, url, i, think, stop, times),
+                files,
+                minutes,
+                leaders,
             )
-            wall = time.perf_counter() - start
-            stop.set()
-            failed = [
-                f"lãnh đạo {i + 1}: {type(r).__name__}: {str(r).splitlines()[0][:200]}"
-                for i, r in enumerate(await asyncio.gather(*crowd, return_exceptions=True))
-                if r is not None
-            ]
         finally:
             await browser.close()
-    return outcomes, page_times, wall, failed
-
-
-# --- measuring the server --------------------------------------------------------------------
-
-
-class Sampler:
-    """/proc figures every `every` seconds: the server's process tree (Streamlit and the
-    workers it starts to read workbooks), the browsers playing the users (this process's other
-    descendants: Playwright's driver, chromium), and the whole machine."""
-
-    def __init__(self, pid: int, every: float = 0.5) -> None:
-        self.pid, self.every = pid, every
-        self.samples = Samples()
-        self.tick = os.sysconf("SC_CLK_TCK")
-        self.last: dict[int, float] = {}  # pid -> CPU seconds at the last sample
-
-    def _processes(self) -> tuple[dict[int, int], dict[int, float]]:
-        """Every process's parent and CPU seconds (utime + stime)."""
-        parents, cpu = {}, {}
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:  # gone meanwhile
-                continue
-            pid = int(entry.name)
-            parents[pid] = int(fields[1])
-            cpu[pid] = (int(fields[11]) + int(fields[12])) / self.tick
-        return parents, cpu
-
-    @staticmethod
-    def _tree(root: int, parents: dict[int, int]) -> set[int]:
-        tree, grew = {root}, True
-        while grew:
-            more = {pid for pid, parent in parents.items() if parent in tree} - tree
-            tree |= more
-            grew = bool(more)
-        return tree
-
-    def _sample(self) -> tuple[float, float, float]:
-        """CPU seconds since the last sample: the server's tree, the users' browsers; and the
-        server tree's resident memory (MB)."""
-        parents, cpu = self._processes()
-        server = self._tree(self.pid, parents)
-        ours = self._tree(os.getpid(), parents) - server - {os.getpid()}
-        delta = {pid: cpu[pid] - self.last.get(pid, 0.0) for pid in server | ours}
-        self.last = {pid: cpu[pid] for pid in server | ours}
-        rss = sum(self._memory(pid, "VmRSS:") for pid in server)
-        return sum(delta[p] for p in server), sum(delta[p] for p in ours), rss
-
-    @staticmethod
-    def _machine() -> tuple[int, int]:
-        values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-        idle = values[3] + values[4]
-        return sum(values) - idle, sum(values)
-
-    @staticmethod
-    def _memory(pid: int, key: str) -> float:
-        try:
-            text = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            return 0.0
-        for line in text.splitlines():
-            if line.startswith(key):
-                return int(line.split()[1]) / 1024
-        return 0.0
-
-    async def run(self, stop: asyncio.Event) -> None:
-        s = self.samples
-        self._sample()  # the starting point
-        first_at = at = time.perf_counter()
-        machine = self._machine()
-        while not stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.every)
-            server, users, rss = self._sample()
-            now_at, now_machine = time.perf_counter(), self._machine()
-            s.server_cores.append(server / (now_at - at))
-            s.server_cpu_seconds += server
-            s.user_cpu_seconds += users
-            busy, total = now_machine[0] - machine[0], now_machine[1] - machine[1]
-            s.machine_busy.append(busy / total if total else 0.0)
-            s.rss_mb.append(rss)
-            at, machine = now_at, now_machine
-        s.seconds = at - first_at
-        s.hwm_mb = self._memory(self.pid, "VmHWM:")
 
 
 async def measured(
-    url: str, pid: int, files: list[Upload], minutes: float, leaders: int, think: float
+    url: str,
+    pid: int,
+    files: list[Upload],
+    minutes: float,
+    leaders: int,
+    think: float,
+    driver: str = DRIVER,
 ) -> tuple[list[Outcome], list[float], float, list[str], Samples]:
+    from tracker.tools import peak_protocol
+
     sampler = Sampler(pid)
     stop = asyncio.Event()
     sampling = asyncio.create_task(sampler.run(stop))
+    drives = drive if driver == "browser" else peak_protocol.drive
+    if driver == "protocol-cached":
+        drives = functools.partial(peak_protocol.drive, cached=True)
     try:
-        outcomes, page_times, wall, failed = await drive(url, files, minutes, leaders, think)
+        outcomes, page_times, wall, failed = await drives(url, files, minutes, leaders, think)
     finally:
         stop.set()
         await sampling
@@ -378,14 +294,6 @@ class Peak:
     errors: list[str]
 
 
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (nearest rank), 0 for no values."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
-
-
 @own_clock()  # week 48 has begun, whatever the day
 def run(
     uploads: int = UPLOADS,
@@ -396,26 +304,22 @@ def run(
     think: float = THINK,
     folder: Path | None = None,
     server_cpus: str = "",
+    driver: str = DRIVER,
 ) -> Peak:
     """The peak in a temporary directory (deleted afterwards), or in `folder` (kept: a test
     looks at what was stored). With `server_cpus` ("0-1") the server runs on those cores and
-    the browsers playing the users on the others, so that they do not take the server's."""
-    if not available():
+    the users' side on the others, so that it does not take the server's. `driver` plays the
+    users: "protocol" (Streamlit's own protocol, peak_protocol.py) or "browser" (chromium)."""
+    if driver not in DRIVERS:
+        raise ValueError(f"driver {driver!r}: one of {DRIVERS}")
+    if driver == "browser" and not available():
         case = Case("[peak] bỏ qua: thiếu chromium/Playwright", 0, "s", "", False)
         return Peak([case], ["chromium/Playwright missing"])
+    args = (uploads, minutes, leaders, units, think, server_cpus, driver)
     if folder is not None:
-        return _run_in(folder, uploads, minutes, leaders, units, think, server_cpus)
+        return _run_in(folder, *args)
     with tempfile.TemporaryDirectory(prefix="tracker-peak-") as tmp_name:
-        return _run_in(Path(tmp_name), uploads, minutes, leaders, units, think, server_cpus)
-
-
-def cores(spec: str) -> set[int]:
-    """taskset's list of cores ("0", "0-1", "0,2-3") as a set."""
-    out: set[int] = set()
-    for part in spec.split(","):
-        low, _, high = part.strip().partition("-")
-        out |= set(range(int(low), int(high or low) + 1))
-    return out
+        return _run_in(Path(tmp_name), *args)
 
 
 def _run_in(
@@ -426,6 +330,7 @@ def _run_in(
     units: int,
     think: float,
     server_cpus: str,
+    driver: str,
 ) -> Peak:
     with sandbox(folder):
         path = folder / "peak.duckdb"
@@ -433,16 +338,17 @@ def _run_in(
         mine = os.sched_getaffinity(0)
         users = mine - cores(server_cpus) if server_cpus else mine
         if not users:
-            raise ValueError(f"--server-cpus {server_cpus}: no core left for the browsers")
+            raise ValueError(f"--server-cpus {server_cpus}: no core left for the users' side")
         with server(path, server_cpus) as (url, proc):
             os.sched_setaffinity(0, users)  # the browsers this process starts inherit it
             try:
                 outcomes, page_times, wall, failed, samples = asyncio.run(
-                    measured(url, proc.pid, files, minutes, leaders, think)
+                    measured(url, proc.pid, files, minutes, leaders, think, driver)
                 )
             finally:
                 os.sched_setaffinity(0, mine)
-        count = stored(path, files)
+        lost_files = missing(path, files)
+    count = len(files) - len(lost_files)
     cases = _cases(uploads, minutes, leaders, think, outcomes, page_times, wall, count)
     lost = Case(
         f"[peak] phiên lãnh đạo dừng vì lỗi (trang không xong trong {TIMEOUT_MS // 1000} s)",
@@ -451,10 +357,26 @@ def _run_in(
         "0",
         not failed,
     )
+    who = _driver_case(driver)
     return Peak(
-        [built, *cases, lost, *_server_cases(samples)],
-        [f"{o.upload.name}: {o.error}" for o in outcomes if o.error] + failed,
+        [who, built, *cases, lost, *_server_cases(samples, uploads)],
+        [f"{o.upload.name}: {o.error}" for o in outcomes if o.error]
+        + failed
+        + [f"{name}: không được lưu (CSDL hoặc tệp lưu, SHA-256)" for name in lost_files],
     )
+
+
+def _driver_case(driver: str) -> Case:
+    """Who played the users; for the protocol, whether its list of the frontend's files
+    belongs to the installed Streamlit (else re-record it: peak_assets.py)."""
+    from tracker.tools import peak_assets
+
+    name = f"[peak] người dùng đóng vai bởi: {DRIVER_NAMES[driver]}"
+    if driver != "protocol" or peak_assets.current():
+        return Case(name, 0, "", "", True)
+    recorded = peak_assets.load()["streamlit"]
+    target = f"tệp tĩnh ghi cho Streamlit {recorded}: ghi lại (python -m tracker.tools.peak_record)"
+    return Case(name, 0, "", target, False)
 
 
 def _cases(
@@ -542,7 +464,7 @@ def _cases(
     ]
 
 
-def _server_cases(s: Samples) -> list[Case]:
+def _server_cases(s: Samples, uploads: int) -> list[Case]:
     mean = s.server_cpu_seconds / s.seconds if s.seconds else 0.0
     users = s.user_cpu_seconds / s.seconds if s.seconds else 0.0
     cores = os.cpu_count() or 1
@@ -562,6 +484,13 @@ def _server_cases(s: Samples) -> list[Case]:
             True,
         ),
         Case(
+            "[peak] máy chủ: thời gian CPU mỗi bản nộp (cả đợt, gồm trang của lãnh đạo)",
+            s.server_cpu_seconds / max(1, uploads),
+            "s",
+            "tham chiếu",
+            True,
+        ),
+        Case(
             "[peak] máy chủ: CPU đỉnh (nửa giây)",
             max(s.server_cores, default=0.0),
             "lõi",
@@ -576,14 +505,15 @@ def _server_cases(s: Samples) -> list[Case]:
             True,
         ),
         Case(
-            "[peak] trình duyệt đóng vai người dùng (chromium, Playwright): CPU trung bình",
+            "[peak] phía người dùng (trình duyệt hoặc máy khách giao thức, cả tiến trình đo): "
+            "CPU trung bình",
             users,
             "lõi",
-            "tham chiếu",
+            f"tham chiếu; tổng {s.user_cpu_seconds:.1f} s",
             True,
         ),
         Case(
-            f"[peak] cả máy ({cores} lõi, gồm trình duyệt và việc khác): CPU bận trung bình",
+            f"[peak] cả máy ({cores} lõi, gồm phía người dùng và việc khác): CPU bận trung bình",
             100 * statistics.mean(s.machine_busy) if s.machine_busy else 0.0,
             "%",
             "tham chiếu",

@@ -103,20 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="đo hiệu năng")
     bench.add_argument("--quick", action="store_true")
     bench.add_argument("--json")
-    # The Friday-afternoon peak (issue 34): uploads from separate sessions while leaders browse.
-    bench.add_argument("--peak", action="store_true", help="đo giờ cao điểm chiều thứ Sáu")
-    bench.add_argument("--uploads", type=int, default=bench_peak.UPLOADS, help="số tệp nộp")
-    bench.add_argument("--minutes", type=float, default=bench_peak.MINUTES, help="trong số phút")
-    bench.add_argument("--leaders", type=int, default=bench_peak.LEADERS, help="số lãnh đạo xem")
-    bench.add_argument(
-        "--think", type=float, default=bench_peak.THINK, help="giây lãnh đạo đọc mỗi trang"
-    )
-    bench.add_argument(
-        "--units", type=int, default=bench_peak.CITY_UNITS, help="số đơn vị tối thiểu của mẫu"
-    )
-    bench.add_argument(
-        "--server-cpus", default="", help="lõi CPU riêng cho máy chủ (như taskset: 0-1)"
-    )
+    bench_peak.add_options(bench)  # --peak and its options (issue 34)
 
     users = sub.add_parser("users", help="quản lý tài khoản")
     usub = users.add_subparsers(dest="users_command", required=True, metavar="LỆNH")
@@ -474,6 +461,7 @@ def _bench_peak(args: argparse.Namespace, started: float) -> int:
         units=args.units,
         think=args.think,
         server_cpus=args.server_cpus,
+        driver=args.driver,
     )
     code = print_peak(peak, started)
     if args.json:
