@@ -70,7 +70,13 @@ def test_leader_sees_vp_ranking_and_matrix(scored) -> None:
     # HCTC gave evidence only for A1, so its other positive scores lack evidence.
     assert "A2 — " in " ".join(missing[missing["Mã đơn vị"] == "HCTC"]["Tiêu chí"])
     assert "Lưu điểm thẩm định" not in [b.label for b in at.button]
-    assert at.get("plotly_chart")
+    # The score drawn as a bar in the ranking (no chart of the same rows above it since issue 35).
+    assert ranking["Thang 100"].tolist() == ranking["Điểm cuối cùng"].tolist()
+    assert not at.get("plotly_chart")
+    assert (
+        "Mức xếp loại: Tốt từ 90 điểm; Khá từ 70 điểm; Trung bình từ 50 điểm; Yếu dưới 50 điểm."
+        in texts(at)
+    )
 
 
 def test_the_ranking_rule_shown_is_the_setting_the_ranking_uses(scored) -> None:

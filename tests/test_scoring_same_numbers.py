@@ -92,7 +92,7 @@ def test_pages_of_units_show_the_whole_table(users) -> None:
         matrix = next(d.value for d in at.dataframe if "VP" in d.value.columns)
         assert len(ranking) <= score_views.PAGE_SIZE
         shown = whole.set_index("Mã đơn vị").loc[ranking["Mã đơn vị"]].reset_index()
-        shown = shown[whole.columns]
+        shown = score_views.with_bar(shown[whole.columns])  # the score again, drawn as a bar
         pd.testing.assert_frame_equal(ranking.reset_index(drop=True), shown, check_dtype=False)
         units = [c for c in matrix.columns if c != "VP"]
         assert len(units) == score_views.MATRIX_PAGE
