@@ -29,6 +29,7 @@ from tracker.text import fmt_datetime, fmt_number, nfc
 from tracker.ui import display, filters, flash, score_views
 
 FLASH = "tu_cham_diem_flash"  # a write's success message, shown after the rerun
+VP_DETAIL = "vp_detail"  # the expander "Chi tiết theo tiêu chí" (its open state)
 MISSING_PAGE = 100  # rows of "Điểm dương chưa có tài liệu kiểm chứng" per page
 
 
@@ -182,22 +183,31 @@ def vp_section(view: View) -> None:
         + (" (mặc định HCTC)" if words is wording.OFFICE else "")
         + f"; {words.admin_short} có thể điều chỉnh kèm nhận xét."
     )
-    with st.expander("Chi tiết theo tiêu chí"):
-        display.shared(
-            "scoring.vp_table",
-            view.year,
-            audience=display.EVERYONE,
-            draw=lambda: st.dataframe(
-                score_views.score_styler(score_views.vp_table(view.vp, words)),
-                hide_index=True,
-                width="stretch",
-                placeholder=score_views.EMPTY_CELL,
-                key="vp_table",
-            ),
-            path=view.db,
-        )
+    # Drawn only when opened (a click reruns the page): a grid in a closed expander was still
+    # drawn by the browser on every visit (issue 35).
+    box = st.expander("Chi tiết theo tiêu chí", key=VP_DETAIL, on_change="rerun")
+    if box.open:
+        with box:
+            _vp_table(view)
     if view.is_admin:
         _vp_form(view)
+
+
+def _vp_table(view: View) -> None:
+    words = view.words
+    display.shared(
+        "scoring.vp_table",
+        view.year,
+        audience=display.EVERYONE,
+        draw=lambda: st.dataframe(
+            score_views.score_styler(score_views.vp_table(view.vp, words)),
+            hide_index=True,
+            width="stretch",
+            placeholder=score_views.EMPTY_CELL,
+            key="vp_table",
+        ),
+        path=view.db,
+    )
 
 
 def _vp_form(view: View) -> None:
