@@ -55,6 +55,7 @@ def test_page_shows_the_frozen_numbers(users, role: str, data_regression: Any) -
     assert not at.exception, at.exception
     assert not _vp_tables(at)  # closed: sent as its title only (issue 35)
     at.session_state[scoring_page.VP_DETAIL] = True  # "Chi tiết theo tiêu chí" opened: drawn
+    at.session_state[scoring_page.MISSING_OPEN] = True  # and the points without evidence
     at.run()
     assert not at.exception, at.exception
     assert len(_vp_tables(at)) == 1

@@ -29,6 +29,7 @@ from tracker.text import fmt_datetime, fmt_number, nfc
 from tracker.ui import display, filters, flash, score_views
 
 FLASH = "tu_cham_diem_flash"  # a write's success message, shown after the rerun
+MISSING_OPEN = "missing_open"  # the expander of the points without evidence (its open state)
 VP_DETAIL = "vp_detail"  # the expander "Chi tiết theo tiêu chí" (its open state)
 MISSING_PAGE = 100  # rows of "Điểm dương chưa có tài liệu kiểm chứng" per page
 
@@ -507,7 +508,13 @@ def _missing_evidence(year: int, path: Path) -> None:
     st.subheader("Điểm dương chưa có tài liệu kiểm chứng")
     if missing.empty:
         st.success("Mọi điểm dương đều có tài liệu kiểm chứng.")
-    else:
+        return
+    # Drawn only when opened (a click reruns the page); the label says how many (issue 35).
+    label = f"Xem {fmt_number(len(missing), 0)} điểm chưa có tài liệu kiểm chứng"
+    box = st.expander(label, key=MISSING_OPEN, on_change="rerun")
+    if not box.open:
+        return
+    with box:
         shown = _paged(missing, "missing", MISSING_PAGE)
         shown.attrs.update(missing.attrs)  # its score columns, on any page of it
         st.dataframe(
