@@ -66,4 +66,7 @@ def test_plan_page_shows_the_seed(users) -> None:
     assert row["Chủ trì"] == "Ban Tiếp công dân thành phố"
     assert row["Chỉ đạo"] == "Trưởng ban Ban Tiếp công dân thành phố"
     assert table[table["Mã"] == "III.2.b"].iloc[0]["Loại"] == "Khi có yêu cầu"
+    assert not any("Nâng cao hiệu quả công tác tiếp dân" in t.value for t in at.text)
+    at.session_state["plan_task_II.4"] = True  # a task's text is drawn when opened (issue 35)
+    at.run()
     assert any("Nâng cao hiệu quả công tác tiếp dân" in t.value for t in at.text)

@@ -405,6 +405,8 @@ def leader_sees_numbers(
     expect(caption).to_contain_text("Hoàn thành: 40,0%")
     expect(caption).to_contain_text(f"1/{UNITS} đơn vị đã báo cáo")
     bs.idle(page)
+    page.get_by_text("Lịch sử báo cáo (mới nhất trước)").click()  # drawn when opened (issue 35)
+    bs.idle(page)
     history = table(page, "Kết quả thực hiện trong kỳ")
     assert len(history) == 1
     assert DIFFICULTY in history[0].values()

@@ -358,8 +358,9 @@ def test_last_year_beside_this_year_in_the_headline_and_first_columns(users: dic
     assert headline.delta == score_views.change_text(now, last) and headline.delta.startswith("+")
     assert score_views.last_year_text(last, 2026) in texts(at)
     ranking = next(d.value for d in at.dataframe if "Hạng" in d.value.columns)
-    assert list(ranking.columns)[3:9] == [
+    assert list(ranking.columns)[3:10] == [
         "Điểm cuối cùng",
+        "Thang 100",  # the same score drawn as a bar (issue 35)
         "Xếp loại",
         "Điểm năm 2026",
         "Xếp loại năm 2026",

@@ -216,11 +216,12 @@ def _20_february(monkeypatch: pytest.MonkeyPatch) -> None:
     last = scoring.unit_total(scoring.VP, 2026)
     assert f"Năm 2026: {last['final_total']:.1f}".replace(".", ",") in shown
     ranking = next(d.value for d in at.dataframe if "Hạng" in d.value.columns)
-    assert list(ranking.columns)[:9] == [
+    assert list(ranking.columns)[:10] == [
         "Hạng",
         "Mã đơn vị",
         "Đơn vị",
         "Điểm cuối cùng",
+        "Thang 100",  # the same score drawn as a bar (issue 35)
         "Xếp loại",
         "Điểm năm 2026",
         "Xếp loại năm 2026",

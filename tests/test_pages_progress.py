@@ -15,6 +15,7 @@ from tests import scoring_fixture
 from tests.apptest_helpers import open_page, texts
 from tracker.accounts import auth
 from tracker.store import db
+from tracker.ui import tasks_view
 
 pytestmark = pytest.mark.now(fx.NOW)
 W10 = "2026-W10"
@@ -160,7 +161,12 @@ def test_tasks_page_drill_into_task_shows_texts(data) -> None:
     # BTCD, HCTC, TH, TTPVHCC: numbers (they sort as numbers); TH has none yet.
     assert units["Tỷ lệ"].fillna(-1).tolist() == [30, 10, -1, 20]
     assert units["Từ báo cáo"].iloc[2] == "Chưa báo cáo"
-    history = _frame(at, "task_history")
+    # The history is drawn when its expander is opened (issue 35), then inside it.
+    assert not [d for d in at.dataframe if TABLES["task_history"] in d.value.columns]
+    at.session_state[tasks_view.HISTORY_OPEN] = True
+    at.run()
+    (box,) = [e for e in at.expander if e.label == tasks_view.HISTORY_LABEL]
+    (history,) = [d.value for d in box.dataframe]
     assert history.iloc[0]["Khó khăn, vướng mắc"] == "Thiếu phòng tiếp dân"
     assert history.iloc[0]["Đề xuất, kiến nghị"] == "Bố trí thêm phòng tiếp công dân"
     assert history.iloc[0]["Kết quả thực hiện trong kỳ"].startswith("Tiếp 12 lượt công dân")
@@ -187,6 +193,8 @@ def test_tasks_page_unit_filter(data) -> None:
     heatmap = _charts(at)[1]
     assert heatmap["data"][0]["y"] == ["TTPVHCC"]
     assert _frame(at, "task_units")["Tỷ lệ"].tolist() == [20]
+    at.session_state[tasks_view.HISTORY_OPEN] = True
+    at.run()
     assert _frame(at, "task_history")["Tuần"].tolist() == ["Tuần 9/2026"]
     at.selectbox(key="filter_unit").set_value("__all__").run()
     assert at.query_params["unit"] == "__all__"

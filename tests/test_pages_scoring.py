@@ -12,6 +12,7 @@ from tests.test_criteria import OFFICIAL, xlsx
 from tracker.catalogue import criteria
 from tracker.metrics import scoring
 from tracker.store import db
+from tracker.ui import scoring_page
 
 W = "2026-W10"
 
@@ -66,11 +67,22 @@ def test_leader_sees_vp_ranking_and_matrix(scored) -> None:
     assert list(matrix.columns)[:2] == ["VP", "HCTC"]
     d2 = next(i for i in matrix.index if str(i).startswith("D2"))
     assert matrix.loc[d2, "BTCD"] == "Không áp dụng"
+    closed = len(at.dataframe)
+    at.session_state[scoring_page.MISSING_OPEN] = True  # drawn when opened (issue 35)
+    at.run()
+    assert len(at.dataframe) == closed + 1
     missing = frame(at, "Mã đơn vị", "Điểm", "Giải trình")
+    assert f"Xem {len(missing)} điểm chưa có tài liệu kiểm chứng" in [e.label for e in at.expander]
     # HCTC gave evidence only for A1, so its other positive scores lack evidence.
     assert "A2 — " in " ".join(missing[missing["Mã đơn vị"] == "HCTC"]["Tiêu chí"])
     assert "Lưu điểm thẩm định" not in [b.label for b in at.button]
-    assert at.get("plotly_chart")
+    # The score drawn as a bar in the ranking (no chart of the same rows above it since issue 35).
+    assert ranking["Thang 100"].tolist() == ranking["Điểm cuối cùng"].tolist()
+    assert not at.get("plotly_chart")
+    assert (
+        "Mức xếp loại: Tốt từ 90 điểm; Khá từ 70 điểm; Trung bình từ 50 điểm; Yếu dưới 50 điểm."
+        in texts(at)
+    )
 
 
 def test_the_ranking_rule_shown_is_the_setting_the_ranking_uses(scored) -> None:

@@ -113,6 +113,29 @@ def test_plan_page_shows_headings_and_the_inferred_note(users: dict) -> None:
 # --- honest labels ---------------------------------------------------------------------------
 
 
+def test_a_task_s_detail_is_drawn_when_its_expander_is_opened(users: dict) -> None:
+    """Kế hoạch sends a closed task as its title only (issue 35: a grid per closed expander was
+    drawn by the browser on every visit); opened, it shows who directs, the units and roles, and
+    the task's full text."""
+    at = open_page(users["don_vi"], "ke_hoach")
+    assert not at.exception, at.exception
+    entries = plan.outline(year=2026)
+    task = next(e["task"] for e in entries if e["kind"] == "task" and e["task"].code == "III.2.a")
+    label = f"{task.code} — {task.short_title}"
+    assert label in [e.label for e in at.expander]
+    assert len(at.dataframe) == 1  # the plan table only
+    assert task.full_text not in [t.value for t in at.text]
+    at.session_state["plan_task_III.2.a"] = True  # what the click on its title sets
+    at.run()
+    assert not at.exception, at.exception
+    box = next(e for e in at.expander if e.label == label)
+    assert "**Chỉ đạo:** Chánh Văn phòng (suy ra)" in [m.value for m in box.markdown]
+    units = box.dataframe[0].value
+    assert list(units.columns) == ["Đơn vị", "Vai trò"] and not units.empty
+    assert [t.value for t in box.text] == [task.full_text]
+    assert len(at.dataframe) == 2  # no other task opened with it
+
+
 def test_sample_units_are_marked_in_lists(users: dict) -> None:
     labels = plan.unit_labels()
     assert labels["KT"] == "Phòng Kinh tế (mẫu)"

@@ -20,7 +20,7 @@ from tests.frozen import frozen
 from tests.scoring_fixture import add_scores, ordinary_scores
 from tracker import settings
 from tracker.store import db
-from tracker.ui import score_views
+from tracker.ui import score_views, scoring_page
 
 # Texts that depend on the clock the test runs at, not on the scores.
 CLOCK_COLUMNS = {"Thẩm định bởi"}
@@ -43,11 +43,22 @@ def _comparable(shot: dict[str, Any]) -> dict[str, Any]:
     return {**shot, "tables": tables}
 
 
+def _vp_tables(at: Any) -> list[Any]:
+    """The tables inside "Chi tiết theo tiêu chí" (the Office's assessment per criterion)."""
+    return list(next(e for e in at.expander if e.label == "Chi tiết theo tiêu chí").dataframe)
+
+
 @pytest.mark.parametrize("role", ["lanh_dao", "quan_tri", "don_vi"])
 def test_page_shows_the_frozen_numbers(users, role: str, data_regression: Any) -> None:
     snap.build(users["quan_tri"])
     at = open_page(users[role], "tu_cham_diem")
     assert not at.exception, at.exception
+    assert not _vp_tables(at)  # closed: sent as its title only (issue 35)
+    at.session_state[scoring_page.VP_DETAIL] = True  # "Chi tiết theo tiêu chí" opened: drawn
+    at.session_state[scoring_page.MISSING_OPEN] = True  # and the points without evidence
+    at.run()
+    assert not at.exception, at.exception
+    assert len(_vp_tables(at)) == 1
     data_regression.check(_comparable(snap.snapshot(at)), basename=role)
 
 
@@ -92,7 +103,7 @@ def test_pages_of_units_show_the_whole_table(users) -> None:
         matrix = next(d.value for d in at.dataframe if "VP" in d.value.columns)
         assert len(ranking) <= score_views.PAGE_SIZE
         shown = whole.set_index("Mã đơn vị").loc[ranking["Mã đơn vị"]].reset_index()
-        shown = shown[whole.columns]
+        shown = score_views.with_bar(shown[whole.columns])  # the score again, drawn as a bar
         pd.testing.assert_frame_equal(ranking.reset_index(drop=True), shown, check_dtype=False)
         units = [c for c in matrix.columns if c != "VP"]
         assert len(units) == score_views.MATRIX_PAGE

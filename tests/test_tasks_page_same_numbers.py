@@ -20,6 +20,7 @@ from tests.apptest_helpers import open_page
 from tests.conftest import OFFICE_NOW, OFFICE_UNTIL
 from tests.frozen import frozen
 from tracker.accounts import auth
+from tracker.ui import tasks_view
 
 UNTIL, NOW = OFFICE_UNTIL, OFFICE_NOW  # the shared office sample (tests/conftest.py)
 pytestmark = pytest.mark.now(NOW)
@@ -95,6 +96,11 @@ def open_view(office: Path, monkeypatch: pytest.MonkeyPatch, view: str) -> Any:
     epoch = int((auth.account(username, office) or {}).get("session_epoch") or 0)
     user = auth.User(username, role, unit, session_epoch=epoch)
     at = open_page(user, "nhiem_vu", query)
+    assert not at.exception, at.exception
+    # A task's report history is drawn when its expander is opened (issue 35): open it, as the
+    # frozen views showed it.
+    at.session_state[tasks_view.HISTORY_OPEN] = True
+    at.run()
     assert not at.exception, at.exception
     return at
 

@@ -126,8 +126,36 @@ def _with_last_year(table: pd.DataFrame, year: int, path: Path) -> pd.DataFrame:
     return table
 
 
+# The ranking table's bar: the final score on the scale of 100, drawn in the cell (the number
+# itself, in Vietnamese form, is the column before it; the bar carries no label of its own).
+BAR = "Thang 100"
+
+
+def with_bar(ranked: pd.DataFrame) -> pd.DataFrame:
+    """The ranking rows with BAR (the final score again, drawn as a bar) after "Điểm cuối cùng"."""
+    table = ranked.copy()
+    table.insert(table.columns.get_loc("Điểm cuối cùng") + 1, BAR, ranked["Điểm cuối cùng"])
+    return table
+
+
+def bands_text(bands: pd.DataFrame) -> str:
+    """The grade bands as one caption: "Mức xếp loại: Tốt từ 90 điểm; …; Yếu dưới 50 điểm."
+    (what the ranking chart's dotted lines said)."""
+    parts, above = [], None
+    for grade, threshold in zip(bands["grade"], bands["threshold"], strict=True):
+        if threshold > 0:
+            parts.append(f"{grade} từ {fmt_number(float(threshold), 0)} điểm")
+        elif above is not None:
+            parts.append(f"{grade} dưới {fmt_number(float(above), 0)} điểm")
+        else:
+            parts.append(grade)
+        above = threshold
+    return "Mức xếp loại: " + "; ".join(parts) + "."
+
+
 def ranking_styler(df: pd.DataFrame) -> Styler:
     numeric = ["Điểm tự chấm", "Điểm thẩm định", "Điểm cuối cùng", "Điểm áp dụng"]
+    numeric += [BAR] if BAR in df.columns else []  # the grid draws a bar; AppTest reads this
     numeric += [c for c in df.columns if c.startswith("Điểm năm ") or c == "Thay đổi (điểm)"]
     return _styled(df, numeric)
 

@@ -26,9 +26,11 @@ from tracker.catalogue import criteria, plans
 from tracker.metrics import cache, scoring
 from tracker.scope import Scope
 from tracker.text import fmt_datetime, fmt_number, nfc
-from tracker.ui import display, filters, flash, score_charts, score_views
+from tracker.ui import display, filters, flash, score_views
 
 FLASH = "tu_cham_diem_flash"  # a write's success message, shown after the rerun
+MISSING_OPEN = "missing_open"  # the expander of the points without evidence (its open state)
+VP_DETAIL = "vp_detail"  # the expander "Chi tiết theo tiêu chí" (its open state)
 MISSING_PAGE = 100  # rows of "Điểm dương chưa có tài liệu kiểm chứng" per page
 
 
@@ -182,22 +184,31 @@ def vp_section(view: View) -> None:
         + (" (mặc định HCTC)" if words is wording.OFFICE else "")
         + f"; {words.admin_short} có thể điều chỉnh kèm nhận xét."
     )
-    with st.expander("Chi tiết theo tiêu chí"):
-        display.shared(
-            "scoring.vp_table",
-            view.year,
-            audience=display.EVERYONE,
-            draw=lambda: st.dataframe(
-                score_views.score_styler(score_views.vp_table(view.vp, words)),
-                hide_index=True,
-                width="stretch",
-                placeholder=score_views.EMPTY_CELL,
-                key="vp_table",
-            ),
-            path=view.db,
-        )
+    # Drawn only when opened (a click reruns the page): a grid in a closed expander was still
+    # drawn by the browser on every visit (issue 35).
+    box = st.expander("Chi tiết theo tiêu chí", key=VP_DETAIL, on_change="rerun")
+    if box.open:
+        with box:
+            _vp_table(view)
     if view.is_admin:
         _vp_form(view)
+
+
+def _vp_table(view: View) -> None:
+    words = view.words
+    display.shared(
+        "scoring.vp_table",
+        view.year,
+        audience=display.EVERYONE,
+        draw=lambda: st.dataframe(
+            score_views.score_styler(score_views.vp_table(view.vp, words)),
+            hide_index=True,
+            width="stretch",
+            placeholder=score_views.EMPTY_CELL,
+            key="vp_table",
+        ),
+        path=view.db,
+    )
 
 
 def _vp_form(view: View) -> None:
@@ -267,20 +278,22 @@ def ranking_section(view: View) -> None:
     shown = _ranking_page(score_views.ranking(year, view.db))
     codes = tuple(shown["Mã đơn vị"])
 
+    bands = score_views.bands(year, view.db)
+
     def draw() -> None:
-        chart = score_charts.ranking_bars(
-            view.table[view.table["unit_code"].isin(codes)],
-            score_views.bands(year, view.db),
-            basis,
-        )
-        st.plotly_chart(chart, key="ranking_chart", config={"displayModeBar": False})
+        # The final score as a bar inside the ranking table (one grid for the browser to draw,
+        # not a plotly chart of the same rows above it: issue 35, 155 ms of the page at city
+        # scale); the grade beside it and the bands in the caption under it.
+        st.caption(f"{basis}.")
         st.dataframe(
-            score_views.ranking_styler(shown),
+            score_views.ranking_styler(score_views.with_bar(shown)),
             hide_index=True,
             width="stretch",
             placeholder="—",  # an unranked unit's empty Hạng, not "None"
+            column_config={score_views.BAR: _bar_column()},
             key="ranking_table",
         )
+        st.caption(score_views.bands_text(bands))
 
     display.shared(
         "scoring.ranking", year, codes, basis, audience=display.EVERYONE, draw=draw, path=view.db
@@ -293,6 +306,20 @@ def ranking_section(view: View) -> None:
     )
     st.caption(f"Chỉ xếp hạng đơn vị {rule}; điểm cuối cùng dùng điểm thẩm định nếu có.")
     _scores_download(year, view.db)
+
+
+def _bar_column() -> Any:
+    """The ranking's bar column: 0 to 100, no number printed (a blank format: the number is in
+    the column before it, with the decimal comma the grid's printf cannot write)."""
+    return st.column_config.ProgressColumn(
+        score_views.BAR,
+        min_value=0,
+        max_value=100,
+        format=" ",
+        color="blue",
+        width="medium",
+        help="Điểm cuối cùng trên thang 100",
+    )
 
 
 def _rank_min_points(year: int, path: Path) -> str | None:
@@ -481,7 +508,13 @@ def _missing_evidence(year: int, path: Path) -> None:
     st.subheader("Điểm dương chưa có tài liệu kiểm chứng")
     if missing.empty:
         st.success("Mọi điểm dương đều có tài liệu kiểm chứng.")
-    else:
+        return
+    # Drawn only when opened (a click reruns the page); the label says how many (issue 35).
+    label = f"Xem {fmt_number(len(missing), 0)} điểm chưa có tài liệu kiểm chứng"
+    box = st.expander(label, key=MISSING_OPEN, on_change="rerun")
+    if not box.open:
+        return
+    with box:
         shown = _paged(missing, "missing", MISSING_PAGE)
         shown.attrs.update(missing.attrs)  # its score columns, on any page of it
         st.dataframe(

@@ -21,6 +21,8 @@ from tracker.ui import charts, display, filters, heatmap_view, tables
 # A task's history, a page at a time: its rows carry four long texts each; 200 of them were
 # 150 KB and a quarter of the page's time in the browser (office scale).
 HISTORY_ROWS = 50
+HISTORY_LABEL = "Lịch sử báo cáo (mới nhất trước)"
+HISTORY_OPEN = "task_history_open"  # its expander's open state
 
 
 def completion(week: str, unit: str | None, tasks: pd.DataFrame, path: Path) -> None:
@@ -123,12 +125,17 @@ def _history(task: str, week: str, unit: str | None, path: Path) -> None:
     if history.empty:
         st.info(f"{progress.NO_DATA}: chưa đơn vị nào báo cáo nhiệm vụ {task}.")
         return
-    st.markdown("**Lịch sử báo cáo** (mới nhất trước)")
-    display.show(
-        history,
-        key="task_history",
-        share=(task, week, unit),
-        audience=display.EVERYONE,
-        path=path,
-        rows=HISTORY_ROWS,
-    )
+    # Drawn only when opened (a click reruns the page; it stays open from task to task): its
+    # long texts were the page's heaviest grid for the browser, drawn on every visit (issue 35).
+    box = st.expander(HISTORY_LABEL, key=HISTORY_OPEN, on_change="rerun")
+    if not box.open:
+        return
+    with box:
+        display.show(
+            history,
+            key="task_history",
+            share=(task, week, unit),
+            audience=display.EVERYONE,
+            path=path,
+            rows=HISTORY_ROWS,
+        )

@@ -38,7 +38,7 @@ def render(scope: Scope) -> None:
 
 
 def _outline(scope: Scope) -> None:
-    """The plan as the document reads: headings, then each task (its full text on a click)."""
+    """The plan as the document reads: headings, then each task (its detail drawn on a click)."""
     st.subheader("Nội dung chi tiết")
     st.caption("Theo bố cục của Kế hoạch: tiêu đề mục, rồi từng nhiệm vụ (bấm để xem toàn văn).")
     path, year = scope.db, scope.year
@@ -52,7 +52,14 @@ def _outline(scope: Scope) -> None:
             st.markdown(f"**{entry['number']} {entry['text']}**")
             continue
         task = entry["task"]
-        with st.expander(f"{task.code} — {task.short_title}"):
+        # Drawn only when opened (a click reruns the page): the city's plan had a grid in every
+        # closed expander, each mounted by the browser on every visit (issue 35).
+        box = st.expander(
+            f"{task.code} — {task.short_title}", key=f"plan_task_{task.code}", on_change="rerun"
+        )
+        if not box.open:
+            continue
+        with box:
             directing = plan.directing_label(task.directing, task.assignment_inferred)
             st.markdown(f"**Chỉ đạo:** {directing}")
             rows = assignments[assignments["task_code"] == task.code]
