@@ -292,7 +292,7 @@ def test_a_registry_from_before_the_task_title_gets_it_at_the_next_refresh(city_
 @pytest.mark.parametrize("name", queries.names(city=True))
 def test_every_registry_query_runs_on_the_sample(city: Path, name: str) -> None:
     samples = {"year": 2026, "body": "X001", "today": datetime(2026, 7, 1).date()}
-    samples |= {"username": "x001.quantri", "upto": "2026-W20"}
+    samples |= {"username": "x001.quantri", "upto": "2026-W20", "role": "quan_tri_tp"}
     if name == "city_bodies_without_plan":  # every sample body has 2026's plan, none 2027's
         samples["year"] = 2027
     params = {p: samples[p] for p in queries.load(name).params}

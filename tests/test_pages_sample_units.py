@@ -15,7 +15,7 @@ from tracker import settings
 from tracker.accounts import auth
 from tracker.exports import tables as exports
 from tracker.metrics import difficulties
-from tracker.ui import tables
+from tracker.ui import tables, tasks_view
 
 pytestmark = pytest.mark.now(fx.NOW)
 
@@ -55,6 +55,9 @@ def test_tasks_page_marks_sample_units(data) -> None:
     assert f"TH - {TH}" in units
     assert f"HCTC - {HCTC}" in units
     assert any("Chủ trì: TH (mẫu)" in c.value for c in at.caption)
+    at.session_state[tasks_view.HISTORY_OPEN] = True  # drawn once opened (issue 35)
+    at.run()
+    assert not at.exception, at.exception
     history = _frame(at, "Kết quả thực hiện trong kỳ")["Đơn vị"].tolist()
     assert history == ["TTPVHCC - Trung tâm Phục vụ hành chính công thành phố"]
 
