@@ -2,7 +2,7 @@
 -- expected: the expects_report macro (queries/rules.sql: $week's year has a plan, $week >= its first reporting week, not exempt); otherwise state 'Không yêu cầu' (a report sent anyway is still shown in first_upload).
 -- deadline: the week_deadline macro (queries/rules.sql: the plan's deadline_weekday of the week at its deadline_time, default Friday 16:30, moved off days off).
 -- first_upload = uploaded_at of the (unit, week)'s FIRST accepted submission (superseded versions included), so a later correction keeps an on-time week on time; on_time = first_upload <= deadline (16:30:00 exactly is on time).
--- state: 'Không yêu cầu' | 'Chưa nộp' (no accepted submission; rejected ones do not count) | 'Đúng hạn' | 'Trễ hạn'.
+-- state: the report_state macro (queries/rules.sql): 'Không yêu cầu' | 'Chưa nộp' (no accepted submission; rejected ones do not count) | 'Đúng hạn' | 'Trễ hạn'.
 -- reporter, phone (Người lập, Điện thoại): from the unit's LAST accepted submission of any week (latest upload, then highest id), the same rule as unit_last_contact.sql, so a missing unit still has a contact.
 -- params: $week
 -- grain: one row per active unit, in catalogue order
@@ -46,12 +46,7 @@ select
     coalesce(s.versions, 0) as versions,
     s.first_upload is not null as reported,
     coalesce(s.first_upload <= c.deadline, false) as on_time,
-    case
-        when not c.expected then 'Không yêu cầu'
-        when s.first_upload is null then 'Chưa nộp'
-        when s.first_upload <= c.deadline then 'Đúng hạn'
-        else 'Trễ hạn'
-    end as state,
+    report_state(c.expected, s.first_upload, c.deadline) as state,
     k.reporter,
     k.phone
 from unit as u

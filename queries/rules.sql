@@ -137,6 +137,17 @@ create or replace macro week_deadline(w) as
     )
     + cast(plan_setting_value(week_year(w), 'deadline_time') as time);
 
+-- report_state(expected, first_upload, deadline): a unit's reporting state for a week, from
+-- whether the week expects a report, the unit's FIRST accepted upload for it (NULL: none) and the
+-- week's deadline: 'Không yêu cầu' | 'Chưa nộp' | 'Đúng hạn' (16:30:00 exactly is on time) | 'Trễ hạn'.
+create or replace macro report_state(expected, first_upload, deadline) as
+    case
+        when not expected then 'Không yêu cầu'
+        when first_upload is null then 'Chưa nộp'
+        when first_upload <= deadline then 'Đúng hạn'
+        else 'Trễ hạn'
+    end;
+
 -- week_lock_time(w): after this a week locks for unit users, the deadline + the plan's lock_days.
 create or replace macro week_lock_time(w) as
     week_deadline(w)

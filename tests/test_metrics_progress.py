@@ -370,6 +370,30 @@ def test_unit_reporting_history(data: Path) -> None:
     assert hctc.iloc[0]["Nộp lần đầu lúc"] == pd.Timestamp("2026-03-05 10:00")
 
 
+def test_a_unit_s_history_in_one_query_is_each_week_s_status(office_w10: Path) -> None:
+    """unit_reporting_history.sql against reporting_status.sql week by week (the oracle), for
+    every unit of the office sample, inactive ones included."""
+    from tracker.catalogue import periods, plans
+    from tracker.metrics import reporting
+
+    first = plans.first_week(2026, office_w10)
+    weeks = periods.weeks_between(first, "2026-W10")
+    statuses = {w: reporting.week_status(w, office_w10).set_index("unit_code") for w in weeks}
+    units = db.query("units", office_w10)["code"]
+    for unit in units:
+        history = reporting.unit_history(unit, first, "2026-W10", office_w10)
+        expected = [
+            (w, s.loc[unit, "state"], s.loc[unit, "first_upload"], int(s.loc[unit, "versions"]))
+            for w, s in reversed(statuses.items())
+            if unit in s.index
+        ]
+        got = [
+            (r.period, r.state, r.first_upload, int(r.versions))
+            for r in history.itertuples(index=False)
+        ]
+        assert [tuple(map(str, g)) for g in got] == [tuple(map(str, e)) for e in expected], unit
+
+
 def test_status_counts_and_tables(data: Path) -> None:
     counts = dict(zip(*progress.status_counts(W10).to_dict("list").values(), strict=True))
     assert counts == {

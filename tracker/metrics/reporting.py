@@ -37,6 +37,14 @@ def week_status(week: str, path: Path | None = None) -> pd.DataFrame:
     return df[STATUS_COLUMNS + extra]
 
 
+def unit_history(unit: str, first_week: str, week: str, path: Path | None = None) -> pd.DataFrame:
+    """One unit's state for every week from `first_week` to `week`, newest first, by the rules of
+    week_status (period, state, first_upload, last_upload, versions; none for an inactive unit)."""
+    return db.query(
+        "unit_reporting_history", path=path, unit=unit, first_week=first_week, week=week
+    )
+
+
 def rates(week: str, path: Path | None = None) -> dict:
     """expected, reported, on_time counts and the two rates in percent (None when nothing expected)."""
     df = db.query("reporting_status", path=path, week=week)

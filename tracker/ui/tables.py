@@ -283,9 +283,9 @@ def status_table(df: pd.DataFrame, path: Path) -> pd.DataFrame:
 def unit_reporting_history(unit: str, week: str, path: Path) -> pd.DataFrame:
     """One unit's reporting state for every week from the first reporting week to `week`.
 
-    Uses reporting.week_status (the single definition of on time / late / missing), one cached
-    query per week, newest week first. Built once per data version, unit and week (4,000
-    units: each week's status of every unit copied and searched took 40 ms a view).
+    reporting.unit_history (the rules of on time / late / missing, defined once in
+    queries/rules.sql), newest week first, in one query (it was one query of every unit per
+    week: 49 of them a view in December). Built once per data version, unit and week.
     """
     return cache.derived(
         "tables.unit_reporting_history",
@@ -298,22 +298,17 @@ def unit_reporting_history(unit: str, week: str, path: Path) -> pd.DataFrame:
 
 def _unit_reporting_history(unit: str, week: str, path: Path) -> pd.DataFrame:
     first = plans.first_week(plans.of_week(week), path)
-    rows = []
-    for w in reversed(periods.weeks_between(first, week) if first <= week else []):
-        status = reporting.week_status(w, path)
-        match = status[status["unit_code"] == unit]
-        if match.empty:
-            continue
-        r = match.iloc[0]
-        rows.append(
-            {
-                "Tuần": periods.label(w),
-                "Tình trạng": r["state"],
-                "Nộp lần đầu lúc": r["first_upload"],
-                "Nộp lần cuối lúc": r["last_upload"],
-                "Số lần nộp": int(r["versions"]),
-            }
-        )
+    history = reporting.unit_history(unit, first, week, path)
+    rows = [
+        {
+            "Tuần": periods.label(r.period),
+            "Tình trạng": r.state,
+            "Nộp lần đầu lúc": r.first_upload,
+            "Nộp lần cuối lúc": r.last_upload,
+            "Số lần nộp": int(r.versions),
+        }
+        for r in history.itertuples(index=False)
+    ]
     columns = ["Tuần", "Tình trạng", "Nộp lần đầu lúc", "Nộp lần cuối lúc", "Số lần nộp"]
     table = pd.DataFrame(rows, columns=columns)
     for name in ("Nộp lần đầu lúc", "Nộp lần cuối lúc"):
