@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,10 +33,16 @@ def derived(
 
 
 @contextmanager
-def snapshot(path: Path | None = None) -> Iterator[None]:
-    """Every read of this thread in the block sees one committed state of the database."""
-    with db.snapshot(path):
+def snapshot(path: Path | None = None, *, share: float | None = None) -> Iterator[None]:
+    """Every read of this thread in the block sees one committed state of the database; with
+    `share` (seconds), the one other sharing runs see, if no older than that (db.snapshot)."""
+    with db.snapshot(path, share=share):
         yield
+
+
+def figures_time(path: Path | None = None) -> datetime | None:
+    """When the state this thread's snapshot reads was taken, if a newer one exists."""
+    return db.figures_time(path)
 
 
 def in_snapshot(path: Path | None = None) -> bool:

@@ -1,25 +1,20 @@
-"""The only module that talks to DuckDB: one connection per process, a cursor per call.
+"""The only module that talks to DuckDB: one connection per file, a cursor per call.
 
-Reads run in parallel: each call takes its own cursor of the one connection and DuckDB releases
-the GIL inside a query. Writes take turns (transaction()). Results are cached per data version
-(a counter every write transaction bumps) and shared by every session of the process; a missing
-entry is computed once while other sessions asking for it wait (no thundering herd). A read and
-the data version it is filed under are taken together (_commit_lock), so a cached result never
-mixes data from before and after a commit, and nothing cached survives the commit that changes
-it. A result that reads only catalogues (relations.py) is filed under the catalogue version,
-which only a write to a catalogue table moves: a write names its table (Tx.insert, update,
-delete), and a statement through Tx.rows that DuckDB's parser does not call a SELECT counts as
-a write to every catalogue. Likewise a commit that wrote only the sign-in tables (sessions,
-login counters, accounts, audit: relations.SIGN_IN_TABLES) leaves the data version standing, so
-a sign-in does not retire the pages' results; a result that may read those tables follows every
-write instead, and a value filed under the data version may not read them (checked).
+Reads run in parallel (a cursor each; DuckDB releases the GIL inside a query); writes take turns
+(transaction()). Results are cached per data version, a counter every write bumps, and shared by
+every session; a missing entry is computed once while the others wait. A read and the version it
+is filed under are taken together (_commit_lock), so a cached result never mixes states, and a
+commit retires what it changes. A result that reads only catalogues (relations.py) follows the
+catalogue version, moved only by a write to a catalogue table (a write names its table; a
+statement DuckDB's parser does not call a SELECT counts as a write to every catalogue). A commit
+that wrote only the sign-in tables (relations.SIGN_IN_TABLES) leaves the data version standing;
+a result that may read them follows every write, and a value filed under the data version may
+not read them (checked). Dashboard runs may share one snapshot (shared_snapshots.py).
 
-Many files (issue 34: a file per body, and the city registry): each is opened on first use
-(opening.py: migrations, rules only when changed, relations once per schema), at most
-settings.MAX_OPEN_DATABASES stay open (the least recently used idle one is closed; one with a
-cursor, a transaction or a snapshot out never is, nor the home body's or the registry), and the
-result cache (resultcache.py) lets its least recently used entries go rather than emptying.
-Every commit that writes data bumps the file's data stamp and tells the on_commit() hooks.
+Many files (issue 34: one per body, and the city registry): each opened on first use (opening.py),
+at most settings.MAX_OPEN_DATABASES open (the least recently used idle one closes; never one in
+use, the home body's or the registry); the result cache (resultcache.py) lets its least recently
+used entries go. Every commit that writes data bumps the file's data stamp and tells on_commit().
 """
 
 from __future__ import annotations
@@ -30,6 +25,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +33,7 @@ import duckdb
 import pandas as pd
 
 from tracker import settings
-from tracker.store import builds, opening, queries, relations, resultcache
+from tracker.store import builds, opening, queries, relations, resultcache, shared_snapshots
 from tracker.store.builds import CATALOGUE as CATALOGUE
 from tracker.store.builds import DATA as DATA
 from tracker.store.builds import EVERYTHING as EVERYTHING
@@ -46,6 +42,7 @@ from tracker.store.builds import building as building
 from tracker.store.opening import BUSY_MESSAGE as BUSY_MESSAGE
 from tracker.store.opening import DatabaseBusyError as DatabaseBusyError
 from tracker.store.opening import busy_error as busy_error
+from tracker.store.shared_snapshots import Versions  # by scope: _versions()
 from tracker.store.tx import Tx as Tx  # the write verbs; db.Tx names it everywhere
 
 _lock = threading.RLock()
@@ -56,6 +53,7 @@ _write_lock = threading.RLock()
 _commit_lock = threading.Lock()
 _filling: dict[tuple, threading.Event] = {}  # keys being computed by one thread right now
 _pinned = threading.local()  # the snapshot a thread's reads use inside snapshot()
+_wrote = threading.local()  # by file: (opening, data version) of the thread's last data write
 # Open files, least recently used first; how many cursors, transactions and snapshots of each
 # are out right now (a file in use is never closed to make room).
 _connections: OrderedDict[str, duckdb.DuckDBPyConnection] = OrderedDict()
@@ -73,6 +71,7 @@ _openings = itertools.count(1)
 _data_relations: dict[str, frozenset[str]] = {}  # per database: relations that may read data
 _sign_in_relations: dict[str, frozenset[str]] = {}  # ... and those that may read sign-in tables
 _cache = resultcache.ResultCache(settings.CACHE_ENTRIES)
+_board = shared_snapshots.Board()  # the snapshot each file's dashboard runs share
 _MISS = resultcache.MISS
 _memos: dict[str, dict[str, Any]] = {}
 # Run once per database per process, right after the migrations (see on_first_connect).
@@ -210,6 +209,7 @@ def _filling_paths() -> set[str]:
 def _close(key: str) -> None:
     """Close one file and forget what this process kept of it: its versions restart at the
     next opening, and another process may write it meanwhile."""
+    _board.drop(key)
     con = _connections.pop(key, None)
     if con is not None:
         con.close()
@@ -219,14 +219,11 @@ def _close(key: str) -> None:
 
 
 def migrate_only(path: Path) -> None:
-    """Migrate `path` (and define its rules) and close it, without the first-connect hooks: a
-    template that many body files are copied from (tracker/city/seeding.py), with their small
-    blocks."""
-    path = _resolve(path)
-    with _lock:
-        if str(path) in _connections:
-            raise RuntimeError(f"{path} is open")
-    opening.open_file(path, small=True).con.close()
+    """Migrate `path` (its rules defined) and close it, without the first-connect hooks: the
+    template body files are copied from, small blocks (tracker/city/seeding.py)."""
+    if str(_resolve(path)) in open_paths():
+        raise RuntimeError(f"{path} is open")
+    opening.open_file(_resolve(path), small=True).con.close()
 
 
 CLOSE_WAIT_SECONDS = 60.0  # for other threads' calls (the daily backup, another session)
@@ -240,14 +237,11 @@ def close_all() -> None:
             for cur in _cursors:
                 cur.interrupt()
             _idle.wait_for(_nothing_in_use, timeout=CLOSE_WAIT_SECONDS)
+        _board.drop()
         for con in _connections.values():
             con.close()
-        _connections.clear()
-        _in_use.clear()
-        _kinds.clear()
-        _cache.clear()
-        _memos.clear()
-        _filling.clear()
+        for forgotten in (_connections, _in_use, _kinds, _cache, _memos, _filling):
+            forgotten.clear()
 
 
 def _nothing_in_use() -> bool:
@@ -280,13 +274,8 @@ def data_stamp(path: Path | None = None) -> int:
 
 
 def _scope(sql: str, path: str) -> int:
-    """What the SELECT `sql` reads: CATALOGUE, DATA, or EVERYTHING (it may read a sign-in
-    table, or the parser cannot tell)."""
-    if relations.reads_only_catalogues(sql, _data_relations[path]):
-        return CATALOGUE
-    if relations.may_read(sql, _sign_in_relations[path]):
-        return EVERYTHING
-    return DATA
+    """What the SELECT `sql` reads in the file at `path` (relations.scope)."""
+    return relations.scope(sql, _data_relations[path], _sign_in_relations[path])
 
 
 def _versions(path: str) -> tuple[int, int, int]:
@@ -355,9 +344,6 @@ def _fill_once(key: tuple, compute: Callable[[], Any]) -> Any:
         event.set()
 
 
-Versions = tuple[int, int, int]  # _versions(): by scope
-
-
 def _pinned_snapshot(path: Path) -> tuple[duckdb.DuckDBPyConnection, Versions] | None:
     return getattr(_pinned, "snapshots", {}).get(str(path))
 
@@ -371,37 +357,70 @@ def _read_cursor(path: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, Versio
         yield pinned
         return
     with _cursor(path) as cur:
-        with _commit_lock:
-            cur.execute("begin transaction")
-            # DuckDB takes a transaction's snapshot when it first reads the database, not at
-            # BEGIN: read here, so the snapshot and the version belong to the same moment.
-            cur.execute("select version from schema_migration limit 1").fetchall()
-            versions = _versions(str(path))
+        versions = _begin_read(cur, str(path))
         try:
             yield cur, versions
         finally:
             cur.execute("rollback")  # read only: nothing to keep
 
 
+def _begin_read(cur: duckdb.DuckDBPyConnection, key: str) -> Versions:
+    """Open `cur`'s read transaction; the versions it sees."""
+    with _commit_lock:
+        cur.execute("begin transaction")
+        # DuckDB takes a transaction's snapshot when it first reads the database, not at
+        # BEGIN: read here, so the snapshot and the version belong to the same moment.
+        cur.execute("select version from schema_migration limit 1").fetchall()
+        return _versions(key)
+
+
 @contextmanager
-def snapshot(path: Path | None = None) -> Iterator[None]:
+def _shared_cursor(path: Path, share: float) -> Iterator[tuple[Any, Versions]]:
+    """The file's shared snapshot if idle and fitting (nothing committed since, or opened at most
+    `share` seconds ago), else a new one, published."""
+    key = str(path)
+
+    def opened() -> shared_snapshots.Shared:
+        cur = con.cursor()
+        return shared_snapshots.Shared(cur, _begin_read(cur, key), settings.now())
+
+    wrote = _wrote.__dict__.get(key, (None, 0))  # its own writes are shown to a thread
+    own = wrote[1] if wrote[0] == _opening[key] else 0
+    fits = lambda s: s.fits(_versions(key), share, own)  # noqa: E731
+    with _using(path) as con, _board.use(key, fits, opened) as found:
+        _pinned.taken[key] = found.taken_at
+        yield found.cursor, found.versions
+
+
+@contextmanager
+def snapshot(path: Path | None = None, *, share: float | None = None) -> Iterator[None]:
     """Every read of this thread inside the block sees one committed state of the database.
 
     For a page that builds one view from several queries: without it a commit between two of
     them would show totals from before it beside lines from after it. Nested blocks share the
-    outer snapshot.
+    outer snapshot. With `share` (seconds), the state other runs that share see, if it is no
+    older than that or nothing was committed since (figures_time() says which state it is).
     """
     path = _resolve(path)
     snapshots = _pinned.__dict__.setdefault("snapshots", {})
     if str(path) in snapshots:
         yield
         return
-    with _read_cursor(path) as pinned:
+    _pinned.__dict__.setdefault("taken", {})[str(path)] = settings.now()
+    reader = _read_cursor(path) if share is None else _shared_cursor(path, share)
+    with reader as pinned:
         snapshots[str(path)] = pinned
         try:
             yield
         finally:
             del snapshots[str(path)]
+
+
+def figures_time(path: Path | None = None) -> datetime | None:
+    """When this thread's snapshot of `path` was taken if data was committed after it, else None."""
+    key, pinned = str(_resolve(path)), _pinned_snapshot(_resolve(path))
+    behind = pinned is not None and pinned[1][DATA] != _data_generation.get(key)
+    return _pinned.taken[key] if behind else None
 
 
 def in_snapshot(path: Path | None = None) -> bool:
@@ -545,16 +564,20 @@ def _bump(key: str, tx: Tx) -> None:
         _generation[key] = _generation.get(key, 0) + 1
         if tx.data_touched:
             _data_generation[key] = _data_generation.get(key, 0) + 1
+            _wrote.__dict__[key] = (_opening[key], _data_generation[key])
         if tx.catalogue_touched:
             _catalogue_generation[key] = _catalogue_generation.get(key, 0) + 1
+        _board.retire_idle(key, older_than=settings.BUSY_FIGURES_SECONDS)
         _drop_retired(key)
 
 
 def _drop_retired(path: str) -> None:
     """Forget what no new reader can ask for any more: results of an older version of `path`
     (a morning of uploads would otherwise keep a copy of every page's tables per upload)."""
-    current = _versions(path)
-    _cache.retire(path, lambda key: key[1] >= current[key[2]])  # key: (path, version, scope, ...)
+    current, shared = _versions(path), _board.versions(path)  # the shared state's are wanted
+    _cache.retire(  # key: (path, version, scope, ...)
+        path, lambda key: key[1] >= current[key[2]] or (shared and key[1] == shared[key[2]])
+    )
 
 
 def checkpoint(path: Path | None = None) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 
 import duckdb
 
+from tracker.store import builds
+
 # Tables the Office edits rarely; results that read only these stay cached across submissions,
 # which keeps uploads and page loads fast.
 CATALOGUE_TABLES = frozenset(
@@ -137,6 +139,15 @@ def may_read(sql: str, relations: frozenset[str]) -> bool:
     """Whether the SELECT `sql` may read one of `relations` (unparsable: it may)."""
     names = names_read(sql)
     return names is None or not names.isdisjoint(relations)
+
+
+def scope(sql: str, data: frozenset[str], sign_in: frozenset[str]) -> int:
+    """What the SELECT `sql` reads, given a file's relations that may read data and sign-in
+    tables: CATALOGUE, DATA, or EVERYTHING (it may read a sign-in table, or the parser cannot
+    tell)."""
+    if reads_only_catalogues(sql, data):
+        return builds.CATALOGUE
+    return builds.EVERYTHING if may_read(sql, sign_in) else builds.DATA
 
 
 def reads_only_catalogues(sql: str, data: frozenset[str]) -> bool:

@@ -29,6 +29,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from tracker import settings
 from tracker.metrics import cache
 from tracker.roles import User
 from tracker.text import fmt_number, fmt_pct, is_missing
@@ -150,6 +151,9 @@ def page(df: pd.DataFrame, *, key: str, rows: int = PAGE_ROWS) -> pd.DataFrame:
 # sessions' views cannot run in parallel; on two cores, letting them run together cost 1.1-1.4x
 # the same eight one after another (the GIL handed between cores; pinned to one core: 0.97x).
 # Taking turns, the eighth session waits what it would in a queue, and the first is served first.
+# A run that had to wait may show the state the runs before it computed, if it is at most
+# settings.BUSY_FIGURES_SECONDS old: during a burst of uploads, every upload is a new state, and
+# computing each page again for each of them kept 20 leaders waiting 14-25 s (the peak).
 _TURNS = threading.Lock()
 
 
@@ -157,9 +161,27 @@ _TURNS = threading.Lock()
 def consistent(path: Path) -> Iterator[None]:
     """One committed state of the database at `path` (the page's scope) for the rest of the
     page run: its sections agree even while a unit uploads, and shared() files what it draws
-    under that state. The run takes its turn among the sessions' dashboard runs (see _TURNS)."""
-    with _TURNS, cache.snapshot(path):
-        yield
+    under that state. The run takes its turn among the sessions' dashboard runs (see _TURNS);
+    when it had to wait, the state may be a few seconds old, and the page says its time."""
+    waited = not _TURNS.acquire(blocking=False)
+    if waited:
+        _TURNS.acquire()
+    try:
+        with cache.snapshot(path, share=settings.BUSY_FIGURES_SECONDS if waited else None):
+            _figures_time(path)
+            yield
+    finally:
+        _TURNS.release()
+
+
+def _figures_time(path: Path) -> None:
+    """Say so when the page shows a state older than the latest (a busy moment, see _TURNS)."""
+    taken = cache.figures_time(path)
+    if taken is not None:
+        st.caption(
+            f"Đang có nhiều lượt nộp báo cáo: số liệu tính lúc {taken:%H:%M:%S}, "
+            "cập nhật sau vài giây."
+        )
 
 
 @dataclass(frozen=True)
