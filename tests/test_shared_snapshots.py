@@ -56,6 +56,31 @@ def test_a_run_always_sees_its_own_thread_s_last_write(tmp_db) -> None:
     assert _units_seen(share=60.0) == before + 1
 
 
+def test_a_session_sees_its_own_save_from_its_next_run_on_another_thread(tmp_db) -> None:
+    """A browser session's runs each get a thread of their own: what it saved in one run is
+    shown to its next, even when that run shares an older snapshot."""
+    from tracker.metrics import cache
+
+    before = _units_seen(share=0.0)  # the shared state, without ZZ1
+
+    def save() -> None:  # one run of session S: a form saved
+        cache.acting_for("S")
+        with db.transaction() as tx:
+            tx.execute("insert into unit (code, name, sort_order) values ('ZZ1', 'x', 999)")
+
+    seen: dict[str, int] = {}
+
+    def view(session: str) -> None:  # a later run, on another thread
+        cache.acting_for(session)
+        seen[session] = _units_seen(share=60.0)
+
+    for target, args in ((save, ()), (view, ("T",)), (view, ("S",))):
+        thread = threading.Thread(target=target, args=args)
+        thread.start()
+        thread.join()
+    assert seen == {"S": before + 1, "T": before}  # T may be shown the shared, older state
+
+
 def test_a_shared_state_older_than_its_bound_is_not_shown(tmp_db, monkeypatch) -> None:
     before = _units_seen(share=0.0)
     _add_unit("ZZ1")

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tracker.store import db
+from tracker.store import db, shared_snapshots
 
 T = TypeVar("T")
 
@@ -38,6 +38,12 @@ def snapshot(path: Path | None = None, *, share: float | None = None) -> Iterato
     `share` (seconds), the one other sharing runs see, if no older than that (db.snapshot)."""
     with db.snapshot(path, share=share):
         yield
+
+
+def acting_for(session: str | None) -> None:
+    """The rest of this thread's run is `session`'s: a shared snapshot it is shown always
+    holds what that session saved (tracker/store/shared_snapshots.py)."""
+    shared_snapshots.acting_for(session)
 
 
 def figures_time(path: Path | None = None) -> datetime | None:

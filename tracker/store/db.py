@@ -53,7 +53,7 @@ _write_lock = threading.RLock()
 _commit_lock = threading.Lock()
 _filling: dict[tuple, threading.Event] = {}  # keys being computed by one thread right now
 _pinned = threading.local()  # the snapshot a thread's reads use inside snapshot()
-_wrote = threading.local()  # by file: (opening, data version) of the thread's last data write
+_writes = shared_snapshots.Writes()  # each session's last data write, by file
 # Open files, least recently used first; how many cursors, transactions and snapshots of each
 # are out right now (a file in use is never closed to make room).
 _connections: OrderedDict[str, duckdb.DuckDBPyConnection] = OrderedDict()
@@ -384,8 +384,7 @@ def _shared_cursor(path: Path, share: float) -> Iterator[tuple[Any, Versions]]:
         cur = con.cursor()
         return shared_snapshots.Shared(cur, _begin_read(cur, key), settings.now())
 
-    wrote = _wrote.__dict__.get(key, (None, 0))  # its own writes are shown to a thread
-    own = wrote[1] if wrote[0] == _opening[key] else 0
+    own = _writes.last(key, _opening[key])  # a session is always shown what it saved
     fits = lambda s: s.fits(_versions(key), share, own)  # noqa: E731
     with _using(path) as con, _board.use(key, fits, opened) as found:
         _pinned.taken[key] = found.taken_at
@@ -564,7 +563,7 @@ def _bump(key: str, tx: Tx) -> None:
         _generation[key] = _generation.get(key, 0) + 1
         if tx.data_touched:
             _data_generation[key] = _data_generation.get(key, 0) + 1
-            _wrote.__dict__[key] = (_opening[key], _data_generation[key])
+            _writes.note(key, _opening[key], _data_generation[key])
         if tx.catalogue_touched:
             _catalogue_generation[key] = _catalogue_generation.get(key, 0) + 1
         _board.retire_idle(key, older_than=settings.BUSY_FIGURES_SECONDS)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,11 +41,49 @@ class Shared:
 
     def fits(self, latest: Versions, share: float, own_write: int) -> bool:
         """Whether a run may read this state: it holds the data its thread wrote last
-        (`own_write`: the data version that commit made, 0 if none), and it is the `latest` or
+        (`own_write`: the data version that commit made, 0 if none: Writes), and it is the `latest` or
         at most `share` seconds old."""
         if self.versions[DATA] < own_write:
             return False
         return self.versions == latest or self.age() <= share
+
+
+_writer = threading.local()  # whose run this thread is running (acting_for)
+
+
+def acting_for(writer: str | None) -> None:
+    """This thread's runs are `writer`'s (a browser session) until said otherwise: what the
+    writer saved is shown to all its runs, whichever thread runs them (Writes)."""
+    _writer.key = writer
+
+
+def writer() -> str:
+    """This thread's writer: the session acting_for() named, else the thread itself."""
+    return getattr(_writer, "key", None) or f"thread:{threading.get_ident()}"
+
+
+class Writes:
+    """The data version each writer last committed to each file (the latest few thousand), so
+    a run that shares an older snapshot is never shown one without its writer's own save."""
+
+    def __init__(self, keep: int = 4096) -> None:
+        self._lock = threading.Lock()
+        self._keep = keep
+        self._last: OrderedDict[tuple[str, str], tuple[int, int]] = OrderedDict()
+
+    def note(self, path: str, opening: int, version: int) -> None:
+        """This thread's writer committed data `version` of `path` (its `opening`)."""
+        with self._lock:
+            self._last[(writer(), path)] = (opening, version)
+            self._last.move_to_end((writer(), path))
+            if len(self._last) > self._keep:
+                self._last.popitem(last=False)
+
+    def last(self, path: str, opening: int) -> int:
+        """The data version this thread's writer last committed to `path` (0: none known)."""
+        with self._lock:
+            found = self._last.get((writer(), path))
+        return found[1] if found is not None and found[0] == opening else 0
 
 
 def _end(snapshot: Shared) -> None:

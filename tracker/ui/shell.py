@@ -29,6 +29,7 @@ from tracker.accounts import auth, backups, devices, directory, sessions, signin
 from tracker.accounts.auth import User
 from tracker.catalogue import catalogues, plans
 from tracker.city import bodies, overview, registry
+from tracker.metrics import cache
 from tracker.scope import Scope, home_db
 from tracker.ui import filters, session_routes
 
@@ -121,6 +122,8 @@ def frame(page_key: str) -> Scope:
     """Set up the page and return its scope; stop with a login form or a refusal unless the
     user may see it (and, for a page that shows a plan, unless the database holds one)."""
     page = PAGES[page_key]
+    ctx = get_script_run_ctx()  # this run's writes are its browser session's (cache.acting_for)
+    cache.acting_for(ctx.session_id if ctx is not None else None)
     home = home_db()  # the home body's: its login form, sample banner and daily backup
     try:
         catalogues.open_database(home)
