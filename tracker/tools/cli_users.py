@@ -158,7 +158,9 @@ def _list(args: argparse.Namespace) -> int:
         return 0
     for u in auth.list_users(path):
         state = "hoạt động" if u["active"] else "vô hiệu hóa"
-        print(f"{u['username']}\t{u['role']}\t{u['unit_code'] or ''}\t{state}")
+        # A frame turns a missing unit into NaN once some account has one: print it blank.
+        unit = u["unit_code"] if isinstance(u["unit_code"], str) else ""
+        print(f"{u['username']}\t{u['role']}\t{unit}\t{state}")
     return 0
 
 
