@@ -9,7 +9,6 @@ run the same code. Handlers take the parsed arguments and return the exit code.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import platform
@@ -36,7 +35,7 @@ from tracker.exports import export
 from tracker.ingest import bulk, template
 from tracker.store import backup, db
 from tracker.text import fmt_datetime
-from tracker.tools import bench, bench_peak, cli_city, demo, terminal
+from tracker.tools import bench, bench_peak, cli_city, cli_users, demo, terminal
 
 Handler = Callable[[argparse.Namespace], int]
 EXPORT_KINDS = (
@@ -105,24 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--json")
     bench_peak.add_options(bench)  # --peak and its options (issue 34)
 
-    users = sub.add_parser("users", help="quản lý tài khoản")
-    usub = users.add_subparsers(dest="users_command", required=True, metavar="LỆNH")
-    add = usub.add_parser("add")
-    add.add_argument("--username", required=True)
-    add.add_argument("--role", required=True, choices=cli_city.ACCOUNT_ROLES)
-    add.add_argument("--unit")
-    add.add_argument("--name")
-    add.add_argument("--password", help="nếu bỏ trống sẽ được hỏi (không hiện trên màn hình)")
-    usub.add_parser("list")
-    disable = usub.add_parser("disable")
-    disable.add_argument("--username", required=True)
-    enable = usub.add_parser("enable")
-    enable.add_argument("--username", required=True)
-    reset = usub.add_parser("reset-password")
-    reset.add_argument("--username", required=True)
-    reset.add_argument("--password")
-    unlock = usub.add_parser("unlock", help="gỡ mọi khóa đăng nhập tạm thời của một tài khoản")
-    unlock.add_argument("--username", required=True)
+    usub = cli_users.add_parser(sub)  # users add|list|disable|enable|unlock|reset-password
 
     backup = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu và tệp đã nộp")
     backup.add_argument("--out", required=True)
@@ -252,17 +234,6 @@ def _read_bytes(name: str) -> bytes:
         ) from None
 
 
-def _password(given: str | None) -> str:
-    if given:
-        return given
-    if not sys.stdin.isatty():
-        return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("Mật khẩu: ")
-    if first != getpass.getpass("Nhập lại mật khẩu: "):
-        raise auth.AccountError("Hai lần nhập mật khẩu không khớp.")
-    return first
-
-
 def cmd_init(args: argparse.Namespace) -> int:
     catalogues.open_database()
     if args.reload_catalogues:
@@ -271,37 +242,6 @@ def cmd_init(args: argparse.Namespace) -> int:
         f"Cơ sở dữ liệu sẵn sàng: {os.environ.get('TRACKER_DB')} "
         f"(migration {db.migrations_applied()[-1]})."
     )
-    return 0
-
-
-def cmd_users(args: argparse.Namespace) -> int:
-    match args.users_command:
-        case "add":
-            user = auth.create_user(
-                args.username,
-                args.role,
-                _password(args.password),
-                unit_code=args.unit,
-                full_name=args.name,
-                **cli_city.account_store(args.role),
-            )
-            print(f"Đã tạo tài khoản '{user.username}' ({user.role_label}).")
-        case "list":
-            for u in auth.list_users():
-                state = "hoạt động" if u["active"] else "vô hiệu hóa"
-                print(f"{u['username']}\t{u['role']}\t{u['unit_code'] or ''}\t{state}")
-        case "disable" | "enable":
-            auth.set_active(args.username, args.users_command == "enable", by=auth.SYSTEM)
-            print(f"Đã cập nhật tài khoản '{args.username}'.")
-        case "reset-password":
-            auth.set_password(args.username, _password(args.password), by=auth.SYSTEM)
-            print(f"Đã đặt lại mật khẩu cho '{args.username}'.")
-        case "unlock":
-            cleared = auth.unlock(args.username, by=auth.SYSTEM)
-            print(
-                f"Đã mở khóa đăng nhập cho '{args.username}' "
-                f"(xóa {cleared} bộ đếm đăng nhập sai theo máy)."
-            )
     return 0
 
 
@@ -537,7 +477,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 HANDLERS: dict[str, Handler] = {
     "init": cmd_init,
-    "users": cmd_users,
     "template": cmd_template,
     "import": cmd_import,
     "export": cmd_export,
@@ -547,6 +486,7 @@ HANDLERS: dict[str, Handler] = {
     "restore": cmd_restore,
     "calendar": cmd_calendar,
     "plan": cmd_plan,
+    **cli_users.HANDLERS,  # users
     **cli_city.HANDLERS,  # body, city-setting, city-item, city-criteria
 }
 

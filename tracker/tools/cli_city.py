@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from tracker import roles
-from tracker.accounts import auth
 from tracker.catalogue import catalogues
 from tracker.city import baocao_tp_files, city_settings
 from tracker.city import bodies as city_bodies
@@ -21,19 +20,6 @@ from tracker.city import registry as city_registry
 from tracker.roles import CITY_SYSTEM
 from tracker.tools import cli_city_items, demo, terminal
 from tracker.tools.demo import DEFAULT_BODIES
-
-# `users add --role`: a body's roles (the account in TRACKER_DB, the home body), or the city's
-# (the account in the city registry, made on first use: the city administrator's first account).
-ACCOUNT_ROLES = sorted(auth.ROLES) + sorted(roles.CITY_ROLES)
-
-
-def account_store(role: str) -> dict[str, Any]:
-    """Where `users add` makes an account of `role`: the registry for a city role (as the
-    command line acting for the city), else the home body's database (the defaults)."""
-    if role not in roles.CITY_ROLES:
-        return {}
-    catalogues.open_database()
-    return {"path": city_registry.open_registry(), "by": CITY_SYSTEM}
 
 
 def add_demo_options(demo_parser: Any) -> None:

@@ -93,6 +93,10 @@ _ARGPARSE_MESSAGES = (
     (r"argument (\S+): invalid int value: '(.*)'", "tham số {0}: '{1}' không phải là số nguyên"),
     (r"argument (\S+): expected one argument", "tham số {0}: cần một giá trị đi kèm"),
     (r"unrecognized arguments: (.+)", "không hiểu tham số: {0}"),
+    (
+        r"argument (\S+): not allowed with argument (\S+)",
+        "tham số {0}: không dùng cùng với tham số {1}",
+    ),
     (r"argument (\S+): (.+)", "tham số {0}: {1}"),
 )
 
