@@ -140,6 +140,8 @@ def each_tab(
     (issue 35: a closed tab is not drawn), in page order: of the main area with the first tab
     open, of each other tab's own block from the run with it open, then of the sidebar.
     `states`: session state set with a tab (its expanders opened: a closed tab's are dropped)."""
+    if not labels:  # no tabs drawn (nothing to show in them): the page as it is
+        return [read(at.main), read(at.sidebar)]
     found = []
     for i, label in enumerate(labels):
         at.session_state[key] = label
