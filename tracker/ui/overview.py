@@ -230,24 +230,41 @@ def difficulties_section(week: str, path: Path, link: dict[str, str] | None = No
     )
 
 
-# The trends and this year against last sit in lazy tabs under "Diễn biến theo tuần" (issue 35):
-# each plotly chart's mount cost the browser about 90 ms at city scale, drawn or scrolled to or
-# not, so the page sends the plan's line first and the others when their tab is opened.
-TRENDS_KEY = "overview_trends_tab"
+# The weekly lines and this year against last are drawn on request (issue 35): each plotly
+# chart's mount cost the browser about 90 ms at city scale, scrolled to or not, and with them
+# Tổng quan was 1.6-1.8x the lightest page. They sit in an expander, closed at first (a click
+# reruns the page and stays open), with a lazy tab each: only the open tab is drawn.
+TRENDS_OPEN = "overview_trends_open"  # the expander's open state
+TRENDS_KEY = "overview_trends_tab"  # its open tab
+TRENDS_LABEL = "Diễn biến theo tuần"
 TAB_PLAN, TAB_REPORTING = "Hoàn thành Kế hoạch", "Nộp báo cáo"
 
 
 def trends_and_year(week: str, plan: progress.PlanCompletion, path: Path) -> None:
     """The plan's and the reporting rate's weekly lines and this year against last, a tab each
-    (the year's when last year has a plan); only the open tab is drawn. Before any progress
-    report there are no lines: the year's figures alone, as a section."""
+    (the year's when last year has a plan), in an expander; only what is open is drawn. Before
+    any progress report there are no lines: the year's figures alone, as a section."""
     found = year_over_year.compare(week, path)
     if not plan.has_data:
         if found is not None:
             year_section(week, found)
         return
-    st.subheader("Diễn biến theo tuần")
     year_tab = f"So với năm {found.last.year}" if found is not None else None
+    label = f"{TRENDS_LABEL}, {year_tab.lower()}" if year_tab else TRENDS_LABEL
+    box = st.expander(label, key=TRENDS_OPEN, on_change="rerun")
+    if not box.open:
+        return
+    with box:
+        _trend_tabs(week, plan, path, found, year_tab)
+
+
+def _trend_tabs(
+    week: str,
+    plan: progress.PlanCompletion,
+    path: Path,
+    found: year_over_year.Comparison | None,
+    year_tab: str | None,
+) -> None:
     tabs = [TAB_PLAN, TAB_REPORTING, *([year_tab] if year_tab else [])]
     chosen, box = lazy_tabs.open_tab(tabs, key=TRENDS_KEY)
     basis = tables.basis(week, plan.units_reported, plan.active_units)
