@@ -398,6 +398,8 @@ def leader_sees_numbers(
     watch.assert_clean()
 
     bs.go(page, "Nhiệm vụ")
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()  # the tasks, first tab
+    page.get_by_role("tab", name=tasks_view.TAB_BARS).click()  # drawn when opened (issue 35)
     expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()
     # A task's detail is its own tab, drawn when opened (issue 35); the link then names the tab.
     page.get_by_role("tab", name=tasks_view.TAB_DETAIL).click()

@@ -3,7 +3,7 @@
 tests/test_tasks_page_same_numbers/ holds what the page showed, before the change, on the office-scale
 sample (demo.build_office, seed 7, to 2026-W10: the catalogue's 10 units): every metric, table
 cell, chart series (heatmap values included), chart title and text, for a leader, a unit and a
-few filters, a file per view. The page must still show exactly those, its three tabs opened one
+few filters, a file per view. The page must still show exactly those, its four tabs opened one
 after another (issue 35: a closed tab is not drawn) and read in order. Re-freeze (only from
 code known to be right) with `pytest --force-regen` (tests/frozen.py).
 """
@@ -110,12 +110,12 @@ def open_view(
 
 
 def whole_page(at: Any) -> dict[str, Any]:
-    """What the page shows over its three tabs, each opened in turn, in page order."""
+    """What the page shows over its four tabs, each opened in turn, in page order."""
     history = {tasks_view.TAB_DETAIL: {tasks_view.HISTORY_OPEN: True}}  # opened, as frozen
     return joined(each_tab(at, tasks_view.TAB_KEY, TABS, page_snapshot, history))
 
 
-TABS = [tasks_view.TAB_TASKS, tasks_view.TAB_UNITS, tasks_view.TAB_DETAIL]
+TABS = [tasks_view.TAB_TASKS, tasks_view.TAB_BARS, tasks_view.TAB_UNITS, tasks_view.TAB_DETAIL]
 
 
 @pytest.mark.parametrize("view", list(VIEWS))
@@ -145,14 +145,17 @@ def _charts(node: Any) -> list[str]:
 
 def test_a_closed_tab_is_not_drawn(office: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 35: each chart's mount costs the browser about 90 ms, opened or not, so the page
-    sends the open tab's section only: first the bars and the task table, no heatmap, no
-    task detail; the heatmap once its tab is opened, without the bars."""
+    sends the open tab's section only: first the task table, no chart, no task detail; the
+    bars, then the heatmap, once their tab is opened, without the table."""
     at = open_view(office, monkeypatch, "leader")
     assert [t.label for t in at.tabs] == TABS
-    assert _charts(at) == ["bar"] and len(at.dataframe) == 1  # the bars and the task table
+    assert not _charts(at) and len(at.dataframe) == 1  # the task table
     assert not [s for s in at.selectbox if s.label == "Chọn nhiệm vụ"]
     assert not [t for t in at.tabs if t.label != tasks_view.TAB_TASKS and len(t.children)]
-    at.session_state[tasks_view.TAB_KEY] = tasks_view.TAB_UNITS  # what a click on it sets
+    at.session_state[tasks_view.TAB_KEY] = tasks_view.TAB_BARS  # what a click on it sets
+    at.run()
+    assert _charts(at) == ["bar"] and not at.dataframe
+    at.session_state[tasks_view.TAB_KEY] = tasks_view.TAB_UNITS
     at.run()
     assert _charts(at) == ["heatmap"] and not at.dataframe
 
@@ -166,7 +169,7 @@ def test_a_link_opens_the_tab_that_shows_it(office: Path, monkeypatch: pytest.Mo
     assert not _charts(at)
     at.session_state[tasks_view.TAB_KEY] = tasks_view.TAB_TASKS
     at.run()
-    assert "task" not in at.query_params and _charts(at) == ["bar"]
+    assert "task" not in at.query_params and not _charts(at) and len(at.dataframe) == 1
     at.session_state[tasks_view.TAB_KEY] = tasks_view.TAB_DETAIL
     at.run()
     assert at.query_params["task"] == "II.4"
