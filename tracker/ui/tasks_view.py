@@ -70,7 +70,7 @@ def _has_rows(week: str, tasks: pd.DataFrame, path: Path) -> bool:
 
 
 def task_table(week: str, tasks: pd.DataFrame, path: Path) -> None:
-    """The table of the filtered tasks (not empty)."""
+    """The table of the filtered tasks (not empty), with the rules of its statuses and rates."""
     display.show(
         tables.task_table(tasks, path),
         height="content",
@@ -79,6 +79,14 @@ def task_table(week: str, tasks: pd.DataFrame, path: Path) -> None:
         audience=display.EVERYONE,
         path=path,
     )
+    st.caption(f"{tables.status_rule(week, path)} {COMPLETION_RULE}")
+
+
+# How a task's completion is taken (under the table and under the bars).
+COMPLETION_RULE = (
+    "Nhiệm vụ có đơn vị chủ trì lấy tỷ lệ của đơn vị chủ trì; nhiệm vụ không có chủ trì lấy "
+    "bình quân các đơn vị được giao, đơn vị chưa báo cáo tính 0%."
+)
 
 
 def completion_bars(week: str, tasks: pd.DataFrame, path: Path) -> None:
@@ -97,9 +105,7 @@ def completion_bars(week: str, tasks: pd.DataFrame, path: Path) -> None:
     )
     st.caption(
         "Vạch đỏ: tiến độ theo kế hoạch, tính theo thời gian (nhiệm vụ khi có yêu cầu không có). "
-        f"{tables.status_rule(week, path)} Nhiệm vụ có đơn vị chủ trì lấy tỷ lệ của đơn vị chủ "
-        "trì; nhiệm vụ không có chủ trì lấy bình quân các đơn vị được giao, đơn vị chưa báo cáo "
-        "tính 0%."
+        f"{tables.status_rule(week, path)} {COMPLETION_RULE}"
     )
 
 
