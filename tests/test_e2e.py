@@ -32,7 +32,7 @@ from tracker.catalogue import periods, plan
 from tracker.ingest import contract, template
 from tracker.store import db
 from tracker.text import fmt_date
-from tracker.ui import shell
+from tracker.ui import shell, tasks_view
 
 pytestmark = bs.MARKS
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -398,7 +398,13 @@ def leader_sees_numbers(
     watch.assert_clean()
 
     bs.go(page, "Nhiệm vụ")
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()  # the tasks, first tab
+    page.get_by_role("tab", name=tasks_view.TAB_BARS).click()  # drawn when opened (issue 35)
     expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()
+    # A task's detail is its own tab, drawn when opened (issue 35); the link then names the tab.
+    page.get_by_role("tab", name=tasks_view.TAB_DETAIL).click()
+    bs.idle(page)
+    assert f"{tasks_view.TAB_KEY}=" in page.url
     choose(page, "Chọn nhiệm vụ", "II.6 — ")
     # II.6: HCTC leads it, all ten units are assigned; the lead's 40% is the task's completion.
     caption = page.get_by_text("Chủ trì: HCTC")

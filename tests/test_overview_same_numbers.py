@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests import scoring_snapshot as snap
-from tests.apptest_helpers import dataframe_heights, open_page
+from tests.apptest_helpers import dataframe_heights, each_tab, joined, open_page
 from tests.conftest import OFFICE_NOW, OFFICE_UNTIL
 from tracker.accounts import auth
 from tracker.ingest import contract
@@ -46,8 +46,17 @@ def _view(path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, A
     monkeypatch.setenv("TRACKER_DAILY_BACKUP", "0")  # its log is a write: a new data version
     at = open_page(user, "tong_quan", {"week": week})
     assert not at.exception, at.exception
-    shot = snap.snapshot(at)
-    titles = [json.loads(e.proto.spec)["layout"].get("title", {}) for e in at.get("plotly_chart")]
+    # The trends and the year are drawn on request (issue 35): their expander opened, then each
+    # of its lazy tabs in turn, read in page order.
+    at.session_state[overview.TRENDS_OPEN] = True
+    at.run()
+    tabs = [t.label for t in at.tabs]
+    return joined(each_tab(at, overview.TRENDS_KEY, tabs, _read))
+
+
+def _read(node: Any) -> dict[str, Any]:
+    shot = snap.snapshot(node)
+    titles = [json.loads(e.proto.spec)["layout"].get("title", {}) for e in node.get("plotly_chart")]
     return {**shot, "chart_titles": titles}
 
 
@@ -114,3 +123,28 @@ def test_a_shared_view_outside_a_snapshot_is_refused(tmp_db) -> None:
     """Filed under a version read apart from its data, a picture could outlive an upload."""
     with pytest.raises(RuntimeError, match="consistent"):
         display.shared("loose", audience=display.EVERYONE, draw=lambda: None, path=tmp_db)
+
+
+def _titles(node: Any) -> list[str]:
+    return [json.loads(e.proto.spec)["layout"]["title"]["text"] for e in node.get("plotly_chart")]
+
+
+def test_a_closed_trend_tab_is_not_drawn(office: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 35: each chart's mount costs the browser about 90 ms, opened or not, so Tổng quan
+    sends the status chart, and the weekly lines only once their expander is opened: the plan's,
+    then the reporting rate's once its tab is opened (and then not the plan's)."""
+    monkeypatch.setenv("TRACKER_DB", str(office))
+    monkeypatch.setenv("TRACKER_DAILY_BACKUP", "0")
+    user, week = VIEWS["leader"]
+    at = open_page(user, "tong_quan", {"week": week})
+    (status,) = _titles(at)
+    assert status == "Nhiệm vụ theo trạng thái" and not at.tabs
+    assert overview.TRENDS_LABEL in [e.label for e in at.expander]
+    assert len(at.dataframe) == 2  # the reporting grid and the difficulties, always shown
+    at.session_state[overview.TRENDS_OPEN] = True  # what a click on the expander sets
+    at.run()
+    assert [t.label for t in at.tabs] == [overview.TAB_PLAN, overview.TAB_REPORTING]
+    assert _titles(at) == [status, "Tỷ lệ hoàn thành Kế hoạch"]
+    at.session_state[overview.TRENDS_KEY] = overview.TAB_REPORTING  # what a click on it sets
+    at.run()
+    assert _titles(at) == [status, "Tỷ lệ đơn vị nộp báo cáo"]

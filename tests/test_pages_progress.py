@@ -15,7 +15,7 @@ from tests import scoring_fixture
 from tests.apptest_helpers import open_page, texts
 from tracker.accounts import auth
 from tracker.store import db
-from tracker.ui import tasks_view
+from tracker.ui import overview, tasks_view
 
 pytestmark = pytest.mark.now(fx.NOW)
 W10 = "2026-W10"
@@ -77,7 +77,12 @@ def test_overview_each_role(data, role: str) -> None:
     assert "đơn vị tự đánh giá" in body
     assert "3/4 đơn vị đã báo cáo, số liệu đến hết tuần 10/2026" in body
     subtitles = _subtitles(at)
-    assert len(subtitles) == 3  # status, plan trend, reporting trend
+    assert len(subtitles) == 1  # status (issue 35: the weekly lines drawn on request)
+    at.session_state[overview.TRENDS_OPEN] = True
+    subtitles += _subtitles(at.run())[1:]  # the plan's line, the first tab
+    at.session_state[overview.TRENDS_KEY] = overview.TAB_REPORTING
+    subtitles += _subtitles(at.run())[1:]  # the reporting rate's line
+    assert len(subtitles) == 3
     assert all("số liệu đến hết tuần 10/2026" in s for s in subtitles)
     grid = at.dataframe[0].value.set_index("Đơn vị")
     assert grid.loc["HCTC", "Tình trạng"] == "Đúng hạn"
@@ -142,15 +147,24 @@ def test_tasks_page_each_role_with_filters(data, role: str) -> None:
     at = open_page(data[role], "nhiem_vu", query)
     assert not at.exception, at.exception
     assert at.selectbox(key="filter_status").value == "Chậm tiến độ"
-    table = at.dataframe[0].value
+    assert at.selectbox(key="filter_task").value == "II.5"  # the link's task: its tab open
+    table = _tab(at, tasks_view.TAB_TASKS).dataframe[0].value
     assert table["Mã"].tolist() == ["II.5", "II.6"]
     assert table["Báo cáo"].tolist() == ["1/4 đơn vị đã báo cáo", "1/4 đơn vị đã báo cáo"]
-    bars, heatmap = _charts(at)
+    (bars,) = _charts(_tab(at, tasks_view.TAB_BARS))
     assert bars["data"][0]["y"] == ["II.6", "II.5"]
     assert bars["data"][1]["name"] == "Tiến độ theo kế hoạch"
+    (heatmap,) = _charts(_tab(at, tasks_view.TAB_UNITS))
     assert heatmap["data"][0]["x"] == ["II.5", "II.6"]
     assert "số liệu đến hết tuần 10/2026" in heatmap["layout"]["title"]["subtitle"]["text"]
-    assert at.selectbox(key="filter_task").value == "II.5"
+
+
+def _tab(at: AppTest, label: str) -> AppTest:
+    """Nhiệm vụ with its tab `label` open, as a click on it does (issue 35: only it is drawn)."""
+    at.session_state[tasks_view.TAB_KEY] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at
 
 
 def test_tasks_page_drill_into_task_shows_texts(data) -> None:
@@ -181,18 +195,19 @@ def test_tasks_page_url_round_trip(data) -> None:
     assert at.dataframe[0].value["Hoàn thành"].tolist() == [40]  # HCTC's W09 value
     at.selectbox(key="filter_group").set_value("II.3").run()
     assert at.query_params["group"] == "II.3"
-    at.selectbox(key="filter_task").set_value("II.3").run()
+    _tab(at, tasks_view.TAB_DETAIL).selectbox(key="filter_task").set_value("II.3").run()
     assert at.query_params["task"] == "II.3"
-    assert at.dataframe[0].value["Hoàn thành"].tolist() == [15]  # (20 + 10 + 30 + 0) / 4
+    assert _tab(at, tasks_view.TAB_TASKS).dataframe[0].value["Hoàn thành"].tolist() == [15]
 
 
 def test_tasks_page_unit_filter(data) -> None:
     at = open_page(data["don_vi"], "nhiem_vu", {"week": W10, "unit": "TTPVHCC", "task": "II.4"})
     assert not at.exception
     assert at.selectbox(key="filter_unit").value == "TTPVHCC"
-    heatmap = _charts(at)[1]
+    assert _frame(at, "task_units")["Tỷ lệ"].tolist() == [20]  # the link's task: its tab
+    (heatmap,) = _charts(_tab(at, tasks_view.TAB_UNITS))
     assert heatmap["data"][0]["y"] == ["TTPVHCC"]
-    assert _frame(at, "task_units")["Tỷ lệ"].tolist() == [20]
+    _tab(at, tasks_view.TAB_DETAIL)
     at.session_state[tasks_view.HISTORY_OPEN] = True
     at.run()
     assert _frame(at, "task_history")["Tuần"].tolist() == ["Tuần 9/2026"]

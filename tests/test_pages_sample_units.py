@@ -49,9 +49,7 @@ def test_overview_marks_sample_units(data) -> None:
 def test_tasks_page_marks_sample_units(data) -> None:
     at = open_page(data["lanh_dao"], "nhiem_vu", {"week": W10, "task": "II.5"})
     assert not at.exception, at.exception
-    leads = _frame(at, "Chủ trì").set_index("Mã")["Chủ trì"]
-    assert (leads["II.5"], leads["II.2"]) == ("TH (mẫu)", "HCTC")
-    units = _frame(at, "Từ báo cáo")["Đơn vị"].tolist()
+    units = _frame(at, "Từ báo cáo")["Đơn vị"].tolist()  # the link's task: its tab open
     assert f"TH - {TH}" in units
     assert f"HCTC - {HCTC}" in units
     assert any("Chủ trì: TH (mẫu)" in c.value for c in at.caption)
@@ -60,6 +58,10 @@ def test_tasks_page_marks_sample_units(data) -> None:
     assert not at.exception, at.exception
     history = _frame(at, "Kết quả thực hiện trong kỳ")["Đơn vị"].tolist()
     assert history == ["TTPVHCC - Trung tâm Phục vụ hành chính công thành phố"]
+    at.session_state[tasks_view.TAB_KEY] = tasks_view.TAB_TASKS  # the task table's tab
+    at.run()
+    leads = _frame(at, "Chủ trì").set_index("Mã")["Chủ trì"]
+    assert (leads["II.5"], leads["II.2"]) == ("TH (mẫu)", "HCTC")
 
 
 def test_unit_page_title_marks_sample_units(data) -> None:

@@ -22,10 +22,11 @@ from tracker import settings
 from tracker.accounts import auth
 from tracker.metrics import heatmap, progress
 from tracker.tools import demo
-from tracker.ui import heatmap_view, overview
+from tracker.ui import heatmap_view, overview, tasks_view
 
 UNITS = 60  # 3 groups: 25, 25 and a short one of 10
 WEEK = "2026-W20"
+UNITS_TAB = {tasks_view.TAB_KEY: tasks_view.TAB_UNITS}  # ?xem=: the heatmap's tab (issue 35)
 NOW = "2026-05-20T10:00:00"
 pytestmark = pytest.mark.now(NOW)
 
@@ -90,7 +91,7 @@ def test_grouped_cells_are_the_mean_of_the_cells_they_cover(on_city: Path) -> No
 
 
 def test_page_shows_groups_and_every_unit_on_drill_down(on_city: Path) -> None:
-    at = open_page(_leader(on_city), "nhiem_vu", {"week": WEEK})
+    at = open_page(_leader(on_city), "nhiem_vu", {"week": WEEK, **UNITS_TAB})
     assert not at.exception, at.exception
     codes = tuple(progress.task_completion(WEEK)["code"])
     full = heatmap_view.grid(WEEK, None, codes, settings.db_path())
@@ -112,6 +113,9 @@ def test_page_shows_groups_and_every_unit_on_drill_down(on_city: Path) -> None:
             assert _same(row, full.values.loc[unit].tolist())  # the original cells
         seen += part["y"]
     assert seen == list(full.values.index)  # every unit's value is reachable
+    # A link to a group's units (no ?xem=) opens the tab that shows them.
+    linked = open_page(_leader(on_city), "nhiem_vu", {"week": WEEK, "unit_group": "2"})
+    assert _heatmaps(linked)["units"]["y"] == heatmap.groups(list(full.values.index))[1]
 
 
 def test_many_groups_are_drawn_a_page_at_a_time(
@@ -121,7 +125,7 @@ def test_many_groups_are_drawn_a_page_at_a_time(
     groups, chosen above it and kept in the link; every group is on some page, with the same
     cells as the whole grouped grid."""
     monkeypatch.setattr(heatmap_view, "GROUPS_SHOWN", 2)  # 60 units: 3 groups, 2 pages
-    at = open_page(_leader(on_city), "nhiem_vu", {"week": WEEK})
+    at = open_page(_leader(on_city), "nhiem_vu", {"week": WEEK, **UNITS_TAB})
     assert not at.exception, at.exception
     full = heatmap_view.grid(WEEK, None, tuple(_heatmaps(at)["group"]["x"]), settings.db_path())
     grouped, members = heatmap.grouped(full), heatmap.groups(list(full.values.index))
@@ -142,7 +146,7 @@ def test_many_groups_are_drawn_a_page_at_a_time(
 
 def test_one_unit_chosen_shows_its_own_row(on_city: Path) -> None:
     unit = "P030"
-    at = open_page(_leader(on_city), "nhiem_vu", {"week": WEEK, "unit": unit})
+    at = open_page(_leader(on_city), "nhiem_vu", {"week": WEEK, "unit": unit, **UNITS_TAB})
     assert not at.exception, at.exception
     maps = _heatmaps(at)
     assert set(maps) == {"units"} and maps["units"]["y"] == [unit]

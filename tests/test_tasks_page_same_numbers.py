@@ -3,7 +3,8 @@
 tests/test_tasks_page_same_numbers/ holds what the page showed, before the change, on the office-scale
 sample (demo.build_office, seed 7, to 2026-W10: the catalogue's 10 units): every metric, table
 cell, chart series (heatmap values included), chart title and text, for a leader, a unit and a
-few filters, a file per view. The page must still show exactly those. Re-freeze (only from
+few filters, a file per view. The page must still show exactly those, its four tabs opened one
+after another (issue 35: a closed tab is not drawn) and read in order. Re-freeze (only from
 code known to be right) with `pytest --force-regen` (tests/frozen.py).
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests import scoring_snapshot as snap
-from tests.apptest_helpers import open_page
+from tests.apptest_helpers import each_tab, joined, open_page
 from tests.conftest import OFFICE_NOW, OFFICE_UNTIL
 from tests.frozen import frozen
 from tracker.accounts import auth
@@ -75,7 +76,7 @@ def _chart(element: Any) -> dict[str, Any]:
 
 
 def page_snapshot(at: Any) -> dict[str, Any]:
-    """Every metric, table, chart and text the page drew, in page order."""
+    """Every metric, table, chart and text the page (or one of its tabs) drew, in page order."""
     shot = snap.snapshot(at)
     words = {
         kind: [str(e.value) for e in getattr(at, kind)]
@@ -89,13 +90,16 @@ def page_snapshot(at: Any) -> dict[str, Any]:
     }
 
 
-def open_view(office: Path, monkeypatch: pytest.MonkeyPatch, view: str) -> Any:
+def open_view(
+    office: Path, monkeypatch: pytest.MonkeyPatch, view: str, more: dict[str, str] | None = None
+) -> Any:
+    """The view opened as its link does (with `more` in the link)."""
     username, role, unit, query = VIEWS[view]
     monkeypatch.setenv("TRACKER_DB", str(office))
     monkeypatch.setenv("TRACKER_DAILY_BACKUP", "0")
     epoch = int((auth.account(username, office) or {}).get("session_epoch") or 0)
     user = auth.User(username, role, unit, session_epoch=epoch)
-    at = open_page(user, "nhiem_vu", query)
+    at = open_page(user, "nhiem_vu", {**query, **(more or {})})
     assert not at.exception, at.exception
     # A task's report history is drawn when its expander is opened (issue 35): open it, as the
     # frozen views showed it.
@@ -105,11 +109,20 @@ def open_view(office: Path, monkeypatch: pytest.MonkeyPatch, view: str) -> Any:
     return at
 
 
+def whole_page(at: Any) -> dict[str, Any]:
+    """What the page shows over its four tabs, each opened in turn, in page order."""
+    history = {tasks_view.TAB_DETAIL: {tasks_view.HISTORY_OPEN: True}}  # opened, as frozen
+    return joined(each_tab(at, tasks_view.TAB_KEY, TABS, page_snapshot, history))
+
+
+TABS = [tasks_view.TAB_TASKS, tasks_view.TAB_BARS, tasks_view.TAB_UNITS, tasks_view.TAB_DETAIL]
+
+
 @pytest.mark.parametrize("view", list(VIEWS))
 def test_page_shows_the_frozen_numbers(
     office: Path, monkeypatch, view: str, data_regression: Any
 ) -> None:
-    data_regression.check(page_snapshot(open_view(office, monkeypatch, view)), basename=view)
+    data_regression.check(whole_page(open_view(office, monkeypatch, view)), basename=view)
 
 
 def test_the_fixture_is_not_trivial() -> None:
@@ -124,3 +137,43 @@ def test_the_fixture_is_not_trivial() -> None:
         texts += [t for row in heatmap["traces"][0]["text"] for t in row]
     assert "Chưa báo cáo" in texts and None in texts  # not reported; not assigned
     assert len(views["leader_task"]["tables"]) >= 3  # tasks, the task's units, its history
+
+
+def _charts(node: Any) -> list[str]:
+    return [json.loads(e.proto.spec)["data"][0]["type"] for e in node.get("plotly_chart")]
+
+
+def test_a_closed_tab_is_not_drawn(office: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 35: each chart's mount costs the browser about 90 ms, opened or not, so the page
+    sends the open tab's section only: first the task table, no chart, no task detail; the
+    bars, then the heatmap, once their tab is opened, without the table."""
+    at = open_view(office, monkeypatch, "leader")
+    assert [t.label for t in at.tabs] == TABS
+    assert not _charts(at) and len(at.dataframe) == 1  # the task table
+    assert not [s for s in at.selectbox if s.label == "Chọn nhiệm vụ"]
+    assert not [t for t in at.tabs if t.label != tasks_view.TAB_TASKS and len(t.children)]
+    at.session_state[tasks_view.TAB_KEY] = tasks_view.TAB_BARS  # what a click on it sets
+    at.run()
+    assert _charts(at) == ["bar"] and not at.dataframe
+    at.session_state[tasks_view.TAB_KEY] = tasks_view.TAB_UNITS
+    at.run()
+    assert _charts(at) == ["heatmap"] and not at.dataframe
+
+
+def test_a_link_opens_the_tab_that_shows_it(office: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A link to a task (?task=) opens its detail; while another tab is open the task leaves the
+    URL (a copied link opens that tab) and comes back with its tab. ?xem= names a tab."""
+    at = open_view(office, monkeypatch, "leader_task")
+    assert at.session_state[tasks_view.TAB_KEY] == tasks_view.TAB_DETAIL
+    assert next(s for s in at.selectbox if s.label == "Chọn nhiệm vụ").value == "II.4"
+    assert not _charts(at)
+    at.session_state[tasks_view.TAB_KEY] = tasks_view.TAB_TASKS
+    at.run()
+    assert "task" not in at.query_params and not _charts(at) and len(at.dataframe) == 1
+    at.session_state[tasks_view.TAB_KEY] = tasks_view.TAB_DETAIL
+    at.run()
+    assert at.query_params["task"] == "II.4"
+    assert next(s for s in at.selectbox if s.label == "Chọn nhiệm vụ").value == "II.4"
+    linked = open_view(office, monkeypatch, "leader", {"xem": tasks_view.TAB_UNITS})
+    assert linked.session_state[tasks_view.TAB_KEY] == tasks_view.TAB_UNITS
+    assert _charts(linked) == ["heatmap"]

@@ -22,7 +22,7 @@ from tracker import settings
 from tracker.accounts import admin, auth
 from tracker.metrics import difficulties, progress
 from tracker.store import db
-from tracker.ui import admin_tables, charts, overview, score_views, tables
+from tracker.ui import admin_tables, charts, overview, score_views, tables, tasks_view
 
 pytestmark = pytest.mark.now(fx.NOW)
 W10 = "2026-W10"
@@ -173,8 +173,10 @@ def test_shared_task_link_survives_a_status_filter_that_hides_it(data) -> None:
     assert not at.exception, at.exception
     assert at.selectbox(key="filter_task").value == other
     assert at.query_params["task"] == other
-    # Without ?task= the drill-down starts at the first task the filters show.
+    # Without ?task= the drill-down (its tab opened) starts at the first task the filters show.
     at = open_page(data["lanh_dao"], "nhiem_vu", {"week": W10, "status": "Chậm tiến độ"})
+    at.session_state[tasks_view.TAB_KEY] = tasks_view.TAB_DETAIL
+    at.run()
     first_behind = tasks.loc[tasks["status"] == "Chậm tiến độ", "code"].iloc[0]
     assert at.selectbox(key="filter_task").value == first_behind
 

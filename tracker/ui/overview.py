@@ -2,7 +2,8 @@
 
 One column of sections, so it reads on a ≈390 px phone: the unit's deadline banner, the key
 figures, the requests of Sở Nội vụ still unanswered (leaders and admins, when any), tasks by
-status, this week's reporting grid, and the weekly trends. Sample units show "(mẫu)". Each
+status, this week's reporting grid, the open difficulties, and the weekly trends and this year
+against last in lazy tabs (only the open one drawn). Sample units show "(mẫu)". Each
 section reads the database at `path` (the page's scope).
 """
 
@@ -17,7 +18,7 @@ import streamlit as st
 from tracker.catalogue import periods, plans
 from tracker.metrics import cache, difficulties, progress, reporting, year_over_year
 from tracker.text import fmt_number, fmt_pct
-from tracker.ui import charts, display, tables
+from tracker.ui import charts, display, lazy_tabs, tables
 
 GRID_STATES = (reporting.ON_TIME, reporting.LATE, reporting.MISSING)
 OPEN_SHOWN = 5  # open difficulties listed on Tổng quan; the rest are on Vướng mắc
@@ -229,40 +230,84 @@ def difficulties_section(week: str, path: Path, link: dict[str, str] | None = No
     )
 
 
-def trend_section(week: str, plan: progress.PlanCompletion, path: Path) -> None:
-    """The plan's and the reporting rate's weekly lines (nothing before any progress report)."""
+# The weekly lines and this year against last are drawn on request (issue 35): each plotly
+# chart's mount cost the browser about 90 ms at city scale, scrolled to or not, and with them
+# Tổng quan was 1.6-1.8x the lightest page. They sit in an expander, closed at first (a click
+# reruns the page and stays open), with a lazy tab each: only the open tab is drawn.
+TRENDS_OPEN = "overview_trends_open"  # the expander's open state
+TRENDS_KEY = "overview_trends_tab"  # its open tab
+TRENDS_LABEL = "Diễn biến theo tuần"
+TAB_PLAN, TAB_REPORTING = "Hoàn thành Kế hoạch", "Nộp báo cáo"
+
+
+def trends_and_year(week: str, plan: progress.PlanCompletion, path: Path) -> None:
+    """The plan's and the reporting rate's weekly lines and this year against last, a tab each
+    (the year's when last year has a plan), in an expander; only what is open is drawn. Before
+    any progress report there are no lines: the year's figures alone, as a section."""
+    found = year_over_year.compare(week, path)
     if not plan.has_data:
+        if found is not None:
+            year_section(week, found)
         return
-    st.subheader("Diễn biến theo tuần")
+    year_tab = f"So với năm {found.last.year}" if found is not None else None
+    label = f"{TRENDS_LABEL}, {year_tab.lower()}" if year_tab else TRENDS_LABEL
+    box = st.expander(label, key=TRENDS_OPEN, on_change="rerun")
+    if not box.open:
+        return
+    with box:
+        _trend_tabs(week, plan, path, found, year_tab)
+
+
+def _trend_tabs(
+    week: str,
+    plan: progress.PlanCompletion,
+    path: Path,
+    found: year_over_year.Comparison | None,
+    year_tab: str | None,
+) -> None:
+    tabs = [TAB_PLAN, TAB_REPORTING, *([year_tab] if year_tab else [])]
+    chosen, box = lazy_tabs.open_tab(tabs, key=TRENDS_KEY)
     basis = tables.basis(week, plan.units_reported, plan.active_units)
-    display.shared(
-        "overview.trends",
-        week,
-        basis,
-        audience=display.EVERYONE,
-        draw=lambda: _trend_charts(week, basis, path),
-        path=path,
-    )
+    with box:
+        if chosen == year_tab and found is not None:
+            year_section(week, found)
+            return
+        name, draw = ("plan", _plan_trend) if chosen == TAB_PLAN else ("rate", _reporting_trend)
+        display.shared(
+            f"overview.trend.{name}",
+            week,
+            basis,
+            audience=display.EVERYONE,
+            draw=lambda: draw(week, basis, path),
+            path=path,
+        )
 
 
-def _trend_charts(week: str, plan_basis: str, path: Path) -> None:
-    """The plan's and the reporting rate's weekly lines. Drawn once per data version and
-    replayed to every session (display.shared): building and serialising plotly figures was
+def _plan_trend(week: str, plan_basis: str, path: Path) -> None:
+    """The plan's weekly line (last year's too when it had a plan). Drawn once per data version
+    and replayed to every session (display.shared): building and serialising plotly figures was
     most of this page's server time, and every leader asks for the same ones."""
     trend = progress.plan_trend(week, path)
-    before = _last_year(week, path)
-    if not trend.empty:
-        fig = charts.trend_line(
-            trend["week"],
-            trend["plan_completion"],
-            title="Tỷ lệ hoàn thành Kế hoạch",
-            basis=plan_basis,
-            name="Hoàn thành Kế hoạch",
-            previous=_previous(
-                before, lambda w: progress.plan_trend(w, path), "week", "plan_completion"
-            ),
-        )
-        st.plotly_chart(fig, width="stretch", key="overview_plan_trend")
+    if trend.empty:
+        return
+    fig = charts.trend_line(
+        trend["week"],
+        trend["plan_completion"],
+        title="Tỷ lệ hoàn thành Kế hoạch",
+        basis=plan_basis,
+        name="Hoàn thành Kế hoạch",
+        previous=_previous(
+            _last_year(week, path),
+            lambda w: progress.plan_trend(w, path),
+            "week",
+            "plan_completion",
+        ),
+    )
+    st.plotly_chart(fig, width="stretch", key="overview_plan_trend")
+
+
+def _reporting_trend(week: str, _plan_basis: str, path: Path) -> None:
+    """The reporting rate's weekly line (last year's too), drawn once per data version."""
     rates = reporting.trend(week, path=path)
     if rates.empty:
         return
@@ -278,7 +323,10 @@ def _trend_charts(week: str, plan_basis: str, path: Path) -> None:
         basis=basis,
         name="Tỷ lệ nộp báo cáo",
         previous=_previous(
-            before, lambda w: reporting.trend(w, path=path), "period", "reporting_rate"
+            _last_year(week, path),
+            lambda w: reporting.trend(w, path=path),
+            "period",
+            "reporting_rate",
         ),
     )
     st.plotly_chart(fig, width="stretch", key="overview_reporting_trend")
@@ -300,11 +348,8 @@ def _previous(
     return pd.DataFrame({"week": df[weeks], "value": df[values]})
 
 
-def year_section(week: str, path: Path) -> None:
-    """This year against last year at the same week (nothing when last year has no plan)."""
-    found = year_over_year.compare(week, path)
-    if found is None:
-        return
+def year_section(week: str, found: year_over_year.Comparison) -> None:
+    """This year against last year at the same week (year_over_year.compare found both)."""
     last = found.last
     st.subheader(f"So với năm {last.year} (cùng {periods.short_label(last.week).lower()})")
     cols = st.columns(3)

@@ -1,5 +1,6 @@
 """Nhiệm vụ: completion per task with the expected marker and coverage, unit × task heatmap,
-and a drill-down into one task (per-unit history with the texts units wrote)."""
+and a drill-down into one task (per-unit history with the texts units wrote), each in a tab
+drawn only when open (tracker/ui/tasks_view.py)."""
 
 from __future__ import annotations
 
@@ -35,5 +36,4 @@ def render(scope: Scope) -> None:
 
         all_tasks = progress.task_completion(week, path)
         tasks = progress.filter_tasks(all_tasks, group=group, status=status)
-        tasks_view.completion(week, unit, tasks, path)
-        tasks_view.detail(week, unit, all_tasks, tasks, path)
+        tasks_view.sections(week, unit, all_tasks, tasks, path)

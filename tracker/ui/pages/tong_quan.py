@@ -1,6 +1,7 @@
 """Tổng quan: the unit's deadline banner, the key figures, the requests of Sở Nội vụ still
-unanswered (inside a city also the Báo cáo the body still owes it), tasks by status, this week's reporting grid, the open difficulties, this year
-against last, and the weekly trends (the sections: tracker/ui/overview.py)."""
+unanswered (inside a city also the Báo cáo the body still owes it), tasks by status, this week's reporting grid, the open difficulties, and the weekly
+trends and this year against last in tabs drawn only when open (the sections:
+tracker/ui/overview.py)."""
 
 from __future__ import annotations
 
@@ -37,5 +38,4 @@ def _render(scope: Scope) -> None:
     overview.status_section(week, plan, path)
     overview.reporting_section(week, path)
     overview.difficulties_section(week, path, shell.link_params(scope))
-    overview.year_section(week, path)
-    overview.trend_section(week, plan, path)
+    overview.trends_and_year(week, plan, path)
