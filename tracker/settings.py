@@ -75,7 +75,7 @@ CACHE_ENTRIES = int(os.environ.get("TRACKER_CACHE_ENTRIES", "4096"))
 # runs before it computed if they are at most this many seconds old, with their time, instead of
 # computing every page again for each upload that committed meanwhile (issue 34, the peak).
 # 0: every run computes the latest state.
-BUSY_FIGURES_SECONDS = float(os.environ.get("TRACKER_BUSY_FIGURES_SECONDS", "10"))
+BUSY_FIGURES_SECONDS = float(os.environ.get("TRACKER_BUSY_FIGURES_SECONDS", "20"))
 # DuckDB's I/O threads per open file (its default, 8, is nine threads and ~9 MB per file; one
 # is enough for local files and keeps 134 bodies at 2 threads each).
 DUCKDB_ASYNC_THREADS = int(os.environ.get("TRACKER_DUCKDB_ASYNC_THREADS", "1"))

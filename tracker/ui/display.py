@@ -179,8 +179,8 @@ def _figures_time(path: Path) -> None:
     taken = cache.figures_time(path)
     if taken is not None:
         st.caption(
-            f"Đang có nhiều lượt nộp báo cáo: số liệu tính lúc {taken:%H:%M:%S}, "
-            "cập nhật sau vài giây."
+            f"Đang có nhiều lượt nộp báo cáo: số liệu tính lúc {taken:%H:%M:%S}, cập nhật lại "
+            f"trong vòng {settings.BUSY_FIGURES_SECONDS:g} giây."
         )
 
 
