@@ -40,9 +40,9 @@ class Shared:
         return time.monotonic() - self.opened
 
     def fits(self, latest: Versions, share: float, own_write: int) -> bool:
-        """Whether a run may read this state: it holds the data its thread wrote last
-        (`own_write`: the data version that commit made, 0 if none: Writes), and it is the `latest` or
-        at most `share` seconds old."""
+        """Whether a run may read this state: it holds what the run's writer (its browser
+        session) saved last (`own_write`: the data version of that commit, 0 if none: Writes),
+        and it is the `latest` or at most `share` seconds old."""
         if self.versions[DATA] < own_write:
             return False
         return self.versions == latest or self.age() <= share
