@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.city_fixture import CITY_NOW
-from tests.conftest import ROOT, child_env
-from tests.test_cli_unix import HOLD
+from tests.test_cli_unix import HOLD, run_cli
 from tracker import settings
 from tracker.catalogue import criteria
 from tracker.city import bodies, items, registry, shared_criteria
@@ -171,15 +170,7 @@ def test_writes_refuse_while_the_registry_is_held(city_rw: Path, tmp_path: Path)
             ["city-item", "load", str(source)],
             ["city-criteria", "load", str(book), "--year", "2026"],
         ):
-            ran = subprocess.run(
-                [sys.executable, "-m", "tracker", "--db", str(city_rw), *argv],
-                cwd=ROOT,
-                env=child_env(TRACKER_DAILY_BACKUP="0"),
-                capture_output=True,
-                text=True,
-                timeout=120,
-                check=False,
-            )
+            ran = run_cli(*argv, db_path=city_rw)
             assert ran.returncode == 3, (argv, ran.stderr)
             assert ran.stderr.startswith("Máy chủ đang chạy"), ran.stderr
             assert "Traceback" not in ran.stderr + ran.stdout

@@ -24,7 +24,8 @@ HOLD = (
 )
 
 
-def _run(*args: str, db_path: Path, **kw) -> subprocess.CompletedProcess:
+def run_cli(*args: str, db_path: Path, **kw) -> subprocess.CompletedProcess:
+    """`python -m tracker --db db_path *args` in a child process, as a shell runs it."""
     return subprocess.run(
         [sys.executable, "-m", "tracker", "--db", str(db_path), *args],
         cwd=ROOT,
@@ -45,7 +46,7 @@ def test_a_busy_database_is_said_in_vietnamese(tmp_db: Path) -> None:
     try:
         assert holder.stdout.readline().strip() == "held"
         for args in (("plan", "list"), ("users", "list"), ("calendar",), ("init",)):
-            ran = _run(*args, db_path=tmp_db)
+            ran = run_cli(*args, db_path=tmp_db)
             assert ran.returncode == 3, (args, ran.stderr)
             assert ran.stderr.startswith("Máy chủ đang chạy"), args
             assert "Traceback" not in ran.stderr + ran.stdout
@@ -90,7 +91,7 @@ def test_a_closed_pipe_ends_quietly_with_a_message(tmp_db: Path) -> None:
     ],
 )
 def test_a_bad_argument_is_said_in_vietnamese(tmp_path: Path, args: tuple, said: str) -> None:
-    ran = _run(*args, db_path=tmp_path / "x.duckdb")
+    ran = run_cli(*args, db_path=tmp_path / "x.duckdb")
     assert ran.returncode == terminal.USAGE_EXIT
     assert said in ran.stderr and ran.stderr.startswith("Cách dùng: ")
     assert "Traceback" not in ran.stderr and "error:" not in ran.stderr
@@ -140,7 +141,7 @@ def test_long_work_shows_progress_on_a_terminal_only(tmp_db: Path, tmp_path: Pat
     code, out, err = _with_terminal_stderr("backup", "--out", str(tmp_path / "b1"), db_path=tmp_db)
     assert code == 0 and out.startswith("Đã sao lưu vào")
     assert "Đang sao lưu cơ sở dữ liệu và các tệp đã nộp: xong (" in err
-    piped = _run("backup", "--out", str(tmp_path / "b2"), db_path=tmp_db)
+    piped = run_cli("backup", "--out", str(tmp_path / "b2"), db_path=tmp_db)
     assert piped.returncode == 0 and "xong (" not in piped.stderr
 
 
@@ -168,5 +169,5 @@ def test_an_import_of_several_files_shows_its_bar_on_a_terminal(
     code, out, err = _with_terminal_stderr("import", "--dry-run", *files, db_path=tmp_db)
     assert code == 1 and out.count('"status": "rejected"') == 2
     assert "2/2" in err
-    piped = _run("import", "--dry-run", *files, db_path=tmp_db)
+    piped = run_cli("import", "--dry-run", *files, db_path=tmp_db)
     assert "2/2" not in piped.stderr

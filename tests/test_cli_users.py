@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.city_fixture import CITY_NOW
-from tests.conftest import PASSWORD, ROOT, child_env
-from tests.test_cli_unix import HOLD
+from tests.conftest import PASSWORD
+from tests.test_cli_unix import HOLD, run_cli
 from tracker import settings
 from tracker.accounts import auth, directory, signin
 from tracker.city import bodies, registry
@@ -185,18 +185,6 @@ def test_without_a_registry_the_home_body_is_the_only_store(users: dict, capsys)
     assert directory.registry() is None
 
 
-def _cli(home: Path, *argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "tracker", "--db", str(home), *argv],
-        cwd=ROOT,
-        env=child_env(TRACKER_DAILY_BACKUP="0"),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize(("held", "username"), [("registry", "sonoivu"), ("X001", "x001.lanhdao")])
 def test_writes_refuse_while_the_account_s_file_is_held(
     city_rw: Path, held: str, username: str
@@ -211,7 +199,7 @@ def test_writes_refuse_while_the_account_s_file_is_held(
     try:
         assert holder.stdout.readline().strip() == "held"
         for command in ("disable", "unlock"):
-            ran = _cli(city_rw, "users", command, "--username", username)
+            ran = run_cli("users", command, "--username", username, db_path=city_rw)
             assert ran.returncode == 3, (command, ran.stderr)
             assert ran.stderr.startswith("Máy chủ đang chạy"), ran.stderr
             assert str(path) in ran.stderr
