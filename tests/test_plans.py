@@ -269,6 +269,20 @@ def test_a_new_plan_starts_afresh(users: dict) -> None:
     assert (progress.task_completion("2026-W10")["reported_units"] > 0).any()
 
 
+def test_the_plan_list_outlives_submissions_and_follows_a_new_plan(users: dict) -> None:
+    """The plan list every page and every upload's check reads is built from the catalogue
+    alone: an accepted upload leaves it built (it was rebuilt after each one, 14 ms of a
+    check), loading a plan builds it again."""
+    before = plans.all_plans()
+    result = submissions.submit(
+        Book(meta=None).to_bytes(), "w10.xlsx", users["don_vi"], now=datetime(2026, 3, 6, 10)
+    )
+    assert result.status == "accepted"
+    assert all(a is b for a, b in zip(plans.all_plans(), before, strict=True))  # not rebuilt
+    plan_loading.copy(SYSTEM, 2026, 2027)
+    assert plans.years() == [p.year for p in before] + [2027]
+
+
 def test_2026_exports_are_the_same_bytes_after_2027_is_loaded(users: dict, monkeypatch) -> None:
     submissions.submit(Book().to_bytes(), "w10.xlsx", users["don_vi"], now=datetime(2026, 3, 6, 10))
     now = datetime(2027, 1, 20, 10, 0)

@@ -64,9 +64,10 @@ class Plan:
 
 def all_plans(path: Path | None = None) -> list[Plan]:
     """Every plan, oldest first."""
-    # Every page asks several times a run (the sidebar's year, the plan in force, the notice):
-    # built once per data version and shared, instead of a DataFrame copy walked each time.
-    return list(db.derived("plans.all_plans", lambda: _read_plans(path), path))
+    # Every page and every upload's check ask, several times a run (the sidebar's year, the plan
+    # in force, the notice, the week's plan): built from the catalogue alone, once per catalogue
+    # version, so an accepted upload does not make the next page or check build it again.
+    return list(db.derived("plans.all_plans", lambda: _read_plans(path), path, catalogue=True))
 
 
 def _read_plans(path: Path | None) -> tuple[Plan, ...]:
@@ -78,7 +79,7 @@ def _read_plans(path: Path | None) -> tuple[Plan, ...]:
             r.title,
             r.body,
         )
-        for r in db.query("plans", path=path).itertuples(index=False)
+        for r in db.query("plan_headings", path=path).itertuples(index=False)
     )
 
 
