@@ -14,7 +14,7 @@ from tests.apptest_helpers import open_page
 from tests.workbook_factory import Book
 from tracker.ingest import submissions
 from tracker.store import db
-from tracker.ui import page_runs
+from tracker.ui import page_runs, scoring_page
 
 UPLOADED = datetime(2026, 3, 5, 10, 0)  # on time for 2026-W10
 
@@ -91,32 +91,43 @@ def _version(index: int, level: float) -> bytes:
     return book.to_bytes()
 
 
-def _seen(at: Any) -> tuple[Any, tuple]:
-    """HCTC's total in the ranking and its column in the criterion × unit table."""
-    ranking = next(d.value for d in at.dataframe if "Hạng" in d.value.columns)
-    matrix = next(d.value for d in at.dataframe if "VP" in d.value.columns)
-    total = ranking.loc[ranking["Mã đơn vị"] == "HCTC", "Điểm cuối cùng"].iloc[0]
-    return round(float(total), 6), tuple(matrix["HCTC"].tolist())
+def _seen(at: Any) -> tuple[Any, ...]:
+    """The Office's total (its metric, above the tabs) with, from the tab open (issue 35: one
+    tab's section a run), HCTC's total in the ranking or its column in criterion × unit."""
+    vp = next(m.value for m in at.metric if m.label == "Điểm của Văn phòng")
+    for d in at.dataframe:
+        if "Hạng" in d.value.columns:
+            ranking = d.value
+            total = ranking.loc[ranking["Mã đơn vị"] == "HCTC", "Điểm cuối cùng"].iloc[0]
+            return vp, round(float(total), 6)
+        if "VP" in d.value.columns:
+            return vp, tuple(d.value["HCTC"].tolist())
+    raise AssertionError("neither the ranking nor criterion × unit was drawn")
+
+
+# A leader on the ranking (the first tab), the Office's admin on criterion × unit.
+VIEWERS = {"lanh_dao": {}, "quan_tri": {"xem": scoring_page.TAB_MATRIX}}
 
 
 def test_viewers_during_uploads_see_one_state_and_the_last_upload(users) -> None:
     unit = users["don_vi"]  # HCTC
     levels = [0.5 if i % 2 == 0 else 1.0 for i in range(8)]
     versions = [_version(i, level) for i, level in enumerate(levels)]
-    # What the page shows under each of the two score levels, one at a time.
-    shown_at: dict[float, tuple] = {}
+    # What the page shows under each of the two score levels, one at a time, on each tab.
+    shown_at: dict[tuple[float, str], tuple] = {}
     for i in range(2):
         result = submissions.submit(versions[i], f"v{i}.xlsx", unit, now=UPLOADED)
         assert result.status == "accepted", result.errors
-        shown_at[levels[i]] = _seen(open_page(users["lanh_dao"], "tu_cham_diem"))
+        for role, query in VIEWERS.items():
+            shown_at[levels[i], role] = _seen(open_page(users[role], "tu_cham_diem", query))
     signatures = set(shown_at.values())
-    assert len(signatures) == 2
+    assert len(signatures) == 4
 
     seen: list[tuple] = []
     errors: list[str] = []
     done = threading.Event()
     with page_runs.one_runtime():
-        viewers = [open_page(users[role], "tu_cham_diem") for role in ("lanh_dao", "quan_tri")]
+        viewers = [open_page(users[role], "tu_cham_diem", q) for role, q in VIEWERS.items()]
 
         def view(at: Any) -> None:
             while not done.is_set():
@@ -146,7 +157,7 @@ def test_viewers_during_uploads_see_one_state_and_the_last_upload(users) -> None
         # After the last upload committed, a rerun shows it (nothing stale in the caches).
         viewers[0].run()
         last = _seen(open_page(users["lanh_dao"], "tu_cham_diem"))
-        assert _seen(viewers[0]) == last == shown_at[levels[-1]]
+        assert _seen(viewers[0]) == last == shown_at[levels[-1], "lanh_dao"]
 
 
 def test_a_write_forgets_results_no_reader_can_ask_for(tmp_db) -> None:

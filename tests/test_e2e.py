@@ -32,7 +32,7 @@ from tracker.catalogue import periods, plan
 from tracker.ingest import contract, template
 from tracker.store import db
 from tracker.text import fmt_date
-from tracker.ui import shell, tasks_view
+from tracker.ui import scoring_page, shell, tasks_view
 
 pytestmark = bs.MARKS
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -251,6 +251,11 @@ def test_every_page_opens_by_direct_link_on_a_fresh_server(browser: Any, tmp_pat
                     expect(page.get_by_text("không dành cho vai trò").first).to_be_visible()
                     continue
                 bs.heading(page, shell.PAGES[key].title)
+                if key == "tu_cham_diem":  # a lazy tab drawn when clicked, named in the link
+                    page.get_by_role("tab", name=scoring_page.TAB_DETAIL).click()
+                    bs.idle(page)
+                    expect(page.get_by_text("Tự chấm và thẩm định theo đơn vị")).to_be_visible()
+                    assert f"{scoring_page.TAB_KEY}=" in page.url
                 bs.screenshot(page, f"page-{key}")
                 watch.assert_clean()
             finally:

@@ -17,6 +17,14 @@ from tracker.ui import scoring_page
 W = "2026-W10"
 
 
+def open_tab(at, label: str):
+    """The page run again with the tab `label` open, as a click on it does (issue 35)."""
+    at.session_state[scoring_page.TAB_KEY] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def frame(at, *columns: str) -> pd.DataFrame:
     """The first st.dataframe having all these columns (AppTest does not expose their keys)."""
     for element in at.dataframe:
@@ -63,10 +71,19 @@ def test_leader_sees_vp_ranking_and_matrix(scored) -> None:
     assert ranking["Hạng"].tolist() == [1, 2, 3]
     # BTCD: 60 − 6 (D2 not applicable) = 54 of 94 → 57,4
     assert ranking["Xếp loại"].tolist() == ["Tốt", "Khá", "Trung bình"]
+    # The score drawn as a bar in the ranking (no chart of the same rows above it since issue 35).
+    assert ranking["Thang 100"].tolist() == ranking["Điểm cuối cùng"].tolist()
+    assert not at.get("plotly_chart")
+    assert (
+        "Mức xếp loại: Tốt từ 90 điểm; Khá từ 70 điểm; Trung bình từ 50 điểm; Yếu dưới 50 điểm."
+        in texts(at)
+    )
+    at = open_tab(at, scoring_page.TAB_MATRIX)
     matrix = frame(at, "VP", "BTCD")
     assert list(matrix.columns)[:2] == ["VP", "HCTC"]
     d2 = next(i for i in matrix.index if str(i).startswith("D2"))
     assert matrix.loc[d2, "BTCD"] == "Không áp dụng"
+    at = open_tab(at, scoring_page.TAB_DETAIL)
     closed = len(at.dataframe)
     at.session_state[scoring_page.MISSING_OPEN] = True  # drawn when opened (issue 35)
     at.run()
@@ -76,13 +93,46 @@ def test_leader_sees_vp_ranking_and_matrix(scored) -> None:
     # HCTC gave evidence only for A1, so its other positive scores lack evidence.
     assert "A2 — " in " ".join(missing[missing["Mã đơn vị"] == "HCTC"]["Tiêu chí"])
     assert "Lưu điểm thẩm định" not in [b.label for b in at.button]
-    # The score drawn as a bar in the ranking (no chart of the same rows above it since issue 35).
-    assert ranking["Thang 100"].tolist() == ranking["Điểm cuối cùng"].tolist()
-    assert not at.get("plotly_chart")
-    assert (
-        "Mức xếp loại: Tốt từ 90 điểm; Khá từ 70 điểm; Trung bình từ 50 điểm; Yếu dưới 50 điểm."
-        in texts(at)
-    )
+
+
+TABS = [scoring_page.TAB_RANKING, scoring_page.TAB_MATRIX, scoring_page.TAB_DETAIL]
+GRIDS = {"Hạng": "ranking", "VP": "matrix", "Nhận xét thẩm định": "detail"}  # a column of each
+
+
+def _grids(at) -> list[str]:
+    """Which of the three tabs' grids the run sent, known by a column of each."""
+    return [g for d in at.dataframe for c, g in GRIDS.items() if c in d.value.columns]
+
+
+def test_a_closed_tab_is_not_sent(scored) -> None:
+    """Issue 35: each grid sent costs its mount in the browser, opened or not, so the page sends
+    the open tab's only: the ranking first (with the scores' CSV), the others when opened."""
+    at = open_page(scored["lanh_dao"], "tu_cham_diem")
+    assert [t.label for t in at.tabs] == TABS
+    assert _grids(at) == ["ranking"] and at.get("download_button")
+    assert not [t for t in at.tabs if t.label != scoring_page.TAB_RANKING and len(t.children)]
+    assert not [s for s in at.selectbox if s.label == "Đơn vị"]
+    assert _grids(open_tab(at, scoring_page.TAB_MATRIX)) == ["matrix"]
+    assert not at.get("download_button")
+    assert _grids(open_tab(at, scoring_page.TAB_DETAIL)) == ["detail"]
+    assert "score_unit" in at.query_params  # the unit shown, for a copied link
+
+
+def test_a_link_naming_a_unit_opens_its_detail(scored) -> None:
+    """?score_unit= opens the detail tab on that unit; while another tab is open the unit leaves
+    the URL (a copied link opens that tab) and comes back with its tab. ?xem= names a tab."""
+    at = open_page(scored["lanh_dao"], "tu_cham_diem", query={"score_unit": "BTCD"})
+    assert at.session_state[scoring_page.TAB_KEY] == scoring_page.TAB_DETAIL
+    assert at.selectbox(key="filter_score_unit").value == "BTCD"
+    assert _grids(at) == ["detail"]
+    open_tab(at, scoring_page.TAB_RANKING)
+    assert "score_unit" not in at.query_params and _grids(at) == ["ranking"]
+    open_tab(at, scoring_page.TAB_DETAIL)
+    assert at.query_params["score_unit"] == "BTCD"
+    assert at.selectbox(key="filter_score_unit").value == "BTCD"
+    linked = open_page(scored["lanh_dao"], "tu_cham_diem", query={"xem": scoring_page.TAB_MATRIX})
+    assert linked.session_state[scoring_page.TAB_KEY] == scoring_page.TAB_MATRIX
+    assert _grids(linked) == ["matrix"]
 
 
 def test_the_ranking_rule_shown_is_the_setting_the_ranking_uses(scored) -> None:
@@ -106,9 +156,15 @@ def test_admin_enters_a_review(scored) -> None:
     at.button(key="FormSubmitter:review_form-Lưu điểm thẩm định").click().run()
     assert not at.exception, at.exception
     assert "Đã lưu điểm thẩm định tiêu chí A1 của KT" in texts(at)
+    # The rerun after the save lands on the tab of the form, the unit still chosen, its line new.
+    assert at.session_state[scoring_page.TAB_KEY] == scoring_page.TAB_DETAIL
+    assert at.query_params["score_unit"] == "KT"
+    a1 = frame(at, "Nhận xét thẩm định").set_index("Mã").loc["A1"]
+    assert (a1["Thẩm định"], a1["Nhận xét thẩm định"]) == (2.0, "Kế hoạch ban hành muộn")
+    assert not [d for d in at.dataframe if "Hạng" in d.value.columns]  # the ranking's tab closed
     # 95 − (4 − 2) = 93
     assert scoring.unit_total("KT", 2026)["final_total"] == pytest.approx(93.0)
-    ranking = frame(at, "Hạng", "Xếp loại")
+    ranking = frame(open_tab(at, scoring_page.TAB_RANKING), "Hạng", "Xếp loại")
     kt = ranking[ranking["Mã đơn vị"] == "KT"].iloc[0]
     assert kt["Điểm thẩm định"] == 93.0
     assert pd.isna(ranking[ranking["Mã đơn vị"] == "HCTC"].iloc[0]["Điểm thẩm định"])

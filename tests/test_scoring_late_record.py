@@ -55,9 +55,10 @@ def test_page_shows_it_and_the_office_reviews_with_it(users) -> None:
     assert not at.exception, at.exception
     assert shown in texts(at) and "đơn vị tự chấm: -1,0" in texts(at)
     assert not [b for b in at.button if b.key == "late_review_HCTC"]
-    at = open_page(users["quan_tri"], "tu_cham_diem")
+    at = open_page(users["quan_tri"], "tu_cham_diem", {"score_unit": "HCTC"})  # its detail tab
     at.button(key="late_review_HCTC").click().run()
     assert not at.exception, at.exception
+    assert "Đã lưu điểm thẩm định P1 của HCTC theo sổ theo dõi." in texts(at)
     lines = scoring.criterion_lines(2026, "HCTC")
     p1 = lines[lines["criterion_code"] == "P1"].iloc[0]
     assert p1["reviewed"] and p1["final_score"] == implied

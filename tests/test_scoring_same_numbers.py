@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from tests import scoring_snapshot as snap
-from tests.apptest_helpers import open_page
+from tests.apptest_helpers import each_tab, joined, open_page
 from tests.frozen import frozen
 from tests.scoring_fixture import add_scores, ordinary_scores
 from tracker import settings
@@ -48,18 +48,21 @@ def _vp_tables(at: Any) -> list[Any]:
     return list(next(e for e in at.expander if e.label == "Chi tiết theo tiêu chí").dataframe)
 
 
+# The page's lazy tabs (issue 35), read one after another in page order.
+TABS = [scoring_page.TAB_RANKING, scoring_page.TAB_MATRIX, scoring_page.TAB_DETAIL]
+
+
 @pytest.mark.parametrize("role", ["lanh_dao", "quan_tri", "don_vi"])
 def test_page_shows_the_frozen_numbers(users, role: str, data_regression: Any) -> None:
     snap.build(users["quan_tri"])
     at = open_page(users[role], "tu_cham_diem")
     assert not at.exception, at.exception
     assert not _vp_tables(at)  # closed: sent as its title only (issue 35)
-    at.session_state[scoring_page.VP_DETAIL] = True  # "Chi tiết theo tiêu chí" opened: drawn
-    at.session_state[scoring_page.MISSING_OPEN] = True  # and the points without evidence
-    at.run()
-    assert not at.exception, at.exception
+    # "Chi tiết theo tiêu chí" opened: drawn; and the points without evidence, in their tab.
+    opened = {TABS[0]: {scoring_page.VP_DETAIL: True}, TABS[2]: {scoring_page.MISSING_OPEN: True}}
+    shown = joined(each_tab(at, scoring_page.TAB_KEY, TABS, snap.snapshot, opened))
     assert len(_vp_tables(at)) == 1
-    data_regression.check(_comparable(snap.snapshot(at)), basename=role)
+    data_regression.check(_comparable(shown), basename=role)
 
 
 def test_the_fixture_is_not_trivial(users) -> None:
@@ -98,19 +101,24 @@ def test_pages_of_units_show_the_whole_table(users) -> None:
     seen: list[pd.DataFrame] = []
     for page in range(3):
         at.number_input(key="ranking_page").set_value(page + 1).run()
-        at.selectbox(key="matrix_page").set_value(page).run()
         ranking = next(d.value for d in at.dataframe if "Hạng" in d.value.columns)
-        matrix = next(d.value for d in at.dataframe if "VP" in d.value.columns)
         assert len(ranking) <= score_views.PAGE_SIZE
         shown = whole.set_index("Mã đơn vị").loc[ranking["Mã đơn vị"]].reset_index()
         shown = score_views.with_bar(shown[whole.columns])  # the score again, drawn as a bar
         pd.testing.assert_frame_equal(ranking.reset_index(drop=True), shown, check_dtype=False)
-        units = [c for c in matrix.columns if c != "VP"]
-        assert len(units) == score_views.MATRIX_PAGE
-        assert matrix[units].to_numpy().tolist() == values[units].to_numpy().tolist()
         seen.append(ranking)
     every = pd.concat(seen)["Mã đơn vị"].tolist()
     assert sorted(every) == sorted(whole["Mã đơn vị"].tolist())  # every unit on some page
+    at.session_state[scoring_page.TAB_KEY] = scoring_page.TAB_MATRIX  # its tab (issue 35)
+    at.run()
+    for page in range(3):
+        at.selectbox(key="matrix_page").set_value(page).run()
+        matrix = next(d.value for d in at.dataframe if "VP" in d.value.columns)
+        units = [c for c in matrix.columns if c != "VP"]
+        assert len(units) == score_views.MATRIX_PAGE
+        assert matrix[units].to_numpy().tolist() == values[units].to_numpy().tolist()
+    at.session_state[scoring_page.TAB_KEY] = scoring_page.TAB_RANKING
+    at.run()
     at.text_input(key="ranking_search").input(codes[7]).run()
     found = next(d.value for d in at.dataframe if "Hạng" in d.value.columns)
     assert found["Mã đơn vị"].tolist() == [codes[7]]

@@ -22,7 +22,7 @@ from tracker import settings
 from tracker.accounts import admin, auth
 from tracker.metrics import difficulties, progress
 from tracker.store import db
-from tracker.ui import admin_tables, charts, overview, score_views, tables, tasks_view
+from tracker.ui import admin_tables, charts, overview, score_views, scoring_page, tables, tasks_view
 
 pytestmark = pytest.mark.now(fx.NOW)
 W10 = "2026-W10"
@@ -189,19 +189,21 @@ def test_unit_user_sees_own_score_table_once(users) -> None:
     add_scores("KT", W10, ordinary_scores(95))
     at = open_page(users["don_vi"], "tu_cham_diem")
     assert not at.exception, at.exception
+    # The ranking's basis (the chart's subtitle before issue 35) says the criteria set is provisional.
+    basis = [c.value for c in at.caption if "đơn vị có bảng tự chấm điểm" in c.value]
+    assert basis and basis[0].endswith("; bộ tiêu chí tạm thời.")
+    at.session_state[scoring_page.TAB_KEY] = scoring_page.TAB_DETAIL  # one unit's tab opened
+    at.run()
     details = [d for d in at.dataframe if "Nhận xét thẩm định" in d.value.columns]
     assert len(details) == 2  # own table, then one other unit's
     assert at.selectbox(key="filter_score_unit").options == ["KT - Phòng Kinh tế"]
     assert "Tự chấm và thẩm định của các đơn vị khác" in texts(at)
-    # The ranking's basis (the chart's subtitle before issue 35) says the criteria set is provisional.
-    basis = [c.value for c in at.caption if "đơn vị có bảng tự chấm điểm" in c.value]
-    assert basis and basis[0].endswith("; bộ tiêu chí tạm thời.")
 
 
 def test_leader_still_chooses_any_unit(users) -> None:
     add_scores("HCTC", W10, ordinary_scores(80))
     add_scores("KT", W10, ordinary_scores(95))
-    at = open_page(users["lanh_dao"], "tu_cham_diem")
+    at = open_page(users["lanh_dao"], "tu_cham_diem", {"xem": scoring_page.TAB_DETAIL})
     assert not at.exception, at.exception
     assert len(at.selectbox(key="filter_score_unit").options) == 2
     assert "Tự chấm và thẩm định theo đơn vị" in texts(at)

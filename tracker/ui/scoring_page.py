@@ -1,7 +1,8 @@
 """Tự chấm điểm page body, one function per section (kept in the package so the page stays thin).
 
-The Office's assessment (VP), a unit's own totals, the ranking, criterion × unit, self vs
-reviewed with missing evidence, and for HCTC: reviews and VP adjustments (the criteria sets:
+The Office's assessment (VP), a unit's own totals, then three lazy tabs (issue 35: only the
+open one is built and sent): the ranking, criterion × unit, one unit's self vs reviewed with
+missing evidence and for HCTC its review form; VP adjustments for HCTC (the criteria sets:
 tracker/ui/criteria_admin.py). Scores and tables come from scoring and score_views; every write
 is checked again there. Everything a run shows is read in one snapshot of the database of the
 page's scope (load()), so a commit during a run cannot show totals from before it beside lines
@@ -26,12 +27,18 @@ from tracker.catalogue import criteria, plans
 from tracker.metrics import cache, scoring
 from tracker.scope import Scope
 from tracker.text import fmt_datetime, fmt_number, nfc
-from tracker.ui import display, filters, flash, score_views
+from tracker.ui import display, filters, flash, lazy_tabs, score_views
 
 FLASH = "tu_cham_diem_flash"  # a write's success message, shown after the rerun
 MISSING_OPEN = "missing_open"  # the expander of the points without evidence (its open state)
 VP_DETAIL = "vp_detail"  # the expander "Chi tiết theo tiêu chí" (its open state)
 MISSING_PAGE = 100  # rows of "Điểm dương chưa có tài liệu kiểm chứng" per page
+# The three grids under the headline, one tab each: every grid a page sends costs its mount in
+# the browser, also in a tab nobody opens (the page was 1.60x Tài khoản with all three sent).
+TAB_RANKING, TAB_MATRIX, TAB_DETAIL = "Xếp hạng đơn vị", "Theo tiêu chí", "Chi tiết một đơn vị"
+TAB_KEY = "xem"  # the open tab, also in the URL (?xem=Theo tiêu chí) so a view can be shared
+# The URL parameter the detail reads: a link naming a unit (?score_unit=) opens its detail.
+TAB_PARAMS = {TAB_DETAIL: ("score_unit",)}
 
 
 @dataclass(frozen=True)
@@ -262,7 +269,16 @@ def own_unit_section(view: View) -> None:
     _late_note(view, unit_code)
 
 
-# --- Xếp hạng và bảng điểm theo tiêu chí ------------------------------------------------------
+# --- Xếp hạng, bảng điểm theo tiêu chí, chi tiết một đơn vị (lazy tabs) -----------------------
+
+
+def tab_sections(view: View) -> None:
+    """The tabs, and the open tab's section only (the ranking first: a leader's first view)."""
+    tabs = (TAB_RANKING, TAB_MATRIX, TAB_DETAIL)
+    chosen, box = lazy_tabs.open_tab(tabs, key=TAB_KEY, owns=TAB_PARAMS, link=True)
+    section = {TAB_RANKING: ranking_section, TAB_MATRIX: matrix_section}.get(chosen, detail_section)
+    with box:
+        section(view)
 
 
 def ranking_section(view: View) -> None:

@@ -1,5 +1,6 @@
-"""Tự chấm điểm: the Office's assessment (VP), units' totals and ranking, criterion × unit,
-self vs reviewed, missing evidence; reviews, VP adjustments and criteria sets for HCTC."""
+"""Tự chấm điểm: the Office's assessment (VP) and a unit's own totals on top; under them the
+ranking, criterion × unit and one unit's self vs reviewed (missing evidence, HCTC's reviews),
+each in a tab drawn only when open; VP adjustments and criteria sets for HCTC."""
 
 from __future__ import annotations
 
@@ -21,8 +22,6 @@ def render(scope: Scope) -> None:
         scoring_page.vp_section(view)
         if user.role == "don_vi" and user.unit_code:
             scoring_page.own_unit_section(view)
-        scoring_page.ranking_section(view)
-        scoring_page.matrix_section(view)
-        scoring_page.detail_section(view)
+        scoring_page.tab_sections(view)
         if auth.can(user, "edit_catalogue"):
             criteria_admin.section(view)
