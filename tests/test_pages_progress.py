@@ -16,6 +16,7 @@ from tests.apptest_helpers import open_page, texts
 from tracker.accounts import auth
 from tracker.store import db
 from tracker.ui import overview, tasks_view
+from tracker.ui.pages import don_vi
 
 pytestmark = pytest.mark.now(fx.NOW)
 W10 = "2026-W10"
@@ -160,7 +161,9 @@ def test_tasks_page_each_role_with_filters(data, role: str) -> None:
 
 
 def _tab(at: AppTest, label: str) -> AppTest:
-    """Nhiệm vụ with its tab `label` open, as a click on it does (issue 35: only it is drawn)."""
+    """The page (Nhiệm vụ, Đơn vị: both key their tabs "xem") with its tab `label` open, as a
+    click on it does (issue 35: only it is drawn)."""
+    assert tasks_view.TAB_KEY == don_vi.TAB_KEY
     at.session_state[tasks_view.TAB_KEY] = label
     at.run()
     assert not at.exception, at.exception
@@ -242,13 +245,45 @@ def test_unit_page_each_role(data, role: str) -> None:
     tasks = _frame(at, "unit_tasks").set_index("Mã")
     assert tasks.loc["II.4", "Tỷ lệ của đơn vị"] == 10
     assert tasks.loc["II.2", "Trạng thái nhiệm vụ"] == "Quá hạn"
-    history = _frame(at, "unit_history")
-    assert history["Tình trạng"].tolist() == ["Đúng hạn", "Đúng hạn", "Không yêu cầu", "Đúng hạn"]
-    indicators = _frame(at, "unit_indicators").set_index("Mã chỉ số")
-    assert indicators.loc["VAN_BAN", "Giá trị"] == 6
-    models = _frame(at, "unit_models")
-    assert models["Tên mô hình"].tolist() == [fx.MODEL[0]]
     assert "đơn vị tự đánh giá" in texts(at)
+    history = _frame(_tab(at, don_vi.TAB_HISTORY), "unit_history")
+    assert history["Tình trạng"].tolist() == ["Đúng hạn", "Đúng hạn", "Không yêu cầu", "Đúng hạn"]
+    indicators = _frame(_tab(at, don_vi.TAB_INDICATORS), "unit_indicators").set_index("Mã chỉ số")
+    assert indicators.loc["VAN_BAN", "Giá trị"] == 6
+    models = _frame(_tab(at, don_vi.TAB_MODELS), "unit_models")
+    assert models["Tên mô hình"].tolist() == [fx.MODEL[0]]
+    assert _metric(at, "Nhiệm vụ đã báo cáo") == "6/11"  # the key figures stay above the tabs
+
+
+def test_unit_page_draws_the_open_tab_only(data) -> None:
+    """Issue 35: every grid the page sends costs its mount in the browser, opened or not; the
+    first view sends the key figures and the task table only, each tab its own grid."""
+    at = open_page(data["lanh_dao"], "don_vi", {"week": W10, "unit": "HCTC"})
+    assert not at.exception, at.exception
+    assert [t.label for t in at.tabs] == list(don_vi.TABS)
+    assert [m.label for m in at.metric][:2] == ["Nhiệm vụ được giao", "Nhiệm vụ đã báo cáo"]
+    assert len(at.dataframe) == 1 and "Tỷ lệ của đơn vị" in at.dataframe[0].value.columns
+    assert not [t for t in at.tabs if t.label != don_vi.TAB_TASKS and len(t.children)]
+    for label, key in [
+        (don_vi.TAB_HISTORY, "unit_history"),
+        (don_vi.TAB_INDICATORS, "unit_indicators"),
+        (don_vi.TAB_MODELS, "unit_models"),
+    ]:
+        _tab(at, label)
+        assert len(at.dataframe) == 1 and TABLES[key] in at.dataframe[0].value.columns, label
+        assert len(at.metric) == 3  # the key figures, whatever tab is open
+
+
+def test_unit_page_link_opens_its_tab(data) -> None:
+    """?xem= names the open tab (bind="query-params"), so a copied link opens it, its grid the
+    only one sent (the address following a click is the browser's part: tests/test_e2e.py)."""
+    for label, column in [(don_vi.TAB_INDICATORS, "Mã chỉ số"), (don_vi.TAB_MODELS, "Tên mô hình")]:
+        query = {"week": W10, "unit": "HCTC", don_vi.TAB_KEY: label}
+        at = open_page(data["lanh_dao"], "don_vi", query)
+        assert not at.exception, at.exception
+        assert at.session_state[don_vi.TAB_KEY] == label
+        (table,) = [d.value for d in at.dataframe]
+        assert column in table.columns
 
 
 def test_unit_page_defaults_to_own_unit_and_url(data) -> None:
@@ -257,16 +292,19 @@ def test_unit_page_defaults_to_own_unit_and_url(data) -> None:
     assert at.query_params["unit"] == "BTCD"
     at = open_page(data["don_vi_btcd"], "don_vi", {"week": W10, "unit": "TTPVHCC"})
     assert at.selectbox(key="filter_unit").value == "TTPVHCC"
-    assert _frame(at, "unit_history")["Tình trạng"].tolist()[:2] == ["Chưa nộp", "Trễ hạn"]
+    history = _frame(_tab(at, don_vi.TAB_HISTORY), "unit_history")
+    assert history["Tình trạng"].tolist()[:2] == ["Chưa nộp", "Trễ hạn"]
     at.selectbox(key="filter_unit").set_value("TH").run()
     assert at.query_params["unit"] == "TH"
+    assert at.session_state[don_vi.TAB_KEY] == don_vi.TAB_HISTORY  # the tab stays open
+    _tab(at, don_vi.TAB_TASKS)
     assert "Chưa có dữ liệu: đơn vị chưa báo cáo tiến độ nhiệm vụ nào." in texts(at)
 
 
 def test_unit_page_self_score(data) -> None:
     # 85 points over the 21 applicable ordinary criteria (Σ maxima = 100) → 85,0, Khá, rank 1.
     scoring_fixture.add_scores("HCTC", W10, scoring_fixture.ordinary_scores(85))
-    at = open_page(data["don_vi"], "don_vi", {"week": W10})
+    at = open_page(data["don_vi"], "don_vi", {"week": W10, "xem": don_vi.TAB_SCORE})
     assert not at.exception
     score = _frame(at, "unit_score").set_index("Nội dung")["Giá trị"]
     assert score["Điểm tự chấm"] == "85,0"

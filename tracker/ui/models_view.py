@@ -6,6 +6,11 @@ chart) is built once per data version and shared by every session (metrics/cache
 count axis draws at most MAX_TICKS ticks. With one tick per model (score_charts.models_by_field),
 a city's 109 models in one field made plotly lay out ~110 tick labels with their grid lines on
 every view: most of the page's time in the browser (721 ms against 224 ms for the lightest page).
+
+Lazy tabs (issue 35): each grid or chart a page sends costs its mount in the browser, opened or
+not (1.72x Tài khoản at city scale with the chart, the register and a model's history). The
+register with the Office's form comes first (what a leader looks for: which models, where they
+stand, which were recognised); the chart and one model's history are drawn when their tab opens.
 """
 
 from __future__ import annotations
@@ -24,12 +29,18 @@ from tracker.accounts.auth import User
 from tracker.catalogue import plan
 from tracker.metrics import cache, models_register
 from tracker.metrics.models_register import Recognition, RecognitionError
+from tracker.scope import Scope
 from tracker.text import is_missing, sentence_start
-from tracker.ui import display, flash, score_charts, tables
+from tracker.ui import display, flash, lazy_tabs, score_charts, tables
 
 NO_KIND = "Chưa phân loại"
 SAVED = "recognition_saved"  # flash key
 MAX_TICKS = 20  # ticks on the chart's count axis at most; up to this many models, one per model
+# The page's tabs; the open one is in the URL (?xem=Biểu đồ theo lĩnh vực), as on Nhiệm vụ.
+TAB_REGISTER, TAB_CHART = "Danh sách mô hình", "Biểu đồ theo lĩnh vực"
+TAB_HISTORY = "Quá trình của một mô hình"
+TABS = (TAB_REGISTER, TAB_CHART, TAB_HISTORY)
+TAB_KEY = "xem"
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,33 @@ def register_view(
         return RegisterView(shown, counts, register_table(shown, path), chart)
 
     return cache.derived("models_view.register", build, path, year, unit, field, status)
+
+
+def sections(scope: Scope, view: RegisterView) -> None:
+    """The tabs of a register with models (`view.table` set), and the open tab's section."""
+    chosen, box = lazy_tabs.open_tab(TABS, key=TAB_KEY, link=True)
+    with box:
+        if chosen == TAB_CHART:
+            st.plotly_chart(view.chart, key="models_chart", config={"displayModeBar": False})
+        elif chosen == TAB_HISTORY:
+            model_history(scope, view.shown)
+        else:
+            show_register(view.table)
+            recognition_form(scope.user, view.shown, scope.db, scope.year)
+
+
+def model_history(scope: Scope, shown: pd.DataFrame) -> None:
+    """One model's reports, chosen among the register's models shown."""
+    choices = {
+        f"{r.unit_code}|{r.model_key}": f"{r.unit_code} — {r.name}" for r in shown.itertuples()
+    }
+    chosen = st.selectbox("Mô hình", list(choices), format_func=choices.get, key="history_model")
+    if chosen:
+        unit_code, model_key = chosen.split("|", 1)
+        display.show(history_table(unit_code, model_key, scope.db), key="models_history")
+        st.caption(
+            "Mỗi dòng là một lần nộp báo cáo có trang “Dân vận khéo”, kể cả bản đã thay thế."
+        )
 
 
 def count_step(largest: int, ticks: int = MAX_TICKS) -> int:

@@ -1,15 +1,15 @@
-"""Dân vận khéo: the register of models by unit, field and status, each model's history, export."""
+"""Dân vận khéo: the register of models by unit, field and status, its chart and each model's
+history in lazy tabs (tracker/ui/models_view.py), export."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from tracker.catalogue import plan
 from tracker.ingest.contract import MODEL_STATUSES
 from tracker.metrics import models_register
 from tracker.scope import Scope
-from tracker.ui import display, filters, models_view
+from tracker.ui import filters, models_view
 
 
 def render(scope: Scope) -> None:
@@ -46,10 +46,7 @@ def render(scope: Scope) -> None:
     if view.table is None:
         st.info("Chưa có mô hình nào phù hợp với bộ lọc (hoặc chưa đơn vị nào đăng ký mô hình).")
     else:
-        st.plotly_chart(view.chart, key="models_chart", config={"displayModeBar": False})
-        models_view.show_register(view.table)
-        models_view.recognition_form(scope.user, shown, path, scope.year)
-        _history(scope, shown)
+        models_view.sections(scope, view)
 
     st.download_button(
         "Tải danh sách mô hình (CSV)",
@@ -62,20 +59,3 @@ def render(scope: Scope) -> None:
     st.caption(
         "Nếu Excel dồn các cột vào một cột, hãy dùng Báo cáo tổng hợp (.xlsx) ở trang Xuất dữ liệu."
     )
-
-
-def _history(scope: Scope, shown: pd.DataFrame) -> None:
-    """One model's reports, chosen among the register's models shown."""
-    st.subheader("Quá trình của một mô hình")
-    choices = {
-        f"{r.unit_code}|{r.model_key}": f"{r.unit_code} — {r.name}" for r in shown.itertuples()
-    }
-    chosen = st.selectbox("Mô hình", list(choices), format_func=choices.get, key="history_model")
-    if chosen:
-        unit_code, model_key = chosen.split("|", 1)
-        display.show(
-            models_view.history_table(unit_code, model_key, scope.db), key="models_history"
-        )
-        st.caption(
-            "Mỗi dòng là một lần nộp báo cáo có trang “Dân vận khéo”, kể cả bản đã thay thế."
-        )

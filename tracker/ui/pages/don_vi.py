@@ -1,17 +1,29 @@
-"""Đơn vị: one unit's tasks with its progress, its reporting history by week, its indicators,
-its "Dân vận khéo" models and its self-score."""
+"""Đơn vị: one unit's key figures, then in lazy tabs (issue 35: only the open one is built and
+sent) its tasks with their progress, its reporting history by week, its indicators, its "Dân vận
+khéo" models and its self-score."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from tracker import wording
 from tracker.catalogue import periods, plan, year_start
 from tracker.metrics import progress, scoring
 from tracker.scope import Scope
-from tracker.ui import display, filters, tables
+from tracker.ui import display, filters, lazy_tabs, tables
+
+# The sections, each in a tab drawn only when open: every grid the page sent cost its mount in
+# the browser, opened or not (1.56x Tài khoản at city scale with all five). The tasks come first:
+# what the unit has to do and how far it is. The open tab is in the URL (?xem=Chỉ số), as on
+# Nhiệm vụ (tracker/ui/tasks_view.py), so a link opens it.
+TAB_TASKS, TAB_HISTORY, TAB_INDICATORS = "Nhiệm vụ của đơn vị", "Lịch sử nộp báo cáo", "Chỉ số"
+TAB_MODELS, TAB_SCORE = "Mô hình “Dân vận khéo”", "Tự chấm điểm"
+TABS = (TAB_TASKS, TAB_HISTORY, TAB_INDICATORS, TAB_MODELS, TAB_SCORE)
+TAB_KEY = "xem"
 
 
 def render(scope: Scope) -> None:
@@ -32,15 +44,18 @@ def render(scope: Scope) -> None:
         f"Mã đơn vị {unit} · số liệu đến hết {periods.label(week)}. {progress.SELF_REPORTED}"
     )
 
-    # One committed state for the sections below; the tables are the same for every viewer of
-    # this unit and week: drawn once per data version and replayed (styling them was most of a
-    # view).
+    # One committed state for the figures and the open tab; the tables are the same for every
+    # viewer of this unit and week: drawn once per data version and replayed (styling them was
+    # most of a view).
     with display.consistent(path):
-        _tasks(unit, week, path)
-        _history(unit, week, path)
-        _indicators(unit, week, path)
-        _models(unit, week, path)
-        _score(unit, week, path)
+        tasks = progress.unit_tasks(unit, week, path)
+        _key_figures(unit, week, tasks, path)
+        chosen, box = lazy_tabs.open_tab(TABS, key=TAB_KEY, link=True)
+        with box:
+            if chosen == TAB_TASKS:
+                _tasks(unit, week, tasks, path)
+            else:
+                _SECTIONS[chosen](unit, week, path)
 
 
 def _assigned_while_waiting(unit: str, notice: str, scope: Scope) -> None:
@@ -57,8 +72,8 @@ def _assigned_while_waiting(unit: str, notice: str, scope: Scope) -> None:
     )
 
 
-def _tasks(unit: str, week: str, path: Path) -> None:
-    tasks = progress.unit_tasks(unit, week, path)
+def _key_figures(unit: str, week: str, tasks: pd.DataFrame, path: Path) -> None:
+    """Above the tabs: tasks assigned, tasks reported, this week's report."""
     reported = int(tasks["percent"].notna().sum())
     cols = st.columns(3)
     cols[0].metric("Nhiệm vụ được giao", len(tasks))
@@ -68,7 +83,9 @@ def _tasks(unit: str, week: str, path: Path) -> None:
         progress.unit_week_state(unit, week, path),
     )
 
-    st.subheader("Nhiệm vụ của đơn vị")
+
+def _tasks(unit: str, week: str, tasks: pd.DataFrame, path: Path) -> None:
+    reported = int(tasks["percent"].notna().sum())
     if tasks.empty:
         st.info("Đơn vị chưa được giao nhiệm vụ nào trong Kế hoạch.")
         return
@@ -89,7 +106,6 @@ def _tasks(unit: str, week: str, path: Path) -> None:
 
 
 def _history(unit: str, week: str, path: Path) -> None:
-    st.subheader("Lịch sử nộp báo cáo")
     history = tables.unit_reporting_history(unit, week, path)
     if history.empty:
         st.info("Chưa đến tuần báo cáo đầu tiên.")
@@ -104,7 +120,6 @@ def _history(unit: str, week: str, path: Path) -> None:
 
 
 def _indicators(unit: str, week: str, path: Path) -> None:
-    st.subheader("Chỉ số")
     indicators = progress.unit_indicators(unit, week, path)
     if indicators["value"].notna().any():
         display.show(
@@ -119,7 +134,6 @@ def _indicators(unit: str, week: str, path: Path) -> None:
 
 
 def _models(unit: str, week: str, path: Path) -> None:
-    st.subheader("Mô hình “Dân vận khéo”")
     models = progress.unit_models(unit, week, path)
     if models.empty:
         st.info(f"{progress.NO_DATA}: đơn vị chưa đăng ký mô hình nào.")
@@ -130,7 +144,6 @@ def _models(unit: str, week: str, path: Path) -> None:
 
 
 def _score(unit: str, week: str, path: Path) -> None:
-    st.subheader("Tự chấm điểm")
     total = scoring.unit_total(unit, periods.parse_week_id(week)[0], path)
     if total is None:
         st.info(f"{progress.NO_DATA}: đơn vị chưa nộp bảng tự chấm điểm.")
@@ -141,3 +154,12 @@ def _score(unit: str, week: str, path: Path) -> None:
             icon=":material/warning:",
         )
     st.dataframe(tables.score_summary(total), hide_index=True, width="stretch", key="unit_score")
+
+
+# The tabs after the first, by label: each reads the unit and the week.
+_SECTIONS: dict[str, Callable[[str, str, Path], None]] = {
+    TAB_HISTORY: _history,
+    TAB_INDICATORS: _indicators,
+    TAB_MODELS: _models,
+    TAB_SCORE: _score,
+}
