@@ -12,7 +12,7 @@ from tests.test_criteria import OFFICIAL, xlsx
 from tracker.catalogue import criteria
 from tracker.metrics import scoring
 from tracker.store import db
-from tracker.ui import scoring_page
+from tracker.ui import models_view, scoring_page
 
 W = "2026-W10"
 
@@ -255,7 +255,8 @@ def test_models_page_for_every_role(users, role: str) -> None:
     assert not at.exception, at.exception
     register = frame(at, "Tên mô hình")
     assert len(register) == 3
-    assert at.get("plotly_chart")
+    at.session_state[models_view.TAB_KEY] = models_view.TAB_CHART  # drawn when opened (issue 35)
+    assert at.run().get("plotly_chart")
     assert [m.value for m in at.metric][:5] == ["3", "1", "1", "0", "1"]
 
 
@@ -267,6 +268,8 @@ def test_models_page_filters_from_url_and_history(users) -> None:
     assert register["Tên mô hình"].tolist() == ["Một cửa thân thiện"]
     at.selectbox(key="filter_field").set_value("__all__").run()
     assert at.query_params["field"] == "__all__"
+    at.session_state[models_view.TAB_KEY] = models_view.TAB_HISTORY  # its own tab (issue 35)
+    at.run()
     at.selectbox(key="history_model").set_value("HCTC|tổ tiếp dân lưu động").run()
     history = frame(at, "Tuần báo cáo")
     assert history["Tuần báo cáo"].tolist() == ["Tuần 9/2026", "Tuần 10/2026"]
