@@ -39,7 +39,8 @@ from tracker.ingest import submissions
 from tracker.metrics import difficulties, reporting
 from tracker.roles import PermissionDenied, User
 from tracker.scope import home_db
-from tracker.ui import scoring_page, shell
+from tracker.ui import models_view, scoring_page, shell, tasks_view
+from tracker.ui.pages import don_vi
 
 pytestmark = pytest.mark.now(CITY_NOW)
 
@@ -225,7 +226,15 @@ def _url_values(own: str) -> dict[str, list[str]]:
         "unit": units,
         "score_unit": units,
         # A lazy tab opened (issue 35: a closed tab is not drawn, so the check reads it opened).
-        "xem": [scoring_page.TAB_MATRIX, scoring_page.TAB_DETAIL, "x"],
+        "xem": [
+            scoring_page.TAB_MATRIX,
+            scoring_page.TAB_DETAIL,
+            tasks_view.TAB_BARS,
+            tasks_view.TAB_UNITS,
+            *don_vi.TABS[1:],
+            *models_view.TABS[1:],
+            "x",
+        ],
         "week": [*mine.weeks[-3:], *{w for o in others for w in o.weeks[-2:]}, "2026-W99", "W1"],
         "nam": ["2026", "2025", "2027", "0", "nam"],
         "task": [*mine.task_codes[:2], *(t for o in others for t in o.task_codes[-2:]), "M99"],

@@ -17,6 +17,7 @@ from tests.conftest import OFFICE_NOW, OFFICE_UNTIL
 from tracker.roles import User
 from tracker.store import db
 from tracker.ui import display, shell
+from tracker.ui.pages import don_vi
 
 pytestmark = pytest.mark.now(OFFICE_NOW)
 
@@ -74,9 +75,16 @@ def _alone(page: str, query: dict) -> dict[str, list]:
     return pictures
 
 
-@pytest.mark.parametrize("page", list(PAGES))
-def test_each_viewer_gets_their_own_picture(office: Path, draws: dict, page: str) -> None:
-    query = PAGES[page]
+# Đơn vị's shared tables behind a closed tab (issue 35), each opened by its link (?xem=).
+UNIT_TABS = [
+    {**PAGES["don_vi"], don_vi.TAB_KEY: tab} for tab in (don_vi.TAB_HISTORY, don_vi.TAB_INDICATORS)
+]
+
+
+@pytest.mark.parametrize(("page", "query"), [*PAGES.items(), *(("don_vi", q) for q in UNIT_TABS)])
+def test_each_viewer_gets_their_own_picture(
+    office: Path, draws: dict, page: str, query: dict
+) -> None:
     alone = _alone(page, query)
     _empty_caches()
     draws.update(calls=0, drawn=0)
