@@ -33,6 +33,7 @@ from tracker.ingest import contract, template
 from tracker.store import db
 from tracker.text import fmt_date
 from tracker.ui import scoring_page, shell, tasks_view
+from tracker.ui.pages import don_vi
 
 pytestmark = bs.MARKS
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -294,6 +295,7 @@ def test_officer_reports_and_leader_follows_up(
 
         uploaded_at = officer_reports(opage, owatch, week)
         leader_sees_numbers(lpage, lwatch, week, uploaded_at)
+        leader_opens_a_unit_tab(lpage, lwatch)
         leader_handles_difficulty(lpage, lwatch)
         leader_exports_summary(lpage, lwatch, week, uploaded_at)
     finally:
@@ -422,6 +424,21 @@ def leader_sees_numbers(
     assert len(history) == 1
     assert DIFFICULTY in history[0].values()
     bs.screenshot(page, "flow-4-nhiem-vu")
+    watch.assert_clean()
+
+
+def leader_opens_a_unit_tab(page: Any, watch: Any) -> None:
+    """Đơn vị's sections are lazy tabs (issue 35): the unit's tasks first, another drawn when
+    clicked, the link then naming it (a copied link opens it), the first tab leaving it out."""
+    bs.go(page, "Đơn vị")
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()  # the unit's tasks
+    assert f"{don_vi.TAB_KEY}=" not in page.url
+    page.get_by_role("tab", name=don_vi.TAB_INDICATORS).click()
+    bs.idle(page)
+    assert f"{don_vi.TAB_KEY}=" in page.url
+    page.get_by_role("tab", name=don_vi.TAB_TASKS).click()
+    bs.idle(page)
+    assert f"{don_vi.TAB_KEY}=" not in page.url
     watch.assert_clean()
 
 
