@@ -39,8 +39,8 @@ from tracker.ingest import submissions
 from tracker.metrics import difficulties, reporting
 from tracker.roles import PermissionDenied, User
 from tracker.scope import home_db
-from tracker.ui import models_view, scoring_page, shell, tasks_view
-from tracker.ui.pages import don_vi
+from tracker.ui import models_view, overview, scoring_page, shell, tasks_view
+from tracker.ui.pages import don_doc, don_vi
 
 pytestmark = pytest.mark.now(CITY_NOW)
 
@@ -245,6 +245,16 @@ def _url_values(own: str) -> dict[str, list[str]]:
     }
 
 
+# The expanders whose content is drawn only when opened.
+EXPANDERS = (
+    don_doc.ALL_UNITS_OPEN,
+    overview.TRENDS_OPEN,
+    scoring_page.MISSING_OPEN,
+    scoring_page.VP_DETAIL,
+    tasks_view.HISTORY_OPEN,
+)
+
+
 def _users() -> list[str]:
     """Every account of the drawn bodies (the home body's: its first few, every role among them)."""
     found = []
@@ -276,6 +286,11 @@ def test_no_page_shows_another_bodys_data_whatever_the_url(city: Path, data: st.
     params = {k: data.draw(st.sampled_from(values[k]), label=k) for k in sorted(keys)}
     at = open_page(user, page_key, params)
     assert_no_leak(at, own, (username, page_key, params))
+    if data.draw(st.booleans(), label="expanders opened"):
+        for key in EXPANDERS:  # what a click on each sets; drawn only when opened (issue 35)
+            at.session_state[key] = True
+        at.run()
+        assert_no_leak(at, own, (username, page_key, params, "expanders opened"))
 
 
 def test_the_markers_are_read_from_the_files(city: Path) -> None:

@@ -12,6 +12,7 @@ from tests.apptest_helpers import open_page, texts
 from tracker.ingest import submissions, template
 from tracker.metrics import difficulties
 from tracker.store import db
+from tracker.ui.pages import don_doc
 
 pytestmark = pytest.mark.now(followup_fixture.NOW)
 
@@ -92,6 +93,20 @@ def test_don_doc_lists_missing_and_late_with_reminder(users, fx) -> None:
     assert "BTCD" not in reminder  # late, but reported: the reminder chases the missing only
     assert "9 đơn vị đang hoạt động phải báo cáo tuần 10/2026" in texts(at)
     assert [m.value for m in at.metric][:2] == ["3/9", "2"]
+
+
+def test_don_doc_every_unit_is_drawn_only_when_opened(users, fx) -> None:
+    """Every unit's state sits in an expander drawn when opened (a closed one's grid was still
+    sent and drawn by the browser on every visit; issue 35): closed, only the units to remind;
+    opened, every active unit as well."""
+    at = open_page(users["lanh_dao"], "don_doc", {"week": "2026-W10"})
+    assert len(at.dataframe) == 1  # the units to remind
+    at.session_state[don_doc.ALL_UNITS_OPEN] = True  # what a click on the expander sets
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe) == 2
+    assert len(_table(at, 1)) == 9  # every active unit of the fixture
+    assert _table(at, 0)["Mã đơn vị"].tolist()[0] == "TH"  # the reminders unchanged above it
 
 
 def test_don_doc_exempt_week(users, fx) -> None:

@@ -16,6 +16,7 @@ from tracker.accounts import auth
 from tracker.exports import tables as exports
 from tracker.metrics import difficulties
 from tracker.ui import tables, tasks_view
+from tracker.ui.pages import don_doc
 
 pytestmark = pytest.mark.now(fx.NOW)
 
@@ -74,6 +75,8 @@ def test_unit_page_title_marks_sample_units(data) -> None:
 
 def test_follow_up_and_difficulties_mark_sample_units(data) -> None:
     at = open_page(data["quan_tri"], "don_doc", {"week": W10})
+    at.session_state[don_doc.ALL_UNITS_OPEN] = True  # every unit's state: drawn when opened
+    at.run()
     assert not at.exception, at.exception
     shown = [d.value for d in at.dataframe if "Mã đơn vị" in d.value.columns]
     assert len(shown) == 2  # units to follow up (TH has not reported), then every unit

@@ -15,6 +15,8 @@ from tracker.scope import Scope
 from tracker.text import fmt_deadline, fmt_pct
 from tracker.ui import charts, display, filters, requests_view, shell, tables
 
+ALL_UNITS_OPEN = "don_doc_all_units"  # the expander of every unit's state (its open state)
+
 
 def render(scope: Scope) -> None:
     path = scope.db
@@ -77,8 +79,12 @@ def _follow_up(week: str, status: pd.DataFrame, path: Path, signer: str | None) 
     st.subheader("Nội dung nhắc (sao chép vào Zalo hoặc thư điện tử)")
     st.code(reporting.reminder_text(week, path=path, signer=signer), language=None, wrap_lines=True)
 
-    with st.expander("Tình hình nộp của tất cả đơn vị"):
-        display.show(tables.status_table(status, path), key="status_table")
+    # Drawn only when opened (a click reruns the page): a grid in a closed expander is still
+    # built and drawn by the browser on every visit, here every unit of the scope (issue 35).
+    box = st.expander("Tình hình nộp của tất cả đơn vị", key=ALL_UNITS_OPEN, on_change="rerun")
+    if box.open:
+        with box:
+            display.show(tables.status_table(status, path), key="status_table")
 
 
 def _trend(week: str, rates: dict, path: Path) -> None:
