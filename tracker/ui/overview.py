@@ -311,11 +311,7 @@ def _reporting_trend(week: str, _plan_basis: str, path: Path) -> None:
     rates = reporting.trend(week, path=path)
     if rates.empty:
         return
-    last = reporting.rates(week, path)
-    basis = (
-        f"{last['reported']}/{last['expected']} đơn vị đã báo cáo, số liệu đến hết "
-        f"{periods.short_label(week).lower()}; tuần không yêu cầu báo cáo để trống"
-    )
+    basis = tables.reporting_basis(week, reporting.rates(week, path))
     fig = charts.trend_line(
         rates["period"],
         rates["reporting_rate"],

@@ -84,6 +84,13 @@ def basis(week: str, reported: int, assigned: int) -> str:
     return f"{coverage(reported, assigned)}, số liệu đến hết {periods.short_label(week).lower()}"
 
 
+def reporting_basis(week: str, rates: dict) -> str:
+    """What a reporting-rate line is based on (reporting.rates of `week`): basis() and the
+    weeks left blank."""
+    basis_text = basis(week, rates["reported"], rates["expected"])
+    return f"{basis_text}; tuần không yêu cầu báo cáo để trống"
+
+
 def task_basis(week: str, reported: int, tasks: int) -> str:
     """'7/11 nhiệm vụ có báo cáo, số liệu đến hết tuần 10/2026'."""
     return f"{reported}/{tasks} nhiệm vụ có báo cáo, số liệu đến hết {periods.short_label(week).lower()}"

@@ -92,10 +92,7 @@ def _trend(week: str, rates: dict, path: Path) -> None:
     trend = reporting.trend(week, path=path)
     if len(trend) <= 1:
         return
-    basis = (
-        f"{rates['reported']}/{rates['expected']} đơn vị đã báo cáo, số liệu đến hết "
-        f"{periods.short_label(week).lower()}; tuần không yêu cầu báo cáo để trống"
-    )
+    basis = tables.reporting_basis(week, rates)
     st.plotly_chart(
         charts.trend_line(
             trend["period"],
